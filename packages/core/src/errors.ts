@@ -1,0 +1,86 @@
+/** Every error keyward throws on purpose. `code` is stable and UPPER_SNAKE; branch on it, not on the message. */
+export class KeywardError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** One problem with an input, located by its path (e.g. `scope.projectId`, `ids.3`). */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * Input that does not satisfy keyward's rules. `field` names the first offending field;
+ * `issues` lists all of them.
+ */
+export class ValidationError extends KeywardError {
+  readonly field: string;
+  readonly issues: readonly FieldIssue[];
+
+  constructor(issues: readonly FieldIssue[], options?: { cause?: unknown }) {
+    const first = issues[0] ?? { path: '', message: 'invalid input' };
+    super('VALIDATION_FAILED', first.path ? `${first.path}: ${first.message}` : first.message, options);
+    this.field = first.path;
+    this.issues = issues;
+  }
+
+  static of(path: string, message: string): ValidationError {
+    return new ValidationError([{ path, message }]);
+  }
+}
+
+/** Bad options passed to a keyward factory; thrown at construction, never per request. */
+export class ConfigurationError extends KeywardError {
+  constructor(message: string) {
+    super('INVALID_CONFIGURATION', message);
+  }
+}
+
+/** The actor's role does not allow this operation. */
+export class ForbiddenError extends KeywardError {
+  constructor(message = 'only organization owners and admins can manage API tokens') {
+    super('FORBIDDEN', message);
+  }
+}
+
+/** No token with this id in the actor's organization (also for other organizations' tokens, so existence does not leak). */
+export class TokenNotFoundError extends KeywardError {
+  readonly ids: readonly string[];
+
+  constructor(ids: readonly string[]) {
+    super('TOKEN_NOT_FOUND', ids.length === 1 ? `no token with id "${ids[0]}"` : `no tokens with ids ${ids.map((id) => `"${id}"`).join(', ')}`);
+    this.ids = ids;
+  }
+}
+
+/** Another token of the organization already has this name (compared case-insensitively). */
+export class NameTakenError extends KeywardError {
+  readonly field = 'name';
+
+  constructor(name: string) {
+    super('NAME_TAKEN', `a token named "${name}" already exists in this organization`);
+  }
+}
+
+/**
+ * The store could not answer (connection refused, timeout, read-only file…). Callers must fail
+ * closed: a request whose token could not be checked is refused with 503, never let through.
+ */
+export class StoreUnavailableError extends KeywardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORE_UNAVAILABLE', message, options);
+  }
+}
+
+/** The keyward instance was closed; no further operations are accepted. */
+export class ClosedError extends KeywardError {
+  constructor() {
+    super('CLOSED', 'this keyward instance has been closed');
+  }
+}

@@ -1,0 +1,85 @@
+import type { LastUsedUpdate, TokenRecord, TokenStore } from './store.js';
+
+/**
+ * Coalesces "last used" writes so verification never waits on them: at most one store write per
+ * token per `intervalMs`, sent in batches a moment later. A crash loses at most one interval of
+ * last-used precision, never a token.
+ */
+export class LastUsedRecorder {
+  /** Writes waiting for the next flush, by token id. */
+  private pending = new Map<string, LastUsedUpdate>();
+  /** When this process last queued a write for a token, by token id. */
+  private lastQueued = new Map<string, number>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: TokenStore,
+    private readonly intervalMs: number,
+    private readonly flushDelayMs: number,
+    private readonly onFlushError: (error: unknown) => void,
+  ) {}
+
+  /** Notes a successful use of `record` at `now` (epoch ms). Synchronous and allocation-light. */
+  record(record: TokenRecord, now: number): void {
+    const queued = this.pending.get(record.id);
+    if (queued) {
+      if (now > queued.lastUsedAt) queued.lastUsedAt = now;
+      return;
+    }
+    const seen = Math.max(this.lastQueued.get(record.id) ?? -Infinity, record.lastUsedAt ?? -Infinity);
+    if (now - seen < this.intervalMs) return;
+    this.lastQueued.set(record.id, now);
+    this.pending.set(record.id, { id: record.id, organizationId: record.organizationId, lastUsedAt: now });
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush().catch(this.onFlushError);
+    }, this.flushDelayMs);
+    // A pending last-used write must not keep a process alive; close() flushes it.
+    this.timer.unref?.();
+  }
+
+  /** Writes every pending update now. Failed writes go back in the queue for the next flush. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    this.flushing = this.store.touch(batch).then(
+      () => this.forgetOlderThan(Math.min(...batch.map((u) => u.lastUsedAt)) - this.intervalMs),
+      (error: unknown) => {
+        for (const update of batch) {
+          const newer = this.pending.get(update.id);
+          if (!newer) this.pending.set(update.id, update);
+        }
+        this.schedule();
+        throw error;
+      },
+    );
+    try {
+      await this.flushing;
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  /** Drops bookkeeping for tokens not queued since `cutoff`, so the map stays as small as the active set. */
+  private forgetOlderThan(cutoff: number): void {
+    for (const [id, at] of this.lastQueued) if (at < cutoff) this.lastQueued.delete(id);
+  }
+
+  /** Number of updates waiting to be written. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

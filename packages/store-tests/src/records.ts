@@ -1,0 +1,27 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { TokenRecord } from '@keyward/core';
+
+let sequence = 0;
+
+/**
+ * A valid record for store tests. Each call gets a fresh id, hash and name unless overridden.
+ * @example makeRecord({ organizationId: 'org_a', createdAt: 1000 })
+ */
+export function makeRecord(overrides: Partial<TokenRecord> = {}): TokenRecord {
+  sequence += 1;
+  const name = overrides.name ?? `Token ${sequence} ${randomUUID().slice(0, 8)}`;
+  return {
+    id: `tok_${randomUUID().replace(/-/g, '')}`,
+    organizationId: 'org_1',
+    name,
+    nameKey: name.toUpperCase().toLowerCase(),
+    scope: { kind: 'organization' },
+    hash: createHash('sha256').update(randomUUID()).digest('base64url'),
+    hint: 'kw_abcd',
+    createdAt: 1_700_000_000_000 + sequence,
+    createdBy: 'user_1',
+    expiresAt: null,
+    lastUsedAt: null,
+    ...overrides,
+  };
+}

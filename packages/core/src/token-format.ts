@@ -1,6 +1,6 @@
 import { customAlphabet } from 'nanoid';
-import { BASE62_ALPHABET, encodeBase62 } from './base62.js';
-import { crc32 } from './crc32.js';
+import { BASE62_ALPHABET, base62Digit, encodeBase62 } from './base62.js';
+import { CRC32_TABLE, crc32 } from './crc32.js';
 import { ConfigurationError } from './errors.js';
 
 /** Characters of random secret: 30 base62 characters ≈ 178 bits. */
@@ -40,25 +40,31 @@ export function generateToken(prefix: string = DEFAULT_PREFIX): string {
   return body + checksumOf(body);
 }
 
-function isBase62Code(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
 /**
  * True when `token` has this prefix, the right length, only base62 characters and a matching
- * checksum. Allocation-free except for the checksum comparison; runs before any store call.
+ * checksum. Allocation-free and one pass, since it runs on every request before any store call.
  * @example isWellFormedToken(generateToken('kw'), 'kw') // true
  */
 export function isWellFormedToken(token: unknown, prefix: string = DEFAULT_PREFIX): token is string {
   if (typeof token !== 'string') return false;
   const secretStart = prefix.length + 1;
-  if (token.length !== secretStart + SECRET_LENGTH + CHECKSUM_LENGTH) return false;
+  const checksumStart = secretStart + SECRET_LENGTH;
+  if (token.length !== checksumStart + CHECKSUM_LENGTH) return false;
   if (!token.startsWith(prefix) || token.charCodeAt(prefix.length) !== 95 /* _ */) return false;
-  for (let i = secretStart; i < token.length; i++) {
-    if (!isBase62Code(token.charCodeAt(i))) return false;
+  // CRC-32 of everything before the checksum, checking the secret's characters on the way.
+  let crc = 0xffffffff;
+  for (let i = 0; i < checksumStart; i++) {
+    const code = token.charCodeAt(i);
+    if (i >= secretStart && base62Digit(code) < 0) return false;
+    crc = CRC32_TABLE[(crc ^ code) & 0xff]! ^ (crc >>> 8);
   }
-  const checksumStart = token.length - CHECKSUM_LENGTH;
-  return checksumOf(token.slice(0, checksumStart)) === token.slice(checksumStart);
+  let checksum = 0;
+  for (let i = checksumStart; i < token.length; i++) {
+    const digit = base62Digit(token.charCodeAt(i));
+    if (digit < 0) return false;
+    checksum = checksum * 62 + digit;
+  }
+  return checksum === (crc ^ 0xffffffff) >>> 0;
 }
 
 /**

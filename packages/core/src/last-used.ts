@@ -22,6 +22,8 @@ export class LastUsedRecorder {
 
   /** Notes a successful use of `record` at `now` (epoch ms). Synchronous and allocation-light. */
   record(record: TokenRecord, now: number): void {
+    // The steady state of a busy token: the store already has a recent enough value.
+    if (record.lastUsedAt !== null && now - record.lastUsedAt < this.intervalMs) return;
     const queued = this.pending.get(record.id);
     if (queued) {
       if (now > queued.lastUsedAt) queued.lastUsedAt = now;

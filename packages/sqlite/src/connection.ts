@@ -1,0 +1,25 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+/**
+ * How long a write waits for another connection's lock before SQLite gives up with SQLITE_BUSY,
+ * in ms, when the caller's handle has no busy timeout of its own.
+ *
+ * @example new Database('app.db', { timeout: BUSY_TIMEOUT_MS })
+ */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Prepares the caller's handle for sharing the file with other processes: a busy timeout, so
+ * concurrent writers queue instead of failing, and WAL, so readers never block the writer.
+ * A busy timeout the caller chose (better-sqlite3's `timeout` option) is kept; only a handle with
+ * none (0) gets `BUSY_TIMEOUT_MS`. In-memory and read-only handles keep their journal mode, since
+ * neither can switch to WAL.
+ *
+ * @example
+ * configureConnection(db);
+ * db.pragma('journal_mode', { simple: true }); // 'wal'
+ */
+export function configureConnection(db: BetterSqlite3.Database): void {
+  if (db.pragma('busy_timeout', { simple: true }) === 0) db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  if (!db.memory && !db.readonly) db.pragma('journal_mode = WAL');
+}

@@ -1,0 +1,100 @@
+import type { DeleteManyResult, LastUsedUpdate, ListPage, TokenRecord, TokenStore } from '@keyward/core';
+import { configureConnection } from './connection.js';
+import { migrate } from './migrations.js';
+import { resolveOptions, type SqliteStoreOptions } from './options.js';
+import { toParams, toRecord } from './rows.js';
+import { prepareStatements } from './statements.js';
+import { guard, toStoreError } from './unavailable.js';
+
+/**
+ * A `TokenStore` in SQLite, over the caller's better-sqlite3 handle. Creates (or migrates) its tables
+ * on construction, switches the file to WAL and sets a busy timeout, so several processes can share
+ * one file. Every operation is synchronous underneath; `findByHash` returns its answer directly.
+ * A database that cannot answer (locked past the timeout, read-only, I/O error, closed handle…)
+ * throws `StoreUnavailableError`, so verification fails closed.
+ *
+ * @throws ConfigurationError for a bad `db` or `tablePrefix`; StoreUnavailableError when the
+ * tables cannot be created
+ * @example
+ * import Database from 'better-sqlite3';
+ * import { createKeyward } from '@keyward/core';
+ * import { sqliteStore } from '@keyward/sqlite';
+ *
+ * const db = new Database('app.db');
+ * const keyward = createKeyward({ store: sqliteStore({ db }), resolveProject });
+ */
+export function sqliteStore(options: SqliteStoreOptions): TokenStore {
+  const { db, tablePrefix } = resolveOptions(options);
+  const statements = guard('setup', () => {
+    configureConnection(db);
+    migrate(db, tablePrefix);
+    return prepareStatements(db, tablePrefix);
+  });
+
+  // Read-then-write transactions are IMMEDIATE: in WAL, upgrading a read transaction to a write
+  // fails with SQLITE_BUSY_SNAPSHOT without waiting when another process committed in between.
+  const deleteMany = db.transaction((organizationId: string, ids: readonly string[]): DeleteManyResult => {
+    const idsJson = JSON.stringify(ids);
+    const existing = new Set(statements.existingIds.all(organizationId, idsJson));
+    const missing = ids.filter((id) => !existing.has(id));
+    if (missing.length > 0) return { ok: false, missing };
+    return { ok: true, deleted: statements.deleteIds.all(organizationId, idsJson).map(toRecord) };
+  });
+
+  const touch = db.transaction((updates: readonly LastUsedUpdate[]) => {
+    for (const update of updates) statements.touch.run(update);
+  });
+
+  return {
+    async insert(record: TokenRecord) {
+      const { changes } = guard('insert', () => statements.insert.run(...toParams(record)));
+      return changes === 1 ? 'ok' : 'name_taken';
+    },
+
+    findByHash(hash: string) {
+      // No guard() closure here: this runs on every authenticated request.
+      try {
+        const row = statements.findByHash.get(hash);
+        return row === undefined ? null : toRecord(row);
+      } catch (error) {
+        throw toStoreError('findByHash', error);
+      }
+    },
+
+    async get(organizationId: string, id: string) {
+      const row = guard('get', () => statements.get.get(organizationId, id));
+      return row === undefined ? null : toRecord(row);
+    },
+
+    async list(organizationId, { limit, after }): Promise<ListPage> {
+      // One extra row tells whether another page follows without a COUNT.
+      const rows = guard('list', () =>
+        after
+          ? statements.listAfter.all(organizationId, after.createdAt, after.createdAt, after.id, limit + 1)
+          : statements.listFirst.all(organizationId, limit + 1),
+      );
+      const items = rows.slice(0, limit).map(toRecord);
+      const last = items[items.length - 1];
+      return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+    },
+
+    async deleteMany(organizationId: string, ids: readonly string[]) {
+      return guard('deleteMany', () => deleteMany.immediate(organizationId, ids));
+    },
+
+    async deleteByProject(projectId: string) {
+      return guard('deleteByProject', () => statements.deleteByProject.all(projectId)).map(toRecord);
+    },
+
+    async deleteExpired(expiredBefore: number) {
+      return guard('deleteExpired', () => statements.deleteExpired.all(expiredBefore)).map(toRecord);
+    },
+
+    async touch(updates: readonly LastUsedUpdate[]) {
+      if (updates.length > 0) guard('touch', () => touch.immediate(updates));
+    },
+
+    // The handle belongs to the caller and prepared statements are freed with it: nothing to release.
+    async close() {},
+  } satisfies TokenStore;
+}

@@ -39,10 +39,10 @@ try {
   say(`   Website deploys on Website:    ${outcome(await keyward.verify(web.plaintext, { projectId: 'proj_web' }))}`);
 
   say('\n3. Scope is enforced.');
-  say(`   Website deploys on Mobile app:      ${outcome(await keyward.verify(web.plaintext, { projectId: 'proj_app' }))}`);
+  say(`   Website deploys on Mobile app:         ${outcome(await keyward.verify(web.plaintext, { projectId: 'proj_app' }))}`);
   say(`   Website deploys on an org-level route: ${outcome(await keyward.verify(web.plaintext, { organizationLevel: true }))}`);
   const typo = web.plaintext.slice(0, -1) + (web.plaintext.endsWith('x') ? 'y' : 'x');
-  say(`   A mistyped token:                   ${outcome(await keyward.verify(typo))} (checksum, no database lookup)`);
+  say(`   A mistyped token:                      ${outcome(await keyward.verify(typo))} (checksum, no database lookup)`);
 
   await keyward.flush();
   say('\n4. The tokens table, as the settings page shows it:');

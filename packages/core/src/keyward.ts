@@ -189,7 +189,8 @@ export class Keyward {
       }
     }
     const plaintext = generateToken(this.prefix);
-    const createdAt = this.now();
+    // Stores keep whole milliseconds; an injected clock may not.
+    const createdAt = Math.floor(this.now());
     const record: TokenRecord = {
       id: `tok_${nanoid()}`,
       organizationId: who.organizationId,

@@ -2,7 +2,7 @@ import type { TokenScope } from './scope.js';
 
 /**
  * A token as stored. Never holds the plaintext: only its hash and a short display hint.
- * All instants are epoch milliseconds.
+ * All instants are whole epoch milliseconds; ids are ASCII (so byte order and string order agree).
  */
 export interface TokenRecord {
   /** Public id, e.g. `tok_V1StGXR8Z5jdHi6BmyT2a`. */
@@ -73,6 +73,8 @@ export interface TokenStore {
   /**
    * The record whose `hash` equals `hash`, or null. This is the verification hot path: one
    * indexed lookup (one round trip for a network store). Expired records are returned as they are.
+   * The result may be an object the store keeps (the memory store does, to avoid a copy per
+   * request): callers must treat it as read-only. Every other method returns copies.
    */
   findByHash(hash: string): MaybePromise<TokenRecord | null>;
 

@@ -1,0 +1,82 @@
+import { createKeyward } from '@keyward/core';
+import { requireToken, tokensApp } from '@keyward/hono';
+import { sqliteStore } from '@keyward/sqlite';
+import Database from 'better-sqlite3';
+import { Hono, type Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { readFileSync } from 'node:fs';
+import { openHostData, type User } from './host-data.js';
+import { renderTokensPage } from './page.js';
+
+const CLIENT_SCRIPT = readFileSync(new URL('../public/tokens.js', import.meta.url), 'utf8');
+const USER_COOKIE = 'dashboard_user';
+
+export interface DashboardOptions {
+  /** SQLite file holding both the host's data and keyward's tokens; created on first run. */
+  file: string;
+  /** How often "Last active" may be written per token. */
+  lastUsedIntervalMs?: number;
+}
+
+/** The example app: a Tokens settings page, its JSON API, and a sample API guarded by keyward. */
+export function createDashboard({ file, lastUsedIntervalMs }: DashboardOptions) {
+  const db = new Database(file);
+  const host = openHostData(db);
+  const keyward = createKeyward({
+    store: sqliteStore({ db }),
+    resolveProject: host.project,
+    ...(lastUsedIntervalMs === undefined ? {} : { lastUsedIntervalMs }),
+  });
+
+  // A user switcher stands in for the host's login: the cookie names the signed-in user.
+  const currentUser = (c: Context): User => host.user(getCookie(c, USER_COOKIE) ?? '') ?? host.users()[0]!;
+
+  const app = new Hono();
+
+  app.get('/', (c) => c.redirect('/settings/tokens-page'));
+
+  app.get('/switch-user', (c) => {
+    const user = host.user(c.req.query('as') ?? '');
+    if (user) setCookie(c, USER_COOKIE, user.id, { path: '/', httpOnly: true, sameSite: 'Lax' });
+    return c.redirect('/settings/tokens-page');
+  });
+
+  app.get('/settings/tokens-page', (c) => {
+    const user = currentUser(c);
+    const origin = new URL(c.req.url).origin;
+    return c.html(
+      renderTokensPage({
+        user,
+        users: host.users(),
+        organizationName: host.organizationName(user.organizationId),
+        projects: host.projectsOf(user.organizationId),
+        apiOrigin: origin,
+      }),
+    );
+  });
+
+  app.get('/static/tokens.js', (c) => c.body(CLIENT_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+
+  // The management API behind the page: GET/POST /settings/tokens, DELETE /settings/tokens/:id, ...
+  app.route('/settings', tokensApp({ keyward, getActor: (c) => host.actorOf(currentUser(c)) }));
+
+  // The sample API that tokens unlock.
+  app.get('/api/projects/:projectId/status', requireToken({ keyward, project: (c) => c.req.param('projectId') }), (c) => {
+    const project = host.project(c.req.param('projectId'))!;
+    return c.json({ project: project.name, status: 'ok', token: c.get('apiToken').name });
+  });
+  app.get('/api/organization', requireToken({ keyward, organizationLevel: true }), (c) => {
+    const token = c.get('apiToken');
+    return c.json({ organization: host.organizationName(token.organizationId), projects: host.projectsOf(token.organizationId).map((p) => p.name) });
+  });
+
+  return {
+    app,
+    keyward,
+    /** Flushes pending "last active" writes, then closes the database. */
+    async close() {
+      await keyward.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// `pnpm --filter dashboard start`: serves the example on http://localhost:3000.
+import { serve } from '@hono/node-server';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDashboard } from './app.js';
+
+const file = process.env.DASHBOARD_DB ?? fileURLToPath(new URL('../data/dashboard.db', import.meta.url));
+mkdirSync(dirname(file), { recursive: true });
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOST ?? '127.0.0.1';
+
+const dashboard = createDashboard({ file });
+const server = serve({ fetch: dashboard.app.fetch, port, hostname }, (info) => {
+  console.log(`keyward dashboard on http://${hostname}:${info.port}/ (data in ${file})`);
+});
+
+// On SIGTERM/SIGINT: stop accepting requests, flush pending "last active" writes, close the store, exit 0.
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: flushing and closing`);
+  server.close();
+  await dashboard.close();
+  console.log('closed');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -80,6 +80,7 @@ describe('Tokens settings page in Chromium', () => {
     expect(await page.textContent('#reveal-curl')).toContain('/api/projects/proj_catalog/status');
     await page.screenshot({ path: join(screenshotDir, 'reveal-once.png') });
     await page.click('#reveal-close');
+    await page.waitForSelector('#reveal-dialog', { state: 'hidden' });
     expect(await page.content()).not.toContain(catalogToken);
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');

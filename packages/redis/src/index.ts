@@ -1,1 +1,2 @@
-export {};
+export { redisStore } from './redis-store.js';
+export { DEFAULT_KEY_PREFIX, type RedisClient, type RedisStoreOptions } from './options.js';

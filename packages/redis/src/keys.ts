@@ -1,0 +1,97 @@
+/**
+ * Key layout. Every key starts with the prefix (so `SCAN MATCH <prefix>*` finds them all).
+ *
+ * | key | type | holds |
+ * |---|---|---|
+ * | `<p>h:<hash>` | hash | `r`: record JSON, `u`: lastUsedAt — everything verification needs |
+ * | `<p>{o:<org>}:records` | hash | `r:<id>`: record JSON, `u:<id>`: lastUsedAt |
+ * | `<p>{o:<org>}:names` | hash | nameKey → id |
+ * | `<p>{o:<org>}:order` | sorted set | score 0, member `<createdAt, 16 digits>:<id>` |
+ * | `<p>{p:<project>}:tokens` | set | `["<org>","<id>"]` of project-scoped tokens |
+ * | `<p>expiring` | sorted set | score expiresAt, member `["<org>","<id>"]` |
+ *
+ * Only the organization id appears in per-organization key names (ids and name keys are hash
+ * fields or members), so no two organizations' keys can collide whatever characters ids hold.
+ * The `{o:<org>}` hash tag puts an organization's keys on one Cluster slot, which lets one Lua
+ * script check a name and list a token atomically.
+ */
+export interface OrganizationKeys {
+  /** Hash: `r:<id>` → record JSON, `u:<id>` → lastUsedAt. */
+  records: string;
+  /** Hash: nameKey → id. Enforces per-organization name uniqueness. */
+  names: string;
+  /** Sorted set, all scores 0, members from `orderMember`: newest first by ZREVRANGEBYLEX. */
+  order: string;
+}
+
+export interface KeyLayout {
+  /** The lookup key verification reads: one HMGET. */
+  byHash(hash: string): string;
+  organization(organizationId: string): OrganizationKeys;
+  /** Set of `indexMember`s of tokens scoped to this project, any organization. */
+  project(projectId: string): string;
+  /** Sorted set of `indexMember`s by expiresAt, for tokens that expire. */
+  readonly expiring: string;
+}
+
+/**
+ * The keys of one store, under `prefix`.
+ * @example keyLayout('keyward:').organization('org_1').names // 'keyward:{o:org_1}:names'
+ */
+export function keyLayout(prefix: string): KeyLayout {
+  return {
+    byHash: (hash) => `${prefix}h:${hash}`,
+    organization: (organizationId) => {
+      const tagged = `${prefix}{o:${organizationId}}`;
+      return { records: `${tagged}:records`, names: `${tagged}:names`, order: `${tagged}:order` };
+    },
+    project: (projectId) => `${prefix}{p:${projectId}}:tokens`,
+    expiring: `${prefix}expiring`,
+  };
+}
+
+/** Hash field of a record's JSON in `records`. */
+export const recordField = (id: string): string => `r:${id}`;
+/** Hash field of a record's lastUsedAt in `records`. */
+export const lastUsedField = (id: string): string => `u:${id}`;
+
+/** Wide enough for every non-negative safe integer (2^53 − 1 has 16 digits). */
+const CREATED_AT_DIGITS = 16;
+/** 1-based position of the id in an order member, for the Lua side: digits, then `:`. */
+export const ORDER_MEMBER_ID_START = CREATED_AT_DIGITS + 2;
+
+/**
+ * The `order` member of a token. Fixed-width createdAt makes byte order equal (createdAt, id)
+ * order, so ZREVRANGEBYLEX gives newest first with ties broken by id descending, and an
+ * exclusive bound on the previous page's last member gives keyset pagination even across ties.
+ * @example orderMember(1000, 'tok_a') // '0000000000001000:tok_a'
+ */
+export function orderMember(createdAt: number, id: string): string {
+  return `${String(createdAt).padStart(CREATED_AT_DIGITS, '0')}:${id}`;
+}
+
+/** Inverse of `orderMember`. */
+export function parseOrderMember(member: string): { createdAt: number; id: string } {
+  return { createdAt: Number(member.slice(0, CREATED_AT_DIGITS)), id: member.slice(CREATED_AT_DIGITS + 1) };
+}
+
+/**
+ * A token's entry in the cross-organization indexes. JSON, so no separator can be ambiguous.
+ * @example indexMember('org_1', 'tok_a') // '["org_1","tok_a"]'
+ */
+export function indexMember(organizationId: string, id: string): string {
+  return JSON.stringify([organizationId, id]);
+}
+
+/** Inverse of `indexMember`; null for an entry this store did not write. */
+export function parseIndexMember(member: string): { organizationId: string; id: string } | null {
+  try {
+    const parsed: unknown = JSON.parse(member);
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
+      return { organizationId: parsed[0], id: parsed[1] };
+    }
+  } catch {
+    // Not ours: treated like a stale entry.
+  }
+  return null;
+}

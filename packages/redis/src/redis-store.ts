@@ -1,0 +1,200 @@
+import type { DeleteManyResult, LastUsedUpdate, ListPage, TokenRecord, TokenStore } from '@keyward/core';
+import { decodeRecord, encodeInstant } from './codec.js';
+import { createContext, type StoreContext } from './context.js';
+import { guard } from './errors.js';
+import { orderMember, parseOrderMember } from './keys.js';
+import type { RedisStoreOptions } from './options.js';
+import { fetchRecords, resolveIndexEntries } from './reads.js';
+import { insertSteps, removeSteps, runSteps, type Claim } from './steps.js';
+
+/** Index entries handled per round of deleteByProject / deleteExpired, so no single script or command grows unbounded. */
+const BATCH = 1000;
+
+function assertStorable(record: TokenRecord): void {
+  // The listing order encodes createdAt as 16 fixed-width digits.
+  if (!Number.isSafeInteger(record.createdAt) || record.createdAt < 0) {
+    throw new RangeError(`insert(record): record.createdAt must be a non-negative integer (epoch ms), got ${record.createdAt}`);
+  }
+  if (record.expiresAt !== null && !Number.isFinite(record.expiresAt)) {
+    throw new RangeError(`insert(record): record.expiresAt must be a finite number (epoch ms) or null, got ${record.expiresAt}`);
+  }
+  if (record.lastUsedAt !== null && !Number.isFinite(record.lastUsedAt)) {
+    throw new RangeError(`insert(record): record.lastUsedAt must be a finite number (epoch ms) or null, got ${record.lastUsedAt}`);
+  }
+}
+
+/** Deletes the live tokens behind a batch of index entries, then the batch's entries (stale ones included). */
+async function removeIndexed(
+  ctx: StoreContext,
+  members: readonly string[],
+  matches: (record: TokenRecord) => boolean,
+  dropEntries: (members: string[]) => Promise<unknown>,
+): Promise<TokenRecord[]> {
+  const entries = await resolveIndexEntries(ctx, members);
+  const records = entries.flatMap((e) => (e.record && matches(e.record) ? [e.record] : []));
+  await runSteps(removeSteps(ctx, records));
+  await dropEntries(entries.map((e) => e.member));
+  return records;
+}
+
+/**
+ * A keyward `TokenStore` on Redis, standalone or Cluster, over the caller's ioredis client.
+ *
+ * Verification (`findByHash`) is one HMGET. Name uniqueness is decided by a Lua script on the
+ * organization's Cluster slot. Writes spanning slots are ordered so an interruption can leave a
+ * listed token that does not verify, never a token that verifies but is not listed. Every Redis
+ * failure becomes `StoreUnavailableError`, so callers fail closed.
+ *
+ * The store registers `keywardV1…` script commands on the client and never closes it.
+ * Give the client `maxRetriesPerRequest: 1` and a `commandTimeout` so an outage fails fast.
+ *
+ * @throws ConfigurationError when `client` is not an ioredis client, a Cluster client reads
+ *   from replicas, or `keyPrefix` is not a string
+ * @example
+ * import { Redis } from 'ioredis';
+ * import { createKeyward } from '@keyward/core';
+ * import { redisStore } from '@keyward/redis';
+ *
+ * const client = new Redis({ maxRetriesPerRequest: 1, commandTimeout: 1000 });
+ * const keyward = createKeyward({ store: redisStore({ client }), resolveProject });
+ */
+export function redisStore(options: RedisStoreOptions): TokenStore {
+  const ctx = createContext(options);
+  const { client, keys, scripts } = ctx;
+
+  return {
+    async insert(record) {
+      assertStorable(record);
+      const [claim, ...rest] = insertSteps(ctx, record);
+      let claimed: Claim;
+      try {
+        claimed = await guard('insert', claim);
+        if (claimed === 'ok') await guard('insert', () => runSteps(rest));
+      } catch (error) {
+        // The caller is told the insert failed, so the token must not live on, even if a step
+        // whose reply was lost did apply. Undo in deletion order (it never verifies unlisted);
+        // the name is freed only if it points at this id. If Redis is still unreachable this
+        // fails too and the token may stay listed but unverifiable, to be deleted by id.
+        await runSteps(removeSteps(ctx, [record])).catch(() => {});
+        throw error;
+      }
+      if (claimed === 'id_taken') throw new Error(`insert(record): a token with id "${record.id}" already exists in organization "${record.organizationId}"`);
+      return claimed;
+    },
+
+    findByHash(hash) {
+      return guard('findByHash', async () => {
+        const [json, lastUsedAt] = await client.hmget(keys.byHash(hash), 'r', 'u');
+        return json == null ? null : decodeRecord(json, lastUsedAt);
+      });
+    },
+
+    async get(organizationId, id) {
+      return guard('get', async () => (await fetchRecords(ctx, organizationId, [id]))[0] ?? null);
+    },
+
+    async list(organizationId, { limit, after }): Promise<ListPage> {
+      if (after && !Number.isSafeInteger(after.createdAt)) {
+        throw new RangeError(`list(options): after.createdAt must be an integer (epoch ms), got ${after.createdAt}`);
+      }
+      // Every stored createdAt is ≥ 0, so nothing comes after a negative cursor.
+      if (after && after.createdAt < 0) return { items: [], next: null };
+      const max = after ? `(${orderMember(after.createdAt, after.id)}` : '+';
+      return guard('list', async () => {
+        const [found, ...rows] = await scripts.list(keys.organization(organizationId), max, limit);
+        const items: TokenRecord[] = [];
+        let lastMember: string | undefined;
+        for (let i = 0; i < rows.length; i += 3) {
+          lastMember = rows[i] as string;
+          const json = rows[i + 1] as string | null;
+          if (json !== null) items.push(decodeRecord(json, rows[i + 2] as string | null));
+        }
+        const next = (found as number) > limit && lastMember !== undefined ? parseOrderMember(lastMember) : null;
+        return { items, next };
+      });
+    },
+
+    async deleteMany(organizationId, ids): Promise<DeleteManyResult> {
+      return guard('deleteMany', async () => {
+        // One HMGET is an atomic snapshot of the organization: either every id is there and the
+        // deletion goes ahead, or nothing is touched. Concurrent deletions of the same ids only
+        // make the later steps find less to remove; they never make this call half-succeed.
+        const records = await fetchRecords(ctx, organizationId, ids);
+        const missing = ids.filter((_, i) => records[i] === null);
+        if (missing.length > 0) return { ok: false, missing };
+        const deleted = records as TokenRecord[];
+        await runSteps(removeSteps(ctx, deleted));
+        return { ok: true, deleted };
+      });
+    },
+
+    async deleteByProject(projectId) {
+      return guard('deleteByProject', async () => {
+        const indexKey = keys.project(projectId);
+        const members = await client.smembers(indexKey);
+        const deleted: TokenRecord[] = [];
+        for (let start = 0; start < members.length; start += BATCH) {
+          const batch = members.slice(start, start + BATCH);
+          const matches = (r: TokenRecord) => r.scope.kind === 'project' && r.scope.projectId === projectId;
+          deleted.push(...(await removeIndexed(ctx, batch, matches, (m) => client.srem(indexKey, ...m))));
+        }
+        return deleted;
+      });
+    },
+
+    async deleteExpired(expiredBefore) {
+      return guard('deleteExpired', async () => {
+        const deleted: TokenRecord[] = [];
+        for (;;) {
+          // Each round removes every entry it read (a member's score is its record's expiresAt,
+          // and records never change), so the loop always makes progress.
+          const members = await client.zrangebyscore(keys.expiring, '-inf', expiredBefore, 'LIMIT', 0, BATCH);
+          if (members.length === 0) break;
+          const matches = (r: TokenRecord) => r.expiresAt !== null && r.expiresAt <= expiredBefore;
+          deleted.push(...(await removeIndexed(ctx, members, matches, (m) => client.zrem(keys.expiring, ...m))));
+          if (members.length < BATCH) break;
+        }
+        return deleted;
+      });
+    },
+
+    async touch(updates: readonly LastUsedUpdate[]) {
+      for (const [i, update] of updates.entries()) {
+        if (!Number.isFinite(update.lastUsedAt)) throw new RangeError(`touch(updates): updates.${i}.lastUsedAt must be a finite number (epoch ms)`);
+      }
+      if (updates.length === 0) return;
+      await guard('touch', async () => {
+        const latest = new Map<string, LastUsedUpdate>();
+        for (const u of updates) {
+          const key = `${u.organizationId}\n${u.id}`;
+          if ((latest.get(key)?.lastUsedAt ?? -Infinity) < u.lastUsedAt) latest.set(key, u);
+        }
+        const byOrganization = new Map<string, LastUsedUpdate[]>();
+        for (const u of latest.values()) {
+          const group = byOrganization.get(u.organizationId);
+          if (group) group.push(u);
+          else byOrganization.set(u.organizationId, [u]);
+        }
+        // Two copies of lastUsedAt (the organization's, for get/list, and the lookup key's, for
+        // findByHash), each raised by compare-and-set only where the token still exists.
+        // The organization's answer names the lookup keys; all calls go out pipelined.
+        await Promise.all(
+          [...byOrganization].map(async ([organizationId, group]) => {
+            const pairs = group.flatMap((u) => [u.id, encodeInstant(u.lastUsedAt)]);
+            const found = await scripts.touchOrganization(keys.organization(organizationId).records, pairs);
+            const at = new Map(group.map((u) => [u.id, u.lastUsedAt]));
+            await Promise.all(
+              found.map((json) => {
+                const record = decodeRecord(json, null);
+                return scripts.touchLookup(keys.byHash(record.hash), encodeInstant(at.get(record.id)!));
+              }),
+            );
+          }),
+        );
+      });
+    },
+
+    /** The client belongs to the caller, and the store holds nothing else: nothing to release. */
+    async close() {},
+  } satisfies TokenStore;
+}

@@ -1,0 +1,123 @@
+import { ORDER_MEMBER_ID_START, type OrganizationKeys } from './keys.js';
+import type { RedisClient } from './options.js';
+
+// Each script touches only the keys passed in KEYS, all on one slot (one organization's hash tag,
+// or one lookup key), so it runs on a Cluster and honours the client's own keyPrefix option.
+// Hash fields: `r:<id>` holds the record JSON and `u:<id>` its lastUsedAt (see keys.ts).
+
+/** KEYS records, names, order. ARGV id, nameKey, json, orderMember, lastUsedAt or ''. → 1 ok, 0 name taken, -1 id taken. */
+const CLAIM = `
+if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'r:' .. ARGV[1]) == 1 then return -1 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[1], 'r:' .. ARGV[1], ARGV[3])
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'u:' .. ARGV[1], ARGV[5]) end
+redis.call('ZADD', KEYS[3], 0, ARGV[4])
+return 1
+`;
+
+/**
+ * KEYS records, names, order. ARGV triples id, nameKey, orderMember. → records removed.
+ * Removes what is still there: a concurrent delete of the same token is not an error.
+ * The name is freed only if it still points at this id.
+ */
+const UNLIST = `
+local removed = 0
+for i = 1, #ARGV, 3 do
+  local id = ARGV[i]
+  removed = removed + redis.call('HDEL', KEYS[1], 'r:' .. id)
+  redis.call('HDEL', KEYS[1], 'u:' .. id)
+  if redis.call('HGET', KEYS[2], ARGV[i + 1]) == id then redis.call('HDEL', KEYS[2], ARGV[i + 1]) end
+  redis.call('ZREM', KEYS[3], ARGV[i + 2])
+end
+return removed
+`;
+
+/**
+ * KEYS order, records. ARGV max (ZREVRANGEBYLEX bound), limit, id start in a member.
+ * → { members found (up to limit + 1), then member, json, lastUsedAt for each of the first limit }.
+ * One script so a page never mixes two states of the organization.
+ */
+const LIST = `
+local limit = tonumber(ARGV[2])
+local members = redis.call('ZREVRANGEBYLEX', KEYS[1], ARGV[1], '-', 'LIMIT', 0, limit + 1)
+local start = tonumber(ARGV[3])
+local out = { #members }
+for i = 1, math.min(limit, #members) do
+  local id = string.sub(members[i], start)
+  local fields = redis.call('HMGET', KEYS[2], 'r:' .. id, 'u:' .. id)
+  out[#out + 1] = members[i]
+  out[#out + 1] = fields[1]
+  out[#out + 1] = fields[2]
+end
+return out
+`;
+
+/**
+ * KEYS records. ARGV pairs id, lastUsedAt. → record JSON of each id that exists (so the caller
+ * can find its lookup key). Monotonic; ids that no longer exist are skipped, never recreated.
+ */
+const TOUCH_ORGANIZATION = `
+local found = {}
+for i = 1, #ARGV, 2 do
+  local json = redis.call('HGET', KEYS[1], 'r:' .. ARGV[i])
+  if json then
+    local current = redis.call('HGET', KEYS[1], 'u:' .. ARGV[i])
+    if not current or tonumber(current) < tonumber(ARGV[i + 1]) then
+      redis.call('HSET', KEYS[1], 'u:' .. ARGV[i], ARGV[i + 1])
+    end
+    found[#found + 1] = json
+  end
+end
+return found
+`;
+
+/** KEYS lookup key. ARGV lastUsedAt. Monotonic, and a deleted lookup key stays deleted. */
+const TOUCH_LOOKUP = `
+if redis.call('HEXISTS', KEYS[1], 'r') == 0 then return 0 end
+local current = redis.call('HGET', KEYS[1], 'u')
+if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'u', ARGV[1])
+return 1
+`;
+
+const DEFINITIONS = {
+  claim: { numberOfKeys: 3, lua: CLAIM },
+  unlist: { numberOfKeys: 3, lua: UNLIST },
+  list: { numberOfKeys: 2, lua: LIST },
+  touchOrganization: { numberOfKeys: 1, lua: TOUCH_ORGANIZATION },
+  touchLookup: { numberOfKeys: 1, lua: TOUCH_LOOKUP },
+} as const;
+
+// Versioned names: two keyward versions sharing one client each keep their own scripts.
+const commandName = (name: string): string => `keywardV1${name[0]!.toUpperCase()}${name.slice(1)}`;
+
+export interface Scripts {
+  claim(keys: OrganizationKeys, id: string, nameKey: string, json: string, member: string, lastUsedAt: string): Promise<number>;
+  unlist(keys: OrganizationKeys, triples: readonly string[]): Promise<number>;
+  list(keys: OrganizationKeys, max: string, limit: number): Promise<Array<string | number | null>>;
+  touchOrganization(records: string, pairs: readonly string[]): Promise<string[]>;
+  touchLookup(lookupKey: string, lastUsedAt: string): Promise<number>;
+}
+
+type Command = (...args: Array<string | number>) => Promise<unknown>;
+
+/**
+ * Registers keyward's Lua scripts on `client` (as `keywardV1…` commands) and returns typed callers.
+ * ioredis sends each script with EVAL once per connection and EVALSHA after, and resends it on
+ * NOSCRIPT, so scripts keep working after a server restart or failover.
+ * @example const scripts = defineScripts(client); await scripts.touchLookup(key, '1700000000000');
+ */
+export function defineScripts(client: RedisClient): Scripts {
+  for (const [name, definition] of Object.entries(DEFINITIONS)) client.defineCommand(commandName(name), definition);
+  const commands = client as unknown as Record<string, Command>;
+  const call = <T>(name: keyof typeof DEFINITIONS, ...args: Array<string | number>): Promise<T> =>
+    commands[commandName(name)]!.call(client, ...args) as Promise<T>;
+  return {
+    claim: (k, id, nameKey, json, member, lastUsedAt) => call('claim', k.records, k.names, k.order, id, nameKey, json, member, lastUsedAt),
+    unlist: (k, triples) => call('unlist', k.records, k.names, k.order, ...triples),
+    list: (k, max, limit) => call('list', k.order, k.records, max, limit, ORDER_MEMBER_ID_START),
+    touchOrganization: (records, pairs) => call('touchOrganization', records, ...pairs),
+    touchLookup: (lookupKey, lastUsedAt) => call('touchLookup', lookupKey, lastUsedAt),
+  };
+}

@@ -1,0 +1,94 @@
+import type { TokenRecord } from '@keyward/core';
+import { encodeInstant, encodeRecord } from './codec.js';
+import type { StoreContext } from './context.js';
+import { indexMember, orderMember } from './keys.js';
+
+/** Outcome of claiming a name and an id in an organization. */
+export type Claim = 'ok' | 'name_taken' | 'id_taken';
+
+/** One write of a multi-step operation. */
+export type Step = () => Promise<void>;
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/**
+ * The writes of an insert, in order. They touch different Cluster slots, so they cannot be one
+ * transaction; the order makes any prefix of them safe: the token is listed (and its name
+ * claimed) first, indexed for revokeProject/prune second, and verifiable only last. A crash can
+ * leave a listed token that does not verify, never one that verifies but is not listed.
+ * The first step resolves the claim; when it is not 'ok' nothing was written and the rest must not run.
+ * @example const [claim, ...rest] = insertSteps(ctx, record);
+ */
+export function insertSteps(ctx: StoreContext, record: TokenRecord): [claim: () => Promise<Claim>, ...rest: Step[]] {
+  const json = encodeRecord(record);
+  const lastUsedAt = record.lastUsedAt === null ? '' : encodeInstant(record.lastUsedAt);
+  const member = indexMember(record.organizationId, record.id);
+  const organization = ctx.keys.organization(record.organizationId);
+  return [
+    async function claim() {
+      const outcome = await ctx.scripts.claim(organization, record.id, record.nameKey, json, orderMember(record.createdAt, record.id), lastUsedAt);
+      return outcome === 1 ? 'ok' : outcome === 0 ? 'name_taken' : 'id_taken';
+    },
+    async function index() {
+      const writes: Array<Promise<unknown>> = [];
+      if (record.scope.kind === 'project') writes.push(ctx.client.sadd(ctx.keys.project(record.scope.projectId), member));
+      if (record.expiresAt !== null) writes.push(ctx.client.zadd(ctx.keys.expiring, record.expiresAt, member));
+      await Promise.all(writes);
+    },
+    async function publish() {
+      await ctx.client.hset(ctx.keys.byHash(record.hash), lastUsedAt === '' ? { r: json } : { r: json, u: lastUsedAt });
+    },
+  ];
+}
+
+/**
+ * The writes of a deletion, in order: the insert's order reversed. Lookup keys go first, so once
+ * the first step resolves no instance accepts the tokens; then the organization forgets them
+ * (atomically per organization, freeing their names); index entries go last, so an interrupted
+ * deletion is still found and finished by revokeProject/prune. Every step is idempotent.
+ * @example for (const step of removeSteps(ctx, records)) await step();
+ */
+export function removeSteps(ctx: StoreContext, records: readonly TokenRecord[]): Step[] {
+  return [
+    async function unpublish() {
+      // One command per key: lookup keys live on different Cluster slots. ioredis writes them
+      // all before reading any reply, so this is one pipelined round trip.
+      await Promise.all(records.map((record) => ctx.client.del(ctx.keys.byHash(record.hash))));
+    },
+    async function unlist() {
+      await Promise.all(
+        [...groupBy(records, (r) => r.organizationId)].map(([organizationId, group]) =>
+          ctx.scripts.unlist(
+            ctx.keys.organization(organizationId),
+            group.flatMap((r) => [r.id, r.nameKey, orderMember(r.createdAt, r.id)]),
+          ),
+        ),
+      );
+    },
+    async function unindex() {
+      const projectScoped = records.filter((r) => r.scope.kind === 'project');
+      const expiring = records.filter((r) => r.expiresAt !== null);
+      const member = (r: TokenRecord) => indexMember(r.organizationId, r.id);
+      await Promise.all([
+        ...[...groupBy(projectScoped, (r) => (r.scope.kind === 'project' ? r.scope.projectId : ''))].map(([projectId, group]) =>
+          ctx.client.srem(ctx.keys.project(projectId), ...group.map(member)),
+        ),
+        expiring.length > 0 ? ctx.client.zrem(ctx.keys.expiring, ...expiring.map(member)) : undefined,
+      ]);
+    },
+  ];
+}
+
+/** Runs steps one after the other: each must be durable before the next starts. */
+export async function runSteps(steps: readonly Step[]): Promise<void> {
+  for (const step of steps) await step();
+}

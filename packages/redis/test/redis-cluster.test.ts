@@ -1,0 +1,67 @@
+import type { TokenStore } from '@keyward/core';
+import { describeTokenStore, makeRecord } from '@keyward/store-tests';
+import { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { redisStore } from '../src/index.js';
+import { startCluster, type TestCluster } from './cluster.js';
+import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, randomPrefix } from './keys.js';
+
+let cluster: TestCluster | undefined;
+let client: Cluster;
+const prefixes = new WeakMap<TokenStore, string>();
+
+beforeAll(async () => {
+  cluster = await startCluster();
+  client = new Cluster(cluster.nodes, { redisOptions: FAIL_FAST, clusterRetryStrategy: () => 100 });
+}, 120_000);
+
+afterAll(async () => {
+  await client?.quit();
+  await cluster?.stop();
+});
+
+describeTokenStore(
+  'redisStore (Cluster)',
+  () => {
+    const keyPrefix = randomPrefix();
+    const store = redisStore({ client, keyPrefix });
+    prefixes.set(store, keyPrefix);
+    return store;
+  },
+  { cleanup: (store) => deleteKeysWithPrefix(client, prefixes.get(store)!) },
+);
+
+describe('redisStore on a Cluster', () => {
+  test('an organization\'s keys share one slot while lookup keys spread over several nodes', async () => {
+    const keyPrefix = randomPrefix();
+    const store = redisStore({ client, keyPrefix });
+    try {
+      const records = Array.from({ length: 30 }, (_, i) =>
+        makeRecord({ organizationId: `org_${i % 3}`, scope: { kind: 'project', projectId: `proj_${i % 5}` }, expiresAt: 1000 + i }),
+      );
+      for (const record of records) expect(await store.insert(record)).toBe('ok');
+      const keys = await keysWithPrefix(client, keyPrefix);
+      const slotOf = async (key: string) => Number(await client.cluster('KEYSLOT', key));
+      for (const org of ['org_0', 'org_1', 'org_2']) {
+        const orgKeys = keys.filter((k) => k.includes(`{o:${org}}`));
+        expect(orgKeys).toHaveLength(3);
+        expect(new Set(await Promise.all(orgKeys.map(slotOf))).size).toBe(1);
+      }
+      const nodesHoldingLookups = new Set<string>();
+      for (const node of client.nodes('master')) {
+        const [, found] = await node.scan('0', 'MATCH', `${keyPrefix}h:*`, 'COUNT', 1000);
+        if (found.length > 0) nodesHoldingLookups.add(`${node.options.port}`);
+      }
+      expect(nodesHoldingLookups.size).toBeGreaterThan(1);
+      // Cross-slot deletions still work end to end.
+      expect((await store.deleteByProject('proj_0')).length).toBe(6);
+      expect((await store.deleteExpired(1009)).length).toBe(8);
+      for (const record of records) {
+        const gone = record.scope.kind === 'project' && record.scope.projectId === 'proj_0' ? true : record.expiresAt! <= 1009;
+        expect(await store.findByHash(record.hash)).toEqual(gone ? null : record);
+      }
+    } finally {
+      await deleteKeysWithPrefix(client, keyPrefix);
+    }
+  });
+});

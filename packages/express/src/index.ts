@@ -1,1 +1,2 @@
-export {};
+export { getApiToken, requireToken, type RequireTokenOptions } from './require-token.js';
+export { tokensRouter, type TokensRouterOptions } from './tokens-router.js';

@@ -1,1 +1,2 @@
-export {};
+export { requireToken, type ApiTokenEnv, type RequireTokenOptions } from './require-token.js';
+export { tokensApp, type TokensAppOptions } from './tokens-app.js';

@@ -1,1 +1,42 @@
-export {};
+export { authenticate, type AuthenticateOptions, type AuthenticateResult } from './authenticate.js';
+export { MAX_CREDENTIALS_LENGTH, parseCredentials, type CredentialsInput, type MalformedReason, type ParsedCredentials } from './credentials.js';
+export { createGuard, type Guard, type GuardOptions, type RouteIdReader } from './guard.js';
+export { DEFAULT_REALM, RETRY_AFTER_SECONDS, assertValidRealm, guardResponses, type GuardResponses } from './guard-responses.js';
+export {
+  BODY_RESPONSES,
+  MAX_JSON_BODY_BYTES,
+  isJsonContentType,
+  jsonBodyDisposition,
+  parseJsonBody,
+  type BodyHeaders,
+  type JsonBodyResult,
+} from './json-body.js';
+export { NO_STORE_HEADERS, UNAUTHENTICATED_RESPONSE, errorResponse } from './management-errors.js';
+export {
+  handleBulkDeleteTokens,
+  handleCreateToken,
+  handleDeleteToken,
+  handleGetToken,
+  handleListTokens,
+  handlePreviewExpiration,
+  type ManagementHandler,
+  type ManagementRequest,
+} from './management-handlers.js';
+export {
+  MANAGEMENT_ROUTES,
+  createManagementApi,
+  type ManagementApi,
+  type ManagementApiOptions,
+  type ManagementRequestParts,
+  type ManagementRoute,
+} from './management-routes.js';
+export {
+  JSON_CONTENT_TYPE,
+  PROBLEM_CONTENT_TYPE,
+  frozenResponse,
+  problemResponse,
+  responseText,
+  type HttpResponse,
+  type HttpStatus,
+  type ProblemDetails,
+} from './response.js';

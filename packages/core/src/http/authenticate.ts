@@ -1,0 +1,73 @@
+import type { Keyward, VerifyResult } from '../keyward.js';
+import type { RouteTarget } from '../policy.js';
+import type { TokenInfo } from '../token-info.js';
+import { parseCredentials, type CredentialsInput } from './credentials.js';
+import type { GuardResponses } from './guard-responses.js';
+import type { HttpResponse } from './response.js';
+
+export interface AuthenticateOptions {
+  /** The refusals to answer with, from `guardResponses()`: build them once, not per request. */
+  readonly responses: GuardResponses;
+  /** Told about every error that made a request fail closed (store outages, bugs). Must not throw. */
+  readonly onError?: ((error: unknown) => void) | undefined;
+}
+
+export type AuthenticateResult = { ok: true; token: TokenInfo } | { ok: false; response: HttpResponse };
+
+function refusalFor(result: Extract<VerifyResult, { ok: false }>, responses: GuardResponses): HttpResponse {
+  switch (result.code) {
+    case 'EXPIRED':
+      return responses.expired;
+    case 'SCOPE_DENIED':
+      return responses.insufficientScope;
+    default:
+      // MALFORMED and NOT_FOUND answer alike, so probing cannot tell a typo from a deleted token.
+      return responses.invalidToken;
+  }
+}
+
+/**
+ * The whole route guard, minus the framework: reads the credentials, verifies the token for the
+ * route and says either "pass, with this token" or "answer this". Never rejects: any error while
+ * verifying (a store outage or anything unexpected) answers 503, never a pass. A `null` target
+ * (the route's id could not be read) answers 403.
+ * @example
+ * const responses = guardResponses('api');
+ * const result = await authenticate(keyward, { authorization: req.headers.authorization }, { projectId }, { responses });
+ * if (!result.ok) return send(result.response);
+ */
+export async function authenticate(
+  keyward: Pick<Keyward, 'verify'>,
+  credentials: CredentialsInput,
+  target: RouteTarget | null,
+  options: AuthenticateOptions,
+): Promise<AuthenticateResult> {
+  const parsed = parseCredentials(credentials);
+  if (parsed.kind === 'missing') return { ok: false, response: options.responses.missing };
+  if (parsed.kind === 'malformed') return { ok: false, response: options.responses.malformed[parsed.reason] };
+  if (target === null) {
+    // Checking against "no route" would let any token in; refusing keeps a misconfigured route closed.
+    report(options, new Error('the route\'s project or organization id could not be read: check the project/organization option of requireToken() for this route'));
+    return { ok: false, response: options.responses.insufficientScope };
+  }
+  let result: VerifyResult;
+  try {
+    result = await keyward.verify(parsed.token, target);
+  } catch (error) {
+    report(options, error);
+    return { ok: false, response: options.responses.unavailable };
+  }
+  if (result?.ok === true) return result;
+  if (result?.ok === false) return { ok: false, response: refusalFor(result, options.responses) };
+  // Only a broken custom verify() gets here; an answer we cannot read is not a pass.
+  report(options, new TypeError('verify() resolved with neither { ok: true } nor { ok: false }'));
+  return { ok: false, response: options.responses.unavailable };
+}
+
+function report(options: AuthenticateOptions, error: unknown): void {
+  try {
+    options.onError?.(error);
+  } catch {
+    // A failing error hook must not turn a 503 into an unhandled rejection.
+  }
+}

@@ -1,0 +1,75 @@
+import { ConfigurationError } from '../errors.js';
+import { MAX_CREDENTIALS_LENGTH, type MalformedReason } from './credentials.js';
+import { frozenResponse, problemResponse, type HttpResponse } from './response.js';
+
+/** Seconds a client is told to wait after a 503 before retrying. */
+export const RETRY_AFTER_SECONDS = 5;
+/** The `WWW-Authenticate` realm when `requireToken()` is given none. */
+export const DEFAULT_REALM = 'api';
+
+/** Every refusal a route guard can answer, built once per guard and shared by its requests. */
+export interface GuardResponses {
+  /** 401, no `error` attribute (RFC 6750 §3.1: the client sent nothing to judge). */
+  readonly missing: HttpResponse;
+  /** 400 `invalid_request`, one per reason. */
+  readonly malformed: Readonly<Record<MalformedReason, HttpResponse>>;
+  /** 401 `invalid_token`: unknown, deleted or malformed token, deliberately indistinguishable. */
+  readonly invalidToken: HttpResponse;
+  /** 401 `invalid_token` with code TOKEN_EXPIRED, so clients can tell users to create a new one. */
+  readonly expired: HttpResponse;
+  /** 403 `insufficient_scope`: a real token, for another organization or project. */
+  readonly insufficientScope: HttpResponse;
+  /** 503 with Retry-After: the token could not be checked, so the request is refused. */
+  readonly unavailable: HttpResponse;
+}
+
+/**
+ * Throws ConfigurationError unless `realm` can sit inside a quoted-string as is.
+ * @example assertValidRealm('api') // ok
+ */
+export function assertValidRealm(realm: unknown): asserts realm is string {
+  // Allowing quotes, backslashes or control characters would let a realm break the header's syntax.
+  if (typeof realm !== 'string' || realm.length > 256 || /["\\\x00-\x1f\x7f]/.test(realm)) {
+    throw new ConfigurationError(`realm must be a string of at most 256 characters without quotes, backslashes or control characters, got ${JSON.stringify(realm)}`);
+  }
+}
+
+/**
+ * Builds the guard's refusals for a realm. `header` is the extra token header, named in messages.
+ * @example
+ * const responses = guardResponses('api', 'x-api-key');
+ * responses.expired.headers['www-authenticate'] // 'Bearer realm="api", error="invalid_token"'
+ */
+export function guardResponses(realm: string = DEFAULT_REALM, header?: string): GuardResponses {
+  assertValidRealm(realm);
+  const challenge = (error?: string) => ({
+    'www-authenticate': error ? `Bearer realm="${realm}", error="${error}"` : `Bearer realm="${realm}"`,
+    // Refusals depend on credentials; a shared cache must never replay one for another client.
+    'cache-control': 'no-store',
+  });
+  const how = header ? `"Authorization: Bearer <token>" or "${header}: <token>"` : '"Authorization: Bearer <token>"';
+  const malformed = (reason: MalformedReason, detail: string) =>
+    frozenResponse(problemResponse(400, 'INVALID_REQUEST', detail, { reason }, challenge('invalid_request')));
+
+  return Object.freeze({
+    missing: frozenResponse(problemResponse(401, 'MISSING_CREDENTIALS', `This endpoint needs an API token: send ${how}.`, undefined, challenge())),
+    malformed: Object.freeze({
+      EMPTY_TOKEN: malformed('EMPTY_TOKEN', `The credentials hold an empty token: send ${how}.`),
+      SEVERAL_CREDENTIALS: malformed('SEVERAL_CREDENTIALS', 'The request carries several credentials; send exactly one token.'),
+      INVALID_CHARACTERS: malformed('INVALID_CHARACTERS', `The credentials are not well-formed: send ${how}.`),
+      TOO_LONG: malformed('TOO_LONG', `The credentials are longer than ${MAX_CREDENTIALS_LENGTH} characters.`),
+      CONFLICTING_HEADERS: malformed('CONFLICTING_HEADERS', `Authorization and ${header ?? 'the token header'} carry different tokens; send one.`),
+    }),
+    invalidToken: frozenResponse(problemResponse(401, 'INVALID_TOKEN', 'The API token is invalid or has been deleted.', undefined, challenge('invalid_token'))),
+    expired: frozenResponse(problemResponse(401, 'TOKEN_EXPIRED', 'The API token has expired; create a new one.', undefined, challenge('invalid_token'))),
+    insufficientScope: frozenResponse(
+      problemResponse(403, 'INSUFFICIENT_SCOPE', 'The API token does not give access to this organization or project.', undefined, challenge('insufficient_scope')),
+    ),
+    unavailable: frozenResponse(
+      problemResponse(503, 'STORE_UNAVAILABLE', 'API tokens cannot be checked right now; retry later.', undefined, {
+        'retry-after': String(RETRY_AFTER_SECONDS),
+        'cache-control': 'no-store',
+      }),
+    ),
+  });
+}

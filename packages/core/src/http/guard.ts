@@ -1,0 +1,126 @@
+import { ConfigurationError } from '../errors.js';
+import type { Keyward } from '../keyward.js';
+import type { RouteTarget } from '../policy.js';
+import type { AuthenticateOptions } from './authenticate.js';
+import { DEFAULT_REALM, guardResponses, type GuardResponses } from './guard-responses.js';
+
+/**
+ * Reads an id from the framework's request (Hono Context, Express Request…). Anything but a
+ * non-empty string counts as "no id" and is refused; arrays are accepted by the type only because
+ * Express 5 types route parameters as `string | string[]` (wildcards).
+ */
+export type RouteIdReader<Ctx> = (ctx: Ctx) => string | readonly string[] | null | undefined;
+
+/** The options every `requireToken()` takes; `Ctx` is the framework's request or context type. */
+export interface GuardOptions<Ctx> {
+  /** The token service, from `createKeyward()`. */
+  keyward: Keyward;
+  /**
+   * The project the route belongs to, e.g. `(c) => c.req.param('projectId')`. Organization tokens
+   * pass for any project of their organization; project tokens for their own project only.
+   */
+  project?: RouteIdReader<Ctx> | undefined;
+  /** The organization the route belongs to. Project tokens are refused on organization routes. */
+  organization?: RouteIdReader<Ctx> | undefined;
+  /** An organization-level route without an id in the URL: only organization tokens pass. */
+  organizationLevel?: boolean | undefined;
+  /** An extra header that may carry the bare token, e.g. `x-api-key`. `Authorization: Bearer` always works. */
+  header?: string | undefined;
+  /** The realm in `WWW-Authenticate` challenges. Default `api`. */
+  realm?: string | undefined;
+  /** Told why a request failed closed (store down, unreadable route id). Default: console.error. Never sees the token. */
+  onError?: ((error: unknown) => void) | undefined;
+}
+
+/** Validated guard options, with everything a request needs precomputed. */
+export interface Guard<Ctx> extends AuthenticateOptions {
+  readonly keyward: Keyward;
+  /** The extra token header, lowercased, or undefined. */
+  readonly header: string | undefined;
+  readonly responses: GuardResponses;
+  readonly onError: (error: unknown) => void;
+  /**
+   * What the route belongs to, for `authenticate()`; null when a configured id reader returned
+   * no id (a route without the parameter), which `authenticate()` refuses.
+   */
+  target(ctx: Ctx): RouteTarget | null;
+}
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const ANY_ROUTE: RouteTarget = Object.freeze({});
+const ORGANIZATION_ROUTE: RouteTarget = Object.freeze({ organizationLevel: true });
+
+function defaultOnError(error: unknown): void {
+  console.error('[keyward] request refused (fail closed):', error);
+}
+
+function idOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** Chosen once, so a request runs one small function instead of re-deciding which ids apply. */
+function targetReader<Ctx>(
+  project: RouteIdReader<Ctx> | undefined,
+  organization: RouteIdReader<Ctx> | undefined,
+  organizationLevel: boolean,
+): (ctx: Ctx) => RouteTarget | null {
+  if (project && organization) {
+    return (ctx) => {
+      const projectId = idOf(project(ctx));
+      const organizationId = idOf(organization(ctx));
+      return projectId && organizationId ? { projectId, organizationId } : null;
+    };
+  }
+  if (project) {
+    return (ctx) => {
+      const projectId = idOf(project(ctx));
+      return projectId ? { projectId } : null;
+    };
+  }
+  if (organization) {
+    return (ctx) => {
+      const organizationId = idOf(organization(ctx));
+      return organizationId ? { organizationId } : null;
+    };
+  }
+  return organizationLevel ? () => ORGANIZATION_ROUTE : () => ANY_ROUTE;
+}
+
+/**
+ * Validates `requireToken()` options once and precomputes what each request needs. Bad options
+ * throw ConfigurationError here, at startup, never on a request. `caller` names the function in messages.
+ * @example
+ * const guard = createGuard<Request>({ keyward, project: (req) => req.params.projectId }, 'requireToken');
+ * const result = await authenticate(guard.keyward, { authorization: req.headers.authorization }, guard.target(req), guard);
+ */
+export function createGuard<Ctx>(options: GuardOptions<Ctx>, caller = 'requireToken'): Guard<Ctx> {
+  const fail = (message: string) => new ConfigurationError(`${caller}(options): ${message}`);
+  if (!options || typeof options !== 'object') throw fail('options must be an object');
+  const { keyward, project, organization, organizationLevel = false, header, realm = DEFAULT_REALM, onError = defaultOnError } = options;
+  if (!keyward || typeof keyward.verify !== 'function') throw fail('keyward must be the service returned by createKeyward()');
+  if (project !== undefined && typeof project !== 'function') throw fail('project must be a function returning the route\'s project id');
+  if (organization !== undefined && typeof organization !== 'function') {
+    throw fail('organization must be a function returning the route\'s organization id');
+  }
+  if (typeof organizationLevel !== 'boolean') throw fail('organizationLevel must be a boolean');
+  // A route cannot be both a project route and refuse project tokens; saying so is a config mistake.
+  if (organizationLevel && project) throw fail('organizationLevel cannot be combined with project');
+  if (header !== undefined && (typeof header !== 'string' || !HEADER_NAME.test(header))) {
+    throw fail(`header must be an HTTP header name such as "x-api-key", got ${JSON.stringify(header)}`);
+  }
+  if (header?.toLowerCase() === 'authorization') throw fail('header must not be "authorization", which is always read');
+  if (typeof onError !== 'function') throw fail('onError must be a function');
+  let responses: GuardResponses;
+  try {
+    responses = guardResponses(realm, header?.toLowerCase());
+  } catch (error) {
+    throw fail(error instanceof Error ? error.message : String(error));
+  }
+  return Object.freeze({
+    keyward,
+    header: header?.toLowerCase(),
+    responses,
+    onError,
+    target: targetReader(project, organization, organizationLevel),
+  });
+}

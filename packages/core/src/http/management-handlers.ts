@@ -1,0 +1,124 @@
+import type { ExpiryPreset } from '../expiry.js';
+import type { Keyward } from '../keyward.js';
+import { assertCanManageTokens } from '../policy.js';
+import { actorSchema, type CreateTokenInput } from '../schemas.js';
+import type { Actor } from '../scope.js';
+import { BODY_RESPONSES } from './json-body.js';
+import { NO_STORE_HEADERS, UNAUTHENTICATED_RESPONSE, errorResponse } from './management-errors.js';
+import { JSON_CONTENT_TYPE, type HttpResponse, type HttpStatus } from './response.js';
+
+/** A management request with the framework stripped away. */
+export interface ManagementRequest {
+  /** Who is acting, from the host's session; null when nobody is signed in (401). */
+  actor: Actor | null | undefined;
+  /** The parsed JSON body; undefined when the request had none (routes that need one answer 415). */
+  body?: unknown;
+  /** Query parameters; a value may be a string or, when repeated, an array of strings. */
+  query?: Readonly<Record<string, unknown>> | undefined;
+  /** Path parameters, e.g. `{ id }` for `/tokens/:id`. */
+  params?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Answers one management request. Never rejects: every error becomes a problem response. */
+export type ManagementHandler = (keyward: Keyward, request: ManagementRequest, onError?: (error: unknown) => void) => Promise<HttpResponse>;
+
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ ...NO_STORE_HEADERS, 'content-type': JSON_CONTENT_TYPE });
+const NO_CONTENT: HttpResponse = Object.freeze({ status: 204, headers: NO_STORE_HEADERS });
+
+function json(status: HttpStatus, body: unknown): HttpResponse {
+  return { status, headers: JSON_HEADERS, body };
+}
+
+/**
+ * One value of a query parameter. Frameworks hand repeated parameters over as arrays; a
+ * one-element array is that value, anything else goes on to validation as is and is refused there.
+ */
+function queryValue(query: ManagementRequest['query'], name: string): unknown {
+  const value = query?.[name];
+  return Array.isArray(value) && value.length === 1 ? value[0] : value;
+}
+
+function field(body: unknown, name: string): unknown {
+  return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>)[name] : undefined;
+}
+
+/** The 401, the malformed-actor 500 and the error mapping, shared by every handler. */
+function managed(run: (keyward: Keyward, actor: Actor, request: ManagementRequest) => Promise<HttpResponse>): ManagementHandler {
+  return async (keyward, request, onError) => {
+    if (request.actor === null || request.actor === undefined) return UNAUTHENTICATED_RESPONSE;
+    const actor = actorSchema.safeParse(request.actor);
+    if (!actor.success) {
+      // A bad actor is the host's bug, not the client's: a 500, with the details for the host only.
+      return errorResponse(new TypeError(`getActor() returned an invalid actor: ${actor.error.message}`, { cause: actor.error }), onError);
+    }
+    try {
+      return await run(keyward, actor.data, request);
+    } catch (error) {
+      return errorResponse(error, onError);
+    }
+  };
+}
+
+/**
+ * `GET /tokens?limit=&cursor=` → 200 `{ items, nextCursor }`, newest first.
+ * @example await handleListTokens(keyward, { actor, query: { limit: '20' } })
+ */
+export const handleListTokens: ManagementHandler = managed(async (keyward, actor, { query }) => {
+  const page = await keyward.list(actor, {
+    limit: queryValue(query, 'limit') as number | undefined,
+    cursor: queryValue(query, 'cursor') as string | undefined,
+  });
+  return json(200, page);
+});
+
+/**
+ * `POST /tokens` `{ name, scope, expiresIn }` → 201 `{ plaintext, token }`. The only response
+ * that ever carries a plaintext token.
+ * @example await handleCreateToken(keyward, { actor, body: { name: 'CI', scope: { kind: 'organization' }, expiresIn: '30d' } })
+ */
+export const handleCreateToken: ManagementHandler = managed(async (keyward, actor, { body }) => {
+  if (body === undefined) return BODY_RESPONSES.unsupportedMediaType;
+  const created = await keyward.create(actor, body as CreateTokenInput);
+  return json(201, { plaintext: created.plaintext, token: created.token });
+});
+
+/**
+ * `GET /tokens/expiration-preview?expiresIn=30d` → 200 `{ expiresIn, expiresAt, expiresAtMs }`:
+ * `expiresAt` is an ISO 8601 string (null for `never`), `expiresAtMs` the same instant in epoch ms.
+ * It is exactly what `create` would store now.
+ * @example await handlePreviewExpiration(keyward, { actor, query: { expiresIn: '7d' } })
+ */
+export const handlePreviewExpiration: ManagementHandler = managed(async (keyward, actor, { query }) => {
+  // Previewing is part of creating, so it needs the same rights.
+  assertCanManageTokens(actor, 'create');
+  const expiresIn = queryValue(query, 'expiresIn') as ExpiryPreset;
+  const expiresAtMs = keyward.previewExpiration(expiresIn);
+  return json(200, { expiresIn, expiresAt: expiresAtMs === null ? null : new Date(expiresAtMs).toISOString(), expiresAtMs });
+});
+
+/**
+ * `GET /tokens/:id` → 200 with the token (never its secret); 404 for unknown or other organizations' ids.
+ * @example await handleGetToken(keyward, { actor, params: { id: 'tok_1' } })
+ */
+export const handleGetToken: ManagementHandler = managed(async (keyward, actor, { params }) => {
+  return json(200, await keyward.get(actor, params?.id as string));
+});
+
+/**
+ * `DELETE /tokens/:id` → 204. The token is refused everywhere as soon as this answers.
+ * @example await handleDeleteToken(keyward, { actor, params: { id: 'tok_1' } })
+ */
+export const handleDeleteToken: ManagementHandler = managed(async (keyward, actor, { params }) => {
+  await keyward.delete(actor, params?.id as string);
+  return NO_CONTENT;
+});
+
+/**
+ * `POST /tokens/bulk-delete` `{ ids }` → 200 `{ deleted }`. All or nothing, at most 1000 ids:
+ * one unknown id answers 404 and deletes none.
+ * @example await handleBulkDeleteTokens(keyward, { actor, body: { ids: ['tok_1', 'tok_2'] } })
+ */
+export const handleBulkDeleteTokens: ManagementHandler = managed(async (keyward, actor, { body }) => {
+  if (body === undefined) return BODY_RESPONSES.unsupportedMediaType;
+  return json(200, await keyward.deleteMany(actor, field(body, 'ids') as string[]));
+});

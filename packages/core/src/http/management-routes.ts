@@ -1,0 +1,90 @@
+import { ConfigurationError } from '../errors.js';
+import type { Keyward } from '../keyward.js';
+import type { Actor } from '../scope.js';
+import type { MaybePromise } from '../store.js';
+import { errorResponse } from './management-errors.js';
+import {
+  handleBulkDeleteTokens,
+  handleCreateToken,
+  handleDeleteToken,
+  handleGetToken,
+  handleListTokens,
+  handlePreviewExpiration,
+  type ManagementHandler,
+  type ManagementRequest,
+} from './management-handlers.js';
+import type { HttpResponse } from './response.js';
+
+export interface ManagementRoute {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** Relative to where the host mounts the API; `:id` is a path parameter in both Express and Hono. */
+  readonly path: string;
+  /** Whether the route reads a JSON body. */
+  readonly body: boolean;
+  readonly handler: ManagementHandler;
+}
+
+/**
+ * The management API, in the order frameworks must register it: the static
+ * `/tokens/expiration-preview` comes before `/tokens/:id`, which would otherwise swallow it.
+ */
+export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = Object.freeze([
+  { method: 'GET', path: '/tokens', body: false, handler: handleListTokens },
+  { method: 'POST', path: '/tokens', body: true, handler: handleCreateToken },
+  { method: 'GET', path: '/tokens/expiration-preview', body: false, handler: handlePreviewExpiration },
+  { method: 'POST', path: '/tokens/bulk-delete', body: true, handler: handleBulkDeleteTokens },
+  { method: 'GET', path: '/tokens/:id', body: false, handler: handleGetToken },
+  { method: 'DELETE', path: '/tokens/:id', body: false, handler: handleDeleteToken },
+].map((route) => Object.freeze(route as ManagementRoute)));
+
+/** Options of `tokensRouter()` / `tokensApp()`; `Req` is the framework's request or context type. */
+export interface ManagementApiOptions<Req> {
+  /** The token service, from `createKeyward()`. */
+  keyward: Keyward;
+  /** Who is signed in, from the host's own session auth; null when nobody is (401). */
+  getActor: (request: Req) => MaybePromise<Actor | null | undefined>;
+  /** Told about server-side failures (500, 503) the client only sees as a generic problem. Default: console.error. */
+  onError?: ((error: unknown) => void) | undefined;
+}
+
+/** What the framework glue extracts from a request, besides the request itself for `getActor`. */
+export type ManagementRequestParts = Omit<ManagementRequest, 'actor'>;
+
+export interface ManagementApi<Req> {
+  readonly routes: readonly ManagementRoute[];
+  /** Resolves the actor and runs the route. Never rejects. */
+  handle(route: ManagementRoute, request: Req, parts: ManagementRequestParts): Promise<HttpResponse>;
+}
+
+function defaultOnError(error: unknown): void {
+  console.error('[keyward] token management request failed:', error);
+}
+
+/**
+ * Validates the management API's options once, so each framework only has to mount
+ * `routes` and pass each request to `handle`.
+ * @example
+ * const api = createManagementApi<Request>({ keyward, getActor: (req) => req.session.actor }, 'tokensRouter');
+ * for (const route of api.routes) router[route.method.toLowerCase()](route.path, async (req, res) => send(res, await api.handle(route, req, { body: req.body, query: req.query, params: req.params })));
+ */
+export function createManagementApi<Req>(options: ManagementApiOptions<Req>, caller = 'tokensRouter'): ManagementApi<Req> {
+  const fail = (message: string) => new ConfigurationError(`${caller}(options): ${message}`);
+  if (!options || typeof options !== 'object') throw fail('options must be an object');
+  const { keyward, getActor, onError = defaultOnError } = options;
+  if (!keyward || typeof keyward.create !== 'function') throw fail('keyward must be the service returned by createKeyward()');
+  if (typeof getActor !== 'function') throw fail('getActor must be a function (request) => { userId, organizationId, role } | null');
+  if (typeof onError !== 'function') throw fail('onError must be a function');
+
+  return Object.freeze({
+    routes: MANAGEMENT_ROUTES,
+    async handle(route: ManagementRoute, request: Req, parts: ManagementRequestParts): Promise<HttpResponse> {
+      let actor: Actor | null | undefined;
+      try {
+        actor = await getActor(request);
+      } catch (error) {
+        return errorResponse(error, onError);
+      }
+      return route.handler(keyward, { ...parts, actor }, onError);
+    },
+  });
+}

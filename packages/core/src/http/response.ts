@@ -1,0 +1,85 @@
+/** Every status keyward's HTTP helpers answer with; a union so framework glue needs no casts. */
+export type HttpStatus = 200 | 201 | 204 | 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503;
+
+/**
+ * A framework-free HTTP answer. Glue code writes `status`, every header as given, and
+ * `JSON.stringify(body)` unless `body` is undefined (then no body at all, e.g. 204).
+ */
+export interface HttpResponse {
+  readonly status: HttpStatus;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+}
+
+/**
+ * An RFC 9457 problem. `type` is `about:blank`, so `title` is the status phrase; `code` is the
+ * stable UPPER_SNAKE value clients branch on, `detail` is for humans.
+ */
+export interface ProblemDetails {
+  type: 'about:blank';
+  title: string;
+  status: HttpStatus;
+  code: string;
+  detail: string;
+  [extension: string]: unknown;
+}
+
+/** Content-Type of every refusal and error (RFC 9457). */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+/** Content-Type of successful management answers. */
+export const JSON_CONTENT_TYPE = 'application/json';
+
+const TITLES: Record<HttpStatus, string> = {
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/**
+ * Builds a problem response. Extra headers are merged over the problem Content-Type.
+ * @example
+ * problemResponse(404, 'TOKEN_NOT_FOUND', 'no token with id "tok_1"', { ids: ['tok_1'] })
+ */
+export function problemResponse(
+  status: HttpStatus,
+  code: string,
+  detail: string,
+  extensions?: Record<string, unknown>,
+  headers?: Record<string, string>,
+): HttpResponse {
+  const body: ProblemDetails = { type: 'about:blank', title: TITLES[status], status, code, detail, ...extensions };
+  return { status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers }, body };
+}
+
+/**
+ * Freezes a response and everything in it, for responses built once and shared by every request.
+ * @example const denied = frozenResponse(problemResponse(403, 'FORBIDDEN', 'no'));
+ */
+export function frozenResponse(response: HttpResponse): HttpResponse {
+  return deepFreeze(response);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * The body as it goes on the wire, or null for a response without one.
+ * @example responseText({ status: 204, headers: {} }) // null
+ */
+export function responseText(response: HttpResponse): string | null {
+  return response.body === undefined ? null : JSON.stringify(response.body);
+}

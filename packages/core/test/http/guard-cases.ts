@@ -1,0 +1,189 @@
+// THE table of route-guard cases. Both the Express and the Hono suites run it over real HTTP,
+// so "both middlewares give the same answers" is checked, not assumed.
+import { generateToken, type GuardOptions, type Keyward, type RouteIdReader } from '@keyward/core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  ACTORS,
+  DAY_MS,
+  REALM,
+  T0,
+  call,
+  callWithRepeatedHeader,
+  fixedClock,
+  switchableStore,
+  testKeyward,
+  type GuardRouteSpec,
+  type RunningServer,
+  type StartServer,
+  type TestAppSetup,
+  type TestResponse,
+} from './harness.js';
+
+interface Tokens {
+  org: string;
+  project: string;
+  otherOrg: string;
+  expired: string;
+  deleted: string;
+  unknown: string;
+  down: string;
+  ids: Record<'org' | 'project' | 'otherOrg', string>;
+}
+
+export interface GuardCase {
+  name: string;
+  path: string;
+  headers?: (t: Tokens) => Record<string, string>;
+  /** Authorization sent as several header lines (node:http), which fetch cannot do. */
+  repeatedAuthorization?: (t: Tokens) => string[];
+  status: number;
+  /** Exact WWW-Authenticate value, or null when there must be none. */
+  wwwAuthenticate: string | null;
+  /** Problem `code`, or null for a pass. */
+  code: string | null;
+  /** On a pass: which token the handler saw. */
+  passedAs?: keyof Tokens['ids'];
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const CHALLENGE = `Bearer realm="${REALM}"`;
+const challenge = (error: string) => `Bearer realm="${REALM}", error="${error}"`;
+
+export const GUARD_CASES: readonly GuardCase[] = [
+  { name: 'no credentials → 401 challenge without error', path: '/projects/proj_a1/data', status: 401, wwwAuthenticate: CHALLENGE, code: 'MISSING_CREDENTIALS' },
+  { name: 'another scheme (Basic) counts as no credentials', path: '/projects/proj_a1/data', headers: () => ({ authorization: 'Basic dXNlcjpwYXNz' }), status: 401, wwwAuthenticate: CHALLENGE, code: 'MISSING_CREDENTIALS' },
+  { name: 'Bearer without a token → 400', path: '/projects/proj_a1/data', headers: () => ({ authorization: 'Bearer' }), status: 400, wwwAuthenticate: challenge('invalid_request'), code: 'INVALID_REQUEST' },
+  { name: 'two credentials in one header → 400', path: '/projects/proj_a1/data', headers: (t) => ({ authorization: `Bearer ${t.org}, Bearer ${t.project}` }), status: 400, wwwAuthenticate: challenge('invalid_request'), code: 'INVALID_REQUEST' },
+  { name: 'a token followed by junk → 400', path: '/projects/proj_a1/data', headers: (t) => ({ authorization: `Bearer ${t.org} extra` }), status: 400, wwwAuthenticate: challenge('invalid_request'), code: 'INVALID_REQUEST' },
+  { name: 'characters outside token68 → 400', path: '/projects/proj_a1/data', headers: () => ({ authorization: 'Bearer kw_abc!def' }), status: 400, wwwAuthenticate: challenge('invalid_request'), code: 'INVALID_REQUEST' },
+  { name: 'credentials longer than 8 KiB → 400', path: '/projects/proj_a1/data', headers: () => bearer('a'.repeat(8200)), status: 400, wwwAuthenticate: challenge('invalid_request'), code: 'INVALID_REQUEST' },
+  { name: 'Authorization repeated on two lines → 400', path: '/projects/proj_a1/data', repeatedAuthorization: (t) => [`Bearer ${t.org}`, `Bearer ${t.project}`], status: 400, wwwAuthenticate: challenge('invalid_request'), code: 'INVALID_REQUEST' },
+  { name: 'a token that fails the format check → 401 invalid_token', path: '/projects/proj_a1/data', headers: () => bearer('kw_thisIsNotAValidTokenAtAllReally123456'), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'INVALID_TOKEN' },
+  { name: 'a well-formed token nobody created → 401 invalid_token', path: '/projects/proj_a1/data', headers: (t) => bearer(t.unknown), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'INVALID_TOKEN' },
+  { name: 'a deleted token → 401 invalid_token', path: '/projects/proj_a1/data', headers: (t) => bearer(t.deleted), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'INVALID_TOKEN' },
+  { name: 'an expired token → 401 invalid_token, TOKEN_EXPIRED', path: '/projects/proj_a1/data', headers: (t) => bearer(t.expired), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'TOKEN_EXPIRED' },
+  { name: 'a project token on another project → 403', path: '/projects/proj_a2/data', headers: (t) => bearer(t.project), status: 403, wwwAuthenticate: challenge('insufficient_scope'), code: 'INSUFFICIENT_SCOPE' },
+  { name: "an organization token on another organization's project → 403", path: '/projects/proj_a1/data', headers: (t) => bearer(t.otherOrg), status: 403, wwwAuthenticate: challenge('insufficient_scope'), code: 'INSUFFICIENT_SCOPE' },
+  { name: 'an organization token on another organization route → 403', path: '/orgs/org_b/data', headers: (t) => bearer(t.org), status: 403, wwwAuthenticate: challenge('insufficient_scope'), code: 'INSUFFICIENT_SCOPE' },
+  { name: 'an organization token on a project that does not exist → 403', path: '/projects/proj_nope/data', headers: (t) => bearer(t.org), status: 403, wwwAuthenticate: challenge('insufficient_scope'), code: 'INSUFFICIENT_SCOPE' },
+  { name: 'a project token on its organization route → 403', path: '/orgs/org_a/data', headers: (t) => bearer(t.project), status: 403, wwwAuthenticate: challenge('insufficient_scope'), code: 'INSUFFICIENT_SCOPE' },
+  { name: 'a project token on an organizationLevel route → 403', path: '/org-data', headers: (t) => bearer(t.project), status: 403, wwwAuthenticate: challenge('insufficient_scope'), code: 'INSUFFICIENT_SCOPE' },
+  { name: 'a route whose project id cannot be read refuses (fail closed) → 403', path: '/broken/data', headers: (t) => bearer(t.org), status: 403, wwwAuthenticate: challenge('insufficient_scope'), code: 'INSUFFICIENT_SCOPE' },
+  { name: 'store unavailable → 503 with Retry-After, never a pass', path: '/down/projects/proj_a1/data', headers: (t) => bearer(t.down), status: 503, wwwAuthenticate: null, code: 'STORE_UNAVAILABLE' },
+  { name: 'store unavailable, no credentials → 401 (nothing to check)', path: '/down/projects/proj_a1/data', status: 401, wwwAuthenticate: CHALLENGE, code: 'MISSING_CREDENTIALS' },
+  { name: 'a project token on its project passes', path: '/projects/proj_a1/data', headers: (t) => bearer(t.project), status: 200, wwwAuthenticate: null, code: null, passedAs: 'project' },
+  { name: 'an organization token on a project of its organization passes', path: '/projects/proj_a2/data', headers: (t) => bearer(t.org), status: 200, wwwAuthenticate: null, code: null, passedAs: 'org' },
+  { name: 'an organization token on its organization route passes', path: '/orgs/org_a/data', headers: (t) => bearer(t.org), status: 200, wwwAuthenticate: null, code: null, passedAs: 'org' },
+  { name: 'an organization token on an organizationLevel route passes', path: '/org-data', headers: (t) => bearer(t.org), status: 200, wwwAuthenticate: null, code: null, passedAs: 'org' },
+  { name: 'any valid token passes a route without a target', path: '/any', headers: (t) => bearer(t.project), status: 200, wwwAuthenticate: null, code: null, passedAs: 'project' },
+  { name: 'the scheme is case-insensitive', path: '/projects/proj_a1/data', headers: (t) => ({ authorization: `bEaReR ${t.project}` }), status: 200, wwwAuthenticate: null, code: null, passedAs: 'project' },
+  { name: 'x-api-key carries the token on a route that accepts it', path: '/keyed/projects/proj_a1/data', headers: (t) => ({ 'x-api-key': t.project }), status: 200, wwwAuthenticate: null, code: null, passedAs: 'project' },
+  { name: 'x-api-key and Authorization with the same token pass', path: '/keyed/projects/proj_a1/data', headers: (t) => ({ 'x-api-key': t.project, ...bearer(t.project) }), status: 200, wwwAuthenticate: null, code: null, passedAs: 'project' },
+  { name: 'x-api-key and Authorization with different tokens → 400', path: '/keyed/projects/proj_a1/data', headers: (t) => ({ 'x-api-key': t.project, ...bearer(t.org) }), status: 400, wwwAuthenticate: challenge('invalid_request'), code: 'INVALID_REQUEST' },
+  { name: 'x-api-key with a space in it → 400', path: '/keyed/projects/proj_a1/data', headers: (t) => ({ 'x-api-key': `Bearer ${t.project}` }), status: 400, wwwAuthenticate: challenge('invalid_request'), code: 'INVALID_REQUEST' },
+  { name: 'x-api-key with a deleted token → 401 invalid_token', path: '/keyed/projects/proj_a1/data', headers: (t) => ({ 'x-api-key': t.deleted }), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'INVALID_TOKEN' },
+  { name: 'x-api-key is ignored on a route that does not accept it', path: '/projects/proj_a1/data', headers: (t) => ({ 'x-api-key': t.project }), status: 401, wwwAuthenticate: CHALLENGE, code: 'MISSING_CREDENTIALS' },
+];
+
+/** Turns a route spec into requireToken options, given how the framework reads a path parameter. */
+export function guardOptionsFor<Ctx>(spec: GuardRouteSpec, setup: TestAppSetup, param: (name: string) => RouteIdReader<Ctx>): GuardOptions<Ctx> {
+  return {
+    keyward: spec.down ? setup.downKeyward : setup.keyward,
+    realm: REALM,
+    onError: setup.onError,
+    project: spec.project ? param(spec.project) : undefined,
+    organization: spec.organization ? param(spec.organization) : undefined,
+    organizationLevel: spec.organizationLevel,
+    header: spec.header,
+  };
+}
+
+async function createTokens(keyward: Keyward, downKeyward: Keyward, setClock: (at: number) => void): Promise<Tokens> {
+  const org = await keyward.create(ACTORS.owner, { name: 'org', scope: { kind: 'organization' }, expiresIn: 'never' });
+  const project = await keyward.create(ACTORS.owner, { name: 'project', scope: { kind: 'project', projectId: 'proj_a1' }, expiresIn: '90d' });
+  const otherOrg = await keyward.create(ACTORS.otherAdmin, { name: 'other', scope: { kind: 'organization' }, expiresIn: 'never' });
+  const expired = await keyward.create(ACTORS.owner, { name: 'expiring', scope: { kind: 'organization' }, expiresIn: '1d' });
+  const deleted = await keyward.create(ACTORS.owner, { name: 'deleted', scope: { kind: 'organization' }, expiresIn: 'never' });
+  await keyward.delete(ACTORS.owner, deleted.token.id);
+  const down = await downKeyward.create(ACTORS.owner, { name: 'down', scope: { kind: 'organization' }, expiresIn: 'never' });
+  // Two days on: the 1-day token has expired, the 90-day one has not.
+  setClock(T0 + 2 * DAY_MS);
+  return {
+    org: org.plaintext,
+    project: project.plaintext,
+    otherOrg: otherOrg.plaintext,
+    expired: expired.plaintext,
+    deleted: deleted.plaintext,
+    unknown: generateToken('kw'),
+    down: down.plaintext,
+    ids: { org: org.token.id, project: project.token.id, otherOrg: otherOrg.token.id },
+  };
+}
+
+/**
+ * Runs GUARD_CASES against a server built by `start`. The server must mount GUARD_ROUTES with
+ * `guardOptionsFor()` and answer a pass with 200 `{ tokenId: <the verified token's id> }`.
+ */
+export function describeGuardCases(framework: string, start: StartServer): void {
+  describe(`${framework} requireToken (shared case table)`, () => {
+    const clock = fixedClock();
+    const keyward = testKeyward({ clock });
+    const downStore = switchableStore();
+    const downKeyward = testKeyward({ store: downStore, clock });
+    const errors: unknown[] = [];
+    let server: RunningServer;
+    let tokens: Tokens;
+
+    beforeAll(async () => {
+      tokens = await createTokens(keyward, downKeyward, clock.set);
+      downStore.down = true;
+      server = await start({ keyward, downKeyward, onError: (error) => errors.push(error) });
+    });
+
+    afterAll(async () => {
+      await server?.close();
+      await keyward.close();
+      downStore.down = false;
+      await downKeyward.close();
+    });
+
+    test.each(GUARD_CASES)('$name', async (c) => {
+      const response: TestResponse = c.repeatedAuthorization
+        ? await callWithRepeatedHeader(server.url, c.path, 'authorization', c.repeatedAuthorization(tokens))
+        : await call(server.url, c.path, { headers: c.headers?.(tokens) });
+
+      expect(response.status).toBe(c.status);
+      expect(response.headers.get('www-authenticate')).toBe(c.wwwAuthenticate);
+      if (c.code === null) {
+        expect(response.body).toEqual({ tokenId: tokens.ids[c.passedAs!] });
+      } else {
+        expect(response.headers.get('content-type')).toBe('application/problem+json');
+        expect(response.headers.get('cache-control')).toBe('no-store');
+        expect(response.body).toMatchObject({ type: 'about:blank', status: c.status, code: c.code });
+        expect(response.body.title).toEqual(expect.any(String));
+        expect(response.body.detail).toEqual(expect.any(String));
+      }
+      expect(response.headers.get('retry-after')).toBe(c.status === 503 ? '5' : null);
+      // Whatever happens, a response never repeats a token back.
+      for (const secret of [tokens.org, tokens.project, tokens.otherOrg, tokens.expired, tokens.deleted, tokens.down]) {
+        expect(response.text).not.toContain(secret);
+      }
+    });
+
+    test('a store outage reaches onError, without the plaintext token', async () => {
+      errors.length = 0;
+      const response = await call(server.url, '/down/projects/proj_a1/data', { headers: bearer(tokens.down) });
+      expect(response.status).toBe(503);
+      expect(errors).toHaveLength(1);
+      expect((errors[0] as Error).name).toBe('StoreUnavailableError');
+      expect(String(errors[0]) + JSON.stringify(errors[0])).not.toContain(tokens.down);
+    });
+
+    test('a route whose id cannot be read reaches onError', async () => {
+      errors.length = 0;
+      await call(server.url, '/broken/data', { headers: bearer(tokens.org) });
+      expect(errors).toHaveLength(1);
+      expect(String(errors[0])).toContain('project or organization id could not be read');
+    });
+  });
+}

@@ -1,0 +1,196 @@
+// Shared by the Express and Hono suites: one fixture, one way to start and call a server, so
+// both frameworks are checked against the very same tokens, routes and expectations.
+import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  DAY_MS,
+  StoreUnavailableError,
+  createKeyward,
+  memoryStore,
+  type Actor,
+  type Keyward,
+  type ProjectInfo,
+  type TokenStore,
+} from '@keyward/core';
+
+/** The instant every test starts at: a fixed clock, so expiry is decided by the test, not by time passing. */
+export const T0 = Date.UTC(2026, 0, 1);
+export const REALM = 'keyward-test';
+
+export const PROJECTS: readonly ProjectInfo[] = [
+  { id: 'proj_a1', organizationId: 'org_a', name: 'Alpha web' },
+  { id: 'proj_a2', organizationId: 'org_a', name: 'Alpha api' },
+  { id: 'proj_b1', organizationId: 'org_b', name: 'Beta web' },
+];
+
+export const ACTORS = {
+  owner: { userId: 'u_owner', organizationId: 'org_a', role: 'owner' },
+  admin: { userId: 'u_admin', organizationId: 'org_a', role: 'admin' },
+  member: { userId: 'u_member', organizationId: 'org_a', role: 'member' },
+  otherAdmin: { userId: 'u_other', organizationId: 'org_b', role: 'admin' },
+} as const satisfies Record<string, Actor>;
+export type ActorName = keyof typeof ACTORS;
+
+/** The header test clients use to say who they are; the host's getActor reads it. */
+export const ACTOR_HEADER = 'x-test-actor';
+
+export function actorFromHeader(value: string | undefined | null): Actor | null {
+  return value && Object.hasOwn(ACTORS, value) ? ACTORS[value as ActorName] : null;
+}
+
+export interface Clock {
+  now: () => number;
+  set(at: number): void;
+}
+
+export function fixedClock(start = T0): Clock {
+  let at = start;
+  return { now: () => at, set: (next) => (at = next) };
+}
+
+/** A memoryStore that can be switched off: every call then throws StoreUnavailableError, as a real outage would. */
+export function switchableStore(): TokenStore & { down: boolean } {
+  const inner = memoryStore();
+  const store = { down: false } as TokenStore & { down: boolean };
+  const guard = <A extends unknown[], R>(method: (...args: A) => R) =>
+    (...args: A): R => {
+      if (store.down) throw new StoreUnavailableError('test store is down');
+      return method(...args);
+    };
+  store.insert = guard(inner.insert);
+  store.findByHash = guard(inner.findByHash);
+  store.get = guard(inner.get);
+  store.list = guard(inner.list);
+  store.deleteMany = guard(inner.deleteMany);
+  store.deleteByProject = guard(inner.deleteByProject);
+  store.deleteExpired = guard(inner.deleteExpired);
+  store.touch = guard(inner.touch);
+  return store;
+}
+
+export function testKeyward(options: { store?: TokenStore; clock?: Clock } = {}): Keyward {
+  return createKeyward({
+    store: options.store ?? memoryStore(),
+    resolveProject: (id) => PROJECTS.find((p) => p.id === id) ?? null,
+    now: (options.clock ?? fixedClock()).now,
+    onError: () => {},
+  });
+}
+
+/** What a framework test gets to build its app from. */
+export interface TestAppSetup {
+  /** Serves the management API and the healthy guard routes. */
+  keyward: Keyward;
+  /** Serves the guard routes under /down: its store is unavailable. */
+  downKeyward: Keyward;
+  /** Passed as onError to requireToken and the management API. */
+  onError: (error: unknown) => void;
+  /** How the host's getActor maps the ACTOR_HEADER value to an actor. Default `actorFromHeader`. */
+  getActor?: (actorHeader: string | undefined) => Actor | null;
+}
+
+/** The host's getActor for the test app, given the ACTOR_HEADER value. */
+export function testActor(setup: TestAppSetup, actorHeader: string | undefined): Actor | null {
+  return (setup.getActor ?? actorFromHeader)(actorHeader);
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export type StartServer = (setup: TestAppSetup) => Promise<RunningServer>;
+
+/**
+ * Guard routes, declared once; each framework turns a parameter name into its own reader
+ * (`c.req.param(name)` / `req.params[name]`).
+ */
+export interface GuardRouteSpec {
+  path: string;
+  down?: boolean;
+  project?: string;
+  organization?: string;
+  organizationLevel?: boolean;
+  header?: string;
+}
+
+export const GUARD_ROUTES: readonly GuardRouteSpec[] = [
+  { path: '/projects/:projectId/data', project: 'projectId' },
+  { path: '/orgs/:organizationId/data', organization: 'organizationId' },
+  { path: '/org-data', organizationLevel: true },
+  { path: '/any' },
+  { path: '/keyed/projects/:projectId/data', project: 'projectId', header: 'x-api-key' },
+  { path: '/down/projects/:projectId/data', project: 'projectId', down: true },
+  // Misconfigured on purpose: the route has no :projectId, so the reader returns nothing.
+  { path: '/broken/data', project: 'projectId' },
+];
+
+/** Listens on 127.0.0.1, on a port the OS picks. */
+export async function listen(server: Server): Promise<RunningServer> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed JSON body, or undefined when there is none. */
+  body: any;
+}
+
+async function toTestResponse(response: Response): Promise<TestResponse> {
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, body: text ? JSON.parse(text) : undefined };
+}
+
+export async function call(
+  url: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown; rawBody?: string; actor?: ActorName } = {},
+): Promise<TestResponse> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.actor) headers[ACTOR_HEADER] = init.actor;
+  let body: string | undefined = init.rawBody;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  return toTestResponse(await fetch(url + path, { method: init.method ?? 'GET', headers, body }));
+}
+
+/**
+ * Sends one header on several lines, which fetch cannot do (its Headers joins them into one).
+ * node:http writes each array element as its own header line.
+ */
+export function callWithRepeatedHeader(url: string, path: string, name: string, values: string[]): Promise<TestResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url + path, { method: 'GET' }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const headers = new Headers();
+        for (const [key, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(key, value);
+        resolve({ status: res.statusCode ?? 0, headers, text, body: text ? JSON.parse(text) : undefined });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.setHeader(name, values);
+    req.end();
+  });
+}
+
+export { DAY_MS };

@@ -1,0 +1,277 @@
+// The management API's behaviour, written once and run over real HTTP against both frameworks.
+// Each test gets a fresh keyward and server, so tests cannot leak tokens into each other.
+import { MAX_BULK_IDS, type Keyward } from '@keyward/core';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import {
+  ACTORS,
+  DAY_MS,
+  T0,
+  call,
+  fixedClock,
+  switchableStore,
+  testKeyward,
+  type RunningServer,
+  type StartServer,
+  type TestResponse,
+} from './harness.js';
+
+const BASE = '/settings';
+
+interface RouteCall {
+  name: string;
+  /** Builds the request; `id` is a token of org_a that exists. */
+  request: (id: string) => { method: string; path: string; body?: unknown };
+  /** Status when an owner or admin calls it. */
+  ok: number;
+}
+
+const ROUTES: readonly RouteCall[] = [
+  { name: 'GET /tokens', request: () => ({ method: 'GET', path: '/tokens' }), ok: 200 },
+  {
+    name: 'POST /tokens',
+    request: () => ({ method: 'POST', path: '/tokens', body: { name: 'New one', scope: { kind: 'organization' }, expiresIn: '7d' } }),
+    ok: 201,
+  },
+  { name: 'GET /tokens/expiration-preview', request: () => ({ method: 'GET', path: '/tokens/expiration-preview?expiresIn=30d' }), ok: 200 },
+  { name: 'GET /tokens/:id', request: (id) => ({ method: 'GET', path: `/tokens/${id}` }), ok: 200 },
+  { name: 'DELETE /tokens/:id', request: (id) => ({ method: 'DELETE', path: `/tokens/${id}` }), ok: 204 },
+  { name: 'POST /tokens/bulk-delete', request: (id) => ({ method: 'POST', path: '/tokens/bulk-delete', body: { ids: [id] } }), ok: 200 },
+];
+
+function expectProblem(response: TestResponse, status: number, code: string): void {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toBe('application/problem+json');
+  expect(response.body).toMatchObject({ type: 'about:blank', status, code });
+}
+
+function expectFieldError(response: TestResponse, path: string): void {
+  expectProblem(response, 400, 'VALIDATION_FAILED');
+  expect(response.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+}
+
+/**
+ * Runs the management API suite against a server built by `start`, which must mount the
+ * management API at /settings with `getActor` reading ACTOR_HEADER through `actorFromHeader`.
+ */
+export function describeManagementApi(framework: string, start: StartServer): void {
+  describe(`${framework} token management API`, () => {
+    let keyward: Keyward;
+    let clock: ReturnType<typeof fixedClock>;
+    let server: RunningServer;
+    let errors: unknown[];
+    let existing: { id: string; plaintext: string };
+
+    const api = (path: string, init: Parameters<typeof call>[2] = {}) => call(server.url, BASE + path, init);
+
+    beforeEach(async () => {
+      clock = fixedClock(T0);
+      keyward = testKeyward({ clock });
+      errors = [];
+      const created = await keyward.create(ACTORS.owner, { name: 'CI', scope: { kind: 'organization' }, expiresIn: '30d' });
+      existing = { id: created.token.id, plaintext: created.plaintext };
+      server = await start({ keyward, downKeyward: keyward, onError: (error) => errors.push(error) });
+    });
+
+    afterEach(async () => {
+      await server.close();
+      await keyward.close();
+    });
+
+    describe.each(['owner', 'admin'] as const)('%s', (actor) => {
+      test.each(ROUTES)('$name works', async (route) => {
+        const { method, path, body } = route.request(existing.id);
+        const response = await api(path, { method, body, actor });
+        expect(response.status).toBe(route.ok);
+        expect(response.headers.get('cache-control')).toBe('no-store');
+      });
+    });
+
+    describe('member', () => {
+      test.each(ROUTES)('$name → 403 FORBIDDEN, nothing changes', async (route) => {
+        const { method, path, body } = route.request(existing.id);
+        const response = await api(path, { method, body, actor: 'member' });
+        expectProblem(response, 403, 'FORBIDDEN');
+        expect(response.headers.get('cache-control')).toBe('no-store');
+        const page = await keyward.list(ACTORS.owner);
+        expect(page.items.map((t) => t.id)).toEqual([existing.id]);
+      });
+    });
+
+    describe('nobody signed in', () => {
+      test.each(ROUTES)('$name → 401 UNAUTHENTICATED', async (route) => {
+        const { method, path, body } = route.request(existing.id);
+        expectProblem(await api(path, { method, body }), 401, 'UNAUTHENTICATED');
+      });
+    });
+
+    test('POST /tokens answers 201, no-store, with a plaintext that verifies and appears nowhere else', async () => {
+      const response = await api('/tokens', {
+        method: 'POST',
+        actor: 'admin',
+        body: { name: '  Deploy bot ', scope: { kind: 'project', projectId: 'proj_a1' }, expiresIn: '90d' },
+      });
+      expect(response.status).toBe(201);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('content-type')).toBe('application/json');
+      const { plaintext, token } = response.body;
+      expect(token).toMatchObject({ name: 'Deploy bot', scope: { kind: 'project', projectId: 'proj_a1' }, createdAt: T0, expiresAt: T0 + 90 * DAY_MS, createdBy: 'u_admin' });
+      expect(token).not.toHaveProperty('hash');
+      const verified = await keyward.verify(plaintext, { projectId: 'proj_a1' });
+      expect(verified).toMatchObject({ ok: true, token: { id: token.id } });
+
+      const list = await api('/tokens', { actor: 'admin' });
+      const one = await api(`/tokens/${token.id}`, { actor: 'admin' });
+      expect(list.text).not.toContain(plaintext);
+      expect(one.text).not.toContain(plaintext);
+      expect(one.body).toEqual(token);
+    });
+
+    test('GET /tokens lists newest first with status and scope label, and pages with nextCursor', async () => {
+      clock.set(T0 + 1000);
+      await keyward.create(ACTORS.owner, { name: 'Second', scope: { kind: 'project', projectId: 'proj_a2' }, expiresIn: 'never' });
+      const first = await api('/tokens?limit=1', { actor: 'owner' });
+      expect(first.status).toBe(200);
+      expect(first.body.items).toHaveLength(1);
+      expect(first.body.items[0]).toMatchObject({ name: 'Second', status: 'active', scopeLabel: 'Alpha api' });
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const second = await api(`/tokens?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`, { actor: 'owner' });
+      expect(second.body.items.map((t: { id: string }) => t.id)).toEqual([existing.id]);
+      expect(second.body.nextCursor).toBeNull();
+    });
+
+    test('GET /tokens with a bad limit → 400 naming limit', async () => {
+      expectFieldError(await api('/tokens?limit=0', { actor: 'owner' }), 'limit');
+      expectFieldError(await api('/tokens?limit=1&limit=2', { actor: 'owner' }), 'limit');
+    });
+
+    test.each([
+      { label: 'an empty name', body: { name: '   ', scope: { kind: 'organization' }, expiresIn: '7d' }, path: 'name' },
+      { label: 'a name too long', body: { name: 'x'.repeat(101), scope: { kind: 'organization' }, expiresIn: '7d' }, path: 'name' },
+      { label: 'a project of another organization', body: { name: 'n', scope: { kind: 'project', projectId: 'proj_b1' }, expiresIn: '7d' }, path: 'scope.projectId' },
+      { label: 'a project scope without projectId', body: { name: 'n', scope: { kind: 'project' }, expiresIn: '7d' }, path: 'scope.projectId' },
+      { label: 'an unknown expiry', body: { name: 'n', scope: { kind: 'organization' }, expiresIn: '45d' }, path: 'expiresIn' },
+    ])('POST /tokens with $label → 400 naming $path', async ({ body, path }) => {
+      expectFieldError(await api('/tokens', { method: 'POST', actor: 'owner', body }), path);
+    });
+
+    test('POST /tokens with a name already taken (any case) → 409 NAME_TAKEN', async () => {
+      const response = await api('/tokens', { method: 'POST', actor: 'owner', body: { name: 'ci', scope: { kind: 'organization' }, expiresIn: '7d' } });
+      expectProblem(response, 409, 'NAME_TAKEN');
+      expect(response.body.errors).toEqual([{ path: 'name', message: expect.any(String) }]);
+    });
+
+    test('POST /tokens with invalid JSON → 400 INVALID_JSON', async () => {
+      const response = await api('/tokens', { method: 'POST', actor: 'owner', rawBody: '{"name": ', headers: { 'content-type': 'application/json' } });
+      expectProblem(response, 400, 'INVALID_JSON');
+    });
+
+    test('POST /tokens with a JSON scalar → 400 INVALID_JSON (objects and arrays only)', async () => {
+      expectProblem(await api('/tokens', { method: 'POST', actor: 'owner', rawBody: '"CI"', headers: { 'content-type': 'application/json' } }), 400, 'INVALID_JSON');
+    });
+
+    test('POST /tokens without a JSON content type → 415', async () => {
+      const response = await api('/tokens', { method: 'POST', actor: 'owner', rawBody: 'name=CI', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    test('POST /tokens with a body over 128 KiB → 413', async () => {
+      const response = await api('/tokens', { method: 'POST', actor: 'owner', body: { name: 'x'.repeat(140 * 1024), scope: { kind: 'organization' }, expiresIn: '7d' } });
+      expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
+    });
+
+    test('GET /tokens/expiration-preview gives ISO and epoch ms, exactly what create stores', async () => {
+      const response = await api('/tokens/expiration-preview?expiresIn=30d', { actor: 'admin' });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ expiresIn: '30d', expiresAt: new Date(T0 + 30 * DAY_MS).toISOString(), expiresAtMs: T0 + 30 * DAY_MS });
+      const created = await api('/tokens', { method: 'POST', actor: 'admin', body: { name: 'Same', scope: { kind: 'organization' }, expiresIn: '30d' } });
+      expect(created.body.token.expiresAt).toBe(response.body.expiresAtMs);
+    });
+
+    test('GET /tokens/expiration-preview?expiresIn=never → null expiry', async () => {
+      const response = await api('/tokens/expiration-preview?expiresIn=never', { actor: 'owner' });
+      expect(response.body).toEqual({ expiresIn: 'never', expiresAt: null, expiresAtMs: null });
+    });
+
+    test('GET /tokens/expiration-preview with a bad or missing expiresIn → 400 naming expiresIn', async () => {
+      expectFieldError(await api('/tokens/expiration-preview?expiresIn=45d', { actor: 'owner' }), 'expiresIn');
+      expectFieldError(await api('/tokens/expiration-preview', { actor: 'owner' }), 'expiresIn');
+    });
+
+    test('GET and DELETE an unknown id → 404 TOKEN_NOT_FOUND', async () => {
+      expectProblem(await api('/tokens/tok_unknown', { actor: 'owner' }), 404, 'TOKEN_NOT_FOUND');
+      expectProblem(await api('/tokens/tok_unknown', { method: 'DELETE', actor: 'owner' }), 404, 'TOKEN_NOT_FOUND');
+    });
+
+    test("another organization's token is 404, never 403, and stays alive", async () => {
+      expectProblem(await api(`/tokens/${existing.id}`, { actor: 'otherAdmin' }), 404, 'TOKEN_NOT_FOUND');
+      expectProblem(await api(`/tokens/${existing.id}`, { method: 'DELETE', actor: 'otherAdmin' }), 404, 'TOKEN_NOT_FOUND');
+      expectProblem(await api('/tokens/bulk-delete', { method: 'POST', actor: 'otherAdmin', body: { ids: [existing.id] } }), 404, 'TOKEN_NOT_FOUND');
+      expect((await api('/tokens', { actor: 'otherAdmin' })).body.items).toEqual([]);
+      expect((await keyward.verify(existing.plaintext)).ok).toBe(true);
+    });
+
+    test('DELETE /tokens/:id → 204 without a body, and the token is refused at once', async () => {
+      const response = await api(`/tokens/${existing.id}`, { method: 'DELETE', actor: 'owner' });
+      expect(response.status).toBe(204);
+      expect(response.text).toBe('');
+      expect(await keyward.verify(existing.plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
+    });
+
+    test('POST /tokens/bulk-delete deletes all listed tokens → 200 { deleted }', async () => {
+      const second = await keyward.create(ACTORS.owner, { name: 'Two', scope: { kind: 'organization' }, expiresIn: 'never' });
+      const response = await api('/tokens/bulk-delete', { method: 'POST', actor: 'admin', body: { ids: [existing.id, second.token.id] } });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ deleted: 2 });
+      expect((await keyward.list(ACTORS.owner)).items).toEqual([]);
+    });
+
+    test('POST /tokens/bulk-delete is atomic: one unknown id → 404 listing it, nothing deleted', async () => {
+      const response = await api('/tokens/bulk-delete', { method: 'POST', actor: 'owner', body: { ids: [existing.id, 'tok_missing'] } });
+      expectProblem(response, 404, 'TOKEN_NOT_FOUND');
+      expect(response.body.ids).toEqual(['tok_missing']);
+      expect((await keyward.verify(existing.plaintext)).ok).toBe(true);
+    });
+
+    test(`POST /tokens/bulk-delete takes at most ${MAX_BULK_IDS} ids: ${MAX_BULK_IDS + 1} → 400 naming ids, nothing deleted`, async () => {
+      const ids = [existing.id, ...Array.from({ length: MAX_BULK_IDS }, (_, i) => `tok_${i}`)];
+      expectFieldError(await api('/tokens/bulk-delete', { method: 'POST', actor: 'owner', body: { ids } }), 'ids');
+      expect((await keyward.verify(existing.plaintext)).ok).toBe(true);
+    });
+
+    test.each([
+      { label: 'no ids', body: {}, path: 'ids' },
+      { label: 'an empty list', body: { ids: [] }, path: 'ids' },
+      { label: 'ids that are not a list', body: { ids: 'tok_1' }, path: 'ids' },
+      { label: 'an empty id', body: { ids: ['tok_1', ''] }, path: 'ids.1' },
+    ])('POST /tokens/bulk-delete with $label → 400 naming $path', async ({ body, path }) => {
+      expectFieldError(await api('/tokens/bulk-delete', { method: 'POST', actor: 'owner', body }), path);
+    });
+
+    test('a getActor that throws → 500 with a generic problem; the error goes to onError only', async () => {
+      await server.close();
+      server = await start({ keyward, downKeyward: keyward, onError: (error) => errors.push(error), getActor: () => {
+        throw new Error('session db password=hunter2 refused');
+      } });
+      const response = await api('/tokens', { actor: 'owner' });
+      expectProblem(response, 500, 'INTERNAL_ERROR');
+      expect(response.text).not.toContain('hunter2');
+      expect(String(errors[0])).toContain('hunter2');
+    });
+
+    test('store unavailable → 503 with Retry-After', async () => {
+      const store = switchableStore();
+      const down = testKeyward({ store });
+      store.down = true;
+      await server.close();
+      server = await start({ keyward: down, downKeyward: down, onError: (error) => errors.push(error) });
+      const response = await api('/tokens', { actor: 'owner' });
+      expectProblem(response, 503, 'STORE_UNAVAILABLE');
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect(errors).toHaveLength(1);
+    });
+
+    test('an actor name header the host does not know is treated as signed out', async () => {
+      expectProblem(await api('/tokens', { headers: { 'x-test-actor': 'nobody' } }), 401, 'UNAUTHENTICATED');
+    });
+  });
+}

@@ -1,0 +1,60 @@
+import { authenticate, createGuard, type GuardOptions, type TokenInfo } from '@keyward/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { headerValue } from './headers.js';
+import { send } from './send.js';
+
+declare global {
+  // Express's own extension point: augmenting it types `req.apiToken` on every Request.
+  namespace Express {
+    interface Request {
+      /**
+       * The verified API token, set by `requireToken()`. Optional because Express cannot know
+       * which middleware ran before a handler; `getApiToken(req)` returns it non-optional.
+       */
+      apiToken?: TokenInfo;
+    }
+  }
+}
+
+/**
+ * Options of `requireToken()`. `project` and `organization` read ids from the route, e.g.
+ * `(req) => req.params.projectId`.
+ */
+export type RequireTokenOptions = GuardOptions<Request>;
+
+/**
+ * A middleware that lets a request through only with a valid API token for the route, and
+ * exposes it as `req.apiToken`. Options are checked here, once: bad ones throw ConfigurationError.
+ * Refusals are RFC 9457 problems with a `WWW-Authenticate` challenge; a store outage answers 503.
+ * @example
+ * app.get('/projects/:projectId/builds', requireToken({ keyward, project: (req) => req.params.projectId }), (req, res) => {
+ *   res.json({ by: getApiToken(req).name });
+ * });
+ */
+export function requireToken(options: RequireTokenOptions): RequestHandler {
+  const guard = createGuard<Request>(options, 'requireToken');
+  const { keyward, header } = guard;
+  return async function requireToken(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const credentials = {
+      authorization: headerValue(req, 'authorization'),
+      apiKey: header === undefined ? undefined : headerValue(req, header),
+    };
+    const result = await authenticate(keyward, credentials, guard.target(req), guard);
+    if (!result.ok) return send(res, result.response);
+    req.apiToken = result.token;
+    next();
+  };
+}
+
+/**
+ * The API token `requireToken()` verified for this request, typed non-optional.
+ * Throws when the route has no `requireToken()` before it: that is a wiring bug, not a client error.
+ * @example
+ * app.get('/me', requireToken({ keyward }), (req, res) => res.json({ token: getApiToken(req).name }));
+ */
+export function getApiToken(req: Request): TokenInfo {
+  if (req.apiToken === undefined) {
+    throw new Error('getApiToken(req): this request has no API token; mount requireToken() before this handler');
+  }
+  return req.apiToken;
+}

@@ -1,0 +1,64 @@
+import {
+  BODY_RESPONSES,
+  MAX_JSON_BODY_BYTES,
+  createManagementApi,
+  isJsonContentType,
+  type HttpResponse,
+  type ManagementApiOptions,
+  type ManagementRoute,
+} from '@keyward/core';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
+import { send } from './send.js';
+
+/** Options of `tokensRouter()`: `getActor(req)` returns the signed-in actor from the host's session, or null. */
+export type TokensRouterOptions = ManagementApiOptions<Request>;
+
+/** body-parser's error types, mapped to the answers Hono gives for the same bodies. */
+const BODY_ERRORS: Readonly<Record<string, HttpResponse>> = {
+  'entity.parse.failed': BODY_RESPONSES.invalidJson,
+  'entity.too.large': BODY_RESPONSES.tooLarge,
+  'encoding.unsupported': BODY_RESPONSES.unsupportedMediaType,
+  'charset.unsupported': BODY_RESPONSES.unsupportedMediaType,
+};
+
+const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
+  const type = (error as { type?: unknown } | null)?.type;
+  const response = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
+  if (response) send(res, response);
+  else next(error);
+};
+
+function mount(router: Router, route: ManagementRoute, handler: RequestHandler): void {
+  if (route.method === 'GET') router.get(route.path, handler);
+  else if (route.method === 'POST') router.post(route.path, handler);
+  else router.delete(route.path, handler);
+}
+
+/**
+ * The token management API as an Express router: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
+ * `GET/DELETE /tokens/:id`, `POST /tokens/bulk-delete`. It parses its own JSON bodies (UTF-8,
+ * uncompressed, at most 128 KiB), so the host needs no body parser. Options are checked here, once.
+ * @example
+ * app.use('/settings', tokensRouter({ keyward, getActor: (req) => req.session?.actor ?? null }));
+ */
+export function tokensRouter(options: TokensRouterOptions): Router {
+  const api = createManagementApi(options, 'tokensRouter');
+  const router = express.Router();
+  // A body parser the host already ran wins: express.json() skips bodies that were read.
+  router.use(
+    express.json({
+      limit: MAX_JSON_BODY_BYTES,
+      inflate: false,
+      strict: true,
+      type: (req) => isJsonContentType(req.headers['content-type']),
+    }),
+  );
+  for (const route of api.routes) {
+    mount(router, route, async (req, res) => {
+      const body: unknown = route.body ? req.body : undefined;
+      send(res, await api.handle(route, req, { body, query: req.query, params: req.params }));
+    });
+  }
+  router.use(bodyErrors);
+  return router;
+}

@@ -1,0 +1,20 @@
+// The Express side of the shared suites: guard routes and management API, mounted as a host would.
+import { requireToken, tokensRouter } from '@keyward/express';
+import express, { type Express } from 'express';
+import { createServer } from 'node:http';
+import { guardOptionsFor } from '../../core/test/http/guard-cases.js';
+import { ACTOR_HEADER, GUARD_ROUTES, listen, testActor, type StartServer, type TestAppSetup } from '../../core/test/http/harness.js';
+
+export function buildApp(setup: TestAppSetup): Express {
+  const app = express();
+  for (const spec of GUARD_ROUTES) {
+    const guard = requireToken(guardOptionsFor(spec, setup, (name) => (req) => req.params[name]));
+    app.get(spec.path, guard, (req, res) => {
+      res.json({ tokenId: req.apiToken?.id });
+    });
+  }
+  app.use('/settings', tokensRouter({ keyward: setup.keyward, onError: setup.onError, getActor: (req) => testActor(setup, req.get(ACTOR_HEADER)) }));
+  return app;
+}
+
+export const startExpress: StartServer = (setup) => listen(createServer(buildApp(setup)));

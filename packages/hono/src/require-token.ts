@@ -1,0 +1,43 @@
+import { authenticate, createGuard, type GuardOptions, type TokenInfo } from '@keyward/core';
+import type { Context, MiddlewareHandler } from 'hono';
+import { send } from './send.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The verified API token; set by `requireToken()`. */
+    apiToken: TokenInfo;
+  }
+}
+
+/** The variables `requireToken()` adds to the context. */
+export type ApiTokenEnv = { Variables: { apiToken: TokenInfo } };
+
+/**
+ * Options of `requireToken()`. `project` and `organization` read ids from the route, e.g.
+ * `(c) => c.req.param('projectId')`.
+ */
+export type RequireTokenOptions = GuardOptions<Context>;
+
+/**
+ * A middleware that lets a request through only with a valid API token for the route, and
+ * exposes it as `c.get('apiToken')`. Options are checked here, once: bad ones throw ConfigurationError.
+ * Refusals are RFC 9457 problems with a `WWW-Authenticate` challenge; a store outage answers 503.
+ * @example
+ * app.get('/projects/:projectId/builds', requireToken({ keyward, project: (c) => c.req.param('projectId') }), (c) =>
+ *   c.json({ by: c.get('apiToken').name }),
+ * );
+ */
+export function requireToken(options: RequireTokenOptions): MiddlewareHandler<ApiTokenEnv> {
+  const guard = createGuard<Context>(options, 'requireToken');
+  const { keyward, header } = guard;
+  return async function requireToken(c, next) {
+    const credentials = {
+      authorization: c.req.header('authorization'),
+      apiKey: header === undefined ? undefined : c.req.header(header),
+    };
+    const result = await authenticate(keyward, credentials, guard.target(c), guard);
+    if (!result.ok) return send(c, result.response);
+    c.set('apiToken', result.token);
+    await next();
+  };
+}

@@ -1,0 +1,19 @@
+// The Hono side of the shared suites: guard routes and management API, mounted as a host would.
+import { createAdaptorServer } from '@hono/node-server';
+import { requireToken, tokensApp } from '@keyward/hono';
+import type { Server } from 'node:http';
+import { Hono } from 'hono';
+import { guardOptionsFor } from '../../core/test/http/guard-cases.js';
+import { ACTOR_HEADER, GUARD_ROUTES, listen, testActor, type StartServer, type TestAppSetup } from '../../core/test/http/harness.js';
+
+export function buildApp(setup: TestAppSetup): Hono {
+  const app = new Hono();
+  for (const spec of GUARD_ROUTES) {
+    const guard = requireToken(guardOptionsFor(spec, setup, (name) => (c) => c.req.param(name)));
+    app.get(spec.path, guard, (c) => c.json({ tokenId: c.get('apiToken').id }));
+  }
+  app.route('/settings', tokensApp({ keyward: setup.keyward, onError: setup.onError, getActor: (c) => testActor(setup, c.req.header(ACTOR_HEADER)) }));
+  return app;
+}
+
+export const startHono: StartServer = (setup) => listen(createAdaptorServer({ fetch: buildApp(setup).fetch }) as Server);

@@ -119,7 +119,7 @@ describe('Tokens settings page in Chromium', () => {
 
   test('the previewed expiry date is the one stored', async () => {
     await page.selectOption('#token-expiry', '7d');
-    await page.waitForFunction(() => document.getElementById('expiry-preview')!.textContent!.startsWith('Expires on'));
+    await expect.poll(() => page.textContent('#expiry-preview')).toMatch(/^Expires on/);
     const preview = page.locator('#expiry-preview');
     const previewDay = await preview.getAttribute('data-day');
     const previewMs = Number(await preview.getAttribute('data-expires-at'));
@@ -130,7 +130,7 @@ describe('Tokens settings page in Chromium', () => {
     expect(stored).toBeGreaterThanOrEqual(previewMs);
     expect(stored - previewMs).toBeLessThan(10_000);
     await page.selectOption('#token-expiry', 'never');
-    await page.waitForFunction(() => document.getElementById('expiry-preview')!.textContent!.includes('never expire'));
+    await expect.poll(() => page.textContent('#expiry-preview')).toContain('never expire');
   });
 
   test('delete from the row menu with confirmation → the next call answers 401', async () => {

@@ -1,0 +1,16 @@
+// `pnpm --filter express-api start`: the API on http://127.0.0.1:3001, tokens in Redis.
+import { Redis } from 'ioredis';
+import { createApi } from './app.js';
+
+// Fail fast when Redis is down, so requests get 503 instead of waiting.
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1, commandTimeout: 1000 });
+const { app, keyward } = createApi({ redis });
+const port = Number(process.env.PORT ?? 3001);
+const server = app.listen(port, '127.0.0.1', () => console.log(`express-api on http://127.0.0.1:${port}/`));
+
+process.on('SIGTERM', async () => {
+  server.close();
+  await keyward.close(); // flushes pending last-used writes
+  await redis.quit();
+  process.exit(0);
+});

@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
 
-// Every ```ts / ```js block in the docs runs here, unless the line before it is
-// `<!-- excerpt -->` (a fragment that needs surrounding code to make sense).
+// Every ```ts / ```js block of README.md, docs/ and the package and example READMEs runs here,
+// unless the line before it is `<!-- excerpt -->` (a fragment that needs surrounding code).
+// Servers a snippet starts are moved to a free port and stopped (src/short-lived-servers.mjs).
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const work = fileURLToPath(new URL('../.snippets/', import.meta.url));
 const run = promisify(execFile);
@@ -59,7 +60,8 @@ describe('documentation code blocks run', () => {
       const path = join(work, `${snippet.file.replace(/[^a-z0-9]+/gi, '_')}_${snippet.line}.ts`);
       writeFileSync(path, `${snippet.code}\nexport {};\n`);
       const tsx = join(root, 'node_modules/.bin/tsx');
-      const { stderr } = await run(tsx, ['--tsconfig', join(root, 'tsconfig.json'), relative(root, path)], {
+      const preload = join(root, 'examples/docs-check/src/short-lived-servers.mjs');
+      const { stderr } = await run(tsx, ['--tsconfig', join(root, 'tsconfig.json'), '--import', preload, relative(root, path)], {
         cwd: root,
         timeout: 50_000,
         env: { ...process.env, KEYWARD_DOCS_CHECK: '1' },

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -61,8 +61,9 @@ describe('documentation code blocks run', () => {
       writeFileSync(path, `${snippet.code}\nexport {};\n`);
       const tsx = join(root, 'node_modules/.bin/tsx');
       const preload = join(root, 'examples/docs-check/src/short-lived-servers.mjs');
-      const { stderr } = await run(tsx, ['--tsconfig', join(root, 'tsconfig.json'), '--import', preload, relative(root, path)], {
-        cwd: root,
+      const { stderr } = await run(tsx, ['--tsconfig', join(root, 'tsconfig.json'), '--import', preload, path], {
+        // A fresh working directory, so files a snippet creates (app.db…) do not outlive it.
+        cwd: mkdtempSync(join(work, 'cwd-')),
         timeout: 50_000,
         env: { ...process.env, KEYWARD_DOCS_CHECK: '1' },
       });

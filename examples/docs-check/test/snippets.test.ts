@@ -31,18 +31,29 @@ interface Snippet {
   code: string;
 }
 
-function extractSnippets(file: string): Snippet[] {
+interface CodeBlock extends Snippet {
+  language: string;
+  excerpt: boolean;
+}
+
+const RUNNABLE = new Set(['ts', 'typescript', 'js', 'mjs']);
+
+function codeBlocks(file: string): CodeBlock[] {
   const lines = readFileSync(join(root, file), 'utf8').split('\n');
-  const snippets: Snippet[] = [];
+  const blocks: CodeBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(ts|typescript|js|mjs)\s*$/.exec(lines[i]!);
+    const open = /^```(\S*)\s*$/.exec(lines[i]!);
     if (!open) continue;
     const end = lines.indexOf('```', i + 1);
     const excerpt = lines[i - 1]?.trim() === '<!-- excerpt -->';
-    if (!excerpt) snippets.push({ file, line: i + 1, code: lines.slice(i + 1, end).join('\n') });
+    blocks.push({ file, line: i + 1, language: open[1]!, excerpt, code: lines.slice(i + 1, end).join('\n') });
     i = end;
   }
-  return snippets;
+  return blocks;
+}
+
+function extractSnippets(file: string): Snippet[] {
+  return codeBlocks(file).filter((b) => RUNNABLE.has(b.language) && !b.excerpt);
 }
 
 mkdirSync(work, { recursive: true });
@@ -53,6 +64,18 @@ describe('documentation code blocks run', () => {
 
   test('there are snippets to run', () => {
     expect(snippets.length).toBeGreaterThan(0);
+  });
+
+  test('every other code block is marked as an excerpt, except the Quick start, which CI runs verbatim', () => {
+    const blocks = markdownFiles().flatMap(codeBlocks);
+    const quickStart = blocks.find((b) => b.file === 'README.md' && b.language === 'sh' && !b.excerpt);
+    expect(quickStart, 'README.md has an unmarked sh block: the Quick start').toBeDefined();
+    const commands = quickStart!.code.split('\n').filter((l) => l.trim() !== '');
+    expect(commands).toHaveLength(2);
+    const ci = readFileSync(join(root, '.ci/run'), 'utf8').split('\n');
+    for (const command of commands) expect(ci).toContain(command);
+    const unmarked = blocks.filter((b) => b !== quickStart && !b.excerpt && !RUNNABLE.has(b.language));
+    expect(unmarked.map((b) => `${b.file}:${b.line} (${b.language || 'no language'})`)).toEqual([]);
   });
 
   for (const snippet of snippets) {

@@ -1,0 +1,51 @@
+// Store wrappers for the tests: one that counts what reaches the store, one that can be switched
+// off like an outage. Plus an oracle for "well-formed token" written from the token format
+// (prefix, 30 base62 characters, 6 base62 characters of CRC-32), independent of keyward's parser.
+import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { StoreUnavailableError, type TokenStore } from '@keyward/core';
+
+const METHODS = ['insert', 'findByHash', 'get', 'list', 'deleteMany', 'deleteByProject', 'deleteExpired', 'touch'] as const;
+
+export interface CountingStore extends TokenStore {
+  /** Calls per method. */
+  readonly calls: Record<(typeof METHODS)[number], number>;
+  /** Every hash `findByHash` was asked for, in order. */
+  readonly lookedUp: string[];
+  /** While true, every call throws StoreUnavailableError (and is still counted). */
+  down: boolean;
+}
+
+export function countingStore(inner: TokenStore): CountingStore {
+  const store = { calls: Object.fromEntries(METHODS.map((m) => [m, 0])) as Record<(typeof METHODS)[number], number>, lookedUp: [] as string[], down: false } as unknown as CountingStore;
+  for (const method of METHODS) {
+    const original = (inner[method] as (...args: unknown[]) => unknown).bind(inner);
+    (store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      store.calls[method]++;
+      if (method === 'findByHash') store.lookedUp.push(args[0] as string);
+      if (store.down) throw new StoreUnavailableError('test store is down');
+      return original(...args);
+    };
+  }
+  if (inner.close) store.close = () => inner.close!();
+  return store;
+}
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** The token format, restated: `kw_` + 30 base62 + base62(CRC-32 of everything before), 6 characters. */
+export function isWellFormed(token: string, prefix = 'kw'): boolean {
+  const shape = new RegExp(`^${prefix}_[0-9A-Za-z]{36}$`);
+  if (!shape.test(token)) return false;
+  const body = token.slice(0, prefix.length + 31);
+  let value = crc32(body);
+  let checksum = '';
+  for (let i = 0; i < 6; i++) {
+    checksum = ALPHABET[value % 62] + checksum;
+    value = Math.floor(value / 62);
+  }
+  return token.slice(prefix.length + 31) === checksum;
+}
+
+/** The hash keyward stores for a token when no pepper is configured: base64url SHA-256. */
+export const sha256 = (token: string) => createHash('sha256').update(token).digest('base64url');

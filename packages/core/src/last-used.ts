@@ -12,6 +12,8 @@ export class LastUsedRecorder {
   private lastQueued = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> | undefined;
+  /** Set by stop(): no more timed flushes, even to retry a failed one (close() flushes once itself). */
+  private stopped = false;
 
   constructor(
     private readonly store: TokenStore,
@@ -37,7 +39,7 @@ export class LastUsedRecorder {
   }
 
   private schedule(): void {
-    if (this.timer !== undefined) return;
+    if (this.timer !== undefined || this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush().catch(this.onFlushError);
@@ -81,6 +83,7 @@ export class LastUsedRecorder {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }

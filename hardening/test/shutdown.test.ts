@@ -1,0 +1,114 @@
+// Shutdown. The example server (examples/dashboard/src/server.ts) runs as a real child process on
+// a temp database; API calls leave "last used" writes pending (the flush delay is 10 minutes, so
+// only shutdown can write them); SIGTERM must write every one of them, close the database and
+// exit 0. Plus the service-level rule behind it: once close() is done, nothing runs any more.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createKeyward, memoryStore, StoreUnavailableError } from '@keyward/core';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, test } from 'vitest';
+import { exitOf } from './support/children.js';
+import { call, freePort, sleep, waitUntil } from './support/net.js';
+import { countingStore } from './support/stores.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const tsx = createRequire(import.meta.url).resolve('tsx');
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('shutdown', () => {
+  test('SIGTERM on the example server with 10 pending last-used updates: exit code 0, 10 of 10 written to the database, 2 unused tokens untouched, database closed (WAL checkpointed and removed)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyward-hardening-shutdown-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'dashboard.db');
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', tsx, join(root, 'examples/dashboard/src/server.ts')], {
+      cwd: root,
+      env: {
+        ...process.env,
+        TSX_TSCONFIG_PATH: join(root, 'tsconfig.json'),
+        DASHBOARD_DB: file,
+        PORT: String(port),
+        // Ten minutes: no timer writes "last used" during the test, only the shutdown can.
+        DASHBOARD_LAST_USED_FLUSH_MS: '600000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cleanups.push(() => {
+      child.kill('SIGKILL');
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    await waitUntil('the example server to listen', () => output.includes('keyward dashboard on'), 60_000);
+
+    const tokens: Array<{ id: string; plaintext: string; scope: 'organization' | 'project' }> = [];
+    for (let i = 0; i < 12; i++) {
+      const scope = i % 2 ? { kind: 'organization' } : { kind: 'project', projectId: 'proj_catalog' };
+      // No cookie: the example signs everyone in as its first user, an owner.
+      const answer = await call(port, 'POST', '/settings/tokens', { body: { name: `shutdown ${i}`, scope, expiresIn: '30d' } });
+      expect(answer.status).toBe(201);
+      tokens.push({ id: answer.json.token.id, plaintext: answer.json.plaintext, scope: scope.kind as 'organization' | 'project' });
+    }
+    const used = tokens.slice(0, 10);
+    const unused = tokens.slice(10);
+    const usedFrom = Date.now();
+    for (const token of used) {
+      const path = token.scope === 'organization' ? '/api/organization' : '/api/projects/proj_catalog/status';
+      expect((await call(port, 'GET', path, { headers: { authorization: `Bearer ${token.plaintext}` } })).status).toBe(200);
+    }
+    const usedUntil = Date.now();
+
+    // Before the signal, the database has none of them: every update is pending in the process.
+    const lastUsed = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        const read = db.prepare<[string], number | null>('SELECT last_used_at FROM keyward_tokens WHERE id = ?').pluck();
+        return tokens.map((t) => read.get(t.id) ?? null);
+      } finally {
+        db.close();
+      }
+    };
+    expect(lastUsed()).toEqual(tokens.map(() => null));
+
+    child.kill('SIGTERM');
+    const exit = await exitOf(child, 15_000);
+    // Checked before anything opens the file again (opening it recreates the WAL).
+    const walLeft = existsSync(`${file}-wal`);
+    const after = lastUsed();
+    const written = after.slice(0, 10).filter((at) => at !== null && at >= usedFrom && at <= usedUntil).length;
+    console.log(`[shutdown] exit ${JSON.stringify(exit)}; last-used written ${written}/10 (unused tokens: ${JSON.stringify(after.slice(10))}); WAL file left behind: ${walLeft}; output: ${JSON.stringify(output.trim().split('\n').slice(-2))}`);
+
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(output).toContain('SIGTERM: flushing and closing');
+    expect(output.trim().endsWith('closed')).toBe(true);
+    expect(written).toBe(used.length);
+    expect(after.slice(10)).toEqual(unused.map(() => null));
+    // The last connection to close checkpoints the WAL into the database and deletes it.
+    expect(walLeft).toBe(false);
+  }, 90_000);
+
+  test('close() whose final flush fails (store down): it rejects once, and afterwards 0 retries reach the store and 0 errors are reported', async () => {
+    const store = countingStore(memoryStore());
+    const errors: unknown[] = [];
+    const keyward = createKeyward({ store, resolveProject: () => null, onError: (e) => errors.push(e), lastUsedFlushDelayMs: 10 });
+    const { plaintext } = await keyward.create({ userId: 'u', organizationId: 'o', role: 'owner' }, { name: 'CI', scope: { kind: 'organization' }, expiresIn: '30d' });
+    expect((await keyward.verify(plaintext)).ok).toBe(true);
+    store.down = true;
+    await expect(keyward.close()).rejects.toBeInstanceOf(StoreUnavailableError);
+    const touches = store.calls.touch;
+    const reported = errors.length;
+    // Thirty flush delays: a retry loop left running after close() would have fired many times.
+    await sleep(300);
+    console.log(`[shutdown:close] after close(): ${store.calls.touch - touches} store writes, ${errors.length - reported} errors reported`);
+    expect(store.calls.touch - touches).toBe(0);
+    expect(errors.length - reported).toBe(0);
+  });
+});

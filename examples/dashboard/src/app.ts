@@ -16,16 +16,19 @@ export interface DashboardOptions {
   file: string;
   /** How often "Last active" may be written per token. */
   lastUsedIntervalMs?: number;
+  /** How long "Last active" writes wait to be batched; pending ones are written on close(). */
+  lastUsedFlushDelayMs?: number;
 }
 
 /** The example app: a Tokens settings page, its JSON API, and a sample API guarded by keyward. */
-export function createDashboard({ file, lastUsedIntervalMs }: DashboardOptions) {
+export function createDashboard({ file, lastUsedIntervalMs, lastUsedFlushDelayMs }: DashboardOptions) {
   const db = new Database(file);
   const host = openHostData(db);
   const keyward = createKeyward({
     store: sqliteStore({ db }),
     resolveProject: host.project,
     ...(lastUsedIntervalMs === undefined ? {} : { lastUsedIntervalMs }),
+    ...(lastUsedFlushDelayMs === undefined ? {} : { lastUsedFlushDelayMs }),
   });
 
   // A user switcher stands in for the host's login: the cookie names the signed-in user.

@@ -10,7 +10,20 @@ mkdirSync(dirname(file), { recursive: true });
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '127.0.0.1';
 
-const dashboard = createDashboard({ file });
+// Optional tuning of the "Last active" writes, in ms (see lastUsedIntervalMs / lastUsedFlushDelayMs).
+function millisecondsFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a whole number of milliseconds, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+const dashboard = createDashboard({
+  file,
+  lastUsedIntervalMs: millisecondsFromEnv('DASHBOARD_LAST_USED_INTERVAL_MS'),
+  lastUsedFlushDelayMs: millisecondsFromEnv('DASHBOARD_LAST_USED_FLUSH_MS'),
+});
 const server = serve({ fetch: dashboard.app.fetch, port, hostname }, (info) => {
   console.log(`keyward dashboard on http://${hostname}:${info.port}/ (data in ${file})`);
 });

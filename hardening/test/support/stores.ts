@@ -12,7 +12,7 @@ export interface CountingStore extends TokenStore {
   readonly calls: Record<(typeof METHODS)[number], number>;
   /** Every hash `findByHash` was asked for, in order. */
   readonly lookedUp: string[];
-  /** While true, every call throws StoreUnavailableError (and is still counted). */
+  /** While true, every call fails with StoreUnavailableError (and is still counted). */
   down: boolean;
 }
 
@@ -23,7 +23,12 @@ export function countingStore(inner: TokenStore): CountingStore {
     (store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
       store.calls[method]++;
       if (method === 'findByHash') store.lookedUp.push(args[0] as string);
-      if (store.down) throw new StoreUnavailableError('test store is down');
+      if (store.down) {
+        // As real stores fail: findByHash may throw synchronously (SQLite does); the rest reject.
+        const error = new StoreUnavailableError('test store is down');
+        if (method === 'findByHash') throw error;
+        return Promise.reject(error);
+      }
       return original(...args);
     };
   }

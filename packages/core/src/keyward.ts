@@ -21,7 +21,7 @@ import {
 import type { Actor, ProjectInfo } from './scope.js';
 import type { ListCursor, MaybePromise, TokenRecord, TokenStore } from './store.js';
 import { toTokenInfo, type TokenInfo, type TokenListItem } from './token-info.js';
-import { DEFAULT_PREFIX, assertValidPrefix, generateToken, isWellFormedToken, tokenHint } from './token-format.js';
+import { DEFAULT_PREFIX, assertValidPrefix, generateToken, tokenChecker, tokenHint } from './token-format.js';
 
 export interface KeywardOptions {
   /** Where tokens live: `memoryStore()`, `sqliteStore({ db })`, `redisStore({ client })` or your own. */
@@ -109,6 +109,10 @@ export class Keyward {
   readonly prefix: string;
   private readonly store: TokenStore;
   private readonly hasher;
+  /** The current hash function, hoisted out of the hasher for the hot path. */
+  private readonly digest: (token: string) => string;
+  /** Format and checksum check for this prefix, with the prefix's CRC precomputed. */
+  private readonly isWellFormed: (token: string) => boolean;
   private readonly now: () => number;
   private readonly lastUsed: LastUsedRecorder;
   private readonly options: KeywardOptions;
@@ -133,6 +137,8 @@ export class Keyward {
     this.prefix = prefix;
     this.store = options.store;
     this.hasher = createHasher(options.pepper);
+    this.digest = this.hasher.hash;
+    this.isWellFormed = tokenChecker(prefix);
     this.now = options.now ?? Date.now;
     this.lastUsed = new LastUsedRecorder(this.store, interval, flushDelay, (error) => this.reportError(error));
   }
@@ -335,26 +341,28 @@ export class Keyward {
   check(token: string, target: RouteTarget = ANY_ROUTE): MaybePromise<VerifyResult> {
     if (typeof token !== 'string') throw ValidationError.of('token', 'must be a string');
     if (this.closed) throw new ClosedError();
-    if (!isWellFormedToken(token, this.prefix)) return FAILURES.MALFORMED;
+    if (!this.isWellFormed(token)) return FAILURES.MALFORMED;
     let found: MaybePromise<TokenRecord | null>;
     try {
-      found = this.store.findByHash(this.hasher.hash(token));
+      found = this.store.findByHash(this.digest(token));
     } catch (error) {
       throw asStoreError(error);
     }
+    if (found === null) return this.notFound(token, target);
     if (isPromise(found)) {
       return found.then(
-        (record) => this.checkFound(record, token, target),
+        (record) => (record === null ? this.notFound(token, target) : this.checkFound(record, target)),
         (error: unknown) => Promise.reject(asStoreError(error)),
       );
     }
-    return this.checkFound(found, token, target);
+    return this.checkFound(found, target);
   }
 
-  private checkFound(record: TokenRecord | null, token: string, target: RouteTarget): MaybePromise<VerifyResult> {
-    if (record === null) {
-      return this.hasher.previousHashes.length > 0 ? this.findWithPreviousPeppers(token, target) : FAILURES.NOT_FOUND;
-    }
+  private notFound(token: string, target: RouteTarget): MaybePromise<VerifyResult> {
+    return this.hasher.previousHashes.length > 0 ? this.findWithPreviousPeppers(token, target) : FAILURES.NOT_FOUND;
+  }
+
+  private checkFound(record: TokenRecord, target: RouteTarget): MaybePromise<VerifyResult> {
     const now = this.now();
     if (isExpired(record.expiresAt, now)) return FAILURES.EXPIRED;
     if (needsProjectLookup(record.scope, target)) {
@@ -374,7 +382,7 @@ export class Keyward {
   private async findWithPreviousPeppers(token: string, target: RouteTarget): Promise<VerifyResult> {
     for (const digest of this.hasher.previousHashes) {
       const record = await fromStore(() => this.store.findByHash(digest(token)));
-      if (record) return this.checkFound(record, token, target);
+      if (record) return this.checkFound(record, target);
     }
     return FAILURES.NOT_FOUND;
   }

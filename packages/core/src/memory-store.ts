@@ -1,3 +1,4 @@
+import type { TokenScope } from './scope.js';
 import type { DeleteManyResult, LastUsedUpdate, ListCursor, ListPage, TokenRecord, TokenStore } from './store.js';
 
 /** Newest first: createdAt descending, then id descending. */
@@ -18,11 +19,27 @@ function firstAfter(sorted: readonly TokenRecord[], cursor: ListCursor): number 
   return lo;
 }
 
+// V8 builds long strings made by concatenation (nanoid ids, template literals) as trees of
+// 32-byte nodes, one per piece, until something flattens them: a 25-character id can hold
+// 300 bytes that way. A JSON round trip returns a flat copy; short strings are always flat.
+const FLAT_BELOW = 13;
+function flat(value: string): string {
+  return value.length < FLAT_BELOW ? value : (JSON.parse(JSON.stringify(value)) as string);
+}
+
+const ORGANIZATION_SCOPE: TokenScope = Object.freeze({ kind: 'organization' });
+
 interface Organization {
+  /** The organization id every record of it points at: one string instead of one per token. */
+  id: string;
   /** Newest first. */
   tokens: TokenRecord[];
-  byId: Map<string, TokenRecord>;
-  idByNameKey: Map<string, string>;
+  /** Name keys in use. */
+  names: Set<string>;
+  /** createdBy values, interned: an organization has few users and many tokens. */
+  users: Map<string, string>;
+  /** Frozen project scopes, shared by every token of the project. */
+  scopes: Map<string, TokenScope>;
 }
 
 /**
@@ -30,31 +47,73 @@ interface Organization {
  * Everything lives in this process's memory and is gone when it exits; operations are
  * synchronous under the hood, so atomicity comes from JavaScript's single thread.
  *
+ * Records are kept frozen and compact (one object per token, strings flattened, organization
+ * ids, user ids and scopes shared), so `findByHash` hands out the stored record itself without
+ * a copy, and a million tokens fit in a few hundred MB. A use recorded by `touch` replaces the
+ * record rather than changing it.
+ *
  * @example
  * const keyward = createKeyward({ store: memoryStore(), resolveProject });
  */
 export function memoryStore(): TokenStore {
   const byHash = new Map<string, TokenRecord>();
+  // Token ids are unique across organizations (ids are random; SQLite enforces it with a primary
+  // key), so one map serves every organization; lookups still check the organization.
+  const byId = new Map<string, TokenRecord>();
   const organizations = new Map<string, Organization>();
 
   function organization(id: string): Organization {
     let org = organizations.get(id);
     if (!org) {
-      org = { tokens: [], byId: new Map(), idByNameKey: new Map() };
-      organizations.set(id, org);
+      org = { id: flat(id), tokens: [], names: new Set(), users: new Map(), scopes: new Map() };
+      organizations.set(org.id, org);
     }
     return org;
   }
 
+  function shared(map: Map<string, string>, value: string): string {
+    let interned = map.get(value);
+    if (interned === undefined) {
+      interned = flat(value);
+      map.set(interned, interned);
+    }
+    return interned;
+  }
+
+  function scopeOf(org: Organization, scope: TokenScope): TokenScope {
+    if (scope.kind === 'organization') return ORGANIZATION_SCOPE;
+    let interned = org.scopes.get(scope.projectId);
+    if (!interned) {
+      interned = Object.freeze({ kind: 'project', projectId: flat(scope.projectId) });
+      org.scopes.set(interned.projectId, interned);
+    }
+    return interned;
+  }
+
+  function ownRecord(organizationId: string, id: string): TokenRecord | undefined {
+    const record = byId.get(id);
+    return record !== undefined && record.organizationId === organizationId ? record : undefined;
+  }
+
   function remove(record: TokenRecord): void {
     const org = organizations.get(record.organizationId);
-    if (!org) return;
     byHash.delete(record.hash);
-    org.byId.delete(record.id);
-    org.idByNameKey.delete(record.nameKey);
+    byId.delete(record.id);
+    if (!org) return;
+    org.names.delete(record.nameKey);
     const index = firstAfter(org.tokens, record) - 1;
     if (org.tokens[index] === record) org.tokens.splice(index, 1);
-    if (org.byId.size === 0) organizations.delete(record.organizationId);
+    if (org.tokens.length === 0) organizations.delete(record.organizationId);
+  }
+
+  /** Swaps `record` for `next` (same id, hash and position) everywhere it is indexed. */
+  function replace(record: TokenRecord, next: TokenRecord): void {
+    byHash.set(next.hash, next);
+    byId.set(next.id, next);
+    const tokens = organizations.get(record.organizationId)?.tokens;
+    if (!tokens) return;
+    const index = firstAfter(tokens, record) - 1;
+    if (tokens[index] === record) tokens[index] = next;
   }
 
   function removeWhere(predicate: (record: TokenRecord) => boolean): TokenRecord[] {
@@ -66,12 +125,27 @@ export function memoryStore(): TokenStore {
 
   return {
     async insert(input) {
+      if (byId.has(input.id)) throw new Error(`insert(record): a token with id "${input.id}" already exists`);
       const org = organization(input.organizationId);
-      if (org.idByNameKey.has(input.nameKey)) return 'name_taken';
-      const record = copy(input);
+      if (org.names.has(input.nameKey)) return 'name_taken';
+      const name = flat(input.name);
+      const record: TokenRecord = Object.freeze({
+        id: flat(input.id),
+        organizationId: org.id,
+        name,
+        // Most name keys differ from the name only by case; an identical one is stored once.
+        nameKey: input.nameKey === input.name ? name : flat(input.nameKey),
+        scope: scopeOf(org, input.scope),
+        hash: flat(input.hash),
+        hint: flat(input.hint),
+        createdAt: input.createdAt,
+        createdBy: shared(org.users, input.createdBy),
+        expiresAt: input.expiresAt,
+        lastUsedAt: input.lastUsedAt,
+      });
       byHash.set(record.hash, record);
-      org.byId.set(record.id, record);
-      org.idByNameKey.set(record.nameKey, record.id);
+      byId.set(record.id, record);
+      org.names.add(record.nameKey);
       org.tokens.splice(firstAfter(org.tokens, record), 0, record);
       return 'ok';
     },
@@ -81,7 +155,7 @@ export function memoryStore(): TokenStore {
     },
 
     async get(organizationId, id) {
-      const record = organizations.get(organizationId)?.byId.get(id);
+      const record = ownRecord(organizationId, id);
       return record ? copy(record) : null;
     },
 
@@ -95,8 +169,7 @@ export function memoryStore(): TokenStore {
     },
 
     async deleteMany(organizationId, ids): Promise<DeleteManyResult> {
-      const org = organizations.get(organizationId);
-      const records = ids.map((id) => org?.byId.get(id));
+      const records = ids.map((id) => ownRecord(organizationId, id));
       const missing = ids.filter((_, i) => records[i] === undefined);
       if (missing.length > 0) return { ok: false, missing };
       const deleted = records as TokenRecord[];
@@ -105,7 +178,9 @@ export function memoryStore(): TokenStore {
     },
 
     async deleteByProject(projectId) {
-      return removeWhere((r) => r.scope.kind === 'project' && r.scope.projectId === projectId);
+      const deleted = removeWhere((r) => r.scope.kind === 'project' && r.scope.projectId === projectId);
+      for (const org of organizations.values()) org.scopes.delete(projectId);
+      return deleted;
     },
 
     async deleteExpired(expiredBefore) {
@@ -114,15 +189,16 @@ export function memoryStore(): TokenStore {
 
     async touch(updates: readonly LastUsedUpdate[]) {
       for (const update of updates) {
-        const record = organizations.get(update.organizationId)?.byId.get(update.id);
+        const record = ownRecord(update.organizationId, update.id);
         if (record && (record.lastUsedAt === null || record.lastUsedAt < update.lastUsedAt)) {
-          record.lastUsedAt = update.lastUsedAt;
+          replace(record, Object.freeze({ ...record, lastUsedAt: update.lastUsedAt }));
         }
       }
     },
   } satisfies TokenStore;
 }
 
+/** A mutable copy for callers of everything but `findByHash`. */
 function copy(record: TokenRecord): TokenRecord {
   return { ...record, scope: { ...record.scope } };
 }

@@ -27,12 +27,25 @@ export interface TokenListItem extends TokenInfo {
   scopeLabel: string;
 }
 
+const ORGANIZATION_SCOPE: TokenScope = Object.freeze({ kind: 'organization' });
+
+/**
+ * What callers may see of a record: everything but its hash and name key. A frozen scope (the
+ * memory store keeps them frozen) is shared rather than copied: it cannot be changed through the
+ * result, and verification then allocates one object less per request.
+ */
 export function toTokenInfo(record: TokenRecord): TokenInfo {
+  const scope = record.scope;
   return {
     id: record.id,
     organizationId: record.organizationId,
     name: record.name,
-    scope: record.scope.kind === 'organization' ? { kind: 'organization' } : { kind: 'project', projectId: record.scope.projectId },
+    scope:
+      scope.kind === 'organization'
+        ? ORGANIZATION_SCOPE
+        : Object.isFrozen(scope)
+          ? scope
+          : { kind: 'project', projectId: scope.projectId },
     hint: record.hint,
     createdAt: record.createdAt,
     createdBy: record.createdBy,

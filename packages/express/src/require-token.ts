@@ -1,4 +1,4 @@
-import { authenticate, createGuard, type GuardOptions, type TokenInfo } from '@keyward/core';
+import { authenticate, createGuard, type AuthenticateResult, type GuardOptions, type TokenInfo } from '@keyward/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { headerValue } from './headers.js';
 import { send } from './send.js';
@@ -34,15 +34,21 @@ export type RequireTokenOptions = GuardOptions<Request>;
 export function requireToken(options: RequireTokenOptions): RequestHandler {
   const guard = createGuard<Request>(options, 'requireToken');
   const { keyward, header } = guard;
-  return async function requireToken(req: Request, res: Response, next: NextFunction): Promise<void> {
+  const proceed = (req: Request, res: Response, next: NextFunction, result: AuthenticateResult): void => {
+    if (!result.ok) return send(res, result.response);
+    req.apiToken = result.token;
+    next();
+  };
+  // Not async: on a synchronous store (memory, SQLite) the request goes on without waiting a microtask.
+  // authenticate() never rejects, so the promise branch needs no catch of its own.
+  return function requireToken(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     const credentials = {
       authorization: headerValue(req, 'authorization'),
       apiKey: header === undefined ? undefined : headerValue(req, header),
     };
-    const result = await authenticate(keyward, credentials, guard.target(req), guard);
-    if (!result.ok) return send(res, result.response);
-    req.apiToken = result.token;
-    next();
+    const result = authenticate(keyward, credentials, guard.target(req), guard);
+    if (result instanceof Promise) return result.then((answer) => proceed(req, res, next, answer));
+    proceed(req, res, next, result);
   };
 }
 

@@ -1,5 +1,5 @@
-import { authenticate, createGuard, type GuardOptions, type TokenInfo } from '@keyward/core';
-import type { Context, MiddlewareHandler } from 'hono';
+import { authenticate, createGuard, type AuthenticateResult, type GuardOptions, type TokenInfo } from '@keyward/core';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { send } from './send.js';
 
 declare module 'hono' {
@@ -30,14 +30,19 @@ export type RequireTokenOptions = GuardOptions<Context>;
 export function requireToken(options: RequireTokenOptions): MiddlewareHandler<ApiTokenEnv> {
   const guard = createGuard<Context>(options, 'requireToken');
   const { keyward, header } = guard;
-  return async function requireToken(c, next) {
+  const proceed = (c: Context<ApiTokenEnv>, next: Next, result: AuthenticateResult): Promise<Response | void> => {
+    if (!result.ok) return Promise.resolve(send(c, result.response));
+    c.set('apiToken', result.token);
+    return next();
+  };
+  // Not async, and next()'s promise is handed back rather than awaited: on a synchronous store
+  // (memory, SQLite) the request reaches the handler without waiting for a microtask.
+  return function requireToken(c, next) {
     const credentials = {
       authorization: c.req.header('authorization'),
       apiKey: header === undefined ? undefined : c.req.header(header),
     };
-    const result = await authenticate(keyward, credentials, guard.target(c), guard);
-    if (!result.ok) return send(c, result.response);
-    c.set('apiToken', result.token);
-    await next();
+    const result = authenticate(keyward, credentials, guard.target(c), guard);
+    return result instanceof Promise ? result.then((answer) => proceed(c, next, answer)) : proceed(c, next, result);
   };
 }

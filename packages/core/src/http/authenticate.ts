@@ -1,4 +1,5 @@
 import type { Keyward, VerifyResult } from '../keyward.js';
+import type { MaybePromise } from '../store.js';
 import type { RouteTarget } from '../policy.js';
 import type { TokenInfo } from '../token-info.js';
 import { parseCredentials, type CredentialsInput } from './credentials.js';
@@ -26,22 +27,44 @@ function refusalFor(result: Extract<VerifyResult, { ok: false }>, responses: Gua
   }
 }
 
+function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | null)?.then === 'function';
+}
+
+/** Turns a verification answer into the guard's answer; anything unreadable fails closed. */
+function conclude(result: VerifyResult, options: AuthenticateOptions): AuthenticateResult {
+  if (result?.ok === true) return result;
+  if (result?.ok === false) return { ok: false, response: refusalFor(result, options.responses) };
+  // Only a broken custom verify() gets here; an answer we cannot read is not a pass.
+  report(options, new TypeError('verify() resolved with neither { ok: true } nor { ok: false }'));
+  return { ok: false, response: options.responses.unavailable };
+}
+
+function failClosed(error: unknown, options: AuthenticateOptions): AuthenticateResult {
+  report(options, error);
+  return { ok: false, response: options.responses.unavailable };
+}
+
 /**
  * The whole route guard, minus the framework: reads the credentials, verifies the token for the
- * route and says either "pass, with this token" or "answer this". Never rejects: any error while
- * verifying (a store outage or anything unexpected) answers 503, never a pass. A `null` target
- * (the route's id could not be read) answers 403.
+ * route and says either "pass, with this token" or "answer this". Never rejects or throws: any
+ * error while verifying (a store outage or anything unexpected) answers 503, never a pass. A `null`
+ * target (the route's id could not be read) answers 403.
+ *
+ * Synchronous when it can be: with a Keyward on a synchronous store (memory, SQLite) it returns the
+ * answer itself, otherwise a native Promise of it, so a middleware continues without waiting a
+ * microtask. `await` works on both.
  * @example
  * const responses = guardResponses('api');
  * const result = await authenticate(keyward, { authorization: req.headers.authorization }, { projectId }, { responses });
  * if (!result.ok) return send(result.response);
  */
-export async function authenticate(
-  keyward: Pick<Keyward, 'verify'>,
+export function authenticate(
+  keyward: Pick<Keyward, 'verify'> & Partial<Pick<Keyward, 'check'>>,
   credentials: CredentialsInput,
   target: RouteTarget | null,
   options: AuthenticateOptions,
-): Promise<AuthenticateResult> {
+): MaybePromise<AuthenticateResult> {
   const parsed = parseCredentials(credentials);
   if (parsed.kind === 'missing') return { ok: false, response: options.responses.missing };
   if (parsed.kind === 'malformed') return { ok: false, response: options.responses.malformed[parsed.reason] };
@@ -50,18 +73,21 @@ export async function authenticate(
     report(options, new Error('the route\'s project or organization id could not be read: check the project/organization option of requireToken() for this route'));
     return { ok: false, response: options.responses.insufficientScope };
   }
-  let result: VerifyResult;
+  let result: MaybePromise<VerifyResult>;
   try {
-    result = await keyward.verify(parsed.token, target);
+    // check() answers synchronously for synchronous stores; a bare { verify } (tests, wrappers) still works.
+    result = typeof keyward.check === 'function' ? keyward.check(parsed.token, target) : keyward.verify(parsed.token, target);
   } catch (error) {
-    report(options, error);
-    return { ok: false, response: options.responses.unavailable };
+    return failClosed(error, options);
   }
-  if (result?.ok === true) return result;
-  if (result?.ok === false) return { ok: false, response: refusalFor(result, options.responses) };
-  // Only a broken custom verify() gets here; an answer we cannot read is not a pass.
-  report(options, new TypeError('verify() resolved with neither { ok: true } nor { ok: false }'));
-  return { ok: false, response: options.responses.unavailable };
+  if (isPromise(result)) {
+    // Promise.resolve adopts a custom store's thenable, so callers may test `instanceof Promise`.
+    return Promise.resolve(result).then(
+      (answer) => conclude(answer, options),
+      (error: unknown) => failClosed(error, options),
+    );
+  }
+  return conclude(result, options);
 }
 
 function report(options: AuthenticateOptions, error: unknown): void {

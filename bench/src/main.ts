@@ -1,0 +1,26 @@
+// `pnpm bench [--quick] [--only=section,section]`: runs every section, prints one table and writes
+// docs/benchmarks.md. Each figure is measured in this run beside its baseline.
+import { createContext } from './lib/context.js';
+import { textTable, type Row } from './lib/report.js';
+import { verifySection } from './sections/verify.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+
+const SECTIONS: Array<[name: string, run: typeof verifySection]> = [['verify', verifySection]];
+
+const ctx = createContext(quick);
+const rows: Row[] = [];
+try {
+  for (const [name, run] of SECTIONS) {
+    if (only && !only.includes(name)) continue;
+    const started = performance.now();
+    process.stderr.write(`[bench] ${name}…`);
+    rows.push(...(await run(ctx)));
+    process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  console.log(textTable(rows));
+} finally {
+  await ctx.cleanup();
+}

@@ -1,0 +1,153 @@
+// Verify throughput per store, each beside the physical floor of what any verification on that
+// store must do, measured in the same process in alternating rounds.
+import { hash } from 'node:crypto';
+import { createKeyward, memoryStore, type Keyward, type TokenStore, type VerifyResult } from '@keyward/core';
+import { redisStore } from '@keyward/redis';
+import { sqliteStore } from '@keyward/sqlite';
+import { Redis } from 'ioredis';
+import { deleteKeys, type BenchContext } from '../lib/context.js';
+import { fill, shuffle } from '../lib/fixtures.js';
+import { concurrently, expectOk, pair } from '../lib/measure.js';
+import { opsPerSec, percent, times, type Row } from '../lib/report.js';
+
+const SECTION = 'Verify throughput (1 000 tokens)';
+export const REDIS_CONCURRENCY = 64;
+
+export function keywardOn(store: TokenStore): Keyward {
+  return createKeyward({ store, resolveProject: () => null, onError: (error) => console.error('[bench]', error) });
+}
+
+/** check() over the tokens in turn: the synchronous path the middlewares take. */
+export function checkLoop(keyward: Keyward, tokens: readonly string[]) {
+  const n = tokens.length;
+  return (ops: number) => {
+    let ok = 0;
+    for (let i = 0; i < ops; i++) if ((keyward.check(tokens[i % n]!) as VerifyResult).ok) ok++;
+    expectOk(ok === ops, 'check() accepts every fixture token');
+  };
+}
+
+/** `await verify()` over the tokens in turn. */
+export function verifyLoop(keyward: Keyward, tokens: readonly string[]) {
+  const n = tokens.length;
+  return async (ops: number) => {
+    let ok = 0;
+    for (let i = 0; i < ops; i++) if ((await keyward.verify(tokens[i % n]!)).ok) ok++;
+    expectOk(ok === ops, 'verify() accepts every fixture token');
+  };
+}
+
+/** Floor: one-shot SHA-256 to base64url (the primitive keyward uses), then `lookup`. */
+export function floorLoop(tokens: readonly string[], lookup: (hash: string) => unknown) {
+  const n = tokens.length;
+  return (ops: number) => {
+    let ok = 0;
+    for (let i = 0; i < ops; i++) if (lookup(hash('sha256', tokens[i % n]!, 'base64url')) !== undefined) ok++;
+    expectOk(ok === ops, 'the floor finds every fixture token');
+  };
+}
+
+export async function verifySection(ctx: BenchContext): Promise<Row[]> {
+  const rows: Row[] = [];
+  const COUNT = 1000;
+
+  // Memory.
+  {
+    const store = memoryStore();
+    const tokens = shuffle(await fill(store, COUNT, COUNT));
+    const map = new Map<string, object>();
+    for (const t of tokens) map.set(hash('sha256', t, 'base64url'), store.findByHash(hash('sha256', t, 'base64url')) as object);
+    const keyward = keywardOn(store);
+    const floor = floorLoop(tokens, (h) => map.get(h));
+    const check = await pair(floor, checkLoop(keyward, tokens), ctx.timing);
+    rows.push({
+      section: SECTION,
+      label: 'memory, check() (sync, used by the middlewares)',
+      value: opsPerSec(check.b),
+      baseline: `${opsPerSec(check.a)} SHA-256 + Map.get`,
+      ratio: `${times(1 / check.ratio)} floor time`,
+      target: '≤ 1.5× floor time',
+      met: 1 / check.ratio <= 1.5,
+    });
+    const verify = await pair(floor, verifyLoop(keyward, tokens), ctx.timing);
+    rows.push({
+      section: SECTION,
+      label: 'memory, await verify()',
+      value: opsPerSec(verify.b),
+      baseline: `${opsPerSec(verify.a)} SHA-256 + Map.get`,
+      ratio: `${times(1 / verify.ratio)} floor time`,
+      target: '(info: one microtask more)',
+      met: null,
+    });
+    await keyward.close();
+  }
+
+  // SQLite.
+  {
+    const db = ctx.sqlite('verify');
+    const store = sqliteStore({ db });
+    const tokens = shuffle(await fill(store, COUNT, COUNT, { batch: (run) => db.transaction(run)() }));
+    const select = db.prepare(
+      'SELECT id, organization_id, name, name_key, scope_kind, project_id, hash, hint, created_at, created_by, expires_at, last_used_at FROM keyward_tokens WHERE hash = ?',
+    );
+    const keyward = keywardOn(store);
+    const floor = floorLoop(tokens, (h) => select.get(h));
+    const check = await pair(floor, checkLoop(keyward, tokens), ctx.timing);
+    rows.push({
+      section: SECTION,
+      label: 'SQLite (WAL, file), check()',
+      value: opsPerSec(check.b),
+      baseline: `${opsPerSec(check.a)} SHA-256 + prepared point SELECT`,
+      ratio: `${times(1 / check.ratio)} floor time`,
+      target: '≤ 1.5× floor time',
+      met: 1 / check.ratio <= 1.5,
+    });
+    const verify = await pair(floor, verifyLoop(keyward, tokens), ctx.timing);
+    rows.push({
+      section: SECTION,
+      label: 'SQLite (WAL, file), await verify()',
+      value: opsPerSec(verify.b),
+      baseline: `${opsPerSec(verify.a)} SHA-256 + prepared point SELECT`,
+      ratio: `${times(1 / verify.ratio)} floor time`,
+      target: '(info)',
+      met: null,
+    });
+    await keyward.close();
+    db.close();
+  }
+
+  // Redis.
+  {
+    const client = new Redis({ ...ctx.redis, enableAutoPipelining: true });
+    const prefix = ctx.redisPrefix();
+    ctx.onCleanup(async () => {
+      await deleteKeys(client, prefix);
+      client.disconnect();
+    });
+    const store = redisStore({ client, keyPrefix: prefix });
+    const tokens = shuffle(await fill(store, COUNT, COUNT));
+    const keyward = keywardOn(store);
+    const n = tokens.length;
+    const hashes = tokens.map((t) => hash('sha256', t, 'base64url'));
+    const floor = concurrently(REDIS_CONCURRENCY, async (i) => {
+      const [json] = await client.hmget(`${prefix}h:${hash('sha256', tokens[i % n]!, 'base64url')}`, 'r', 'u');
+      expectOk(json != null, 'HMGET finds the lookup key');
+    });
+    expectOk(hashes.length === n, 'hashes');
+    const verify = concurrently(REDIS_CONCURRENCY, async (i) => {
+      expectOk((await keyward.verify(tokens[i % n]!)).ok, 'verify() accepts the fixture token');
+    });
+    const result = await pair(floor, verify, { ...ctx.timing, rounds: Math.max(5, ctx.timing.rounds - 4) });
+    rows.push({
+      section: SECTION,
+      label: `Redis, await verify() ×${REDIS_CONCURRENCY} concurrent`,
+      value: opsPerSec(result.b),
+      baseline: `${opsPerSec(result.a)} SHA-256 + HMGET (autopipelined, ×${REDIS_CONCURRENCY})`,
+      ratio: `${percent(result.ratio)} of floor`,
+      target: '≥ 70 % of floor',
+      met: result.ratio >= 0.7,
+    });
+    await keyward.close();
+  }
+  return rows;
+}

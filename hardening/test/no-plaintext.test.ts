@@ -106,10 +106,10 @@ function observedKeyward(options: Omit<Parameters<typeof createKeyward>[0], 'onE
   return createKeyward({
     ...options,
     resolveProject,
-    // Every use is recorded, and waits a second to be written: the one made just before the
+    // Every use is recorded, and waits two seconds to be written: the one made just before the
     // store breaks is still queued then, so the background flush fails and logs.
     lastUsedIntervalMs: 0,
-    lastUsedFlushDelayMs: 1000,
+    lastUsedFlushDelayMs: 2000,
     onEvent: (event: KeywardEvent) => {
       events.push(JSON.stringify(event), inspect(event, { depth: 10 }));
       // A broken audit hook: its error goes to onError, i.e. the console.

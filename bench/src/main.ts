@@ -2,13 +2,17 @@
 // docs/benchmarks.md. Each figure is measured in this run beside its baseline.
 import { createContext } from './lib/context.js';
 import { textTable, type Row } from './lib/report.js';
+import { httpSection } from './sections/http.js';
 import { verifySection } from './sections/verify.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 
-const SECTIONS: Array<[name: string, run: typeof verifySection]> = [['verify', verifySection]];
+const SECTIONS: Array<[name: string, run: typeof verifySection]> = [
+  ['verify', verifySection],
+  ['http', httpSection],
+];
 
 const ctx = createContext(quick);
 const rows: Row[] = [];

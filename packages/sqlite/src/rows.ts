@@ -41,6 +41,61 @@ export const TOKEN_COLUMNS = [
 ] as const satisfies readonly (keyof TokenRow)[];
 
 /**
+ * The columns `findByHash` reads, in order: every field of the record except the hash (the caller
+ * has it) and `scope_kind` (implied by `project_id`, which the table's CHECK keeps in step).
+ *
+ * @example `SELECT ${LOOKUP_COLUMNS.join(', ')} FROM keyward_tokens WHERE hash = ?`
+ */
+export const LOOKUP_COLUMNS = [
+  'id',
+  'organization_id',
+  'name',
+  'name_key',
+  'project_id',
+  'hint',
+  'created_at',
+  'created_by',
+  'expires_at',
+  'last_used_at',
+] as const satisfies readonly (keyof TokenRow)[];
+
+/** A raw row of `LOOKUP_COLUMNS`. */
+export type LookupRow = [
+  id: string,
+  organizationId: string,
+  name: string,
+  nameKey: string,
+  projectId: string | null,
+  hint: string,
+  createdAt: number,
+  createdBy: string,
+  expiresAt: number | null,
+  lastUsedAt: number | null,
+];
+
+/**
+ * The record behind a `findByHash` row; a fresh object each call.
+ *
+ * @example const record = fromLookupRow(statements.findByHash.get(hash)!, hash);
+ */
+export function fromLookupRow(row: LookupRow, hash: string): TokenRecord {
+  const projectId = row[4];
+  return {
+    id: row[0],
+    organizationId: row[1],
+    name: row[2],
+    nameKey: row[3],
+    scope: projectId === null ? { kind: 'organization' } : { kind: 'project', projectId },
+    hash,
+    hint: row[5],
+    createdAt: row[6],
+    createdBy: row[7],
+    expiresAt: row[8],
+    lastUsedAt: row[9],
+  };
+}
+
+/**
  * A fresh record from a row; each call returns a new object, so callers may mutate it freely.
  *
  * @example const record = toRecord(row); // record.scope → { kind: 'project', projectId: 'proj_1' }

@@ -2,7 +2,7 @@ import type { DeleteManyResult, LastUsedUpdate, ListPage, TokenRecord, TokenStor
 import { configureConnection } from './connection.js';
 import { migrate } from './migrations.js';
 import { resolveOptions, type SqliteStoreOptions } from './options.js';
-import { toParams, toRecord } from './rows.js';
+import { fromLookupRow, toParams, toRecord } from './rows.js';
 import { prepareStatements } from './statements.js';
 import { guard, toStoreError } from './unavailable.js';
 
@@ -55,7 +55,7 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
       // No guard() closure here: this runs on every authenticated request.
       try {
         const row = statements.findByHash.get(hash);
-        return row === undefined ? null : toRecord(row);
+        return row === undefined ? null : fromLookupRow(row, hash);
       } catch (error) {
         throw toStoreError('findByHash', error);
       }

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { TOKEN_COLUMNS, type TokenRow } from './rows.js';
+import { LOOKUP_COLUMNS, TOKEN_COLUMNS, type LookupRow, type TokenRow } from './rows.js';
 
 type Statement<P extends unknown[] | object, R = unknown> = BetterSqlite3.Statement<P extends unknown[] ? P : [P], R>;
 
@@ -10,7 +10,8 @@ type Statement<P extends unknown[] | object, R = unknown> = BetterSqlite3.Statem
  */
 export interface Statements {
   insert: Statement<unknown[]>;
-  findByHash: Statement<[hash: string], TokenRow>;
+  /** The verification lookup: raw rows of `LOOKUP_COLUMNS` (see `fromLookupRow`). */
+  findByHash: Statement<[hash: string], LookupRow>;
   get: Statement<[organizationId: string, id: string], TokenRow>;
   listFirst: Statement<[organizationId: string, limit: number], TokenRow>;
   listAfter: Statement<[organizationId: string, createdAt: number, createdAt: number, id: string, limit: number], TokenRow>;
@@ -45,7 +46,9 @@ export function prepareStatements(db: BetterSqlite3.Database, prefix: string): S
       `INSERT INTO ${table} (${columns}) VALUES (${TOKEN_COLUMNS.map(() => '?').join(', ')})
        ON CONFLICT (organization_id, name_key) DO NOTHING`,
     ),
-    findByHash: prepare(`SELECT ${columns} FROM ${table} WHERE hash = ?`),
+    // Raw arrays, and only the columns the caller does not already know: building a 12-key row
+    // object costs more than the lookup itself (about a third of the time of a full-row select).
+    findByHash: prepare<[string], LookupRow>(`SELECT ${LOOKUP_COLUMNS.join(', ')} FROM ${table} WHERE hash = ?`).raw(),
     get: prepare(`SELECT ${columns} FROM ${table} WHERE organization_id = ? AND id = ?`),
     listFirst: prepare(`SELECT ${columns} FROM ${table} WHERE organization_id = ? ${newestFirst}`),
     listAfter: prepare(

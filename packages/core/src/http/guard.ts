@@ -32,6 +32,36 @@ export interface GuardOptions<Ctx> {
   onError?: ((error: unknown) => void) | undefined;
 }
 
+/** The parts of a Node `IncomingMessage` a guard reads credentials from. */
+export interface IncomingHeaders {
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  rawHeaders: readonly string[];
+}
+
+/**
+ * A Node request header's value (`name` lowercase), with repeated headers joined by ", " as
+ * fetch's Headers does, so Node servers see credentials exactly as fetch-based ones do.
+ * Node keeps only the first of a repeated Authorization header; a second credential must not go
+ * unnoticed here when a fetch Request (which joins them) would be refused.
+ * @example incomingHeaderValue(req, 'authorization') // 'Bearer kw_…'
+ */
+export function incomingHeaderValue(req: IncomingHeaders, name: string): string | undefined {
+  const value = req.headers[name];
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return value.join(', ');
+  const raw = req.rawHeaders;
+  let joined: string | undefined;
+  let seen = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i]!;
+    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    seen++;
+    joined = joined === undefined ? raw[i + 1]! : `${joined}, ${raw[i + 1]!}`;
+  }
+  // Node already joined the ones it joins; only a header it deduplicated has more raw lines than its value shows.
+  return seen > 1 && joined !== undefined ? joined : (value as string);
+}
+
 /** Validated guard options, with everything a request needs precomputed. */
 export interface Guard<Ctx> extends AuthenticateOptions {
   readonly keyward: Keyward;

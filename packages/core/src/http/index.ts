@@ -1,6 +1,6 @@
 export { authenticate, type AuthenticateOptions, type AuthenticateResult } from './authenticate.js';
 export { MAX_CREDENTIALS_LENGTH, parseCredentials, type CredentialsInput, type MalformedReason, type ParsedCredentials } from './credentials.js';
-export { createGuard, type Guard, type GuardOptions, type RouteIdReader } from './guard.js';
+export { createGuard, incomingHeaderValue, type Guard, type GuardOptions, type IncomingHeaders, type RouteIdReader } from './guard.js';
 export { DEFAULT_REALM, RETRY_AFTER_SECONDS, assertValidRealm, guardResponses, type GuardResponses } from './guard-responses.js';
 export {
   BODY_RESPONSES,

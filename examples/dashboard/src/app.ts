@@ -78,8 +78,11 @@ export function createDashboard({ file, lastUsedIntervalMs, lastUsedFlushDelayMs
     keyward,
     /** Flushes pending "last active" writes, then closes the database. */
     async close() {
-      await keyward.close();
-      db.close();
+      try {
+        await keyward.close();
+      } finally {
+        db.close();
+      }
     },
   };
 }

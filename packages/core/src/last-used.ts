@@ -54,7 +54,8 @@ export class LastUsedRecorder {
     if (this.pending.size === 0) return;
     const batch = [...this.pending.values()];
     this.pending = new Map();
-    this.flushing = this.store.touch(batch).then(
+    // Through a promise, so a custom store's touch() that throws synchronously is retried like a rejection.
+    this.flushing = Promise.resolve(batch).then((updates) => this.store.touch(updates)).then(
       () => this.forgetOlderThan(Math.min(...batch.map((u) => u.lastUsedAt)) - this.intervalMs),
       (error: unknown) => {
         for (const update of batch) {

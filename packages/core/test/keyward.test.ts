@@ -447,3 +447,25 @@ describe('pepper rotation', () => {
     expect(await unpeppered.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
   });
 });
+
+describe('last used with a store whose touch() throws synchronously', () => {
+  test('the batch is kept and written by the next flush', async () => {
+    const inner = memoryStore();
+    let fail = true;
+    const store: TokenStore = {
+      ...inner,
+      touch: (updates) => {
+        if (fail) throw new Error('sync failure');
+        return inner.touch(updates);
+      },
+    };
+    const keyward = createKeyward({ store, resolveProject: () => null, lastUsedFlushDelayMs: 60_000, onError: () => {} });
+    const { plaintext, token } = await keyward.create(owner, { name: 'x', scope: orgScope, expiresIn: 'never' });
+    await keyward.verify(plaintext);
+    await expectError(keyward.flush(), StoreUnavailableError);
+    fail = false;
+    await keyward.flush();
+    expect((await inner.get('org_a', token.id))?.lastUsedAt).not.toBeNull();
+    await keyward.close();
+  });
+});

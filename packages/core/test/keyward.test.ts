@@ -387,20 +387,27 @@ describe('last used', () => {
     await expectError(keyward.list(owner), ClosedError);
   });
 
-  test('a failed flush keeps the update for the next one', async () => {
-    const inner = memoryStore();
-    let fail = true;
-    const store: TokenStore = { ...inner, touch: (u) => (fail ? Promise.reject(new Error('down')) : inner.touch(u)) };
-    const errors: unknown[] = [];
-    const keyward = createKeyward({ store, resolveProject: () => null, lastUsedFlushDelayMs: 60_000, onError: (e) => errors.push(e) });
-    const { plaintext, token } = await keyward.create(owner, { name: 'x', scope: orgScope, expiresIn: 'never' });
-    await keyward.verify(plaintext);
-    await expectError(keyward.flush(), StoreUnavailableError);
-    fail = false;
-    await keyward.flush();
-    expect((await inner.get('org_a', token.id))?.lastUsedAt).not.toBeNull();
-    await keyward.close();
-  });
+  for (const [how, failing] of [
+    ['rejects', () => Promise.reject(new Error('down'))],
+    ['throws synchronously', () => {
+      throw new Error('down');
+    }],
+  ] as const) {
+    test(`a flush whose touch() ${how} keeps the update for the next flush`, async () => {
+      const inner = memoryStore();
+      let fail = true;
+      const store: TokenStore = { ...inner, touch: (u) => (fail ? failing() : inner.touch(u)) };
+      const errors: unknown[] = [];
+      const keyward = createKeyward({ store, resolveProject: () => null, lastUsedFlushDelayMs: 60_000, onError: (e) => errors.push(e) });
+      const { plaintext, token } = await keyward.create(owner, { name: 'x', scope: orgScope, expiresIn: 'never' });
+      await keyward.verify(plaintext);
+      await expectError(keyward.flush(), StoreUnavailableError);
+      fail = false;
+      await keyward.flush();
+      expect((await inner.get('org_a', token.id))?.lastUsedAt).not.toBeNull();
+      await keyward.close();
+    });
+  }
 });
 
 describe('store failures fail closed', () => {
@@ -445,27 +452,5 @@ describe('pepper rotation', () => {
     expect(await dropped.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
     const unpeppered = createKeyward({ store, resolveProject });
     expect(await unpeppered.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
-  });
-});
-
-describe('last used with a store whose touch() throws synchronously', () => {
-  test('the batch is kept and written by the next flush', async () => {
-    const inner = memoryStore();
-    let fail = true;
-    const store: TokenStore = {
-      ...inner,
-      touch: (updates) => {
-        if (fail) throw new Error('sync failure');
-        return inner.touch(updates);
-      },
-    };
-    const keyward = createKeyward({ store, resolveProject: () => null, lastUsedFlushDelayMs: 60_000, onError: () => {} });
-    const { plaintext, token } = await keyward.create(owner, { name: 'x', scope: orgScope, expiresIn: 'never' });
-    await keyward.verify(plaintext);
-    await expectError(keyward.flush(), StoreUnavailableError);
-    fail = false;
-    await keyward.flush();
-    expect((await inner.get('org_a', token.id))?.lastUsedAt).not.toBeNull();
-    await keyward.close();
   });
 });

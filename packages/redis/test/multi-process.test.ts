@@ -1,68 +1,25 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { DeleteManyResult, TokenRecord } from '@keyward/core';
 import { makeRecord } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from './keys.js';
-import type { WorkerRequest, WorkerResponse } from './worker.js';
+import { startWorker as startIpcWorker, type Worker } from '../../../test-support/ipc-worker.js';
+import type { WorkerRequest } from './worker.js';
 
-// Workers run the TypeScript sources through tsx; the root tsconfig's paths point @keyward/core
-// at packages/core/src, so nothing needs building first.
-const tsx = createRequire(import.meta.url).resolve('tsx');
 const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
-const tsconfig = fileURLToPath(new URL('../../../tsconfig.json', import.meta.url));
 
 type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
 
-class Worker {
-  private nextId = 1;
-  private readonly waiting = new Map<number, (response: WorkerResponse) => void>();
-  readonly ready: Promise<void>;
-
-  constructor(readonly child: ChildProcess) {
-    this.ready = new Promise((resolve, reject) => {
-      this.waiting.set(0, () => resolve());
-      child.once('exit', (code) => reject(new Error(`worker exited with code ${code} before it was ready`)));
-    });
-    child.on('message', (response: WorkerResponse) => {
-      this.waiting.get(response.id)?.(response);
-      this.waiting.delete(response.id);
-    });
-  }
-
-  request<T>(request: Request): Promise<T> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, (response) => (response.error === undefined ? resolve(response.result as T) : reject(new Error(response.error))));
-      this.child.send({ ...request, id });
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = once(this.child, 'exit');
-    this.child.disconnect();
-    await exited;
-  }
-}
-
-function startWorker(keyPrefix: string): Worker {
-  const child = fork(workerPath, ['6379', keyPrefix], {
-    execArgv: ['--import', tsx],
-    env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Worker(child);
+function startWorker(keyPrefix: string): Worker<Request> {
+  return startIpcWorker<Request>(workerPath, ['6379', keyPrefix]);
 }
 
 describe('two OS processes sharing one Redis', () => {
   const keyPrefix = randomPrefix();
   const admin = new Redis({ ...FAIL_FAST, port: 6379 });
-  let a: Worker;
-  let b: Worker;
+  let a: Worker<Request>;
+  let b: Worker<Request>;
 
   beforeAll(async () => {
     a = startWorker(keyPrefix);

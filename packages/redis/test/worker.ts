@@ -1,5 +1,6 @@
 // A second OS process for multi-process.test.ts. Runs under `node --import tsx`, imports the store
 // from source, and answers requests over IPC, each as soon as it is done (requests may overlap).
+import { announceReady, serveRequests } from '../../../test-support/ipc-worker.js';
 import type { TokenRecord } from '@keyward/core';
 import { Redis } from 'ioredis';
 import { redisStore } from '../src/index.js';
@@ -8,8 +9,6 @@ export type WorkerRequest =
   | { id: number; type: 'insert'; records: TokenRecord[] }
   | { id: number; type: 'findByHash'; hash: string }
   | { id: number; type: 'deleteMany'; organizationId: string; ids: string[] };
-
-export type WorkerResponse = { id: number; result?: unknown; error?: string };
 
 const [port, keyPrefix] = process.argv.slice(2) as [string, string];
 const client = new Redis({ host: '127.0.0.1', port: Number(port), maxRetriesPerRequest: 1, commandTimeout: 10_000 });
@@ -26,12 +25,7 @@ function handle(request: WorkerRequest): Promise<unknown> {
   }
 }
 
-process.on('message', (request: WorkerRequest) => {
-  handle(request).then(
-    (result) => process.send!({ id: request.id, result } satisfies WorkerResponse),
-    (error: unknown) => process.send!({ id: request.id, error: String(error) } satisfies WorkerResponse),
-  );
-});
+serveRequests(handle);
 // The parent disconnecting is the signal to leave; the client is ours here, so we close it.
 process.on('disconnect', () => void client.quit());
-client.once('ready', () => process.send!({ id: 0 } satisfies WorkerResponse));
+client.once('ready', announceReady);

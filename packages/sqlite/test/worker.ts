@@ -1,6 +1,7 @@
 // A second OS process for multi-process.test.ts. Runs under `node --import tsx` and imports the
 // store from source, so the test needs no build. Answers one request at a time over IPC.
 import Database from 'better-sqlite3';
+import { announceReady, serveRequests } from '../../../test-support/ipc-worker.js';
 import { createKeyward, KeywardError, type Actor } from '@keyward/core';
 import { sqliteStore } from '../src/index.js';
 
@@ -9,8 +10,6 @@ export type WorkerRequest =
   | { id: number; type: 'createMany'; count: number }
   | { id: number; type: 'delete'; tokenId: string }
   | { id: number; type: 'verify'; plaintext: string };
-
-export type WorkerResponse = { id: number; result?: unknown; error?: string };
 
 const path = process.argv[2]!;
 const db = new Database(path);
@@ -44,12 +43,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
   }
 }
 
-process.on('message', (request: WorkerRequest) => {
-  handle(request).then(
-    (result) => process.send!({ id: request.id, result } satisfies WorkerResponse),
-    (error: unknown) => process.send!({ id: request.id, error: String(error) } satisfies WorkerResponse),
-  );
-});
+serveRequests(handle);
 
 process.on('disconnect', () => {
   keyward.close().finally(() => {
@@ -58,4 +52,4 @@ process.on('disconnect', () => {
   });
 });
 
-process.send!({ id: 0, result: 'ready' } satisfies WorkerResponse);
+announceReady();

@@ -1,8 +1,10 @@
 // `pnpm bench [--quick] [--only=section,section]`: runs every section, prints one table and writes
 // docs/benchmarks.md. Each figure is measured in this run beside its baseline.
 import { createContext } from './lib/context.js';
-import { textTable, type Row } from './lib/report.js';
+import { notes, textTable, type Row } from './lib/report.js';
 import { httpSection } from './sections/http.js';
+import { peerSection } from './sections/peer.js';
+import { scaleSection } from './sections/scale.js';
 import { verifySection } from './sections/verify.js';
 
 const args = process.argv.slice(2);
@@ -12,6 +14,8 @@ const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).
 const SECTIONS: Array<[name: string, run: typeof verifySection]> = [
   ['verify', verifySection],
   ['http', httpSection],
+  ['scale', scaleSection],
+  ['peer', peerSection],
 ];
 
 const ctx = createContext(quick);
@@ -25,6 +29,7 @@ try {
     process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   }
   console.log(textTable(rows));
+  for (const note of notes(rows)) console.log(`note: ${note}`);
 } finally {
   await ctx.cleanup();
 }

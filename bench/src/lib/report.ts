@@ -49,6 +49,11 @@ export function textTable(rows: readonly Row[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
+/** Notes of the rows that have one, numbered in table order. */
+export function notes(rows: readonly Row[]): string[] {
+  return rows.filter((r) => r.note).map((r) => `${r.section}: ${r.label}: ${r.note}`);
+}
+
 /** The table as Markdown, one table per section. */
 export function markdownTables(rows: readonly Row[]): string {
   const sections = [...new Set(rows.map((r) => r.section))];

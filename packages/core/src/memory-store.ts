@@ -1,19 +1,20 @@
 import type { TokenScope } from './scope.js';
 import type { DeleteManyResult, LastUsedUpdate, ListCursor, ListPage, TokenRecord, TokenStore } from './store.js';
 
-/** Newest first: createdAt descending, then id descending. */
-function compareNewestFirst(a: ListCursor, b: ListCursor): number {
-  if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+/** Oldest first: createdAt ascending, then id ascending (the reverse of the listing order). */
+function compareOldestFirst(a: ListCursor, b: ListCursor): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt - b.createdAt;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** Index of the first element that sorts after `cursor` in a newest-first array. */
-function firstAfter(sorted: readonly TokenRecord[], cursor: ListCursor): number {
+/** Index of the first element of an oldest-first array that is not before `cursor` (or `upper`: after it). */
+function bound(sorted: readonly TokenRecord[], cursor: ListCursor, upper: boolean): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareNewestFirst(sorted[mid]!, cursor) <= 0) lo = mid + 1;
+    const order = compareOldestFirst(sorted[mid]!, cursor);
+    if (order < 0 || (upper && order === 0)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -21,10 +22,14 @@ function firstAfter(sorted: readonly TokenRecord[], cursor: ListCursor): number 
 
 // V8 builds long strings made by concatenation (nanoid ids, template literals) as trees of
 // 32-byte nodes, one per piece, until something flattens them: a 25-character id can hold
-// 300 bytes that way. A JSON round trip returns a flat copy; short strings are always flat.
+// 400 bytes that way. normalize() hands back a flat string (the cheapest way found to get one);
+// when it would change the string (not NFC), a JSON round trip copies it as it is.
+// Short strings are always flat.
 const FLAT_BELOW = 13;
 function flat(value: string): string {
-  return value.length < FLAT_BELOW ? value : (JSON.parse(JSON.stringify(value)) as string);
+  if (value.length < FLAT_BELOW) return value;
+  const normalized = value.normalize('NFC');
+  return normalized === value ? normalized : (JSON.parse(JSON.stringify(value)) as string);
 }
 
 const ORGANIZATION_SCOPE: TokenScope = Object.freeze({ kind: 'organization' });
@@ -32,7 +37,7 @@ const ORGANIZATION_SCOPE: TokenScope = Object.freeze({ kind: 'organization' });
 interface Organization {
   /** The organization id every record of it points at: one string instead of one per token. */
   id: string;
-  /** Newest first. */
+  /** Oldest first, so a new token is appended rather than shifting every other one. */
   tokens: TokenRecord[];
   /** Name keys in use. */
   names: Set<string>;
@@ -101,7 +106,7 @@ export function memoryStore(): TokenStore {
     byId.delete(record.id);
     if (!org) return;
     org.names.delete(record.nameKey);
-    const index = firstAfter(org.tokens, record) - 1;
+    const index = bound(org.tokens, record, false);
     if (org.tokens[index] === record) org.tokens.splice(index, 1);
     if (org.tokens.length === 0) organizations.delete(record.organizationId);
   }
@@ -112,7 +117,7 @@ export function memoryStore(): TokenStore {
     byId.set(next.id, next);
     const tokens = organizations.get(record.organizationId)?.tokens;
     if (!tokens) return;
-    const index = firstAfter(tokens, record) - 1;
+    const index = bound(tokens, record, false);
     if (tokens[index] === record) tokens[index] = next;
   }
 
@@ -146,7 +151,9 @@ export function memoryStore(): TokenStore {
       byHash.set(record.hash, record);
       byId.set(record.id, record);
       org.names.add(record.nameKey);
-      org.tokens.splice(firstAfter(org.tokens, record), 0, record);
+      const at = bound(org.tokens, record, true);
+      if (at === org.tokens.length) org.tokens.push(record);
+      else org.tokens.splice(at, 0, record);
       return 'ok';
     },
 
@@ -161,11 +168,13 @@ export function memoryStore(): TokenStore {
 
     async list(organizationId, { limit, after }): Promise<ListPage> {
       const tokens = organizations.get(organizationId)?.tokens ?? [];
-      const start = after ? firstAfter(tokens, after) : 0;
-      const items = tokens.slice(start, start + limit).map(copy);
+      // Newest first is the array read backwards, from just before the cursor.
+      const end = after ? bound(tokens, after, false) : tokens.length;
+      const start = Math.max(0, end - limit);
+      const items: TokenRecord[] = [];
+      for (let i = end - 1; i >= start; i--) items.push(copy(tokens[i]!));
       const last = items[items.length - 1];
-      const hasMore = start + limit < tokens.length;
-      return { items, next: hasMore && last ? { createdAt: last.createdAt, id: last.id } : null };
+      return { items, next: start > 0 && last ? { createdAt: last.createdAt, id: last.id } : null };
     },
 
     async deleteMany(organizationId, ids): Promise<DeleteManyResult> {

@@ -1,0 +1,13 @@
+import { memoryStore } from '@keyward/core';
+import { fill } from './lib/fixtures.js';
+const N = Number(process.argv[2] ?? 200000);
+const gc = (globalThis as any).gc as () => void;
+gc(); gc();
+const before = process.memoryUsage().heapUsed;
+const store = memoryStore();
+const t0 = performance.now();
+await fill(store, N, 0 + 1);
+const t1 = performance.now();
+gc(); gc();
+console.log(N, 'bytes/token', ((process.memoryUsage().heapUsed - before) / N).toFixed(0), 'fill µs/token', ((t1 - t0) * 1000 / N).toFixed(1));
+(globalThis as any).keep = store;

@@ -2,10 +2,12 @@
 // docs/benchmarks.md. Each figure is measured in this run beside its baseline.
 import { createContext } from './lib/context.js';
 import { notes, textTable, type Row } from './lib/report.js';
+import { cacheSection } from './sections/cache.js';
 import { httpSection } from './sections/http.js';
 import { peerSection } from './sections/peer.js';
 import { scaleSection } from './sections/scale.js';
 import { verifySection } from './sections/verify.js';
+import { writesSection } from './sections/writes.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -13,8 +15,10 @@ const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).
 
 const SECTIONS: Array<[name: string, run: typeof verifySection]> = [
   ['verify', verifySection],
+  ['cache', cacheSection],
   ['http', httpSection],
   ['scale', scaleSection],
+  ['writes', writesSection],
   ['peer', peerSection],
 ];
 

@@ -1,2 +1,3 @@
 export { redisStore } from './redis-store.js';
 export { DEFAULT_KEY_PREFIX, type RedisClient, type RedisStoreOptions } from './options.js';
+export type { RedisCacheOptions } from './cache.js';

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '@keyward/core';
 import type { Cluster, Redis } from 'ioredis';
+import type { RedisCacheOptions } from './cache.js';
 
 /**
  * An ioredis client: a single server (`new Redis()`) or a Cluster (`new Redis.Cluster([...])`).
@@ -19,6 +20,11 @@ export interface RedisStoreOptions {
   client: RedisClient;
   /** Prepended to every key the store writes, so `SCAN MATCH <keyPrefix>*` finds them all. Default `keyward:`. */
   keyPrefix?: string;
+  /**
+   * Opt-in in-process cache of verification lookups, invalidated over pub/sub (see README):
+   * `{ subscriber: new Redis(...) }`. Off by default: every verification reads Redis.
+   */
+  cache?: RedisCacheOptions | undefined;
 }
 
 export interface ResolvedOptions {

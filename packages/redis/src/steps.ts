@@ -63,6 +63,8 @@ export function removeSteps(ctx: StoreContext, records: readonly TokenRecord[]):
       // One command per key: lookup keys live on different Cluster slots. ioredis writes them
       // all before reading any reply, so this is one pipelined round trip.
       await Promise.all(records.map((record) => ctx.client.del(ctx.keys.byHash(record.hash))));
+      // Then caches (this instance's and others') drop them, before the deletion resolves.
+      await ctx.invalidate(records.map((record) => record.hash));
     },
     async function unlist() {
       await Promise.all(

@@ -1,6 +1,10 @@
 // `pnpm bench [--quick] [--only=section,section]`: runs every section, prints one table and writes
 // docs/benchmarks.md. Each figure is measured in this run beside its baseline.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createContext } from './lib/context.js';
+import { benchmarksDocument } from './lib/document.js';
+import { describeMachine, load } from './lib/machine.js';
 import { notes, textTable, type Row } from './lib/report.js';
 import { cacheSection } from './sections/cache.js';
 import { httpSection } from './sections/http.js';
@@ -24,16 +28,30 @@ const SECTIONS: Array<[name: string, run: typeof verifySection]> = [
 
 const ctx = createContext(quick);
 const rows: Row[] = [];
+const machine = await describeMachine(ctx.redis);
+const started = performance.now();
 try {
   for (const [name, run] of SECTIONS) {
     if (only && !only.includes(name)) continue;
-    const started = performance.now();
-    process.stderr.write(`[bench] ${name}…`);
+    const sectionStarted = performance.now();
+    process.stderr.write(`[bench] ${name}… (load ${load()})`);
     rows.push(...(await run(ctx)));
-    process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(` ${((performance.now() - sectionStarted) / 1000).toFixed(1)} s\n`);
   }
   console.log(textTable(rows));
   for (const note of notes(rows)) console.log(`note: ${note}`);
+  // A partial run (--only) prints its table but leaves the document of the last full run alone.
+  if (!only) {
+    const document = benchmarksDocument(rows, machine, {
+      quick,
+      seconds: (performance.now() - started) / 1000,
+      loadAfter: load(),
+      date: new Date().toISOString().slice(0, 10),
+    });
+    const target = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
+    writeFileSync(target, document);
+    console.log(`\nwrote ${target}`);
+  }
 } finally {
   await ctx.cleanup();
 }

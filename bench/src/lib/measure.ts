@@ -71,6 +71,8 @@ export async function pair(a: Workload, b: Workload, options: PairOptions): Prom
   const ratios: number[] = [];
   const warmup = options.warmup ?? 2;
   for (let round = 0; round < warmup + options.rounds; round++) {
+    // Let timers run between rounds (last-used flushes, heartbeats), as a server's event loop would.
+    await new Promise((resolve) => setImmediate(resolve));
     let ra: number;
     let rb: number;
     if (round % 2 === 0) {

@@ -16,6 +16,8 @@ export interface Row {
   met: boolean | null;
   /** Anything a reader needs to interpret the row. */
   note?: string;
+  /** Why the target is missed, shown in the document when `met` is false. */
+  explain?: string;
 }
 
 export function opsPerSec(value: number): string {

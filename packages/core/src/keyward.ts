@@ -115,6 +115,8 @@ export class Keyward {
   private readonly isWellFormed: (token: string) => boolean;
   private readonly now: () => number;
   private readonly lastUsed: LastUsedRecorder;
+  /** Frozen answers for frozen records, built on a record's first successful verification. */
+  private readonly answers = new WeakMap<TokenRecord, VerifyResult>();
   private readonly options: KeywardOptions;
   private closed = false;
 
@@ -140,7 +142,7 @@ export class Keyward {
     this.digest = this.hasher.hash;
     this.isWellFormed = tokenChecker(prefix);
     this.now = options.now ?? Date.now;
-    this.lastUsed = new LastUsedRecorder(this.store, interval, flushDelay, (error) => this.reportError(error));
+    this.lastUsed = new LastUsedRecorder(this.store, interval, flushDelay, (error) => this.reportError(error), this.now);
   }
 
   private reportError(error: unknown): void {
@@ -363,20 +365,31 @@ export class Keyward {
   }
 
   private checkFound(record: TokenRecord, target: RouteTarget): MaybePromise<VerifyResult> {
-    const now = this.now();
-    if (isExpired(record.expiresAt, now)) return FAILURES.EXPIRED;
+    // The clock is read only for tokens that can expire; the others never need it here.
+    const expiresAt = record.expiresAt;
+    if (expiresAt !== null && isExpired(expiresAt, this.now())) return FAILURES.EXPIRED;
     if (needsProjectLookup(record.scope, target)) {
       return Promise.resolve(this.options.resolveProject(target.projectId!)).then((project) =>
-        this.accept(record, target, now, project?.organizationId ?? null),
+        this.accept(record, target, project?.organizationId ?? null),
       );
     }
-    return this.accept(record, target, now);
+    return this.accept(record, target);
   }
 
-  private accept(record: TokenRecord, target: RouteTarget, now: number, projectOrganizationId?: string | null): VerifyResult {
+  private accept(record: TokenRecord, target: RouteTarget, projectOrganizationId?: string | null): VerifyResult {
     if (!isWithinScope(record.organizationId, record.scope, target, projectOrganizationId)) return FAILURES.SCOPE_DENIED;
-    this.lastUsed.record(record, now);
-    return { ok: true, token: toTokenInfo(record) };
+    this.lastUsed.use(record);
+    let answer = this.answers.get(record);
+    if (answer === undefined) {
+      answer = { ok: true, token: toTokenInfo(record) };
+      // A frozen record (the memory store's, the Redis cache's) never changes: its answer can be
+      // built once, frozen, and handed to every request that presents the token.
+      if (Object.isFrozen(record)) {
+        Object.freeze(answer.token);
+        this.answers.set(record, Object.freeze(answer));
+      }
+    }
+    return answer;
   }
 
   private async findWithPreviousPeppers(token: string, target: RouteTarget): Promise<VerifyResult> {

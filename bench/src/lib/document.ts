@@ -1,0 +1,109 @@
+import type { Machine } from './machine.js';
+import { markdownTables, notes, type Row } from './report.js';
+
+export interface RunInfo {
+  quick: boolean;
+  seconds: number;
+  loadAfter: string;
+  date: string;
+}
+
+/** docs/benchmarks.md: the machine, the method, the tables of this run and what they mean. */
+export function benchmarksDocument(rows: readonly Row[], machine: Machine, run: RunInfo): string {
+  const missed = rows.filter((r) => r.met === false);
+  const met = rows.filter((r) => r.met === true);
+  const versions = Object.entries(machine.packages)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
+  return `# Benchmarks
+
+<!-- Written by \`pnpm bench\` (bench/src/main.ts). Do not edit by hand: run it again. -->
+
+Every figure below was measured in one run of \`pnpm bench\`${run.quick ? ' **--quick** (smaller sizes, fewer rounds)' : ''} on ${run.date}, beside its
+baseline, in the same process (or against the same server process), and is reported as a ratio to it.
+${met.length} of ${met.length + missed.length} targets are met${missed.length > 0 ? `; the ${missed.length} missed are explained [below](#targets-not-met)` : ''}.
+
+## Machine
+
+| | |
+|---|---|
+| CPU | ${machine.cpu}, ${machine.cores} cores |
+| RAM | ${machine.memory} |
+| OS | ${machine.os} |
+| Node | ${machine.node} |
+| Redis | ${machine.redis} on 127.0.0.1:6379 |
+| packages | ${versions} |
+| load average (1, 5, 15 min) | ${machine.loadBefore} before, ${run.loadAfter} after (${run.seconds.toFixed(0)} s run) |
+
+The machine is a shared virtual machine: absolute figures move with its neighbours' load, which is
+why every figure is a ratio to a baseline measured in alternating rounds next to it.
+
+## Reproduce
+
+\`\`\`sh
+npx -y pnpm@12.4.2 install
+redis-server --port 6379 &          # any Redis ≥ 6 on 127.0.0.1:6379; the bench writes under its own key prefix and deletes only its keys
+npx -y pnpm@12.4.2 bench            # full run, a few minutes; writes this file
+npx -y pnpm@12.4.2 bench -- --quick # smaller sizes and fewer rounds
+npx -y pnpm@12.4.2 bench -- --only=verify,cache   # sections: verify, cache, http, scale, writes, peer
+\`\`\`
+
+The bench runs the workspace's TypeScript sources (through tsx and \`bench/tsconfig.json\` paths); no build is needed.
+
+## Method
+
+- **Alternating rounds.** A figure and its baseline run in turns (A B, B A, A B…, ${run.quick ? 5 : 11} measured rounds of ~${run.quick ? 100 : 200} ms each
+  after 2 warm-up rounds); the ratio reported is the median of the per-round ratios, the throughputs the medians of each side.
+- **Floors** are the least any verification on that store must do, written as directly as possible:
+  - memory: one-shot \`crypto.hash('sha256', token, 'base64url')\` (the primitive keyward uses) and \`Map.get\` on a map of the same tokens;
+  - SQLite: the same hash and a prepared better-sqlite3 point \`SELECT\` of the token's row (all columns, default row objects) on the same file and connection;
+  - Redis: the same hash and one \`HMGET\` of the token's lookup key (the fields keyward reads), ioredis with auto-pipelining, at the same concurrency (${64} loops).
+  "× floor time" is floor throughput ÷ keyward throughput: 1.00× means keyward costs nothing beyond the floor.
+- **Tokens** are generated in keyward's format and stored as \`create()\` stores them (same hash, hint, name key, nanoid-shaped ids),
+  request-borne strings coming out of \`JSON.parse\` as from a request body; they are inserted straight into the store so a million take seconds.
+  A third of them expire (a year ahead), half are scoped to a project. Verification cycles over 1 000 distinct tokens in shuffled order,
+  with no route target (any valid token passes) unless stated.
+- **HTTP**: the server runs in its own process (Hono on @hono/node-server, or Express 5) and serves the same handler twice, at
+  \`/open/…\` and behind \`requireToken()\` at \`/guarded/…\` (an organization route: the token's organization is checked). autocannon runs
+  in the bench process on 127.0.0.1 with 32 connections, pipelining 4, cycling over 100 tokens; the unguarded requests carry the same
+  \`Authorization\` headers. Guarded and unguarded alternate, ${run.quick ? '3 rounds of 1 s' : '5 rounds of 2 s'} each after a warm-up; every response must be 2xx.
+- **Memory per token** is measured in a child process started with \`--expose-gc\`: \`global.gc()\` twice, \`process.memoryUsage().heapUsed\`
+  before and after filling the store, divided by the number of tokens.
+- **The peer** is better-auth with @better-auth/api-key (both 1.7.5, their own peer versions), rate limit off, logger off, verifying with
+  \`auth.api.verifyApiKey({ body: { key } })\`, one call at a time, as keyward's \`await verify()\` is measured beside it. Its keys are created
+  through \`auth.api.createApiKey\`; large key sets are topped up with rows copied from such a key (new id, key and hash) straight into its
+  adapter's table, since creating them through the API takes about 2 ms each. Creating a million of them was not attempted: the peer is
+  measured at 1 000 keys and at ${run.quick ? '10 000' : '100 000'}, which shows how it scales.
+
+## Results
+
+${markdownTables(rows)}
+
+${notes(rows).length > 0 ? `Notes:\n\n${notes(rows).map((n) => `- ${n}`).join('\n')}\n` : ''}
+## Targets not met
+
+${missed.length === 0 ? 'None: every target is met in this run.' : missed.map((r) => `- **${r.section}: ${r.label}** (${r.ratio || r.value}, target ${r.target}). ${r.explain ?? ''}`).join('\n')}
+
+## What makes it fast
+
+- **Synchronous when the store is.** \`Keyward.check()\` returns the answer itself when the store does (memory, SQLite, the Redis
+  cache on a hit); \`authenticate()\` passes that through, and the Hono and Express middlewares continue without awaiting anything, so a
+  guarded request does not pay a microtask (or an event-loop turn) for its token.
+- **Checksum in one pass, prefix precomputed.** The CRC-32 state after \`<prefix>_\` is computed once per instance; the secret is folded in
+  four characters at a time (slicing-by-4 tables) while its characters are checked against base62. About 40 % cheaper than before, and it
+  still runs before any store access.
+- **No copies on the hot path.** The memory store hands out its stored record (frozen), scopes are shared frozen objects that \`TokenInfo\`
+  reuses instead of copying, and a verification allocates only its answer.
+- **Compact memory store.** One frozen record per token; strings flattened on insert (V8 keeps a nanoid id as a tree of 32-byte pieces,
+  ~400 B, until something flattens it); organization ids, user ids and project scopes shared; one id index for all organizations; tokens kept
+  oldest-first so an insert appends instead of shifting the organization's array.
+- **SQLite: one prepared statement, raw rows, only the columns needed.** The lookup reads ten columns as an array (not the hash, which the
+  caller has, nor the scope kind, which \`project_id\` implies) and builds the record directly: a row object with twelve keys cost more than
+  the B-tree lookup itself.
+- **Redis: one round trip, no extra frames.** \`findByHash\` is a single \`HMGET\` whose reply is decoded in place; the optional cache answers
+  from memory while its pub/sub subscription is proven live (see [packages/redis/README.md](../packages/redis/README.md#in-process-cache)).
+- **Hono on Node reads headers from the Node request.** Asking Hono's request for a header makes @hono/node-server build a full fetch
+  \`Headers\` object, which cost more than verifying the token; the guard reads \`c.env.incoming\` instead, with the same joining rules.
+- **Last-used writes are coalesced**: at most one per token per \`lastUsedIntervalMs\` (default 60 s), batched off the request path.
+`;
+}

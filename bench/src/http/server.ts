@@ -36,6 +36,8 @@ if (framework === 'hono') {
   const guard = honoGuard({ keyward, organization: (c) => c.req.param('orgId') });
   app.get('/open/orgs/:orgId/ping', (c) => c.json({ ok: true }));
   app.get('/guarded/orgs/:orgId/ping', guard, (c) => c.json({ ok: true }));
+  // The same route behind a middleware that does nothing: what any middleware costs in Hono.
+  app.get('/noop/orgs/:orgId/ping', async (_c, next) => { await next(); }, (c) => c.json({ ok: true }));
   server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
 } else {
   const app = express();
@@ -44,6 +46,9 @@ if (framework === 'hono') {
     res.json({ ok: true });
   });
   app.get('/guarded/orgs/:orgId/ping', guard, (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/noop/orgs/:orgId/ping', (_req, _res, next) => next(), (_req, res) => {
     res.json({ ok: true });
   });
   server = app.listen(0, '127.0.0.1');

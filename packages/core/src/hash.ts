@@ -46,10 +46,13 @@ function hmacDigest(pepper: string): Digest {
   return (token) => toBase64Url(hmac(sha256, key, utf8ToBytes(token)));
 }
 
-/** Server-side secret(s) mixed into token hashes. `previous` peppers are still accepted when verifying. */
+/**
+ * Server-side secret(s) mixed into token hashes. `previous` peppers are still accepted when
+ * verifying; a `null` among them accepts tokens issued before any pepper was configured.
+ */
 export interface PepperOptions {
   current: string;
-  previous?: readonly string[];
+  previous?: readonly (string | null)[];
 }
 
 /** Turns plaintext tokens into the value stored and looked up. */
@@ -74,11 +77,12 @@ function checkPepper(pepper: unknown, field: string): string {
  * safe; a slow password hash would only cost latency on every request.
  * @example createHasher().hash('kw_…') // 43-char base64url string
  * @example createHasher({ current: process.env.KEYWARD_PEPPER!, previous: [oldPepper] })
+ * @example createHasher({ current: newPepper, previous: [null] }) // turning a pepper on for existing tokens
  */
 export function createHasher(pepper?: string | PepperOptions): TokenHasher {
   if (pepper === undefined) return { hash: sha256Digest(), previousHashes: [] };
   const options = typeof pepper === 'string' ? { current: pepper } : pepper;
   const current = checkPepper(options.current, 'pepper.current');
-  const previous = (options.previous ?? []).map((p, i) => hmacDigest(checkPepper(p, `pepper.previous[${i}]`)));
+  const previous = (options.previous ?? []).map((p, i) => (p === null ? sha256Digest() : hmacDigest(checkPepper(p, `pepper.previous[${i}]`))));
   return { hash: hmacDigest(current), previousHashes: previous };
 }

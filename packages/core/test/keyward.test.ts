@@ -453,4 +453,15 @@ describe('pepper rotation', () => {
     const unpeppered = createKeyward({ store, resolveProject });
     expect(await unpeppered.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
   });
+
+  test('previous: [null] keeps tokens issued before any pepper verifying once one is turned on', async () => {
+    const store = memoryStore();
+    const resolveProject = () => null;
+    const { plaintext } = await createKeyward({ store, resolveProject }).create(owner, { name: 'old', scope: orgScope, expiresIn: 'never' });
+    expect(await createKeyward({ store, resolveProject, pepper: 'pepper-new-0123456789' }).verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
+    const migrating = createKeyward({ store, resolveProject, pepper: { current: 'pepper-new-0123456789', previous: [null] } });
+    expect((await migrating.verify(plaintext)).ok).toBe(true);
+    const fresh = await migrating.create(owner, { name: 'new', scope: orgScope, expiresIn: 'never' });
+    expect(await createKeyward({ store, resolveProject }).verify(fresh.plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
+  });
 });

@@ -1,7 +1,10 @@
 // A server process for the HTTP section: `server.ts <hono|express> <memory|sqlite> <tokens> <dir>`.
-// Serves one route twice, guarded and unguarded, with identical handlers, and tells its parent
-// (over IPC) its port and some tokens to send. Runs apart from autocannon, so the load generator
-// and the server do not share a core's time slices within one event loop.
+// Serves one route three ways with identical handlers: unguarded (`/open`), behind requireToken()
+// (`/guarded`), and behind a "floor" middleware that does only what any token check on that store
+// must (read the header, SHA-256, one lookup, hand the row to the handler) (`/floor`). Tells its
+// parent (over IPC) its port and some tokens to send. Runs apart from autocannon, so the load
+// generator and the server do not share one event loop.
+import { hash } from 'node:crypto';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createKeyward, memoryStore, type TokenStore } from '@keyward/core';
@@ -20,15 +23,34 @@ const ORG = 'org_0';
 
 let store: TokenStore;
 let batch: ((run: () => void) => void) | undefined;
+let db: Database.Database | undefined;
 if (storeKind === 'sqlite') {
-  const db = new Database(join(dir, `http-${framework}.db`));
+  db = new Database(join(dir, `http-${framework}-${process.pid}.db`));
   store = sqliteStore({ db });
-  batch = (run) => db.transaction(run)();
+  batch = (run) => db!.transaction(run)();
 } else {
   store = memoryStore();
 }
 const tokens = await fill(store, Number(count), 100, { organizations: 1, projectScopes: false, batch });
 const keyward = createKeyward({ store, resolveProject: () => null });
+
+// The floor's lookup: a prepared point SELECT of the row on SQLite, a Map of the tokens' records in memory.
+let lookup: (tokenHash: string) => unknown;
+if (db) {
+  const select = db.prepare(
+    'SELECT id, organization_id, name, name_key, scope_kind, project_id, hash, hint, created_at, created_by, expires_at, last_used_at FROM keyward_tokens WHERE hash = ?',
+  );
+  lookup = (tokenHash) => select.get(tokenHash);
+} else {
+  const records = new Map<string, unknown>();
+  for (const token of tokens) {
+    const tokenHash = hash('sha256', token, 'base64url');
+    records.set(tokenHash, store.findByHash(tokenHash));
+  }
+  lookup = (tokenHash) => records.get(tokenHash);
+}
+/** The floor: the row behind `Authorization: Bearer <token>`, or undefined. */
+const floor = (authorization: string | undefined) => (authorization === undefined ? undefined : lookup(hash('sha256', authorization.slice(7), 'base64url')));
 
 let server: Server;
 if (framework === 'hono') {
@@ -36,8 +58,16 @@ if (framework === 'hono') {
   const guard = honoGuard({ keyward, organization: (c) => c.req.param('orgId') });
   app.get('/open/orgs/:orgId/ping', (c) => c.json({ ok: true }));
   app.get('/guarded/orgs/:orgId/ping', guard, (c) => c.json({ ok: true }));
-  // The same route behind a middleware that does nothing: what any middleware costs in Hono.
-  app.get('/noop/orgs/:orgId/ping', async (_c, next) => { await next(); }, (c) => c.json({ ok: true }));
+  app.get(
+    '/floor/orgs/:orgId/ping',
+    (c, next) => {
+      const row = floor((c.env as { incoming: { headers: Record<string, string | undefined> } }).incoming.headers.authorization);
+      if (row === undefined) return Promise.resolve(c.json({ ok: false }, 401));
+      c.set('apiToken', row as never);
+      return next();
+    },
+    (c) => c.json({ ok: true }),
+  );
   server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
 } else {
   const app = express();
@@ -48,13 +78,33 @@ if (framework === 'hono') {
   app.get('/guarded/orgs/:orgId/ping', guard, (_req, res) => {
     res.json({ ok: true });
   });
-  app.get('/noop/orgs/:orgId/ping', (_req, _res, next) => next(), (_req, res) => {
-    res.json({ ok: true });
-  });
+  app.get(
+    '/floor/orgs/:orgId/ping',
+    (req, res, next) => {
+      const row = floor(req.headers.authorization);
+      if (row === undefined) {
+        res.status(401).json({ ok: false });
+        return;
+      }
+      req.apiToken = row as never;
+      next();
+    },
+    (_req, res) => {
+      res.json({ ok: true });
+    },
+  );
   server = app.listen(0, '127.0.0.1');
 }
 server.on('listening', () => {
   process.send!({ port: (server.address() as AddressInfo).port, tokens, organization: ORG });
+});
+// The parent asks for this process's CPU time around each load run: server CPU per request is
+// the server's cost with the load generator and other processes factored out.
+process.on('message', (message) => {
+  if (message === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send!({ cpuMicros: user + system });
+  }
 });
 process.on('disconnect', () => {
   server.close();

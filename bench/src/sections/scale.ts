@@ -104,6 +104,10 @@ export async function scaleSection(ctx: BenchContext): Promise<Row[]> {
     target: '≥ 80 % (within 20 %)',
     met: memory.ratio >= 0.8,
     note: 'same working set at both sizes: 1 000 distinct tokens, spread over the large store',
+    explain:
+      `The floor itself (SHA-256 + a lookup in the same store) keeps only ${percent(memory.floorRatio)} of its 1 000-token throughput: ` +
+      `a thousand tokens spread over a heap of hundreds of MB miss the CPU caches and the TLB on every lookup. The lookup is O(1) ` +
+      `(one Map); what keyward adds on top (the record, its boxed expiry and last-used numbers) is one or two more cache lines.`,
   });
   rows.push({
     section: SECTION,
@@ -122,6 +126,13 @@ export async function scaleSection(ctx: BenchContext): Promise<Row[]> {
     ratio: '',
     target: '≤ 400 B',
     met: memory.bytesPerToken <= 400,
+    explain:
+      'Down from 810 B before this work (flattened strings, shared organization/user/scope values, one id index, no per-token copies). ' +
+      'What remains is the token itself: its strings take about 216 B (43-character hash 64 B, 25-character id 48 B, 7-character hint 24 B, ' +
+      'and here a 17-character name and its case-folded key 40 B each), the frozen 11-field record 112 B, its creation and expiry instants ' +
+      '16 B each as heap numbers, and three index entries (hash, id, name key: V8 Maps and Sets cost 26–45 B per entry) with the ordered ' +
+      'list. Reaching 400 B would take storing records outside JavaScript objects (typed arrays) and rebuilding one per verification, ' +
+      'which would cost more per verification than it saves.',
     note: `includes ${spaced(memory.kept)} plaintexts kept for the throughput test`,
   });
 
@@ -152,6 +163,10 @@ export async function scaleSection(ctx: BenchContext): Promise<Row[]> {
       target: '≥ 80 % (within 20 %)',
       met: result.ratio >= 0.8,
       note: 'same working set at both sizes: 1 000 distinct tokens, spread over the large table',
+      explain:
+        `SQLite's own point SELECT (the floor, same connection) keeps ${percent(floor.ratio)} at this size: the hash index and the table ` +
+        `each gain B-tree levels and the pages spread past SQLite's default 2 MB page cache. keyward adds nothing that grows with the ` +
+        `table (it keeps ${percent(result.ratio / floor.ratio)} of the floor's ratio). A larger cache_size or mmap_size on the host's connection narrows the gap.`,
     });
     rows.push({
       section: SECTION,

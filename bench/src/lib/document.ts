@@ -56,17 +56,23 @@ The bench runs the workspace's TypeScript sources (through tsx and \`bench/tscon
   after 2 warm-up rounds); the ratio reported is the median of the per-round ratios, the throughputs the medians of each side.
 - **Floors** are the least any verification on that store must do, written as directly as possible:
   - memory: one-shot \`crypto.hash('sha256', token, 'base64url')\` (the primitive keyward uses) and \`Map.get\` on a map of the same tokens;
-  - SQLite: the same hash and a prepared better-sqlite3 point \`SELECT\` of the token's row (all columns, default row objects) on the same file and connection;
+  - SQLite: the same hash and a prepared better-sqlite3 point \`SELECT\` of the token's row (all columns, default row objects) on the same file and connection.
+    keyward's own statement is leaner (raw rows, only the columns it lacks), so it can beat that floor; a second row compares it with
+    that leanest statement alone;
   - Redis: the same hash and one \`HMGET\` of the token's lookup key (the fields keyward reads), ioredis with auto-pipelining, at the same concurrency (${64} loops).
   "× floor time" is floor throughput ÷ keyward throughput: 1.00× means keyward costs nothing beyond the floor.
 - **Tokens** are generated in keyward's format and stored as \`create()\` stores them (same hash, hint, name key, nanoid-shaped ids),
   request-borne strings coming out of \`JSON.parse\` as from a request body; they are inserted straight into the store so a million take seconds.
   A third of them expire (a year ahead), half are scoped to a project. Verification cycles over 1 000 distinct tokens in shuffled order,
   with no route target (any valid token passes) unless stated.
-- **HTTP**: the server runs in its own process (Hono on @hono/node-server, or Express 5) and serves the same handler twice, at
-  \`/open/…\` and behind \`requireToken()\` at \`/guarded/…\` (an organization route: the token's organization is checked). autocannon runs
-  in the bench process on 127.0.0.1 with 32 connections, pipelining 4, cycling over 100 tokens; the unguarded requests carry the same
-  \`Authorization\` headers. Guarded and unguarded alternate, ${run.quick ? '3 rounds of 1 s' : '5 rounds of 2 s'} each after a warm-up; every response must be 2xx.
+- **HTTP**: the server runs in its own process (Hono on @hono/node-server, or Express 5) and serves the same handler three ways:
+  unguarded at \`/open/…\`, behind \`requireToken()\` at \`/guarded/…\` (an organization route: the token's organization is checked),
+  and behind a *floor middleware* at \`/floor/…\` that does only what any token check on that store must (read the header, SHA-256,
+  one \`Map.get\` or prepared \`SELECT\`, hand the row to the handler). autocannon runs in the bench process on 127.0.0.1 with 32
+  connections, pipelining 4, cycling over 100 tokens; every request carries the same \`Authorization\` headers, and every response must
+  be 2xx. The three routes take turns, ${run.quick ? '3 rounds of 1 s' : '5 rounds of 2 s'} each after a warm-up. Besides req/s, the server
+  process reports its CPU time around each run: CPU per request prices the guard without the load generator's (or the neighbours')
+  share of the two cores.
 - **Memory per token** is measured in a child process started with \`--expose-gc\`: \`global.gc()\` twice, \`process.memoryUsage().heapUsed\`
   before and after filling the store, divided by the number of tokens.
 - **The peer** is better-auth with @better-auth/api-key (both 1.7.5, their own peer versions), rate limit off, logger off, verifying with

@@ -196,7 +196,7 @@ export class LookupCache {
 
   /** Caches a record read from Redis, unless an invalidation or an outage happened since `ticket`. */
   put(hash: string, record: TokenRecord, ticket: number): TokenRecord {
-    const frozen = Object.freeze(record);
+    const frozen = Object.isFrozen(record) ? record : Object.freeze(record);
     if (ticket !== this.epoch || !this.live) return frozen;
     if (this.entries.size >= this.options.maxEntries) {
       const oldest = this.entries.keys().next();

@@ -7,6 +7,9 @@ import type { RedisStoreOptions } from './options.js';
 import { fetchRecords, resolveIndexEntries } from './reads.js';
 import { insertSteps, removeSteps, runSteps, type Claim } from './steps.js';
 
+/** Parsed lookup records remembered per store (the most recently first seen). */
+const PARSED_RECORDS = 2048;
+
 /** Index entries handled per round of deleteByProject / deleteExpired, so no single script or command grows unbounded. */
 const BATCH = 1000;
 
@@ -64,14 +67,25 @@ export function redisStore(options: RedisStoreOptions): TokenStore {
   const failedLookup = (error: unknown): never => {
     throw toStoreError('findByHash', error);
   };
+  // Parsing a record's JSON costs more than the rest of a lookup on the client. Lookups still read
+  // Redis every time; only the parse of bytes already seen is remembered (a pure function of them),
+  // so a deleted or changed token is seen at once. Frozen, so keyward can reuse its answer too.
+  const parsed = new Map<string, TokenRecord>();
   const decodeLookup = ([json, lastUsedAt]: Array<string | null>): TokenRecord | null => {
     if (json == null) return null;
+    const known = parsed.get(json);
+    const used = lastUsedAt == null ? null : Number(lastUsedAt);
+    if (known !== undefined && known.lastUsedAt === used) return known;
+    let record: TokenRecord;
     try {
-      return decodeRecord(json, lastUsedAt);
+      record = Object.freeze(decodeRecord(json, lastUsedAt));
     } catch (error) {
       // An unreadable record is a store that cannot answer, never "not found".
       return failedLookup(error);
     }
+    if (known === undefined && parsed.size >= PARSED_RECORDS) parsed.delete(parsed.keys().next().value!);
+    parsed.set(json, record);
+    return record;
   };
 
   return {

@@ -38,6 +38,18 @@ export interface IncomingHeaders {
   rawHeaders: readonly string[];
 }
 
+/** Whether raw header name `key` is `name` (lowercase), ignoring ASCII case, without allocating a lowercased copy. */
+function isHeaderName(key: string, name: string): boolean {
+  if (key.length !== name.length) return false;
+  if (key === name) return true;
+  for (let i = 0; i < name.length; i++) {
+    const code = key.charCodeAt(i);
+    // Only A–Z fold to a–z: a non-letter byte with 0x20 set must not match (e.g. '@' vs '`').
+    if ((code >= 0x41 && code <= 0x5a ? code | 0x20 : code) !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 /**
  * A Node request header's value (`name` lowercase), with repeated headers joined by ", " as
  * fetch's Headers does, so Node servers see credentials exactly as fetch-based ones do.
@@ -53,8 +65,7 @@ export function incomingHeaderValue(req: IncomingHeaders, name: string): string 
   let joined: string | undefined;
   let seen = 0;
   for (let i = 0; i < raw.length; i += 2) {
-    const key = raw[i]!;
-    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    if (!isHeaderName(raw[i]!, name)) continue;
     seen++;
     joined = joined === undefined ? raw[i + 1]! : `${joined}, ${raw[i + 1]!}`;
   }

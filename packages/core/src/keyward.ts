@@ -323,6 +323,8 @@ export class Keyward {
   /**
    * Checks a plaintext token for a route. Expected refusals are results, not exceptions;
    * a store that cannot answer rejects with StoreUnavailableError (fail closed).
+   * Answers are read-only: for stores that keep frozen records (the memory store, the Redis
+   * cache) the same frozen answer is handed to every verification of the token.
    * @example
    * const result = await keyward.verify(token, { projectId: 'proj_1' });
    * if (!result.ok) return deny(result.code);

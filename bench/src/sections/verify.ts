@@ -81,11 +81,11 @@ export async function verifySection(ctx: BenchContext): Promise<Row[]> {
     }, ctx.timing);
     rows.push({
       section: SECTION,
-      label: 'floor + the format and CRC-32 checksum check alone',
+      label: 'floor + the format and CRC-32 checksum check on every call',
       value: opsPerSec(checksummed.b),
       baseline: `${opsPerSec(checksummed.a)} SHA-256 + Map.get`,
       ratio: `${times(1 / checksummed.ratio)} floor time`,
-      target: '(info: the checksum\'s share of the budget)',
+      target: '(info: what the checksum would cost if run on every call)',
       met: null,
     });
     const check = await pair(floor, checkLoop(keyward, tokens), ctx.timing);
@@ -98,10 +98,11 @@ export async function verifySection(ctx: BenchContext): Promise<Row[]> {
       target: '≤ 1.5× floor time',
       met: 1 / check.ratio <= 1.5,
       explain:
-        `The token format's checksum (CRC-32 over the 33 characters before it, and the base62 check of each, which must run before any lookup) ` +
-        `alone takes the floor to ${times(1 / checksummed.ratio)} its time in this run (row above): on this machine it uses most of the 1.5× budget. ` +
-        `Everything else a verification does (expiry, scope, the last-used bookkeeping, the answer) costs ` +
-        `${(((1 / check.b) - (1 / checksummed.b)) * 1e9).toFixed(0)} ns more per call.`,
+        `The token format's checksum (CRC-32 over the 33 characters before it, and the base62 check of each) alone takes the floor to ` +
+        `${times(1 / checksummed.ratio)} its time when it runs on every call (row above); keyward runs it once per distinct token and ` +
+        `remembers the token's SHA-256 (a typo has another digest, so it is still checked and refused before any lookup). ` +
+        `What remains (the set lookup, expiry, scope, last-used bookkeeping, the answer) costs ` +
+        `${(((1 / check.b) - (1 / check.a)) * 1e9).toFixed(0)} ns per call over the floor's ${((1 / check.a) * 1e9).toFixed(0)} ns.`,
     });
     const verify = await pair(floor, verifyLoop(keyward, tokens), ctx.timing);
     rows.push({

@@ -21,7 +21,7 @@ import {
 import type { Actor, ProjectInfo } from './scope.js';
 import type { ListCursor, MaybePromise, TokenRecord, TokenStore } from './store.js';
 import { toTokenInfo, type TokenInfo, type TokenListItem } from './token-info.js';
-import { DEFAULT_PREFIX, assertValidPrefix, generateToken, tokenChecker, tokenHint } from './token-format.js';
+import { CHECKSUM_LENGTH, DEFAULT_PREFIX, SECRET_LENGTH, assertValidPrefix, generateToken, tokenChecker, tokenHint } from './token-format.js';
 
 export interface KeywardOptions {
   /** Where tokens live: `memoryStore()`, `sqliteStore({ db })`, `redisStore({ client })` or your own. */
@@ -67,6 +67,8 @@ const FAILURES: Record<VerifyFailureCode, VerifyResult> = {
   SCOPE_DENIED: Object.freeze({ ok: false, code: 'SCOPE_DENIED' }),
 };
 const ANY_ROUTE: RouteTarget = Object.freeze({});
+/** Digests of checked tokens remembered per instance (about 80 bytes each). */
+const CHECKED_DIGESTS = 8192;
 
 function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as Promise<T> | null)?.then === 'function';
@@ -113,6 +115,15 @@ export class Keyward {
   private readonly digest: (token: string) => string;
   /** Format and checksum check for this prefix, with the prefix's CRC precomputed. */
   private readonly isWellFormed: (token: string) => boolean;
+  /** `<prefix>_` and the length of every token: checked before a token is hashed. */
+  private readonly head: string;
+  private readonly tokenLength: number;
+  /**
+   * Digests of tokens that passed the format and checksum check, most recent last. A token whose
+   * digest is here is that very token (SHA-256 does not collide), so its check cannot fail: it is
+   * not run again. A token that fails the check is never added, so it never reaches the store.
+   */
+  private readonly checkedDigests = new Set<string>();
   private readonly now: () => number;
   private readonly lastUsed: LastUsedRecorder;
   /** Frozen answers for frozen records, built on a record's first successful verification. */
@@ -141,6 +152,8 @@ export class Keyward {
     this.hasher = createHasher(options.pepper);
     this.digest = this.hasher.hash;
     this.isWellFormed = tokenChecker(prefix);
+    this.head = `${prefix}_`;
+    this.tokenLength = prefix.length + 1 + SECRET_LENGTH + CHECKSUM_LENGTH;
     this.now = options.now ?? Date.now;
     this.lastUsed = new LastUsedRecorder(this.store, interval, flushDelay, (error) => this.reportError(error), this.now);
   }
@@ -345,10 +358,18 @@ export class Keyward {
   check(token: string, target: RouteTarget = ANY_ROUTE): MaybePromise<VerifyResult> {
     if (typeof token !== 'string') throw ValidationError.of('token', 'must be a string');
     if (this.closed) throw new ClosedError();
-    if (!this.isWellFormed(token)) return FAILURES.MALFORMED;
+    // Shape first, so nothing of the wrong length or prefix is even hashed.
+    if (token.length !== this.tokenLength || !token.startsWith(this.head)) return FAILURES.MALFORMED;
+    const digest = this.digest(token);
+    if (!this.checkedDigests.has(digest)) {
+      // The checksum and alphabet check, once per distinct token: typos never reach the store.
+      if (!this.isWellFormed(token)) return FAILURES.MALFORMED;
+      if (this.checkedDigests.size >= CHECKED_DIGESTS) this.checkedDigests.delete(this.checkedDigests.values().next().value!);
+      this.checkedDigests.add(digest);
+    }
     let found: MaybePromise<TokenRecord | null>;
     try {
-      found = this.store.findByHash(this.digest(token));
+      found = this.store.findByHash(digest);
     } catch (error) {
       throw asStoreError(error);
     }

@@ -131,6 +131,35 @@ describe('format check', () => {
   });
 });
 
+describe('checked tokens are remembered by digest', () => {
+  test('after a token verified, a one-character typo of it is still refused as MALFORMED without a store call', async () => {
+    const inner = memoryStore();
+    let lookups = 0;
+    const keyward = setup({ ...inner, findByHash: (hash) => (lookups++, inner.findByHash(hash)) });
+    const { plaintext } = await keyward.create(owner, { name: 'a', scope: { kind: 'organization' }, expiresIn: 'never' });
+    expect((await keyward.verify(plaintext)).ok).toBe(true);
+    expect((await keyward.verify(plaintext)).ok).toBe(true);
+    const before = lookups;
+    const last = plaintext.at(-1) === 'a' ? 'b' : 'a';
+    for (const typo of [plaintext.slice(0, -1) + last, `${plaintext.slice(0, 5)}!${plaintext.slice(6)}`, plaintext.slice(1), `${plaintext}x`]) {
+      expect(await keyward.verify(typo)).toEqual({ ok: false, code: 'MALFORMED' });
+    }
+    expect(lookups).toBe(before);
+    await keyward.close();
+  });
+
+  test('a remembered token is still checked for expiry and scope on every call', async () => {
+    let now = 1_800_000_000_000;
+    const keyward = createKeyward({ store: memoryStore(), resolveProject: () => null, now: () => now });
+    const { plaintext } = await keyward.create(owner, { name: 'a', scope: { kind: 'organization' }, expiresIn: '1d' });
+    expect((await keyward.verify(plaintext)).ok).toBe(true);
+    expect(await keyward.verify(plaintext, { organizationId: 'org_b' })).toEqual({ ok: false, code: 'SCOPE_DENIED' });
+    now += 86_400_000;
+    expect(await keyward.verify(plaintext)).toEqual({ ok: false, code: 'EXPIRED' });
+    await keyward.close();
+  });
+});
+
 describe('memory store', () => {
   test('findByHash hands out a frozen record that later uses replace rather than change', async () => {
     const store = memoryStore();

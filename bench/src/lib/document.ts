@@ -70,7 +70,7 @@ The bench runs the workspace's TypeScript sources (through tsx and \`bench/tscon
   and behind a *floor middleware* at \`/floor/…\` that does only what any token check on that store must (read the header, SHA-256,
   one \`Map.get\` or prepared \`SELECT\`, hand the row to the handler). autocannon runs in the bench process on 127.0.0.1 with 32
   connections, pipelining 4, cycling over 100 tokens; every request carries the same \`Authorization\` headers, and every response must
-  be 2xx. The three routes take turns, ${run.quick ? '3 rounds of 1 s' : '5 rounds of 2 s'} each after a warm-up. Besides req/s, the server
+  be 2xx. The three routes take turns, ${run.quick ? '3 rounds of 1 s' : '7 rounds of 2 s'} each after a warm-up. Besides req/s, the server
   process reports its CPU time around each run: CPU per request prices the guard without the load generator's (or the neighbours')
   share of the two cores.
 - **Memory per token** is measured in a child process started with \`--expose-gc\`: \`global.gc()\` twice, \`process.memoryUsage().heapUsed\`

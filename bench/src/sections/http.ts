@@ -71,7 +71,7 @@ async function load(port: number, path: string, tokens: readonly string[], secon
 
 export async function httpSection(ctx: BenchContext): Promise<Row[]> {
   const rows: Row[] = [];
-  const rounds = ctx.quick ? 3 : 5;
+  const rounds = ctx.quick ? 3 : 7;
   const seconds = ctx.quick ? 1 : 2;
   for (const framework of ['hono', 'express']) {
     for (const store of ['memory', 'sqlite']) {

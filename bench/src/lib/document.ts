@@ -36,7 +36,8 @@ ${met.length} of ${met.length + missed.length} targets are met${missed.length > 
 | load average (1, 5, 15 min) | ${machine.loadBefore} before, ${run.loadAfter} after (${run.seconds.toFixed(0)} s run) |
 
 The machine is a shared virtual machine: absolute figures move with its neighbours' load, which is
-why every figure is a ratio to a baseline measured in alternating rounds next to it.
+why every figure is a ratio to a baseline measured in alternating rounds next to it. Ratios within a
+few percent of a target's bound can still land on either side of it from one run to the next.
 
 ## Reproduce
 

@@ -8,8 +8,7 @@ import { createKeyward, type Actor, type Keyward, type TokenStore } from '@keywa
 import { redisStore } from '@keyward/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { removeBundle, startChild } from './support/children.js';
-import { sleep } from './support/net.js';
+import { answerOrKill, removeBundle, startChild } from './support/children.js';
 import { keysUnder, listedIds, uniquePrefix, verifiableRecords } from './support/redis-keys.js';
 import { startOwnRedis, type OwnRedis } from './support/redis-server.js';
 
@@ -73,25 +72,11 @@ interface Outcome {
 
 async function runTrial(n: number | 'calibration', delayMs: number | null): Promise<Outcome & { ms?: number }> {
   const [ids, child] = await Promise.all([seed(n), startChild('redis-writes', [String(redis.port), prefix])]);
-  let answered = false;
-  let ms: number | undefined;
-  const answer = child
-    .request<{ ms: number }>({ type: 'go', deleter: deleter(n as number), ids, inserter: inserter(n as number), inserts: TO_INSERT, projectId: `proj_ins_${n}`, label: `trial ${n}` })
-    .then(
-      (result) => {
-        answered = true;
-        ms = result.ms;
-      },
-      () => {},
-    );
-  if (delayMs === null) {
-    await answer;
-    await child.stop();
-  } else {
-    if (delayMs > 0) await sleep(delayMs);
-    child.kill('SIGKILL');
-    await child.exited;
-  }
+  const { answered, ms } = await answerOrKill(
+    child,
+    { type: 'go', deleter: deleter(n as number), ids, inserter: inserter(n as number), inserts: TO_INSERT, projectId: `proj_ins_${n}`, label: `trial ${n}` },
+    delayMs,
+  );
 
   // The invariant: every token that verifies (has a lookup key) is listed by its organization.
   const verifiable = await verifiableRecords(client, prefix);

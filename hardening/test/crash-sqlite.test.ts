@@ -8,8 +8,7 @@ import { createKeyward, type Actor } from '@keyward/core';
 import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { removeBundle, startChild, type Child } from './support/children.js';
-import { sleep } from './support/net.js';
+import { answerOrKill, removeBundle, startChild, type Child } from './support/children.js';
 
 const TRIALS = 20;
 const TOKENS = 1000;
@@ -60,24 +59,8 @@ async function trial(index: number, delayMs: number | null): Promise<Trial & { m
   const file = join(dir, `trial-${index}.db`);
   copyFileSync(template, file);
   const child: Child = await startChild('sqlite-bulk-delete', [file, JSON.stringify(owner)]);
-  let answered = false;
-  let ms: number | undefined;
-  const answer = child.request<{ deleted: number; ms: number }>({ type: 'go', ids }).then(
-    (result) => {
-      answered = true;
-      ms = result.ms;
-    },
-    () => {},
-  );
-  if (delayMs === null) {
-    await answer;
-    await child.stop();
-  } else {
-    if (delayMs > 0) await sleep(delayMs);
-    child.kill('SIGKILL');
-    const { signal } = await child.exited;
-    expect(signal === 'SIGKILL' || answered).toBe(true);
-  }
+  const { answered, ms, signal } = await answerOrKill(child, { type: 'go', ids }, delayMs);
+  if (delayMs !== null) expect(signal === 'SIGKILL' || answered).toBe(true);
   const started = child.events.some((e) => e.event === 'started');
 
   // Reopening runs SQLite's recovery: an uncommitted transaction left in the WAL is ignored.

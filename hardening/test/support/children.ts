@@ -182,3 +182,33 @@ export async function exitOf(proc: ChildProcess, timeoutMs: number): Promise<{ c
   clearTimeout(timer);
   return { code, signal };
 }
+
+/**
+ * Sends `request` and then either waits for the answer and stops the child (`delayMs` null), or
+ * SIGKILLs it `delayMs` after sending. `answered` says whether the work finished before the kill.
+ */
+export async function answerOrKill(
+  child: Child,
+  request: Record<string, unknown>,
+  delayMs: number | null,
+): Promise<{ answered: boolean; ms?: number; signal: NodeJS.Signals | null }> {
+  let answered = false;
+  let ms: number | undefined;
+  const answer = child.request<{ ms: number }>(request).then(
+    (result) => {
+      answered = true;
+      ms = result.ms;
+    },
+    () => {},
+  );
+  let signal: NodeJS.Signals | null = null;
+  if (delayMs === null) {
+    await answer;
+    await child.stop();
+  } else {
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    child.kill('SIGKILL');
+    ({ signal } = await child.exited);
+  }
+  return { answered, signal, ...(ms === undefined ? {} : { ms }) };
+}

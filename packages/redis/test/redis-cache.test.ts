@@ -1,11 +1,12 @@
 import { ConfigurationError, type TokenRecord, type TokenStore } from '@keyward/core';
-import { describeTokenStore, makeRecord } from '@keyward/store-tests';
+import { makeRecord } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
 import { redisStore } from '../src/index.js';
 import { LookupCache, resolveCacheOptions } from '../src/cache.js';
 import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from './keys.js';
 import { waitFor } from './server.js';
+import { describeRedisStore } from './conformance.js';
 
 // Every client of this file, closed at the end. Each store instance gets its own command client
 // and its own subscriber, as two processes would.
@@ -230,14 +231,4 @@ describe('LookupCache', () => {
 
 // The whole store contract holds with the cache on.
 const suiteSubscriber = client();
-const suitePrefixes = new WeakMap<TokenStore, string>();
-describeTokenStore(
-  'redisStore (standalone, with cache)',
-  () => {
-    const keyPrefix = randomPrefix();
-    const store = redisStore({ client: admin, keyPrefix, cache: { subscriber: suiteSubscriber } });
-    suitePrefixes.set(store, keyPrefix);
-    return store;
-  },
-  { cleanup: (store) => deleteKeysWithPrefix(admin, suitePrefixes.get(store)!) },
-);
+describeRedisStore('redisStore (standalone, with cache)', () => admin, { subscriber: suiteSubscriber });

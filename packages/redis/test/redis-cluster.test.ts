@@ -1,14 +1,13 @@
-import type { TokenStore } from '@keyward/core';
-import { describeTokenStore, makeRecord } from '@keyward/store-tests';
+import { makeRecord } from '@keyward/store-tests';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { redisStore } from '../src/index.js';
 import { startCluster, type TestCluster } from './cluster.js';
+import { describeRedisStore } from './conformance.js';
 import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, randomPrefix } from './keys.js';
 
 let cluster: TestCluster | undefined;
 let client: Cluster;
-const prefixes = new WeakMap<TokenStore, string>();
 
 beforeAll(async () => {
   cluster = await startCluster();
@@ -20,16 +19,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-describeTokenStore(
-  'redisStore (Cluster)',
-  () => {
-    const keyPrefix = randomPrefix();
-    const store = redisStore({ client, keyPrefix });
-    prefixes.set(store, keyPrefix);
-    return store;
-  },
-  { cleanup: (store) => deleteKeysWithPrefix(client, prefixes.get(store)!) },
-);
+describeRedisStore('redisStore (Cluster)', () => client);
 
 describe('redisStore on a Cluster', () => {
   test('an organization\'s keys share one slot while lookup keys spread over several nodes', async () => {

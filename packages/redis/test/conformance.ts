@@ -1,0 +1,21 @@
+// The store conformance suite over a Redis client, one fresh key prefix per test.
+import type { TokenStore } from '@keyward/core';
+import { describeTokenStore } from '@keyward/store-tests';
+import type { Cluster, Redis } from 'ioredis';
+import { redisStore, type RedisCacheOptions } from '../src/index.js';
+import { deleteKeysWithPrefix, randomPrefix } from './keys.js';
+
+/** `client()` is read per test, so a client created in `beforeAll` works. */
+export function describeRedisStore(name: string, client: () => Redis | Cluster, cache?: RedisCacheOptions): void {
+  const prefixes = new WeakMap<TokenStore, string>();
+  describeTokenStore(
+    name,
+    () => {
+      const keyPrefix = randomPrefix();
+      const store = redisStore({ client: client(), keyPrefix, ...(cache ? { cache } : {}) });
+      prefixes.set(store, keyPrefix);
+      return store;
+    },
+    { cleanup: (store) => deleteKeysWithPrefix(client(), prefixes.get(store)!) },
+  );
+}

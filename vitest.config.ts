@@ -12,6 +12,7 @@ export default defineConfig({
       '@keyward/store-tests': src('store-tests'),
       '@keyward/sqlite': src('sqlite'),
       '@keyward/redis': src('redis'),
+      '@keyward/postgres': src('postgres'),
       '@keyward/express': src('express'),
       '@keyward/hono': src('hono'),
     },

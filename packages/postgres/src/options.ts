@@ -48,13 +48,13 @@ const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,30}$/;
  * @example resolveLocation('postgresStore', {}) // { schema: 'public', tablePrefix: 'keyward_' }
  */
 export function resolveLocation(caller: string, options: { schema?: string | undefined; tablePrefix?: string | undefined }): Location {
-  const schema = options.schema ?? DEFAULT_SCHEMA;
+  const schema = options.schema === undefined ? DEFAULT_SCHEMA : options.schema;
   if (typeof schema !== 'string' || !SCHEMA.test(schema)) {
     throw new ConfigurationError(
       `${caller}: schema must match ${SCHEMA.source} (letters, digits, underscores; at most 63 characters), got ${JSON.stringify(schema)}`,
     );
   }
-  const tablePrefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
+  const tablePrefix = options.tablePrefix === undefined ? DEFAULT_TABLE_PREFIX : options.tablePrefix;
   if (typeof tablePrefix !== 'string' || !TABLE_PREFIX.test(tablePrefix)) {
     throw new ConfigurationError(
       `${caller}: tablePrefix must match ${TABLE_PREFIX.source} (letters, digits, underscores; at most 31 characters), got ${JSON.stringify(tablePrefix)}`,

@@ -56,6 +56,24 @@ export async function migrate(pool: Pool, location: Location): Promise<void> {
   }
 }
 
+/**
+ * What the store does before its first query: refuses a standby (verification must read the
+ * primary: a replica's lag would let a token deleted on the primary through), then migrates
+ * unless the host manages the schema itself.
+ *
+ * @throws ConfigurationError when the pool reaches a standby, or the tables are newer than this package
+ * @example await prepare(pool, { schema: 'public', tablePrefix: 'keyward_' }, true);
+ */
+export async function prepare(pool: Pool, location: Location, migrating: boolean): Promise<void> {
+  const { rows } = await pool.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby');
+  if (rows[0]!.standby) {
+    throw new ConfigurationError(
+      'postgresStore: pool connects to a standby (read replica); pass a pool on the primary. Verification must read the primary: a replica lags, so a token deleted on the primary would still be accepted there.',
+    );
+  }
+  if (migrating) await migrate(pool, location);
+}
+
 function checked(version: number, location: Location): number {
   if (version > SCHEMA_VERSION) {
     throw new ConfigurationError(

@@ -1,7 +1,7 @@
 import type { DeleteManyResult, LastUsedUpdate, ListPage, TokenRecord, TokenStore } from '@keyward/core';
 import type { PoolClient, QueryArrayConfig } from 'pg';
 import { guard, toStoreError } from './errors.js';
-import { migrate as applyMigrations } from './migrate.js';
+import { prepare } from './migrate.js';
 import { resolveOptions, type PostgresStoreOptions } from './options.js';
 import { toParams, toRecord, type TokenRow } from './rows.js';
 import { statements } from './statements.js';
@@ -29,26 +29,26 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
   const { pool, migrate, ...location } = resolveOptions(options);
   const sql = statements(location);
 
-  // Migrations run once, lazily, shared by every caller that arrives meanwhile. A failure (the
-  // server is down at startup) is not remembered: the next call tries again.
-  let ready = !migrate;
-  let migrating: Promise<void> | undefined;
-  function migrated(): Promise<void> {
-    migrating ??= applyMigrations(pool, location).then(
+  // The first call checks the server (and migrates) once, shared by every caller that arrives
+  // meanwhile. A failure (the server is down at startup) is not remembered: the next call tries again.
+  let ready = false;
+  let starting: Promise<void> | undefined;
+  function start(): Promise<void> {
+    starting ??= prepare(pool, location, migrate).then(
       () => {
         ready = true;
       },
       (error: unknown) => {
-        migrating = undefined;
+        starting = undefined;
         throw error;
       },
     );
-    return migrating;
+    return starting;
   }
 
   async function rows(operation: string, text: string, values: unknown[]): Promise<TokenRow[]> {
     return guard(operation, async () => {
-      if (!ready) await migrated();
+      if (!ready) await start();
       return (await pool.query<TokenRow>({ text, values, rowMode: 'array' })).rows;
     });
   }
@@ -65,7 +65,7 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
   return {
     async insert(record: TokenRecord) {
       return guard('insert', async () => {
-        if (!ready) await migrated();
+        if (!ready) await start();
         const { rowCount } = await pool.query(sql.insert, toParams(record));
         return rowCount === 1 ? 'ok' : 'name_taken';
       });
@@ -73,7 +73,7 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
 
     async findByHash(hash: string) {
       try {
-        if (!ready) await migrated();
+        if (!ready) await start();
         const { rows: found } = await pool.query<TokenRow>(findByHashQuery(hash));
         return found.length === 0 ? null : toRecord(found[0]!);
       } catch (error) {
@@ -99,7 +99,7 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
     async deleteMany(organizationId: string, ids: readonly string[]): Promise<DeleteManyResult> {
       if (ids.length === 0) return { ok: true, deleted: [] };
       return guard('deleteMany', async () => {
-        if (!ready) await migrated();
+        if (!ready) await start();
         return inTransaction(await pool.connect(), async (client) => {
           // The DELETE locks and removes what it finds; a row another transaction deleted first is
           // simply not returned. Any id short, and the whole statement (and its NOTIFY) is rolled back.
@@ -122,7 +122,7 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
     async touch(updates: readonly LastUsedUpdate[]) {
       if (updates.length === 0) return;
       await guard('touch', async () => {
-        if (!ready) await migrated();
+        if (!ready) await start();
         await pool.query(sql.touch, [updates.map((u) => u.id), updates.map((u) => u.organizationId), updates.map((u) => u.lastUsedAt)]);
       });
     },

@@ -67,18 +67,26 @@ async function exec(prefix: string[], binary: string, args: string[]): Promise<v
   await run(command[0]!, command.slice(1), { timeout: 60_000 });
 }
 
-/** Creates and starts a cluster (trust auth, user postgres, fsync off: durability is not under test). */
-export async function startCluster(): Promise<Cluster> {
+/**
+ * Creates and starts a cluster (trust auth, user postgres, fsync off: durability is not under test).
+ * With `standbyOf`, the cluster is a streaming replica of that one (pg_basebackup -R), read-only.
+ */
+export async function startCluster(options: { standbyOf?: Cluster } = {}): Promise<Cluster> {
   if (!existsSync(join(PG_BIN, 'initdb'))) throw new Error(`PostgreSQL 15 server binaries are missing (${PG_BIN}/initdb)`);
   const dir = mkdtempSync(join(tmpdir(), 'keyward-pg-'));
   const dataDir = join(dir, 'data');
   const owner = await asOwner(dir);
-  await exec(owner, 'initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
+  const primary = options.standbyOf;
+  if (primary) {
+    await exec(owner, 'pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', dataDir, '-R', '-X', 'stream', '--no-sync']);
+  } else {
+    await exec(owner, 'initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
+  }
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40`;
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40`;
 
   async function start(): Promise<void> {
-    await exec(owner, 'pg_ctl', ['-D', dataDir, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
+    await exec(owner, 'pg_ctl', ['-D', dataDir, '-l', join(dir, 'server.log'), '-o', serverOptions, '-w', '-t', '60', 'start']);
   }
 
   function postmasterPid(): number | null {

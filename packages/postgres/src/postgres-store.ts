@@ -100,7 +100,7 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
       if (ids.length === 0) return { ok: true, deleted: [] };
       return guard('deleteMany', async () => {
         if (!ready) await start();
-        return inTransaction(await pool.connect(), async (client) => {
+        return inTransaction<DeleteManyResult>(await pool.connect(), async (client) => {
           // The DELETE locks and removes what it finds; a row another transaction deleted first is
           // simply not returned. Any id short, and the whole statement (and its NOTIFY) is rolled back.
           const { rows: deleted } = await client.query<TokenRow>({ text: sql.deleteIds, values: [organizationId, ids], rowMode: 'array' });

@@ -41,7 +41,7 @@ describe('postgresStore and read replicas', () => {
 
     for (const migrate of [true, false]) {
       const onStandby = postgresStore({ pool: replica, migrate });
-      for (const operation of [() => onStandby.findByHash(record.hash), () => onStandby.get('org_1', record.id), () => onStandby.list('org_1', { limit: 1 })]) {
+      for (const operation of [() => onStandby.findByHash(record.hash), () => onStandby.get('org_1', record.id), () => onStandby.list('org_1', { limit: 1 })] as Array<() => unknown>) {
         const error = await Promise.resolve().then(operation).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ConfigurationError);
         expect((error as Error).message).toMatch(/standby.*primary/);

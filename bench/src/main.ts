@@ -9,6 +9,7 @@ import { notes, textTable, type Row } from './lib/report.js';
 import { cacheSection } from './sections/cache.js';
 import { httpSection } from './sections/http.js';
 import { peerSection } from './sections/peer.js';
+import { postgresSection } from './sections/postgres.js';
 import { scaleSection } from './sections/scale.js';
 import { verifySection } from './sections/verify.js';
 import { writesSection } from './sections/writes.js';
@@ -19,6 +20,7 @@ const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).
 
 const SECTIONS: Array<[name: string, run: typeof verifySection]> = [
   ['verify', verifySection],
+  ['postgres', postgresSection],
   ['cache', cacheSection],
   ['http', httpSection],
   ['scale', scaleSection],

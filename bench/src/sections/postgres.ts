@@ -1,0 +1,69 @@
+// PostgreSQL verify throughput beside its floor: what any verification on PostgreSQL must do
+// (SHA-256 of the token, then one prepared point SELECT on the same pool), at 64 requests in flight.
+import { hash, randomBytes } from 'node:crypto';
+import { postgresStore } from '@keyward/postgres';
+import pg from 'pg';
+import type { BenchContext } from '../lib/context.js';
+import { fill, shuffle } from '../lib/fixtures.js';
+import { concurrently, expectOk, pair } from '../lib/measure.js';
+import { opsPerSec, percent, type Row } from '../lib/report.js';
+import { keywardOn, warm } from './verify.js';
+
+const SECTION = 'PostgreSQL verify (1 000 tokens)';
+export const POSTGRES_CONCURRENCY = 64;
+const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
+
+/** A database of the run's own on the shared server, dropped at cleanup. */
+async function benchDatabase(ctx: BenchContext): Promise<string> {
+  const name = `keyward_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ ...SERVER, database: 'postgres', connectionTimeoutMillis: 5000 });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  ctx.onCleanup(async () => {
+    const again = new pg.Client({ ...SERVER, database: 'postgres', connectionTimeoutMillis: 5000 });
+    await again.connect();
+    await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await again.end();
+  });
+  return name;
+}
+
+export async function postgresSection(ctx: BenchContext): Promise<Row[]> {
+  const COUNT = 1000;
+  const database = await benchDatabase(ctx);
+  // node-postgres' default pool size: 64 requests in flight share 10 connections.
+  const pool = new pg.Pool({ ...SERVER, database, max: 10 });
+  pool.on('error', (error) => console.error('[bench] idle PostgreSQL connection failed', error));
+  ctx.onCleanup(() => pool.end());
+
+  const store = postgresStore({ pool });
+  const tokens = shuffle(await fill(store, COUNT, COUNT));
+  const keyward = keywardOn(store);
+  await warm(keyward, tokens);
+  const n = tokens.length;
+
+  // The floor: the same SELECT keyward prepares, as a named statement of its own on the same pool.
+  const select = 'SELECT id, organization_id, name, name_key, scope_kind, project_id, hash, hint, created_at, created_by, expires_at, last_used_at FROM "public"."keyward_tokens" WHERE hash = $1';
+  const floor = concurrently(POSTGRES_CONCURRENCY, async (i) => {
+    const { rows } = await pool.query({ name: 'bench_floor_find_by_hash', text: select, values: [hash('sha256', tokens[i % n]!, 'base64url')], rowMode: 'array' });
+    expectOk(rows.length === 1, 'the floor finds every fixture token');
+  });
+  const verify = concurrently(POSTGRES_CONCURRENCY, async (i) => {
+    expectOk((await keyward.verify(tokens[i % n]!)).ok, 'verify() accepts every fixture token');
+  });
+  const result = await pair(floor, verify, { ...ctx.timing, rounds: Math.max(5, ctx.timing.rounds - 4) });
+  await keyward.close();
+  return [
+    {
+      section: SECTION,
+      label: `PostgreSQL, await verify() ×${POSTGRES_CONCURRENCY} concurrent (pool of 10)`,
+      value: opsPerSec(result.b),
+      baseline: `${opsPerSec(result.a)} SHA-256 + prepared point SELECT (same pool, ×${POSTGRES_CONCURRENCY})`,
+      ratio: `${percent(result.ratio)} of floor`,
+      target: '≥ 90 % of floor',
+      met: result.ratio >= 0.9,
+      explain: 'Both sides wait on the same 10 connections, one round trip each; keyward adds the checksum, expiry and scope checks and the batched last-used write.',
+    },
+  ];
+}

@@ -128,9 +128,17 @@ describe('postgresStore specifics', () => {
   });
 
   test('concurrent touch() batches over the same tokens in opposite orders neither deadlock nor go backwards', async () => {
-    const store = postgresStore({ pool, tablePrefix: randomPrefix() });
+    const tablePrefix = randomPrefix();
+    const store = postgresStore({ pool, tablePrefix });
     const records = Array.from({ length: 40 }, () => makeRecord());
     for (const record of records) await store.insert(record);
+    // A table big enough that the planner walks the batch in its given order through the primary
+    // key (a nested loop), the plan in which lock order follows input order.
+    await pool.query(
+      `INSERT INTO "public"."${tablePrefix}tokens" (id, organization_id, name, name_key, scope_kind, hash, hint, created_at, created_by)
+       SELECT 'tok_f' || i, 'org_f', 'f' || i, 'f' || i, 'organization', 'hf' || i, 'kw_abcd', i, 'user_1' FROM generate_series(1, 20000) AS i`,
+    );
+    await pool.query(`ANALYZE "public"."${tablePrefix}tokens"`);
     const batch = (at: number, reverse: boolean) => {
       const updates = records.map((r) => ({ id: r.id, organizationId: 'org_1', lastUsedAt: at }));
       return reverse ? updates.reverse() : updates;

@@ -15,7 +15,9 @@ import {
   type TokenStore,
 } from '@keyward/core';
 import { describe, expect, test } from 'vitest';
-import { T0, admin, member, otherAdmin, owner, projects, setup } from './helpers.js';
+import { ACTORS, T0, resolveProject, setup } from '@keyward/test-kit/fixtures';
+
+const { owner, admin, member, otherAdmin } = ACTORS;
 
 const orgScope = { kind: 'organization' } as const;
 
@@ -81,7 +83,7 @@ describe('create and verify', () => {
     const stored: string[] = [];
     const spy: TokenStore = { ...inner, insert: (record) => (stored.push(JSON.stringify(record)), inner.insert(record)) };
     const events: unknown[] = [];
-    const keyward = createKeyward({ store: spy, resolveProject: (id) => projects[id] ?? null, onEvent: (e) => events.push(e) });
+    const keyward = createKeyward({ store: spy, resolveProject, onEvent: (e) => events.push(e) });
     const plaintexts: string[] = [];
     for (let i = 0; i < 50; i++) {
       const { plaintext, token } = await keyward.create(owner, { name: `t${i}`, scope: i % 2 ? orgScope : { kind: 'project', projectId: 'proj_a1' }, expiresIn: 'never' });
@@ -135,18 +137,18 @@ describe('expiry', () => {
     const { keyward, clock } = setup();
     const { plaintext, token } = await keyward.create(owner, { name: 'short', scope: orgScope, expiresIn: '1d' });
     expect(token.expiresAt).toBe(T0 + DAY_MS);
-    clock.now = T0 + DAY_MS - 1;
+    clock.set(T0 + DAY_MS - 1);
     expect((await keyward.verify(plaintext)).ok).toBe(true);
-    clock.now = T0 + DAY_MS;
+    clock.set(T0 + DAY_MS);
     expect(await keyward.verify(plaintext)).toEqual({ ok: false, code: 'EXPIRED' });
   });
 
   test('for every preset, the preview equals what create stores at the same instant', async () => {
     const { keyward, clock } = setup();
     for (const [i, preset] of EXPIRY_PRESETS.entries()) {
-      clock.now = T0 + i * 7919;
+      clock.set(T0 + i * 7919);
       const preview = keyward.previewExpiration(preset);
-      expect(preview).toBe(previewExpiration(preset, clock.now));
+      expect(preview).toBe(previewExpiration(preset, clock.now()));
       const { token } = await keyward.create(owner, { name: `p ${preset}`, scope: orgScope, expiresIn: preset });
       expect(token.expiresAt).toBe(preview);
     }
@@ -157,9 +159,9 @@ describe('expiry', () => {
   test('expired tokens stay listed as expired until pruned; pruneExpired honours olderThanMs', async () => {
     const { keyward, clock, events } = setup();
     const { token: soon } = await keyward.create(owner, { name: 'soon', scope: orgScope, expiresIn: '1d' });
-    clock.now += 1;
+    clock.advance(1);
     const { token: later } = await keyward.create(owner, { name: 'later', scope: orgScope, expiresIn: '7d' });
-    clock.now = T0 + 1 + 2 * DAY_MS;
+    clock.set(T0 + 1 + 2 * DAY_MS);
     const listed = await keyward.list(owner);
     expect(listed.items.map((t) => [t.name, t.status])).toEqual([
       ['later', 'active'],
@@ -176,7 +178,7 @@ describe('scopes', () => {
   async function tokens() {
     const ctx = setup();
     const org = await ctx.keyward.create(owner, { name: 'org', scope: orgScope, expiresIn: 'never' });
-    ctx.clock.now += 1;
+    ctx.clock.advance(1);
     const proj = await ctx.keyward.create(owner, { name: 'proj', scope: { kind: 'project', projectId: 'proj_a1' }, expiresIn: 'never' });
     const other = await ctx.keyward.create(otherAdmin, { name: 'other', scope: orgScope, expiresIn: 'never' });
     return { ...ctx, org: org.plaintext, proj: proj.plaintext, other: other.plaintext };
@@ -216,7 +218,7 @@ describe('scopes', () => {
     const { keyward } = await tokens();
     const { items } = await keyward.list(owner);
     expect(items.map((t) => [t.name, t.scopeLabel])).toEqual([
-      ['proj', 'Website'],
+      ['proj', 'Alpha web'],
       ['org', 'Organization'],
     ]);
   });
@@ -332,7 +334,7 @@ describe('list', () => {
     const { keyward, clock } = setup();
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
-      clock.now = T0 + Math.floor(i / 2);
+      clock.set(T0 + Math.floor(i / 2));
       ids.push((await keyward.create(owner, { name: `n${i}`, scope: orgScope, expiresIn: '7d' })).token.id);
     }
     const seen: string[] = [];
@@ -354,7 +356,7 @@ describe('last used', () => {
     const { keyward, store, clock } = setup({ lastUsedIntervalMs: 60_000 });
     const { plaintext, token } = await keyward.create(owner, { name: 'hot', scope: orgScope, expiresIn: 'never' });
     for (let i = 0; i < 10_000; i++) {
-      clock.now = T0 + i; // 10 s of traffic, all inside one 60 s interval
+      clock.set(T0 + i); // 10 s of traffic, all inside one 60 s interval
       expect((await keyward.verify(plaintext)).ok).toBe(true);
     }
     await keyward.flush();
@@ -366,7 +368,7 @@ describe('last used', () => {
     const { keyward, store, clock } = setup({ lastUsedIntervalMs: 1000 });
     const { plaintext } = await keyward.create(owner, { name: 'hot', scope: orgScope, expiresIn: 'never' });
     for (let i = 0; i < 10_000; i++) {
-      clock.now = T0 + i; // 10 s at 1 s intervals
+      clock.set(T0 + i); // 10 s at 1 s intervals
       await keyward.verify(plaintext);
       if (i % 250 === 0) await keyward.flush();
     }

@@ -1,6 +1,6 @@
 import { ConfigurationError, authenticate, createGuard, guardResponses, type Keyward, type VerifyResult } from '@keyward/core';
 import { describe, expect, test, vi } from 'vitest';
-import { ACTORS, testKeyward } from './harness.js';
+import { ACTORS, testKeyward } from '@keyward/test-kit/http';
 
 const responses = guardResponses('api');
 const verifying = (verify: () => Promise<VerifyResult>) => ({ verify }) as Pick<Keyward, 'verify'>;

@@ -5,6 +5,7 @@ import {
   EXPIRY_PRESETS,
   ForbiddenError,
   NameTakenError,
+  StoreFailedError,
   StoreUnavailableError,
   TokenNotFoundError,
   ValidationError,
@@ -125,10 +126,9 @@ describe('create and verify', () => {
     expect(await other.keyward.verify(plaintext)).toEqual({ ok: false, code: 'MALFORMED' });
   });
 
-  test('non-string token → ValidationError naming token', async () => {
+  test('non-string token → MALFORMED, a result like any other refusal', async () => {
     const { keyward } = setup();
-    const error = await expectError(keyward.verify(42 as unknown as string), ValidationError);
-    expect(error.field).toBe('token');
+    expect(await keyward.verify(42 as unknown as string)).toEqual({ ok: false, code: 'MALFORMED' });
   });
 });
 
@@ -403,7 +403,7 @@ describe('last used', () => {
       const keyward = createKeyward({ store, resolveProject: () => null, lastUsedFlushDelayMs: 60_000, onError: (e) => errors.push(e) });
       const { plaintext, token } = await keyward.create(owner, { name: 'x', scope: orgScope, expiresIn: 'never' });
       await keyward.verify(plaintext);
-      await expectError(keyward.flush(), StoreUnavailableError);
+      await expectError(keyward.flush(), StoreFailedError);
       fail = false;
       await keyward.flush();
       expect((await inner.get('org_a', token.id))?.lastUsedAt).not.toBeNull();
@@ -413,13 +413,13 @@ describe('last used', () => {
 });
 
 describe('store failures fail closed', () => {
-  test('a store that throws makes verify reject with StoreUnavailableError, never a pass', async () => {
+  test('a store that says it is unavailable makes verify reject with StoreUnavailableError, never a pass', async () => {
     const inner = memoryStore();
     let down = false;
     const store: TokenStore = {
       ...inner,
       findByHash: (hash) => {
-        if (down) throw new Error('ECONNREFUSED');
+        if (down) throw new StoreUnavailableError('ECONNREFUSED');
         return inner.findByHash(hash);
       },
     };
@@ -428,17 +428,19 @@ describe('store failures fail closed', () => {
     down = true;
     const error = await expectError(keyward.verify(plaintext), StoreUnavailableError);
     expect(error.code).toBe('STORE_UNAVAILABLE');
-    expect((error.cause as Error).message).toBe('ECONNREFUSED');
+    expect(error.message).toBe('ECONNREFUSED');
     down = false;
     expect((await keyward.verify(plaintext)).ok).toBe(true);
   });
 
-  test('an async store rejection is also StoreUnavailableError', async () => {
+  test('a store that fails with an error of its own (a bug) makes verify reject with StoreFailedError, the cause kept', async () => {
     const inner = memoryStore();
-    const store: TokenStore = { ...inner, findByHash: async () => Promise.reject(new Error('timeout')) };
+    const store: TokenStore = { ...inner, findByHash: async () => Promise.reject(new TypeError('row is undefined')) };
     const keyward = createKeyward({ store, resolveProject: () => null });
     const { plaintext } = await keyward.create(owner, { name: 'x', scope: orgScope, expiresIn: 'never' });
-    await expectError(keyward.verify(plaintext), StoreUnavailableError);
+    const error = await expectError(keyward.verify(plaintext), StoreFailedError);
+    expect(error.code).toBe('STORE_FAILED');
+    expect(error.cause).toBeInstanceOf(TypeError);
   });
 });
 

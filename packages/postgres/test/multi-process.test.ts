@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startWorker as startIpcWorker, type Worker } from '../../../test-support/ipc-worker.js';
+import { startWorker as startIpcWorker, type Worker } from '@keyward/test-kit/ipc-worker';
 import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
 import type { WorkerRequest } from './worker.js';
 

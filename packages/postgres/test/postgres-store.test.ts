@@ -6,19 +6,45 @@ import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
 
 let database: TestDatabase;
-let pool: pg.Pool;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  pool = database.pool({ max: 10 });
 });
 
 afterAll(async () => {
   await database?.drop();
 });
 
-// A fresh table prefix per test: the store migrates it on first use.
-describeTokenStore('postgresStore', (): TokenStore => postgresStore({ pool, tablePrefix: randomPrefix() }));
+// Each store gets a pool of its own, so breaking one (the host ending its pool under a running
+// store) leaves the others alone; and a fresh table prefix, which it migrates on first use.
+const pools = new WeakMap<TokenStore, pg.Pool>();
+const options = {
+  breakStore: (store: TokenStore) => pools.get(store)!.end(),
+  cleanup: async (store: TokenStore) => {
+    const pool = pools.get(store)!;
+    if (!pool.ended) await pool.end();
+  },
+};
+
+describeTokenStore(
+  'postgresStore',
+  () => {
+    const pool = database.pool({ max: 4 });
+    const store = postgresStore({ pool, tablePrefix: randomPrefix() });
+    pools.set(store, pool);
+    return store;
+  },
+  options,
+);
 
 // The same suite in a schema of its own, to cover schema creation and quoting.
-describeTokenStore('postgresStore (own schema)', (): TokenStore => postgresStore({ pool, schema: `Schema_${randomPrefix()}`, tablePrefix: 'kw_' }));
+describeTokenStore(
+  'postgresStore (own schema)',
+  () => {
+    const pool = database.pool({ max: 4 });
+    const store = postgresStore({ pool, schema: `Schema_${randomPrefix()}`, tablePrefix: 'kw_' });
+    pools.set(store, pool);
+    return store;
+  },
+  options,
+);

@@ -2,7 +2,7 @@
 // store from source, so the test needs no build. Answers each request over IPC as soon as it is done.
 import { createKeyward, KeywardError, type Actor } from '@keyward/core';
 import pg from 'pg';
-import { announceReady, serveRequests } from '../../../test-support/ipc-worker.js';
+import { announceReady, serveRequests } from '@keyward/test-kit/ipc-worker';
 import { postgresStore } from '../src/index.js';
 
 export type WorkerRequest =

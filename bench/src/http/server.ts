@@ -1,4 +1,4 @@
-// A server process for the HTTP section: `server.ts <hono|express> <memory|sqlite> <tokens> <dir>`.
+// A server process for the HTTP section: `server.ts <hono|express> <memory|sqlite|postgres> <tokens> <dir> [database]`.
 // Serves one route three ways with identical handlers: unguarded (`/open`), behind requireToken()
 // (`/guarded`), and behind a "floor" middleware that does only what any token check on that store
 // must (read the header, SHA-256, one lookup, hand the row to the handler) (`/floor`). Tells its
@@ -10,21 +10,28 @@ import { serve } from '@hono/node-server';
 import { createKeyward, memoryStore, type TokenStore } from '@keyward/core';
 import { requireToken as expressGuard } from '@keyward/express';
 import { requireToken as honoGuard } from '@keyward/hono';
+import { postgresStore } from '@keyward/postgres';
 import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
 import express from 'express';
 import { Hono } from 'hono';
+import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { fill } from '../lib/fixtures.js';
 
-const [framework, storeKind, count, dir] = process.argv.slice(2) as [string, string, string, string];
+const [framework, storeKind, count, dir, database] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const ORG = 'org_0';
 
 let store: TokenStore;
 let batch: ((run: () => void) => void) | undefined;
 let db: Database.Database | undefined;
-if (storeKind === 'sqlite') {
+let pool: pg.Pool | undefined;
+if (storeKind === 'postgres') {
+  // node-postgres' default pool size, on the shared server in the section's own database.
+  pool = new pg.Pool({ host: '127.0.0.1', port: 5432, user: 'postgres', database, max: 10 });
+  store = postgresStore({ pool });
+} else if (storeKind === 'sqlite') {
   db = new Database(join(dir, `http-${framework}-${process.pid}.db`));
   store = sqliteStore({ db });
   batch = (run) => db!.transaction(run)();
@@ -34,9 +41,13 @@ if (storeKind === 'sqlite') {
 const tokens = await fill(store, Number(count), 100, { organizations: 1, projectScopes: false, batch });
 const keyward = createKeyward({ store, resolveProject: () => null });
 
-// The floor's lookup: a prepared point SELECT of the row on SQLite, a Map of the tokens' records in memory.
+// The floor's lookup: a prepared point SELECT of the row on SQLite and PostgreSQL (there a named
+// statement on the same pool, so a promise), a Map of the tokens' records in memory.
 let lookup: (tokenHash: string) => unknown;
-if (db) {
+if (pool) {
+  const text = 'SELECT id, organization_id, name, name_key, scope_kind, project_id, hash, hint, created_at, created_by, expires_at, last_used_at FROM "public"."keyward_tokens" WHERE hash = $1';
+  lookup = (tokenHash) => pool!.query({ name: 'bench_floor_find_by_hash', text, values: [tokenHash], rowMode: 'array' }).then(({ rows }) => rows[0]);
+} else if (db) {
   const select = db.prepare(
     'SELECT id, organization_id, name, name_key, scope_kind, project_id, hash, hint, created_at, created_by, expires_at, last_used_at FROM keyward_tokens WHERE hash = ?',
   );
@@ -61,10 +72,14 @@ if (framework === 'hono') {
   app.get(
     '/floor/orgs/:orgId/ping',
     (c, next) => {
-      const row = floor((c.env as { incoming: { headers: Record<string, string | undefined> } }).incoming.headers.authorization);
-      if (row === undefined) return Promise.resolve(c.json({ ok: false }, 401));
-      c.set('apiToken', row as never);
-      return next();
+      const found = floor((c.env as { incoming: { headers: Record<string, string | undefined> } }).incoming.headers.authorization);
+      const pass = (row: unknown): Promise<Response | void> => {
+        if (row === undefined) return Promise.resolve(c.json({ ok: false }, 401));
+        c.set('apiToken', row as never);
+        return next();
+      };
+      // Only PostgreSQL's lookup is a promise; the synchronous stores' floor stays synchronous.
+      return found instanceof Promise ? found.then(pass) : pass(found);
     },
     (c) => c.json({ ok: true }),
   );
@@ -81,13 +96,17 @@ if (framework === 'hono') {
   app.get(
     '/floor/orgs/:orgId/ping',
     (req, res, next) => {
-      const row = floor(req.headers.authorization);
-      if (row === undefined) {
-        res.status(401).json({ ok: false });
-        return;
-      }
-      req.apiToken = row as never;
-      next();
+      const found = floor(req.headers.authorization);
+      const pass = (row: unknown) => {
+        if (row === undefined) {
+          res.status(401).json({ ok: false });
+          return;
+        }
+        req.apiToken = row as never;
+        next();
+      };
+      if (found instanceof Promise) void found.then(pass, next);
+      else pass(found);
     },
     (_req, res) => {
       res.json({ ok: true });
@@ -108,5 +127,8 @@ process.on('message', (message) => {
 });
 process.on('disconnect', () => {
   server.close();
-  void keyward.close().finally(() => process.exit(0));
+  void keyward
+    .close()
+    .then(() => pool?.end())
+    .finally(() => process.exit(0));
 });

@@ -1,12 +1,14 @@
 // PostgreSQL verify throughput beside its floor: what any verification on PostgreSQL must do
 // (SHA-256 of the token, then one prepared point SELECT on the same pool), at 64 requests in flight.
 import { hash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { postgresStore } from '@keyward/postgres';
 import pg from 'pg';
 import type { BenchContext } from '../lib/context.js';
 import { fill, shuffle } from '../lib/fixtures.js';
-import { concurrently, expectOk, pair } from '../lib/measure.js';
+import { concurrently, expectOk, median, pair } from '../lib/measure.js';
 import { opsPerSec, percent, type Row } from '../lib/report.js';
+import { load, measure, startServer, type LoadResult } from './http.js';
 import { keywardOn, warm } from './verify.js';
 
 const SECTION = 'PostgreSQL verify (1 000 tokens)';
@@ -54,6 +56,7 @@ export async function postgresSection(ctx: BenchContext): Promise<Row[]> {
   });
   const result = await pair(floor, verify, { ...ctx.timing, rounds: Math.max(5, ctx.timing.rounds - 4) });
   await keyward.close();
+  const guard = await honoGuardRows(ctx, await benchDatabase(ctx));
   return [
     {
       section: SECTION,
@@ -65,5 +68,56 @@ export async function postgresSection(ctx: BenchContext): Promise<Row[]> {
       met: result.ratio >= 0.9,
       explain: 'Both sides wait on the same 10 connections, one round trip each; keyward adds the checksum, expiry and scope checks and the batched last-used write.',
     },
+    ...guard,
   ];
+}
+
+/**
+ * Hono's requireToken() on PostgreSQL beside a floor middleware doing only what any check there
+ * must (header, SHA-256, one prepared point SELECT on the same pool), in a server process of its
+ * own loaded by autocannon, as in the HTTP section.
+ */
+async function honoGuardRows(ctx: BenchContext, database: string): Promise<Row[]> {
+  const rounds = ctx.quick ? 3 : 7;
+  const seconds = ctx.quick ? 1 : 2;
+  const server = await startServer('hono', 'postgres', 1000, ctx.tmp, [database]);
+  try {
+    const paths = {
+      open: `/open/orgs/${server.organization}/ping`,
+      floor: `/floor/orgs/${server.organization}/ping`,
+      guarded: `/guarded/orgs/${server.organization}/ping`,
+    } as const;
+    await load(server.port, paths.open, server.tokens, 1);
+    await load(server.port, paths.floor, server.tokens, 1);
+    await load(server.port, paths.guarded, server.tokens, 2);
+    const runs: Record<keyof typeof paths, LoadResult[]> = { open: [], floor: [], guarded: [] };
+    const cpuTimes: number[] = [];
+    const rateRatios: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const order = (['open', 'floor', 'guarded'] as const).map((_, i, all) => all[(i + round) % all.length]!);
+      const result: Partial<Record<keyof typeof paths, LoadResult>> = {};
+      for (const route of order) result[route] = await measure(server, paths[route], seconds);
+      for (const route of order) runs[route].push(result[route]!);
+      cpuTimes.push(result.guarded!.cpu / result.floor!.cpu);
+      rateRatios.push(result.guarded!.rate / result.floor!.rate);
+    }
+    const cpu = (route: keyof typeof paths) => median(runs[route].map((r) => r.cpu));
+    const rate = (route: keyof typeof paths) => median(runs[route].map((r) => r.rate));
+    const timesFloor = median(cpuTimes);
+    return [
+      {
+        section: SECTION,
+        label: 'Hono requireToken() on PostgreSQL vs the floor middleware (header, SHA-256, prepared point SELECT, same pool)',
+        value: `${opsPerSec(rate('guarded')).replace('/s', 'req/s')}`,
+        baseline: `${opsPerSec(rate('floor')).replace('/s', 'req/s')} floor (${cpu('floor').toFixed(1)} µs/req server CPU)`,
+        ratio: `${timesFloor.toFixed(2)}× floor server CPU (${cpu('guarded').toFixed(1)} µs/req); ${percent(median(rateRatios))} req/s`,
+        target: '≤ 1.03× floor server CPU',
+        met: timesFloor <= 1.03,
+        explain: `Unguarded, the same route costs ${cpu('open').toFixed(1)} µs/req at ${opsPerSec(rate('open')).replace('/s', 'req/s')}.`,
+      },
+    ];
+  } finally {
+    server.child.disconnect();
+    await once(server.child, 'exit');
+  }
 }

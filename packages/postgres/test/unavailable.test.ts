@@ -3,8 +3,10 @@
 import { createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { createKeyward, StoreUnavailableError, type Keyward, type TokenStore } from '@keyward/core';
+import { requireToken } from '@keyward/hono';
 import { postgresStore } from '@keyward/postgres';
 import { makeRecord } from '@keyward/store-tests';
+import { Hono } from 'hono';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort, startCluster, waitFor, type Cluster } from './cluster.js';
@@ -68,11 +70,14 @@ afterAll(async () => {
 });
 
 describe('postgresStore when PostgreSQL cannot answer', () => {
-  test('postmaster killed under load: every verify fails closed (0 NOT_FOUND); restarted: the same store serves again', { timeout: 45_000 }, async () => {
+  test('postmaster killed under load: every verify fails closed (0 NOT_FOUND), a guarded route answers 503; restarted: the same store serves again', { timeout: 45_000 }, async () => {
     const pool = database.pool({ max: 8, connectionTimeoutMillis: 1000 });
     const store = postgresStore({ pool, tablePrefix: randomPrefix() });
     const keyward: Keyward = createKeyward({ store, resolveProject: () => null, onError: () => {}, lastUsedIntervalMs: 3_600_000 });
     const owner = { userId: 'user_1', organizationId: 'org_1', role: 'owner' } as const;
+    const refusals: unknown[] = [];
+    const app = new Hono().get('/ping', requireToken({ keyward, onError: (error) => refusals.push(error) }), (c) => c.text('pong'));
+    const call = (token: string) => app.request('/ping', { headers: { authorization: `Bearer ${token}` } });
     const tokens: string[] = [];
     for (let i = 0; i < 40; i++) tokens.push((await keyward.create(owner, { name: `t${i}`, scope: { kind: 'organization' }, expiresIn: 'never' })).plaintext);
     const hashes = (await store.list('org_1', { limit: 100 })).items.map((r) => r.hash);
@@ -114,11 +119,16 @@ describe('postgresStore when PostgreSQL cannot answer', () => {
     expect(seen.unavailable).toBeGreaterThanOrEqual(200);
 
     await expectEveryOperationUnavailable(store);
+    const answers = await Promise.all(tokens.map(call));
+    expect(answers.map((r) => r.status)).toEqual(tokens.map(() => 503));
+    expect(answers[0]!.headers.get('retry-after')).not.toBeNull();
+    expect(refusals.every((error) => error instanceof StoreUnavailableError)).toBe(true);
 
     await cluster.start();
     // The pool reconnects by itself: the store is not recreated.
     await waitFor('the store to answer again', async () => (await keyward.verify(tokens[0]!)).ok);
     for (const token of tokens) expect((await keyward.verify(token)).ok).toBe(true);
+    expect((await call(tokens[0]!)).status).toBe(200);
     const after = makeRecord();
     expect(await store.insert(after)).toBe('ok');
     expect(await store.findByHash(after.hash)).toEqual(after);

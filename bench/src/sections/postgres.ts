@@ -55,6 +55,7 @@ export async function postgresSection(ctx: BenchContext): Promise<Row[]> {
     expectOk((await keyward.verify(tokens[i % n]!)).ok, 'verify() accepts every fixture token');
   });
   const result = await pair(floor, verify, { ...ctx.timing, rounds: Math.max(5, ctx.timing.rounds - 4) });
+  const cpu = await cpuPerOp({ floor, verify }, ctx.quick ? 4 : 10, 5000);
   await keyward.close();
   const guard = await honoGuardRows(ctx, await benchDatabase(ctx));
   return [
@@ -68,8 +69,34 @@ export async function postgresSection(ctx: BenchContext): Promise<Row[]> {
       met: result.ratio >= 0.9,
       explain: 'Both sides wait on the same 10 connections, one round trip each; keyward adds the checksum, expiry and scope checks and the batched last-used write.',
     },
+    {
+      section: SECTION,
+      label: `PostgreSQL, await verify() ×${POSTGRES_CONCURRENCY}: this process's CPU per verification`,
+      value: `${cpu.verify!.toFixed(1)} µs`,
+      baseline: `${cpu.floor!.toFixed(1)} µs SHA-256 + prepared point SELECT`,
+      ratio: `${(cpu.verify! / cpu.floor!).toFixed(2)}× floor CPU`,
+      target: '(info: steadier than ops/s on a shared machine)',
+      met: null,
+    },
     ...guard,
   ];
+}
+
+/** Median CPU time (user + system, this process) per op of each workload, in alternating rounds. */
+async function cpuPerOp(workloads: Record<string, (ops: number) => unknown>, rounds: number, ops: number): Promise<Record<string, number>> {
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(workloads).map((name) => [name, []]));
+  for (let round = 0; round < rounds + 1; round++) {
+    const names = Object.keys(workloads);
+    if (round % 2 === 1) names.reverse();
+    for (const name of names) {
+      const before = process.cpuUsage();
+      await workloads[name]!(ops);
+      const used = process.cpuUsage(before);
+      // Round 0 warms up.
+      if (round > 0) samples[name]!.push((used.user + used.system) / ops);
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
 }
 
 /**

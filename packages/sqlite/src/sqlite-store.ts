@@ -1,5 +1,6 @@
 import type { DeleteManyResult, LastUsedUpdate, ListPage, TokenRecord, TokenStore } from '@keyward/core';
 import { configureConnection } from './connection.js';
+import { watchFile } from './file-identity.js';
 import { migrate } from './migrations.js';
 import { resolveOptions, type SqliteStoreOptions } from './options.js';
 import { fromLookupRow, toParams, toRecord } from './rows.js';
@@ -42,7 +43,8 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
     return { ok: true, deleted: statements.deleteIds.all(organizationId, idsJson).map(toRecord) };
   });
 
-  const write = writer(db);
+  const file = watchFile(db);
+  const write = writer(db, file);
 
   const touch = db.transaction((updates: readonly LastUsedUpdate[]) => {
     for (const update of updates) statements.touch.run(update);
@@ -55,7 +57,9 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
     },
 
     findByHash(hash: string) {
-      // No guard() closure here: this runs on every authenticated request.
+      // No guard() closure here: this runs on every authenticated request. The file check reads
+      // a flag the background check sets; no file system call on this path.
+      file?.assertNotLost('findByHash');
       try {
         const row = statements.findByHash.get(hash);
         return row === undefined ? null : fromLookupRow(row, hash);
@@ -65,11 +69,13 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
     },
 
     async get(organizationId: string, id: string) {
+      file?.assertNotLost('get');
       const row = guard('get', () => statements.get.get(organizationId, id));
       return row === undefined ? null : toRecord(row);
     },
 
     async list(organizationId, { limit, after }): Promise<ListPage> {
+      file?.assertNotLost('list');
       // One extra row tells whether another page follows without a COUNT.
       const rows = guard('list', () =>
         after
@@ -97,7 +103,10 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
       if (updates.length > 0) await write('touch', () => touch.immediate(updates));
     },
 
-    // The handle belongs to the caller and prepared statements are freed with it: nothing to release.
-    async close() {},
+    // The handle belongs to the caller and prepared statements are freed with it: only the file
+    // check's timer is the store's own.
+    async close() {
+      file?.stop();
+    },
   } satisfies TokenStore;
 }

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { FileWatch } from './file-identity.js';
 import { toStoreError } from './unavailable.js';
 
 /**
@@ -34,17 +35,20 @@ function isBusy(error: unknown): boolean {
  * loop: each attempt runs without a busy timeout (`WRITE_ATTEMPT_BUSY_MS`), and an attempt that
  * finds the database busy is retried after a timer (2, 4, 8… ms, at most 100 ms apart) until
  * `WRITE_DEADLINE_MS`, then fails with `StoreUnavailableError`. The handle's own busy timeout is
- * restored after each attempt, so the caller's other queries keep theirs.
+ * restored after each attempt, so the caller's other queries keep theirs. Each attempt first checks
+ * that the file at the database's path is still the one the handle opened (`file`).
  *
  * Retrying is safe because every store write is one statement or one `BEGIN IMMEDIATE`
  * transaction: SQLITE_BUSY means it took no lock and changed nothing.
  *
  * @example
- * const write = writer(db);
+ * const write = writer(db, watchFile(db));
  * const { changes } = await write('insert', () => statements.insert.run(...params));
  */
-export function writer(db: BetterSqlite3.Database): <T>(operation: string, run: () => T) => Promise<T> {
-  const attempt = <T>(run: () => T): T => {
+export function writer(db: BetterSqlite3.Database, file: FileWatch | null): <T>(operation: string, run: () => T) => Promise<T> {
+  const attempt = <T>(operation: string, run: () => T): T => {
+    // Never write into a file that is no longer the database at the path (see watchFile).
+    file?.assertSame(operation);
     const own = db.pragma('busy_timeout', { simple: true }) as number;
     if (own <= WRITE_ATTEMPT_BUSY_MS) return run();
     db.pragma(`busy_timeout = ${WRITE_ATTEMPT_BUSY_MS}`);
@@ -59,7 +63,7 @@ export function writer(db: BetterSqlite3.Database): <T>(operation: string, run: 
     const deadline = performance.now() + WRITE_DEADLINE_MS;
     for (let wait = FIRST_RETRY_WAIT_MS; ; wait = Math.min(wait * 2, MAX_RETRY_WAIT_MS)) {
       try {
-        return attempt(run);
+        return attempt(operation, run);
       } catch (error) {
         if (!isBusy(error) || performance.now() + wait > deadline) throw toStoreError(operation, error);
       }

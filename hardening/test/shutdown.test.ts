@@ -1,9 +1,11 @@
 // Shutdown. The example server (examples/dashboard/src/server.ts) runs as a real child process on
 // a temp database; API calls leave "last used" writes pending (the flush delay is 10 minutes, so
 // only shutdown can write them); SIGTERM must write every one of them, close the database and
-// exit 0. Plus the service-level rule behind it: once close() is done, nothing runs any more.
-import { spawn } from 'node:child_process';
+// exit 0 — also under load, with keep-alive clients hammering it, without resetting a single
+// connection. Plus the service-level rule behind it: once close() is done, nothing runs any more.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +24,63 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+
+/** Starts the example dashboard server on a temp database; resolves once it listens. */
+async function startDashboard(): Promise<{ child: ChildProcess; port: number; file: string; output: () => string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-hardening-shutdown-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'dashboard.db');
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', tsx, join(root, 'examples/dashboard/src/server.ts')], {
+    cwd: root,
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.json'), DASHBOARD_DB: file, PORT: String(port), DASHBOARD_LAST_USED_FLUSH_MS: '600000' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  cleanups.push(() => {
+    child.kill('SIGKILL');
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  await waitUntil('the example server to listen', () => output.includes('keyward dashboard on'), 60_000);
+  return { child, port, file, output: () => output };
+}
+
+interface ClientTally {
+  ok: number;
+  other: Record<string, number>;
+  /** Network errors by code: ECONNREFUSED (the server stopped accepting: the request never reached it) vs everything else. */
+  errors: Record<string, number>;
+}
+
+/** One keep-alive client (its own agent, one socket) sending GETs back to back until the server refuses connections. */
+async function hammer(port: number, path: string, token: string, tally: ClientTally, until: () => boolean): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    while (!until()) {
+      const outcome = await new Promise<string>((resolve) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(String(res.statusCode)));
+          res.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+        });
+        req.setTimeout(15_000, () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+        req.on('error', (error: NodeJS.ErrnoException) => resolve(`error:${error.code ?? error.message}`));
+        req.end();
+      });
+      if (outcome === '200') tally.ok++;
+      else if (outcome.startsWith('error:')) {
+        const code = outcome.slice('error:'.length);
+        tally.errors[code] = (tally.errors[code] ?? 0) + 1;
+        // The listener is gone: this client is done.
+        if (code === 'ECONNREFUSED') return;
+      } else tally.other[outcome] = (tally.other[outcome] ?? 0) + 1;
+    }
+  } finally {
+    agent.destroy();
+  }
+}
 
 describe('shutdown', () => {
   test('SIGTERM on the example server with 10 pending last-used updates: exit code 0, 10 of 10 written to the database, 2 unused tokens untouched, database closed (WAL checkpointed and removed)', async () => {
@@ -93,6 +152,47 @@ describe('shutdown', () => {
     expect(after.slice(10)).toEqual(unused.map(() => null));
     // The last connection to close checkpoints the WAL into the database and deletes it.
     expect(walLeft).toBe(false);
+  }, 90_000);
+
+  test('SIGTERM under load (8 keep-alive clients hammering a guarded route): 0 connection resets, every answer 200, exit code 0, 8 of 8 last-used times written', async () => {
+    const { child, port, file, output } = await startDashboard();
+    const CLIENTS = 8;
+    const tokens: Array<{ id: string; plaintext: string }> = [];
+    for (let i = 0; i < CLIENTS; i++) {
+      const answer = await call(port, 'POST', '/settings/tokens', { body: { name: `load ${i}`, scope: { kind: 'organization' }, expiresIn: '30d' } });
+      expect(answer.status).toBe(201);
+      tokens.push({ id: answer.json.token.id, plaintext: answer.json.plaintext });
+    }
+    const tally: ClientTally = { ok: 0, other: {}, errors: {} };
+    let exited = false;
+    const exit = exitOf(child, 30_000).then((result) => {
+      exited = true;
+      return result;
+    });
+    const usedFrom = Date.now();
+    const clients = tokens.map((t) => hammer(port, '/api/organization', t.plaintext, tally, () => exited));
+    // Mid-load: every client has been answered a few times first.
+    await waitUntil('every client to be answered', () => tally.ok >= CLIENTS * 20, 30_000);
+    const okBeforeSignal = tally.ok;
+    child.kill('SIGTERM');
+    const result = await exit;
+    await Promise.all(clients);
+
+    const db = new Database(file, { readonly: true });
+    const read = db.prepare<[string], number | null>('SELECT last_used_at FROM keyward_tokens WHERE id = ?').pluck();
+    const written = tokens.filter((t) => (read.get(t.id) ?? 0) >= usedFrom).length;
+    db.close();
+    const resets = Object.entries(tally.errors).filter(([code]) => code !== 'ECONNREFUSED');
+    console.log(
+      `[shutdown:load] ${CLIENTS} keep-alive clients: ${tally.ok} answers 200 (${tally.ok - okBeforeSignal} after SIGTERM was sent), other answers ${JSON.stringify(tally.other)}, ` +
+        `network errors ${JSON.stringify(tally.errors)} (ECONNREFUSED = new connection after the listener closed, never reached the server); ` +
+        `exit ${JSON.stringify(result)}; last-used written ${written}/${CLIENTS}; output: ${JSON.stringify(output().trim().split('\n').slice(-3))}`,
+    );
+
+    expect(resets).toEqual([]);
+    expect(tally.other).toEqual({});
+    expect(result).toEqual({ code: 0, signal: null });
+    expect(written).toBe(CLIENTS);
   }, 90_000);
 
   test('close() whose final flush fails (store down): it rejects once, and afterwards 0 retries reach the store and 0 errors are reported', async () => {

@@ -17,8 +17,8 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
 import { exitOf } from './support/children.js';
 import { call, freePort, sleep, waitUntil } from './support/net.js';
+import { countingStore } from '@keyward/test-kit/stores';
 import { startOwnRedis } from './support/redis-server.js';
-import { countingStore } from './support/stores.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsx = createRequire(import.meta.url).resolve('tsx');

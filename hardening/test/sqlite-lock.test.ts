@@ -21,7 +21,6 @@ import { createKeyward, StoreUnavailableError, type Actor, type LastUsedUpdate, 
 import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
-import { exitOf } from './support/children.js';
 import { sleep, waitUntil } from './support/net.js';
 
 const LOCK_MS = 10_000;

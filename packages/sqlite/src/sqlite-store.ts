@@ -10,10 +10,12 @@ import { writer } from './writes.js';
 
 /**
  * A `TokenStore` in SQLite, over the caller's better-sqlite3 handle. Creates (or migrates) its tables
- * on construction, switches the file to WAL and sets a busy timeout, so several processes can share
- * one file. Every operation is synchronous underneath; `findByHash` returns its answer directly.
- * A database that cannot answer (locked past the timeout, read-only, I/O error, closed handle…)
- * throws `StoreUnavailableError`, so verification fails closed.
+ * on construction and switches the file to WAL, so several processes can share one file. Every
+ * operation is synchronous underneath; `findByHash` returns its answer directly. Writes never wait
+ * for another process's lock inside SQLite (which would freeze the event loop): they retry on a
+ * timer for up to 500 ms. A database that cannot answer (still locked, read-only, I/O error, closed
+ * handle, file replaced or deleted under the store…) throws `StoreUnavailableError`, so
+ * verification fails closed.
  *
  * @throws ConfigurationError for a bad `db` or `tablePrefix`; StoreUnavailableError when the
  * tables cannot be created

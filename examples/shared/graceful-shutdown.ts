@@ -38,6 +38,8 @@ export function closeOnSignals(server: Server, options: GracefulShutdownOptions)
   let stopping = false;
   /** Each open connection: how many requests it is serving, and since when it has served none. */
   const connections = new Map<Socket, { active: number; idleSince: number }>();
+  /** Answers not finished yet, so the ones still without headers can say `Connection: close` too. */
+  const answering = new Set<ServerResponse>();
 
   server.on('connection', (socket: Socket) => {
     connections.set(socket, { active: 0, idleSince: Date.now() });
@@ -48,7 +50,9 @@ export function closeOnSignals(server: Server, options: GracefulShutdownOptions)
     const state = connections.get(req.socket);
     if (state) state.active++;
     if (stopping) res.setHeader('Connection', 'close');
+    answering.add(res);
     res.once('close', () => {
+      answering.delete(res);
       if (!state) return;
       state.active--;
       state.idleSince = Date.now();
@@ -59,6 +63,7 @@ export function closeOnSignals(server: Server, options: GracefulShutdownOptions)
     if (stopping) return;
     stopping = true;
     log(`${signal}: flushing and closing`);
+    for (const res of answering) if (!res.headersSent) res.setHeader('Connection', 'close');
     // Stop listening. net.Server's own close, not http.Server's, which also drops idle keep-alive
     // connections at once (see above); the callback runs once every connection has closed.
     const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));

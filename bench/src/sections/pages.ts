@@ -4,8 +4,7 @@
 import { memoryStore, type ListCursor, type TokenStore } from '@keyward/core';
 import { redisStore } from '@keyward/redis';
 import { sqliteStore } from '@keyward/sqlite';
-import { Redis } from 'ioredis';
-import { deleteKeys, type BenchContext } from '../lib/context.js';
+import type { BenchContext } from '../lib/context.js';
 import { fill } from '../lib/fixtures.js';
 import { median } from '../lib/measure.js';
 import { micros, times, type Row } from '../lib/report.js';
@@ -73,12 +72,7 @@ export async function pagesSection(ctx: BenchContext): Promise<Row[]> {
     db.close();
   }
   {
-    const client = new Redis({ ...ctx.redis, enableAutoPipelining: true });
-    const prefix = ctx.redisPrefix();
-    ctx.onCleanup(async () => {
-      await deleteKeys(client, prefix);
-      client.disconnect();
-    });
+    const { client, prefix } = ctx.redisStoreClient();
     rows.push(await pageRow(ctx, 'Redis', redisStore({ client, keyPrefix: prefix })));
   }
   return rows;

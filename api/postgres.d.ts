@@ -1,5 +1,5 @@
 import { Pool, Client, PoolClient } from 'pg';
-import { TokenStore } from '@keyward/core';
+import { TokenStore, InvalidationChannel } from '@keyward/core';
 declare function isUnavailableError(error: unknown): boolean;
 interface PostgresStoreOptions {
     pool: Pool;
@@ -20,15 +20,21 @@ type TokenInvalidation = {
     hashes: string[];
 } | {
     kind: 'all';
+} | {
+    kind: 'heartbeat';
 };
 declare function postgresInvalidationChannel(options?: {
     tablePrefix?: string;
 }): string;
 declare function parseInvalidation(payload: string): TokenInvalidation;
-interface PostgresInvalidationsOptions {
+type PostgresInvalidationsOptions = ({
+    pool: Pool;
+    client?: undefined;
+} | {
     client: Client | PoolClient;
+    pool?: undefined;
+}) & {
     tablePrefix?: string;
-    onInvalidation: (invalidation: TokenInvalidation) => void;
-}
-declare function postgresInvalidations(options: PostgresInvalidationsOptions): Promise<() => Promise<void>>;
+};
+declare function postgresInvalidations(options: PostgresInvalidationsOptions): InvalidationChannel;
 export { DEFAULT_SCHEMA, DEFAULT_TABLE_PREFIX, type PostgresInvalidationsOptions, type PostgresStoreOptions, SCHEMA_VERSION, type TokenInvalidation, isUnavailableError, parseInvalidation, postgresInvalidationChannel, postgresInvalidations, postgresSchemaSql, postgresStore };

@@ -1,6 +1,7 @@
-import { ConfigurationError } from '@keyward/core';
-import { parseInvalidation, postgresInvalidationChannel, postgresInvalidations, postgresStore, type TokenInvalidation } from '@keyward/postgres';
+import { ConfigurationError, createKeyward, type InvalidationListener } from '@keyward/core';
+import { parseInvalidation, postgresInvalidationChannel, postgresInvalidations, postgresStore } from '@keyward/postgres';
 import { makeRecord } from '@keyward/store-tests';
+import { countingStore } from '@keyward/test-kit/stores';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
@@ -147,34 +148,142 @@ describe('deletions publish the deleted hashes on the channel, on commit', () =>
   });
 });
 
-describe('postgresInvalidations()', () => {
-  test('delivers parsed invalidations from its client until stopped', async () => {
+/** A listener that records what a channel tells it. */
+function recorder() {
+  const events: Array<{ kind: 'invalidate'; hashes: readonly string[] | null } | { kind: 'proven'; sentAt: number } | { kind: 'lost' }> = [];
+  const listener: InvalidationListener = {
+    invalidate: (hashes) => events.push({ kind: 'invalidate', hashes }),
+    proven: (sentAt) => events.push({ kind: 'proven', sentAt }),
+    lost: () => events.push({ kind: 'lost' }),
+  };
+  const count = (kind: string) => events.filter((e) => e.kind === kind).length;
+  return {
+    events,
+    listener,
+    count,
+    invalidations: () => events.filter((e) => e.kind === 'invalidate').map((e) => (e as { hashes: readonly string[] | null }).hashes),
+    /** Waits (bounded) until `probe` holds, so a missing event fails the test instead of hanging it. */
+    async until(what: string, probe: () => boolean) {
+      for (let i = 0; i < 300 && !probe(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(probe(), what).toBe(true);
+    },
+  };
+}
+
+describe('postgresInvalidations(): the channel for core\'s lookup cache', () => {
+  test('on a pool: trust starts at LISTEN (lost), heartbeats come back (proven), deletes arrive as invalidate(hashes), TRUNCATE as invalidate(null)', async () => {
     const tablePrefix = randomPrefix();
     const store = postgresStore({ pool, tablePrefix });
-    const [a, b] = [makeRecord(), makeRecord()];
-    await store.insert(a);
-    await store.insert(b);
-    const client = new pg.Client(database.config);
-    await client.connect();
-    const seen: TokenInvalidation[] = [];
-    const stop = await postgresInvalidations({ client, tablePrefix, onInvalidation: (i) => seen.push(i) });
-    await store.deleteMany('org_1', [a.id]);
-    for (let i = 0; i < 200 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(seen).toEqual([{ kind: 'hashes', hashes: [a.hash] }]);
-    await stop();
-    await store.deleteMany('org_1', [b.id]);
-    // After UNLISTEN the server sends nothing: a query on the same connection is answered after any pending notification.
-    await client.query('SELECT 1');
+    const [a, b, c] = [makeRecord(), makeRecord(), makeRecord()];
+    for (const record of [a, b, c]) await store.insert(record);
+    const errors: unknown[] = [];
+    const seen = recorder();
+    const subscription = postgresInvalidations({ pool, tablePrefix }).subscribe(seen.listener, { heartbeatMs: 20, onError: (e) => errors.push(e) });
+    await seen.until('a heartbeat came back', () => seen.count('proven') >= 2);
+    expect(seen.events[0]).toEqual({ kind: 'lost' });
+    const before = performance.now();
+    for (const event of seen.events) if (event.kind === 'proven') expect(event.sentAt).toBeLessThanOrEqual(before);
+
+    expect(await store.deleteMany('org_1', [a.id, 'tok_missing'])).toMatchObject({ ok: false });
+    await store.deleteMany('org_1', [a.id, b.id]);
+    await seen.until('the deletion arrived', () => seen.count('invalidate') >= 1);
+    expect(seen.invalidations().map((h) => [...h!].sort())).toEqual([[a.hash, b.hash].sort()]);
+    await pool.query(`TRUNCATE "public"."${tablePrefix}tokens"`);
+    await seen.until('the truncate arrived', () => seen.count('invalidate') >= 2);
+    expect(seen.invalidations()[1]).toBeNull();
+
+    await subscription.close();
+    const after = seen.events.length;
+    await store.insert(c);
+    await store.deleteMany('org_1', [c.id]);
     await new Promise((r) => setTimeout(r, 100));
-    expect(seen).toHaveLength(1);
-    await client.end();
+    expect(seen.events.length).toBe(after);
+    expect(errors).toEqual([]);
   });
 
-  test('the channel is <tablePrefix>tokens_deleted; bad options are ConfigurationErrors', async () => {
+  test('a listening connection killed by the server signals lost(); on a pool the feed reconnects and is trusted again', async () => {
+    const tablePrefix = randomPrefix();
+    const store = postgresStore({ pool, tablePrefix });
+    const record = makeRecord();
+    await store.insert(record);
+    const seen = recorder();
+    const subscription = postgresInvalidations({ pool, tablePrefix }).subscribe(seen.listener, { heartbeatMs: 20, onError: () => {} });
+    await seen.until('a heartbeat came back', () => seen.count('proven') >= 1);
+    const channel = postgresInvalidationChannel({ tablePrefix });
+    const killed = await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_notify(%' AND datname = current_database()`);
+    expect(killed.rowCount).toBeGreaterThanOrEqual(1);
+    await seen.until('the loss was signalled', () => seen.count('lost') >= 2);
+    const lostAt = seen.events.length;
+    await seen.until('heartbeats came back after reconnecting', () => seen.events.slice(lostAt).some((e) => e.kind === 'proven'));
+    await store.deleteMany('org_1', [record.id]);
+    await seen.until('a deletion arrived on the new connection', () => seen.count('invalidate') >= 1);
+    expect(seen.invalidations()).toEqual([[record.hash]]);
+    expect(channel).toBe(`${tablePrefix}tokens_deleted`);
+    await subscription.close();
+  });
+
+  test('on a caller\'s client: its end signals lost() and the feed stops; other instances\' heartbeats are not taken as proof', async () => {
+    const tablePrefix = randomPrefix();
+    const mine = new pg.Client(database.config);
+    await mine.connect();
+    const seen = recorder();
+    const other = recorder();
+    const otherSubscription = postgresInvalidations({ pool, tablePrefix }).subscribe(other.listener, { heartbeatMs: 10, onError: () => {} });
+    await other.until('the other instance is live', () => other.count('proven') >= 1);
+    const subscription = postgresInvalidations({ client: mine, tablePrefix }).subscribe(seen.listener, { heartbeatMs: 1000, onError: () => {} });
+    // One heartbeat of its own at LISTEN; the other instance beats every 10 ms meanwhile.
+    await seen.until('its own first heartbeat came back', () => seen.count('proven') >= 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen.count('proven')).toBe(1);
+    await mine.end();
+    await seen.until('the end was signalled', () => seen.count('lost') >= 2);
+    await subscription.close();
+    await otherSubscription.close();
+  });
+
+  test('core\'s cache on PostgreSQL: B answers a token from its cache, A deletes it, B refuses it once the deletion arrives', async () => {
+    const tablePrefix = randomPrefix();
+    const owner = { userId: 'user_1', organizationId: 'org_1', role: 'owner' } as const;
+    const a = createKeyward({ store: postgresStore({ pool, tablePrefix }), resolveProject: () => null });
+    const lookups = countingStore(postgresStore({ pool, tablePrefix }));
+    const b = createKeyward({ store: lookups, resolveProject: () => null, cache: { channel: postgresInvalidations({ pool, tablePrefix }), maxStalenessMs: 2000 } });
+    const { plaintext, token } = await a.create(owner, { name: 'cached', scope: { kind: 'organization' }, expiresIn: '7d' });
+    // Once the feed is proven live, a repeated verify is answered from B's cache.
+    let cached = false;
+    for (let i = 0; i < 300 && !cached; i++) {
+      expect((await b.verify(plaintext)).ok).toBe(true);
+      const before = lookups.calls.findByHash;
+      expect((await b.verify(plaintext)).ok).toBe(true);
+      cached = lookups.calls.findByHash === before;
+      if (!cached) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(cached).toBe(true);
+    const cachedAt = lookups.calls.findByHash;
+    expect((await b.verify(plaintext)).ok).toBe(true);
+    expect(lookups.calls.findByHash).toBe(cachedAt);
+
+    await a.delete(owner, token.id);
+    let refused = false;
+    for (let i = 0; i < 300 && !refused; i++) {
+      refused = (await b.verify(plaintext)).ok === false;
+      if (!refused) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(refused).toBe(true);
+    expect(await b.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
+    await a.close();
+    await b.close();
+  });
+
+  test('the channel name is <tablePrefix>tokens_deleted; bad options are ConfigurationErrors naming them', () => {
     expect(postgresInvalidationChannel()).toBe('keyward_tokens_deleted');
     expect(postgresInvalidationChannel({ tablePrefix: 'auth_' })).toBe('auth_tokens_deleted');
     expect(() => postgresInvalidationChannel({ tablePrefix: 'a-b' })).toThrow(ConfigurationError);
-    await expect(postgresInvalidations({ client: undefined as never, onInvalidation: () => {} })).rejects.toThrow(/client/);
+    expect(() => postgresInvalidations({} as never)).toThrow(/pool.*client/);
+    expect(() => postgresInvalidations({ pool, client: {} } as never)).toThrow(ConfigurationError);
+    expect(() => postgresInvalidations({ pool: {} } as never)).toThrow(/pool must be/);
+    expect(() => postgresInvalidations({ client: null } as never)).toThrow(/client must be/);
+    expect(() => postgresInvalidations({ pool, tablePrefix: 'x y' })).toThrow(/tablePrefix/);
     expect(parseInvalidation('h1 h2')).toEqual({ kind: 'hashes', hashes: ['h1', 'h2'] });
+    expect(parseInvalidation('~abc:12.5')).toEqual({ kind: 'heartbeat' });
   });
 });

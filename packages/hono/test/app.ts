@@ -16,4 +16,9 @@ export function buildApp(setup: TestAppSetup): Hono {
   return app;
 }
 
-export const startHono: StartServer = (setup) => listen(createAdaptorServer({ fetch: buildApp(setup).fetch }) as Server);
+export const startHono: StartServer = async (setup) => {
+  const app = buildApp(setup);
+  const running = await listen(createAdaptorServer({ fetch: app.fetch }) as Server);
+  // In-process, as Hono apps are tested and as fetch runtimes hand requests over.
+  return { ...running, request: async (input, init) => app.request(input, init) };
+};

@@ -10,6 +10,7 @@ import {
   fixedClock,
   switchableStore,
   testKeyward,
+  toTestResponse,
   type RunningServer,
   type StartServer,
   type TestResponse,
@@ -268,6 +269,58 @@ export function describeManagementApi(framework: string, start: StartServer): vo
       expectProblem(response, 503, 'STORE_UNAVAILABLE');
       expect(response.headers.get('retry-after')).toBe('5');
       expect(errors).toHaveLength(1);
+    });
+
+    describe('fetch requests without Content-Length (app.request(), new Request(url, { body }))', () => {
+      const json = { 'content-type': 'application/json', 'x-test-actor': 'owner' };
+      const create = { name: 'From fetch', scope: { kind: 'organization' }, expiresIn: '7d' };
+      const stream = (text: string) =>
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode(text));
+            controller.close();
+          },
+        });
+      const rows: { label: string; send: (id: string) => Promise<Response>; status: number; code?: string }[] = [
+        { label: 'app.request() with a JSON string → 201', status: 201, send: () => server.request(`${BASE}/tokens`, { method: 'POST', headers: json, body: JSON.stringify(create) }) },
+        {
+          label: 'new Request(url, { body }) → 201',
+          status: 201,
+          send: () => server.request(new Request(`http://localhost${BASE}/tokens`, { method: 'POST', headers: json, body: JSON.stringify(create) })),
+        },
+        {
+          label: 'a streamed body → 201',
+          status: 201,
+          send: () => server.request(`${BASE}/tokens`, { method: 'POST', headers: json, body: stream(JSON.stringify(create)), duplex: 'half' } as RequestInit),
+        },
+        {
+          label: 'new Request() bulk-delete → 200',
+          status: 200,
+          send: (id) => server.request(new Request(`http://localhost${BASE}/tokens/bulk-delete`, { method: 'POST', headers: json, body: JSON.stringify({ ids: [id] }) })),
+        },
+        { label: 'invalid JSON → 400 INVALID_JSON', status: 400, code: 'INVALID_JSON', send: () => server.request(`${BASE}/tokens`, { method: 'POST', headers: json, body: '{"name": ' }) },
+        { label: 'a JSON scalar → 400 INVALID_JSON', status: 400, code: 'INVALID_JSON', send: () => server.request(`${BASE}/tokens`, { method: 'POST', headers: json, body: '"CI"' }) },
+        { label: 'an empty JSON body → 400 VALIDATION_FAILED', status: 400, code: 'VALIDATION_FAILED', send: () => server.request(`${BASE}/tokens`, { method: 'POST', headers: json, body: '' }) },
+        {
+          label: 'a body without a content type (text/plain by default) → 415',
+          status: 415,
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          send: () => server.request(new Request(`http://localhost${BASE}/tokens`, { method: 'POST', headers: { 'x-test-actor': 'owner' }, body: JSON.stringify(create) })),
+        },
+        {
+          label: 'a streamed body over 128 KiB → 413',
+          status: 413,
+          code: 'PAYLOAD_TOO_LARGE',
+          send: () =>
+            server.request(`${BASE}/tokens`, { method: 'POST', headers: json, body: stream(JSON.stringify({ ...create, name: 'x'.repeat(140 * 1024) })), duplex: 'half' } as RequestInit),
+        },
+      ];
+      test.each(rows)('$label', async ({ send, status, code }) => {
+        const response = await toTestResponse(await send(existing.id));
+        if (code) expectProblem(response, status, code);
+        else expect(response.status).toBe(status);
+        expect(response.headers.get('cache-control')).toBe('no-store');
+      });
     });
 
     test('an actor name header the host does not know is treated as signed out', async () => {

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createKeyward, memoryStore, type TokenStore } from '@keyward/core';
 import { requireToken as expressGuard } from '@keyward/express';
-import { requireToken as honoGuard } from '@keyward/hono';
+import { requireToken as honoGuard, type ApiTokenEnv } from '@keyward/hono';
 import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
 import express from 'express';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { fill } from '../lib/fixtures.js';
@@ -58,16 +58,14 @@ if (framework === 'hono') {
   const guard = honoGuard({ keyward, organization: (c) => c.req.param('orgId') });
   app.get('/open/orgs/:orgId/ping', (c) => c.json({ ok: true }));
   app.get('/guarded/orgs/:orgId/ping', guard, (c) => c.json({ ok: true }));
-  app.get(
-    '/floor/orgs/:orgId/ping',
-    (c, next) => {
-      const row = floor((c.env as { incoming: { headers: Record<string, string | undefined> } }).incoming.headers.authorization);
-      if (row === undefined) return Promise.resolve(c.json({ ok: false }, 401));
-      c.set('apiToken', row as never);
-      return next();
-    },
-    (c) => c.json({ ok: true }),
-  );
+  // Typed like requireToken(): the floor sets the same variable.
+  const floorGuard: MiddlewareHandler<ApiTokenEnv> = (c, next) => {
+    const row = floor((c.env as { incoming: { headers: Record<string, string | undefined> } }).incoming.headers.authorization);
+    if (row === undefined) return Promise.resolve(c.json({ ok: false }, 401));
+    c.set('apiToken', row as never);
+    return next();
+  };
+  app.get('/floor/orgs/:orgId/ping', floorGuard, (c) => c.json({ ok: true }));
   server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
 } else {
   const app = express();

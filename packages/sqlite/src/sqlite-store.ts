@@ -70,7 +70,7 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
       // One extra row tells whether another page follows without a COUNT.
       const rows = guard('list', () =>
         after
-          ? statements.listAfter.all(organizationId, after.createdAt, after.id, limit + 1)
+          ? statements.listAfter.all(organizationId, after.createdAt, after.createdAt, after.id, limit + 1)
           : statements.listFirst.all(organizationId, limit + 1),
       );
       const items = rows.slice(0, limit).map(toRecord);

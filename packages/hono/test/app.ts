@@ -4,7 +4,7 @@ import { requireToken, tokensApp } from '@keyward/hono';
 import type { Server } from 'node:http';
 import { Hono } from 'hono';
 import { guardOptionsFor } from '../../core/test/http/guard-cases.js';
-import { ACTOR_HEADER, GUARD_ROUTES, listen, testActor, type StartServer, type TestAppSetup } from '../../core/test/http/harness.js';
+import { ACTOR_HEADER, GUARD_ROUTES, ORG_SETTINGS_PATH, listen, orgActor, testActor, type StartServer, type TestAppSetup } from '../../core/test/http/harness.js';
 
 export function buildApp(setup: TestAppSetup): Hono {
   const app = new Hono();
@@ -13,6 +13,7 @@ export function buildApp(setup: TestAppSetup): Hono {
     app.get(spec.path, guard, (c) => c.json({ tokenId: c.get('apiToken').id }));
   }
   app.route('/settings', tokensApp({ keyward: setup.keyward, onError: setup.onError, getActor: (c) => testActor(setup, c.req.header(ACTOR_HEADER)) }));
+  app.route(ORG_SETTINGS_PATH, tokensApp({ keyward: setup.keyward, onError: setup.onError, getActor: (c) => orgActor(c.req.header(ACTOR_HEADER), c.req.param('orgId')) }));
   return app;
 }
 

@@ -89,6 +89,18 @@ export interface TestAppSetup {
   getActor?: (actorHeader: string | undefined) => Actor | null;
 }
 
+/**
+ * Where the test apps mount the management API a second time, the multi-organization way: the
+ * organization comes from the URL, read by getActor from the router's params.
+ */
+export const ORG_SETTINGS_PATH = '/orgs/:orgId/settings';
+
+/** The multi-organization getActor: the signed-in user acts in the URL's organization only if they belong to it. */
+export function orgActor(actorHeader: string | undefined, orgId: unknown): Actor | null {
+  const actor = actorFromHeader(actorHeader);
+  return actor !== null && typeof orgId === 'string' && actor.organizationId === orgId ? actor : null;
+}
+
 /** The host's getActor for the test app, given the ACTOR_HEADER value. */
 export function testActor(setup: TestAppSetup, actorHeader: string | undefined): Actor | null {
   return (setup.getActor ?? actorFromHeader)(actorHeader);

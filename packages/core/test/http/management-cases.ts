@@ -323,6 +323,24 @@ export function describeManagementApi(framework: string, start: StartServer): vo
       });
     });
 
+    describe('mounted under a route with its own params (/orgs/:orgId/settings)', () => {
+      test("getActor reads the parent route's :orgId: the member's organization lists, creates and deletes", async () => {
+        const list = await call(server.url, '/orgs/org_a/settings/tokens', { actor: 'owner' });
+        expect(list.status).toBe(200);
+        expect(list.body.items.map((t: { id: string }) => t.id)).toEqual([existing.id]);
+        const created = await call(server.url, '/orgs/org_a/settings/tokens', { method: 'POST', actor: 'admin', body: { name: 'Org route', scope: { kind: 'organization' }, expiresIn: '1d' } });
+        expect(created.status).toBe(201);
+        const deleted = await call(server.url, `/orgs/org_a/settings/tokens/${created.body.token.id}`, { method: 'DELETE', actor: 'admin' });
+        expect(deleted.status).toBe(204);
+      });
+
+      test('an organization the user does not belong to → 401, its tokens untouched', async () => {
+        expectProblem(await call(server.url, '/orgs/org_b/settings/tokens', { actor: 'owner' }), 401, 'UNAUTHENTICATED');
+        expectProblem(await call(server.url, `/orgs/org_b/settings/tokens/${existing.id}`, { method: 'DELETE', actor: 'owner' }), 401, 'UNAUTHENTICATED');
+        expect((await keyward.verify(existing.plaintext)).ok).toBe(true);
+      });
+    });
+
     test('an actor name header the host does not know is treated as signed out', async () => {
       expectProblem(await api('/tokens', { headers: { 'x-test-actor': 'nobody' } }), 401, 'UNAUTHENTICATED');
     });

@@ -1,4 +1,4 @@
-import { ConfigurationError, authenticate, createGuard, guardResponses, type Keyward, type VerifyResult } from '@keyward/core';
+import { ConfigurationError, authenticate, createGuard, guardResponses, responseText, type Keyward, type VerifyResult } from '@keyward/core';
 import { describe, expect, test, vi } from 'vitest';
 import { ACTORS, testKeyward } from './harness.js';
 
@@ -49,10 +49,17 @@ describe('authenticate', () => {
     expect(await authenticate({ verify } as never, {}, {}, { responses })).toEqual({ ok: false, response: responses.missing });
     expect(await authenticate({ verify } as never, { authorization: 'Bearer a b' }, {}, { responses })).toEqual({
       ok: false,
-      response: responses.malformed.SEVERAL_CREDENTIALS,
+      response: responses.malformed.SPACE_IN_TOKEN,
     });
     expect(verify).not.toHaveBeenCalled();
   });
+});
+
+test('"Bearer a b" says what is wrong (a space in the token), not "several credentials"', () => {
+  const body = JSON.parse(responseText(responses.malformed.SPACE_IN_TOKEN)!) as { detail: string; reason: string };
+  expect(body.reason).toBe('SPACE_IN_TOKEN');
+  expect(body.detail).toMatch(/contains a space/);
+  expect(body.detail).not.toMatch(/several/);
 });
 
 describe('guardResponses', () => {

@@ -37,8 +37,8 @@ export class ValidationError extends KeywardError {
 
 /** Bad options passed to a keyward factory; thrown at construction, never per request. */
 export class ConfigurationError extends KeywardError {
-  constructor(message: string) {
-    super('INVALID_CONFIGURATION', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_CONFIGURATION', message, options);
   }
 }
 

@@ -1,6 +1,6 @@
 // The management API's behaviour, written once and run over real HTTP against both frameworks.
 // Each test gets a fresh keyward and server, so tests cannot leak tokens into each other.
-import { MAX_BULK_IDS, type Keyward } from '@keyward/core';
+import { ConfigurationError, MAX_BULK_IDS, type Keyward } from '@keyward/core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   ACTORS,
@@ -257,6 +257,15 @@ export function describeManagementApi(framework: string, start: StartServer): vo
       expectProblem(response, 500, 'INTERNAL_ERROR');
       expect(response.text).not.toContain('hunter2');
       expect(String(errors[0])).toContain('hunter2');
+    });
+
+    test("a getActor that returns role 'Admin' → 500; onError gets a ConfigurationError naming actor.role", async () => {
+      await server.close();
+      server = await start({ keyward, downKeyward: keyward, onError: (error) => errors.push(error), getActor: () => ({ ...ACTORS.admin, role: 'Admin' }) as never });
+      expectProblem(await api('/tokens', { actor: 'admin' }), 500, 'INTERNAL_ERROR');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toBeInstanceOf(ConfigurationError);
+      expect((errors[0] as Error).message).toBe('getActor() returned an invalid actor: actor.role must be one of owner, admin, member');
     });
 
     test('store unavailable → 503 with Retry-After', async () => {

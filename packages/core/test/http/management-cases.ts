@@ -148,6 +148,8 @@ export function describeManagementApi(framework: string, start: StartServer): vo
     test.each([
       { label: 'an empty name', body: { name: '   ', scope: { kind: 'organization' }, expiresIn: '7d' }, path: 'name' },
       { label: 'a name too long', body: { name: 'x'.repeat(101), scope: { kind: 'organization' }, expiresIn: '7d' }, path: 'name' },
+      { label: 'a zero-width space in the name', body: { name: 'Deploy\u200B', scope: { kind: 'organization' }, expiresIn: '7d' }, path: 'name' },
+      { label: 'a bidi override in the name', body: { name: '\u202EyolpeD', scope: { kind: 'organization' }, expiresIn: '7d' }, path: 'name' },
       { label: 'a project of another organization', body: { name: 'n', scope: { kind: 'project', projectId: 'proj_b1' }, expiresIn: '7d' }, path: 'scope.projectId' },
       { label: 'a project scope without projectId', body: { name: 'n', scope: { kind: 'project' }, expiresIn: '7d' }, path: 'scope.projectId' },
       { label: 'an unknown expiry', body: { name: 'n', scope: { kind: 'organization' }, expiresIn: '45d' }, path: 'expiresIn' },

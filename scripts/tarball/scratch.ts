@@ -80,6 +80,6 @@ export async function installProject(
   return {
     dir,
     exec: (file, args, options = {}) =>
-      run(file, args, { cwd: dir, timeout: options.timeout ?? 60_000, env: { ...process.env, NODE_OPTIONS: '', ...options.env } }),
+      run(file, args, { cwd: dir, timeout: options.timeout ?? 60_000, env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', FORCE_COLOR: '0', ...options.env } }),
   };
 }

@@ -2,7 +2,7 @@
 // from ESM (the getting-started programs, run with tsx), CommonJS without require(esm), tsc under
 // moduleResolution node16 and bundler, and Jest 30 in CommonJS mode.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -32,40 +32,93 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * The shared HTTP case tables and the middleware glue of the workspace's own test apps, copied
+ * into a scratch project with their imports pointed at each other, beside the Redis conformance run.
+ */
+function caseTableFiles(): Record<string, string> {
+  const copy = (from: string) =>
+    readFileSync(join(ROOT, from), 'utf8').replace(/'(?:\.\.\/)+core\/test\/http\/(\w[\w-]*)\.js'/g, "'./$1.js'");
+  const files: Record<string, string> = {
+    'harness.ts': copy('packages/core/test/http/harness.ts'),
+    'guard-cases.ts': copy('packages/core/test/http/guard-cases.ts'),
+    'management-cases.ts': copy('packages/core/test/http/management-cases.ts'),
+    'hono-app.ts': copy('packages/hono/test/app.ts'),
+    'express-app.ts': copy('packages/express/test/app.ts'),
+  };
+  for (const name of readdirSync(join(ROOT, 'scripts/tarball/cases'))) files[name] = readFileSync(join(ROOT, 'scripts/tarball/cases', name), 'utf8');
+  return files;
+}
+
+/**
+ * Peer versions each project gets: `newest` takes the latest every peer range admits (and hosts
+ * the getting-started, CJS, tsc and Jest checks), `lowest` the oldest. Keep these in step with the
+ * peerDependencies of @keyward/hono, @keyward/express and @keyward/redis.
+ */
+const PEERS = {
+  newest: { hono: '^4', express: '^5', ioredis: '^6' },
+  lowest: { hono: '4.1.0', express: '5.0.0', ioredis: '5.4.0' },
+} as const;
+
 const [keywardProgram, serverProgram] = gettingStartedPrograms();
-let work: string;
+let work: string | undefined;
 let project: ScratchProject;
+let lowest: ScratchProject;
 
 beforeAll(async () => {
   work = scratchDir('tarballs');
   const tarballs = await packAll(join(work, 'tarballs'));
-  const dir = join(work, 'app');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir);
   const fixtures = Object.fromEntries(readdirSync(FIXTURES).map((name) => [name, readFileSync(join(FIXTURES, name), 'utf8')]));
-  project = await installProject(
-    dir,
-    tarballs,
-    {
-      'better-sqlite3': '*',
-      hono: '^4',
-      '@hono/node-server': '^1',
-      express: '^5',
-      ioredis: '^5',
-      vitest: '4.1.12',
-      typescript: '~5.9.3',
-      tsx: '^4',
-      jest: '^30',
-      '@types/node': '^20',
-      '@types/better-sqlite3': '^7',
-      '@types/express': '^5',
-    },
-    { ...fixtures, 'keyward.ts': keywardProgram!, 'server.ts': serverProgram! },
-  );
+  const cases = caseTableFiles();
+  const folder = (name: string, files: Record<string, string>) => {
+    const dir = join(work, name);
+    mkdirSync(join(dir, 'cases'), { recursive: true });
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, 'cases', file), text);
+    return dir;
+  };
+  const testing = { vitest: '4.1.12', '@hono/node-server': '^1' };
+  [project, lowest] = await Promise.all([
+    installProject(
+      folder('newest', cases),
+      tarballs,
+      {
+        ...PEERS.newest,
+        ...testing,
+        'better-sqlite3': '*',
+        typescript: '~5.9.3',
+        tsx: '^4',
+        jest: '^30',
+        '@types/node': '^20',
+        '@types/better-sqlite3': '^7',
+        '@types/express': '^5',
+      },
+      { ...fixtures, 'keyward.ts': keywardProgram!, 'server.ts': serverProgram! },
+    ),
+    installProject(folder('lowest', cases), tarballs, { ...PEERS.lowest, ...testing }),
+  ]);
 }, 240_000);
 
 afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
+  if (work && !process.env.KEEP_SCRATCH) rmSync(work, { recursive: true, force: true });
+});
+
+const installed = (at: ScratchProject, name: string) => (JSON.parse(readFileSync(join(at.dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+
+describe.each(['newest', 'lowest'] as const)('peers at the %s versions their ranges admit', (which) => {
+  const at = () => (which === 'newest' ? project : lowest);
+
+  test('the versions installed are the ones meant', () => {
+    const versions = { hono: installed(at(), 'hono'), express: installed(at(), 'express'), ioredis: installed(at(), 'ioredis') };
+    if (which === 'lowest') expect(versions).toEqual(PEERS.lowest);
+    else expect(versions).toEqual({ hono: expect.stringMatching(/^4\./), express: expect.stringMatching(/^5\./), ioredis: expect.stringMatching(/^6\./) });
+  });
+
+  test('the Hono and Express case tables and the Redis conformance suite pass', { timeout: 150_000 }, async () => {
+    const result = await at()
+      .exec('node_modules/.bin/vitest', ['run', 'cases', '--reporter=dot'], { timeout: 140_000 })
+      .catch((error: { stdout: string; stderr: string }) => error);
+    expect(result.stdout, result.stdout + result.stderr).toMatch(/Test Files\s+3 passed \(3\)/);
+  });
 });
 
 describe('packed packages, installed with npm outside the workspace', () => {

@@ -37,7 +37,16 @@ async function readJson(c: Context): Promise<JsonBodyResult> {
   });
   if (disposition === 'none') return NO_BODY;
   if (disposition !== 'parse') return { ok: false, response: disposition };
-  return parseJsonBody(await c.req.text());
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch (error) {
+    // A streamed body (no Content-Length) that outgrows bodyLimit fails while it is read. Hono
+    // 4.1 lets that error escape to the app's error handler (a 500); answer the 413 here.
+    if ((error as { name?: unknown } | null)?.name === 'BodyLimitError') return { ok: false, response: BODY_RESPONSES.tooLarge };
+    throw error;
+  }
+  return parseJsonBody(text);
 }
 
 /**

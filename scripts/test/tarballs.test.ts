@@ -66,12 +66,13 @@ let project: ScratchProject;
 let lowest: ScratchProject;
 
 beforeAll(async () => {
-  work = scratchDir('tarballs');
-  const tarballs = await packAll(join(work, 'tarballs'));
+  const root = scratchDir('tarballs');
+  work = root;
+  const tarballs = await packAll(join(root, 'tarballs'));
   const fixtures = Object.fromEntries(readdirSync(FIXTURES).map((name) => [name, readFileSync(join(FIXTURES, name), 'utf8')]));
   const cases = caseTableFiles();
   const folder = (name: string, files: Record<string, string>) => {
-    const dir = join(work, name);
+    const dir = join(root, name);
     mkdirSync(join(dir, 'cases'), { recursive: true });
     for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, 'cases', file), text);
     return dir;

@@ -1,4 +1,4 @@
-import { normalizeTokenName, tokenNameKey } from '@keyward/core';
+import { normalizeTokenName, tokenNameKey } from '../src/name.js';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 

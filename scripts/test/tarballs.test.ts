@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectedOutput, printsAsPromised } from '../../examples/docs-check/src/expected-output.js';
 import { ROOT, installProject, packAll, scratchDir, type ScratchProject } from '../tarball/scratch.js';
@@ -33,19 +33,18 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * The shared HTTP case tables and the middleware glue of the workspace's own test apps, copied
- * into a scratch project with their imports pointed at each other, beside the Redis conformance run.
+ * The shared HTTP case tables (the private test kit, copied as it is) and the middleware glue of
+ * the workspace's own test apps, pointed at that copy, beside the Redis conformance run.
  */
 function caseTableFiles(): Record<string, string> {
-  const copy = (from: string) =>
-    readFileSync(join(ROOT, from), 'utf8').replace(/'(?:\.\.\/)+core\/test\/http\/(\w[\w-]*)\.js'/g, "'./$1.js'");
-  const files: Record<string, string> = {
-    'harness.ts': copy('packages/core/test/http/harness.ts'),
-    'guard-cases.ts': copy('packages/core/test/http/guard-cases.ts'),
-    'management-cases.ts': copy('packages/core/test/http/management-cases.ts'),
-    'hono-app.ts': copy('packages/hono/test/app.ts'),
-    'express-app.ts': copy('packages/express/test/app.ts'),
-  };
+  const files: Record<string, string> = {};
+  const kit = join(ROOT, 'packages/test-kit/src');
+  for (const entry of readdirSync(kit, { recursive: true, encoding: 'utf8' })) {
+    if (entry.endsWith('.ts')) files[join('test-kit', entry)] = readFileSync(join(kit, entry), 'utf8');
+  }
+  const app = (from: string) => readFileSync(join(ROOT, from), 'utf8').replaceAll("'@keyward/test-kit/http'", "'./test-kit/http/index.js'");
+  files['hono-app.ts'] = app('packages/hono/test/app.ts');
+  files['express-app.ts'] = app('packages/express/test/app.ts');
   for (const name of readdirSync(join(ROOT, 'scripts/tarball/cases'))) files[name] = readFileSync(join(ROOT, 'scripts/tarball/cases', name), 'utf8');
   return files;
 }
@@ -74,7 +73,10 @@ beforeAll(async () => {
   const folder = (name: string, files: Record<string, string>) => {
     const dir = join(root, name);
     mkdirSync(join(dir, 'cases'), { recursive: true });
-    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, 'cases', file), text);
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, 'cases', file)), { recursive: true });
+      writeFileSync(join(dir, 'cases', file), text);
+    }
     return dir;
   };
   const testing = { vitest: '4.1.12', '@hono/node-server': '^1' };

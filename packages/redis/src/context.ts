@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { LookupCache, invalidationChannel, resolveCacheOptions } from './cache.js';
+import { LookupCache, invalidationChannel, isCluster, resolveCacheOptions } from './cache.js';
 import { keyLayout, type KeyLayout } from './keys.js';
 import { resolveOptions, type RedisClient, type RedisStoreOptions } from './options.js';
 import { defineScripts, type Scripts } from './scripts.js';
@@ -7,15 +6,17 @@ import { defineScripts, type Scripts } from './scripts.js';
 /** What every store operation needs: the caller's client, the key layout and the Lua scripts. */
 export interface StoreContext {
   client: RedisClient;
+  /** Whether `client` is a Cluster client: multi-key scripts then take keys of one slot only. */
+  cluster: boolean;
   keys: KeyLayout;
   scripts: Scripts;
+  /**
+   * Where deleting scripts announce the hashes they removed. Always published, cache or not: an
+   * instance without the cache may delete a token that one with the cache holds.
+   */
+  channel: string;
   /** This instance's lookup cache, when `cache` was given. */
   cache: LookupCache | undefined;
-  /**
-   * Tells every instance sharing the key prefix that these hashes are gone. Always published, cache
-   * or not: an instance without the cache may delete a token that one with the cache holds.
-   */
-  invalidate(hashes: readonly string[]): Promise<void>;
 }
 
 /**
@@ -27,18 +28,12 @@ export interface StoreContext {
 export function createContext(options: RedisStoreOptions): StoreContext {
   const { client, keyPrefix } = resolveOptions(options);
   const cacheOptions = options.cache === undefined ? undefined : resolveCacheOptions(options.cache, client);
-  const scripts = defineScripts(client);
-  const cache = cacheOptions ? new LookupCache(client, cacheOptions, keyPrefix) : undefined;
-  const channel = invalidationChannel(keyPrefix);
   return {
     client,
+    cluster: isCluster(client),
     keys: keyLayout(keyPrefix),
-    scripts,
-    cache,
-    async invalidate(hashes) {
-      if (hashes.length === 0) return;
-      if (cache) await cache.invalidate(hashes);
-      else await (client as Redis).publish(channel, JSON.stringify(hashes));
-    },
+    scripts: defineScripts(client),
+    channel: invalidationChannel(keyPrefix),
+    cache: cacheOptions ? new LookupCache(client, cacheOptions, keyPrefix) : undefined,
   };
 }

@@ -5,7 +5,7 @@ import { guard, toStoreError } from './errors.js';
 import { orderMember, parseOrderMember } from './keys.js';
 import type { RedisStoreOptions } from './options.js';
 import { fetchRecords, resolveIndexEntries } from './reads.js';
-import { insertSteps, removeSteps, runSteps, type Claim } from './steps.js';
+import { insertSteps, newRemoval, removalKey, removeSteps, runSteps, type Claim } from './steps.js';
 
 /** Parsed lookup records remembered per store (the most recently first seen). */
 const PARSED_RECORDS = 2048;
@@ -26,6 +26,16 @@ function assertStorable(record: TokenRecord): void {
   }
 }
 
+/**
+ * Runs the deletion steps of `records` and returns those this call removed itself: when two
+ * deletions of one token overlap, only the one whose script unlisted it reports it.
+ */
+async function removeExactly(ctx: StoreContext, records: readonly TokenRecord[]): Promise<TokenRecord[]> {
+  const removal = newRemoval();
+  await runSteps(removeSteps(ctx, records, removal));
+  return records.filter((r) => removal.unlisted.has(removalKey(r.organizationId, r.id)));
+}
+
 /** Deletes the live tokens behind a batch of index entries, then the batch's entries (stale ones included). */
 async function removeIndexed(
   ctx: StoreContext,
@@ -35,9 +45,9 @@ async function removeIndexed(
 ): Promise<TokenRecord[]> {
   const entries = await resolveIndexEntries(ctx, members);
   const records = entries.flatMap((e) => (e.record && matches(e.record) ? [e.record] : []));
-  await runSteps(removeSteps(ctx, records));
+  const removed = await removeExactly(ctx, records);
   await dropEntries(entries.map((e) => e.member));
-  return records;
+  return removed;
 }
 
 /**
@@ -151,13 +161,15 @@ export function redisStore(options: RedisStoreOptions): TokenStore {
     async deleteMany(organizationId, ids): Promise<DeleteManyResult> {
       return guard('deleteMany', async () => {
         // One HMGET is an atomic snapshot of the organization: either every id is there and the
-        // deletion goes ahead, or nothing is touched. Concurrent deletions of the same ids only
-        // make the later steps find less to remove; they never make this call half-succeed.
+        // deletion goes ahead, or nothing is touched. A concurrent deletion of some of the same ids
+        // makes the later steps find less to remove: each token is reported by the one call whose
+        // script unlisted it, and a call that removed none of its ids answers them missing, as
+        // if it had run just after the other.
         const records = await fetchRecords(ctx, organizationId, ids);
         const missing = ids.filter((_, i) => records[i] === null);
         if (missing.length > 0) return { ok: false, missing };
-        const deleted = records as TokenRecord[];
-        await runSteps(removeSteps(ctx, deleted));
+        const deleted = await removeExactly(ctx, records as TokenRecord[]);
+        if (deleted.length === 0) return { ok: false, missing: [...ids] };
         return { ok: true, deleted };
       });
     },

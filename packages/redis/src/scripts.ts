@@ -17,15 +17,34 @@ return 1
 `;
 
 /**
- * KEYS records, names, order. ARGV triples id, nameKey, orderMember. → records removed.
- * Removes what is still there: a concurrent delete of the same token is not an error.
+ * KEYS lookup keys (one slot on a Cluster). ARGV channel, message.
+ * → for each key, the record JSON it held if this call removed it, else false.
+ * Deletes and announces in one atomic step: Redis cannot apply the deletion without publishing
+ * the invalidation, even if the reply to the caller is lost. PUBLISH (not SPUBLISH): on a Cluster
+ * it reaches subscribers on every node, from a script on any slot.
+ */
+const UNPUBLISH = `
+local removed = {}
+for i = 1, #KEYS do
+  local json = redis.call('HGET', KEYS[i], 'r')
+  if json then redis.call('DEL', KEYS[i]) end
+  removed[i] = json
+end
+redis.call('PUBLISH', ARGV[1], ARGV[2])
+return removed
+`;
+
+/**
+ * KEYS records, names, order. ARGV triples id, nameKey, orderMember. → the ids this call removed.
+ * Removes what is still there: a concurrent delete of the same token is not an error, and the
+ * one whose script removed the record is the one that reports it (exactly one per token).
  * The name is freed only if it still points at this id.
  */
 const UNLIST = `
-local removed = 0
+local removed = {}
 for i = 1, #ARGV, 3 do
   local id = ARGV[i]
-  removed = removed + redis.call('HDEL', KEYS[1], 'r:' .. id)
+  if redis.call('HDEL', KEYS[1], 'r:' .. id) == 1 then removed[#removed + 1] = id end
   redis.call('HDEL', KEYS[1], 'u:' .. id)
   if redis.call('HGET', KEYS[2], ARGV[i + 1]) == id then redis.call('HDEL', KEYS[2], ARGV[i + 1]) end
   redis.call('ZREM', KEYS[3], ARGV[i + 2])
@@ -83,6 +102,7 @@ return 1
 
 const DEFINITIONS = {
   claim: { numberOfKeys: 3, lua: CLAIM },
+  unpublish: { lua: UNPUBLISH },
   unlist: { numberOfKeys: 3, lua: UNLIST },
   list: { numberOfKeys: 2, lua: LIST },
   touchOrganization: { numberOfKeys: 1, lua: TOUCH_ORGANIZATION },
@@ -94,7 +114,8 @@ const commandName = (name: string): string => `keywardV1${name[0]!.toUpperCase()
 
 export interface Scripts {
   claim(keys: OrganizationKeys, id: string, nameKey: string, json: string, member: string, lastUsedAt: string): Promise<number>;
-  unlist(keys: OrganizationKeys, triples: readonly string[]): Promise<number>;
+  unpublish(lookupKeys: readonly string[], channel: string, message: string): Promise<Array<string | null>>;
+  unlist(keys: OrganizationKeys, triples: readonly string[]): Promise<string[]>;
   list(keys: OrganizationKeys, max: string, limit: number): Promise<Array<string | number | null>>;
   touchOrganization(records: string, pairs: readonly string[]): Promise<string[]>;
   touchLookup(lookupKey: string, lastUsedAt: string): Promise<number>;
@@ -115,6 +136,7 @@ export function defineScripts(client: RedisClient): Scripts {
     commands[commandName(name)]!.call(client, ...args) as Promise<T>;
   return {
     claim: (k, id, nameKey, json, member, lastUsedAt) => call('claim', k.records, k.names, k.order, id, nameKey, json, member, lastUsedAt),
+    unpublish: (lookupKeys, channel, message) => call('unpublish', lookupKeys.length, ...lookupKeys, channel, message),
     unlist: (k, triples) => call('unlist', k.records, k.names, k.order, ...triples),
     list: (k, max, limit) => call('list', k.order, k.records, max, limit, ORDER_MEMBER_ID_START),
     touchOrganization: (records, pairs) => call('touchOrganization', records, ...pairs),

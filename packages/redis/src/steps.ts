@@ -50,30 +50,69 @@ export function insertSteps(ctx: StoreContext, record: TokenRecord): [claim: () 
   ];
 }
 
+/** Lookup keys handed to one unpublish script on a single server (Lua's stack holds ~8000 values). */
+const UNPUBLISH_BATCH = 1000;
+
+/** What a deletion actually removed, filled in by `removeSteps` as its steps run. */
+export interface Removal {
+  /** `<organizationId>\n<id>` of each record whose listing this call removed. */
+  unlisted: Set<string>;
+  /** Hash → record JSON of each lookup key this call removed. */
+  unpublished: Map<string, string>;
+}
+
+export const newRemoval = (): Removal => ({ unlisted: new Set(), unpublished: new Map() });
+export const removalKey = (organizationId: string, id: string): string => `${organizationId}\n${id}`;
+
+/**
+ * Deletes lookup keys and announces it, atomically per script: each script deletes its keys and
+ * PUBLISHes their hashes on the invalidation channel. On a Cluster, one script per key (lookup
+ * keys live on different slots; ioredis pipelines them in one round trip per node).
+ * @example await unpublish(ctx, ['hash1', 'hash2'], newRemoval());
+ */
+export async function unpublish(ctx: StoreContext, hashes: readonly string[], removal: Removal): Promise<void> {
+  if (hashes.length === 0) return;
+  const batches: string[][] = [];
+  if (ctx.cluster) for (const hash of hashes) batches.push([hash]);
+  else for (let i = 0; i < hashes.length; i += UNPUBLISH_BATCH) batches.push(hashes.slice(i, i + UNPUBLISH_BATCH));
+  try {
+    await Promise.all(
+      batches.map(async (batch) => {
+        const removed = await ctx.scripts.unpublish(batch.map(ctx.keys.byHash), ctx.channel, JSON.stringify(batch));
+        batch.forEach((hash, i) => {
+          const json = removed[i];
+          if (json) removal.unpublished.set(hash, json);
+        });
+      }),
+    );
+  } finally {
+    // This instance refuses at once, even if a reply was lost (the script may have run).
+    ctx.cache?.forget(hashes);
+  }
+}
+
 /**
  * The writes of a deletion, in order: the insert's order reversed. Lookup keys go first, so once
  * the first step resolves no instance accepts the tokens; then the organization forgets them
  * (atomically per organization, freeing their names); index entries go last, so an interrupted
- * deletion is still found and finished by revokeProject/prune. Every step is idempotent.
+ * deletion is still found and finished by revokeProject/prune. Every step is idempotent, and
+ * `removal` records what this call itself removed, so concurrent deletions of one token report it once.
  * @example for (const step of removeSteps(ctx, records)) await step();
  */
-export function removeSteps(ctx: StoreContext, records: readonly TokenRecord[]): Step[] {
+export function removeSteps(ctx: StoreContext, records: readonly TokenRecord[], removal: Removal = newRemoval()): Step[] {
   return [
-    async function unpublish() {
-      // One command per key: lookup keys live on different Cluster slots. ioredis writes them
-      // all before reading any reply, so this is one pipelined round trip.
-      await Promise.all(records.map((record) => ctx.client.del(ctx.keys.byHash(record.hash))));
-      // Then caches (this instance's and others') drop them, before the deletion resolves.
-      await ctx.invalidate(records.map((record) => record.hash));
+    async function unpublishStep() {
+      await unpublish(ctx, records.map((record) => record.hash), removal);
     },
     async function unlist() {
       await Promise.all(
-        [...groupBy(records, (r) => r.organizationId)].map(([organizationId, group]) =>
-          ctx.scripts.unlist(
+        [...groupBy(records, (r) => r.organizationId)].map(async ([organizationId, group]) => {
+          const removed = await ctx.scripts.unlist(
             ctx.keys.organization(organizationId),
             group.flatMap((r) => [r.id, r.nameKey, orderMember(r.createdAt, r.id)]),
-          ),
-        ),
+          );
+          for (const id of removed) removal.unlisted.add(removalKey(organizationId, id));
+        }),
       );
     },
     async function unindex() {

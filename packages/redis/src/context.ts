@@ -1,6 +1,7 @@
 import { LookupCache, invalidationChannel, isCluster, resolveCacheOptions } from './cache.js';
 import { keyLayout, type KeyLayout } from './keys.js';
-import { resolveOptions, type RedisClient, type RedisStoreOptions } from './options.js';
+import { waitForReplicas } from './durability.js';
+import { resolveOptions, type DurabilityOptions, type RedisClient, type RedisStoreOptions } from './options.js';
 import { defineScripts, type Scripts } from './scripts.js';
 
 /** What every store operation needs: the caller's client, the key layout and the Lua scripts. */
@@ -8,6 +9,8 @@ export interface StoreContext {
   client: RedisClient;
   /** Whether `client` is a Cluster client: multi-key scripts then take keys of one slot only. */
   cluster: boolean;
+  /** The store's key prefix (not the client's own `keyPrefix` option). */
+  keyPrefix: string;
   keys: KeyLayout;
   scripts: Scripts;
   /**
@@ -17,6 +20,10 @@ export interface StoreContext {
   channel: string;
   /** This instance's lookup cache, when `cache` was given. */
   cache: LookupCache | undefined;
+  /** Replicas to wait for after each write step, or null. */
+  durability: DurabilityOptions | null;
+  /** Resolves once the writes sent so far are on enough replicas (at once without durability). */
+  settle(): Promise<void>;
 }
 
 /**
@@ -26,14 +33,17 @@ export interface StoreContext {
  * @example const ctx = createContext({ client: new Redis(), keyPrefix: 'app:' });
  */
 export function createContext(options: RedisStoreOptions): StoreContext {
-  const { client, keyPrefix } = resolveOptions(options);
+  const { client, keyPrefix, durability } = resolveOptions(options);
   const cacheOptions = options.cache === undefined ? undefined : resolveCacheOptions(options.cache, client);
   return {
     client,
     cluster: isCluster(client),
+    keyPrefix,
     keys: keyLayout(keyPrefix),
     scripts: defineScripts(client),
     channel: invalidationChannel(keyPrefix),
     cache: cacheOptions ? new LookupCache(client, cacheOptions, keyPrefix) : undefined,
+    durability,
+    settle: durability ? () => waitForReplicas(client, durability) : () => Promise.resolve(),
   };
 }

@@ -5,6 +5,7 @@ import { guard, toStoreError } from './errors.js';
 import { orderMember, parseOrderMember } from './keys.js';
 import type { RedisStoreOptions } from './options.js';
 import { fetchRecords, resolveIndexEntries } from './reads.js';
+import { reconcile, removeOrphans, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
 import { insertSteps, newRemoval, removalKey, removeSteps, runSteps, type Claim } from './steps.js';
 
 /** Parsed lookup records remembered per store (the most recently first seen). */
@@ -46,8 +47,46 @@ async function removeIndexed(
   const entries = await resolveIndexEntries(ctx, members);
   const records = entries.flatMap((e) => (e.record && matches(e.record) ? [e.record] : []));
   const removed = await removeExactly(ctx, records);
+  // An entry whose listing is gone may still have a lookup key (a failover undid its deletion):
+  // remove it too, so every token that verifies stays revocable. In ordinary runs the lookup key
+  // went first and there is nothing to remove (nothing is reported twice).
+  const orphans = entries.flatMap((e) => (e.record === null && e.hash !== null ? [e.hash] : []));
+  removed.push(...(await removeOrphans(ctx, orphans)));
   await dropEntries(entries.map((e) => e.member));
   return removed;
+}
+
+/**
+ * Of `ids` not listed in the organization, those whose lookup key still exists (a failover
+ * brought it back after the listing was removed), by hash: found through the organization's
+ * record of recent deletions.
+ */
+async function findUnlisted(ctx: StoreContext, organizationId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const hashes = await ctx.client.hmget(ctx.keys.organization(organizationId).gone, ...ids);
+  const found = new Map<string, string>();
+  await Promise.all(
+    ids.map(async (id, i) => {
+      const hash = hashes[i];
+      if (hash != null && (await ctx.client.hexists(ctx.keys.byHash(hash), 'r')) === 1) found.set(id, hash);
+    }),
+  );
+  return found;
+}
+
+/**
+ * A Redis token store: the `TokenStore` contract plus `reconcile()`.
+ * @example const store: RedisTokenStore = redisStore({ client });
+ */
+export interface RedisTokenStore extends TokenStore {
+  /**
+   * Finds tokens that verify without being listed and deletes them, one bounded slice per call;
+   * call again with the returned `cursor` until it is null. Run it after a failover of a store
+   * without durability, after restoring keys from a backup, or on a schedule as a safety net.
+   * @example
+   * let cursor: string | null = null;
+   * do ({ cursor } = await store.reconcile({ cursor })); while (cursor);
+   */
+  reconcile(options?: ReconcileOptions): Promise<ReconcileResult>;
 }
 
 /**
@@ -71,7 +110,7 @@ async function removeIndexed(
  * const client = new Redis({ maxRetriesPerRequest: 1, commandTimeout: 1000 });
  * const keyward = createKeyward({ store: redisStore({ client }), resolveProject });
  */
-export function redisStore(options: RedisStoreOptions): TokenStore {
+export function redisStore(options: RedisStoreOptions): RedisTokenStore {
   const ctx = createContext(options);
   const { client, keys, scripts, cache } = ctx;
   const failedLookup = (error: unknown): never => {
@@ -166,9 +205,13 @@ export function redisStore(options: RedisStoreOptions): TokenStore {
         // script unlisted it, and a call that removed none of its ids answers them missing, as
         // if it had run just after the other.
         const records = await fetchRecords(ctx, organizationId, ids);
-        const missing = ids.filter((_, i) => records[i] === null);
+        const unlistedIds = ids.filter((_, i) => records[i] === null);
+        // A token that verifies must stay deletable by id, even when its listing is gone.
+        const unlisted = unlistedIds.length > 0 ? await findUnlisted(ctx, organizationId, unlistedIds) : new Map<string, string>();
+        const missing = unlistedIds.filter((id) => !unlisted.has(id));
         if (missing.length > 0) return { ok: false, missing };
-        const deleted = await removeExactly(ctx, records as TokenRecord[]);
+        const deleted = await removeExactly(ctx, records.filter((r): r is TokenRecord => r !== null));
+        deleted.push(...(await removeOrphans(ctx, [...unlisted.values()])));
         if (deleted.length === 0) return { ok: false, missing: [...ids] };
         return { ok: true, deleted };
       });
@@ -242,9 +285,13 @@ export function redisStore(options: RedisStoreOptions): TokenStore {
       });
     },
 
+    async reconcile(reconcileOptions?: ReconcileOptions) {
+      return guard('reconcile', () => reconcile(ctx, reconcileOptions));
+    },
+
     /** The clients belong to the caller; only the cache's heartbeat and subscriptions are released. */
     async close() {
       await cache?.close();
     },
-  } satisfies TokenStore;
+  } satisfies RedisTokenStore;
 }

@@ -19,12 +19,13 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-describeRedisStore('redisStore (Cluster)', () => client);
+// This cluster has no replicas: nothing to wait for (the 6-node failover tests in hardening/ cover durability).
+describeRedisStore('redisStore (Cluster)', () => client, undefined, { durability: false });
 
 describe('redisStore on a Cluster', () => {
   test('an organization\'s keys share one slot while lookup keys spread over several nodes', async () => {
     const keyPrefix = randomPrefix();
-    const store = redisStore({ client, keyPrefix });
+    const store = redisStore({ client, keyPrefix, durability: false });
     try {
       const records = Array.from({ length: 30 }, (_, i) =>
         makeRecord({ organizationId: `org_${i % 3}`, scope: { kind: 'project', projectId: `proj_${i % 5}` }, expiresAt: 1000 + i }),
@@ -50,6 +51,19 @@ describe('redisStore on a Cluster', () => {
         const gone = record.scope.kind === 'project' && record.scope.projectId === 'proj_0' ? true : record.expiresAt! <= 1009;
         expect(await store.findByHash(record.hash)).toEqual(gone ? null : record);
       }
+    } finally {
+      await deleteKeysWithPrefix(client, keyPrefix);
+    }
+  });
+
+  test('a Cluster client waits for a replica by default: on a cluster without replicas a write answers StoreUnavailableError naming durability, and reads still work', async () => {
+    const keyPrefix = randomPrefix();
+    const store = redisStore({ client, keyPrefix });
+    const readable = makeRecord();
+    try {
+      await expect(store.insert(makeRecord())).rejects.toMatchObject({ name: 'StoreUnavailableError', message: expect.stringMatching(/0 of 1 replicas .*durability: false/) });
+      expect(await redisStore({ client, keyPrefix, durability: false }).insert(readable)).toBe('ok');
+      expect(await store.findByHash(readable.hash)).toEqual(readable);
     } finally {
       await deleteKeysWithPrefix(client, keyPrefix);
     }

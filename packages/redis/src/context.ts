@@ -22,8 +22,8 @@ export interface StoreContext {
   cache: LookupCache | undefined;
   /** Replicas to wait for after each write step, or null. */
   durability: DurabilityOptions | null;
-  /** Resolves once the writes sent so far are on enough replicas (at once without durability). */
-  settle(): Promise<void>;
+  /** Resolves once the writes just made to `keys` are on enough replicas (at once without durability). */
+  settle(keys: readonly string[]): Promise<void>;
 }
 
 /**
@@ -44,6 +44,6 @@ export function createContext(options: RedisStoreOptions): StoreContext {
     channel: invalidationChannel(keyPrefix),
     cache: cacheOptions ? new LookupCache(client, cacheOptions, keyPrefix) : undefined,
     durability,
-    settle: durability ? () => waitForReplicas(client, durability) : () => Promise.resolve(),
+    settle: durability ? (keys) => waitForReplicas(client, durability, keys) : () => Promise.resolve(),
   };
 }

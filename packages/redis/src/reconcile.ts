@@ -106,6 +106,6 @@ export async function removeOrphans(ctx: StoreContext, hashes: readonly string[]
   if (hashes.length === 0) return [];
   const removal = newRemoval();
   await unpublish(ctx, hashes, removal);
-  await ctx.settle();
+  await ctx.settle(hashes.map((hash) => ctx.keys.byHash(hash)));
   return [...removal.unpublished.values()].map((json) => decodeRecord(json, null));
 }

@@ -26,11 +26,11 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
   return groups;
 }
 
-/** `write`, then the durability wait: the next step starts only once this one would survive a failover. */
-function durable<T>(ctx: StoreContext, write: () => Promise<T>): () => Promise<T> {
+/** `write` (to `keys`), then the durability wait: the next step starts only once this one would survive a failover. */
+function durable<T>(ctx: StoreContext, keys: () => string[], write: () => Promise<T>): () => Promise<T> {
   return async () => {
     const result = await write();
-    await ctx.settle();
+    await ctx.settle(keys());
     return result;
   };
 }
@@ -88,18 +88,22 @@ export function insertSteps(ctx: StoreContext, record: TokenRecord): [claim: () 
   const lastUsedAt = record.lastUsedAt === null ? '' : encodeInstant(record.lastUsedAt);
   const member = indexMember(record.organizationId, record.id, record.hash);
   const organization = ctx.keys.organization(record.organizationId);
+  const indexKeys = [
+    ...(record.scope.kind === 'project' ? [ctx.keys.project(record.scope.projectId)] : []),
+    ...(record.expiresAt !== null ? [ctx.keys.expiring] : []),
+  ];
   return [
-    durable(ctx, async function claim(): Promise<Claim> {
+    durable(ctx, () => [organization.records], async function claim(): Promise<Claim> {
       const outcome = await ctx.scripts.claim(organization, record.id, record.nameKey, json, orderMember(record.createdAt, record.id), lastUsedAt);
       return outcome === 1 ? 'ok' : outcome === 0 ? 'name_taken' : 'id_taken';
     }),
-    durable(ctx, async function index() {
+    durable(ctx, () => indexKeys, async function index() {
       const writes: Array<Promise<unknown>> = [];
       if (record.scope.kind === 'project') writes.push(ctx.client.sadd(ctx.keys.project(record.scope.projectId), member));
       if (record.expiresAt !== null) writes.push(ctx.client.zadd(ctx.keys.expiring, record.expiresAt, member));
       await Promise.all(writes);
     }),
-    durable(ctx, async function publish() {
+    durable(ctx, () => [ctx.keys.byHash(record.hash)], async function publish() {
       await ctx.client.hset(ctx.keys.byHash(record.hash), lastUsedAt === '' ? { r: json } : { r: json, u: lastUsedAt });
       // A revokeProject that ran between the claim and now removed the listing without seeing a
       // lookup key: take the token back, so it never verifies unlisted.
@@ -118,14 +122,18 @@ export function insertSteps(ctx: StoreContext, record: TokenRecord): [claim: () 
  * @example for (const step of removeSteps(ctx, records)) await step();
  */
 export function removeSteps(ctx: StoreContext, records: readonly TokenRecord[], removal: Removal = newRemoval()): Step[] {
+  const projectScoped = records.filter((r) => r.scope.kind === 'project');
+  const expiring = records.filter((r) => r.expiresAt !== null);
+  const byProject = groupBy(projectScoped, (r) => (r.scope.kind === 'project' ? r.scope.projectId : ''));
+  const byOrganization = groupBy(records, (r) => r.organizationId);
   return [
-    durable(ctx, async function unpublishStep() {
+    durable(ctx, () => records.map((r) => ctx.keys.byHash(r.hash)), async function unpublishStep() {
       await unpublish(ctx, records.map((record) => record.hash), removal);
     }),
-    durable(ctx, async function unlist() {
+    durable(ctx, () => [...byOrganization.keys()].map((o) => ctx.keys.organization(o).records), async function unlist() {
       const now = Date.now();
       await Promise.all(
-        [...groupBy(records, (r) => r.organizationId)].map(async ([organizationId, group]) => {
+        [...byOrganization].map(async ([organizationId, group]) => {
           const removed = await ctx.scripts.unlist(
             ctx.keys.organization(organizationId),
             now,
@@ -136,13 +144,11 @@ export function removeSteps(ctx: StoreContext, records: readonly TokenRecord[], 
         }),
       );
     }),
-    durable(ctx, async function unindex() {
-      const projectScoped = records.filter((r) => r.scope.kind === 'project');
-      const expiring = records.filter((r) => r.expiresAt !== null);
+    durable(ctx, () => [...[...byProject.keys()].map((p) => ctx.keys.project(p)), ...(expiring.length > 0 ? [ctx.keys.expiring] : [])], async function unindex() {
       // Both forms: entries written by earlier versions carry no hash.
       const members = (r: TokenRecord) => [indexMember(r.organizationId, r.id, r.hash), indexMember(r.organizationId, r.id)];
       await Promise.all([
-        ...[...groupBy(projectScoped, (r) => (r.scope.kind === 'project' ? r.scope.projectId : ''))].map(([projectId, group]) =>
+        ...[...byProject].map(([projectId, group]) =>
           ctx.client.srem(ctx.keys.project(projectId), ...group.flatMap(members)),
         ),
         expiring.length > 0 ? ctx.client.zrem(ctx.keys.expiring, ...expiring.flatMap(members)) : undefined,

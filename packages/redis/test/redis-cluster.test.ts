@@ -2,6 +2,7 @@ import { makeRecord } from '@keyward/store-tests';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { redisStore } from '../src/index.js';
+import { keySlot } from '../src/durability.js';
 import { startCluster, type TestCluster } from './cluster.js';
 import { describeRedisStore } from './conformance.js';
 import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, randomPrefix } from './keys.js';
@@ -66,6 +67,13 @@ describe('redisStore on a Cluster', () => {
       expect(await store.findByHash(readable.hash)).toEqual(readable);
     } finally {
       await deleteKeysWithPrefix(client, keyPrefix);
+    }
+  });
+
+  test('keySlot() agrees with CLUSTER KEYSLOT, hash tags included', async () => {
+    expect(keySlot('123456789')).toBe(12739);
+    for (const key of ['a', 'keyward:h:abc', 'p:{o:org_1}:records', '{}x', 'x{}y{z}', '{a}{b}', 'ünïcødé', `k${'x'.repeat(300)}`]) {
+      expect(keySlot(key)).toBe(Number(await client.cluster('KEYSLOT', key)));
     }
   });
 });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sleep, waitUntil } from './support/net.js';
 import { deleteKeysUnder, uniquePrefix } from './support/redis-keys.js';
 import { startOwnRedis, type OwnRedis } from './support/redis-server.js';
-import { sha256 } from './support/stores.js';
+import { sha256 } from '@keyward/test-kit/stores';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
 const DAY = 86_400_000;

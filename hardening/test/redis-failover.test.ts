@@ -16,7 +16,7 @@ import { startCluster, type TestCluster } from '../../packages/redis/test/cluste
 import { redisCli } from '../../packages/redis/test/server.js';
 import { sleep, waitUntil } from './support/net.js';
 import { uniquePrefix } from './support/redis-keys.js';
-import { sha256 } from './support/stores.js';
+import { sha256 } from '@keyward/test-kit/stores';
 
 const NODE_ARGS = ['--cluster-node-timeout', '1000', '--cluster-replica-validity-factor', '0'];
 const ORGANIZATIONS = 12;

@@ -38,12 +38,9 @@ const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
  * do ({ cursor } = await reconcile(ctx, { cursor })); while (cursor);
  */
 export async function reconcile(ctx: StoreContext, options: ReconcileOptions = {}): Promise<ReconcileResult> {
-  const limit = options.limit ?? 1000;
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`reconcile(options): options.limit must be a positive integer, got ${limit}`);
-  const match = /^(\d+):(\d+)$/.exec(options.cursor ?? '0:0');
-  if (!match) throw new RangeError(`reconcile(options): options.cursor must be a cursor returned by reconcile(), got ${JSON.stringify(options.cursor)}`);
-  let nodeIndex = Number(match[1]);
-  let scanCursor = match[2]!;
+  const { limit, nodeIndex: startNode, scanCursor: startCursor } = parseReconcileOptions(options);
+  let nodeIndex = startNode;
+  let scanCursor = startCursor;
 
   // Primaries in a stable order, so a cursor means the same thing on the next call.
   const nodes: Redis[] = ctx.cluster
@@ -71,6 +68,19 @@ export async function reconcile(ctx: StoreContext, options: ReconcileOptions = {
     }
   }
   return { removed, examined, cursor: nodeIndex >= nodes.length ? null : `${nodeIndex}:${scanCursor}` };
+}
+
+/**
+ * Checks `reconcile()` options before any Redis call (bad input is the caller's error, not an outage).
+ * @throws RangeError naming the option
+ * @example parseReconcileOptions({ cursor: '1:0' }) // { limit: 1000, nodeIndex: 1, scanCursor: '0' }
+ */
+export function parseReconcileOptions(options: ReconcileOptions = {}): { limit: number; nodeIndex: number; scanCursor: string } {
+  const limit = options.limit ?? 1000;
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`reconcile(options): options.limit must be a positive integer, got ${limit}`);
+  const match = /^(\d+):(\d+)$/.exec(options.cursor ?? '0:0');
+  if (!match) throw new RangeError(`reconcile(options): options.cursor must be a cursor returned by reconcile(), got ${JSON.stringify(options.cursor)}`);
+  return { limit, nodeIndex: Number(match[1]), scanCursor: match[2]! };
 }
 
 /** Of these lookup keys, deletes those whose token is not listed; returns their records. */

@@ -5,7 +5,7 @@ import { guard, toStoreError } from './errors.js';
 import { orderMember, parseOrderMember } from './keys.js';
 import type { RedisStoreOptions } from './options.js';
 import { fetchRecords, resolveIndexEntries } from './reads.js';
-import { reconcile, removeOrphans, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
+import { parseReconcileOptions, reconcile, removeOrphans, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
 import { insertSteps, newRemoval, removalKey, removeSteps, runSteps, type Claim } from './steps.js';
 
 /** Parsed lookup records remembered per store (the most recently first seen). */
@@ -286,6 +286,7 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     async reconcile(reconcileOptions?: ReconcileOptions) {
+      parseReconcileOptions(reconcileOptions);
       return guard('reconcile', () => reconcile(ctx, reconcileOptions));
     },
 

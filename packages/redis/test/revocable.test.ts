@@ -90,6 +90,7 @@ describe('a token that verifies without being listed', () => {
   });
 
   test('reconcile() checks its options', async () => {
+    await expect(store.reconcile({ limit: 0 })).rejects.toThrow(RangeError);
     await expect(store.reconcile({ limit: 0 })).rejects.toThrow(/options\.limit/);
     await expect(store.reconcile({ cursor: 'nope' })).rejects.toThrow(/options\.cursor/);
   });

@@ -227,6 +227,8 @@ export class LookupCache {
     const sentAt = Number(message.slice(space + 1));
     if (!(sentAt >= this.validFrom)) return;
     if ((this.received.get(name) ?? -Infinity) < sentAt) this.received.set(name, sentAt);
+    // No known primary (a Cluster client between topologies) proves nothing.
+    if (this.expected.length === 0) return;
     let oldest = Infinity;
     for (const expected of this.expected) oldest = Math.min(oldest, this.received.get(expected) ?? -Infinity);
     if (oldest === -Infinity) return;

@@ -7,7 +7,8 @@
 //   answering from its cache within `maxStalenessMs` of the delete resolving.
 import { createKeyward, StoreUnavailableError, type Actor, type Keyward, type TokenStore } from '@keyward/core';
 import { redisStore } from '@keyward/redis';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import { startCluster } from '../../packages/redis/test/cluster.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sleep, waitUntil } from './support/net.js';
 import { deleteKeysUnder, uniquePrefix } from './support/redis-keys.js';
@@ -206,6 +207,77 @@ describe('Redis cache: stalled subscriber', () => {
       await deleteKeysUnder(admin, prefix);
     } finally {
       await proxy.close();
+    }
+  });
+});
+
+describe('Redis Cluster cache: stalled subscriber', () => {
+  test(`a Cluster subscriber whose connections stop delivering: 0 accepts later than maxStalenessMs (${MAX_STALENESS_MS} ms) after delete() resolved, for lookup keys on every primary`, { timeout: 60_000 }, async () => {
+    const cluster = await startCluster();
+    const proxies: TcpProxy[] = [];
+    const opened: Cluster[] = [];
+    const keywards: Keyward[] = [];
+    const options = { redisOptions: { maxRetriesPerRequest: 1, commandTimeout: 2000 }, clusterRetryStrategy: () => 100 };
+    const open = (extra: object = {}) => {
+      const c = new Cluster(cluster.nodes, { ...options, ...extra });
+      c.on('error', () => {});
+      opened.push(c);
+      return c;
+    };
+    try {
+      // The stalled instance's subscriber reaches every node through its own proxy (natMap).
+      const natMap: Record<string, { host: string; port: number }> = {};
+      for (const node of cluster.nodes) {
+        const proxy = await startTcpProxy(node.port);
+        proxies.push(proxy);
+        natMap[`127.0.0.1:${node.port}`] = { host: '127.0.0.1', port: proxy.port };
+      }
+      const prefix = uniquePrefix('cluster-cache-stall');
+      const errors: unknown[] = [];
+      const make = (subscriber: Cluster) => {
+        const store = redisStore({ client: open(), keyPrefix: prefix, durability: false, cache: { subscriber, maxStalenessMs: MAX_STALENESS_MS, onError: (e: unknown) => errors.push(e) } });
+        const k = createKeyward({ store, resolveProject: () => null, lastUsedIntervalMs: 3_600_000, onError: () => {} });
+        keywards.push(k);
+        return { keyward: k, store };
+      };
+      const deleter = make(open());
+      const proxied = new Cluster(Object.values(natMap), { ...options, natMap });
+      proxied.on('error', () => {});
+      opened.push(proxied);
+      const stalled = make(proxied);
+      const created = await Promise.all(Array.from({ length: 12 }, (_, i) => deleter.keyward.create(actor, { name: `cluster stall ${i}`, scope: { kind: 'organization' }, expiresIn: '30d' })));
+      const plaintexts = created.map((c) => c.plaintext);
+      for (const plaintext of plaintexts) {
+        await waitUntil('the token to be cached', async () => {
+          expect((await stalled.keyward.verify(plaintext)).ok).toBe(true);
+          return fromCache(stalled.store, sha256(plaintext));
+        });
+      }
+
+      for (const proxy of proxies) proxy.setMode('stall');
+      const errorsBefore = errors.length;
+      await deleter.keyward.deleteMany(actor, created.map((c) => c.token.id));
+      const resolvedAt = performance.now();
+      let lastAccept = -1;
+      let accepts = 0;
+      while (performance.now() - resolvedAt < MAX_STALENESS_MS + 1500) {
+        for (const plaintext of plaintexts) {
+          if ((await stalled.keyward.verify(plaintext)).ok) {
+            accepts++;
+            lastAccept = performance.now() - resolvedAt;
+          }
+        }
+        await sleep(5);
+      }
+      console.log(`Cluster, stalled subscriber: ${accepts} accepts, the last ${lastAccept.toFixed(0)} ms after delete() resolved (bound ${MAX_STALENESS_MS} ms)`);
+      expect(lastAccept).toBeLessThanOrEqual(MAX_STALENESS_MS);
+      expect(errors.length).toBeGreaterThan(errorsBefore);
+      for (const proxy of proxies) proxy.setMode('forward');
+    } finally {
+      await Promise.all(keywards.map((k) => k.close().catch(() => {})));
+      for (const c of opened) c.disconnect();
+      for (const proxy of proxies) await proxy.close();
+      await cluster.stop();
     }
   });
 });

@@ -55,8 +55,9 @@ async function measure(store: TokenStore, ops: number, offset: number): Promise<
 }
 
 export async function durabilityRows(ctx: BenchContext): Promise<Row[]> {
-  const primary = await startServer([]);
-  const replica = await startServer(['--replicaof', '127.0.0.1', String(primary.port)]);
+  // The replica writes the snapshot it receives to disk: keep it in the run's temporary directory.
+  const primary = await startServer(['--dir', ctx.tmp]);
+  const replica = await startServer(['--replicaof', '127.0.0.1', String(primary.port), '--dir', ctx.tmp]);
   ctx.onCleanup(() => {
     primary.child.kill('SIGKILL');
     replica.child.kill('SIGKILL');

@@ -1,6 +1,9 @@
 // The durability option on an own primary + replica (free ports): each ordered write step waits
 // for the replica (WAIT); when the replica cannot acknowledge, the call answers
 // StoreUnavailableError and what was written is a prefix the ordering rule allows.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigurationError, StoreUnavailableError } from '@keyward/core';
 import { makeRecord } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
@@ -15,9 +18,13 @@ let client: Redis;
 
 const replicaOnline = () => waitFor('the replica to be in sync', async () => (await redisCli(primary.port, 'info', 'replication')).includes('state=online'));
 
+let dir: string;
+
 beforeAll(async () => {
-  primary = await startRedisServer();
-  replica = await startRedisServer(['--replicaof', '127.0.0.1', String(primary.port)]);
+  // The replica writes the snapshot it receives to disk: keep it out of the working directory.
+  dir = await mkdtemp(join(tmpdir(), 'keyward-durability-'));
+  primary = await startRedisServer(['--dir', dir]);
+  replica = await startRedisServer(['--replicaof', '127.0.0.1', String(primary.port), '--dir', dir]);
   client = new Redis({ ...FAIL_FAST, port: primary.port });
   await replicaOnline();
 });
@@ -26,6 +33,7 @@ afterAll(async () => {
   client?.disconnect();
   await replica?.stop();
   await primary?.stop();
+  await rm(dir, { recursive: true, force: true });
 });
 
 describe('durability', () => {

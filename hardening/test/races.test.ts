@@ -177,7 +177,7 @@ describe('two processes racing on one store', () => {
     }
   }, 90_000);
 
-  test(`Redis: ${NAMES} names × ${GENERATIONS} generations of create/create + delete/delete from two processes: 0 duplicate names, 0 deleted tokens accepted after their delete resolved, 0 crashes`, async () => {
+  test(`Redis: ${NAMES} names × ${GENERATIONS} generations of create/create + delete/delete from two processes: 0 duplicate names, exactly one of each pair of deletes reports the token, 0 deleted tokens accepted after their delete resolved, 0 crashes`, async () => {
     const redis = await startOwnRedis();
     const prefix = uniquePrefix('race');
     const client = new Redis({ host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: 1, commandTimeout: 10_000 });

@@ -90,10 +90,16 @@ interface Entry {
   freshUntil: number;
 }
 
-/** The invalidation channel of a key prefix: every instance sharing the prefix listens there. */
+/**
+ * The invalidation channel of a key prefix: every instance sharing the prefix listens there.
+ * @example invalidationChannel('keyward:') // 'keyward:invalidate'
+ */
 export const invalidationChannel = (keyPrefix: string): string => `${keyPrefix}invalidate`;
 
-/** Whether `client` is a Cluster client (duck-typed: the store does not import ioredis at run time). */
+/**
+ * Whether `client` is a Cluster client (duck-typed: the store does not import ioredis at run time).
+ * @example isCluster(new Redis.Cluster([{ port: 7000 }])) // true
+ */
 export const isCluster = (client: RedisClient): client is Cluster => typeof (client as Partial<Cluster>).nodes === 'function';
 
 /** The primaries a heartbeat must cross: each Cluster master, or the one server. */

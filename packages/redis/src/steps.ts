@@ -43,7 +43,16 @@ export interface Removal {
   unpublished: Map<string, string>;
 }
 
+/**
+ * An empty `Removal`, to pass to `removeSteps` or `unpublish`.
+ * @example const removal = newRemoval(); await runSteps(removeSteps(ctx, records, removal));
+ */
 export const newRemoval = (): Removal => ({ unlisted: new Set(), unpublished: new Map() });
+
+/**
+ * The key of a record in `Removal.unlisted`.
+ * @example removal.unlisted.has(removalKey('org_1', 'tok_a'))
+ */
 export const removalKey = (organizationId: string, id: string): string => `${organizationId}\n${id}`;
 
 /**

@@ -14,6 +14,7 @@ export default defineConfig({
       '@keyward/redis': src('redis'),
       '@keyward/express': src('express'),
       '@keyward/hono': src('hono'),
+      '@keyward/ui': src('ui'),
     },
   },
   test: {

@@ -46,12 +46,19 @@ export function createRevealDialog(strings: Partial<Strings>): RevealDialog {
       copyStatus.textContent = t('copyFailed');
     }
   });
-  element.addEventListener('close', () => {
+  // The close event comes a task after the dialog hides: forget the secret already when the
+  // user asks to close (Escape is 'cancel', the button submits the form), and again on close.
+  const forget = () => {
     current = '';
     secret.textContent = '';
     copyStatus.textContent = '';
     copyButton.textContent = t('copy');
     getSelection()?.removeAllRanges();
+  };
+  element.addEventListener('cancel', forget);
+  element.querySelector('form')!.addEventListener('submit', forget);
+  element.addEventListener('close', () => {
+    forget();
     done?.();
     done = null;
   });

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // <keyward-tokens>: wires the API client, the state and the templates together.
 import { ApiError, EXPIRY_PRESETS, createApiClient, type ApiClient, type ExpiryPreset, type HeadersOption, type TokenListItem } from './api.js';
 import { dateFormatter, type DateFormatter } from './dates.js';
@@ -119,6 +120,15 @@ export class KeywardTokensElement extends Base {
   }
 
   connectedCallback(): void {
+    // A page may set properties before the element is defined: those landed on the plain element
+    // and would hide the accessors. Take them over.
+    for (const key of ['headers', 'projects', 'strings', 'api', 'locale', 'pageSize'] as const) {
+      if (Object.hasOwn(this, key)) {
+        const value = (this as unknown as Record<string, unknown>)[key];
+        delete (this as unknown as Record<string, unknown>)[key];
+        (this as unknown as Record<string, unknown>)[key] = value;
+      }
+    }
     if (!this.#built) this.#rebuild(true);
     this.#unsubscribe ??= this.#model.subscribe((changes) => this.#render(changes));
     document.addEventListener('pointerdown', this.#onOutsidePointer, true);
@@ -390,7 +400,8 @@ export class KeywardTokensElement extends Base {
     const expiresIn = this.#$<HTMLSelectElement>('token-expiry').value as ExpiryPreset;
     const button = this.#$<HTMLButtonElement>('create-button');
     this.#creating = true;
-    button.disabled = true;
+    // aria-disabled, not disabled: a disabled button drops the focus, and the dialog could not give it back.
+    button.setAttribute('aria-disabled', 'true');
     button.textContent = this.#t('creating');
     let created;
     try {
@@ -400,8 +411,7 @@ export class KeywardTokensElement extends Base {
       return;
     } finally {
       this.#creating = false;
-      // Enabled again before the dialog opens, so closing it can give the focus back here.
-      button.disabled = false;
+      button.removeAttribute('aria-disabled');
       button.textContent = this.#t('createButton');
     }
     nameInput.value = '';

@@ -30,7 +30,8 @@ export function createFormTemplate(strings: Partial<Strings>, projects: readonly
   const error = (id: string) => h('p', { id, class: 'error', part: 'error' });
   return h(
     'section',
-    { id: 'create-section', part: 'create', class: 'card', 'aria-labelledby': 'create-heading' },
+    // Plain sections without names: two elements on one page must not repeat landmark names.
+    { id: 'create-section', part: 'create', class: 'card' },
     h('h2', { id: 'create-heading' }, t('createHeading')),
     h(
       'form',
@@ -78,7 +79,7 @@ export function listTemplate(strings: Partial<Strings>, bulkMenu: HTMLElement): 
   const t = (key: StringKey) => format(strings, key);
   return h(
     'section',
-    { id: 'list-section', part: 'list', class: 'card', 'aria-labelledby': 'tokens-heading' },
+    { id: 'list-section', part: 'list', class: 'card' },
     h('div', { class: 'table-head' }, h('h2', { id: 'tokens-heading', tabindex: '-1' }, t('tokensHeading')), bulkMenu),
     h('p', { id: 'action-error', class: 'error', part: 'error', role: 'alert' }),
     h('p', { id: 'loading', role: 'status', part: 'loading', class: 'state' }, t('loading')),
@@ -144,5 +145,5 @@ export function rowTemplate(token: TokenListItem, { strings, dates, now, selecte
 
 /** Members (and anyone the API answers 403) see this instead of the page. */
 export function noticeTemplate(heading: string, text: string): HTMLElement {
-  return h('section', { id: 'notice', part: 'notice', class: 'card notice', role: 'note', 'aria-labelledby': 'notice-heading' }, h('h2', { id: 'notice-heading' }, heading), h('p', {}, text));
+  return h('section', { id: 'notice', part: 'notice', class: 'card notice' }, h('h2', { id: 'notice-heading' }, heading), h('p', {}, text));
 }

@@ -302,6 +302,21 @@ describe('<keyward-tokens> in Chromium', () => {
     expect(await el.locator('tbody input:checked').count()).toBe(0);
   });
 
+  test('an expired token stays listed, marked Expired', async () => {
+    const el = page.locator('keyward-tokens');
+    await createByMouse(el, 'Short-lived', '', '1d');
+    server.travel(2 * 86_400_000);
+    try {
+      await el.evaluate((node) => (node as HTMLElement & { refresh(): Promise<void> }).refresh());
+      await expect.poll(() => rowOf(el, 'Short-lived').getAttribute('data-status')).toBe('expired');
+      expect(await rowOf(el, 'Short-lived').locator('[data-col="status"]').textContent()).toBe('Expired');
+      await page.screenshot({ path: join(shots, 'expired.png') });
+      await expectNoAxeViolations('expired row');
+    } finally {
+      server.travel(0);
+    }
+  });
+
   test('pagination: "Load more" follows nextCursor until every token is listed', async () => {
     const el = await openPage('/paged');
     await ready(el);

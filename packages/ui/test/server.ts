@@ -55,6 +55,8 @@ export interface UiServer {
   csrfSeen: string[];
   /** While true, the `/flaky` mount answers 503. */
   setFailing(failing: boolean): void;
+  /** Moves the server's clock by `ms` from now (0 puts it back). */
+  travel(ms: number): void;
   /** The `/slow` mount holds list requests until this is called. */
   releaseSlow(): void;
   close(): Promise<void>;
@@ -62,7 +64,8 @@ export interface UiServer {
 
 export async function startUiServer(): Promise<UiServer> {
   const bundle = await bundleElement();
-  const keyward = createKeyward({ store: memoryStore(), resolveProject: (id) => PROJECTS.find((p) => p.id === id) ?? null, lastUsedIntervalMs: 0 });
+  let offsetMs = 0;
+  const keyward = createKeyward({ store: memoryStore(), resolveProject: (id) => PROJECTS.find((p) => p.id === id) ?? null, lastUsedIntervalMs: 0, now: () => Date.now() + offsetMs });
   const csrfSeen: string[] = [];
   let failing = false;
   let release!: () => void;
@@ -134,6 +137,7 @@ export async function startUiServer(): Promise<UiServer> {
     csrfSeen,
     setFailing: (value) => void (failing = value),
     releaseSlow: () => release(),
+    travel: (ms) => void (offsetMs = ms),
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await keyward.close();

@@ -84,7 +84,11 @@ export class KeywardTokensElement extends Base {
     return this.#projects;
   }
   set projects(value: ProjectOption[]) {
-    this.#projects = Array.isArray(value) ? value.map((p) => ({ id: String(p.id), name: String(p.name) })) : [];
+    const next = Array.isArray(value) ? value.map((p) => ({ id: String(p.id), name: String(p.name) })) : [];
+    // Frameworks set properties again on every render, with new but equal values: redrawing the
+    // form then would lose what the user typed (and an open dialog), so only real changes count.
+    if (JSON.stringify(next) === JSON.stringify(this.#projects)) return;
+    this.#projects = next;
     this.#rebuild();
   }
 
@@ -93,7 +97,10 @@ export class KeywardTokensElement extends Base {
     return this.#strings;
   }
   set strings(value: Partial<Strings>) {
-    this.#strings = { ...value };
+    const next = { ...value };
+    const keys = new Set([...Object.keys(next), ...Object.keys(this.#strings)]) as Set<StringKey>;
+    if ([...keys].every((key) => next[key] === this.#strings[key])) return;
+    this.#strings = next;
     this.#rebuild();
   }
 

@@ -1,7 +1,7 @@
 // `pnpm --filter openapi-client generate`: writes docs/openapi.json from core's zod schemas, then
 // src/schema.d.ts from that document with openapi-typescript. test/openapi.test.ts checks both
 // files are what this would write now.
-import { createOpenApiDocument } from '@keyward/core';
+import { createOpenApiDocument } from '@keyward/core/http';
 import { writeFile } from 'node:fs/promises';
 import openapiTS, { astToString } from 'openapi-typescript';
 

@@ -254,7 +254,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `INTERNAL_ERROR`: nothing about the cause is sent (it goes to the host's onError). */
+        /** @description `INTERNAL_ERROR`, or `STORE_FAILED` when the store failed in a way retrying will not fix. Nothing about the cause is sent (it goes to the host's onError). */
         InternalError: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];

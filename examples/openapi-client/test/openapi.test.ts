@@ -3,7 +3,8 @@
 // good enough to generate a client that works against a live server.
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { serve, type ServerType } from '@hono/node-server';
-import { MANAGEMENT_ROUTES, createKeyward, createOpenApiDocument, memoryStore, type Actor, type Keyward } from '@keyward/core';
+import { createKeyward, memoryStore, type Actor, type Keyward } from '@keyward/core';
+import { MANAGEMENT_ROUTES, createOpenApiDocument } from '@keyward/core/http';
 import { tokensRouter } from '@keyward/express';
 import { tokensApp } from '@keyward/hono';
 import express from 'express';

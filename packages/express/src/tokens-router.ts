@@ -8,7 +8,7 @@ import {
   type HttpResponse,
   type ManagementApiOptions,
   type ManagementRoute,
-} from '@keyward/core';
+} from '@keyward/core/http';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
 import { send } from './send.js';
 

@@ -1,14 +1,14 @@
 import {
   BODY_RESPONSES,
   MAX_JSON_BODY_BYTES,
+  OPENAPI_PATH,
   createManagementApi,
   jsonBodyDisposition,
-  OPENAPI_PATH,
   openApiResponse,
   parseJsonBody,
   type JsonBodyResult,
   type ManagementApiOptions,
-} from '@keyward/core';
+} from '@keyward/core/http';
 import { Hono, type Context, type Env } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { send } from './send.js';

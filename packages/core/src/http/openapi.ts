@@ -12,8 +12,7 @@ import {
   tokenNameSchema,
   tokenScopeSchema,
 } from '../schemas.js';
-import { NO_STORE_HEADERS } from './management-errors.js';
-import { JSON_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, type HttpResponse } from './response.js';
+import { JSON_CONTENT_TYPE, NO_STORE_HEADERS, PROBLEM_CONTENT_TYPE, type HttpResponse } from './response.js';
 
 /** Where every framework adapter serves the document, relative to the management API's mount. */
 export const OPENAPI_PATH = '/tokens/openapi.json';
@@ -138,7 +137,7 @@ const RESPONSES = {
   Conflict: problem('`NAME_TAKEN`: another token of the organization has this name (compared case-insensitively).'),
   PayloadTooLarge: problem('`PAYLOAD_TOO_LARGE`: the body is over 128 KiB.'),
   UnsupportedMediaType: problem('`UNSUPPORTED_MEDIA_TYPE`: the body is missing or not `application/json`.'),
-  InternalError: problem('`INTERNAL_ERROR`: nothing about the cause is sent (it goes to the host\'s onError).'),
+  InternalError: problem('`INTERNAL_ERROR`, or `STORE_FAILED` when the store failed in a way retrying will not fix. Nothing about the cause is sent (it goes to the host\'s onError).'),
   Unavailable: problem('`STORE_UNAVAILABLE` or `CLOSED`: retry after the given seconds.', { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }),
 };
 

@@ -43,6 +43,9 @@ export interface TokenPage {
  * The token service: create, list, delete and verify API tokens. One per process, shared by
  * the middleware and the management routes. Management lives here; the per-request path is
  * `Verifier` (verify.ts).
+ * @example
+ * const keyward = createKeyward({ store: memoryStore(), resolveProject });
+ * const { plaintext } = await keyward.create(admin, { name: 'CI', scope: { kind: 'organization' }, expiresIn: '30d' });
  */
 export class Keyward {
   readonly prefix: string;

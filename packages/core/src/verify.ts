@@ -23,7 +23,13 @@ export interface VerifierParts {
   now: () => number;
 }
 
-const refuse = (code: VerifyFailureCode): VerifyResult => ({ ok: false, code });
+function refuse(code: VerifyFailureCode): VerifyResult {
+  return { ok: false, code };
+}
+
+function rejectAsStoreError(error: unknown): Promise<never> {
+  return Promise.reject(toStoreError(error));
+}
 
 /**
  * The verification path, on its own: format and checksum, lookup by hash (current pepper first,
@@ -49,18 +55,22 @@ export class Verifier {
   }
 
   private find(token: string, target: RouteTarget, pepper: number): MaybePromise<VerifyResult> {
-    const next = (record: TokenRecord | null): MaybePromise<VerifyResult> => {
-      if (record !== null) return this.checkFound(record, target);
-      return pepper + 1 < this.digests.length ? this.find(token, target, pepper + 1) : refuse('NOT_FOUND');
-    };
     let found: MaybePromise<TokenRecord | null>;
     try {
       found = this.parts.store.findByHash(this.digests[pepper]!(token));
     } catch (error) {
       throw toStoreError(error);
     }
-    if (isPromise(found)) return Promise.resolve(found).then(next, (error: unknown) => Promise.reject(toStoreError(error)));
-    return next(found);
+    if (isPromise(found)) {
+      return Promise.resolve(found).then((record) => this.found(record, token, target, pepper), rejectAsStoreError);
+    }
+    return this.found(found, token, target, pepper);
+  }
+
+  /** A lookup's answer: check the record, or try the next (previous) pepper. */
+  private found(record: TokenRecord | null, token: string, target: RouteTarget, pepper: number): MaybePromise<VerifyResult> {
+    if (record !== null) return this.checkFound(record, target);
+    return pepper + 1 < this.digests.length ? this.find(token, target, pepper + 1) : refuse('NOT_FOUND');
   }
 
   private checkFound(record: TokenRecord, target: RouteTarget): MaybePromise<VerifyResult> {

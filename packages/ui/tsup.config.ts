@@ -4,7 +4,7 @@ import { defineConfig } from 'tsup';
 // registers it) plus one self-registering minified bundle a page can load with a <script> tag.
 export default defineConfig([
   {
-    entry: ['src/index.ts', 'src/define.ts'],
+    entry: { index: 'src/index.ts', define: 'src/define/index.ts' },
     format: ['esm'],
     dts: true,
     clean: true,
@@ -13,7 +13,7 @@ export default defineConfig([
     platform: 'browser',
   },
   {
-    entry: { 'keyward-tokens': 'src/define.ts' },
+    entry: { 'keyward-tokens': 'src/define/index.ts' },
     format: ['esm'],
     dts: false,
     clean: false,

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export async function keywardTokensScript(): Promise<string> {
   const result = await build({
     stdin: { contents: "import '@keyward/ui/define';", resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'ts' },
-    alias: { '@keyward/ui/define': fileURLToPath(new URL('../../../packages/ui/src/define.ts', import.meta.url)) },
+    alias: { '@keyward/ui/define': fileURLToPath(new URL('../../../packages/ui/src/define/index.ts', import.meta.url)) },
     bundle: true,
     format: 'esm',
     minify: true,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 // Pages import '@keyward/ui/define' as any app would. Inside this monorepo it is bundled from the
 // package's sources, so the pages always show the current code, built or not; an app outside
 // takes the installed package (dist/define.js) without this alias.
-const UI_ALIAS = { '@keyward/ui/define': fileURLToPath(new URL('../../../packages/ui/src/define.ts', import.meta.url)) };
+const UI_ALIAS = { '@keyward/ui/define': fileURLToPath(new URL('../../../packages/ui/src/define/index.ts', import.meta.url)) };
 
 /**
  * Bundles one page script for the browser with esbuild: ESM, minified, production builds of

@@ -58,7 +58,12 @@ export interface Problem {
 /** Extra request headers (e.g. a CSRF token): an object, or a function called before every request. */
 export type HeadersOption = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>) | null | undefined;
 
-/** A refused or failed request. `status` is 0 when the server could not be reached. */
+/**
+ * A refused or failed request. `status` is 0 when the server could not be reached; `problem` is
+ * the RFC 9457 body when the server sent one.
+ * @example
+ * try { await api.create(body); } catch (error) { if (error instanceof ApiError && error.code === 'NAME_TAKEN') showNameTaken(); }
+ */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   constructor(

@@ -20,6 +20,9 @@ export type TokensDeletedEvent = CustomEvent<{ ids: string[] }>;
 const ERROR_SLOTS: Record<string, string> = { name: 'name-error', scope: 'scope-error', expiresIn: 'expiry-error' };
 const SLOT_FIELDS: Record<string, string> = { 'name-error': 'token-name', 'scope-error': 'token-scope', 'expiry-error': 'token-expiry' };
 
+// Importing on a server (SSR) must not throw: there is no HTMLElement there, and nothing to render.
+const Base: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} as typeof HTMLElement) : HTMLElement;
+
 /**
  * The whole API tokens settings page as one element, over keyward's management API.
  *
@@ -34,9 +37,6 @@ const SLOT_FIELDS: Record<string, string> = { 'name-error': 'token-name', 'scope
  *   document.querySelector('keyward-tokens').headers = () => ({ 'x-csrf-token': readCsrfCookie() });
  * </script>
  */
-// Importing on a server (SSR) must not throw: there is no HTMLElement there, and nothing to render.
-const Base: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} as typeof HTMLElement) : HTMLElement;
-
 export class KeywardTokensElement extends Base {
   static readonly observedAttributes = ['api', 'projects', 'locale', 'page-size', 'default-expiry'];
 

@@ -26,7 +26,7 @@ const projectsOf = (org: string) => JSON.stringify(PROJECTS.filter((p) => p.orga
 /** Bundles the element from its sources, as `keyward-tokens.js` is built for pages. */
 export async function bundleElement(): Promise<string> {
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('../src/define.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('../src/define/index.ts', import.meta.url))],
     bundle: true,
     format: 'esm',
     minify: true,

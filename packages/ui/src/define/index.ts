@@ -1,5 +1,5 @@
 // Importing this file registers <keyward-tokens> (once, even if imported twice).
-import { KeywardTokensElement } from './element.js';
+import { KeywardTokensElement } from '../element.js';
 
 /**
  * Registers the element under `name` unless something is already registered there.

@@ -57,6 +57,7 @@ export class KeywardTokensElement extends Base {
   #reveal: RevealDialog | null = null;
   #confirm: ConfirmDialog | null = null;
   #unsubscribe: (() => void) | null = null;
+  #previewTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
     super();
@@ -139,11 +140,17 @@ export class KeywardTokensElement extends Base {
     if (!this.#built) this.#rebuild(true);
     this.#unsubscribe ??= this.#model.subscribe((changes) => this.#render(changes));
     document.addEventListener('pointerdown', this.#onOutsidePointer, true);
+    // The preview shows minutes: ask again each minute so a page left open stays exact.
+    this.#previewTimer ??= setInterval(() => {
+      if (this.#model.state.phase === 'ready' && document.visibilityState === 'visible') void this.#updatePreview();
+    }, 60_000);
     if (this.#loadedFor !== this.api) void this.#loadFirstPage(false);
   }
 
   disconnectedCallback(): void {
     document.removeEventListener('pointerdown', this.#onOutsidePointer, true);
+    clearInterval(this.#previewTimer);
+    this.#previewTimer = undefined;
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {

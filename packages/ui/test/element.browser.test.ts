@@ -398,6 +398,25 @@ describe('<keyward-tokens> in Chromium', () => {
     await expectNoAxeViolations('two elements');
   });
 
+  test('the expiry preview is asked again each minute while the page is open', async () => {
+    await context?.close();
+    context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
+    await context.addCookies([{ name: 'user', value: 'owner_a', url: server.origin }]);
+    page = await context.newPage();
+    await page.clock.install();
+    const previews: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/tokens/expiration-preview')) previews.push(request.url());
+    });
+    await page.goto(`${server.origin}/`);
+    const el = page.locator('keyward-tokens');
+    await ready(el);
+    await expect.poll(() => previews.length).toBe(1);
+    await page.clock.fastForward(61_000);
+    await expect.poll(() => previews.length).toBe(2);
+    expect(previews[1]).toContain('expiresIn=30d');
+  });
+
   test('themed: replaced strings, CSS custom properties, ::part, dates in the given locale', async () => {
     const el = await openPage('/themed');
     await ready(el);

@@ -12,6 +12,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDashboard } from '../src/app.js';
 
+// Under a loaded CI machine a page may take a while to answer: wait up to 10 s, not vitest's 1 s.
+const poll: typeof expect.poll = (fn, options) => expect.poll(fn, { timeout: 10_000, interval: 100, ...(typeof options === 'number' ? { timeout: options } : options) });
+
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 // Screenshots land in the repo only when asked (UPDATE_SCREENSHOTS=1); otherwise in the temp dir.
 const dir = mkdtempSync(join(tmpdir(), 'keyward-dashboard-'));
@@ -139,7 +142,7 @@ describe('Tokens settings page in Chromium', () => {
   test('"Last active" changes after a call', async () => {
     const before = await row('Catalog sync').locator('[data-col="last-active"]').textContent();
     expect(before).toBe('Never');
-    await expect.poll(async () => {
+    await poll(async () => {
       await call('/api/projects/proj_catalog/status', catalogToken);
       await page.reload();
       await ready();
@@ -152,7 +155,7 @@ describe('Tokens settings page in Chromium', () => {
     const preview = page.locator('#expiry-preview');
     // Wait for the 7-day preview (the form starts on 30 days).
     const sevenDays = 7 * 86_400_000;
-    await expect.poll(async () => Math.abs(Number(await preview.getAttribute('data-expires-at')) - Date.now() - sevenDays) < 60_000).toBe(true);
+    await poll(async () => Math.abs(Number(await preview.getAttribute('data-expires-at')) - Date.now() - sevenDays) < 60_000).toBe(true);
     expect(await preview.textContent()).toMatch(/^Expires on/);
     const previewMs = Number(await preview.getAttribute('data-expires-at'));
     const previewDay = await page.evaluate((ms) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(ms), previewMs);
@@ -164,7 +167,7 @@ describe('Tokens settings page in Chromium', () => {
     expect(stored).toBeGreaterThanOrEqual(previewMs);
     expect(stored - previewMs).toBeLessThan(10_000);
     await page.selectOption('#token-expiry', 'never');
-    await expect.poll(() => page.textContent('#expiry-preview')).toContain('never expire');
+    await poll(() => page.textContent('#expiry-preview')).toContain('never expire');
   });
 
   test('delete from the row menu with confirmation → the next call answers 401', async () => {
@@ -175,7 +178,7 @@ describe('Tokens settings page in Chromium', () => {
     await page.screenshot({ path: join(screenshotDir, 'confirm-delete.png') });
     expect(await axeViolations()).toEqual([]);
     await page.click('#confirm-button');
-    await expect.poll(() => row('Catalog sync').count()).toBe(0);
+    await poll(() => row('Catalog sync').count()).toBe(0);
     const after = await call('/api/projects/proj_catalog/status', catalogToken);
     expect(after.status).toBe(401);
     expect(after.headers.get('www-authenticate')).toContain('invalid_token');
@@ -199,7 +202,7 @@ describe('Tokens settings page in Chromium', () => {
     await page.waitForSelector('#confirm-dialog[open]');
     expect(await page.textContent('#confirm-heading')).toBe('Delete 3 tokens?');
     await page.click('#confirm-button');
-    await expect.poll(() => page.locator('keyward-tokens tbody tr', { hasText: 'Bulk' }).count()).toBe(0);
+    await poll(() => page.locator('keyward-tokens tbody tr', { hasText: 'Bulk' }).count()).toBe(0);
     expect(await row('Weekly export').count()).toBe(1);
     expect((await call('/api/organization', tokens[0]!)).status).toBe(401);
     expect((await call('/api/projects/proj_royalties/status', tokens[1]!)).status).toBe(401);

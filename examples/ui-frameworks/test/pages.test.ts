@@ -9,6 +9,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createFrameworksApp } from '../src/app.js';
 
+// Under a loaded CI machine a page may take a while to answer: wait up to 10 s, not vitest's 1 s.
+const poll: typeof expect.poll = (fn, options) => expect.poll(fn, { timeout: 10_000, interval: 100, ...(typeof options === 'number' ? { timeout: options } : options) });
+
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -70,7 +73,7 @@ describe.each(PAGES)('$path', ({ path, heading, csrf }) => {
       await el.locator('#create-button').click();
       await el.locator('#reveal-dialog[open]').waitFor();
       // The host heard the event (and re-rendered) while the dialog stays open with the secret.
-      await expect.poll(() => page.locator('#log').textContent()).toContain(name);
+      await poll(() => page.locator('#log').textContent()).toContain(name);
       expect(await el.locator('#reveal-dialog').getAttribute('open')).toBe('');
       const secret = (await el.locator('#reveal-secret').textContent())!;
       expect(secret).toMatch(/^kw_[0-9A-Za-z]{36}$/);
@@ -91,7 +94,7 @@ describe.each(PAGES)('$path', ({ path, heading, csrf }) => {
       await row.getByRole('button', { name: `Actions for ${name}` }).click();
       await row.getByRole('menuitem', { name: 'Delete' }).click();
       await el.locator('#confirm-button').click();
-      await expect.poll(() => row.count()).toBe(0);
+      await poll(() => row.count()).toBe(0);
       const ping = await fetch(`${origin}/settings/tokens`);
       expect(ping.status).toBe(200);
       expect(host.csrfSeen.slice(-2)).toEqual([csrf, csrf]);

@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { axeViolations, focusedId, launchChromium, pageHolds, ready } from './browser-support.js';
 import { startUiServer, type UiServer } from './server.js';
 
+// Under a loaded CI machine a page may take a while to answer: wait up to 10 s, not vitest's 1 s.
+const poll: typeof expect.poll = (fn, options) => expect.poll(fn, { timeout: 10_000, interval: 100, ...(typeof options === 'number' ? { timeout: options } : options) });
+
 // Screenshots land in the package only when asked (UPDATE_SCREENSHOTS=1); otherwise in a temp dir.
 const tmp = mkdtempSync(join(tmpdir(), 'keyward-ui-'));
 const shots = process.env.UPDATE_SCREENSHOTS ? fileURLToPath(new URL('../screenshots/', import.meta.url)) : tmp;
@@ -79,7 +82,7 @@ describe('<keyward-tokens> in Chromium', () => {
     expect(await el.getAttribute('data-state')).toBe('ready');
     expect(await el.locator('#empty').textContent()).toContain('No tokens yet');
     expect(await el.locator('#tokens-table').isHidden()).toBe(true);
-    await expect.poll(() => el.locator('#expiry-preview').textContent()).toMatch(/^Expires on /);
+    await poll(() => el.locator('#expiry-preview').textContent()).toMatch(/^Expires on /);
     await page.screenshot({ path: join(shots, 'empty.png') });
     await expectNoAxeViolations('empty');
   });
@@ -100,7 +103,7 @@ describe('<keyward-tokens> in Chromium', () => {
     await page.screenshot({ path: join(shots, 'reveal.png') });
     await expectNoAxeViolations('reveal dialog');
     await el.locator('#copy-button').click();
-    await expect.poll(() => el.locator('#copy-button').textContent()).toBe('Copied');
+    await poll(() => el.locator('#copy-button').textContent()).toBe('Copied');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(catalogSecret);
     await el.locator('#reveal-done').click();
     await el.locator('#reveal-dialog').waitFor({ state: 'hidden' });
@@ -128,12 +131,12 @@ describe('<keyward-tokens> in Chromium', () => {
   test('validation errors name the field: empty name, a name taken in any case', async () => {
     const el = page.locator('keyward-tokens');
     await el.locator('#create-button').click();
-    await expect.poll(() => el.locator('#name-error').textContent()).not.toBe('');
+    await poll(() => el.locator('#name-error').textContent()).not.toBe('');
     expect(await el.locator('#token-name').getAttribute('aria-invalid')).toBe('true');
     expect(await focusedId(page)).toBe('token-name');
     await el.locator('#token-name').fill('CATALOG SYNC');
     await el.locator('#create-button').click();
-    await expect.poll(() => el.locator('#name-error').textContent()).toContain('already');
+    await poll(() => el.locator('#name-error').textContent()).toContain('already');
     expect(await el.locator('#reveal-dialog[open]').count()).toBe(0);
     await page.screenshot({ path: join(shots, 'name-taken.png') });
     await expectNoAxeViolations('validation error');
@@ -144,7 +147,7 @@ describe('<keyward-tokens> in Chromium', () => {
     await el.locator('#token-expiry').selectOption('7d');
     const preview = el.locator('#expiry-preview');
     const week = 7 * 86_400_000;
-    await expect.poll(async () => Math.abs(Number(await preview.getAttribute('data-expires-at')) - Date.now() - week) < 60_000).toBe(true);
+    await poll(async () => Math.abs(Number(await preview.getAttribute('data-expires-at')) - Date.now() - week) < 60_000).toBe(true);
     const previewMs = Number(await preview.getAttribute('data-expires-at'));
     const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(previewMs);
     expect(await preview.textContent()).toContain(day);
@@ -155,7 +158,7 @@ describe('<keyward-tokens> in Chromium', () => {
     expect(stored - previewMs).toBeLessThan(30_000);
     expect(await expires.textContent()).toBe(day);
     await el.locator('#token-expiry').selectOption('never');
-    await expect.poll(() => preview.textContent()).toBe('This token will never expire.');
+    await poll(() => preview.textContent()).toBe('This token will never expire.');
     await createByMouse(el, 'Forever', '', 'never');
     expect(await rowOf(el, 'Forever').locator('[data-col="expires"]').textContent()).toBe('Never');
   });
@@ -239,7 +242,7 @@ describe('<keyward-tokens> in Chromium', () => {
     await page.keyboard.press('Tab');
     expect(await focusedId(page)).toBe('confirm-button');
     await page.keyboard.press('Enter');
-    await expect.poll(() => row.count()).toBe(0);
+    await poll(() => row.count()).toBe(0);
     expect(await focusedId(page)).toBe('tokens-heading');
     expect(await el.locator('#announce').textContent()).toBe('Token "Keyboard token" deleted.');
     const after = await ping(secret);
@@ -286,7 +289,7 @@ describe('<keyward-tokens> in Chromium', () => {
     expect(await el.locator('#confirm-heading').textContent()).toBe('Delete 3 tokens?');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await expect.poll(() => el.locator('tbody tr', { hasText: 'Bulk' }).count()).toBe(0);
+    await poll(() => el.locator('tbody tr', { hasText: 'Bulk' }).count()).toBe(0);
     expect(await el.locator('#announce').textContent()).toBe('3 tokens deleted.');
     expect(await rowOf(el, 'Weekly export').count()).toBe(1);
     for (const secret of secrets) expect((await ping(secret)).status).toBe(401);
@@ -308,7 +311,7 @@ describe('<keyward-tokens> in Chromium', () => {
     server.travel(2 * 86_400_000);
     try {
       await el.evaluate((node) => (node as HTMLElement & { refresh(): Promise<void> }).refresh());
-      await expect.poll(() => rowOf(el, 'Short-lived').getAttribute('data-status')).toBe('expired');
+      await poll(() => rowOf(el, 'Short-lived').getAttribute('data-status')).toBe('expired');
       expect(await rowOf(el, 'Short-lived').locator('[data-col="status"]').textContent()).toBe('Expired');
       await page.screenshot({ path: join(shots, 'expired.png') });
       await expectNoAxeViolations('expired row');
@@ -328,7 +331,7 @@ describe('<keyward-tokens> in Chromium', () => {
     for (let clicks = 0; await el.locator('#load-more').isVisible(); clicks++) {
       expect(clicks).toBeLessThan(total);
       await el.locator('#load-more').click();
-      await expect.poll(() => el.locator('#load-more').getAttribute('aria-busy')).toBe('false');
+      await poll(() => el.locator('#load-more').getAttribute('aria-busy')).toBe('false');
     }
     expect(await el.locator('tbody tr').count()).toBe(total);
     const ids = await el.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
@@ -346,7 +349,7 @@ describe('<keyward-tokens> in Chromium', () => {
     await expectNoAxeViolations('error');
     server.setFailing(false);
     await el.locator('#retry').click();
-    await expect.poll(() => el.getAttribute('data-state')).toBe('ready');
+    await poll(() => el.getAttribute('data-state')).toBe('ready');
     expect(await rowOf(el, 'Weekly export').count()).toBe(1);
   });
 
@@ -393,7 +396,7 @@ describe('<keyward-tokens> in Chromium', () => {
     await b.getByRole('button', { name: 'Actions for Beta deploy' }).click();
     await b.getByRole('menuitem', { name: 'Delete' }).click();
     await b.locator('#confirm-button').click();
-    await expect.poll(() => b.locator('tbody tr').count()).toBe(0);
+    await poll(() => b.locator('tbody tr').count()).toBe(0);
     expect(await rowOf(a, 'Weekly export').count()).toBe(1);
     await expectNoAxeViolations('two elements');
   });
@@ -411,16 +414,16 @@ describe('<keyward-tokens> in Chromium', () => {
     await page.goto(`${server.origin}/`);
     const el = page.locator('keyward-tokens');
     await ready(el);
-    await expect.poll(() => previews.length).toBe(1);
+    await poll(() => previews.length).toBe(1);
     await page.clock.fastForward(61_000);
-    await expect.poll(() => previews.length).toBe(2);
+    await poll(() => previews.length).toBe(2);
     expect(previews[1]).toContain('expiresIn=30d');
   });
 
   test('themed: replaced strings, CSS custom properties, ::part, dates in the given locale', async () => {
     const el = await openPage('/themed');
     await ready(el);
-    await expect.poll(() => el.locator('#create-heading').textContent()).toBe('Neues Token');
+    await poll(() => el.locator('#create-heading').textContent()).toBe('Neues Token');
     expect(await el.locator('#create-button').textContent()).toBe('Erstellen');
     expect(await el.locator('label[for="token-name"]').textContent()).toBe('Bezeichnung');
     expect(await el.locator('#tokens-heading').textContent()).toBe('Schlüssel');

@@ -2,7 +2,10 @@
 // Chromium under playwright-core: the same create → reveal → list → delete on each page, with
 // the host's props, events and header hook going through the framework.
 import { serve, type ServerType } from '@hono/node-server';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -14,6 +17,10 @@ const poll: typeof expect.poll = (fn, options) => expect.poll(fn, { timeout: 10_
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// Screenshots land in the example only when asked (UPDATE_SCREENSHOTS=1); otherwise in a temp dir.
+const tmp = mkdtempSync(join(tmpdir(), 'keyward-ui-frameworks-'));
+const shots = process.env.UPDATE_SCREENSHOTS ? fileURLToPath(new URL('../screenshots/', import.meta.url)) : tmp;
 
 let host: Awaited<ReturnType<typeof createFrameworksApp>>;
 let server: ServerType;
@@ -33,6 +40,7 @@ afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
   await host?.keyward.close();
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 function secretOnPage(page: Page, secret: string): Promise<boolean> {
@@ -84,6 +92,7 @@ describe.each(PAGES)('$path', ({ path, heading, csrf }) => {
       await page.addScriptTag({ content: AXE_SOURCE });
       const violations = await page.evaluate(async () => (await (window as unknown as { axe: { run(d: Document): Promise<{ violations: { id: string }[] }> } }).axe.run(document)).violations.map((v) => v.id));
       expect(violations).toEqual([]);
+      await page.screenshot({ path: join(shots, `${path.slice(1)}.png`) });
       await el.locator('#reveal-done').click();
       await el.locator('#reveal-dialog').waitFor({ state: 'hidden' });
       expect(await secretOnPage(page, secret)).toBe(false);

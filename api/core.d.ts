@@ -69,6 +69,26 @@ interface TokenStore {
     touch(updates: readonly LastUsedUpdate[]): Promise<void>;
     close?(): Promise<void>;
 }
+interface InvalidationListener {
+    invalidate(hashes: readonly string[] | null): void;
+    proven(sentAt: number): void;
+    lost(): void;
+}
+interface InvalidationChannel {
+    subscribe(listener: InvalidationListener, options: {
+        heartbeatMs: number;
+        onError: (error: unknown) => void;
+    }): {
+        close(): Promise<void>;
+    };
+}
+interface CacheOptions {
+    channel: InvalidationChannel;
+    maxStalenessMs?: number;
+    heartbeatMs?: number;
+    ttlMs?: number;
+    maxEntries?: number;
+}
 interface TokenInfo {
     id: string;
     organizationId: string;
@@ -114,6 +134,7 @@ interface KeywardOptions {
     now?: () => number;
     onEvent?: (event: KeywardEvent) => void;
     onError?: (error: unknown) => void;
+    cache?: CacheOptions;
 }
 declare function canManageTokens(role: Role): boolean;
 interface RouteTarget {
@@ -233,8 +254,10 @@ declare class Keyward {
     private readonly lastUsed;
     private readonly verifier;
     private readonly events;
+    private readonly cache;
     private closed;
     constructor(options: KeywardOptions);
+    private deleted;
     private assertOpen;
     private manager;
     previewExpiration(expiresIn: ExpiryPreset, now?: number): number | null;
@@ -262,4 +285,4 @@ declare class Keyward {
 declare function createKeyward(options: KeywardOptions): Keyward;
 declare function memoryStore(): TokenStore;
 declare function isWellFormedToken(token: unknown, prefix?: string): token is string;
-export { type Actor, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiryPreset, type FieldIssue, ForbiddenError, Keyward, KeywardError, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type ListCursor, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type ProjectInfo, type Role, type RouteTarget, StoreFailedError, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenScope, type TokenStatus, type TokenStore, ValidationError, type VerifyFailureCode, type VerifyResult, canManageTokens, createKeyward, createTokenInputSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryStore, previewExpiration, tokenNameSchema, tokenScopeSchema };
+export { type Actor, type CacheOptions, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiryPreset, type FieldIssue, ForbiddenError, type InvalidationChannel, type InvalidationListener, Keyward, KeywardError, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type ListCursor, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type ProjectInfo, type Role, type RouteTarget, StoreFailedError, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenScope, type TokenStatus, type TokenStore, ValidationError, type VerifyFailureCode, type VerifyResult, canManageTokens, createKeyward, createTokenInputSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryStore, previewExpiration, tokenNameSchema, tokenScopeSchema };

@@ -66,6 +66,26 @@ interface TokenStore {
     touch(updates: readonly LastUsedUpdate[]): Promise<void>;
     close?(): Promise<void>;
 }
+interface InvalidationListener {
+    invalidate(hashes: readonly string[] | null): void;
+    proven(sentAt: number): void;
+    lost(): void;
+}
+interface InvalidationChannel {
+    subscribe(listener: InvalidationListener, options: {
+        heartbeatMs: number;
+        onError: (error: unknown) => void;
+    }): {
+        close(): Promise<void>;
+    };
+}
+interface CacheOptions {
+    channel: InvalidationChannel;
+    maxStalenessMs?: number;
+    heartbeatMs?: number;
+    ttlMs?: number;
+    maxEntries?: number;
+}
 interface TokenInfo {
     id: string;
     organizationId: string;
@@ -111,6 +131,7 @@ interface KeywardOptions {
     now?: () => number;
     onEvent?: (event: KeywardEvent) => void;
     onError?: (error: unknown) => void;
+    cache?: CacheOptions;
 }
 interface RouteTarget {
     organizationId?: string | undefined;
@@ -165,8 +186,10 @@ declare class Keyward {
     private readonly lastUsed;
     private readonly verifier;
     private readonly events;
+    private readonly cache;
     private closed;
     constructor(options: KeywardOptions);
+    private deleted;
     private assertOpen;
     private manager;
     previewExpiration(expiresIn: ExpiryPreset, now?: number): number | null;

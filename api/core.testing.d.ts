@@ -97,6 +97,26 @@ interface TokenDeletedEvent {
 type KeywardEvent = TokenCreatedEvent | TokenDeletedEvent;
 declare const EXPIRY_PRESETS: readonly ["1d", "7d", "30d", "60d", "90d", "never"];
 type ExpiryPreset = (typeof EXPIRY_PRESETS)[number];
+interface InvalidationListener {
+    invalidate(hashes: readonly string[] | null): void;
+    proven(sentAt: number): void;
+    lost(): void;
+}
+interface InvalidationChannel {
+    subscribe(listener: InvalidationListener, options: {
+        heartbeatMs: number;
+        onError: (error: unknown) => void;
+    }): {
+        close(): Promise<void>;
+    };
+}
+interface CacheOptions {
+    channel: InvalidationChannel;
+    maxStalenessMs?: number;
+    heartbeatMs?: number;
+    ttlMs?: number;
+    maxEntries?: number;
+}
 interface PepperOptions {
     current: string;
     previous?: readonly (string | null)[];
@@ -111,6 +131,7 @@ interface KeywardOptions {
     now?: () => number;
     onEvent?: (event: KeywardEvent) => void;
     onError?: (error: unknown) => void;
+    cache?: CacheOptions;
 }
 interface RouteTarget {
     organizationId?: string | undefined;
@@ -165,8 +186,10 @@ declare class Keyward {
     private readonly lastUsed;
     private readonly verifier;
     private readonly events;
+    private readonly cache;
     private closed;
     constructor(options: KeywardOptions);
+    private deleted;
     private assertOpen;
     private manager;
     previewExpiration(expiresIn: ExpiryPreset, now?: number): number | null;

@@ -8,7 +8,9 @@ import { describeMachine, load } from './lib/machine.js';
 import { notes, textTable, type Row } from './lib/report.js';
 import { cacheSection } from './sections/cache.js';
 import { httpSection } from './sections/http.js';
+import { pagesSection } from './sections/pages.js';
 import { peerSection } from './sections/peer.js';
+import { postgresSection } from './sections/postgres.js';
 import { scaleSection } from './sections/scale.js';
 import { verifySection } from './sections/verify.js';
 import { writesSection } from './sections/writes.js';
@@ -19,9 +21,11 @@ const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).
 
 const SECTIONS: Array<[name: string, run: typeof verifySection]> = [
   ['verify', verifySection],
+  ['postgres', postgresSection],
   ['cache', cacheSection],
   ['http', httpSection],
   ['scale', scaleSection],
+  ['pages', pagesSection],
   ['writes', writesSection],
   ['peer', peerSection],
 ];

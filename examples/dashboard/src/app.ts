@@ -1,8 +1,10 @@
 import { createKeyward } from '@keyward/core';
 import { requireToken, tokensApp } from '@keyward/hono';
+import { postgresStore } from '@keyward/postgres';
 import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
 import { Hono, type Context } from 'hono';
+import type pg from 'pg';
 import { getCookie, setCookie } from 'hono/cookie';
 import { keywardTokensScript } from './element-bundle.js';
 import { openHostData, type User } from './host-data.js';
@@ -11,8 +13,10 @@ import { renderTokensPage } from './page.js';
 const USER_COOKIE = 'dashboard_user';
 
 export interface DashboardOptions {
-  /** SQLite file holding both the host's data and keyward's tokens; created on first run. */
+  /** SQLite file holding the host's data (and keyward's tokens, unless `postgres`); created on first run. */
   file: string;
+  /** Keep the tokens in PostgreSQL instead, through this pool (left open by close()). */
+  postgres?: pg.Pool | undefined;
   /** How often "Last active" may be written per token. */
   lastUsedIntervalMs?: number;
   /** How long "Last active" writes wait to be batched; pending ones are written on close(). */
@@ -20,11 +24,11 @@ export interface DashboardOptions {
 }
 
 /** The example app: a Tokens settings page, its JSON API, and a sample API guarded by keyward. */
-export function createDashboard({ file, lastUsedIntervalMs, lastUsedFlushDelayMs }: DashboardOptions) {
+export function createDashboard({ file, postgres, lastUsedIntervalMs, lastUsedFlushDelayMs }: DashboardOptions) {
   const db = new Database(file);
   const host = openHostData(db);
   const keyward = createKeyward({
-    store: sqliteStore({ db }),
+    store: postgres ? postgresStore({ pool: postgres }) : sqliteStore({ db }),
     resolveProject: host.project,
     ...(lastUsedIntervalMs === undefined ? {} : { lastUsedIntervalMs }),
     ...(lastUsedFlushDelayMs === undefined ? {} : { lastUsedFlushDelayMs }),
@@ -55,7 +59,7 @@ export function createDashboard({ file, lastUsedIntervalMs, lastUsedFlushDelayMs
     );
   });
 
-  // The page's one script: the @keyward/ui element, read (or bundled) once on first request.
+  // The page's one script: the @keyward/ui element, bundled once, on first request.
   let script: Promise<string> | undefined;
   app.get('/static/keyward-tokens.js', async (c) => c.body(await (script ??= keywardTokensScript()), 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 

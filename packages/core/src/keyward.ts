@@ -56,6 +56,7 @@ export class Keyward {
   private readonly lastUsed: LastUsedRecorder;
   private readonly verifier: Verifier;
   private readonly events: EventEmitter;
+  private readonly cache: ResolvedOptions['cache'];
   private closed = false;
 
   constructor(options: KeywardOptions) {
@@ -65,9 +66,16 @@ export class Keyward {
     this.hasher = resolved.hasher;
     this.now = resolved.now;
     this.resolveProject = resolved.resolveProject;
+    this.cache = resolved.cache;
     this.events = new EventEmitter(resolved.onEvent, resolved.onError, resolved.now);
     this.lastUsed = new LastUsedRecorder(resolved.store, resolved.lastUsedIntervalMs, resolved.lastUsedFlushDelayMs, resolved.onError, resolved.now);
     this.verifier = new Verifier({ ...resolved, lastUsed: this.lastUsed });
+  }
+
+  /** This instance forgets what it deleted at once (others hear it from the store's channel), then reports it. */
+  private deleted(records: readonly TokenRecord[], actor: Actor | null, reason: DeletionReason): void {
+    this.cache?.forget(records.map((record) => record.hash));
+    this.events.deleted(records, actor, reason);
   }
 
   private assertOpen(): void {
@@ -179,7 +187,7 @@ export class Keyward {
   private async deleteIds(actor: Actor, ids: string[], reason: DeletionReason): Promise<number> {
     const result = await fromStore(() => this.store.deleteMany(actor.organizationId, ids));
     if (!result.ok) throw new TokenNotFoundError(result.missing);
-    this.events.deleted(result.deleted, actor, reason);
+    this.deleted(result.deleted, actor, reason);
     return result.deleted.length;
   }
 
@@ -191,7 +199,7 @@ export class Keyward {
     this.assertOpen();
     const id = parseInput(tokenIdSchema, projectId, 'projectId');
     const deleted = await fromStore(() => this.store.deleteByProject(id));
-    this.events.deleted(deleted, null, 'project_revoked');
+    this.deleted(deleted, null, 'project_revoked');
     return { deleted: deleted.length };
   }
 
@@ -203,7 +211,7 @@ export class Keyward {
     this.assertOpen();
     const { olderThanMs } = parseInput(pruneOptionsSchema, options);
     const deleted = await fromStore(() => this.store.deleteExpired(this.now() - olderThanMs));
-    this.events.deleted(deleted, null, 'expired_pruned');
+    this.deleted(deleted, null, 'expired_pruned');
     return { deleted: deleted.length };
   }
 
@@ -247,6 +255,7 @@ export class Keyward {
       await this.flush();
     } finally {
       this.closed = true;
+      await this.cache?.close();
       await this.store.close?.();
     }
   }

@@ -1,3 +1,4 @@
+import type { LookupCache } from './cache.js';
 import { isExpired } from './expiry.js';
 import type { TokenHasher } from './hash.js';
 import type { LastUsedRecorder } from './last-used.js';
@@ -21,6 +22,8 @@ export interface VerifierParts {
   resolveProject: (projectId: string) => MaybePromise<ProjectInfo | null>;
   /** Epoch ms. */
   now: () => number;
+  /** The opt-in lookup cache, or undefined (every verification reads the store). */
+  cache: LookupCache | undefined;
 }
 
 function refuse(code: VerifyFailureCode): VerifyResult {
@@ -55,21 +58,29 @@ export class Verifier {
   }
 
   private find(token: string, target: RouteTarget, pepper: number): MaybePromise<VerifyResult> {
+    const hash = this.digests[pepper]!(token);
+    const cache = this.parts.cache;
+    const cached = cache?.get(hash);
+    if (cached !== undefined) return this.checkFound(cached, target);
+    const ticket = cache?.ticket() ?? -1;
     let found: MaybePromise<TokenRecord | null>;
     try {
-      found = this.parts.store.findByHash(this.digests[pepper]!(token));
+      found = this.parts.store.findByHash(hash);
     } catch (error) {
       throw toStoreError(error);
     }
     if (isPromise(found)) {
-      return Promise.resolve(found).then((record) => this.found(record, token, target, pepper), rejectAsStoreError);
+      return Promise.resolve(found).then((record) => this.found(record, hash, ticket, token, target, pepper), rejectAsStoreError);
     }
-    return this.found(found, token, target, pepper);
+    return this.found(found, hash, ticket, token, target, pepper);
   }
 
-  /** A lookup's answer: check the record, or try the next (previous) pepper. */
-  private found(record: TokenRecord | null, token: string, target: RouteTarget, pepper: number): MaybePromise<VerifyResult> {
-    if (record !== null) return this.checkFound(record, target);
+  /** A lookup's answer: cache and check the record, or try the next (previous) pepper. */
+  private found(record: TokenRecord | null, hash: string, ticket: number, token: string, target: RouteTarget, pepper: number): MaybePromise<VerifyResult> {
+    if (record !== null) {
+      this.parts.cache?.put(hash, record, ticket);
+      return this.checkFound(record, target);
+    }
     return pepper + 1 < this.digests.length ? this.find(token, target, pepper + 1) : refuse('NOT_FOUND');
   }
 

@@ -10,7 +10,8 @@ declare global {
     interface Request {
       /**
        * The verified API token, set by `requireToken()`. Optional because Express cannot know
-       * which middleware ran before a handler; `getApiToken(req)` returns it non-optional.
+       * which middleware ran before a handler, and unset after `requireToken({ optional: true })`
+       * on a request without credentials; `getApiToken(req)` returns it non-optional.
        */
       apiToken?: TokenInfo;
     }
@@ -27,6 +28,8 @@ export type RequireTokenOptions = GuardOptions<Request>;
  * A middleware that lets a request through only with a valid API token for the route, and
  * exposes it as `req.apiToken`. Options are checked here, once: bad ones throw ConfigurationError.
  * Refusals are RFC 9457 problems with a `WWW-Authenticate` challenge; a store outage answers 503.
+ * `optional: true` lets a request without credentials through with `req.apiToken` unset;
+ * `onRefusal`, `refusalContext` and `formatRefusal` observe and reshape refusals.
  * @example
  * app.get('/projects/:projectId/builds', requireToken({ keyward, project: (req) => req.params.projectId }), (req, res) => {
  *   res.json({ by: getApiToken(req).name });
@@ -35,9 +38,10 @@ export type RequireTokenOptions = GuardOptions<Request>;
 export function requireToken(options: RequireTokenOptions): RequestHandler {
   const guard = createGuard<Request>(options, 'requireToken');
   const { keyward, header } = guard;
-  const proceed = (req: Request, res: Response, next: NextFunction, result: AuthenticateResult): void => {
+  const proceed = (req: Request, res: Response, next: NextFunction, result: AuthenticateResult<boolean>): void => {
     if (!result.ok) return send(res, result.response);
-    req.apiToken = result.token;
+    // An optional guard without credentials passes no token: req.apiToken stays unset.
+    if (result.token !== undefined) req.apiToken = result.token;
     next();
   };
   // Not async: on a synchronous store (memory, SQLite) the request goes on without waiting a microtask.
@@ -47,7 +51,7 @@ export function requireToken(options: RequireTokenOptions): RequestHandler {
       authorization: headerValue(req, 'authorization'),
       apiKey: header === undefined ? undefined : headerValue(req, header),
     };
-    const result = authenticate(keyward, credentials, guard.target(req), guard);
+    const result = authenticate(keyward, credentials, guard.target(req), guard, req);
     if (result instanceof Promise) return result.then((answer) => proceed(req, res, next, answer));
     proceed(req, res, next, result);
   };

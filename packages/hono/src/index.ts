@@ -1,2 +1,2 @@
-export { requireToken, type ApiTokenEnv, type RequireTokenOptions } from './require-token.js';
+export { requireToken, type ApiTokenEnv, type OptionalApiTokenEnv, type RequireTokenOptions } from './require-token.js';
 export { tokensApp, type TokensAppOptions } from './tokens-app.js';

@@ -39,7 +39,7 @@ describe('hono types and construction', () => {
   });
 
   test('requireToken returns a middleware declaring the apiToken variable', () => {
-    expectTypeOf(requireToken).returns.toEqualTypeOf<MiddlewareHandler<ApiTokenEnv>>();
+    expectTypeOf(requireToken({ keyward: testKeyward() })).toEqualTypeOf<MiddlewareHandler<ApiTokenEnv>>();
     // @ts-expect-error project reads the id from the context; a bare parameter name is not accepted
     expect(() => requireToken({ keyward: testKeyward(), project: 'projectId' })).toThrow(ConfigurationError);
   });

@@ -4,19 +4,54 @@ import type { MaybePromise } from '../store.js';
 import type { VerifyResult } from '../verify.js';
 import type { RouteTarget } from '../policy.js';
 import type { TokenInfo } from '../token-info.js';
+import { tokenHint } from '../token-format.js';
 import { parseCredentials, type CredentialsInput } from './credentials.js';
 import { failureResponse } from './failures.js';
+import { refusalResponse, type RefusalFacts, type RefusalHooks } from './refusals.js';
 import type { GuardResponses } from './guard-responses.js';
 import type { HttpResponse } from './response.js';
 
-export interface AuthenticateOptions {
+export interface AuthenticateOptions extends RefusalHooks {
   /** The refusals to answer with, from `guardResponses()`: build them once, not per request. */
   readonly responses: GuardResponses;
   /** Told about every error that made a request fail closed (store outages, bugs). Must not throw. */
   readonly onError?: ((error: unknown) => void) | undefined;
+  /**
+   * No credentials at all lets the request through without a token (`{ ok: true, token: undefined }`);
+   * credentials that are present but bad are refused exactly as without it.
+   */
+  readonly optional?: boolean | undefined;
 }
 
-export type AuthenticateResult = { ok: true; token: TokenInfo } | { ok: false; response: HttpResponse };
+/**
+ * The guard's answer. `token` is possibly undefined only when the options say `optional`, so
+ * callers of a required guard keep a `TokenInfo`.
+ */
+export type AuthenticateResult<Optional extends boolean = false> =
+  | { ok: true; token: Optional extends true ? TokenInfo | undefined : TokenInfo }
+  | { ok: false; response: HttpResponse };
+
+/** Whether options of type `O` may let a request through without a token. */
+export type IsOptional<O> = O extends { readonly optional?: false | undefined } ? false : true;
+
+type Refused = { ok: false; response: HttpResponse };
+
+const NO_TOKEN = Object.freeze({ ok: true, token: undefined });
+const NO_FACTS: RefusalFacts = Object.freeze({});
+
+/** Whether the options carry a refusal hook: checked once per refusal, so a guard without hooks pays nothing. */
+function hooked(options: AuthenticateOptions): boolean {
+  return options.onRefusal !== undefined || options.formatRefusal !== undefined;
+}
+
+function refused(response: HttpResponse, options: AuthenticateOptions, facts: RefusalFacts, target: RouteTarget | null, request: unknown): Refused {
+  return { ok: false, response: hooked(options) ? refusalResponse(response, options, facts, target, request) : response };
+}
+
+/** The display hint of a token verify() found well-formed: prefix, "_", four secret characters. */
+function hintOf(token: string): string {
+  return tokenHint(token, token.slice(0, token.indexOf('_')));
+}
 
 function refusalFor(result: Extract<VerifyResult, { ok: false }>, responses: GuardResponses): HttpResponse {
   switch (result.code) {
@@ -31,15 +66,24 @@ function refusalFor(result: Extract<VerifyResult, { ok: false }>, responses: Gua
 }
 
 /** Turns a verification answer into the guard's answer; anything unreadable fails closed. */
-function conclude(result: VerifyResult, options: AuthenticateOptions): AuthenticateResult {
+function conclude(result: VerifyResult, token: string, target: RouteTarget, options: AuthenticateOptions, request: unknown): AuthenticateResult {
   if (result?.ok === true) return result;
-  if (result?.ok === false) return { ok: false, response: refusalFor(result, options.responses) };
+  if (result?.ok === false) {
+    const response = refusalFor(result, options.responses);
+    if (!hooked(options)) return { ok: false, response };
+    const found = result as { tokenId?: unknown };
+    const facts: RefusalFacts = {
+      tokenHint: result.code === 'MALFORMED' ? undefined : hintOf(token),
+      tokenId: typeof found.tokenId === 'string' ? found.tokenId : undefined,
+    };
+    return refused(response, options, facts, target, request);
+  }
   // Only a broken custom verify() gets here; an answer we cannot read is not a pass.
-  return failClosed(new TypeError('verify() resolved with neither { ok: true } nor { ok: false }'), options);
+  return failClosed(new TypeError('verify() resolved with neither { ok: true } nor { ok: false }'), target, options, request);
 }
 
-function failClosed(error: unknown, options: AuthenticateOptions): AuthenticateResult {
-  return { ok: false, response: failureResponse(error, options.onError) };
+function failClosed(error: unknown, target: RouteTarget | null, options: AuthenticateOptions, request: unknown): Refused {
+  return refused(failureResponse(error, options.onError), options, NO_FACTS, target, request);
 }
 
 /**
@@ -51,20 +95,35 @@ function failClosed(error: unknown, options: AuthenticateOptions): AuthenticateR
  * Synchronous when it can be: with a Keyward on a synchronous store (memory, SQLite) it returns the
  * answer itself, otherwise a native Promise of it, so a middleware continues without waiting a
  * microtask. `await` works on both.
+ *
+ * With `optional: true`, a request without credentials passes with `token: undefined`. With
+ * `onRefusal` or `formatRefusal`, each refusal is described to them (`request`, the framework's
+ * request, goes to `refusalContext`); a pass calls none of them.
  * @example
  * const responses = guardResponses('api');
  * const result = await authenticate(keyward, { authorization: req.headers.authorization }, { projectId }, { responses });
  * if (!result.ok) return send(result.response);
  */
+export function authenticate<O extends AuthenticateOptions>(
+  keyward: Pick<Keyward, 'verify'> & Partial<Pick<Keyward, 'check'>>,
+  credentials: CredentialsInput,
+  target: RouteTarget | null,
+  options: O,
+  request?: unknown,
+): MaybePromise<AuthenticateResult<IsOptional<O>>>;
 export function authenticate(
   keyward: Pick<Keyward, 'verify'> & Partial<Pick<Keyward, 'check'>>,
   credentials: CredentialsInput,
   target: RouteTarget | null,
   options: AuthenticateOptions,
-): MaybePromise<AuthenticateResult> {
+  request?: unknown,
+): MaybePromise<AuthenticateResult<boolean>> {
   const parsed = parseCredentials(credentials);
-  if (parsed.kind === 'missing') return { ok: false, response: options.responses.missing };
-  if (parsed.kind === 'malformed') return { ok: false, response: options.responses.malformed[parsed.reason] };
+  if (parsed.kind === 'missing') return options.optional === true ? NO_TOKEN : refused(options.responses.missing, options, NO_FACTS, target, request);
+  if (parsed.kind === 'malformed') {
+    const response = options.responses.malformed[parsed.reason];
+    return hooked(options) ? refused(response, options, { reason: parsed.reason }, target, request) : { ok: false, response };
+  }
   if (target === null) {
     // Checking against "no route" would let any token in; refusing keeps a misconfigured route closed.
     try {
@@ -72,21 +131,22 @@ export function authenticate(
     } catch {
       // A failing error hook must not turn a refusal into an exception.
     }
-    return { ok: false, response: options.responses.insufficientScope };
+    return refused(options.responses.insufficientScope, options, NO_FACTS, target, request);
   }
+  const token = parsed.token;
   let result: MaybePromise<VerifyResult>;
   try {
     // check() answers synchronously for synchronous stores; a bare { verify } (tests, wrappers) still works.
-    result = typeof keyward.check === 'function' ? keyward.check(parsed.token, target) : keyward.verify(parsed.token, target);
+    result = typeof keyward.check === 'function' ? keyward.check(token, target) : keyward.verify(token, target);
   } catch (error) {
-    return failClosed(error, options);
+    return failClosed(error, target, options, request);
   }
   if (isPromise(result)) {
     // Promise.resolve adopts a custom store's thenable, so callers may test `instanceof Promise`.
     return Promise.resolve(result).then(
-      (answer) => conclude(answer, options),
-      (error: unknown) => failClosed(error, options),
+      (answer) => conclude(answer, token, target, options, request),
+      (error: unknown) => failClosed(error, target, options, request),
     );
   }
-  return conclude(result, options);
+  return conclude(result, token, target, options, request);
 }

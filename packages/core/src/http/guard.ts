@@ -3,6 +3,7 @@ import type { Keyward } from '../keyward.js';
 import type { RouteTarget } from '../policy.js';
 import type { AuthenticateOptions } from './authenticate.js';
 import { DEFAULT_REALM, guardResponses, type GuardResponses } from './guard-responses.js';
+import type { Refusal, RefusalAnswer } from './refusals.js';
 
 /**
  * Reads an id from the framework's request (Hono Context, Express Request…). Anything but a
@@ -30,6 +31,26 @@ export interface GuardOptions<Ctx> {
   realm?: string | undefined;
   /** Told why a request failed closed (store down, unreadable route id). Default: console.error. Never sees the token. */
   onError?: ((error: unknown) => void) | undefined;
+  /**
+   * `true`: a request without any credentials goes on without a token (the handler sees none);
+   * credentials that are present but bad (malformed, unknown, expired, out of scope) or a store
+   * that cannot answer are still refused. Default false.
+   */
+  optional?: boolean | undefined;
+  /**
+   * Told about every refusal: its code, status, the token's hint and id when known (never the
+   * plaintext), the route's target and `refusalContext`'s value, e.g. to alert on floods of bad
+   * tokens. Never called for a request that passes. A throw goes to onError and changes nothing.
+   */
+  onRefusal?: ((refusal: Refusal) => void) | undefined;
+  /**
+   * Replaces the answer to a refusal: returns `{ status?, headers?, body? }`, laid over the
+   * guard's own answer (headers merged, so the `WWW-Authenticate` challenge stays unless
+   * replaced). A throw or an unusable answer goes to onError and the guard's own answer is sent.
+   */
+  formatRefusal?: ((refusal: Refusal) => RefusalAnswer) | undefined;
+  /** The host's own data about a refused request (e.g. the client IP), handed to the hooks as `context`. Called only on refusals. */
+  refusalContext?: ((ctx: Ctx) => unknown) | undefined;
 }
 
 /** The parts of a Node `IncomingMessage` a guard reads credentials from. */
@@ -80,6 +101,10 @@ export interface Guard<Ctx> extends AuthenticateOptions {
   readonly header: string | undefined;
   readonly responses: GuardResponses;
   readonly onError: (error: unknown) => void;
+  readonly optional: boolean;
+  readonly onRefusal: ((refusal: Refusal) => void) | undefined;
+  readonly formatRefusal: ((refusal: Refusal) => RefusalAnswer) | undefined;
+  readonly refusalContext: ((ctx: Ctx) => unknown) | undefined;
   /**
    * What the route belongs to, for `authenticate()`; null when a configured id reader returned
    * no id (a route without the parameter), which `authenticate()` refuses.
@@ -132,12 +157,24 @@ function targetReader<Ctx>(
  * throw ConfigurationError here, at startup, never on a request. `caller` names the function in messages.
  * @example
  * const guard = createGuard<Request>({ keyward, project: (req) => req.params.projectId }, 'requireToken');
- * const result = await authenticate(guard.keyward, { authorization: req.headers.authorization }, guard.target(req), guard);
+ * const result = await authenticate(guard.keyward, { authorization: req.headers.authorization }, guard.target(req), guard, req);
  */
 export function createGuard<Ctx>(options: GuardOptions<Ctx>, caller = 'requireToken'): Guard<Ctx> {
   const fail = (message: string) => new ConfigurationError(`${caller}(options): ${message}`);
   if (!options || typeof options !== 'object') throw fail('options must be an object');
-  const { keyward, project, organization, organizationLevel = false, header, realm = DEFAULT_REALM, onError = defaultOnError } = options;
+  const {
+    keyward,
+    project,
+    organization,
+    organizationLevel = false,
+    header,
+    realm = DEFAULT_REALM,
+    onError = defaultOnError,
+    optional = false,
+    onRefusal,
+    formatRefusal,
+    refusalContext,
+  } = options;
   if (!keyward || typeof keyward.verify !== 'function') throw fail('keyward must be the service returned by createKeyward()');
   if (project !== undefined && typeof project !== 'function') throw fail('project must be a function returning the route\'s project id');
   if (organization !== undefined && typeof organization !== 'function') {
@@ -151,6 +188,10 @@ export function createGuard<Ctx>(options: GuardOptions<Ctx>, caller = 'requireTo
   }
   if (header?.toLowerCase() === 'authorization') throw fail('header must not be "authorization", which is always read');
   if (typeof onError !== 'function') throw fail('onError must be a function');
+  if (typeof optional !== 'boolean') throw fail('optional must be a boolean');
+  if (onRefusal !== undefined && typeof onRefusal !== 'function') throw fail('onRefusal must be a function (refusal) => void');
+  if (formatRefusal !== undefined && typeof formatRefusal !== 'function') throw fail('formatRefusal must be a function (refusal) => { status?, headers?, body? }');
+  if (refusalContext !== undefined && typeof refusalContext !== 'function') throw fail('refusalContext must be a function of the request');
   let responses: GuardResponses;
   try {
     responses = guardResponses(realm, header?.toLowerCase());
@@ -162,6 +203,11 @@ export function createGuard<Ctx>(options: GuardOptions<Ctx>, caller = 'requireTo
     header: header?.toLowerCase(),
     responses,
     onError,
+    optional,
+    onRefusal,
+    formatRefusal,
+    // Without a hook to hand it to, the context would be read for nothing.
+    refusalContext: onRefusal === undefined && formatRefusal === undefined ? undefined : refusalContext,
     target: targetReader(project, organization, organizationLevel),
   });
 }

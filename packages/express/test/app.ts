@@ -8,7 +8,7 @@ import { ACTOR_HEADER, GUARD_ROUTES, ORG_SETTINGS_PATH, listen, orgActor, testAc
 export function buildApp(setup: TestAppSetup): Express {
   const app = express();
   for (const spec of GUARD_ROUTES) {
-    const guard = requireToken(guardOptionsFor(spec, setup, (name) => (req) => req.params[name]));
+    const guard = requireToken(guardOptionsFor(spec, setup, (name) => (req) => req.params[name], (name) => (req) => req.get(name)));
     app.get(spec.path, guard, (req, res) => {
       res.json({ tokenId: req.apiToken?.id });
     });

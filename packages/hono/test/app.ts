@@ -9,7 +9,7 @@ import { ACTOR_HEADER, GUARD_ROUTES, ORG_SETTINGS_PATH, listen, orgActor, testAc
 export function buildApp(setup: TestAppSetup): Hono {
   const app = new Hono();
   for (const spec of GUARD_ROUTES) {
-    const guard = requireToken(guardOptionsFor(spec, setup, (name) => (c) => c.req.param(name)));
+    const guard = requireToken(guardOptionsFor(spec, setup, (name) => (c) => c.req.param(name), (name) => (c) => c.req.header(name)));
     app.get(spec.path, guard, (c) => c.json({ tokenId: c.get('apiToken')?.id }));
   }
   app.route('/settings', tokensApp({ keyward: setup.keyward, onError: setup.onError, getActor: (c) => testActor(setup, c.req.header(ACTOR_HEADER)) }));

@@ -1,13 +1,15 @@
 // THE table of route-guard cases. Both the Express and the Hono suites run it over real HTTP,
 // so "both middlewares give the same answers" is checked, not assumed.
 import { memoryStore, type Keyward } from '@keyward/core';
-import type { GuardOptions, RouteIdReader } from '@keyward/core/http';
+import type { GuardOptions, Refusal, RouteIdReader } from '@keyward/core/http';
 import { generateToken } from '@keyward/core/testing';
 import { countingStore } from '../stores.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   ACTORS,
+  CLIENT_HEADER,
   DAY_MS,
+  REFUSAL_FORMATS,
   REALM,
   T0,
   call,
@@ -44,8 +46,12 @@ export interface GuardCase {
   wwwAuthenticate: string | null;
   /** Problem `code`, or null for a pass. */
   code: string | null;
-  /** On a pass: which token the handler saw. */
-  passedAs?: keyof Tokens['ids'];
+  /** On a pass: which token the handler saw; 'nobody' for an optional guard let through without one. */
+  passedAs?: keyof Tokens['ids'] | 'nobody';
+  /** A host-formatted refusal (formatRefusal): the exact JSON body, sent as application/json. */
+  body?: unknown;
+  /** Headers that must be there with exactly these values. */
+  extraHeaders?: Record<string, string>;
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -86,10 +92,47 @@ export const GUARD_CASES: readonly GuardCase[] = [
   { name: 'x-api-key with a space in it → 400', path: '/keyed/projects/proj_a1/data', headers: (t) => ({ 'x-api-key': `Bearer ${t.project}` }), status: 400, wwwAuthenticate: challenge('invalid_request'), code: 'INVALID_REQUEST' },
   { name: 'x-api-key with a deleted token → 401 invalid_token', path: '/keyed/projects/proj_a1/data', headers: (t) => ({ 'x-api-key': t.deleted }), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'INVALID_TOKEN' },
   { name: 'x-api-key is ignored on a route that does not accept it', path: '/projects/proj_a1/data', headers: (t) => ({ 'x-api-key': t.project }), status: 401, wwwAuthenticate: CHALLENGE, code: 'MISSING_CREDENTIALS' },
+
+  // optional: true — no credentials at all goes on without a token; anything present is judged as usual.
+  { name: 'optional: no credentials → passes without a token', path: '/optional/projects/proj_a1/data', status: 200, wwwAuthenticate: null, code: null, passedAs: 'nobody' },
+  { name: 'optional: another scheme (Basic) counts as no credentials → passes without a token', path: '/optional/projects/proj_a1/data', headers: () => ({ authorization: 'Basic dXNlcjpwYXNz' }), status: 200, wwwAuthenticate: null, code: null, passedAs: 'nobody' },
+  { name: 'optional: a valid token passes with the token', path: '/optional/projects/proj_a1/data', headers: (t) => bearer(t.project), status: 200, wwwAuthenticate: null, code: null, passedAs: 'project' },
+  { name: 'optional: Bearer without a token → still 400', path: '/optional/projects/proj_a1/data', headers: () => ({ authorization: 'Bearer' }), status: 400, wwwAuthenticate: challenge('invalid_request'), code: 'INVALID_REQUEST' },
+  { name: 'optional: two credentials → still 400', path: '/optional/projects/proj_a1/data', headers: (t) => ({ authorization: `Bearer ${t.org}, Bearer ${t.project}` }), status: 400, wwwAuthenticate: challenge('invalid_request'), code: 'INVALID_REQUEST' },
+  { name: 'optional: a token that fails the format check → still 401', path: '/optional/projects/proj_a1/data', headers: () => bearer('kw_thisIsNotAValidTokenAtAllReally123456'), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'INVALID_TOKEN' },
+  { name: 'optional: a deleted token → still 401', path: '/optional/projects/proj_a1/data', headers: (t) => bearer(t.deleted), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'INVALID_TOKEN' },
+  { name: 'optional: an expired token → still 401 TOKEN_EXPIRED', path: '/optional/projects/proj_a1/data', headers: (t) => bearer(t.expired), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'TOKEN_EXPIRED' },
+  { name: 'optional: a token out of scope → still 403', path: '/optional/projects/proj_a2/data', headers: (t) => bearer(t.project), status: 403, wwwAuthenticate: challenge('insufficient_scope'), code: 'INSUFFICIENT_SCOPE' },
+  { name: 'optional: store unavailable with a token → still 503, never a pass', path: '/down/optional/projects/proj_a1/data', headers: (t) => bearer(t.down), status: 503, wwwAuthenticate: null, code: 'STORE_UNAVAILABLE' },
+  { name: 'optional: store unavailable, no credentials → passes without a token (nothing to check)', path: '/down/optional/projects/proj_a1/data', status: 200, wwwAuthenticate: null, code: null, passedAs: 'nobody' },
+
+  // formatRefusal — the host's answer laid over the guard's: its body, the guard's protocol headers kept.
+  { name: 'formatRefusal: no credentials → the host body, the challenge kept', path: '/formatted/projects/proj_a1/data', status: 401, wwwAuthenticate: CHALLENGE, code: 'MISSING_CREDENTIALS', body: { error: 'MISSING_CREDENTIALS', status: 401 }, extraHeaders: { 'x-refusal-code': 'MISSING_CREDENTIALS' } },
+  { name: 'formatRefusal: malformed credentials → the host body, invalid_request kept', path: '/formatted/projects/proj_a1/data', headers: () => ({ authorization: 'Bearer' }), status: 400, wwwAuthenticate: challenge('invalid_request'), code: 'INVALID_REQUEST', body: { error: 'INVALID_REQUEST', status: 400 } },
+  { name: 'formatRefusal: an expired token → the host body, invalid_token kept', path: '/formatted/projects/proj_a1/data', headers: (t) => bearer(t.expired), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'TOKEN_EXPIRED', body: { error: 'TOKEN_EXPIRED', status: 401 } },
+  { name: 'formatRefusal: store unavailable → the host body, Retry-After kept', path: '/formatted/down/projects/proj_a1/data', headers: (t) => bearer(t.down), status: 503, wwwAuthenticate: null, code: 'STORE_UNAVAILABLE', body: { error: 'STORE_UNAVAILABLE', status: 503 } },
+  { name: 'formatRefusal: a valid token passes, the formatter plays no part', path: '/formatted/projects/proj_a1/data', headers: (t) => bearer(t.project), status: 200, wwwAuthenticate: null, code: null, passedAs: 'project' },
+  { name: 'formatRefusal: a host may answer 404 and replace the challenge', path: '/hidden/projects/proj_a2/data', headers: (t) => bearer(t.project), status: 404, wwwAuthenticate: 'Bearer realm="hidden"', code: 'INSUFFICIENT_SCOPE', body: { error: 'not found' } },
+  { name: 'formatRefusal: headers only → the problem body kept, the header added', path: '/hidden/projects/proj_a1/data', status: 401, wwwAuthenticate: CHALLENGE, code: 'MISSING_CREDENTIALS', extraHeaders: { 'x-refusal-code': 'MISSING_CREDENTIALS' } },
+  { name: 'formatRefusal answering what cannot be a refusal (200) → the guard\'s own 401', path: '/badly-formatted/projects/proj_a1/data', status: 401, wwwAuthenticate: CHALLENGE, code: 'MISSING_CREDENTIALS' },
+  { name: 'formatRefusal answering 200 never lets a bad token through', path: '/badly-formatted/projects/proj_a1/data', headers: (t) => bearer(t.expired), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'TOKEN_EXPIRED' },
 ];
 
-/** Turns a route spec into requireToken options, given how the framework reads a path parameter. */
-export function guardOptionsFor<Ctx>(spec: GuardRouteSpec, setup: TestAppSetup, param: (name: string) => RouteIdReader<Ctx>): GuardOptions<Ctx> {
+/** What the throwing observed route's hooks throw, so the suite can find them in onError. */
+export const HOOK_FAILURE = 'refusal hook failed on purpose';
+
+/**
+ * Turns a route spec into requireToken options, given how the framework reads a path parameter
+ * and a request header (the observed routes hand CLIENT_HEADER to onRefusal as the context).
+ */
+export function guardOptionsFor<Ctx>(
+  spec: GuardRouteSpec,
+  setup: TestAppSetup,
+  param: (name: string) => RouteIdReader<Ctx>,
+  header: (name: string) => (ctx: Ctx) => string | null | undefined,
+): GuardOptions<Ctx> {
+  const throwing = spec.observed === 'throwing';
+  const client = header(CLIENT_HEADER);
   return {
     keyward: spec.down ? setup.downKeyward : setup.keyward,
     realm: REALM,
@@ -98,6 +141,22 @@ export function guardOptionsFor<Ctx>(spec: GuardRouteSpec, setup: TestAppSetup, 
     organization: spec.organization ? param(spec.organization) : undefined,
     organizationLevel: spec.organizationLevel,
     header: spec.header,
+    optional: spec.optional,
+    formatRefusal: spec.format ? REFUSAL_FORMATS[spec.format] : undefined,
+    onRefusal: !spec.observed
+      ? undefined
+      : throwing
+        ? () => {
+            throw new Error(`onRefusal: ${HOOK_FAILURE}`);
+          }
+        : (refusal) => setup.onRefusal?.(refusal),
+    refusalContext: !spec.observed
+      ? undefined
+      : throwing
+        ? () => {
+            throw new Error(`refusalContext: ${HOOK_FAILURE}`);
+          }
+        : (ctx) => client(ctx),
   };
 }
 
@@ -134,13 +193,14 @@ export function describeGuardCases(framework: string, start: StartServer): void 
     const downStore = countingStore(memoryStore());
     const downKeyward = testKeyward({ store: downStore, clock });
     const errors: unknown[] = [];
+    const refusals: Refusal[] = [];
     let server: RunningServer;
     let tokens: Tokens;
 
     beforeAll(async () => {
       tokens = await createTokens(keyward, downKeyward, clock.set);
       downStore.down = true;
-      server = await start({ keyward, downKeyward, onError: (error) => errors.push(error) });
+      server = await start({ keyward, downKeyward, onError: (error) => errors.push(error), onRefusal: (refusal) => refusals.push(refusal) });
     });
 
     afterAll(async () => {
@@ -157,8 +217,14 @@ export function describeGuardCases(framework: string, start: StartServer): void 
 
       expect(response.status).toBe(c.status);
       expect(response.headers.get('www-authenticate')).toBe(c.wwwAuthenticate);
+      for (const [name, value] of Object.entries(c.extraHeaders ?? {})) expect(response.headers.get(name)).toBe(value);
       if (c.code === null) {
-        expect(response.body).toEqual({ tokenId: tokens.ids[c.passedAs!] });
+        // JSON drops an undefined tokenId: a handler behind an optional guard saw no token.
+        expect(response.body).toEqual(c.passedAs === 'nobody' ? {} : { tokenId: tokens.ids[c.passedAs!] });
+      } else if (c.body !== undefined) {
+        expect(response.headers.get('content-type')).toBe('application/json');
+        expect(response.headers.get('cache-control')).toBe('no-store');
+        expect(response.body).toEqual(c.body);
       } else {
         expect(response.headers.get('content-type')).toBe('application/problem+json');
         expect(response.headers.get('cache-control')).toBe('no-store');
@@ -180,6 +246,57 @@ export function describeGuardCases(framework: string, start: StartServer): void 
       expect(errors).toHaveLength(1);
       expect((errors[0] as Error).name).toBe('StoreUnavailableError');
       expect(String(errors[0]) + JSON.stringify(errors[0])).not.toContain(tokens.down);
+    });
+
+    test('onRefusal is told every refusal (code, status, hint, target, the host context), never a pass, never the plaintext', async () => {
+      refusals.length = 0;
+      const observed = '/observed/projects/proj_a1/data';
+      const client = (name: string, headers: Record<string, string> = {}) => ({ headers: { [CLIENT_HEADER]: name, ...headers } });
+      await call(server.url, observed, client('c1'));
+      await call(server.url, observed, client('c2', { authorization: 'Bearer' }));
+      await call(server.url, observed, client('c3', bearer(tokens.unknown)));
+      await call(server.url, observed, client('c4', bearer(tokens.expired)));
+      await call(server.url, '/observed/projects/proj_a2/data', client('c5', bearer(tokens.project)));
+      await call(server.url, '/observed/down/projects/proj_a1/data', client('c6', bearer(tokens.down)));
+      const passed = await call(server.url, observed, client('ok', bearer(tokens.project)));
+      const optional = await call(server.url, '/observed/optional/projects/proj_a1/data', client('anonymous'));
+      expect([passed.status, optional.status]).toEqual([200, 200]);
+
+      const target = { projectId: 'proj_a1' };
+      const hint = (token: string) => token.slice(0, 'kw_'.length + 4);
+      expect(refusals.map(({ response: _response, ...rest }) => rest)).toEqual([
+        { code: 'MISSING_CREDENTIALS', status: 401, target, context: 'c1' },
+        { code: 'INVALID_REQUEST', status: 400, reason: 'EMPTY_TOKEN', target, context: 'c2' },
+        { code: 'INVALID_TOKEN', status: 401, tokenHint: hint(tokens.unknown), target, context: 'c3' },
+        { code: 'TOKEN_EXPIRED', status: 401, tokenHint: hint(tokens.expired), target, context: 'c4' },
+        { code: 'INSUFFICIENT_SCOPE', status: 403, tokenHint: hint(tokens.project), target: { projectId: 'proj_a2' }, context: 'c5' },
+        { code: 'STORE_UNAVAILABLE', status: 503, target, context: 'c6' },
+      ]);
+      // The refusal's response is the one the client got.
+      expect(refusals[3]!.response).toMatchObject({ status: 401, body: { code: 'TOKEN_EXPIRED' } });
+      const seen = JSON.stringify(refusals);
+      for (const secret of [tokens.unknown, tokens.expired, tokens.project, tokens.down]) expect(seen).not.toContain(secret);
+    });
+
+    test('hooks that throw change no answer and reach onError', async () => {
+      errors.length = 0;
+      const plain = await call(server.url, '/projects/proj_a1/data', { headers: bearer(tokens.expired) });
+      const throwing = await call(server.url, '/observed/throwing/projects/proj_a1/data', { headers: bearer(tokens.expired) });
+      expect(throwing.status).toBe(401);
+      expect(throwing.text).toBe(plain.text);
+      expect(throwing.headers.get('www-authenticate')).toBe(plain.headers.get('www-authenticate'));
+      expect(errors.map(String)).toEqual([`Error: refusalContext: ${HOOK_FAILURE}`, `Error: onRefusal: ${HOOK_FAILURE}`]);
+      const passed = await call(server.url, '/observed/throwing/projects/proj_a1/data', { headers: bearer(tokens.project) });
+      expect(passed.status).toBe(200);
+      expect(errors).toHaveLength(2);
+    });
+
+    test('a formatRefusal answer that cannot be sent reaches onError; the guard answers itself', async () => {
+      errors.length = 0;
+      await call(server.url, '/badly-formatted/projects/proj_a1/data');
+      expect(errors).toHaveLength(1);
+      expect(String(errors[0])).toContain('formatRefusal returned status 200');
+      expect(REFUSAL_FORMATS.broken()).toMatchObject({ status: 200 });
     });
 
     test('a route whose id cannot be read reaches onError', async () => {

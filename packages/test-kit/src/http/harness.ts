@@ -3,6 +3,7 @@
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DAY_MS, createKeyward, memoryStore, type Actor, type Keyward, type TokenStore } from '@keyward/core';
+import type { Refusal, RefusalAnswer } from '@keyward/core/http';
 import { ACTORS, fixedClock, resolveProject, type ActorName, type Clock } from '../fixtures.js';
 
 export const REALM = 'keyward-test';
@@ -33,7 +34,12 @@ export interface TestAppSetup {
   onError: (error: unknown) => void;
   /** How the host's getActor maps the ACTOR_HEADER value to an actor. Default `actorFromHeader`. */
   getActor?: (actorHeader: string | undefined) => Actor | null;
+  /** The onRefusal recorder of the observed guard routes (`observed` in GUARD_ROUTES). */
+  onRefusal?: ((refusal: Refusal) => void) | undefined;
 }
+
+/** The header whose value the observed guard routes hand to onRefusal as `context` (a stand-in for the client IP). */
+export const CLIENT_HEADER = 'x-test-client';
 
 /**
  * Where the test apps mount the management API a second time, the multi-organization way: the
@@ -76,7 +82,26 @@ export interface GuardRouteSpec {
   organization?: string;
   organizationLevel?: boolean;
   header?: string;
+  optional?: boolean;
+  /** onRefusal is the setup's recorder, refusalContext reads CLIENT_HEADER; 'throwing': onRefusal and refusalContext throw. */
+  observed?: true | 'throwing';
+  /** Which formatRefusal the route answers refusals with (see REFUSAL_FORMATS). */
+  format?: keyof typeof REFUSAL_FORMATS;
 }
+
+/**
+ * The hosts' own refusal answers of the shared routes. `json`: a JSON body of the host's shape,
+ * the guard's headers kept. `hidden`: an out-of-scope token answers 404 with the challenge
+ * replaced, others keep the guard's answer with an extra header. `broken`: returns what cannot be sent.
+ */
+export const REFUSAL_FORMATS = {
+  json: (refusal: Refusal): RefusalAnswer => ({ headers: { 'X-Refusal-Code': refusal.code }, body: { error: refusal.code, status: refusal.status } }),
+  hidden: (refusal: Refusal): RefusalAnswer =>
+    refusal.code === 'INSUFFICIENT_SCOPE'
+      ? { status: 404, headers: { 'www-authenticate': 'Bearer realm="hidden"' }, body: { error: 'not found' } }
+      : { headers: { 'x-refusal-code': refusal.code } },
+  broken: (): RefusalAnswer => ({ status: 200 as never, body: { leaked: true } }),
+} satisfies Record<string, (refusal: Refusal) => RefusalAnswer>;
 
 export const GUARD_ROUTES: readonly GuardRouteSpec[] = [
   { path: '/projects/:projectId/data', project: 'projectId' },
@@ -87,6 +112,16 @@ export const GUARD_ROUTES: readonly GuardRouteSpec[] = [
   { path: '/down/projects/:projectId/data', project: 'projectId', down: true },
   // Misconfigured on purpose: the route has no :projectId, so the reader returns nothing.
   { path: '/broken/data', project: 'projectId' },
+  { path: '/optional/projects/:projectId/data', project: 'projectId', optional: true },
+  { path: '/down/optional/projects/:projectId/data', project: 'projectId', optional: true, down: true },
+  { path: '/formatted/projects/:projectId/data', project: 'projectId', format: 'json' },
+  { path: '/formatted/down/projects/:projectId/data', project: 'projectId', format: 'json', down: true },
+  { path: '/hidden/projects/:projectId/data', project: 'projectId', format: 'hidden' },
+  { path: '/badly-formatted/projects/:projectId/data', project: 'projectId', format: 'broken' },
+  { path: '/observed/projects/:projectId/data', project: 'projectId', observed: true },
+  { path: '/observed/down/projects/:projectId/data', project: 'projectId', observed: true, down: true },
+  { path: '/observed/optional/projects/:projectId/data', project: 'projectId', observed: true, optional: true },
+  { path: '/observed/throwing/projects/:projectId/data', project: 'projectId', observed: 'throwing' },
 ];
 
 /** Listens on 127.0.0.1, on a port the OS picks. */

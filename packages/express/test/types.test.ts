@@ -34,6 +34,28 @@ describe('express types and construction', () => {
     expectTypeOf<Request['apiToken']>().toEqualTypeOf<TokenInfo | undefined>();
   });
 
+  test('optional: true leaves req.apiToken unset without credentials; its type already says possibly undefined', async () => {
+    const keyward = testKeyward();
+    const { plaintext, token } = await keyward.create(ACTORS.owner, { name: 't', scope: { kind: 'organization' }, expiresIn: 'never' });
+    const app = express();
+    app.get('/feed', requireToken({ keyward, optional: true }), (req, res) => {
+      expectTypeOf(req.apiToken).toEqualTypeOf<TokenInfo | undefined>();
+      // @ts-expect-error the token may be missing: reading it needs a check
+      const readUnchecked = (): string => req.apiToken.name;
+      void readUnchecked;
+      res.json({ id: req.apiToken?.id ?? null, has: 'apiToken' in req });
+    });
+    const server = await listen(createServer(app));
+    try {
+      expect(await (await fetch(`${server.url}/feed`)).json()).toEqual({ id: null, has: false });
+      expect(await (await fetch(`${server.url}/feed`, { headers: { authorization: `Bearer ${plaintext}` } })).json()).toEqual({ id: token.id, has: true });
+      expect((await fetch(`${server.url}/feed`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+    } finally {
+      await server.close();
+      await keyward.close();
+    }
+  });
+
   test('getApiToken throws on a route without requireToken (a wiring bug, not a client error)', () => {
     expect(() => getApiToken({} as Request)).toThrow(/mount requireToken\(\) before this handler/);
   });

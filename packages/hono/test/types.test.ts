@@ -1,5 +1,5 @@
 import { ConfigurationError, type TokenInfo } from '@keyward/core';
-import { requireToken, tokensApp, type ApiTokenEnv } from '@keyward/hono';
+import { requireToken, tokensApp, type ApiTokenEnv, type OptionalApiTokenEnv, type RequireTokenOptions } from '@keyward/hono';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { describe, expect, expectTypeOf, test } from 'vitest';
 import { ACTORS, testKeyward } from '@keyward/test-kit/http';
@@ -36,6 +36,29 @@ describe('hono types and construction', () => {
       expectTypeOf(c.get('requestId')).toEqualTypeOf<string>();
       return c.text('ok');
     });
+  });
+
+  test("optional: true types c.get('apiToken') as possibly undefined, and it is undefined without credentials", async () => {
+    const keyward = testKeyward();
+    const { plaintext, token } = await keyward.create(ACTORS.owner, { name: 't', scope: { kind: 'organization' }, expiresIn: 'never' });
+    const app = new Hono();
+    app.get('/feed', requireToken({ keyward, optional: true }), (c) => {
+      expectTypeOf(c.get('apiToken')).toEqualTypeOf<TokenInfo | undefined>();
+      expectTypeOf(c.var.apiToken).toEqualTypeOf<TokenInfo | undefined>();
+      // @ts-expect-error the token may be missing: reading it needs a check
+      const readUnchecked = (): string => c.get('apiToken').name;
+      void readUnchecked;
+      return c.json({ id: c.get('apiToken')?.id ?? null });
+    });
+    expectTypeOf(requireToken({ keyward, optional: true })).toEqualTypeOf<MiddlewareHandler<OptionalApiTokenEnv>>();
+    expectTypeOf(requireToken({ keyward, optional: false })).toEqualTypeOf<MiddlewareHandler<ApiTokenEnv>>();
+    // Options whose optional is only known as a boolean: the conservative type.
+    const options: RequireTokenOptions = { keyward, optional: Math.random() > 2 };
+    expectTypeOf(requireToken(options)).toEqualTypeOf<MiddlewareHandler<OptionalApiTokenEnv>>();
+    expect(await (await app.request('/feed')).json()).toEqual({ id: null });
+    expect(await (await app.request('/feed', { headers: { authorization: `Bearer ${plaintext}` } })).json()).toEqual({ id: token.id });
+    expect((await app.request('/feed', { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+    await keyward.close();
   });
 
   test('requireToken returns a middleware declaring the apiToken variable', () => {

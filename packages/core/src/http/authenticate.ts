@@ -31,8 +31,11 @@ export type AuthenticateResult<Optional extends boolean = false> =
   | { ok: true; token: Optional extends true ? TokenInfo | undefined : TokenInfo }
   | { ok: false; response: HttpResponse };
 
-/** Whether options of type `O` may let a request through without a token. */
-export type IsOptional<O> = O extends { readonly optional?: false | undefined } ? false : true;
+/**
+ * Whether options of type `O` may let a request through without a token. (Not `O extends
+ * { optional?: false }`: TypeScript's weak-type rule would make options without `optional` fail it.)
+ */
+export type IsOptional<O> = 'optional' extends keyof O ? ([Exclude<O[keyof O & 'optional'], undefined>] extends [false] ? false : true) : false;
 
 type Refused = { ok: false; response: HttpResponse };
 

@@ -250,6 +250,28 @@ declare const JSON_CONTENT_TYPE = "application/json";
 declare function problemResponse(status: HttpStatus, code: string, detail: string, extensions?: Record<string, unknown>, headers?: Record<string, string>): HttpResponse;
 declare function frozenResponse(response: HttpResponse): HttpResponse;
 declare function responseText(response: HttpResponse): string | null;
+type RefusalCode = 'MISSING_CREDENTIALS' | 'INVALID_REQUEST' | 'INVALID_TOKEN' | 'TOKEN_EXPIRED' | 'INSUFFICIENT_SCOPE' | 'STORE_UNAVAILABLE' | 'CLOSED' | 'STORE_FAILED' | 'INTERNAL_ERROR';
+interface Refusal {
+    readonly code: RefusalCode;
+    readonly status: HttpStatus;
+    readonly reason?: MalformedReason | undefined;
+    readonly tokenHint?: string | undefined;
+    readonly tokenId?: string | undefined;
+    readonly target: RouteTarget | null;
+    readonly context: unknown;
+    readonly response: HttpResponse;
+}
+interface RefusalAnswer {
+    status?: HttpStatus | undefined;
+    headers?: Readonly<Record<string, string>> | undefined;
+    body?: unknown;
+}
+interface RefusalHooks {
+    readonly onRefusal?: ((refusal: Refusal) => void) | undefined;
+    readonly formatRefusal?: ((refusal: Refusal) => RefusalAnswer) | undefined;
+    readonly refusalContext?: ((request: never) => unknown) | undefined;
+    readonly onError?: ((error: unknown) => void) | undefined;
+}
 declare const DEFAULT_REALM = "api";
 interface GuardResponses {
     readonly missing: HttpResponse;
@@ -260,18 +282,20 @@ interface GuardResponses {
 }
 declare function assertValidRealm(realm: unknown): asserts realm is string;
 declare function guardResponses(realm?: string, header?: string): GuardResponses;
-interface AuthenticateOptions {
+interface AuthenticateOptions extends RefusalHooks {
     readonly responses: GuardResponses;
     readonly onError?: ((error: unknown) => void) | undefined;
+    readonly optional?: boolean | undefined;
 }
-type AuthenticateResult = {
+type AuthenticateResult<Optional extends boolean = false> = {
     ok: true;
-    token: TokenInfo;
+    token: Optional extends true ? TokenInfo | undefined : TokenInfo;
 } | {
     ok: false;
     response: HttpResponse;
 };
-declare function authenticate(keyward: Pick<Keyward, 'verify'> & Partial<Pick<Keyward, 'check'>>, credentials: CredentialsInput, target: RouteTarget | null, options: AuthenticateOptions): MaybePromise<AuthenticateResult>;
+type IsOptional<O> = 'optional' extends keyof O ? ([Exclude<O[keyof O & 'optional'], undefined>] extends [false] ? false : true) : false;
+declare function authenticate<O extends AuthenticateOptions>(keyward: Pick<Keyward, 'verify'> & Partial<Pick<Keyward, 'check'>>, credentials: CredentialsInput, target: RouteTarget | null, options: O, request?: unknown): MaybePromise<AuthenticateResult<IsOptional<O>>>;
 type RouteIdReader<Ctx> = (ctx: Ctx) => string | readonly string[] | null | undefined;
 interface GuardOptions<Ctx> {
     keyward: Keyward;
@@ -281,6 +305,10 @@ interface GuardOptions<Ctx> {
     header?: string | undefined;
     realm?: string | undefined;
     onError?: ((error: unknown) => void) | undefined;
+    optional?: boolean | undefined;
+    onRefusal?: ((refusal: Refusal) => void) | undefined;
+    formatRefusal?: ((refusal: Refusal) => RefusalAnswer) | undefined;
+    refusalContext?: ((ctx: Ctx) => unknown) | undefined;
 }
 interface IncomingHeaders {
     headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -292,6 +320,10 @@ interface Guard<Ctx> extends AuthenticateOptions {
     readonly header: string | undefined;
     readonly responses: GuardResponses;
     readonly onError: (error: unknown) => void;
+    readonly optional: boolean;
+    readonly onRefusal: ((refusal: Refusal) => void) | undefined;
+    readonly formatRefusal: ((refusal: Refusal) => RefusalAnswer) | undefined;
+    readonly refusalContext: ((ctx: Ctx) => unknown) | undefined;
     target(ctx: Ctx): RouteTarget | null;
 }
 declare function createGuard<Ctx>(options: GuardOptions<Ctx>, caller?: string): Guard<Ctx>;
@@ -365,4 +397,4 @@ type OpenApiDocument = Record<string, unknown> & {
 };
 declare function createOpenApiDocument(options?: OpenApiOptions): OpenApiDocument;
 declare function openApiResponse(basePath: string): HttpResponse;
-export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, type CredentialsInput, DEFAULT_REALM, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemDetails, RETRY_AFTER_SECONDS, type RouteIdReader, UNAUTHENTICATED_RESPONSE, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, errorResponse, failureResponse, frozenResponse, guardResponses, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListTokens, handlePreviewExpiration, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, openApiResponse, parseCredentials, parseJsonBody, problemResponse, responseText };
+export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, type CredentialsInput, DEFAULT_REALM, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemDetails, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, UNAUTHENTICATED_RESPONSE, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, errorResponse, failureResponse, frozenResponse, guardResponses, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListTokens, handlePreviewExpiration, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, openApiResponse, parseCredentials, parseJsonBody, problemResponse, responseText };

@@ -6,8 +6,19 @@ type ApiTokenEnv = {
         apiToken: TokenInfo;
     };
 };
+type OptionalApiTokenEnv = {
+    Variables: {
+        apiToken: TokenInfo | undefined;
+    };
+};
 type RequireTokenOptions = GuardOptions<Context>;
-declare function requireToken(options: RequireTokenOptions): MiddlewareHandler<ApiTokenEnv>;
+declare function requireToken(options: RequireTokenOptions & {
+    optional: true;
+}): MiddlewareHandler<OptionalApiTokenEnv>;
+declare function requireToken(options: RequireTokenOptions & {
+    optional?: false | undefined;
+}): MiddlewareHandler<ApiTokenEnv>;
+declare function requireToken(options: RequireTokenOptions): MiddlewareHandler<OptionalApiTokenEnv>;
 type TokensAppOptions<E extends Env = Env> = ManagementApiOptions<Context<E>>;
 declare function tokensApp<E extends Env = Env>(options: TokensAppOptions<E>): Hono<E>;
-export { type ApiTokenEnv, type RequireTokenOptions, type TokensAppOptions, requireToken, tokensApp };
+export { type ApiTokenEnv, type OptionalApiTokenEnv, type RequireTokenOptions, type TokensAppOptions, requireToken, tokensApp };

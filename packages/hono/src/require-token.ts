@@ -45,9 +45,23 @@ export type RequireTokenOptions = GuardOptions<Context>;
  * app.get('/feed', requireToken({ keyward, optional: true }), (c) => c.json({ signedIn: c.get('apiToken') !== undefined }));
  */
 export function requireToken(options: RequireTokenOptions & { optional: true }): MiddlewareHandler<OptionalApiTokenEnv>;
+/**
+ * A required guard: `c.get('apiToken')` is a `TokenInfo` on the routes it guards.
+ * @example
+ * app.get('/builds', requireToken({ keyward }), (c) => c.json({ by: c.get('apiToken').name }));
+ */
 export function requireToken(options: RequireTokenOptions & { optional?: false | undefined }): MiddlewareHandler<ApiTokenEnv>;
-/** Options whose `optional` is only known as a boolean: the token is typed possibly undefined. */
+/**
+ * Options whose `optional` is only known as a boolean: the token is typed possibly undefined.
+ * @example
+ * app.get('/feed', requireToken({ keyward, optional: process.env.PUBLIC_FEED === '1' }), (c) => c.json({ id: c.get('apiToken')?.id }));
+ */
 export function requireToken(options: RequireTokenOptions): MiddlewareHandler<OptionalApiTokenEnv>;
+/**
+ * The implementation behind the typed signatures above.
+ * @example
+ * const guard = requireToken({ keyward, project: (c) => c.req.param('projectId') });
+ */
 export function requireToken(options: RequireTokenOptions): MiddlewareHandler<OptionalApiTokenEnv> | MiddlewareHandler<ApiTokenEnv> {
   const guard = createGuard<Context>(options, 'requireToken');
   const { keyward, header } = guard;

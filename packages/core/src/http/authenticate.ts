@@ -114,6 +114,11 @@ export function authenticate<O extends AuthenticateOptions>(
   options: O,
   request?: unknown,
 ): MaybePromise<AuthenticateResult<IsOptional<O>>>;
+/**
+ * The implementation behind the typed signature above.
+ * @example
+ * const result = await authenticate(keyward, {}, {}, { responses, optional: true }); // { ok: true, token: undefined }
+ */
 export function authenticate(
   keyward: Pick<Keyward, 'verify'> & Partial<Pick<Keyward, 'check'>>,
   credentials: CredentialsInput,

@@ -1,5 +1,5 @@
 export { authenticate, type AuthenticateOptions, type AuthenticateResult, type IsOptional } from './authenticate.js';
-export { refusalResponse, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalFacts, type RefusalHooks } from './refusals.js';
+export type { Refusal, RefusalAnswer, RefusalCode, RefusalHooks } from './refusals.js';
 export { MAX_CREDENTIALS_LENGTH, parseCredentials, type CredentialsInput, type MalformedReason, type ParsedCredentials } from './credentials.js';
 export { createGuard, incomingHeaderValue, type Guard, type GuardOptions, type IncomingHeaders, type RouteIdReader } from './guard.js';
 export { RETRY_AFTER_SECONDS, failureResponse } from './failures.js';

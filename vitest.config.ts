@@ -14,6 +14,8 @@ export default defineConfig({
       '@keyward/redis': src('redis'),
       '@keyward/express': src('express'),
       '@keyward/hono': src('hono'),
+      '@keyward/fetch': src('fetch'),
+      '@keyward/fastify': src('fastify'),
     },
   },
   test: {

@@ -1,0 +1,81 @@
+import {
+  BODY_RESPONSES,
+  ConfigurationError,
+  NO_STORE_HEADERS,
+  PROBLEM_CONTENT_TYPE,
+  createManagementApi,
+  problemResponse,
+  type ManagementApiOptions,
+} from '@keyward/core';
+import { matchRoute } from './match-route.js';
+import { readJsonBody } from './read-body.js';
+import { toResponse } from './respond.js';
+
+/** Options of `createFetchManagement()`: `getActor(request)` returns the signed-in actor from the host's session, or null. */
+export interface FetchManagementOptions extends ManagementApiOptions<Request> {
+  /**
+   * Where the API is mounted, e.g. `/api/settings` for a Next.js catch-all route at
+   * `app/api/settings/[...path]/route.ts`. Default `''`: the routes sit at the URL's root.
+   */
+  basePath?: string | undefined;
+}
+
+const BASE_PATH = /^(\/[^/?#]+)*$/;
+
+function notFound(): Response {
+  return toResponse(problemResponse(404, 'NOT_FOUND', 'No token management route matches this path.', undefined, NO_STORE_HEADERS));
+}
+
+function methodNotAllowed(allow: string): Response {
+  // 405 is not one of core's statuses: only routing, which core leaves to frameworks, answers it.
+  const body = { type: 'about:blank', title: 'Method Not Allowed', status: 405, code: 'METHOD_NOT_ALLOWED', detail: `This route answers ${allow}.` };
+  return new Response(JSON.stringify(body), { status: 405, headers: { 'content-type': PROBLEM_CONTENT_TYPE, allow, ...NO_STORE_HEADERS } });
+}
+
+function queryOf(url: URL): Record<string, string[]> {
+  // Every value as a list, as Hono's c.req.queries() gives them; core takes a one-element list as that value.
+  const query: Record<string, string[]> = {};
+  for (const name of new Set(url.searchParams.keys())) query[name] = url.searchParams.getAll(name);
+  return query;
+}
+
+/**
+ * The token management API as one fetch handler: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
+ * `GET/DELETE /tokens/:id`, `POST /tokens/bulk-delete`, under `basePath`. It reads its own JSON
+ * bodies (UTF-8, uncompressed, at most 128 KiB, Content-Length not needed). Options are checked
+ * here, once: bad ones throw ConfigurationError. Other paths answer 404, other methods 405.
+ * @example
+ * // app/api/settings/[...path]/route.ts (Next.js App Router)
+ * const handle = createFetchManagement({ keyward, basePath: '/api/settings', getActor: (request) => sessionActor(request) });
+ * export { handle as GET, handle as POST, handle as DELETE };
+ */
+export function createFetchManagement(options: FetchManagementOptions): (request: Request) => Promise<Response> {
+  const api = createManagementApi<Request>(options, 'createFetchManagement');
+  const rawBase = options.basePath ?? '';
+  if (typeof rawBase !== 'string' || !BASE_PATH.test(rawBase.replace(/\/$/, ''))) {
+    throw new ConfigurationError(`createFetchManagement(options): basePath must be a path such as "/api/settings", got ${JSON.stringify(rawBase)}`);
+  }
+  const base = rawBase.replace(/\/$/, '');
+
+  return async function keywardManagement(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const path = url.pathname;
+    if (!path.startsWith(base) || (path.length > base.length && path[base.length] !== '/')) return notFound();
+    const match = matchRoute(api.routes, request.method, path.slice(base.length) || '/');
+    if (match.kind === 'not-found') return notFound();
+    if (match.kind === 'method-not-allowed') return methodNotAllowed(match.allow);
+    let body: unknown;
+    if (match.route.body) {
+      let read;
+      try {
+        read = await readJsonBody(request);
+      } catch {
+        // The client went away or sent a broken stream: nothing was parsed, nothing is done.
+        read = { ok: false as const, response: BODY_RESPONSES.invalidJson };
+      }
+      if (!read.ok) return toResponse(read.response);
+      body = read.value;
+    }
+    return toResponse(await api.handle(match.route, request, { body, query: queryOf(url), params: match.params }));
+  };
+}

@@ -1,0 +1,35 @@
+// The program every runtime runs: the guard and management case tables against @keyward/fetch,
+// in process, plus the SHA-256 check that proves the hash backend this runtime picked is correct.
+import { createHasher, hashBackend } from '@keyward/core';
+import { describeGuardCases } from '../../../packages/core/test/http/guard-cases.js';
+import { describeManagementApi } from '../../../packages/core/test/http/management-cases.js';
+import { buildHandler } from '../../../packages/fetch/test/handler.js';
+import { installFetch, serve } from './in-process.js';
+import { expect, run, test, type TestResult } from './mini-vitest.js';
+
+// FIPS 180-2 test vectors, as base64url (the form keyward stores).
+const SHA256_VECTORS: readonly [string, string][] = [
+  ['abc', 'ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0'],
+  ['', '47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU'],
+  ['abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq', 'JI1qYdIGOLjlwCaTDD5gOaM85Flk_yFn9uzt1BnbBsE'],
+];
+
+export interface SuiteReport {
+  hashBackend: string;
+  results: TestResult[];
+}
+
+/** Declares and runs every test; never throws (a failure is a result). */
+export async function runSuite(): Promise<SuiteReport> {
+  installFetch();
+  const start = async (setup: Parameters<typeof buildHandler>[0]) => serve(buildHandler(setup));
+  describeGuardCases('fetch', start);
+  describeManagementApi('fetch', start);
+  test('SHA-256 and HMAC-SHA-256 test vectors (hash backend of this runtime)', () => {
+    const hasher = createHasher();
+    for (const [input, digest] of SHA256_VECTORS) expect(hasher.hash(input)).toBe(digest);
+    // HMAC-SHA-256 (peppered tokens), checked against node:crypto's answer.
+    expect(createHasher('a pepper of 16+ characters').hash('kw_example')).toBe('ANVtEQzTTC-TLKGtTx2VHQOQZQV7wEQDs7BE6JzMmsY');
+  });
+  return { hashBackend, results: await run() };
+}

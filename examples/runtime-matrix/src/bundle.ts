@@ -32,8 +32,10 @@ export async function bundle(runtime: Runtime, outdir: string): Promise<string> 
     alias: {
       vitest: here('mini-vitest.ts'),
       'node:http': here('node-http-shim.ts'),
+      '@hono/node-server': here('hono-node-server-stub.ts'),
       '@keyward/core': root('packages/core/src/index.ts'),
       '@keyward/fetch': root('packages/fetch/src/index.ts'),
+      '@keyward/hono': root('packages/hono/src/index.ts'),
     },
     inject: [here('buffer-shim.ts')],
   });

@@ -1,9 +1,10 @@
-// The program every runtime runs: the guard and management case tables against @keyward/fetch,
-// in process, plus the SHA-256 check that proves the hash backend this runtime picked is correct.
+// The program every runtime runs: the guard and management case tables against @keyward/fetch
+// and @keyward/hono, in process, plus the SHA-256 check that proves the hash backend this runtime picked is correct.
 import { createHasher, hashBackend } from '@keyward/core';
 import { describeGuardCases } from '../../../packages/core/test/http/guard-cases.js';
 import { describeManagementApi } from '../../../packages/core/test/http/management-cases.js';
 import { buildHandler } from '../../../packages/fetch/test/handler.js';
+import { buildApp as buildHonoApp } from '../../../packages/hono/test/app.js';
 import { installFetch, serve } from './in-process.js';
 import { expect, run, test, type TestResult } from './mini-vitest.js';
 
@@ -25,6 +26,10 @@ export async function runSuite(): Promise<SuiteReport> {
   const start = async (setup: Parameters<typeof buildHandler>[0]) => serve(buildHandler(setup));
   describeGuardCases('fetch', start);
   describeManagementApi('fetch', start);
+  // Hono is fetch-based too: its own app.fetch, as a Worker or Bun.serve would call it.
+  const startHono = async (setup: Parameters<typeof buildHonoApp>[0]) => serve(async (request) => buildHonoApp(setup).fetch(request));
+  describeGuardCases('hono', startHono);
+  describeManagementApi('hono', startHono);
   test('SHA-256 and HMAC-SHA-256 test vectors (hash backend of this runtime)', () => {
     const hasher = createHasher();
     for (const [input, digest] of SHA256_VECTORS) expect(hasher.hash(input)).toBe(digest);

@@ -1,5 +1,5 @@
-// The runtime matrix: the guard and management case tables, through @keyward/fetch on the memory
-// store, on Node, Bun, Deno and workerd (Miniflare, with and without nodejs_compat). Each runtime
+// The runtime matrix: the guard and management case tables, through @keyward/fetch and
+// @keyward/hono on the memory store, on Node, Bun, Deno and workerd (Miniflare, with and without nodejs_compat). Each runtime
 // runs its own bundle of the same program; every row must pass on every runtime.
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -44,7 +44,7 @@ const ROWS: readonly Row[] = [
   { runtime: 'workerd + nodejs_compat', backend: 'node:crypto', report: () => runWorkerd(['nodejs_compat']) },
 ];
 
-describe('runtime matrix: shared case tables through @keyward/fetch', () => {
+describe('runtime matrix: shared case tables through @keyward/fetch and @keyward/hono', () => {
   const reports = new Map<string, SuiteReport>();
 
   beforeAll(async () => {
@@ -68,5 +68,7 @@ describe('runtime matrix: shared case tables through @keyward/fetch', () => {
     const names = reports.get('Node')!.results.map((r) => r.name);
     expect(names.filter((n) => n.startsWith('fetch requireToken')).length).toBeGreaterThanOrEqual(35);
     expect(names.filter((n) => n.startsWith('fetch token management API')).length).toBeGreaterThanOrEqual(50);
+    expect(names.filter((n) => n.startsWith('hono requireToken')).length).toBeGreaterThanOrEqual(35);
+    expect(names.filter((n) => n.startsWith('hono token management API')).length).toBeGreaterThanOrEqual(50);
   });
 });

@@ -49,6 +49,9 @@ export async function readJsonBody(request: Request, maxBytes: number = MAX_JSON
   }
   const bytes = await readAtMost(request.body, maxBytes);
   if (bytes === null) return TOO_LARGE;
+  // An empty stream without Content-Length is what a bodiless POST looks like behind a Node
+  // bridge: no body, as Express sees it (Content-Length: 0 is an empty body, parsed as {}).
+  if (bytes.byteLength === 0 && request.headers.get('content-length') === null) return NO_BODY;
   // Non-fatal decoding and BOM stripping, as request.text() and Express's body parser do.
   return parseJsonBody(new TextDecoder().decode(bytes));
 }

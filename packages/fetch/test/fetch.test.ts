@@ -100,3 +100,12 @@ describe('fetch handlers: what only the fetch glue decides', () => {
     expect(bom).toEqual({ ok: true, value: { a: 1 } });
   });
 });
+
+test('a bodiless POST is 415 as in Express; Content-Length: 0 is an empty object, refused by validation', async () => {
+  const handle = createFetchManagement({ keyward: testKeyward(), getActor: admin });
+  const json = { 'content-type': 'application/json' };
+  expect((await handle(new Request('http://x/tokens', { method: 'POST', headers: json }))).status).toBe(415);
+  expect((await handle(new Request('http://x/tokens', { method: 'POST', headers: json, body: '' }))).status).toBe(415);
+  const empty = await handle(new Request('http://x/tokens', { method: 'POST', headers: { ...json, 'content-length': '0' }, body: '' }));
+  expect(await empty.json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+});

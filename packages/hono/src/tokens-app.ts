@@ -17,15 +17,21 @@ export type TokensAppOptions<E extends Env = Env> = ManagementApiOptions<Context
 const NO_BODY: JsonBodyResult = Object.freeze({ ok: true, value: undefined });
 
 async function readJson(c: Context): Promise<JsonBodyResult> {
+  const contentLength = c.req.header('content-length');
+  const transferEncoding = c.req.header('transfer-encoding');
+  // Fetch runtimes (Workers, Bun, Deno, HTTP/2) may hand over a body with neither header: the
+  // body stream is the framing there. An empty one is no body, as on HTTP/1.1 without headers.
+  const streamed = contentLength === undefined && transferEncoding === undefined && c.req.raw.body !== null;
   const disposition = jsonBodyDisposition({
     contentType: c.req.header('content-type'),
     contentEncoding: c.req.header('content-encoding'),
-    contentLength: c.req.header('content-length'),
-    transferEncoding: c.req.header('transfer-encoding'),
+    contentLength,
+    transferEncoding: streamed ? 'chunked' : transferEncoding,
   });
   if (disposition === 'none') return NO_BODY;
   if (disposition !== 'parse') return { ok: false, response: disposition };
-  return parseJsonBody(await c.req.text());
+  const text = await c.req.text();
+  return streamed && text === '' ? NO_BODY : parseJsonBody(text);
 }
 
 /**

@@ -17,12 +17,15 @@ const TARGETS: Record<Runtime, Pick<BuildOptions, 'platform' | 'conditions' | 'm
   workerd: { entry: 'worker.ts', platform: 'browser', conditions: ['workerd', 'worker', 'browser'] },
 };
 
-/** Writes `<outdir>/<runtime>.mjs` and returns its path. */
-export async function bundle(runtime: Runtime, outdir: string): Promise<string> {
-  const { entry, ...target } = TARGETS[runtime];
-  const outfile = `${outdir}/${runtime}.mjs`;
+/**
+ * Writes `<outdir>/<runtime>.mjs` (the suite) or, given `entry`, that program for the runtime, and
+ * returns the output's path.
+ */
+export async function bundle(runtime: Runtime, outdir: string, entry?: { path: string; name: string }): Promise<string> {
+  const { entry: suiteEntry, ...target } = TARGETS[runtime];
+  const outfile = `${outdir}/${entry?.name ?? runtime}.mjs`;
   await build({
-    entryPoints: [here(entry)],
+    entryPoints: [entry?.path ?? here(suiteEntry)],
     outfile,
     bundle: true,
     format: 'esm',

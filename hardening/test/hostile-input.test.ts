@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACTORS, FRAMEWORKS, as, resolveProject, serveApp, type Framework } from './support/apps.js';
 import { call, rawStatus, type Listening } from './support/net.js';
-import { countingStore, isWellFormed, sha256, type CountingStore } from './support/stores.js';
+import { countingStore, isWellFormed, sha256, type CountingStore } from '@keyward/test-kit/stores';
 
 const RUNS = 100_000;
 const HTTP_RUNS = 2_000;

@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import { exitOf } from './support/children.js';
 import { call, freePort, sleep, waitUntil } from './support/net.js';
-import { countingStore } from './support/stores.js';
+import { countingStore } from '@keyward/test-kit/stores';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsx = createRequire(import.meta.url).resolve('tsx');

@@ -1,4 +1,4 @@
-// A server process for the HTTP section: `server.ts <hono|express> <memory|sqlite> <tokens> <dir>`.
+// A server process for the HTTP section: `server.ts <hono|express> <memory|sqlite|redis> <tokens> <dir>`.
 // Serves one route three ways with identical handlers: unguarded (`/open`), behind requireToken()
 // (`/guarded`), and behind a "floor" middleware that does only what any token check on that store
 // must (read the header, SHA-256, one lookup, hand the row to the handler) (`/floor`). Tells its
@@ -10,8 +10,10 @@ import { serve } from '@hono/node-server';
 import { createKeyward, memoryStore, type TokenStore } from '@keyward/core';
 import { requireToken as expressGuard } from '@keyward/express';
 import { requireToken as honoGuard } from '@keyward/hono';
+import { redisStore } from '@keyward/redis';
 import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
 import express from 'express';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
@@ -24,19 +26,28 @@ const ORG = 'org_0';
 let store: TokenStore;
 let batch: ((run: () => void) => void) | undefined;
 let db: Database.Database | undefined;
+let redis: { client: Redis; prefix: string } | undefined;
 if (storeKind === 'sqlite') {
   db = new Database(join(dir, `http-${framework}-${process.pid}.db`));
   store = sqliteStore({ db });
   batch = (run) => db!.transaction(run)();
+} else if (storeKind === 'redis') {
+  // The parent deletes every key under this prefix when the section ends.
+  redis = { client: new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1, commandTimeout: 5000 }), prefix: `kwbench:http:${process.pid}:` };
+  store = redisStore({ client: redis.client, keyPrefix: redis.prefix });
 } else {
   store = memoryStore();
 }
 const tokens = await fill(store, Number(count), 100, { organizations: 1, projectScopes: false, batch });
 const keyward = createKeyward({ store, resolveProject: () => null });
 
-// The floor's lookup: a prepared point SELECT of the row on SQLite, a Map of the tokens' records in memory.
+// The floor's lookup: a prepared point SELECT of the row on SQLite, one HMGET of the lookup key on
+// Redis (what any Redis lookup must send), a Map of the tokens' records in memory.
 let lookup: (tokenHash: string) => unknown;
-if (db) {
+if (redis) {
+  const { client, prefix } = redis;
+  lookup = (tokenHash) => client.hmget(`${prefix}h:${tokenHash}`, 'r', 'u').then(([json]) => (json == null ? undefined : json));
+} else if (db) {
   const select = db.prepare(
     'SELECT id, organization_id, name, name_key, scope_kind, project_id, hash, hint, created_at, created_by, expires_at, last_used_at FROM keyward_tokens WHERE hash = ?',
   );
@@ -49,8 +60,9 @@ if (db) {
   }
   lookup = (tokenHash) => records.get(tokenHash);
 }
-/** The floor: the row behind `Authorization: Bearer <token>`, or undefined. */
+/** The floor: the row behind `Authorization: Bearer <token>`, or undefined (a promise of it on Redis). */
 const floor = (authorization: string | undefined) => (authorization === undefined ? undefined : lookup(hash('sha256', authorization.slice(7), 'base64url')));
+const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | undefined)?.then === 'function';
 
 let server: Server;
 if (framework === 'hono') {
@@ -61,10 +73,13 @@ if (framework === 'hono') {
   app.get(
     '/floor/orgs/:orgId/ping',
     (c, next) => {
+      const pass = (row: unknown): Promise<Response | void> => {
+        if (row === undefined) return Promise.resolve(c.json({ ok: false }, 401));
+        c.set('apiToken' as never, row as never);
+        return next();
+      };
       const row = floor((c.env as { incoming: { headers: Record<string, string | undefined> } }).incoming.headers.authorization);
-      if (row === undefined) return Promise.resolve(c.json({ ok: false }, 401));
-      c.set('apiToken', row as never);
-      return next();
+      return isPromise(row) ? row.then(pass) : pass(row);
     },
     (c) => c.json({ ok: true }),
   );
@@ -81,13 +96,17 @@ if (framework === 'hono') {
   app.get(
     '/floor/orgs/:orgId/ping',
     (req, res, next) => {
+      const pass = (row: unknown) => {
+        if (row === undefined) {
+          res.status(401).json({ ok: false });
+          return;
+        }
+        req.apiToken = row as never;
+        next();
+      };
       const row = floor(req.headers.authorization);
-      if (row === undefined) {
-        res.status(401).json({ ok: false });
-        return;
-      }
-      req.apiToken = row as never;
-      next();
+      if (isPromise(row)) void row.then(pass, next);
+      else pass(row);
     },
     (_req, res) => {
       res.json({ ok: true });
@@ -108,5 +127,14 @@ process.on('message', (message) => {
 });
 process.on('disconnect', () => {
   server.close();
-  void keyward.close().finally(() => process.exit(0));
+  void keyward
+    .close()
+    .then(async () => {
+      if (redis) {
+        const { deleteKeys } = await import('../lib/context.js');
+        await deleteKeys(redis.client, redis.prefix);
+        await redis.client.quit();
+      }
+    })
+    .finally(() => process.exit(0));
 });

@@ -1,5 +1,5 @@
-// A guarded route beside the same route unguarded (and beside a floor middleware doing only the
-// header read, SHA-256 and one lookup), same server process, same handler, measured by autocannon
+// requireToken() beside a floor middleware doing only the header read, SHA-256 and one lookup (and
+// beside the same route unguarded), same server process, same handler, measured by autocannon
 // from this process in rotating rounds. Every request carries the same Authorization headers, so
 // the client does the same work for all. Besides req/s, the server's own CPU time per request is
 // read around each run: it prices the guard without the load generator's share of the machine.
@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { BenchContext } from '../lib/context.js';
 import { median } from '../lib/measure.js';
-import { opsPerSec, percent, type Row } from '../lib/report.js';
+import { opsPerSec, percent, times, type Row } from '../lib/report.js';
 
-const SECTION = 'Guarded route vs the same route unguarded';
+const SECTION = 'Guarded route, server CPU per request';
 const SERVER = fileURLToPath(new URL('../http/server.ts', import.meta.url));
 const BENCH_DIR = fileURLToPath(new URL('../..', import.meta.url));
 export const CONNECTIONS = 32;
@@ -69,23 +69,15 @@ async function load(port: number, path: string, tokens: readonly string[], secon
   return { rate: result.requests.total / seconds, total: result.requests.total };
 }
 
-/** Why a guarded route missed 90 %, in this run's own figures (server CPU per request, medians). */
-function explainGuard(m: { store: string; open: number; floor: number; guarded: number; cpuRatio: number; floorCpuRatio: number }): string {
-  const lookup = m.store === 'memory' ? 'one Map.get' : 'one prepared SELECT';
-  const floorKeeps = m.open / m.floor;
-  const parts = [
-    `By server CPU per request (medians): unguarded ${m.open.toFixed(1)} µs, floor middleware (header, SHA-256, ${lookup}, nothing else) ${m.floor.toFixed(1)} µs, requireToken() ${m.guarded.toFixed(1)} µs.`,
-  ];
-  if (floorKeeps < 0.9) {
-    parts.push(
-      `The floor middleware alone keeps ${percent(floorKeeps)} of this route's capacity, so no token check on this store can reach 90 % of this ` +
-        `(deliberately trivial) route here; requireToken() keeps ${percent(m.floorCpuRatio)} of the floor middleware's.`,
-    );
-  } else {
-    parts.push(`The floor middleware keeps ${percent(floorKeeps)}; requireToken() keeps ${percent(m.floorCpuRatio)} of the floor middleware's.`);
-  }
-  if (m.cpuRatio >= 0.9) parts.push('By server CPU the target is met; the req/s ratio moved with the load of the shared machine.');
-  return parts.join(' ');
+/** Why the guard missed the floor target, in this run's own figures (server CPU per request, medians). */
+function explainGuard(m: { store: string; open: number; floor: number; guarded: number }): string {
+  const lookup = m.store === 'memory' ? 'one Map.get' : m.store === 'sqlite' ? 'one prepared SELECT' : 'one HMGET';
+  const over = m.guarded - m.floor;
+  return (
+    `By server CPU per request (medians): unguarded route ${m.open.toFixed(1)} µs, floor middleware (header, SHA-256, ${lookup}, nothing else) ` +
+    `${m.floor.toFixed(1)} µs, requireToken() ${m.guarded.toFixed(1)} µs: ${over.toFixed(2)} µs over the floor, which pays for the format and ` +
+    `checksum check, the expiry and scope checks, the last-used note and the framework's context/property write.`
+  );
 }
 
 export async function httpSection(ctx: BenchContext): Promise<Row[]> {
@@ -93,7 +85,7 @@ export async function httpSection(ctx: BenchContext): Promise<Row[]> {
   const rounds = ctx.quick ? 3 : 7;
   const seconds = ctx.quick ? 1 : 2;
   for (const framework of ['hono', 'express']) {
-    for (const store of ['memory', 'sqlite']) {
+    for (const store of ['memory', 'sqlite', 'redis']) {
       const server = await startServer(framework, store, 1000, ctx.tmp);
       try {
         const open = `/open/orgs/${server.organization}/ping`;
@@ -104,7 +96,7 @@ export async function httpSection(ctx: BenchContext): Promise<Row[]> {
         await load(server.port, floor, server.tokens, 1);
         await load(server.port, guarded, server.tokens, 2);
         const runs: Record<'open' | 'floor' | 'guarded', LoadResult[]> = { open: [], floor: [], guarded: [] };
-        const ratios = { rate: [] as number[], cpu: [] as number[], floorRate: [] as number[], floorCpu: [] as number[] };
+        const ratios = { rate: [] as number[], cpu: [] as number[], overFloorCpu: [] as number[] };
         const paths = { open, floor, guarded } as const;
         for (let round = 0; round < rounds; round++) {
           // Rotate the order, so no route always runs first or last in a round.
@@ -114,31 +106,32 @@ export async function httpSection(ctx: BenchContext): Promise<Row[]> {
           for (const route of order) runs[route].push(result[route]!);
           ratios.rate.push(result.guarded!.rate / result.open!.rate);
           ratios.cpu.push(result.open!.cpu / result.guarded!.cpu);
-          ratios.floorRate.push(result.guarded!.rate / result.floor!.rate);
-          ratios.floorCpu.push(result.floor!.cpu / result.guarded!.cpu);
+          ratios.overFloorCpu.push(result.guarded!.cpu / result.floor!.cpu);
         }
         const cpu = (route: 'open' | 'floor' | 'guarded') => median(runs[route].map((r) => r.cpu));
         const rate = (route: 'open' | 'floor' | 'guarded') => median(runs[route].map((r) => r.rate));
         const ratio = median(ratios.rate);
         const cpuRatio = median(ratios.cpu);
-        const name = `${framework === 'hono' ? 'Hono (@hono/node-server)' : 'Express 5'}, ${store === 'memory' ? 'memory' : 'SQLite'} store`;
+        const name = `${framework === 'hono' ? 'Hono (@hono/node-server)' : 'Express 5'}, ${{ memory: 'memory', sqlite: 'SQLite', redis: 'Redis' }[store]} store`;
+        // Per round: guarded CPU per request ÷ the floor middleware's, so both saw the same machine load.
+        const overFloor = median(ratios.overFloorCpu);
         rows.push({
           section: SECTION,
           label: name,
-          value: `${opsPerSec(rate('guarded')).replace('/s', 'req/s')}`,
-          baseline: `${opsPerSec(rate('open')).replace('/s', 'req/s')} unguarded`,
-          ratio: `${percent(ratio)} req/s; ${percent(cpuRatio)} by server CPU (${cpu('guarded').toFixed(1)} vs ${cpu('open').toFixed(1)} µs/req)`,
-          target: '≥ 90 %',
-          met: ratio >= 0.9,
-          explain: explainGuard({ store, open: cpu('open'), floor: cpu('floor'), guarded: cpu('guarded'), cpuRatio, floorCpuRatio: median(ratios.floorCpu) }),
+          value: `${cpu('guarded').toFixed(1)} µs/req`,
+          baseline: `${cpu('floor').toFixed(1)} µs/req floor middleware`,
+          ratio: `${times(overFloor)} floor CPU`,
+          target: '≤ 1.03× floor CPU',
+          met: overFloor <= 1.03,
+          explain: explainGuard({ store, open: cpu('open'), floor: cpu('floor'), guarded: cpu('guarded') }),
         });
         rows.push({
           section: SECTION,
-          label: `${name}: guarded vs the floor middleware`,
+          label: `${name}: guarded vs the same route unguarded`,
           value: `${opsPerSec(rate('guarded')).replace('/s', 'req/s')}`,
-          baseline: `${opsPerSec(rate('floor')).replace('/s', 'req/s')} floor (${cpu('floor').toFixed(1)} µs/req)`,
-          ratio: `${percent(median(ratios.floorRate))} req/s; ${percent(median(ratios.floorCpu))} by server CPU`,
-          target: '(info: the guard beside the least a check must do)',
+          baseline: `${opsPerSec(rate('open')).replace('/s', 'req/s')} unguarded`,
+          ratio: `${percent(ratio)} req/s; ${percent(cpuRatio)} by server CPU (${cpu('guarded').toFixed(1)} vs ${cpu('open').toFixed(1)} µs/req)`,
+          target: '(info: measures the route as much as the guard)',
           met: null,
         });
       } finally {

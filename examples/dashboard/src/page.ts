@@ -105,7 +105,7 @@ function dialogs() {
 
 /** The Organization settings → Tokens page. Members get a notice instead of the tools. */
 export function renderTokensPage(data: PageData) {
-  const allowed = canManageTokens(data.user.role, 'view');
+  const allowed = canManageTokens(data.user.role);
   const config = { projects: data.projects, apiOrigin: data.apiOrigin };
   return html`<!doctype html>
 <html lang="en">

@@ -39,6 +39,7 @@ export async function bundle(runtime: Runtime, outdir: string, entry?: { path: s
       '@keyward/core': root('packages/core/src/index.ts'),
       '@keyward/fetch': root('packages/fetch/src/index.ts'),
       '@keyward/hono': root('packages/hono/src/index.ts'),
+      ...(runtime === 'workerd' ? { 'node:crypto': here('node-builtins-stub.ts'), 'node:zlib': here('node-builtins-stub.ts') } : {}),
     },
     inject: [here('buffer-shim.ts')],
   });

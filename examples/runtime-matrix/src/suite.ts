@@ -1,8 +1,7 @@
 // The program every runtime runs: the guard and management case tables against @keyward/fetch
 // and @keyward/hono, in process, plus the SHA-256 check that proves the hash backend this runtime picked is correct.
 import { createHasher, hashBackend } from '@keyward/core';
-import { describeGuardCases } from '../../../packages/core/test/http/guard-cases.js';
-import { describeManagementApi } from '../../../packages/core/test/http/management-cases.js';
+import { describeGuardCases, describeManagementApi } from '@keyward/test-kit/http';
 import { buildHandler } from '../../../packages/fetch/test/handler.js';
 import { buildApp as buildHonoApp } from '../../../packages/hono/test/app.js';
 import { installFetch, serve } from './in-process.js';

@@ -2,7 +2,7 @@
 // @keyward/hono on the memory store, on Node, Bun, Deno and workerd (Miniflare, with and without nodejs_compat). Each runtime
 // runs its own bundle of the same program; every row must pass on every runtime.
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
@@ -11,6 +11,7 @@ import { bundle } from '../src/bundle.js';
 import type { SuiteReport } from '../src/suite.js';
 
 const outdir = fileURLToPath(new URL('../.out', import.meta.url));
+const doc = fileURLToPath(new URL('../../../docs/fetch.md', import.meta.url));
 const bin = (name: string) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
 const run = promisify(execFile);
 
@@ -64,8 +65,11 @@ describe('runtime matrix: shared case tables through @keyward/fetch and @keyward
     expect(report.hashBackend).toBe(backend);
   });
 
-  test('the tables hold every guard and management row (no silent empty run)', () => {
+  test('the tables hold every guard and management row (no silent empty run), as many as docs/fetch.md says', () => {
     const names = reports.get('Node')!.results.map((r) => r.name);
+    const guardRows = names.filter((n) => n.startsWith('fetch requireToken')).length;
+    const managementRows = names.filter((n) => n.startsWith('fetch token management API')).length;
+    expect(readFileSync(doc, 'utf8')).toContain(`(${guardRows} guard rows, ${managementRows} management rows,`);
     expect(names.filter((n) => n.startsWith('fetch requireToken')).length).toBeGreaterThanOrEqual(35);
     expect(names.filter((n) => n.startsWith('fetch token management API')).length).toBeGreaterThanOrEqual(50);
     expect(names.filter((n) => n.startsWith('hono requireToken')).length).toBeGreaterThanOrEqual(35);

@@ -2,26 +2,22 @@
 // routes (one per kind of route target) and the token management API under /settings.
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import type { Actor, Keyward, ProjectInfo } from '@keyward/core';
+import type { Actor, Keyward } from '@keyward/core';
+import { ACTORS as FIXTURE_ACTORS, resolveProject } from '@keyward/test-kit/fixtures';
 import { requireToken as expressRequireToken, tokensRouter } from '@keyward/express';
 import { requireToken as honoRequireToken, tokensApp } from '@keyward/hono';
 import express from 'express';
 import { Hono } from 'hono';
 import { listen, type Listening } from './net.js';
 
-export const PROJECTS: readonly ProjectInfo[] = [
-  { id: 'proj_a1', organizationId: 'org_a', name: 'Alpha one' },
-  { id: 'proj_a2', organizationId: 'org_a', name: 'Alpha two' },
-  { id: 'proj_b1', organizationId: 'org_b', name: 'Beta one' },
-];
+export { PROJECTS, resolveProject } from '@keyward/test-kit/fixtures';
 
-export const resolveProject = (id: string): ProjectInfo | null => PROJECTS.find((p) => p.id === id) ?? null;
-
+/** The fixture actors under the names these tests use: role and organization letter. */
 export const ACTORS = {
-  owner_a: { userId: 'u_owner_a', organizationId: 'org_a', role: 'owner' },
-  admin_a: { userId: 'u_admin_a', organizationId: 'org_a', role: 'admin' },
-  member_a: { userId: 'u_member_a', organizationId: 'org_a', role: 'member' },
-  owner_b: { userId: 'u_owner_b', organizationId: 'org_b', role: 'owner' },
+  owner_a: FIXTURE_ACTORS.owner,
+  admin_a: FIXTURE_ACTORS.admin,
+  member_a: FIXTURE_ACTORS.member,
+  owner_b: FIXTURE_ACTORS.otherOwner,
 } as const satisfies Record<string, Actor>;
 
 /** The header a test client uses to say who it is; the host's getActor reads it. No header: nobody signed in. */

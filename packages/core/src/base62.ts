@@ -1,3 +1,4 @@
+/** The characters of a token's secret and checksum, in digit order. */
 export const BASE62_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /**
@@ -12,15 +13,4 @@ export function encodeBase62(value: number, width: number): string {
     rest = Math.floor(rest / 62);
   }
   return out;
-}
-
-const DIGITS = /* @__PURE__ */ (() => {
-  const digits = new Int8Array(128).fill(-1);
-  for (let i = 0; i < BASE62_ALPHABET.length; i++) digits[BASE62_ALPHABET.charCodeAt(i)] = i;
-  return digits;
-})();
-
-/** Value of one base62 character code, or -1 when it is not one. */
-export function base62Digit(code: number): number {
-  return code < 128 ? DIGITS[code]! : -1;
 }

@@ -78,6 +78,17 @@ export class StoreUnavailableError extends KeywardError {
   }
 }
 
+/**
+ * The store answered with something its contract forbids (a TypeError, an id collision, an
+ * unreadable row): a bug, not an outage. Callers fail closed as for an outage, but retrying will
+ * not help, so the HTTP layer answers 500 and reports it to `onError`.
+ */
+export class StoreFailedError extends KeywardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORE_FAILED', message, options);
+  }
+}
+
 /** The keyward instance was closed; no further operations are accepted. */
 export class ClosedError extends KeywardError {
   constructor() {

@@ -1,5 +1,6 @@
 import type { Actor } from './scope.js';
-import type { TokenInfo } from './token-info.js';
+import type { TokenRecord } from './store.js';
+import { toTokenInfo, type TokenInfo } from './token-info.js';
 
 /** Why a token stopped existing. */
 export type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned';
@@ -24,3 +25,32 @@ export interface TokenDeletedEvent {
 }
 
 export type KeywardEvent = TokenCreatedEvent | TokenDeletedEvent;
+
+/** Delivers audit events to the host's `onEvent`; a hook that throws is reported, never propagated. */
+export class EventEmitter {
+  constructor(
+    private readonly onEvent: ((event: KeywardEvent) => void) | undefined,
+    private readonly onError: (error: unknown) => void,
+    private readonly now: () => number,
+  ) {}
+
+  created(actor: Actor, token: TokenInfo, at: number): void {
+    this.emit({ type: 'token.created', at, actor, token });
+  }
+
+  /** One event per record actually removed, so overlapping deletions never report a token twice. */
+  deleted(records: readonly TokenRecord[], actor: Actor | null, reason: DeletionReason): void {
+    if (!this.onEvent) return;
+    const at = this.now();
+    for (const record of records) this.emit({ type: 'token.deleted', at, actor, reason, token: toTokenInfo(record) });
+  }
+
+  private emit(event: KeywardEvent): void {
+    if (!this.onEvent) return;
+    try {
+      this.onEvent(event);
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+}

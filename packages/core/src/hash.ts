@@ -59,7 +59,7 @@ export interface PepperOptions {
 export interface TokenHasher {
   /** The hash `create` stores: base64url SHA-256 of the token, or HMAC-SHA-256 with the current pepper. */
   hash(token: string): string;
-  /** Hashes to try when verifying, current first, then one per previous pepper. */
+  /** Hashes to try when verifying after `hash` found nothing: one per previous pepper, in order. */
   readonly previousHashes: readonly Digest[];
 }
 

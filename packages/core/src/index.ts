@@ -6,6 +6,7 @@ export {
   ForbiddenError,
   KeywardError,
   NameTakenError,
+  StoreFailedError,
   StoreUnavailableError,
   TokenNotFoundError,
   ValidationError,
@@ -14,15 +15,9 @@ export {
 export type { DeletionReason, KeywardEvent, TokenCreatedEvent, TokenDeletedEvent } from './events.js';
 export { DAY_MS, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, isExpired, isExpiryPreset, previewExpiration, type ExpiryPreset } from './expiry.js';
 export { createHasher, hashBackend, type PepperOptions, type TokenHasher } from './hash.js';
-export {
-  Keyward,
-  createKeyward,
-  type CreatedToken,
-  type KeywardOptions,
-  type TokenPage,
-  type VerifyFailureCode,
-  type VerifyResult,
-} from './keyward.js';
+export { Keyward, createKeyward, type CreatedToken, type TokenPage } from './keyward.js';
+export type { KeywardOptions } from './options.js';
+export type { VerifyFailureCode, VerifyResult } from './verify.js';
 export { memoryStore } from './memory-store.js';
 export { NAME_MAX_LENGTH, normalizeTokenName, tokenNameKey } from './name.js';
 export { assertCanManageTokens, canManageTokens, isWithinScope, needsProjectLookup, type RouteTarget, type TokenOperation } from './policy.js';
@@ -48,6 +43,6 @@ export {
 } from './schemas.js';
 export type { Actor, ProjectInfo, Role, TokenScope } from './scope.js';
 export type { DeleteManyResult, LastUsedUpdate, ListCursor, ListPage, MaybePromise, TokenRecord, TokenStore } from './store.js';
-export { toTokenInfo, type TokenInfo, type TokenListItem, type TokenStatus } from './token-info.js';
+export { toTokenInfo, toTokenListItem, type TokenInfo, type TokenListItem, type TokenStatus } from './token-info.js';
 export { CHECKSUM_LENGTH, DEFAULT_PREFIX, SECRET_LENGTH, generateToken, isWellFormedToken, tokenHint } from './token-format.js';
 export * from './http/index.js';

@@ -1,11 +1,13 @@
 import { nanoid } from 'nanoid';
-import { ClosedError, ConfigurationError, KeywardError, NameTakenError, StoreUnavailableError, TokenNotFoundError, ValidationError } from './errors.js';
-import type { DeletionReason, KeywardEvent } from './events.js';
-import { isExpired, previewExpiration, type ExpiryPreset } from './expiry.js';
-import { createHasher, type PepperOptions } from './hash.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { ClosedError, NameTakenError, TokenNotFoundError, ValidationError } from './errors.js';
+import { EventEmitter, type DeletionReason } from './events.js';
+import { previewExpiration, type ExpiryPreset } from './expiry.js';
+import type { TokenHasher } from './hash.js';
+import { resolveOptions, type KeywardOptions, type ResolvedOptions } from './options.js';
 import { LastUsedRecorder } from './last-used.js';
 import { tokenNameKey } from './name.js';
-import { assertCanManageTokens, isWithinScope, needsProjectLookup, type RouteTarget } from './policy.js';
+import { assertCanManageTokens, type RouteTarget, type TokenOperation } from './policy.js';
 import {
   actorSchema,
   createTokenInputSchema,
@@ -18,35 +20,12 @@ import {
   type CreateTokenInput,
   type ListOptions,
 } from './schemas.js';
-import type { Actor, ProjectInfo } from './scope.js';
-import type { ListCursor, MaybePromise, TokenRecord, TokenStore } from './store.js';
-import { toTokenInfo, type TokenInfo, type TokenListItem } from './token-info.js';
-import { CHECKSUM_LENGTH, DEFAULT_PREFIX, SECRET_LENGTH, assertValidPrefix, generateToken, tokenChecker, tokenHint } from './token-format.js';
-
-export interface KeywardOptions {
-  /** Where tokens live: `memoryStore()`, `sqliteStore({ db })`, `redisStore({ client })` or your own. */
-  store: TokenStore;
-  /** Looks a project up in the host app; null when it does not exist. Called on create, list, and for organization tokens on project routes. */
-  resolveProject: (projectId: string) => MaybePromise<ProjectInfo | null>;
-  /** Token prefix, `[a-z][a-z0-9]{0,15}`. Default `kw`. */
-  prefix?: string;
-  /** Server-side secret mixed into hashes (HMAC-SHA-256); `previous` peppers keep verifying during rotation. */
-  pepper?: string | PepperOptions;
-  /** At most one last-used write per token per this many ms. Default 60 000. */
-  lastUsedIntervalMs?: number;
-  /** How long last-used updates wait to be batched, in ms. Default min(1000, lastUsedIntervalMs). */
-  lastUsedFlushDelayMs?: number;
-  /** Clock, epoch ms. Inject one in tests. Default `Date.now`. */
-  now?: () => number;
-  /** Audit hook: called after each token is created or deleted. Events never carry the plaintext. */
-  onEvent?: (event: KeywardEvent) => void;
-  /** Called when something off the request path fails (a last-used flush, an onEvent hook). Default: console.error. */
-  onError?: (error: unknown) => void;
-}
-
-export type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'EXPIRED' | 'SCOPE_DENIED';
-
-export type VerifyResult = { ok: true; token: TokenInfo } | { ok: false; code: VerifyFailureCode };
+import type { Actor } from './scope.js';
+import { fromStore, toStoreError } from './store-errors.js';
+import type { MaybePromise, TokenRecord, TokenStore } from './store.js';
+import { projectNamesOf, toTokenInfo, toTokenListItem, type TokenInfo, type TokenListItem } from './token-info.js';
+import { generateToken, tokenHint } from './token-format.js';
+import { Verifier, type VerifyResult } from './verify.js';
 
 export interface CreatedToken {
   /** The plaintext token. Shown once: keyward keeps only its hash. */
@@ -60,127 +39,39 @@ export interface TokenPage {
   nextCursor: string | null;
 }
 
-const FAILURES: Record<VerifyFailureCode, VerifyResult> = {
-  MALFORMED: Object.freeze({ ok: false, code: 'MALFORMED' }),
-  NOT_FOUND: Object.freeze({ ok: false, code: 'NOT_FOUND' }),
-  EXPIRED: Object.freeze({ ok: false, code: 'EXPIRED' }),
-  SCOPE_DENIED: Object.freeze({ ok: false, code: 'SCOPE_DENIED' }),
-};
-const ANY_ROUTE: RouteTarget = Object.freeze({});
-/** Digests of checked tokens remembered per instance (about 80 bytes each). */
-const CHECKED_DIGESTS = 8192;
-
-function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | null)?.then === 'function';
-}
-
-/** Store errors that are not keyward's own become StoreUnavailableError: whatever broke, callers fail closed. */
-function asStoreError(error: unknown): KeywardError {
-  if (error instanceof KeywardError) return error;
-  return new StoreUnavailableError(`token store failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-}
-
-async function fromStore<T>(operation: () => MaybePromise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    throw asStoreError(error);
-  }
-}
-
-// Cursors are `<createdAt base36>.<id>`: URL-safe as they are, since ids are nanoid characters.
-function encodeCursor(cursor: ListCursor): string {
-  return `${cursor.createdAt.toString(36)}.${cursor.id}`;
-}
-
-function decodeCursor(cursor: string): ListCursor {
-  const dot = cursor.indexOf('.');
-  const createdAt = dot > 0 ? parseInt(cursor.slice(0, dot), 36) : NaN;
-  const id = cursor.slice(dot + 1);
-  if (!Number.isSafeInteger(createdAt) || id.length === 0) {
-    throw ValidationError.of('cursor', 'is not a cursor returned by list()');
-  }
-  return { createdAt, id };
-}
-
 /**
  * The token service: create, list, delete and verify API tokens. One per process, shared by
- * the middleware and the management routes.
+ * the middleware and the management routes. Management lives here; the per-request path is
+ * `Verifier` (verify.ts).
  */
 export class Keyward {
   readonly prefix: string;
   private readonly store: TokenStore;
-  private readonly hasher;
-  /** The current hash function, hoisted out of the hasher for the hot path. */
-  private readonly digest: (token: string) => string;
-  /** Format and checksum check for this prefix, with the prefix's CRC precomputed. */
-  private readonly isWellFormed: (token: string) => boolean;
-  /** `<prefix>_` and the length of every token: checked before a token is hashed. */
-  private readonly head: string;
-  private readonly tokenLength: number;
-  /**
-   * Digests of tokens that passed the format and checksum check, most recent last. A token whose
-   * digest is here is that very token (SHA-256 does not collide), so its check cannot fail: it is
-   * not run again. A token that fails the check is never added, so it never reaches the store.
-   */
-  private readonly checkedDigests = new Set<string>();
+  private readonly hasher: TokenHasher;
   private readonly now: () => number;
+  private readonly resolveProject: ResolvedOptions['resolveProject'];
   private readonly lastUsed: LastUsedRecorder;
-  /** Frozen answers for frozen records, built on a record's first successful verification. */
-  private readonly answers = new WeakMap<TokenRecord, VerifyResult>();
-  private readonly options: KeywardOptions;
+  private readonly verifier: Verifier;
+  private readonly events: EventEmitter;
   private closed = false;
 
   constructor(options: KeywardOptions) {
-    if (!options || typeof options !== 'object') throw new ConfigurationError('createKeyward(options): options must be an object');
-    if (!options.store || typeof options.store.findByHash !== 'function') {
-      throw new ConfigurationError('store must be a TokenStore, e.g. memoryStore()');
-    }
-    if (typeof options.resolveProject !== 'function') {
-      throw new ConfigurationError('resolveProject must be a function (projectId) => { id, organizationId, name } | null');
-    }
-    const interval = options.lastUsedIntervalMs ?? 60_000;
-    if (!Number.isSafeInteger(interval) || interval < 0) throw new ConfigurationError('lastUsedIntervalMs must be a non-negative integer');
-    const flushDelay = options.lastUsedFlushDelayMs ?? Math.min(1000, interval);
-    if (!Number.isSafeInteger(flushDelay) || flushDelay < 0) throw new ConfigurationError('lastUsedFlushDelayMs must be a non-negative integer');
-    const prefix = options.prefix ?? DEFAULT_PREFIX;
-    assertValidPrefix(prefix);
-
-    this.options = options;
-    this.prefix = prefix;
-    this.store = options.store;
-    this.hasher = createHasher(options.pepper);
-    this.digest = this.hasher.hash;
-    this.isWellFormed = tokenChecker(prefix);
-    this.head = `${prefix}_`;
-    this.tokenLength = prefix.length + 1 + SECRET_LENGTH + CHECKSUM_LENGTH;
-    this.now = options.now ?? Date.now;
-    this.lastUsed = new LastUsedRecorder(this.store, interval, flushDelay, (error) => this.reportError(error), this.now);
-  }
-
-  private reportError(error: unknown): void {
-    (this.options.onError ?? ((e: unknown) => console.error('[keyward]', e)))(error);
-  }
-
-  private emit(event: KeywardEvent): void {
-    if (!this.options.onEvent) return;
-    try {
-      this.options.onEvent(event);
-    } catch (error) {
-      this.reportError(error);
-    }
-  }
-
-  private emitDeleted(records: readonly TokenRecord[], actor: Actor | null, reason: DeletionReason): void {
-    const at = this.now();
-    for (const record of records) this.emit({ type: 'token.deleted', at, actor, reason, token: toTokenInfo(record) });
+    const resolved = resolveOptions(options);
+    this.prefix = resolved.prefix;
+    this.store = resolved.store;
+    this.hasher = resolved.hasher;
+    this.now = resolved.now;
+    this.resolveProject = resolved.resolveProject;
+    this.events = new EventEmitter(resolved.onEvent, resolved.onError, resolved.now);
+    this.lastUsed = new LastUsedRecorder(resolved.store, resolved.lastUsedIntervalMs, resolved.lastUsedFlushDelayMs, resolved.onError, resolved.now);
+    this.verifier = new Verifier({ ...resolved, lastUsed: this.lastUsed });
   }
 
   private assertOpen(): void {
     if (this.closed) throw new ClosedError();
   }
 
-  private manager(actor: unknown, operation: 'view' | 'create' | 'delete'): Actor {
+  private manager(actor: unknown, operation: TokenOperation): Actor {
     this.assertOpen();
     const parsed = parseInput(actorSchema, actor, 'actor');
     assertCanManageTokens(parsed, operation);
@@ -204,7 +95,7 @@ export class Keyward {
     const who = this.manager(actor, 'create');
     const { name, scope, expiresIn } = parseInput(createTokenInputSchema, input);
     if (scope.kind === 'project') {
-      const project = await this.options.resolveProject(scope.projectId);
+      const project = await this.resolveProject(scope.projectId);
       if (!project || project.organizationId !== who.organizationId) {
         throw ValidationError.of('scope.projectId', 'no such project in this organization');
       }
@@ -228,7 +119,7 @@ export class Keyward {
     const outcome = await fromStore(() => this.store.insert(record));
     if (outcome === 'name_taken') throw new NameTakenError(name);
     const token = toTokenInfo(record);
-    this.emit({ type: 'token.created', at: createdAt, actor: who, token });
+    this.events.created(who, token, createdAt);
     return { plaintext, token };
   }
 
@@ -241,32 +132,12 @@ export class Keyward {
     const { limit, cursor } = parseInput(listOptionsSchema, options);
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     const page = await fromStore(() => this.store.list(who.organizationId, { limit, after }));
-    const projectNames = await this.projectNames(page.items, who.organizationId);
+    const projectNames = await projectNamesOf(page.items, who.organizationId, this.resolveProject);
     const now = this.now();
     return {
-      items: page.items.map((record) => ({
-        ...toTokenInfo(record),
-        status: isExpired(record.expiresAt, now) ? 'expired' : 'active',
-        scopeLabel:
-          record.scope.kind === 'organization'
-            ? 'Organization'
-            : (projectNames.get(record.scope.projectId) ?? `Unknown project (${record.scope.projectId})`),
-      })),
+      items: page.items.map((record) => toTokenListItem(record, now, projectNames)),
       nextCursor: page.next ? encodeCursor(page.next) : null,
     };
-  }
-
-  private async projectNames(records: readonly TokenRecord[], organizationId: string): Promise<Map<string, string>> {
-    const ids = new Set<string>();
-    for (const r of records) if (r.scope.kind === 'project') ids.add(r.scope.projectId);
-    const names = new Map<string, string>();
-    await Promise.all(
-      [...ids].map(async (id) => {
-        const project = await this.options.resolveProject(id);
-        if (project && project.organizationId === organizationId) names.set(id, project.name);
-      }),
-    );
-    return names;
   }
 
   /**
@@ -305,7 +176,7 @@ export class Keyward {
   private async deleteIds(actor: Actor, ids: string[], reason: DeletionReason): Promise<number> {
     const result = await fromStore(() => this.store.deleteMany(actor.organizationId, ids));
     if (!result.ok) throw new TokenNotFoundError(result.missing);
-    this.emitDeleted(result.deleted, actor, reason);
+    this.events.deleted(result.deleted, actor, reason);
     return result.deleted.length;
   }
 
@@ -317,7 +188,7 @@ export class Keyward {
     this.assertOpen();
     const id = parseInput(tokenIdSchema, projectId, 'projectId');
     const deleted = await fromStore(() => this.store.deleteByProject(id));
-    this.emitDeleted(deleted, null, 'project_revoked');
+    this.events.deleted(deleted, null, 'project_revoked');
     return { deleted: deleted.length };
   }
 
@@ -329,20 +200,20 @@ export class Keyward {
     this.assertOpen();
     const { olderThanMs } = parseInput(pruneOptionsSchema, options);
     const deleted = await fromStore(() => this.store.deleteExpired(this.now() - olderThanMs));
-    this.emitDeleted(deleted, null, 'expired_pruned');
+    this.events.deleted(deleted, null, 'expired_pruned');
     return { deleted: deleted.length };
   }
 
   /**
-   * Checks a plaintext token for a route. Expected refusals are results, not exceptions;
-   * a store that cannot answer rejects with StoreUnavailableError (fail closed).
-   * Answers are read-only: for stores that keep frozen records (the memory store, the Redis
-   * cache) the same frozen answer is handed to every verification of the token.
+   * Checks a plaintext token for a route. Expected refusals are results, not exceptions
+   * (anything that is not a well-formed token, `undefined` included, is `MALFORMED`); a store that
+   * cannot answer rejects with StoreUnavailableError, a broken one with StoreFailedError, and a
+   * closed instance with ClosedError: callers fail closed.
    * @example
    * const result = await keyward.verify(token, { projectId: 'proj_1' });
    * if (!result.ok) return deny(result.code);
    */
-  verify(token: string, target: RouteTarget = ANY_ROUTE): Promise<VerifyResult> {
+  verify(token: string, target: RouteTarget = {}): Promise<VerifyResult> {
     try {
       return Promise.resolve(this.check(token, target));
     } catch (error) {
@@ -351,81 +222,18 @@ export class Keyward {
   }
 
   /**
-   * Same answers as `verify`, but synchronous when the store answers synchronously (memory,
-   * SQLite): it returns the result itself, or a promise for stores that need I/O. Failures are
-   * thrown or rejected the same way. Middlewares call this to save a microtask per request.
+   * `verify()` for framework adapters: the same answers, but returned synchronously when the
+   * store answers synchronously (memory, SQLite), and thrown rather than rejected. It is public
+   * because adapters outside core use it; application code should call `verify()`.
    */
-  check(token: string, target: RouteTarget = ANY_ROUTE): MaybePromise<VerifyResult> {
-    if (typeof token !== 'string') throw ValidationError.of('token', 'must be a string');
-    if (this.closed) throw new ClosedError();
-    // Shape first, so nothing of the wrong length or prefix is even hashed.
-    if (token.length !== this.tokenLength || !token.startsWith(this.head)) return FAILURES.MALFORMED;
-    const digest = this.digest(token);
-    if (!this.checkedDigests.has(digest)) {
-      // The checksum and alphabet check, once per distinct token: typos never reach the store.
-      if (!this.isWellFormed(token)) return FAILURES.MALFORMED;
-      if (this.checkedDigests.size >= CHECKED_DIGESTS) this.checkedDigests.delete(this.checkedDigests.values().next().value!);
-      this.checkedDigests.add(digest);
-    }
-    let found: MaybePromise<TokenRecord | null>;
-    try {
-      found = this.store.findByHash(digest);
-    } catch (error) {
-      throw asStoreError(error);
-    }
-    if (found === null) return this.notFound(token, target);
-    if (isPromise(found)) {
-      return found.then(
-        (record) => (record === null ? this.notFound(token, target) : this.checkFound(record, target)),
-        (error: unknown) => Promise.reject(asStoreError(error)),
-      );
-    }
-    return this.checkFound(found, target);
-  }
-
-  private notFound(token: string, target: RouteTarget): MaybePromise<VerifyResult> {
-    return this.hasher.previousHashes.length > 0 ? this.findWithPreviousPeppers(token, target) : FAILURES.NOT_FOUND;
-  }
-
-  private checkFound(record: TokenRecord, target: RouteTarget): MaybePromise<VerifyResult> {
-    // The clock is read only for tokens that can expire; the others never need it here.
-    const expiresAt = record.expiresAt;
-    if (expiresAt !== null && isExpired(expiresAt, this.now())) return FAILURES.EXPIRED;
-    if (needsProjectLookup(record.scope, target)) {
-      return Promise.resolve(this.options.resolveProject(target.projectId!)).then((project) =>
-        this.accept(record, target, project?.organizationId ?? null),
-      );
-    }
-    return this.accept(record, target);
-  }
-
-  private accept(record: TokenRecord, target: RouteTarget, projectOrganizationId?: string | null): VerifyResult {
-    if (!isWithinScope(record.organizationId, record.scope, target, projectOrganizationId)) return FAILURES.SCOPE_DENIED;
-    this.lastUsed.use(record);
-    let answer = this.answers.get(record);
-    if (answer === undefined) {
-      answer = { ok: true, token: toTokenInfo(record) };
-      // A frozen record (the memory store's, the Redis cache's) never changes: its answer can be
-      // built once, frozen, and handed to every request that presents the token.
-      if (Object.isFrozen(record)) {
-        Object.freeze(answer.token);
-        this.answers.set(record, Object.freeze(answer));
-      }
-    }
-    return answer;
-  }
-
-  private async findWithPreviousPeppers(token: string, target: RouteTarget): Promise<VerifyResult> {
-    for (const digest of this.hasher.previousHashes) {
-      const record = await fromStore(() => this.store.findByHash(digest(token)));
-      if (record) return this.checkFound(record, target);
-    }
-    return FAILURES.NOT_FOUND;
+  check(token: string, target: RouteTarget = {}): MaybePromise<VerifyResult> {
+    this.assertOpen();
+    return this.verifier.check(token, target);
   }
 
   /** Writes pending last-used updates now. */
   flush(): Promise<void> {
-    return this.lastUsed.flush().catch((error: unknown) => Promise.reject(asStoreError(error)));
+    return this.lastUsed.flush().catch((error: unknown) => Promise.reject(toStoreError(error)));
   }
 
   /** Flushes pending last-used updates and closes the store. Further calls throw ClosedError. */

@@ -1,43 +1,6 @@
 import type { LastUsedUpdate, TokenRecord, TokenStore } from './store.js';
 
 /**
- * A clock that reads the real one a few times a second, for decisions that only need to be right
- * to within a fraction of a second (whether a last-used write is due): reading `Date.now()` costs
- * more than the rest of a verification's bookkeeping. Shared by every recorder of the process and
- * ticking only while one is open; never used for expiry, which always reads the real clock.
- */
-class CoarseClock {
-  static readonly RESOLUTION_MS = 250;
-  now = Date.now();
-  private users = 0;
-  private timer: ReturnType<typeof setInterval> | undefined;
-
-  /** Whether this runtime can keep a timer without holding the process open (Node, Bun, Deno). */
-  static usable(): boolean {
-    const probe = setTimeout(() => {}, 0) as { unref?: () => unknown };
-    clearTimeout(probe as ReturnType<typeof setTimeout>);
-    return typeof probe.unref === 'function';
-  }
-
-  acquire(): void {
-    if (this.users++ > 0) return;
-    this.now = Date.now();
-    this.timer = setInterval(() => {
-      this.now = Date.now();
-    }, CoarseClock.RESOLUTION_MS);
-    (this.timer as { unref?: () => unknown }).unref?.();
-  }
-
-  release(): void {
-    if (this.users === 0 || --this.users > 0) return;
-    clearInterval(this.timer);
-    this.timer = undefined;
-  }
-}
-
-let coarseClock: CoarseClock | undefined;
-
-/**
  * Coalesces "last used" writes so verification never waits on them: at most one store write per
  * token per `intervalMs`, sent in batches a moment later. A crash loses at most one interval of
  * last-used precision, never a token.
@@ -51,35 +14,19 @@ export class LastUsedRecorder {
   private flushing: Promise<void> | undefined;
   /** Set by stop(): no more timed flushes, even to retry a failed one (close() flushes once itself). */
   private stopped = false;
-  /** The shared coarse clock, when this recorder may use one (see `constructor`). */
-  private readonly coarse: CoarseClock | undefined;
 
-  /**
-   * @param clock the instance's clock. When it is the real one (`Date.now`) and the interval is at
-   *   least 10 s, `use()` judges whether a write is due with a clock a fraction of a second coarse,
-   *   and only a write about to be queued reads the real clock: a busy token costs no clock read.
-   */
+  /** @param clock the instance's clock, epoch ms. */
   constructor(
     private readonly store: TokenStore,
     private readonly intervalMs: number,
     private readonly flushDelayMs: number,
     private readonly onFlushError: (error: unknown) => void,
-    private readonly clock: () => number = Date.now,
-  ) {
-    if (clock === Date.now && intervalMs >= 10_000 && CoarseClock.usable()) {
-      coarseClock ??= new CoarseClock();
-      this.coarse = coarseClock;
-      this.coarse.acquire();
-    }
-  }
+    private readonly clock: () => number,
+  ) {}
 
-  /** Notes a successful use of `record` now. Synchronous, and allocation- and clock-free for a busy token. */
+  /** Notes a successful use of `record` now. Synchronous; allocation-free for a busy token. */
   use(record: TokenRecord): void {
-    this.record(record, this.coarse ? this.coarse.now : this.clock());
-  }
-
-  /** Notes a successful use of `record` at `now` (epoch ms). Synchronous and allocation-light. */
-  record(record: TokenRecord, now: number): void {
+    const now = this.clock();
     // The steady state of a busy token: the store already has a recent enough value.
     if (record.lastUsedAt !== null && now - record.lastUsedAt < this.intervalMs) return;
     const queued = this.pending.get(record.id);
@@ -89,8 +36,6 @@ export class LastUsedRecorder {
     }
     const seen = Math.max(this.lastQueued.get(record.id) ?? -Infinity, record.lastUsedAt ?? -Infinity);
     if (now - seen < this.intervalMs) return;
-    // A coarse clock may lag: what gets written is the real time.
-    if (this.coarse) now = Math.max(now, this.clock());
     this.lastQueued.set(record.id, now);
     this.pending.set(record.id, { id: record.id, organizationId: record.organizationId, lastUsedAt: now });
     this.schedule();
@@ -136,13 +81,8 @@ export class LastUsedRecorder {
     for (const [id, at] of this.lastQueued) if (at < cutoff) this.lastQueued.delete(id);
   }
 
-  /** Number of updates waiting to be written. */
-  get size(): number {
-    return this.pending.size;
-  }
-
+  /** No more timed flushes; `close()` flushes once itself. */
   stop(): void {
-    if (!this.stopped) this.coarse?.release();
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;

@@ -6,17 +6,20 @@ export type TokenOperation = 'view' | 'create' | 'delete';
 const MANAGERS: ReadonlySet<Role> = new Set(['owner', 'admin']);
 
 /**
- * Whether a role may perform a token operation. Owners and admins may view, create and delete;
- * members may do none of them.
- * @example canManageTokens('member', 'view') // false
+ * Whether a role may manage tokens. Owners and admins may view, create and delete them; members
+ * may do none of these, so one answer serves every operation.
+ * @example canManageTokens('member') // false
  */
-export function canManageTokens(role: Role, _operation: TokenOperation): boolean {
+export function canManageTokens(role: Role): boolean {
   return MANAGERS.has(role);
 }
 
-/** Throws ForbiddenError unless the actor may perform the operation. */
+/**
+ * Throws ForbiddenError unless the actor may perform the operation (named in the message).
+ * @example assertCanManageTokens(actor, 'delete')
+ */
 export function assertCanManageTokens(actor: Actor, operation: TokenOperation): void {
-  if (!canManageTokens(actor.role, operation)) {
+  if (!canManageTokens(actor.role)) {
     throw new ForbiddenError(`role "${actor.role}" cannot ${operation} API tokens; owners and admins can`);
   }
 }

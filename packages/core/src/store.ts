@@ -17,7 +17,7 @@ export interface TokenRecord {
   hash: string;
   /** Prefix and the first secret characters, e.g. `kw_4fT0`, for display. */
   hint: string;
-  /** Epoch ms. */
+  /** Epoch ms; any safe integer (an imported or test record may predate 1970). */
   createdAt: number;
   /** userId of the actor who created it. */
   createdBy: string;
@@ -56,8 +56,14 @@ export type MaybePromise<T> = T | Promise<T>;
 
 /**
  * Where keyward keeps tokens. Stores hold no policy: names arrive normalized, ids generated,
- * permissions checked. A store that cannot answer must throw `StoreUnavailableError` (never
- * answer "not found" instead), so that callers fail closed.
+ * permissions checked.
+ *
+ * Failing closed is the one obligation every method shares: never answer `null`, an empty page
+ * or "missing" when the store could not look. A store that could not reach its data (connection
+ * refused or reset, timeout, busy, read-only, disk full…) throws `StoreUnavailableError` (HTTP 503,
+ * "retry later"); the store classifies these, since it knows its driver's errors. Anything else it
+ * throws is taken for a bug and reported as `StoreFailedError` (code `STORE_FAILED`, HTTP 500).
+ * Either way the request is refused.
  *
  * Every store must pass `describeTokenStore` from `@keyward/store-tests`.
  */
@@ -67,6 +73,8 @@ export interface TokenStore {
    * (`organizationId`, `nameKey`): of two concurrent inserts with the same key, exactly one
    * succeeds and the other resolves `'name_taken'` without writing anything.
    * After it resolves `'ok'`, `findByHash(record.hash)` returns the record on every instance.
+   * A record whose `id` already exists (in any organization) must be refused by rejecting, never
+   * overwrite the other record nor resolve `'name_taken'`: ids are generated, so this is a bug.
    */
   insert(record: TokenRecord): Promise<'ok' | 'name_taken'>;
 
@@ -83,7 +91,9 @@ export interface TokenStore {
 
   /**
    * One page of an organization's tokens, newest first: ordered by `createdAt` descending, then
-   * `id` descending. `after` is the last item of the previous page; `limit` is 1–1000.
+   * `id` descending. `after` is the last item of the previous page (only items strictly after it
+   * come back); `limit` is a positive integer (keyward asks for at most 100). A page must cost about
+   * the same at any depth: seek to `after`, never skip over the items before it.
    * Expired tokens are included.
    */
   list(organizationId: string, options: { limit: number; after?: ListCursor | undefined }): Promise<ListPage>;

@@ -2,8 +2,8 @@
 import { requireToken, tokensRouter } from '@keyward/express';
 import express, { type Express } from 'express';
 import { createServer } from 'node:http';
-import { guardOptionsFor } from '../../core/test/http/guard-cases.js';
-import { ACTOR_HEADER, GUARD_ROUTES, listen, testActor, type StartServer, type TestAppSetup } from '../../core/test/http/harness.js';
+import { guardOptionsFor } from '@keyward/test-kit/http';
+import { ACTOR_HEADER, GUARD_ROUTES, listen, testActor, type StartServer, type TestAppSetup } from '@keyward/test-kit/http';
 
 export function buildApp(setup: TestAppSetup): Express {
   const app = express();

@@ -1,4 +1,4 @@
-import { describeManagementApi } from '../../core/test/http/management-cases.js';
+import { describeManagementApi } from '@keyward/test-kit/http';
 import { startExpress } from './app.js';
 
 describeManagementApi('express', startExpress);

@@ -2,7 +2,7 @@ import { ConfigurationError, type TokenInfo } from '@keyward/core';
 import { getApiToken, requireToken, tokensRouter } from '@keyward/express';
 import express, { type Request } from 'express';
 import { describe, expect, expectTypeOf, test } from 'vitest';
-import { ACTORS, listen, testKeyward } from '../../core/test/http/harness.js';
+import { ACTORS, listen, testKeyward } from '@keyward/test-kit/http';
 import { createServer } from 'node:http';
 
 describe('express types and construction', () => {

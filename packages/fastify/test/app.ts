@@ -1,8 +1,7 @@
 // The Fastify side of the shared suites: guard routes and management API, registered as a host would.
 import { requireToken, tokensPlugin } from '@keyward/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { guardOptionsFor } from '../../core/test/http/guard-cases.js';
-import { ACTOR_HEADER, GUARD_ROUTES, testActor, type StartServer, type TestAppSetup } from '../../core/test/http/harness.js';
+import { guardOptionsFor, ACTOR_HEADER, GUARD_ROUTES, testActor, type StartServer, type TestAppSetup } from '@keyward/test-kit/http';
 
 export async function buildApp(setup: TestAppSetup): Promise<FastifyInstance> {
   const app = Fastify();

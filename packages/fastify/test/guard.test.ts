@@ -1,4 +1,4 @@
-import { describeGuardCases } from '../../core/test/http/guard-cases.js';
+import { describeGuardCases } from '@keyward/test-kit/http';
 import { startFastify } from './app.js';
 
 describeGuardCases('fastify', startFastify);

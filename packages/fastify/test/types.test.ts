@@ -2,7 +2,7 @@ import { ConfigurationError, createKeyward, memoryStore, type TokenInfo, type To
 import { getApiToken, requireToken, tokensPlugin } from '@keyward/fastify';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { describe, expect, expectTypeOf, test } from 'vitest';
-import { ACTORS, PROJECTS, testKeyward } from '../../core/test/http/harness.js';
+import { ACTORS, PROJECTS, testKeyward } from '@keyward/test-kit/http';
 
 /** A memory store whose every answer is a promise, as Redis or Postgres stores give. */
 function asyncStore(): TokenStore {

@@ -1,7 +1,7 @@
 // The fetch side of the shared suites, served over real HTTP through @hono/node-server's bridge.
 import { getRequestListener } from '@hono/node-server';
 import { createServer } from 'node:http';
-import { listen, type StartServer } from '../../core/test/http/harness.js';
+import { listen, type StartServer } from '@keyward/test-kit/http';
 import { buildHandler } from './handler.js';
 
 export { buildHandler };

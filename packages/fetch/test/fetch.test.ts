@@ -1,7 +1,7 @@
 import { ConfigurationError, type TokenInfo } from '@keyward/core';
 import { createFetchGuard, createFetchManagement, readJsonBody } from '@keyward/fetch';
 import { describe, expect, expectTypeOf, test } from 'vitest';
-import { ACTORS, testKeyward } from '../../core/test/http/harness.js';
+import { ACTORS, testKeyward } from '@keyward/test-kit/http';
 
 const admin = () => ACTORS.admin;
 

@@ -1,8 +1,7 @@
 // The whole fetch test app as one (Request) => Response handler. No Node imports: the runtime
 // matrix (examples/runtime-matrix) bundles it for Bun, Deno and workerd as well.
 import { createFetchGuard, createFetchManagement, type RouteParams } from '@keyward/fetch';
-import { guardOptionsFor } from '../../core/test/http/guard-cases.js';
-import { ACTOR_HEADER, GUARD_ROUTES, testActor, type TestAppSetup } from '../../core/test/http/harness.js';
+import { guardOptionsFor, ACTOR_HEADER, GUARD_ROUTES, testActor, type TestAppSetup } from '@keyward/test-kit/http';
 
 /** Matches `/projects/:projectId/data` against a path: the parameters, or null. */
 function matchPattern(pattern: string, path: string): Record<string, string> | null {

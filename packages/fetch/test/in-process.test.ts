@@ -1,6 +1,5 @@
 import { afterAll, expect } from 'vitest';
-import { describeGuardCases } from '../../core/test/http/guard-cases.js';
-import { describeManagementApi } from '../../core/test/http/management-cases.js';
+import { describeGuardCases, describeManagementApi } from '@keyward/test-kit/http';
 import { buildHandler } from './app.js';
 import { inProcess } from './in-process.js';
 

@@ -3,7 +3,7 @@
 // send (a header on two lines, over node:http) still reaches the same handler over real HTTP.
 import { getRequestListener } from '@hono/node-server';
 import { createServer } from 'node:http';
-import { listen, type StartServer, type TestAppSetup } from '../../core/test/http/harness.js';
+import { listen, type StartServer, type TestAppSetup } from '@keyward/test-kit/http';
 
 export function inProcess(build: (setup: TestAppSetup) => (request: Request) => Promise<Response>, served: { count: number }): StartServer {
   return async (setup) => {

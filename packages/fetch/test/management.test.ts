@@ -1,4 +1,4 @@
-import { describeManagementApi } from '../../core/test/http/management-cases.js';
+import { describeManagementApi } from '@keyward/test-kit/http';
 import { startFetch } from './app.js';
 
 describeManagementApi('fetch', startFetch);

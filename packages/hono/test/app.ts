@@ -3,8 +3,8 @@ import { createAdaptorServer } from '@hono/node-server';
 import { requireToken, tokensApp } from '@keyward/hono';
 import type { Server } from 'node:http';
 import { Hono } from 'hono';
-import { guardOptionsFor } from '../../core/test/http/guard-cases.js';
-import { ACTOR_HEADER, GUARD_ROUTES, listen, testActor, type StartServer, type TestAppSetup } from '../../core/test/http/harness.js';
+import { guardOptionsFor } from '@keyward/test-kit/http';
+import { ACTOR_HEADER, GUARD_ROUTES, listen, testActor, type StartServer, type TestAppSetup } from '@keyward/test-kit/http';
 
 export function buildApp(setup: TestAppSetup): Hono {
   const app = new Hono();

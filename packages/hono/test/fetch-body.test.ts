@@ -2,7 +2,7 @@
 // Transfer-Encoding: tokensApp must read it rather than answer 415.
 import { tokensApp } from '@keyward/hono';
 import { expect, test } from 'vitest';
-import { ACTORS, testKeyward } from '../../core/test/http/harness.js';
+import { ACTORS, testKeyward } from '@keyward/test-kit/http';
 
 const app = () => tokensApp({ keyward: testKeyward(), getActor: () => ACTORS.owner });
 const json = { 'content-type': 'application/json' };

@@ -1,4 +1,4 @@
-import { describeGuardCases } from '../../core/test/http/guard-cases.js';
+import { describeGuardCases } from '@keyward/test-kit/http';
 import { startHono } from './app.js';
 
 describeGuardCases('hono', startHono);

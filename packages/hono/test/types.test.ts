@@ -2,7 +2,7 @@ import { ConfigurationError, type TokenInfo } from '@keyward/core';
 import { requireToken, tokensApp, type ApiTokenEnv } from '@keyward/hono';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { describe, expect, expectTypeOf, test } from 'vitest';
-import { ACTORS, testKeyward } from '../../core/test/http/harness.js';
+import { ACTORS, testKeyward } from '@keyward/test-kit/http';
 
 describe('hono types and construction', () => {
   test("c.get('apiToken') and c.var.apiToken are TokenInfo after requireToken, without casts", async () => {

@@ -4,7 +4,7 @@ import { makeRecord } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from './keys.js';
-import { startWorker as startIpcWorker, type Worker } from '../../../test-support/ipc-worker.js';
+import { startWorker as startIpcWorker, type Worker } from '@keyward/test-kit/ipc-worker';
 import type { WorkerRequest } from './worker.js';
 
 const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));

@@ -1,6 +1,6 @@
 // A second OS process for multi-process.test.ts. Runs under `node --import tsx`, imports the store
 // from source, and answers requests over IPC, each as soon as it is done (requests may overlap).
-import { announceReady, serveRequests } from '../../../test-support/ipc-worker.js';
+import { announceReady, serveRequests } from '@keyward/test-kit/ipc-worker';
 import type { TokenRecord } from '@keyward/core';
 import { Redis } from 'ioredis';
 import { redisStore } from '../src/index.js';

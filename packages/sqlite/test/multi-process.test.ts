@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tempDatabase, type TempDatabase } from './temp-db.js';
-import { startWorker as startIpcWorker, type Worker } from '../../../test-support/ipc-worker.js';
+import { startWorker as startIpcWorker, type Worker } from '@keyward/test-kit/ipc-worker';
 import type { WorkerRequest } from './worker.js';
 
 const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));

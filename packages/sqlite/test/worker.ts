@@ -1,7 +1,7 @@
 // A second OS process for multi-process.test.ts. Runs under `node --import tsx` and imports the
 // store from source, so the test needs no build. Answers one request at a time over IPC.
 import Database from 'better-sqlite3';
-import { announceReady, serveRequests } from '../../../test-support/ipc-worker.js';
+import { announceReady, serveRequests } from '@keyward/test-kit/ipc-worker';
 import { createKeyward, KeywardError, type Actor } from '@keyward/core';
 import { sqliteStore } from '../src/index.js';
 

@@ -1,5 +1,6 @@
 import type { TokenRecord, TokenStore } from '@keyward/core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describeFailClosed } from './fail-closed.js';
 import { makeRecord } from './records.js';
 
 export interface TokenStoreSuiteOptions {
@@ -7,6 +8,13 @@ export interface TokenStoreSuiteOptions {
   cleanup?: (store: TokenStore) => void | Promise<void>;
   /** Per-test timeout in ms. Default 20 000. */
   timeout?: number;
+  /**
+   * Cuts the store off from its data as an outage would (close its connection, stop its server,
+   * make its file unreadable). When given, the suite also checks that the store fails closed:
+   * every call throws `StoreUnavailableError`, none answers "not found". Called at most once per
+   * test, after `makeStore`; `cleanup` still runs afterwards.
+   */
+  breakStore?: (store: TokenStore) => void | Promise<void>;
 }
 
 /**
@@ -16,7 +24,9 @@ export interface TokenStoreSuiteOptions {
  *
  * @example
  * import { describeTokenStore } from '@keyward/store-tests';
- * describeTokenStore('my store', () => myStore({ client, keyPrefix: `test:${crypto.randomUUID()}:` }));
+ * describeTokenStore('my store', () => myStore({ client, keyPrefix: `test:${crypto.randomUUID()}:` }), {
+ *   breakStore: (store) => client.disconnect(),
+ * });
  */
 export function describeTokenStore(
   name: string,
@@ -246,5 +256,7 @@ export function describeTokenStore(
       got!.name = 'mutated again';
       expect((await store.get('org_1', record.id))?.name).not.toBe('mutated again');
     });
+
+    if (options.breakStore) describeFailClosed(() => store, options.breakStore, timeout);
   });
 }

@@ -1,8 +1,11 @@
-import type { Keyward, VerifyResult } from '../keyward.js';
+import type { Keyward } from '../keyward.js';
+import { isPromise } from '../store-errors.js';
 import type { MaybePromise } from '../store.js';
+import type { VerifyResult } from '../verify.js';
 import type { RouteTarget } from '../policy.js';
 import type { TokenInfo } from '../token-info.js';
 import { parseCredentials, type CredentialsInput } from './credentials.js';
+import { failureResponse } from './failures.js';
 import type { GuardResponses } from './guard-responses.js';
 import type { HttpResponse } from './response.js';
 
@@ -27,29 +30,23 @@ function refusalFor(result: Extract<VerifyResult, { ok: false }>, responses: Gua
   }
 }
 
-function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | null)?.then === 'function';
-}
-
 /** Turns a verification answer into the guard's answer; anything unreadable fails closed. */
 function conclude(result: VerifyResult, options: AuthenticateOptions): AuthenticateResult {
   if (result?.ok === true) return result;
   if (result?.ok === false) return { ok: false, response: refusalFor(result, options.responses) };
   // Only a broken custom verify() gets here; an answer we cannot read is not a pass.
-  report(options, new TypeError('verify() resolved with neither { ok: true } nor { ok: false }'));
-  return { ok: false, response: options.responses.unavailable };
+  return failClosed(new TypeError('verify() resolved with neither { ok: true } nor { ok: false }'), options);
 }
 
 function failClosed(error: unknown, options: AuthenticateOptions): AuthenticateResult {
-  report(options, error);
-  return { ok: false, response: options.responses.unavailable };
+  return { ok: false, response: failureResponse(error, options.onError) };
 }
 
 /**
  * The whole route guard, minus the framework: reads the credentials, verifies the token for the
  * route and says either "pass, with this token" or "answer this". Never rejects or throws: any
- * error while verifying (a store outage or anything unexpected) answers 503, never a pass. A `null`
- * target (the route's id could not be read) answers 403.
+ * error while verifying answers through `failureResponse` (503 for an outage, 500 for a bug),
+ * never a pass. A `null` target (the route's id could not be read) answers 403.
  *
  * Synchronous when it can be: with a Keyward on a synchronous store (memory, SQLite) it returns the
  * answer itself, otherwise a native Promise of it, so a middleware continues without waiting a
@@ -70,7 +67,11 @@ export function authenticate(
   if (parsed.kind === 'malformed') return { ok: false, response: options.responses.malformed[parsed.reason] };
   if (target === null) {
     // Checking against "no route" would let any token in; refusing keeps a misconfigured route closed.
-    report(options, new Error('the route\'s project or organization id could not be read: check the project/organization option of requireToken() for this route'));
+    try {
+      options.onError?.(new Error('the route\'s project or organization id could not be read: check the project/organization option of requireToken() for this route'));
+    } catch {
+      // A failing error hook must not turn a refusal into an exception.
+    }
     return { ok: false, response: options.responses.insufficientScope };
   }
   let result: MaybePromise<VerifyResult>;
@@ -88,12 +89,4 @@ export function authenticate(
     );
   }
   return conclude(result, options);
-}
-
-function report(options: AuthenticateOptions, error: unknown): void {
-  try {
-    options.onError?.(error);
-  } catch {
-    // A failing error hook must not turn a 503 into an unhandled rejection.
-  }
 }

@@ -1,9 +1,7 @@
 import { ConfigurationError } from '../errors.js';
 import { MAX_CREDENTIALS_LENGTH, type MalformedReason } from './credentials.js';
-import { frozenResponse, problemResponse, type HttpResponse } from './response.js';
+import { NO_STORE_HEADERS, frozenResponse, problemResponse, type HttpResponse } from './response.js';
 
-/** Seconds a client is told to wait after a 503 before retrying. */
-export const RETRY_AFTER_SECONDS = 5;
 /** The `WWW-Authenticate` realm when `requireToken()` is given none. */
 export const DEFAULT_REALM = 'api';
 
@@ -19,8 +17,6 @@ export interface GuardResponses {
   readonly expired: HttpResponse;
   /** 403 `insufficient_scope`: a real token, for another organization or project. */
   readonly insufficientScope: HttpResponse;
-  /** 503 with Retry-After: the token could not be checked, so the request is refused. */
-  readonly unavailable: HttpResponse;
 }
 
 /**
@@ -45,7 +41,7 @@ export function guardResponses(realm: string = DEFAULT_REALM, header?: string): 
   const challenge = (error?: string) => ({
     'www-authenticate': error ? `Bearer realm="${realm}", error="${error}"` : `Bearer realm="${realm}"`,
     // Refusals depend on credentials; a shared cache must never replay one for another client.
-    'cache-control': 'no-store',
+    ...NO_STORE_HEADERS,
   });
   const how = header ? `"Authorization: Bearer <token>" or "${header}: <token>"` : '"Authorization: Bearer <token>"';
   const malformed = (reason: MalformedReason, detail: string) =>
@@ -64,12 +60,6 @@ export function guardResponses(realm: string = DEFAULT_REALM, header?: string): 
     expired: frozenResponse(problemResponse(401, 'TOKEN_EXPIRED', 'The API token has expired; create a new one.', undefined, challenge('invalid_token'))),
     insufficientScope: frozenResponse(
       problemResponse(403, 'INSUFFICIENT_SCOPE', 'The API token does not give access to this organization or project.', undefined, challenge('insufficient_scope')),
-    ),
-    unavailable: frozenResponse(
-      problemResponse(503, 'STORE_UNAVAILABLE', 'API tokens cannot be checked right now; retry later.', undefined, {
-        'retry-after': String(RETRY_AFTER_SECONDS),
-        'cache-control': 'no-store',
-      }),
     ),
   });
 }

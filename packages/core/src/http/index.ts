@@ -1,7 +1,8 @@
 export { authenticate, type AuthenticateOptions, type AuthenticateResult } from './authenticate.js';
 export { MAX_CREDENTIALS_LENGTH, parseCredentials, type CredentialsInput, type MalformedReason, type ParsedCredentials } from './credentials.js';
 export { createGuard, incomingHeaderValue, type Guard, type GuardOptions, type IncomingHeaders, type RouteIdReader } from './guard.js';
-export { DEFAULT_REALM, RETRY_AFTER_SECONDS, assertValidRealm, guardResponses, type GuardResponses } from './guard-responses.js';
+export { RETRY_AFTER_SECONDS, failureResponse } from './failures.js';
+export { DEFAULT_REALM, assertValidRealm, guardResponses, type GuardResponses } from './guard-responses.js';
 export {
   BODY_RESPONSES,
   MAX_JSON_BODY_BYTES,
@@ -11,7 +12,7 @@ export {
   type BodyHeaders,
   type JsonBodyResult,
 } from './json-body.js';
-export { NO_STORE_HEADERS, UNAUTHENTICATED_RESPONSE, errorResponse } from './management-errors.js';
+export { UNAUTHENTICATED_RESPONSE, errorResponse } from './management-errors.js';
 export {
   handleBulkDeleteTokens,
   handleCreateToken,
@@ -32,6 +33,7 @@ export {
 } from './management-routes.js';
 export {
   JSON_CONTENT_TYPE,
+  NO_STORE_HEADERS,
   PROBLEM_CONTENT_TYPE,
   frozenResponse,
   problemResponse,

@@ -1,16 +1,14 @@
-import { frozenResponse, problemResponse, type HttpResponse } from './response.js';
+import { NO_STORE_HEADERS, frozenResponse, problemResponse, type HttpResponse } from './response.js';
 
 /** Largest JSON body the management API reads: 1000 token ids fit many times over. */
 export const MAX_JSON_BODY_BYTES = 128 * 1024;
 
-const NO_STORE = { 'cache-control': 'no-store' };
-
 /** Refusals for request bodies, shared by both frameworks so a bad body gets the same answer everywhere. */
 export const BODY_RESPONSES = Object.freeze({
-  invalidJson: frozenResponse(problemResponse(400, 'INVALID_JSON', 'The request body is not a JSON object or array.', undefined, NO_STORE)),
-  tooLarge: frozenResponse(problemResponse(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_JSON_BODY_BYTES} bytes.`, undefined, NO_STORE)),
+  invalidJson: frozenResponse(problemResponse(400, 'INVALID_JSON', 'The request body is not a JSON object or array.', undefined, NO_STORE_HEADERS)),
+  tooLarge: frozenResponse(problemResponse(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_JSON_BODY_BYTES} bytes.`, undefined, NO_STORE_HEADERS)),
   unsupportedMediaType: frozenResponse(
-    problemResponse(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as uncompressed UTF-8 "application/json".', undefined, NO_STORE),
+    problemResponse(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as uncompressed UTF-8 "application/json".', undefined, NO_STORE_HEADERS),
   ),
 });
 

@@ -4,8 +4,8 @@ import { assertCanManageTokens } from '../policy.js';
 import { actorSchema, type CreateTokenInput } from '../schemas.js';
 import type { Actor } from '../scope.js';
 import { BODY_RESPONSES } from './json-body.js';
-import { NO_STORE_HEADERS, UNAUTHENTICATED_RESPONSE, errorResponse } from './management-errors.js';
-import { JSON_CONTENT_TYPE, type HttpResponse, type HttpStatus } from './response.js';
+import { UNAUTHENTICATED_RESPONSE, errorResponse } from './management-errors.js';
+import { JSON_CONTENT_TYPE, NO_STORE_HEADERS, type HttpResponse, type HttpStatus } from './response.js';
 
 /** A management request with the framework stripped away. */
 export interface ManagementRequest {

@@ -24,6 +24,9 @@ export interface ProblemDetails {
   [extension: string]: unknown;
 }
 
+/** Token answers are about secrets and per-client: no cache may keep any of them. */
+export const NO_STORE_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'cache-control': 'no-store' });
+
 /** Content-Type of every refusal and error (RFC 9457). */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 /** Content-Type of successful management answers. */

@@ -1,6 +1,6 @@
-import { ConfigurationError, authenticate, createGuard, guardResponses, type Keyward, type VerifyResult } from '@keyward/core';
+import { ConfigurationError, StoreUnavailableError, authenticate, createGuard, guardResponses, type Keyward, type VerifyResult } from '@keyward/core';
 import { describe, expect, test, vi } from 'vitest';
-import { ACTORS, testKeyward } from './harness.js';
+import { ACTORS, testKeyward } from '@keyward/test-kit/http';
 
 const responses = guardResponses('api');
 const verifying = (verify: () => Promise<VerifyResult>) => ({ verify }) as Pick<Keyward, 'verify'>;
@@ -14,21 +14,21 @@ describe('authenticate', () => {
     await keyward.close();
   });
 
-  test('an unexpected error while verifying fails closed with 503 and reaches onError', async () => {
+  test('an unexpected error while verifying fails closed with 500 (a bug: retrying will not help) and reaches onError', async () => {
     const onError = vi.fn();
     const boom = new TypeError('bug in a custom store');
     const result = await authenticate(verifying(() => Promise.reject(boom)), bearer, {}, { responses, onError });
-    expect(result).toEqual({ ok: false, response: responses.unavailable });
+    expect(result).toMatchObject({ ok: false, response: { status: 500, body: { code: 'INTERNAL_ERROR' } } });
     expect(onError).toHaveBeenCalledWith(boom);
   });
 
-  test('a verify() answer that is neither ok nor refused fails closed', async () => {
+  test('a verify() answer that is neither ok nor refused fails closed with 500', async () => {
     const result = await authenticate(verifying(() => Promise.resolve(undefined as never)), bearer, {}, { responses, onError: () => {} });
-    expect(result).toMatchObject({ ok: false, response: { status: 503 } });
+    expect(result).toMatchObject({ ok: false, response: { status: 500 } });
   });
 
   test('an onError hook that throws does not turn the 503 into a rejection', async () => {
-    const result = await authenticate(verifying(() => Promise.reject(new Error('down'))), bearer, {}, {
+    const result = await authenticate(verifying(() => Promise.reject(new StoreUnavailableError('down'))), bearer, {}, {
       responses,
       onError: () => {
         throw new Error('logger down too');

@@ -12,7 +12,7 @@ import {
   MANAGEMENT_ROUTES,
 } from '@keyward/core';
 import { describe, expect, test, vi } from 'vitest';
-import { testKeyward } from './harness.js';
+import { testKeyward } from '@keyward/test-kit/http';
 
 describe('errorResponse', () => {
   test.each([

@@ -2,34 +2,10 @@
 // both frameworks are checked against the very same tokens, routes and expectations.
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  DAY_MS,
-  StoreUnavailableError,
-  createKeyward,
-  memoryStore,
-  type Actor,
-  type Keyward,
-  type ProjectInfo,
-  type TokenStore,
-} from '@keyward/core';
+import { DAY_MS, createKeyward, memoryStore, type Actor, type Keyward, type TokenStore } from '@keyward/core';
+import { ACTORS, fixedClock, resolveProject, type ActorName, type Clock } from '../fixtures.js';
 
-/** The instant every test starts at: a fixed clock, so expiry is decided by the test, not by time passing. */
-export const T0 = Date.UTC(2026, 0, 1);
 export const REALM = 'keyward-test';
-
-export const PROJECTS: readonly ProjectInfo[] = [
-  { id: 'proj_a1', organizationId: 'org_a', name: 'Alpha web' },
-  { id: 'proj_a2', organizationId: 'org_a', name: 'Alpha api' },
-  { id: 'proj_b1', organizationId: 'org_b', name: 'Beta web' },
-];
-
-export const ACTORS = {
-  owner: { userId: 'u_owner', organizationId: 'org_a', role: 'owner' },
-  admin: { userId: 'u_admin', organizationId: 'org_a', role: 'admin' },
-  member: { userId: 'u_member', organizationId: 'org_a', role: 'member' },
-  otherAdmin: { userId: 'u_other', organizationId: 'org_b', role: 'admin' },
-} as const satisfies Record<string, Actor>;
-export type ActorName = keyof typeof ACTORS;
 
 /** The header test clients use to say who they are; the host's getActor reads it. */
 export const ACTOR_HEADER = 'x-test-actor';
@@ -38,40 +14,10 @@ export function actorFromHeader(value: string | undefined | null): Actor | null 
   return value && Object.hasOwn(ACTORS, value) ? ACTORS[value as ActorName] : null;
 }
 
-export interface Clock {
-  now: () => number;
-  set(at: number): void;
-}
-
-export function fixedClock(start = T0): Clock {
-  let at = start;
-  return { now: () => at, set: (next) => (at = next) };
-}
-
-/** A memoryStore that can be switched off: every call then throws StoreUnavailableError, as a real outage would. */
-export function switchableStore(): TokenStore & { down: boolean } {
-  const inner = memoryStore();
-  const store = { down: false } as TokenStore & { down: boolean };
-  const guard = <A extends unknown[], R>(method: (...args: A) => R) =>
-    (...args: A): R => {
-      if (store.down) throw new StoreUnavailableError('test store is down');
-      return method(...args);
-    };
-  store.insert = guard(inner.insert);
-  store.findByHash = guard(inner.findByHash);
-  store.get = guard(inner.get);
-  store.list = guard(inner.list);
-  store.deleteMany = guard(inner.deleteMany);
-  store.deleteByProject = guard(inner.deleteByProject);
-  store.deleteExpired = guard(inner.deleteExpired);
-  store.touch = guard(inner.touch);
-  return store;
-}
-
 export function testKeyward(options: { store?: TokenStore; clock?: Clock } = {}): Keyward {
   return createKeyward({
     store: options.store ?? memoryStore(),
-    resolveProject: (id) => PROJECTS.find((p) => p.id === id) ?? null,
+    resolveProject,
     now: (options.clock ?? fixedClock()).now,
     onError: () => {},
   });
@@ -194,3 +140,4 @@ export function callWithRepeatedHeader(url: string, path: string, name: string, 
 }
 
 export { DAY_MS };
+export { ACTORS, PROJECTS, T0, fixedClock, type ActorName, type Clock } from '../fixtures.js';

@@ -1,6 +1,7 @@
 // THE table of route-guard cases. Both the Express and the Hono suites run it over real HTTP,
 // so "both middlewares give the same answers" is checked, not assumed.
-import { generateToken, type GuardOptions, type Keyward, type RouteIdReader } from '@keyward/core';
+import { generateToken, memoryStore, type GuardOptions, type Keyward, type RouteIdReader } from '@keyward/core';
+import { countingStore } from '../stores.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   ACTORS,
@@ -10,7 +11,7 @@ import {
   call,
   callWithRepeatedHeader,
   fixedClock,
-  switchableStore,
+
   testKeyward,
   type GuardRouteSpec,
   type RunningServer,
@@ -128,7 +129,7 @@ export function describeGuardCases(framework: string, start: StartServer): void 
   describe(`${framework} requireToken (shared case table)`, () => {
     const clock = fixedClock();
     const keyward = testKeyward({ clock });
-    const downStore = switchableStore();
+    const downStore = countingStore(memoryStore());
     const downKeyward = testKeyward({ store: downStore, clock });
     const errors: unknown[] = [];
     let server: RunningServer;

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const tsx = createRequire(import.meta.url).resolve('tsx');
-const tsconfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
+const tsconfig = fileURLToPath(new URL('../../../tsconfig.json', import.meta.url));
 
 /** What a worker sends back: `id` 0 announces that it is ready. */
 export interface WorkerResponse {

@@ -1,6 +1,7 @@
 // The management API's behaviour, written once and run over real HTTP against both frameworks.
 // Each test gets a fresh keyward and server, so tests cannot leak tokens into each other.
-import { MAX_BULK_IDS, type Keyward } from '@keyward/core';
+import { MAX_BULK_IDS, memoryStore, type Keyward } from '@keyward/core';
+import { countingStore } from '../stores.js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   ACTORS,
@@ -8,7 +9,7 @@ import {
   T0,
   call,
   fixedClock,
-  switchableStore,
+
   testKeyward,
   type RunningServer,
   type StartServer,
@@ -259,7 +260,7 @@ export function describeManagementApi(framework: string, start: StartServer): vo
     });
 
     test('store unavailable → 503 with Retry-After', async () => {
-      const store = switchableStore();
+      const store = countingStore(memoryStore());
       const down = testKeyward({ store });
       store.down = true;
       await server.close();

@@ -1,5 +1,5 @@
-// Store wrappers for the tests: one that counts what reaches the store, one that can be switched
-// off like an outage. Plus an oracle for "well-formed token" written from the token format
+// A store wrapper for the tests that counts what reaches the store and can be switched off like
+// an outage. Plus an oracle for "well-formed token" written from the token format
 // (prefix, 30 base62 characters, 6 base62 characters of CRC-32), independent of keyward's parser.
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
@@ -12,17 +12,20 @@ export interface CountingStore extends TokenStore {
   readonly calls: Record<(typeof METHODS)[number], number>;
   /** Every hash `findByHash` was asked for, in order. */
   readonly lookedUp: string[];
+  /** Last-used updates handed to `touch`, in total. */
+  readonly touched: number;
   /** While true, every call fails with StoreUnavailableError (and is still counted). */
   down: boolean;
 }
 
 export function countingStore(inner: TokenStore): CountingStore {
-  const store = { calls: Object.fromEntries(METHODS.map((m) => [m, 0])) as Record<(typeof METHODS)[number], number>, lookedUp: [] as string[], down: false } as unknown as CountingStore;
+  const store = { calls: Object.fromEntries(METHODS.map((m) => [m, 0])) as Record<(typeof METHODS)[number], number>, lookedUp: [] as string[], touched: 0, down: false } as unknown as CountingStore;
   for (const method of METHODS) {
     const original = (inner[method] as (...args: unknown[]) => unknown).bind(inner);
     (store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
       store.calls[method]++;
       if (method === 'findByHash') store.lookedUp.push(args[0] as string);
+      if (method === 'touch') (store as { touched: number }).touched += (args[0] as unknown[]).length;
       if (store.down) {
         // As real stores fail: findByHash may throw synchronously (SQLite does); the rest reject.
         const error = new StoreUnavailableError('test store is down');

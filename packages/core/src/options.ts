@@ -1,0 +1,79 @@
+import { ConfigurationError } from './errors.js';
+import type { KeywardEvent } from './events.js';
+import { createHasher, type PepperOptions, type TokenHasher } from './hash.js';
+import type { ProjectInfo } from './scope.js';
+import type { MaybePromise, TokenStore } from './store.js';
+import { DEFAULT_PREFIX, assertValidPrefix } from './token-format.js';
+
+export interface KeywardOptions {
+  /** Where tokens live: `memoryStore()`, `sqliteStore({ db })`, `redisStore({ client })` or your own. */
+  store: TokenStore;
+  /** Looks a project up in the host app; null when it does not exist. Called on create, list, and for organization tokens on project routes. */
+  resolveProject: (projectId: string) => MaybePromise<ProjectInfo | null>;
+  /** Token prefix, `[a-z][a-z0-9]{0,15}`. Default `kw`. */
+  prefix?: string;
+  /** Server-side secret mixed into hashes (HMAC-SHA-256); `previous` peppers keep verifying during rotation. */
+  pepper?: string | PepperOptions;
+  /** At most one last-used write per token per this many ms. Default 60 000. */
+  lastUsedIntervalMs?: number;
+  /** How long last-used updates wait to be batched, in ms. Default min(1000, lastUsedIntervalMs). */
+  lastUsedFlushDelayMs?: number;
+  /** Clock, epoch ms. Inject one in tests. Default `Date.now`. */
+  now?: () => number;
+  /** Audit hook: called after each token is created or deleted. Events never carry the plaintext. */
+  onEvent?: (event: KeywardEvent) => void;
+  /** Called when something off the request path fails (a last-used flush, an onEvent hook). Default: console.error. */
+  onError?: (error: unknown) => void;
+}
+
+/** The options with defaults applied and every value checked. */
+export interface ResolvedOptions {
+  store: TokenStore;
+  resolveProject: (projectId: string) => MaybePromise<ProjectInfo | null>;
+  prefix: string;
+  hasher: TokenHasher;
+  lastUsedIntervalMs: number;
+  lastUsedFlushDelayMs: number;
+  now: () => number;
+  onEvent: ((event: KeywardEvent) => void) | undefined;
+  onError: (error: unknown) => void;
+}
+
+function nonNegativeInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new ConfigurationError(`${name} must be a non-negative integer (ms), got ${String(value)}`);
+  return value;
+}
+
+function optionalFunction<F>(value: F | undefined, name: string, what: string): F | undefined {
+  if (value !== undefined && typeof value !== 'function') throw new ConfigurationError(`${name} must be ${what}`);
+  return value;
+}
+
+/**
+ * Checks `createKeyward()` options once, at startup: bad configuration throws ConfigurationError
+ * naming the option, never a request later.
+ * @example resolveOptions({ store: memoryStore(), resolveProject: () => null }).prefix // 'kw'
+ */
+export function resolveOptions(options: KeywardOptions): ResolvedOptions {
+  if (!options || typeof options !== 'object') throw new ConfigurationError('createKeyward(options): options must be an object');
+  if (!options.store || typeof options.store.findByHash !== 'function') {
+    throw new ConfigurationError('store must be a TokenStore, e.g. memoryStore()');
+  }
+  if (typeof options.resolveProject !== 'function') {
+    throw new ConfigurationError('resolveProject must be a function (projectId) => { id, organizationId, name } | null');
+  }
+  const interval = nonNegativeInteger(options.lastUsedIntervalMs ?? 60_000, 'lastUsedIntervalMs');
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  assertValidPrefix(prefix);
+  return {
+    store: options.store,
+    resolveProject: options.resolveProject,
+    prefix,
+    hasher: createHasher(options.pepper),
+    lastUsedIntervalMs: interval,
+    lastUsedFlushDelayMs: nonNegativeInteger(options.lastUsedFlushDelayMs ?? Math.min(1000, interval), 'lastUsedFlushDelayMs'),
+    now: optionalFunction(options.now, 'now', 'a function returning epoch ms') ?? Date.now,
+    onEvent: optionalFunction(options.onEvent, 'onEvent', 'a function (event) => void'),
+    onError: optionalFunction(options.onError, 'onError', 'a function (error) => void') ?? ((error: unknown) => console.error('[keyward]', error)),
+  };
+}

@@ -1,0 +1,65 @@
+// The one fixture set every test suite uses: an instant, three projects in two organizations, and
+// one actor per role. Tests that need other data build it beside themselves.
+import {
+  createKeyward,
+  memoryStore,
+  type Actor,
+  type Keyward,
+  type KeywardEvent,
+  type KeywardOptions,
+  type ProjectInfo,
+} from '@keyward/core';
+import { countingStore } from './stores.js';
+
+/** The instant every test starts at: a fixed clock, so expiry is decided by the test, not by time passing. */
+export const T0 = Date.UTC(2026, 0, 1);
+
+export const PROJECTS: readonly ProjectInfo[] = [
+  { id: 'proj_a1', organizationId: 'org_a', name: 'Alpha web' },
+  { id: 'proj_a2', organizationId: 'org_a', name: 'Alpha api' },
+  { id: 'proj_b1', organizationId: 'org_b', name: 'Beta web' },
+];
+
+/** The host's project resolver over PROJECTS. */
+export const resolveProject = (id: string): ProjectInfo | null => PROJECTS.find((p) => p.id === id) ?? null;
+
+export const ACTORS = {
+  owner: { userId: 'u_owner', organizationId: 'org_a', role: 'owner' },
+  admin: { userId: 'u_admin', organizationId: 'org_a', role: 'admin' },
+  member: { userId: 'u_member', organizationId: 'org_a', role: 'member' },
+  otherOwner: { userId: 'u_other_owner', organizationId: 'org_b', role: 'owner' },
+  otherAdmin: { userId: 'u_other', organizationId: 'org_b', role: 'admin' },
+} as const satisfies Record<string, Actor>;
+export type ActorName = keyof typeof ACTORS;
+
+export interface Clock {
+  now: () => number;
+  set(at: number): void;
+  advance(ms: number): void;
+}
+
+/** A clock that moves only when the test moves it. */
+export function fixedClock(start = T0): Clock {
+  let at = start;
+  return { now: () => at, set: (next) => (at = next), advance: (ms) => (at += ms) };
+}
+
+/** A keyward on a counting memory store with a hand-moved clock and a recorded event log. */
+export function setup(overrides: Partial<KeywardOptions> = {}): {
+  keyward: Keyward;
+  store: ReturnType<typeof countingStore>;
+  clock: Clock;
+  events: KeywardEvent[];
+} {
+  const clock = fixedClock();
+  const events: KeywardEvent[] = [];
+  const store = countingStore(memoryStore());
+  const keyward = createKeyward({
+    store,
+    resolveProject,
+    now: clock.now,
+    onEvent: (event) => events.push(event),
+    ...overrides,
+  });
+  return { keyward, store, clock, events };
+}

@@ -1,0 +1,3 @@
+export * from './harness.js';
+export * from './guard-cases.js';
+export * from './management-cases.js';

@@ -2,21 +2,25 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { testFiles } from './vitest.workspace.js';
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const src = (pkg: string, entry = 'index') => fileURLToPath(new URL(`./packages/${pkg}/src/${entry}.ts`, import.meta.url));
+// Exact matches, so `@keyward/core/http` is not read as `@keyward/core` + `/http`.
+const exact = (name: string, path: string) => ({ find: new RegExp(`^${name}$`), replacement: path });
 
 export default defineConfig({
   // Tests run against the TypeScript sources, so `pnpm test` needs no build first.
   resolve: {
-    alias: {
-      '@keyward/core': src('core'),
-      '@keyward/store-tests': src('store-tests'),
-      '@keyward/sqlite': src('sqlite'),
-      '@keyward/redis': src('redis'),
-      '@keyward/express': src('express'),
-      '@keyward/hono': src('hono'),
-      '@keyward/fetch': src('fetch'),
-      '@keyward/fastify': src('fastify'),
-    },
+    alias: [
+      exact('@keyward/core', src('core')),
+      exact('@keyward/core/http', src('core', 'http/index')),
+      exact('@keyward/core/testing', src('core', 'testing/index')),
+      exact('@keyward/store-tests', src('store-tests')),
+      exact('@keyward/sqlite', src('sqlite')),
+      exact('@keyward/redis', src('redis')),
+      exact('@keyward/express', src('express')),
+      exact('@keyward/hono', src('hono')),
+      exact('@keyward/fetch', src('fetch')),
+      exact('@keyward/fastify', src('fastify')),
+    ],
   },
   test: {
     include: testFiles,

@@ -8,6 +8,7 @@ import { describeMachine, load } from './lib/machine.js';
 import { notes, textTable, type Row } from './lib/report.js';
 import { cacheSection } from './sections/cache.js';
 import { httpSection } from './sections/http.js';
+import { pagesSection } from './sections/pages.js';
 import { peerSection } from './sections/peer.js';
 import { scaleSection } from './sections/scale.js';
 import { verifySection } from './sections/verify.js';
@@ -22,6 +23,7 @@ const SECTIONS: Array<[name: string, run: typeof verifySection]> = [
   ['cache', cacheSection],
   ['http', httpSection],
   ['scale', scaleSection],
+  ['pages', pagesSection],
   ['writes', writesSection],
   ['peer', peerSection],
 ];

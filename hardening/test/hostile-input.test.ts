@@ -6,7 +6,9 @@
 // the store is asked only about well-formed tokens (counted by a wrapping store, and checked
 // against an oracle of the token format written independently of keyward's parser); a pass only
 // for a live token; and management input that is refused leaves the store exactly as it was.
-import { authenticate, createGuard, createKeyward, generateToken, handleBulkDeleteTokens, handleCreateToken, memoryStore, type Keyward, type TokenRecord } from '@keyward/core';
+import { createKeyward, memoryStore, type Keyward, type TokenRecord } from '@keyward/core';
+import { authenticate, createGuard, handleBulkDeleteTokens, handleCreateToken } from '@keyward/core/http';
+import { generateToken } from '@keyward/core/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACTORS, FRAMEWORKS, as, resolveProject, serveApp, type Framework } from './support/apps.js';

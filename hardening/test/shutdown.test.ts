@@ -1,19 +1,24 @@
 // Shutdown. The example server (examples/dashboard/src/server.ts) runs as a real child process on
 // a temp database; API calls leave "last used" writes pending (the flush delay is 10 minutes, so
 // only shutdown can write them); SIGTERM must write every one of them, close the database and
-// exit 0. Plus the service-level rule behind it: once close() is done, nothing runs any more.
-import { spawn } from 'node:child_process';
+// exit 0 — also under load, with keep-alive clients hammering it, without resetting a single
+// connection. Plus the service-level rule behind it: once close() is done, nothing runs any more.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKeyward, memoryStore, StoreUnavailableError } from '@keyward/core';
+import { redisStore } from '@keyward/redis';
 import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
 import { exitOf } from './support/children.js';
 import { call, freePort, sleep, waitUntil } from './support/net.js';
 import { countingStore } from '@keyward/test-kit/stores';
+import { startOwnRedis } from './support/redis-server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsx = createRequire(import.meta.url).resolve('tsx');
@@ -22,6 +27,127 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+
+/** A running example server, with what the load test needs to drive it and to read "last used" afterwards. */
+interface Example {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+  /** A guarded route an organization token passes. */
+  guarded: string;
+  createToken(name: string): Promise<{ id: string; plaintext: string }>;
+  /** Each token's stored last-used instant (read after the server exited). */
+  lastUsed(ids: readonly string[]): Promise<Array<number | null>>;
+}
+
+async function spawnExample(script: string, env: Record<string, string>, ready: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', tsx, join(root, script)], {
+    cwd: root,
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.json'), PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  cleanups.push(() => {
+    child.kill('SIGKILL');
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  await waitUntil(`${script} to listen`, () => output.includes(ready), 60_000);
+  return { child, port, output: () => output };
+}
+
+/** examples/dashboard (Hono, SQLite) on a temp database; last-used writes wait 10 minutes, so only shutdown writes them. */
+async function startDashboard(): Promise<Example> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-hardening-shutdown-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'dashboard.db');
+  const { child, port, output } = await spawnExample('examples/dashboard/src/server.ts', { DASHBOARD_DB: file, DASHBOARD_LAST_USED_FLUSH_MS: '600000' }, 'keyward dashboard on');
+  return {
+    child,
+    port,
+    output,
+    guarded: '/api/organization',
+    async createToken(name) {
+      // No cookie: the example signs everyone in as its first user, an owner.
+      const answer = await call(port, 'POST', '/settings/tokens', { body: { name, scope: { kind: 'organization' }, expiresIn: '30d' } });
+      expect(answer.status).toBe(201);
+      return { id: answer.json.token.id, plaintext: answer.json.plaintext };
+    },
+    async lastUsed(ids) {
+      const db = new Database(file, { readonly: true });
+      try {
+        const read = db.prepare<[string], number | null>('SELECT last_used_at FROM keyward_tokens WHERE id = ?').pluck();
+        return ids.map((id) => read.get(id) ?? null);
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
+
+/** examples/express-api (Express, Redis) on a Redis server of its own. */
+async function startExpressApi(): Promise<Example> {
+  const redis = await startOwnRedis();
+  cleanups.push(() => redis.stop());
+  const { child, port, output } = await spawnExample('examples/express-api/src/server.ts', { REDIS_URL: `redis://127.0.0.1:${redis.port}` }, 'express-api on');
+  return {
+    child,
+    port,
+    output,
+    guarded: '/v1/usage',
+    async createToken(name) {
+      const answer = await call(port, 'POST', '/settings/tokens', { headers: { 'x-user': 'alice' }, body: { name, scope: { kind: 'organization' }, expiresIn: '30d' } });
+      expect(answer.status).toBe(201);
+      return { id: answer.json.token.id, plaintext: answer.json.plaintext };
+    },
+    async lastUsed(ids) {
+      const client = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true });
+      try {
+        const store = redisStore({ client, keyPrefix: 'express-api:' });
+        return await Promise.all(ids.map(async (id) => (await store.get('org_acme', id))?.lastUsedAt ?? null));
+      } finally {
+        client.disconnect();
+      }
+    },
+  };
+}
+
+interface ClientTally {
+  ok: number;
+  other: Record<string, number>;
+  /** Network errors by code: ECONNREFUSED (the server stopped accepting: the request never reached it) vs everything else. */
+  errors: Record<string, number>;
+}
+
+/** One keep-alive client (its own agent, one socket) sending GETs back to back until the server refuses connections. */
+async function hammer(port: number, path: string, token: string, tally: ClientTally, until: () => boolean): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    while (!until()) {
+      const outcome = await new Promise<string>((resolve) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(String(res.statusCode)));
+          res.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+        });
+        req.setTimeout(15_000, () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+        req.on('error', (error: NodeJS.ErrnoException) => resolve(`error:${error.code ?? error.message}`));
+        req.end();
+      });
+      if (outcome === '200') tally.ok++;
+      else if (outcome.startsWith('error:')) {
+        const code = outcome.slice('error:'.length);
+        tally.errors[code] = (tally.errors[code] ?? 0) + 1;
+        // The listener is gone: this client is done.
+        if (code === 'ECONNREFUSED') return;
+      } else tally.other[outcome] = (tally.other[outcome] ?? 0) + 1;
+    }
+  } finally {
+    agent.destroy();
+  }
+}
 
 describe('shutdown', () => {
   test('SIGTERM on the example server with 10 pending last-used updates: exit code 0, 10 of 10 written to the database, 2 unused tokens untouched, database closed (WAL checkpointed and removed)', async () => {
@@ -94,6 +220,45 @@ describe('shutdown', () => {
     // The last connection to close checkpoints the WAL into the database and deletes it.
     expect(walLeft).toBe(false);
   }, 90_000);
+
+  for (const [name, start] of [
+    ['examples/dashboard (Hono, SQLite)', startDashboard],
+    ['examples/express-api (Express, Redis)', startExpressApi],
+  ] as const) {
+    test(`${name}: SIGTERM under load (8 keep-alive clients hammering a guarded route): 0 connection resets, every answer 200, exit code 0, 8 of 8 last-used times written`, async () => {
+      const example = await start();
+      const CLIENTS = 8;
+      const tokens: Array<{ id: string; plaintext: string }> = [];
+      for (let i = 0; i < CLIENTS; i++) tokens.push(await example.createToken(`load ${i}`));
+      const tally: ClientTally = { ok: 0, other: {}, errors: {} };
+      let exited = false;
+      const exit = exitOf(example.child, 30_000).then((result) => {
+        exited = true;
+        return result;
+      });
+      const usedFrom = Date.now();
+      const clients = tokens.map((t) => hammer(example.port, example.guarded, t.plaintext, tally, () => exited));
+      // Mid-load: every client has been answered a few times first.
+      await waitUntil('the clients to be answered', () => tally.ok >= CLIENTS * 20, 30_000);
+      const okBeforeSignal = tally.ok;
+      example.child.kill('SIGTERM');
+      const result = await exit;
+      await Promise.all(clients);
+
+      const written = (await example.lastUsed(tokens.map((t) => t.id))).filter((at) => at !== null && at >= usedFrom).length;
+      const resets = Object.entries(tally.errors).filter(([code]) => code !== 'ECONNREFUSED');
+      console.log(
+        `[shutdown:load] ${name}, ${CLIENTS} keep-alive clients: ${tally.ok} answers 200 (${tally.ok - okBeforeSignal} after SIGTERM was sent), other answers ${JSON.stringify(tally.other)}, ` +
+          `network errors ${JSON.stringify(tally.errors)} (ECONNREFUSED = new connection after the listener closed, never reached the server); ` +
+          `exit ${JSON.stringify(result)}; last-used written ${written}/${CLIENTS}; output: ${JSON.stringify(example.output().trim().split('\n').slice(-3))}`,
+      );
+
+      expect(resets).toEqual([]);
+      expect(tally.other).toEqual({});
+      expect(result).toEqual({ code: 0, signal: null });
+      expect(written).toBe(CLIENTS);
+    }, 90_000);
+  }
 
   test('close() whose final flush fails (store down): it rejects once, and afterwards 0 retries reach the store and 0 errors are reported', async () => {
     const store = countingStore(memoryStore());

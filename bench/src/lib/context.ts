@@ -16,6 +16,11 @@ export interface BenchContext {
   redis: RedisOptions;
   /** A fresh key prefix under which this run writes; every key under it is deleted at exit. */
   redisPrefix(): string;
+  /**
+   * An autopipelining client on the shared Redis and a fresh prefix for it; at exit, every key
+   * under the prefix is deleted and the client disconnected.
+   */
+  redisStoreClient(): { client: Redis; prefix: string };
   /** Opens a SQLite file in `tmp` as better-sqlite3. */
   sqlite(name: string): Database.Database;
   /** Runs on exit (success or failure). */
@@ -34,6 +39,15 @@ export function createContext(quick: boolean): BenchContext {
     tmp,
     redis: { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1, commandTimeout: 5000 },
     redisPrefix: () => `kwbench:${run}:${prefixes++}:`,
+    redisStoreClient() {
+      const client = new Redis({ ...this.redis, enableAutoPipelining: true });
+      const prefix = this.redisPrefix();
+      this.onCleanup(async () => {
+        await deleteKeys(client, prefix);
+        client.disconnect();
+      });
+      return { client, prefix };
+    },
     sqlite: (name) => new Database(join(tmp, `${name}.db`)),
     onCleanup: (task) => {
       tasks.push(task);

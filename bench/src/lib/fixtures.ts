@@ -3,7 +3,12 @@
 // Request-borne strings (organization, user, name, project) come out of JSON.parse, as they would
 // from a request body, so the memory figures see the strings a real server would hand the store.
 import { randomBytes } from 'node:crypto';
-import { BASE62_ALPHABET, CHECKSUM_LENGTH, SECRET_LENGTH, crc32, createHasher, encodeBase62, tokenHint, tokenNameKey, type TokenRecord, type TokenStore } from '@keyward/core';
+import type { TokenRecord, TokenStore } from '@keyward/core';
+import { BASE62_ALPHABET, encodeBase62 } from '../../../packages/core/src/base62.js';
+import { crc32 } from '../../../packages/core/src/crc32.js';
+import { createHasher } from '../../../packages/core/src/hash.js';
+import { tokenNameKey } from '../../../packages/core/src/name.js';
+import { CHECKSUM_LENGTH, SECRET_LENGTH, tokenHint } from '../../../packages/core/src/token-format.js';
 
 const hasher = createHasher();
 /** Fixtures are created a moment before the run, in order; the ones that expire do so in a year. */

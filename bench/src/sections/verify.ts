@@ -4,8 +4,7 @@ import { hash } from 'node:crypto';
 import { createKeyward, isWellFormedToken, memoryStore, type Keyward, type TokenStore, type VerifyResult } from '@keyward/core';
 import { redisStore } from '@keyward/redis';
 import { sqliteStore } from '@keyward/sqlite';
-import { Redis } from 'ioredis';
-import { deleteKeys, type BenchContext } from '../lib/context.js';
+import type { BenchContext } from '../lib/context.js';
 import { fill, shuffle } from '../lib/fixtures.js';
 import { concurrently, expectOk, pair } from '../lib/measure.js';
 import { opsPerSec, percent, times, type Row } from '../lib/report.js';
@@ -167,12 +166,7 @@ export async function verifySection(ctx: BenchContext): Promise<Row[]> {
 
   // Redis.
   {
-    const client = new Redis({ ...ctx.redis, enableAutoPipelining: true });
-    const prefix = ctx.redisPrefix();
-    ctx.onCleanup(async () => {
-      await deleteKeys(client, prefix);
-      client.disconnect();
-    });
+    const { client, prefix } = ctx.redisStoreClient();
     const store = redisStore({ client, keyPrefix: prefix });
     const tokens = shuffle(await fill(store, COUNT, COUNT));
     const keyward = keywardOn(store);

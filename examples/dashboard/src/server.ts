@@ -1,8 +1,10 @@
 // `pnpm --filter dashboard start`: serves the example on http://localhost:3000.
 import { serve } from '@hono/node-server';
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { closeOnSignals } from '../../shared/graceful-shutdown.js';
 import { createDashboard } from './app.js';
 
 const file = process.env.DASHBOARD_DB ?? fileURLToPath(new URL('../data/dashboard.db', import.meta.url));
@@ -28,16 +30,6 @@ const server = serve({ fetch: dashboard.app.fetch, port, hostname }, (info) => {
   console.log(`keyward dashboard on http://${hostname}:${info.port}/ (data in ${file})`);
 });
 
-// On SIGTERM/SIGINT: stop accepting requests, flush pending "last active" writes, close the store, exit 0.
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: flushing and closing`);
-  server.close();
-  await dashboard.close();
-  console.log('closed');
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+// On SIGTERM/SIGINT: stop accepting connections, finish the requests in flight, close keep-alive
+// connections, flush pending "last active" writes, close the store, exit 0.
+closeOnSignals(server as Server, { close: () => dashboard.close() });

@@ -1,5 +1,6 @@
 // `pnpm --filter express-api start`: the API on http://127.0.0.1:3001, tokens in Redis.
 import { Redis } from 'ioredis';
+import { closeOnSignals } from '../../shared/graceful-shutdown.js';
 import { createApi } from './app.js';
 
 // Fail fast when Redis is down, so requests get 503 instead of waiting.
@@ -8,9 +9,11 @@ const { app, keyward } = createApi({ redis });
 const port = Number(process.env.PORT ?? 3001);
 const server = app.listen(port, '127.0.0.1', () => console.log(`express-api on http://127.0.0.1:${port}/`));
 
-process.on('SIGTERM', async () => {
-  server.close();
-  await keyward.close(); // flushes pending last-used writes
-  await redis.quit();
-  process.exit(0);
+// On SIGTERM/SIGINT: stop accepting connections, finish the requests in flight, close keep-alive
+// connections, flush pending last-used writes, disconnect from Redis, exit 0.
+closeOnSignals(server, {
+  close: async () => {
+    await keyward.close();
+    await redis.quit();
+  },
 });

@@ -37,6 +37,8 @@ export async function bundle(runtime: Runtime, outdir: string, entry?: { path: s
       'node:http': here('node-http-shim.ts'),
       '@hono/node-server': here('hono-node-server-stub.ts'),
       '@keyward/core': root('packages/core/src/index.ts'),
+      '@keyward/core/http': root('packages/core/src/http/index.ts'),
+      '@keyward/core/testing': root('packages/core/src/testing/index.ts'),
       '@keyward/fetch': root('packages/fetch/src/index.ts'),
       '@keyward/hono': root('packages/hono/src/index.ts'),
       ...(runtime === 'workerd' ? { 'node:crypto': here('node-builtins-stub.ts'), 'node:zlib': here('node-builtins-stub.ts') } : {}),

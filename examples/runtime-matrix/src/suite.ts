@@ -1,6 +1,7 @@
 // The program every runtime runs: the guard and management case tables against @keyward/fetch
 // and @keyward/hono, in process, plus the SHA-256 check that proves the hash backend this runtime picked is correct.
-import { createHasher, hashBackend } from '@keyward/core';
+// Not public API: which backend core picked is exactly what this program checks.
+import { createHasher, hashBackend } from '../../../packages/core/src/hash.js';
 import { describeGuardCases, describeManagementApi } from '@keyward/test-kit/http';
 import { buildHandler } from '../../../packages/fetch/test/handler.js';
 import { buildApp as buildHonoApp } from '../../../packages/hono/test/app.js';

@@ -1,4 +1,8 @@
-/** Every error keyward throws on purpose. `code` is stable and UPPER_SNAKE; branch on it, not on the message. */
+/**
+ * Every error keyward throws on purpose. `code` is stable and UPPER_SNAKE; branch on it, not on the message.
+ * @example
+ * try { await keyward.create(actor, input); } catch (error) { if (error instanceof KeywardError) log(error.code); }
+ */
 export class KeywardError extends Error {
   readonly code: string;
 
@@ -18,6 +22,8 @@ export interface FieldIssue {
 /**
  * Input that does not satisfy keyward's rules. `field` names the first offending field;
  * `issues` lists all of them.
+ * @example
+ * catch (error) { if (error instanceof ValidationError) form.showError(error.field, error.message); }
  */
 export class ValidationError extends KeywardError {
   readonly field: string;
@@ -35,21 +41,30 @@ export class ValidationError extends KeywardError {
   }
 }
 
-/** Bad options passed to a keyward factory; thrown at construction, never per request. */
+/**
+ * Bad options passed to a keyward factory; thrown at construction, never per request.
+ * @example createKeyward({ store: memoryStore(), resolveProject, prefix: 'Bad!' }) // throws ConfigurationError
+ */
 export class ConfigurationError extends KeywardError {
   constructor(message: string) {
     super('INVALID_CONFIGURATION', message);
   }
 }
 
-/** The actor's role does not allow this operation. */
+/**
+ * The actor's role does not allow this operation.
+ * @example await keyward.list({ userId: 'u', organizationId: 'o', role: 'member' }) // rejects with ForbiddenError
+ */
 export class ForbiddenError extends KeywardError {
   constructor(message = 'only organization owners and admins can manage API tokens') {
     super('FORBIDDEN', message);
   }
 }
 
-/** No token with this id in the actor's organization (also for other organizations' tokens, so existence does not leak). */
+/**
+ * No token with this id in the actor's organization (also for other organizations' tokens, so existence does not leak).
+ * @example catch (error) { if (error instanceof TokenNotFoundError) console.log(error.ids); }
+ */
 export class TokenNotFoundError extends KeywardError {
   readonly ids: readonly string[];
 
@@ -59,7 +74,10 @@ export class TokenNotFoundError extends KeywardError {
   }
 }
 
-/** Another token of the organization already has this name (compared case-insensitively). */
+/**
+ * Another token of the organization already has this name (compared case-insensitively).
+ * @example await keyward.create(actor, { name: 'ci', scope, expiresIn: '7d' }) // rejects when "CI" exists
+ */
 export class NameTakenError extends KeywardError {
   readonly field = 'name';
 
@@ -71,6 +89,8 @@ export class NameTakenError extends KeywardError {
 /**
  * The store could not answer (connection refused, timeout, read-only file…). Callers must fail
  * closed: a request whose token could not be checked is refused with 503, never let through.
+ * Stores throw it; they know which of their driver's errors mean "could not reach the data".
+ * @example throw new StoreUnavailableError('redis store: findByHash failed: Connection is closed.', { cause: error });
  */
 export class StoreUnavailableError extends KeywardError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -82,6 +102,7 @@ export class StoreUnavailableError extends KeywardError {
  * The store answered with something its contract forbids (a TypeError, an id collision, an
  * unreadable row): a bug, not an outage. Callers fail closed as for an outage, but retrying will
  * not help, so the HTTP layer answers 500 and reports it to `onError`.
+ * @example catch (error) { if (error instanceof StoreFailedError) alertOnCall(error.cause); }
  */
 export class StoreFailedError extends KeywardError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -89,7 +110,10 @@ export class StoreFailedError extends KeywardError {
   }
 }
 
-/** The keyward instance was closed; no further operations are accepted. */
+/**
+ * The keyward instance was closed; no further operations are accepted (HTTP 503 `CLOSED`).
+ * @example await keyward.close(); await keyward.verify(token) // rejects with ClosedError
+ */
 export class ClosedError extends KeywardError {
   constructor() {
     super('CLOSED', 'this keyward instance has been closed');

@@ -43,6 +43,9 @@ export interface TokenPage {
  * The token service: create, list, delete and verify API tokens. One per process, shared by
  * the middleware and the management routes. Management lives here; the per-request path is
  * `Verifier` (verify.ts).
+ * @example
+ * const keyward = createKeyward({ store: memoryStore(), resolveProject });
+ * const { plaintext } = await keyward.create(admin, { name: 'CI', scope: { kind: 'organization' }, expiresIn: '30d' });
  */
 export class Keyward {
   readonly prefix: string;
@@ -53,6 +56,7 @@ export class Keyward {
   private readonly lastUsed: LastUsedRecorder;
   private readonly verifier: Verifier;
   private readonly events: EventEmitter;
+  private readonly cache: ResolvedOptions['cache'];
   private closed = false;
 
   constructor(options: KeywardOptions) {
@@ -62,9 +66,16 @@ export class Keyward {
     this.hasher = resolved.hasher;
     this.now = resolved.now;
     this.resolveProject = resolved.resolveProject;
+    this.cache = resolved.cache;
     this.events = new EventEmitter(resolved.onEvent, resolved.onError, resolved.now);
     this.lastUsed = new LastUsedRecorder(resolved.store, resolved.lastUsedIntervalMs, resolved.lastUsedFlushDelayMs, resolved.onError, resolved.now);
     this.verifier = new Verifier({ ...resolved, lastUsed: this.lastUsed });
+  }
+
+  /** This instance forgets what it deleted at once (others hear it from the store's channel), then reports it. */
+  private deleted(records: readonly TokenRecord[], actor: Actor | null, reason: DeletionReason): void {
+    this.cache?.forget(records.map((record) => record.hash));
+    this.events.deleted(records, actor, reason);
   }
 
   private assertOpen(): void {
@@ -176,7 +187,7 @@ export class Keyward {
   private async deleteIds(actor: Actor, ids: string[], reason: DeletionReason): Promise<number> {
     const result = await fromStore(() => this.store.deleteMany(actor.organizationId, ids));
     if (!result.ok) throw new TokenNotFoundError(result.missing);
-    this.events.deleted(result.deleted, actor, reason);
+    this.deleted(result.deleted, actor, reason);
     return result.deleted.length;
   }
 
@@ -188,7 +199,7 @@ export class Keyward {
     this.assertOpen();
     const id = parseInput(tokenIdSchema, projectId, 'projectId');
     const deleted = await fromStore(() => this.store.deleteByProject(id));
-    this.events.deleted(deleted, null, 'project_revoked');
+    this.deleted(deleted, null, 'project_revoked');
     return { deleted: deleted.length };
   }
 
@@ -200,7 +211,7 @@ export class Keyward {
     this.assertOpen();
     const { olderThanMs } = parseInput(pruneOptionsSchema, options);
     const deleted = await fromStore(() => this.store.deleteExpired(this.now() - olderThanMs));
-    this.events.deleted(deleted, null, 'expired_pruned');
+    this.deleted(deleted, null, 'expired_pruned');
     return { deleted: deleted.length };
   }
 
@@ -244,6 +255,7 @@ export class Keyward {
       await this.flush();
     } finally {
       this.closed = true;
+      await this.cache?.close();
       await this.store.close?.();
     }
   }

@@ -14,6 +14,8 @@ export class LastUsedRecorder {
   private flushing: Promise<void> | undefined;
   /** Set by stop(): no more timed flushes, even to retry a failed one (close() flushes once itself). */
   private stopped = false;
+  /** Timed flushes that failed in a row; each one doubles the wait before the next (see `delay`). */
+  private failures = 0;
 
   /** @param clock the instance's clock, epoch ms. */
   constructor(
@@ -41,12 +43,25 @@ export class LastUsedRecorder {
     this.schedule();
   }
 
+  /**
+   * Wait before the next timed flush: `flushDelayMs`, or after failures an exponential backoff
+   * (2, 4, 8… × max(flushDelayMs, 100 ms), at most RETRY_CAP_MS), so a store that cannot write
+   * (another process holding an SQLite lock, Redis down) is not hammered while it recovers.
+   */
+  private delay(): number {
+    if (this.failures === 0) return this.flushDelayMs;
+    return Math.min(LastUsedRecorder.RETRY_CAP_MS, Math.max(this.flushDelayMs, 100) * 2 ** this.failures);
+  }
+
+  /** The longest wait between timed flushes after failures, in ms. */
+  static readonly RETRY_CAP_MS = 30_000;
+
   private schedule(): void {
     if (this.timer !== undefined || this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush().catch(this.onFlushError);
-    }, this.flushDelayMs);
+    }, this.delay());
     // A pending last-used write must not keep a process alive; close() flushes it.
     this.timer.unref?.();
   }
@@ -59,12 +74,21 @@ export class LastUsedRecorder {
     this.pending = new Map();
     // Through a promise, so a custom store's touch() that throws synchronously is retried like a rejection.
     this.flushing = Promise.resolve(batch).then((updates) => this.store.touch(updates)).then(
-      () => this.forgetOlderThan(Math.min(...batch.map((u) => u.lastUsedAt)) - this.intervalMs),
+      () => {
+        this.failures = 0;
+        this.forgetOlderThan(Math.min(...batch.map((u) => u.lastUsedAt)) - this.intervalMs);
+      },
       (error: unknown) => {
+        // Back in the queue, one entry per token (a newer use queued meanwhile wins), so the
+        // queue stays bounded by the number of distinct tokens however long the store is down.
         for (const update of batch) {
           const newer = this.pending.get(update.id);
           if (!newer) this.pending.set(update.id, update);
         }
+        this.failures++;
+        // A use recorded meanwhile may have set a timer at the normal delay: back off instead.
+        clearTimeout(this.timer);
+        this.timer = undefined;
         this.schedule();
         throw error;
       },

@@ -1,3 +1,4 @@
+import { LookupCache, resolveCacheOptions, type CacheOptions } from './cache.js';
 import { ConfigurationError } from './errors.js';
 import type { KeywardEvent } from './events.js';
 import { createHasher, type PepperOptions, type TokenHasher } from './hash.js';
@@ -22,8 +23,14 @@ export interface KeywardOptions {
   now?: () => number;
   /** Audit hook: called after each token is created or deleted. Events never carry the plaintext. */
   onEvent?: (event: KeywardEvent) => void;
-  /** Called when something off the request path fails (a last-used flush, an onEvent hook). Default: console.error. */
+  /** Called when something off the request path fails (a last-used flush, an onEvent hook, a cache heartbeat). Default: console.error. */
   onError?: (error: unknown) => void;
+  /**
+   * Opt-in in-process cache of lookups, for stores with an invalidation channel (Redis,
+   * PostgreSQL). Answers from memory while the channel proves every deletion reached this
+   * process; never more than `maxStalenessMs` behind a `delete()`. Off by default.
+   */
+  cache?: CacheOptions;
 }
 
 /** The options with defaults applied and every value checked. */
@@ -37,6 +44,7 @@ export interface ResolvedOptions {
   now: () => number;
   onEvent: ((event: KeywardEvent) => void) | undefined;
   onError: (error: unknown) => void;
+  cache: LookupCache | undefined;
 }
 
 function nonNegativeInteger(value: number, name: string): number {
@@ -65,15 +73,20 @@ export function resolveOptions(options: KeywardOptions): ResolvedOptions {
   const interval = nonNegativeInteger(options.lastUsedIntervalMs ?? 60_000, 'lastUsedIntervalMs');
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   assertValidPrefix(prefix);
+  const onError = optionalFunction(options.onError, 'onError', 'a function (error) => void') ?? ((error: unknown) => console.error('[keyward]', error));
+  // Checked before anything is started, so bad options never leave a subscription behind.
+  const cache = options.cache === undefined ? undefined : resolveCacheOptions(options.cache);
+  const hasher = createHasher(options.pepper);
   return {
     store: options.store,
     resolveProject: options.resolveProject,
     prefix,
-    hasher: createHasher(options.pepper),
+    hasher,
     lastUsedIntervalMs: interval,
     lastUsedFlushDelayMs: nonNegativeInteger(options.lastUsedFlushDelayMs ?? Math.min(1000, interval), 'lastUsedFlushDelayMs'),
     now: optionalFunction(options.now, 'now', 'a function returning epoch ms') ?? Date.now,
     onEvent: optionalFunction(options.onEvent, 'onEvent', 'a function (event) => void'),
-    onError: optionalFunction(options.onError, 'onError', 'a function (error) => void') ?? ((error: unknown) => console.error('[keyward]', error)),
+    onError,
+    cache: cache && new LookupCache(cache, onError),
   };
 }

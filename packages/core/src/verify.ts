@@ -1,3 +1,4 @@
+import type { LookupCache } from './cache.js';
 import { isExpired } from './expiry.js';
 import type { TokenHasher } from './hash.js';
 import type { LastUsedRecorder } from './last-used.js';
@@ -21,9 +22,17 @@ export interface VerifierParts {
   resolveProject: (projectId: string) => MaybePromise<ProjectInfo | null>;
   /** Epoch ms. */
   now: () => number;
+  /** The opt-in lookup cache, or undefined (every verification reads the store). */
+  cache: LookupCache | undefined;
 }
 
-const refuse = (code: VerifyFailureCode): VerifyResult => ({ ok: false, code });
+function refuse(code: VerifyFailureCode): VerifyResult {
+  return { ok: false, code };
+}
+
+function rejectAsStoreError(error: unknown): Promise<never> {
+  return Promise.reject(toStoreError(error));
+}
 
 /**
  * The verification path, on its own: format and checksum, lookup by hash (current pepper first,
@@ -49,18 +58,30 @@ export class Verifier {
   }
 
   private find(token: string, target: RouteTarget, pepper: number): MaybePromise<VerifyResult> {
-    const next = (record: TokenRecord | null): MaybePromise<VerifyResult> => {
-      if (record !== null) return this.checkFound(record, target);
-      return pepper + 1 < this.digests.length ? this.find(token, target, pepper + 1) : refuse('NOT_FOUND');
-    };
+    const hash = this.digests[pepper]!(token);
+    const cache = this.parts.cache;
+    const cached = cache?.get(hash);
+    if (cached !== undefined) return this.checkFound(cached, target);
+    const ticket = cache?.ticket() ?? -1;
     let found: MaybePromise<TokenRecord | null>;
     try {
-      found = this.parts.store.findByHash(this.digests[pepper]!(token));
+      found = this.parts.store.findByHash(hash);
     } catch (error) {
       throw toStoreError(error);
     }
-    if (isPromise(found)) return Promise.resolve(found).then(next, (error: unknown) => Promise.reject(toStoreError(error)));
-    return next(found);
+    if (isPromise(found)) {
+      return Promise.resolve(found).then((record) => this.found(record, hash, ticket, token, target, pepper), rejectAsStoreError);
+    }
+    return this.found(found, hash, ticket, token, target, pepper);
+  }
+
+  /** A lookup's answer: cache and check the record, or try the next (previous) pepper. */
+  private found(record: TokenRecord | null, hash: string, ticket: number, token: string, target: RouteTarget, pepper: number): MaybePromise<VerifyResult> {
+    if (record !== null) {
+      this.parts.cache?.put(hash, record, ticket);
+      return this.checkFound(record, target);
+    }
+    return pepper + 1 < this.digests.length ? this.find(token, target, pepper + 1) : refuse('NOT_FOUND');
   }
 
   private checkFound(record: TokenRecord, target: RouteTarget): MaybePromise<VerifyResult> {

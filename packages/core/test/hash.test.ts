@@ -1,4 +1,5 @@
-import { ConfigurationError, createHasher, hashBackend } from '@keyward/core';
+import { ConfigurationError } from '@keyward/core';
+import { createHasher, hashBackend } from '../src/hash.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { createHash } from 'node:crypto';

@@ -1,20 +1,4 @@
-import {
-  ClosedError,
-  ConfigurationError,
-  DAY_MS,
-  EXPIRY_PRESETS,
-  ForbiddenError,
-  NameTakenError,
-  StoreFailedError,
-  StoreUnavailableError,
-  TokenNotFoundError,
-  ValidationError,
-  createKeyward,
-  memoryStore,
-  previewExpiration,
-  type Actor,
-  type TokenStore,
-} from '@keyward/core';
+import { ClosedError, ConfigurationError, DAY_MS, EXPIRY_PRESETS, ForbiddenError, NameTakenError, StoreFailedError, StoreUnavailableError, TokenNotFoundError, ValidationError, createKeyward, memoryStore, previewExpiration, type Actor, type TokenStore } from '@keyward/core';
 import { describe, expect, test } from 'vitest';
 import { ACTORS, T0, resolveProject, setup } from '@keyward/test-kit/fixtures';
 

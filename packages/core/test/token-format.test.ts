@@ -1,4 +1,7 @@
-import { CHECKSUM_LENGTH, ConfigurationError, SECRET_LENGTH, crc32, generateToken, isWellFormedToken, tokenHint } from '@keyward/core';
+import { ConfigurationError, isWellFormedToken } from '@keyward/core';
+import { crc32 } from '../src/crc32.js';
+import { CHECKSUM_LENGTH, SECRET_LENGTH, tokenHint } from '../src/token-format.js';
+import { generateToken } from '@keyward/core/testing';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 

@@ -1,22 +1,10 @@
 // The verification path: synchronous answers for synchronous stores, refusals as results, typos
 // refused before the store, store failures classified (outage 503, bug 500), closed instances.
-import {
-  ClosedError,
-  StoreFailedError,
-  StoreUnavailableError,
-  authenticate,
-  createKeyward,
-  createManagementApi,
-  crc32,
-  encodeBase62,
-  generateToken,
-  guardResponses,
-  isWellFormedToken,
-  memoryStore,
-  BASE62_ALPHABET,
-  type TokenStore,
-  type VerifyResult,
-} from '@keyward/core';
+import { ClosedError, StoreFailedError, StoreUnavailableError, createKeyward, isWellFormedToken, memoryStore, type TokenStore, type VerifyResult } from '@keyward/core';
+import { encodeBase62, BASE62_ALPHABET } from '../src/base62.js';
+import { crc32 } from '../src/crc32.js';
+import { authenticate, createManagementApi, guardResponses } from '@keyward/core/http';
+import { generateToken } from '@keyward/core/testing';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 

@@ -1,4 +1,5 @@
-import { authenticate, createGuard, type AuthenticateResult, type GuardOptions, type TokenInfo } from '@keyward/core';
+import type { TokenInfo } from '@keyward/core';
+import { authenticate, createGuard, type AuthenticateResult, type GuardOptions } from '@keyward/core/http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { headerValue } from './headers.js';
 import { send } from './send.js';

@@ -1,4 +1,4 @@
-import { responseText, type HttpResponse } from '@keyward/core';
+import { responseText, type HttpResponse } from '@keyward/core/http';
 import type { Response } from 'express';
 
 /**

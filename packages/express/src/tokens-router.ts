@@ -1,12 +1,4 @@
-import {
-  BODY_RESPONSES,
-  MAX_JSON_BODY_BYTES,
-  createManagementApi,
-  isJsonContentType,
-  type HttpResponse,
-  type ManagementApiOptions,
-  type ManagementRoute,
-} from '@keyward/core';
+import { BODY_RESPONSES, MAX_JSON_BODY_BYTES, createManagementApi, isJsonContentType, type HttpResponse, type ManagementApiOptions, type ManagementRoute } from '@keyward/core/http';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
 import { send } from './send.js';
 

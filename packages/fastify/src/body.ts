@@ -1,4 +1,4 @@
-import { BODY_RESPONSES, MAX_JSON_BODY_BYTES, jsonBodyDisposition, parseJsonBody, type HttpResponse } from '@keyward/core';
+import { BODY_RESPONSES, MAX_JSON_BODY_BYTES, jsonBodyDisposition, parseJsonBody, type HttpResponse } from '@keyward/core/http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** An error that already knows its answer: thrown from a body parser, written by the plugin's error handler. */

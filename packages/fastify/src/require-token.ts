@@ -1,4 +1,5 @@
-import { authenticate, createGuard, incomingHeaderValue, type AuthenticateResult, type GuardOptions, type TokenInfo } from '@keyward/core';
+import type { TokenInfo } from '@keyward/core';
+import { authenticate, createGuard, incomingHeaderValue, type AuthenticateResult, type GuardOptions } from '@keyward/core/http';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { send } from './send.js';
 

@@ -1,4 +1,4 @@
-import { createManagementApi, type ManagementApiOptions } from '@keyward/core';
+import { createManagementApi, type ManagementApiOptions } from '@keyward/core/http';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { bodyErrorResponse, useJsonBodies } from './body.js';

@@ -1,4 +1,5 @@
-import { authenticate, createGuard, type AuthenticateResult, type GuardOptions, type TokenInfo } from '@keyward/core';
+import type { TokenInfo } from '@keyward/core';
+import { authenticate, createGuard, type AuthenticateResult, type GuardOptions } from '@keyward/core/http';
 import { toResponse } from './respond.js';
 
 /** Route parameters as routers hand them over (Next.js `params`, React Router `params`…). */

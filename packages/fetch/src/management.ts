@@ -1,12 +1,5 @@
-import {
-  BODY_RESPONSES,
-  ConfigurationError,
-  NO_STORE_HEADERS,
-  PROBLEM_CONTENT_TYPE,
-  createManagementApi,
-  problemResponse,
-  type ManagementApiOptions,
-} from '@keyward/core';
+import { ConfigurationError } from '@keyward/core';
+import { BODY_RESPONSES, NO_STORE_HEADERS, PROBLEM_CONTENT_TYPE, createManagementApi, problemResponse, type ManagementApiOptions } from '@keyward/core/http';
 import { matchRoute } from './match-route.js';
 import { readJsonBody } from './read-body.js';
 import { toResponse } from './respond.js';

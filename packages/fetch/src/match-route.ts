@@ -1,4 +1,4 @@
-import type { ManagementRoute } from '@keyward/core';
+import type { ManagementRoute } from '@keyward/core/http';
 
 export type RouteMatch =
   | { kind: 'route'; route: ManagementRoute; params: Record<string, string> }

@@ -1,4 +1,4 @@
-import { BODY_RESPONSES, MAX_JSON_BODY_BYTES, isJsonContentType, parseJsonBody, type JsonBodyResult } from '@keyward/core';
+import { BODY_RESPONSES, MAX_JSON_BODY_BYTES, isJsonContentType, parseJsonBody, type JsonBodyResult } from '@keyward/core/http';
 
 const NO_BODY: JsonBodyResult = Object.freeze({ ok: true, value: undefined });
 const TOO_LARGE: JsonBodyResult = Object.freeze({ ok: false, response: BODY_RESPONSES.tooLarge });

@@ -1,4 +1,4 @@
-import { responseText, type HttpResponse } from '@keyward/core';
+import { responseText, type HttpResponse } from '@keyward/core/http';
 
 /**
  * Turns core's framework-free answer into a fetch `Response`. A new one each time: a Response's

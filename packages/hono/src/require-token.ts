@@ -1,4 +1,5 @@
-import { authenticate, createGuard, incomingHeaderValue, type AuthenticateResult, type GuardOptions, type IncomingHeaders, type TokenInfo } from '@keyward/core';
+import type { TokenInfo } from '@keyward/core';
+import { authenticate, createGuard, incomingHeaderValue, type AuthenticateResult, type GuardOptions, type IncomingHeaders } from '@keyward/core/http';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { send } from './send.js';
 

@@ -1,4 +1,4 @@
-import { responseText, type HttpResponse } from '@keyward/core';
+import { responseText, type HttpResponse } from '@keyward/core/http';
 import type { Context } from 'hono';
 
 /** Writes a core HttpResponse through the Context, so headers set by earlier middleware survive. */

@@ -1,12 +1,4 @@
-import {
-  BODY_RESPONSES,
-  MAX_JSON_BODY_BYTES,
-  createManagementApi,
-  jsonBodyDisposition,
-  parseJsonBody,
-  type JsonBodyResult,
-  type ManagementApiOptions,
-} from '@keyward/core';
+import { BODY_RESPONSES, MAX_JSON_BODY_BYTES, createManagementApi, jsonBodyDisposition, parseJsonBody, type JsonBodyResult, type ManagementApiOptions } from '@keyward/core/http';
 import { Hono, type Context, type Env } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { send } from './send.js';

@@ -1,16 +1,18 @@
 import type BetterSqlite3 from 'better-sqlite3';
 
 /**
- * How long a write waits for another connection's lock before SQLite gives up with SQLITE_BUSY,
- * in ms, when the caller's handle has no busy timeout of its own.
+ * The busy timeout, in ms, given to a caller's handle that has none: how long the schema setup at
+ * construction (and the caller's own queries) wait for another connection's lock. The store's
+ * writes do not wait inside SQLite at all (see `writer` in writes.ts).
  *
  * @example new Database('app.db', { timeout: BUSY_TIMEOUT_MS })
  */
 export const BUSY_TIMEOUT_MS = 5000;
 
 /**
- * Prepares the caller's handle for sharing the file with other processes: a busy timeout, so
- * concurrent writers queue instead of failing, and WAL, so readers never block the writer.
+ * Prepares the caller's handle for sharing the file with other processes: a busy timeout, so the
+ * schema setup queues behind another writer instead of failing, and WAL, so readers never block
+ * the writer.
  * A busy timeout the caller chose (better-sqlite3's `timeout` option) is kept; only a handle with
  * none (0) gets `BUSY_TIMEOUT_MS`. In-memory and read-only handles keep their journal mode, since
  * neither can switch to WAL.

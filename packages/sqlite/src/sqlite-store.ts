@@ -1,17 +1,21 @@
 import type { DeleteManyResult, LastUsedUpdate, ListPage, TokenRecord, TokenStore } from '@keyward/core';
 import { configureConnection } from './connection.js';
+import { watchFile } from './file-identity.js';
 import { migrate } from './migrations.js';
 import { resolveOptions, type SqliteStoreOptions } from './options.js';
 import { fromLookupRow, toParams, toRecord } from './rows.js';
 import { prepareStatements } from './statements.js';
 import { guard, toStoreError } from './unavailable.js';
+import { writer } from './writes.js';
 
 /**
  * A `TokenStore` in SQLite, over the caller's better-sqlite3 handle. Creates (or migrates) its tables
- * on construction, switches the file to WAL and sets a busy timeout, so several processes can share
- * one file. Every operation is synchronous underneath; `findByHash` returns its answer directly.
- * A database that cannot answer (locked past the timeout, read-only, I/O error, closed handle…)
- * throws `StoreUnavailableError`, so verification fails closed.
+ * on construction and switches the file to WAL, so several processes can share one file. Every
+ * operation is synchronous underneath; `findByHash` returns its answer directly. Writes never wait
+ * for another process's lock inside SQLite (which would freeze the event loop): they retry on a
+ * timer for up to 500 ms. A database that cannot answer (still locked, read-only, I/O error, closed
+ * handle, file replaced or deleted under the store…) throws `StoreUnavailableError`, so
+ * verification fails closed.
  *
  * @throws ConfigurationError for a bad `db` or `tablePrefix`; StoreUnavailableError when the
  * tables cannot be created
@@ -41,18 +45,23 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
     return { ok: true, deleted: statements.deleteIds.all(organizationId, idsJson).map(toRecord) };
   });
 
+  const file = watchFile(db);
+  const write = writer(db, file);
+
   const touch = db.transaction((updates: readonly LastUsedUpdate[]) => {
     for (const update of updates) statements.touch.run(update);
   });
 
   return {
     async insert(record: TokenRecord) {
-      const { changes } = guard('insert', () => statements.insert.run(...toParams(record)));
+      const { changes } = await write('insert', () => statements.insert.run(...toParams(record)));
       return changes === 1 ? 'ok' : 'name_taken';
     },
 
     findByHash(hash: string) {
-      // No guard() closure here: this runs on every authenticated request.
+      // No guard() closure here: this runs on every authenticated request. The file check reads
+      // a flag the background check sets; no file system call on this path.
+      file?.assertNotLost('findByHash');
       try {
         const row = statements.findByHash.get(hash);
         return row === undefined ? null : fromLookupRow(row, hash);
@@ -62,15 +71,17 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
     },
 
     async get(organizationId: string, id: string) {
+      file?.assertNotLost('get');
       const row = guard('get', () => statements.get.get(organizationId, id));
       return row === undefined ? null : toRecord(row);
     },
 
     async list(organizationId, { limit, after }): Promise<ListPage> {
+      file?.assertNotLost('list');
       // One extra row tells whether another page follows without a COUNT.
       const rows = guard('list', () =>
         after
-          ? statements.listAfter.all(organizationId, after.createdAt, after.createdAt, after.id, limit + 1)
+          ? statements.listAfter.all(organizationId, after.createdAt, after.id, limit + 1)
           : statements.listFirst.all(organizationId, limit + 1),
       );
       const items = rows.slice(0, limit).map(toRecord);
@@ -79,22 +90,25 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
     },
 
     async deleteMany(organizationId: string, ids: readonly string[]) {
-      return guard('deleteMany', () => deleteMany.immediate(organizationId, ids));
+      return write('deleteMany', () => deleteMany.immediate(organizationId, ids));
     },
 
     async deleteByProject(projectId: string) {
-      return guard('deleteByProject', () => statements.deleteByProject.all(projectId)).map(toRecord);
+      return (await write('deleteByProject', () => statements.deleteByProject.all(projectId))).map(toRecord);
     },
 
     async deleteExpired(expiredBefore: number) {
-      return guard('deleteExpired', () => statements.deleteExpired.all(expiredBefore)).map(toRecord);
+      return (await write('deleteExpired', () => statements.deleteExpired.all(expiredBefore))).map(toRecord);
     },
 
     async touch(updates: readonly LastUsedUpdate[]) {
-      if (updates.length > 0) guard('touch', () => touch.immediate(updates));
+      if (updates.length > 0) await write('touch', () => touch.immediate(updates));
     },
 
-    // The handle belongs to the caller and prepared statements are freed with it: nothing to release.
-    async close() {},
+    // The handle belongs to the caller and prepared statements are freed with it: only the file
+    // check's timer is the store's own.
+    async close() {
+      file?.stop();
+    },
   } satisfies TokenStore;
 }

@@ -14,7 +14,7 @@ export interface Statements {
   findByHash: Statement<[hash: string], LookupRow>;
   get: Statement<[organizationId: string, id: string], TokenRow>;
   listFirst: Statement<[organizationId: string, limit: number], TokenRow>;
-  listAfter: Statement<[organizationId: string, createdAt: number, createdAt: number, id: string, limit: number], TokenRow>;
+  listAfter: Statement<[organizationId: string, createdAt: number, id: string, limit: number], TokenRow>;
   existingIds: Statement<[organizationId: string, idsJson: string], string>;
   deleteIds: Statement<[organizationId: string, idsJson: string], TokenRow>;
   deleteByProject: Statement<[projectId: string], TokenRow>;
@@ -51,9 +51,12 @@ export function prepareStatements(db: BetterSqlite3.Database, prefix: string): S
     findByHash: prepare<[string], LookupRow>(`SELECT ${LOOKUP_COLUMNS.join(', ')} FROM ${table} WHERE hash = ?`).raw(),
     get: prepare(`SELECT ${columns} FROM ${table} WHERE organization_id = ? AND id = ?`),
     listFirst: prepare(`SELECT ${columns} FROM ${table} WHERE organization_id = ? ${newestFirst}`),
+    // A row value, not `created_at < ? OR (created_at = ? AND id < ?)`: SQLite bounds the index
+    // range with it, so a page deep in a large organization costs what the first page costs
+    // (with the OR form it walks the organization's index from the top to the cursor).
     listAfter: prepare(
       `SELECT ${columns} FROM ${table}
-       WHERE organization_id = ? AND (created_at < ? OR (created_at = ? AND id < ?)) ${newestFirst}`,
+       WHERE organization_id = ? AND (created_at, id) < (?, ?) ${newestFirst}`,
     ),
     existingIds: prepare<[string, string], string>(`SELECT id FROM ${table} WHERE ${inIds}`).pluck(),
     deleteIds: prepare(`DELETE FROM ${table} WHERE ${inIds} RETURNING ${columns}`),

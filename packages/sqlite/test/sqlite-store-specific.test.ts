@@ -1,3 +1,4 @@
+import { unlinkSync } from 'node:fs';
 import { ConfigurationError, StoreUnavailableError } from '@keyward/core';
 import { sqliteStore } from '@keyward/sqlite';
 import { makeRecord } from '@keyward/store-tests';
@@ -73,5 +74,43 @@ describe('sqliteStore specifics', () => {
       expect(() => sqliteStore({ db, tablePrefix } as never)).toThrow(/tablePrefix/);
     }
     expect(() => sqliteStore({ db, tablePrefix: `_${'a'.repeat(30)}` })).not.toThrow();
+  });
+
+  test('a write that meets another connection\'s lock waits for it off the event loop: the lock holder\'s timer runs, then the insert succeeds', async () => {
+    const store = sqliteStore({ db: file.open() });
+    const holder = file.open();
+    holder.exec('BEGIN IMMEDIATE');
+    // Only a free event loop can run this commit; a write blocking inside SQLite would wait out its busy timeout first.
+    setTimeout(() => holder.exec('COMMIT'), 50);
+    const record = makeRecord();
+    expect(await store.insert(record)).toBe('ok');
+    expect(holder.inTransaction).toBe(false);
+    expect(store.findByHash(record.hash)).toEqual(record);
+  });
+
+  test('a write that meets a lock held past its deadline rejects with StoreUnavailableError and writes nothing; the handle keeps its own busy timeout', async () => {
+    const db = file.open({ timeout: 5000 });
+    const store = sqliteStore({ db });
+    const holder = file.open();
+    holder.exec('BEGIN IMMEDIATE');
+    const record = makeRecord();
+    const error = await store.insert(record).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    holder.exec('COMMIT');
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(String((error as Error).message)).toMatch(/insert/);
+    expect(await store.get(record.organizationId, record.id)).toBeNull();
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+  });
+
+  test('a database file renamed over or deleted under the store: writes throw StoreUnavailableError at once', async () => {
+    const db = file.open();
+    const store = sqliteStore({ db });
+    await store.insert(makeRecord());
+    unlinkSync(file.path);
+    await expect(store.insert(makeRecord())).rejects.toBeInstanceOf(StoreUnavailableError);
+    await store.close?.();
   });
 });

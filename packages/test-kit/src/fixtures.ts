@@ -1,14 +1,6 @@
 // The one fixture set every test suite uses: an instant, three projects in two organizations, and
 // one actor per role. Tests that need other data build it beside themselves.
-import {
-  createKeyward,
-  memoryStore,
-  type Actor,
-  type Keyward,
-  type KeywardEvent,
-  type KeywardOptions,
-  type ProjectInfo,
-} from '@keyward/core';
+import { createKeyward, memoryStore, type Actor, type Keyward, type KeywardEvent, type KeywardOptions, type ProjectInfo } from '@keyward/core';
 import { countingStore } from './stores.js';
 
 /** The instant every test starts at: a fixed clock, so expiry is decided by the test, not by time passing. */

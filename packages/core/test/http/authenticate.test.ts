@@ -1,4 +1,5 @@
-import { ConfigurationError, StoreUnavailableError, authenticate, createGuard, guardResponses, type Keyward, type VerifyResult } from '@keyward/core';
+import { ConfigurationError, StoreUnavailableError, type Keyward, type VerifyResult } from '@keyward/core';
+import { authenticate, createGuard, guardResponses } from '@keyward/core/http';
 import { describe, expect, test, vi } from 'vitest';
 import { ACTORS, testKeyward } from '@keyward/test-kit/http';
 

@@ -1,4 +1,4 @@
-import { MAX_CREDENTIALS_LENGTH, parseCredentials, type CredentialsInput, type ParsedCredentials } from '@keyward/core';
+import { MAX_CREDENTIALS_LENGTH, parseCredentials, type CredentialsInput, type ParsedCredentials } from '@keyward/core/http';
 import { describe, expect, test } from 'vitest';
 
 const token = (value: string): ParsedCredentials => ({ kind: 'token', token: value });

@@ -1,4 +1,4 @@
-import { BODY_RESPONSES, isJsonContentType, jsonBodyDisposition, parseJsonBody } from '@keyward/core';
+import { BODY_RESPONSES, isJsonContentType, jsonBodyDisposition, parseJsonBody } from '@keyward/core/http';
 import { describe, expect, test } from 'vitest';
 
 describe('isJsonContentType', () => {

@@ -1,16 +1,5 @@
-import {
-  ClosedError,
-  ConfigurationError,
-  ForbiddenError,
-  NameTakenError,
-  StoreUnavailableError,
-  TokenNotFoundError,
-  ValidationError,
-  createManagementApi,
-  errorResponse,
-  handleListTokens,
-  MANAGEMENT_ROUTES,
-} from '@keyward/core';
+import { ClosedError, ConfigurationError, ForbiddenError, NameTakenError, StoreUnavailableError, TokenNotFoundError, ValidationError } from '@keyward/core';
+import { createManagementApi, errorResponse, handleListTokens, MANAGEMENT_ROUTES } from '@keyward/core/http';
 import { describe, expect, test, vi } from 'vitest';
 import { testKeyward } from '@keyward/test-kit/http';
 

@@ -1,6 +1,8 @@
 // THE table of route-guard cases. Both the Express and the Hono suites run it over real HTTP,
 // so "both middlewares give the same answers" is checked, not assumed.
-import { generateToken, memoryStore, type GuardOptions, type Keyward, type RouteIdReader } from '@keyward/core';
+import { memoryStore, type Keyward } from '@keyward/core';
+import type { GuardOptions, RouteIdReader } from '@keyward/core/http';
+import { generateToken } from '@keyward/core/testing';
 import { countingStore } from '../stores.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {

@@ -1,0 +1,2 @@
+export { createTestKeyward, type TestClock, type TestKeyward, type TestKeywardOptions } from './test-keyward.js';
+export { generateToken } from '../token-format.js';

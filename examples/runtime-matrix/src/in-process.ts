@@ -27,3 +27,27 @@ export function installFetch(): void {
     return request.url.startsWith(`${ORIGIN}/`) ? dispatch(request) : realFetch(input, init);
   }) as typeof fetch;
 }
+
+interface BunLike {
+  serve(options: { hostname: string; port: number; fetch: (request: Request) => Promise<Response> }): { port: number; stop(force: boolean): void };
+}
+interface DenoLike {
+  serve(options: { hostname: string; port: number; onListen(): void }, handler: (request: Request) => Promise<Response>): { addr: { port: number }; shutdown(): Promise<void> };
+}
+
+/**
+ * Serves `next` over real HTTP with the runtime's own server (`Bun.serve`, `Deno.serve`) on a free
+ * loopback port: the tables then go through the runtime's HTTP stack, Request parsing included.
+ */
+export async function serveOverHttp(next: (request: Request) => Promise<Response>): Promise<{ url: string; close(): Promise<void> }> {
+  const { Bun, Deno } = globalThis as { Bun?: BunLike; Deno?: DenoLike };
+  if (Bun) {
+    const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: (request) => next(request) });
+    return { url: `http://127.0.0.1:${server.port}`, close: async () => server.stop(true) };
+  }
+  if (Deno) {
+    const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, (request) => next(request));
+    return { url: `http://127.0.0.1:${server.addr.port}`, close: () => server.shutdown() };
+  }
+  throw new Error('this runtime has no Bun.serve or Deno.serve');
+}

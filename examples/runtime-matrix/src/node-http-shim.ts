@@ -1,7 +1,7 @@
 // Stands in for node:http in the bundle: the harness sends a header on several lines with
-// node:http's request(), which fetch cannot do. Here each line is appended to the Request's
+// node:http's request(), which fetch cannot do. In process, each line is appended to the Request's
 // Headers, which joins them with ", " exactly as a fetch server receiving them over HTTP does.
-import { dispatch } from './in-process.js';
+import { ORIGIN, dispatch } from './in-process.js';
 
 type Listener = (value?: unknown) => void;
 
@@ -16,7 +16,12 @@ class Emitter {
   }
 }
 
+type NodeRequest = (url: string, options: { method?: string }, onResponse: (res: never) => void) => unknown;
+// Bun and Deno have node:http: a test server listening for real gets the header lines for real.
+const realHttp = (globalThis as { process?: { getBuiltinModule?: (id: string) => { request: NodeRequest } | undefined } }).process?.getBuiltinModule?.('node:http');
+
 export function request(url: string, options: { method?: string }, onResponse: (res: Emitter & { statusCode: number; headers: Record<string, string> }) => void) {
+  if (realHttp && !url.startsWith(`${ORIGIN}/`)) return realHttp.request(url, options, onResponse as (res: never) => void);
   const headers = new Headers();
   const req = new Emitter() as Emitter & { setHeader(name: string, value: string | string[]): void; end(): void };
   req.setHeader = (name, value) => {

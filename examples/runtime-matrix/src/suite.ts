@@ -5,7 +5,7 @@ import { createHasher, hashBackend } from '../../../packages/core/src/hash.js';
 import { describeGuardCases, describeManagementApi } from '@keyward/test-kit/http';
 import { buildHandler } from '../../../packages/fetch/test/handler.js';
 import { buildApp as buildHonoApp } from '../../../packages/hono/test/app.js';
-import { installFetch, serve } from './in-process.js';
+import { installFetch, serve, serveOverHttp } from './in-process.js';
 import { expect, run, test, type TestResult } from './mini-vitest.js';
 
 // FIPS 180-2 test vectors, as base64url (the form keyward stores).
@@ -20,14 +20,21 @@ export interface SuiteReport {
   results: TestResult[];
 }
 
-/** Declares and runs every test; never throws (a failure is a result). */
-export async function runSuite(): Promise<SuiteReport> {
-  installFetch();
-  const start = async (setup: Parameters<typeof buildHandler>[0]) => serve(buildHandler(setup));
+/**
+ * Declares and runs every test; never throws (a failure is a result). `http`: serve the apps with
+ * the runtime's own HTTP server (Bun, Deno) instead of answering in process.
+ */
+export async function runSuite({ http = false } = {}): Promise<SuiteReport> {
+  const host = http ? serveOverHttp : async (handler: (request: Request) => Promise<Response>) => serve(handler);
+  if (!http) installFetch();
+  const start = async (setup: Parameters<typeof buildHandler>[0]) => host(buildHandler(setup));
   describeGuardCases('fetch', start);
   describeManagementApi('fetch', start);
   // Hono is fetch-based too: its own app.fetch, as a Worker or Bun.serve would call it.
-  const startHono = async (setup: Parameters<typeof buildHonoApp>[0]) => serve(async (request) => buildHonoApp(setup).fetch(request));
+  const startHono = async (setup: Parameters<typeof buildHonoApp>[0]) => {
+    const app = buildHonoApp(setup);
+    return host(async (request) => app.fetch(request));
+  };
   describeGuardCases('hono', startHono);
   describeManagementApi('hono', startHono);
   test('SHA-256 and HMAC-SHA-256 test vectors (hash backend of this runtime)', () => {

@@ -41,6 +41,8 @@ const ROWS: readonly Row[] = [
   { runtime: 'Node', backend: 'node:crypto', report: () => runCli(process.execPath, [`${outdir}/node.mjs`]) },
   { runtime: 'Bun', backend: 'node:crypto', report: () => runCli(bin('bun'), [`${outdir}/bun.mjs`]) },
   { runtime: 'Deno', backend: 'node:crypto', report: () => runCli(bin('deno'), ['run', '--no-prompt', `${outdir}/deno.mjs`]) },
+  { runtime: 'Bun, over HTTP (Bun.serve)', backend: 'node:crypto', report: () => runCli(bin('bun'), [`${outdir}/bun.mjs`, '--http']) },
+  { runtime: 'Deno, over HTTP (Deno.serve)', backend: 'node:crypto', report: () => runCli(bin('deno'), ['run', '--no-prompt', '--allow-net=127.0.0.1', `${outdir}/deno.mjs`, '--http']) },
   { runtime: 'workerd', backend: '@noble/hashes', report: () => runWorkerd([]) },
   { runtime: 'workerd + nodejs_compat', backend: 'node:crypto', report: () => runWorkerd(['nodejs_compat']) },
 ];

@@ -6,6 +6,17 @@ import { fileURLToPath } from 'node:url';
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 
+/** keyward's packages from their TypeScript sources, as the vitest suites use them. */
+const SOURCES: Record<string, string> = {
+  '@keyward/core': root('packages/core/src/index.ts'),
+  '@keyward/core/http': root('packages/core/src/http/index.ts'),
+  '@keyward/core/testing': root('packages/core/src/testing/index.ts'),
+  '@keyward/fetch': root('packages/fetch/src/index.ts'),
+  '@keyward/hono': root('packages/hono/src/index.ts'),
+  '@keyward/express': root('packages/express/src/index.ts'),
+  '@keyward/fastify': root('packages/fastify/src/index.ts'),
+};
+
 export type Runtime = 'node' | 'bun' | 'deno' | 'workerd';
 
 const TARGETS: Record<Runtime, Pick<BuildOptions, 'platform' | 'conditions' | 'mainFields' | 'external'> & { entry: string }> = {
@@ -16,6 +27,26 @@ const TARGETS: Record<Runtime, Pick<BuildOptions, 'platform' | 'conditions' | 'm
   // The browser builds of dependencies (nanoid's uses crypto.getRandomValues): workerd has no node:crypto without nodejs_compat.
   workerd: { entry: 'worker.ts', platform: 'browser', conditions: ['workerd', 'worker', 'browser'] },
 };
+
+/**
+ * The Express and Fastify suites for Node, Bun or Deno, with the real node:http (they listen on it): a
+ * Node-platform bundle, with a `require` for the CommonJS inside Express and Fastify.
+ */
+export async function bundleNodeServers(runtime: 'node' | 'bun' | 'deno', outdir: string): Promise<string> {
+  const outfile = `${outdir}/${runtime}-node-servers.mjs`;
+  await build({
+    entryPoints: [here('node-servers.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'node',
+    logLevel: 'error',
+    banner: { js: "import { createRequire as __keywardCreateRequire } from 'node:module'; const require = __keywardCreateRequire(import.meta.url);" },
+    alias: { ...SOURCES, vitest: here('mini-vitest.ts') },
+  });
+  return outfile;
+}
 
 /**
  * Writes `<outdir>/<runtime>.mjs` (the suite) or, given `entry`, that program for the runtime, and
@@ -36,11 +67,7 @@ export async function bundle(runtime: Runtime, outdir: string, entry?: { path: s
       vitest: here('mini-vitest.ts'),
       'node:http': here('node-http-shim.ts'),
       '@hono/node-server': here('hono-node-server-stub.ts'),
-      '@keyward/core': root('packages/core/src/index.ts'),
-      '@keyward/core/http': root('packages/core/src/http/index.ts'),
-      '@keyward/core/testing': root('packages/core/src/testing/index.ts'),
-      '@keyward/fetch': root('packages/fetch/src/index.ts'),
-      '@keyward/hono': root('packages/hono/src/index.ts'),
+      ...SOURCES,
       ...(runtime === 'workerd' ? { 'node:crypto': here('node-builtins-stub.ts'), 'node:zlib': here('node-builtins-stub.ts') } : {}),
     },
     inject: [here('buffer-shim.ts')],

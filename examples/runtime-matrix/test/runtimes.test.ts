@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { bundle } from '../src/bundle.js';
+import { bundle, bundleNodeServers } from '../src/bundle.js';
 import type { SuiteReport } from '../src/suite.js';
 
 const outdir = fileURLToPath(new URL('../.out', import.meta.url));
@@ -32,20 +32,30 @@ async function runWorkerd(compatibilityFlags: string[]): Promise<SuiteReport> {
 
 interface Row {
   runtime: string;
+  /** Which program: fetch + Hono handlers, or the Express and Fastify servers on node:http. */
+  suite: 'fetch + hono' | 'express + fastify';
   /** The SHA-256 backend core must pick there. */
   backend: string;
   report: () => Promise<SuiteReport>;
 }
 
+const deno = (...args: string[]) => runCli(bin('deno'), ['run', '--no-prompt', ...args]);
+
 const ROWS: readonly Row[] = [
-  { runtime: 'Node', backend: 'node:crypto', report: () => runCli(process.execPath, [`${outdir}/node.mjs`]) },
-  { runtime: 'Bun', backend: 'node:crypto', report: () => runCli(bin('bun'), [`${outdir}/bun.mjs`]) },
-  { runtime: 'Deno', backend: 'node:crypto', report: () => runCli(bin('deno'), ['run', '--no-prompt', `${outdir}/deno.mjs`]) },
-  { runtime: 'Bun, over HTTP (Bun.serve)', backend: 'node:crypto', report: () => runCli(bin('bun'), [`${outdir}/bun.mjs`, '--http']) },
-  { runtime: 'Deno, over HTTP (Deno.serve)', backend: 'node:crypto', report: () => runCli(bin('deno'), ['run', '--no-prompt', '--allow-net=127.0.0.1', `${outdir}/deno.mjs`, '--http']) },
-  { runtime: 'workerd', backend: '@noble/hashes', report: () => runWorkerd([]) },
-  { runtime: 'workerd + nodejs_compat', backend: 'node:crypto', report: () => runWorkerd(['nodejs_compat']) },
+  { runtime: 'Node', suite: 'fetch + hono', backend: 'node:crypto', report: () => runCli(process.execPath, [`${outdir}/node.mjs`]) },
+  { runtime: 'Bun', suite: 'fetch + hono', backend: 'node:crypto', report: () => runCli(bin('bun'), [`${outdir}/bun.mjs`]) },
+  { runtime: 'Deno', suite: 'fetch + hono', backend: 'node:crypto', report: () => deno(`${outdir}/deno.mjs`) },
+  { runtime: 'Bun, over HTTP (Bun.serve)', suite: 'fetch + hono', backend: 'node:crypto', report: () => runCli(bin('bun'), [`${outdir}/bun.mjs`, '--http']) },
+  { runtime: 'Deno, over HTTP (Deno.serve)', suite: 'fetch + hono', backend: 'node:crypto', report: () => deno('--allow-net=127.0.0.1', `${outdir}/deno.mjs`, '--http') },
+  { runtime: 'workerd', suite: 'fetch + hono', backend: '@noble/hashes', report: () => runWorkerd([]) },
+  { runtime: 'workerd + nodejs_compat', suite: 'fetch + hono', backend: 'node:crypto', report: () => runWorkerd(['nodejs_compat']) },
+  { runtime: 'Node', suite: 'express + fastify', backend: 'node:crypto', report: () => runCli(process.execPath, [`${outdir}/node-node-servers.mjs`]) },
+  { runtime: 'Bun', suite: 'express + fastify', backend: 'node:crypto', report: () => runCli(bin('bun'), [`${outdir}/bun-node-servers.mjs`]) },
+  // Express reads NODE_ENV: Deno asks for env access.
+  { runtime: 'Deno', suite: 'express + fastify', backend: 'node:crypto', report: () => deno('--allow-net=127.0.0.1', '--allow-env', `${outdir}/deno-node-servers.mjs`) },
 ];
+
+const key = (row: Pick<Row, 'runtime' | 'suite'>) => `${row.suite} on ${row.runtime}`;
 
 describe('runtime matrix: shared case tables through @keyward/fetch and @keyward/hono', () => {
   const reports = new Map<string, SuiteReport>();
@@ -53,13 +63,14 @@ describe('runtime matrix: shared case tables through @keyward/fetch and @keyward
   beforeAll(async () => {
     mkdirSync(outdir, { recursive: true });
     for (const runtime of ['node', 'bun', 'deno', 'workerd'] as const) await bundle(runtime, outdir);
+    for (const runtime of ['node', 'bun', 'deno'] as const) await bundleNodeServers(runtime, outdir);
     // One at a time: the machine is small, and a runtime's failure must not hide another's.
-    for (const row of ROWS) reports.set(row.runtime, await row.report());
+    for (const row of ROWS) reports.set(key(row), await row.report());
   }, 600_000);
 
-  test.each(ROWS)('$runtime passes every row of the tables', ({ runtime, backend }) => {
-    const report = reports.get(runtime)!;
-    const reference = reports.get('Node')!;
+  test.each(ROWS)('$suite on $runtime passes every row of the tables', ({ runtime, suite, backend }) => {
+    const report = reports.get(key({ runtime, suite }))!;
+    const reference = reports.get(key({ runtime: 'Node', suite }))!;
     const failures = report.results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.error}`);
     expect(failures).toEqual([]);
     // The same rows everywhere: nothing skipped, nothing extra.
@@ -68,7 +79,7 @@ describe('runtime matrix: shared case tables through @keyward/fetch and @keyward
   });
 
   test('the tables hold every guard and management row (no silent empty run), as many as docs/fetch.md says', () => {
-    const names = reports.get('Node')!.results.map((r) => r.name);
+    const names = [...reports.get(key({ runtime: 'Node', suite: 'fetch + hono' }))!.results, ...reports.get(key({ runtime: 'Node', suite: 'express + fastify' }))!.results].map((r) => r.name);
     const guardRows = names.filter((n) => n.startsWith('fetch requireToken')).length;
     const managementRows = names.filter((n) => n.startsWith('fetch token management API')).length;
     expect(readFileSync(doc, 'utf8')).toContain(`(${guardRows} guard rows, ${managementRows} management rows,`);
@@ -76,5 +87,9 @@ describe('runtime matrix: shared case tables through @keyward/fetch and @keyward
     expect(names.filter((n) => n.startsWith('fetch token management API')).length).toBeGreaterThanOrEqual(50);
     expect(names.filter((n) => n.startsWith('hono requireToken')).length).toBeGreaterThanOrEqual(35);
     expect(names.filter((n) => n.startsWith('hono token management API')).length).toBeGreaterThanOrEqual(50);
+    for (const framework of ['express', 'fastify']) {
+      expect(names.filter((n) => n.startsWith(`${framework} requireToken`)).length).toBe(guardRows);
+      expect(names.filter((n) => n.startsWith(`${framework} token management API`)).length).toBe(managementRows);
+    }
   });
 });

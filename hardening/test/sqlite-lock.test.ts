@@ -242,9 +242,11 @@ describe('SQLite never freezes the process', () => {
       expect(write).toMatchObject({ unavailable: true });
       expect(write.ms).toBeLessThan(1000);
     }
-    // Exponential: each wait at least 1.5× the one before, until the cap.
     expect(failedTouches.length).toBeGreaterThanOrEqual(3);
-    for (let i = 1; i < waits.length; i++) if (waits[i - 1]! < 5_000) expect(waits[i]!).toBeGreaterThanOrEqual(waits[i - 1]! * 1.5);
+    // Backoff, judged on the whole series so one late timer on a busy machine cannot fail it: the
+    // waits grow (the last at least 4× the first; a fixed 1 s retry gives 1×) and stay few.
+    expect(waits.at(-1)!).toBeGreaterThanOrEqual(waits[0]! * 4);
+    expect(failedTouches.length).toBeLessThanOrEqual(8);
     // Coalesced per token: a batch never holds more updates than there are distinct tokens.
     expect(Math.max(...touches.map((t) => t.size))).toBeLessThanOrEqual(TOKENS);
     expect(written()).toBe(TOKENS);

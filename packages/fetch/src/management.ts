@@ -36,7 +36,8 @@ function queryOf(url: URL): Record<string, string[]> {
  * The token management API as one fetch handler: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
  * `GET/DELETE /tokens/:id`, `POST /tokens/bulk-delete`, under `basePath`. It reads its own JSON
  * bodies (UTF-8, uncompressed, at most 128 KiB, Content-Length not needed). Options are checked
- * here, once: bad ones throw ConfigurationError. Other paths answer 404, other methods 405.
+ * here, once: bad ones throw ConfigurationError. Other paths answer 404, other methods 405; HEAD
+ * answers as GET without the body.
  * @example
  * // app/api/settings/[...path]/route.ts (Next.js App Router)
  * const handle = createFetchManagement({ keyward, basePath: '/api/settings', getActor: (request) => sessionActor(request) });
@@ -54,7 +55,9 @@ export function createFetchManagement(options: FetchManagementOptions): (request
     const url = new URL(request.url);
     const path = url.pathname;
     if (!path.startsWith(base) || (path.length > base.length && path[base.length] !== '/')) return notFound();
-    const match = matchRoute(api.routes, request.method, path.slice(base.length) || '/');
+    // HEAD is GET without the body, as Express, Hono and Fastify answer it.
+    const head = request.method === 'HEAD';
+    const match = matchRoute(api.routes, head ? 'GET' : request.method, path.slice(base.length) || '/');
     if (match.kind === 'not-found') return notFound();
     if (match.kind === 'method-not-allowed') return methodNotAllowed(match.allow);
     let body: unknown;
@@ -69,6 +72,7 @@ export function createFetchManagement(options: FetchManagementOptions): (request
       if (!read.ok) return toResponse(read.response);
       body = read.value;
     }
-    return toResponse(await api.handle(match.route, request, { body, query: queryOf(url), params: match.params }));
+    const response = toResponse(await api.handle(match.route, request, { body, query: queryOf(url), params: match.params }));
+    return head ? new Response(null, { status: response.status, headers: response.headers }) : response;
   };
 }

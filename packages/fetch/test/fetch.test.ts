@@ -76,6 +76,11 @@ describe('fetch handlers: what only the fetch glue decides', () => {
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET, POST');
     expect(await wrong.json()).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
+    // HEAD is GET without a body, as in Express, Hono and Fastify.
+    const head = await handle(new Request('http://x/api/settings/tokens', { method: 'HEAD' }));
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('application/json');
+    expect(await head.text()).toBe('');
     // A trailing slash is the same route, as in Express and Hono.
     expect((await handle(new Request('http://x/api/settings/tokens/'))).status).toBe(200);
   });

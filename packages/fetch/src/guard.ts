@@ -29,7 +29,7 @@ export type FetchHandler<C> = (request: Request, context: C) => Promise<Response
 export interface FetchGuard<P = RouteParams> {
   /**
    * Checks the request's token for the route. Never rejects for a client's or a store's fault:
-   * refusals (400, 401, 403, 503) come back as `{ ok: false, response }`.
+   * refusals (400, 401, 403, and 500 or 503 when the store fails) come back as `{ ok: false, response }`.
    */
   (request: Request, params?: P): Promise<FetchGuardResult>;
   /**

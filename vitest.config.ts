@@ -16,6 +16,7 @@ export default defineConfig({
       exact('@keyward/store-tests', src('store-tests')),
       exact('@keyward/sqlite', src('sqlite')),
       exact('@keyward/redis', src('redis')),
+      exact('@keyward/postgres', src('postgres')),
       exact('@keyward/express', src('express')),
       exact('@keyward/hono', src('hono')),
       exact('@keyward/fetch', src('fetch')),

@@ -10,6 +10,7 @@ import { cacheSection } from './sections/cache.js';
 import { httpSection } from './sections/http.js';
 import { pagesSection } from './sections/pages.js';
 import { peerSection } from './sections/peer.js';
+import { postgresSection } from './sections/postgres.js';
 import { scaleSection } from './sections/scale.js';
 import { verifySection } from './sections/verify.js';
 import { writesSection } from './sections/writes.js';
@@ -20,6 +21,7 @@ const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).
 
 const SECTIONS: Array<[name: string, run: typeof verifySection]> = [
   ['verify', verifySection],
+  ['postgres', postgresSection],
   ['cache', cacheSection],
   ['http', httpSection],
   ['scale', scaleSection],

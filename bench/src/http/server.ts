@@ -1,4 +1,4 @@
-// A server process for the HTTP section: `server.ts <hono|express|fastify> <memory|sqlite|redis> <tokens> <dir>`.
+// A server process for the HTTP section: `server.ts <hono|express|fastify> <memory|sqlite|redis|postgres> <tokens> <dir> [database]`.
 // Serves one route three ways with identical handlers: unguarded (`/open`), behind requireToken()
 // (`/guarded`), and behind a "floor" middleware that does only what any token check on that store
 // must (read the header, SHA-256, one lookup, hand the row to the handler) (`/floor`). Tells its
@@ -11,6 +11,7 @@ import { createKeyward, memoryStore, type TokenStore } from '@keyward/core';
 import { requireToken as expressGuard } from '@keyward/express';
 import { requireToken as fastifyGuard } from '@keyward/fastify';
 import { requireToken as honoGuard } from '@keyward/hono';
+import { postgresStore } from '@keyward/postgres';
 import { redisStore } from '@keyward/redis';
 import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
@@ -18,18 +19,24 @@ import { Redis } from 'ioredis';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
+import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { fill } from '../lib/fixtures.js';
 
-const [framework, storeKind, count, dir] = process.argv.slice(2) as [string, string, string, string];
+const [framework, storeKind, count, dir, database] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const ORG = 'org_0';
 
 let store: TokenStore;
 let batch: ((run: () => void) => void) | undefined;
 let db: Database.Database | undefined;
 let redis: { client: Redis; prefix: string } | undefined;
-if (storeKind === 'sqlite') {
+let pool: pg.Pool | undefined;
+if (storeKind === 'postgres') {
+  // node-postgres' default pool size, on the shared server in the section's own database (dropped by the parent).
+  pool = new pg.Pool({ host: '127.0.0.1', port: 5432, user: 'postgres', database, max: 10 });
+  store = postgresStore({ pool });
+} else if (storeKind === 'sqlite') {
   db = new Database(join(dir, `http-${framework}-${process.pid}.db`));
   store = sqliteStore({ db });
   batch = (run) => db!.transaction(run)();
@@ -46,7 +53,11 @@ const keyward = createKeyward({ store, resolveProject: () => null });
 // The floor's lookup: a prepared point SELECT of the row on SQLite, one HMGET of the lookup key on
 // Redis (what any Redis lookup must send), a Map of the tokens' records in memory.
 let lookup: (tokenHash: string) => unknown;
-if (redis) {
+if (pool) {
+  // PostgreSQL: the same SELECT keyward prepares, as a named statement of its own on the same pool.
+  const text = 'SELECT id, organization_id, name, name_key, scope_kind, project_id, hash, hint, created_at, created_by, expires_at, last_used_at FROM "public"."keyward_tokens" WHERE hash = $1';
+  lookup = (tokenHash) => pool!.query({ name: 'bench_floor_find_by_hash', text, values: [tokenHash], rowMode: 'array' }).then(({ rows }) => rows[0]);
+} else if (redis) {
   const { client, prefix } = redis;
   lookup = (tokenHash) => client.hmget(`${prefix}h:${tokenHash}`, 'r', 'u').then(([json]) => (json == null ? undefined : json));
 } else if (db) {
@@ -164,6 +175,7 @@ process.on('disconnect', () => {
         await deleteKeys(redis.client, redis.prefix);
         await redis.client.quit();
       }
+      await pool?.end();
     })
     .finally(() => process.exit(0));
 });

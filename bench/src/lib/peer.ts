@@ -106,3 +106,31 @@ export async function sqlitePeer(db: Database.Database): Promise<Peer> {
     writes: () => changes.get() as number,
   };
 }
+
+/** better-auth on PostgreSQL through its Kysely/pg adapter (the caller's node-postgres Pool), its tables made by its own migrations. */
+export async function postgresPeer(pool: import('pg').Pool): Promise<Peer> {
+  const auth = betterAuth({ ...options(), database: pool }) as unknown as AuthApi;
+  const { runMigrations } = await getMigrations(auth.options as never);
+  await runMigrations();
+  return {
+    verify: (key) => auth.api.verifyApiKey({ body: { key } }),
+    async fill(count, keep) {
+      const kept: string[] = [];
+      const first = await createThroughApi(auth, 'bench 0');
+      kept.push(first.key);
+      const template = (await pool.query<Record<string, unknown>>('SELECT * FROM apikey WHERE id = $1', [first.id])).rows[0]!;
+      const columns = Object.keys(template);
+      const insert = `INSERT INTO apikey (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`;
+      const every = Math.max(1, Math.floor(count / keep));
+      for (let i = 1; i < count; i++) {
+        const key = randomKey();
+        const now = new Date();
+        const row: Record<string, unknown> = { ...template, id: randomBytes(24).toString('base64url'), name: `bench ${i}`, start: key.slice(0, 6), key: hashKey(key), createdAt: now, updatedAt: now };
+        await pool.query(insert, columns.map((c) => row[c]));
+        if (i % every === 0 && kept.length < keep) kept.push(key);
+      }
+      return kept;
+    },
+    writes: () => null,
+  };
+}

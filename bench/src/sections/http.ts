@@ -17,15 +17,15 @@ const BENCH_DIR = fileURLToPath(new URL('../..', import.meta.url));
 export const CONNECTIONS = 32;
 export const PIPELINING = 4;
 
-interface Started {
+export interface Started {
   child: ChildProcess;
   port: number;
   tokens: string[];
   organization: string;
 }
 
-async function startServer(framework: string, store: string, tokens: number, dir: string): Promise<Started> {
-  const child = fork(SERVER, [framework, store, String(tokens), dir], { cwd: BENCH_DIR, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function startServer(framework: string, store: string, tokens: number, dir: string, extra: string[] = []): Promise<Started> {
+  const child = fork(SERVER, [framework, store, String(tokens), dir, ...extra], { cwd: BENCH_DIR, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const [message] = (await Promise.race([
     once(child, 'message'),
     once(child, 'exit').then(([code]) => Promise.reject(new Error(`bench server exited with ${String(code)}`))),
@@ -40,21 +40,21 @@ async function serverCpu(child: ChildProcess): Promise<number> {
   return message.cpuMicros;
 }
 
-interface LoadResult {
+export interface LoadResult {
   /** Requests per second seen by autocannon. */
   rate: number;
   /** Server CPU time per request, µs. */
   cpu: number;
 }
 
-async function measure(server: Started, path: string, seconds: number): Promise<LoadResult> {
+export async function measure(server: Started, path: string, seconds: number): Promise<LoadResult> {
   const before = await serverCpu(server.child);
   const { rate, total } = await load(server.port, path, server.tokens, seconds);
   const after = await serverCpu(server.child);
   return { rate, cpu: (after - before) / total };
 }
 
-async function load(port: number, path: string, tokens: readonly string[], seconds: number): Promise<{ rate: number; total: number }> {
+export async function load(port: number, path: string, tokens: readonly string[], seconds: number): Promise<{ rate: number; total: number }> {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,

@@ -1,8 +1,10 @@
 import { createKeyward } from '@keyward/core';
 import { requireToken, tokensApp } from '@keyward/hono';
+import { postgresStore } from '@keyward/postgres';
 import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
 import { Hono, type Context } from 'hono';
+import type pg from 'pg';
 import { getCookie, setCookie } from 'hono/cookie';
 import { readFileSync } from 'node:fs';
 import { openHostData, type User } from './host-data.js';
@@ -12,8 +14,10 @@ const CLIENT_SCRIPT = readFileSync(new URL('../public/tokens.js', import.meta.ur
 const USER_COOKIE = 'dashboard_user';
 
 export interface DashboardOptions {
-  /** SQLite file holding both the host's data and keyward's tokens; created on first run. */
+  /** SQLite file holding the host's data (and keyward's tokens, unless `postgres`); created on first run. */
   file: string;
+  /** Keep the tokens in PostgreSQL instead, through this pool (left open by close()). */
+  postgres?: pg.Pool | undefined;
   /** How often "Last active" may be written per token. */
   lastUsedIntervalMs?: number;
   /** How long "Last active" writes wait to be batched; pending ones are written on close(). */
@@ -21,11 +25,11 @@ export interface DashboardOptions {
 }
 
 /** The example app: a Tokens settings page, its JSON API, and a sample API guarded by keyward. */
-export function createDashboard({ file, lastUsedIntervalMs, lastUsedFlushDelayMs }: DashboardOptions) {
+export function createDashboard({ file, postgres, lastUsedIntervalMs, lastUsedFlushDelayMs }: DashboardOptions) {
   const db = new Database(file);
   const host = openHostData(db);
   const keyward = createKeyward({
-    store: sqliteStore({ db }),
+    store: postgres ? postgresStore({ pool: postgres }) : sqliteStore({ db }),
     resolveProject: host.project,
     ...(lastUsedIntervalMs === undefined ? {} : { lastUsedIntervalMs }),
     ...(lastUsedFlushDelayMs === undefined ? {} : { lastUsedFlushDelayMs }),

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { closeOnSignals } from '../../shared/graceful-shutdown.js';
 import { createDashboard } from './app.js';
 
@@ -21,15 +22,26 @@ function millisecondsFromEnv(name: string): number | undefined {
   return value;
 }
 
+// DASHBOARD_POSTGRES_URL=postgres://… keeps the tokens in PostgreSQL (the demo's users and projects stay in the file).
+const postgresUrl = process.env.DASHBOARD_POSTGRES_URL;
+const pool = postgresUrl ? new pg.Pool({ connectionString: postgresUrl, connectionTimeoutMillis: 2000, statement_timeout: 2000 }) : undefined;
+pool?.on('error', (error) => console.error('idle PostgreSQL connection failed:', error.message));
+
 const dashboard = createDashboard({
   file,
+  postgres: pool,
   lastUsedIntervalMs: millisecondsFromEnv('DASHBOARD_LAST_USED_INTERVAL_MS'),
   lastUsedFlushDelayMs: millisecondsFromEnv('DASHBOARD_LAST_USED_FLUSH_MS'),
 });
 const server = serve({ fetch: dashboard.app.fetch, port, hostname }, (info) => {
-  console.log(`keyward dashboard on http://${hostname}:${info.port}/ (data in ${file})`);
+  console.log(`keyward dashboard on http://${hostname}:${info.port}/ (data in ${file}${pool ? ', tokens in PostgreSQL' : ''})`);
 });
 
 // On SIGTERM/SIGINT: stop accepting connections, finish the requests in flight, close keep-alive
-// connections, flush pending "last active" writes, close the store, exit 0.
-closeOnSignals(server as Server, { close: () => dashboard.close() });
+// connections, flush pending "last active" writes, close the store (and the PostgreSQL pool), exit 0.
+closeOnSignals(server as Server, {
+  close: async () => {
+    await dashboard.close();
+    await pool?.end();
+  },
+});

@@ -1,0 +1,153 @@
+import type { DeleteManyResult, LastUsedUpdate, ListPage, TokenRecord, TokenStore } from '@keyward/core';
+import type { PoolClient, QueryArrayConfig } from 'pg';
+import { guard, toStoreError } from './errors.js';
+import { prepare } from './migrate.js';
+import { resolveOptions, type PostgresStoreOptions } from './options.js';
+import { toParams, toRecord, type TokenRow } from './rows.js';
+import { statements } from './statements.js';
+
+/**
+ * A `TokenStore` in PostgreSQL, over the caller's node-postgres Pool (on the primary: see the
+ * README on read replicas). Applies its migrations on first use unless `migrate: false`.
+ * Verification is one round trip: a named prepared statement on the hash's unique index.
+ * Every deleting statement publishes the deleted hashes on `postgresInvalidationChannel()` in the
+ * same transaction. A server that cannot answer (unreachable, connection lost, statement or
+ * connect timeout, shutting down, read-only, out of connections) makes every method throw
+ * `StoreUnavailableError`; any other error is a bug and is rethrown as it is.
+ *
+ * @throws ConfigurationError for a bad `pool`, `schema`, `tablePrefix` or `migrate`
+ * @example
+ * import pg from 'pg';
+ * import { createKeyward } from '@keyward/core';
+ * import { postgresStore } from '@keyward/postgres';
+ *
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * pool.on('error', (error) => console.error('idle PostgreSQL connection failed', error));
+ * const keyward = createKeyward({ store: postgresStore({ pool }), resolveProject });
+ */
+export function postgresStore(options: PostgresStoreOptions): TokenStore {
+  const { pool, migrate, ...location } = resolveOptions(options);
+  const sql = statements(location);
+
+  // The first call checks the server (and migrates) once, shared by every caller that arrives
+  // meanwhile. A failure (the server is down at startup) is not remembered: the next call tries again.
+  let ready = false;
+  let starting: Promise<void> | undefined;
+  function start(): Promise<void> {
+    starting ??= prepare(pool, location, migrate).then(
+      () => {
+        ready = true;
+      },
+      (error: unknown) => {
+        starting = undefined;
+        throw error;
+      },
+    );
+    return starting;
+  }
+
+  async function rows(operation: string, text: string, values: unknown[]): Promise<TokenRow[]> {
+    return guard(operation, async () => {
+      if (!ready) await start();
+      return (await pool.query<TokenRow>({ text, values, rowMode: 'array' })).rows;
+    });
+  }
+
+  // One config object per hash: node-postgres parses the statement once per connection under this
+  // name and afterwards sends only Bind/Execute.
+  const findByHashQuery = (hash: string): QueryArrayConfig => ({
+    name: sql.findByHashName,
+    text: sql.findByHash,
+    values: [hash],
+    rowMode: 'array',
+  });
+
+  return {
+    async insert(record: TokenRecord) {
+      return guard('insert', async () => {
+        if (!ready) await start();
+        const { rowCount } = await pool.query(sql.insert, toParams(record));
+        return rowCount === 1 ? 'ok' : 'name_taken';
+      });
+    },
+
+    async findByHash(hash: string) {
+      try {
+        if (!ready) await start();
+        const { rows: found } = await pool.query<TokenRow>(findByHashQuery(hash));
+        return found.length === 0 ? null : toRecord(found[0]!);
+      } catch (error) {
+        throw toStoreError('findByHash', error);
+      }
+    },
+
+    async get(organizationId: string, id: string) {
+      const found = await rows('get', sql.get, [organizationId, id]);
+      return found.length === 0 ? null : toRecord(found[0]!);
+    },
+
+    async list(organizationId, { limit, after }): Promise<ListPage> {
+      // One extra row tells whether another page follows without a COUNT.
+      const found = after
+        ? await rows('list', sql.listAfter, [organizationId, after.createdAt, after.id, limit + 1])
+        : await rows('list', sql.listFirst, [organizationId, limit + 1]);
+      const items = found.slice(0, limit).map(toRecord);
+      const last = items[items.length - 1];
+      return { items, next: found.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+    },
+
+    async deleteMany(organizationId: string, ids: readonly string[]): Promise<DeleteManyResult> {
+      if (ids.length === 0) return { ok: true, deleted: [] };
+      return guard('deleteMany', async () => {
+        if (!ready) await start();
+        return inTransaction<DeleteManyResult>(await pool.connect(), async (client) => {
+          // The DELETE locks and removes what it finds; a row another transaction deleted first is
+          // simply not returned. Any id short, and the whole statement (and its NOTIFY) is rolled back.
+          const { rows: deleted } = await client.query<TokenRow>({ text: sql.deleteIds, values: [organizationId, ids], rowMode: 'array' });
+          if (deleted.length === ids.length) return { commit: true, result: { ok: true, deleted: deleted.map(toRecord) } };
+          const found = new Set(deleted.map((row) => row[0]));
+          return { commit: false, result: { ok: false, missing: ids.filter((id) => !found.has(id)) } };
+        });
+      });
+    },
+
+    async deleteByProject(projectId: string) {
+      return (await rows('deleteByProject', sql.deleteByProject, [projectId])).map(toRecord);
+    },
+
+    async deleteExpired(expiredBefore: number) {
+      return (await rows('deleteExpired', sql.deleteExpired, [expiredBefore])).map(toRecord);
+    },
+
+    async touch(updates: readonly LastUsedUpdate[]) {
+      if (updates.length === 0) return;
+      await guard('touch', async () => {
+        if (!ready) await start();
+        await pool.query(sql.touch, [updates.map((u) => u.id), updates.map((u) => u.organizationId), updates.map((u) => u.lastUsedAt)]);
+      });
+    },
+
+    // The pool belongs to the caller; prepared statements die with its connections.
+    async close() {},
+  } satisfies TokenStore;
+}
+
+/**
+ * Runs `work` between BEGIN and COMMIT (or ROLLBACK when it asks for it or throws) on a client of
+ * its own, then releases the client; a client that failed mid-transaction is destroyed, not reused.
+ */
+async function inTransaction<T>(client: PoolClient, work: (client: PoolClient) => Promise<{ commit: boolean; result: T }>): Promise<T> {
+  let failure: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const { commit, result } = await work(client);
+    await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+    return result;
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release(failure);
+  }
+}

@@ -1,0 +1,155 @@
+import { names, local, qualified, type Names } from './names.js';
+import { DEFAULT_SCHEMA, DEFAULT_TABLE_PREFIX, resolveLocation, type Location } from './options.js';
+
+/**
+ * One step of the schema. Migrations are append-only: a released one is never edited, a change is
+ * a new version (and a new `sql/NNN_*.sql` file).
+ *
+ * @example const step: Migration = { version: 2, name: 'note', up: (n) => `ALTER TABLE ${n.tokens} ADD COLUMN note text;` };
+ */
+export interface Migration {
+  version: number;
+  /** The file name's tail: `sql/001_init.sql` for `{ version: 1, name: 'init' }`. */
+  name: string;
+  up: (n: Names) => string;
+}
+
+// The payload limit of NOTIFY is 8000 bytes; one notification carries as many whole hashes
+// (separated by a space) as fit below it, so a 1000-token delete sends a handful.
+const NOTIFY_PAYLOAD_MAX_BYTES = 7999;
+
+/**
+ * Every migration, oldest first.
+ *
+ * @example MIGRATIONS.map((m) => m.version) // [1]
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'init',
+    // COLLATE "C" on ids and hashes: byte order, so keyset pages follow the order JavaScript sorts
+    // ids in, and equality on the hash index is a memcmp whatever the database's locale.
+    // Instants are epoch milliseconds in bigint.
+    // The delete trigger publishes the deleted hashes inside the deleting statement, so every
+    // committed delete notifies (whoever runs it) and a rolled-back one notifies nothing.
+    up: (n) => `CREATE TABLE ${n.tokens} (
+  id              text COLLATE "C" NOT NULL,
+  organization_id text COLLATE "C" NOT NULL,
+  name            text   NOT NULL,
+  name_key        text   NOT NULL,
+  scope_kind      text   NOT NULL,
+  project_id      text COLLATE "C",
+  hash            text COLLATE "C" NOT NULL,
+  hint            text   NOT NULL,
+  created_at      bigint NOT NULL,
+  created_by      text   NOT NULL,
+  expires_at      bigint,
+  last_used_at    bigint,
+  CONSTRAINT ${local(n, 'tokens_pkey')} PRIMARY KEY (id),
+  CONSTRAINT ${local(n, 'tokens_scope_kind')} CHECK (scope_kind IN ('organization', 'project')),
+  CONSTRAINT ${local(n, 'tokens_scope_project')} CHECK ((scope_kind = 'project') = (project_id IS NOT NULL))
+);
+CREATE UNIQUE INDEX ${local(n, 'tokens_hash')} ON ${n.tokens} (hash);
+CREATE UNIQUE INDEX ${local(n, 'tokens_org_name_key')} ON ${n.tokens} (organization_id, name_key);
+CREATE INDEX ${local(n, 'tokens_org_created')} ON ${n.tokens} (organization_id, created_at, id);
+CREATE INDEX ${local(n, 'tokens_project')} ON ${n.tokens} (project_id) WHERE project_id IS NOT NULL;
+CREATE INDEX ${local(n, 'tokens_expires')} ON ${n.tokens} (expires_at) WHERE expires_at IS NOT NULL;
+
+CREATE FUNCTION ${qualified(n, 'tokens_notify_deleted')}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  payload text := '';
+  deleted_hash text;
+BEGIN
+  FOR deleted_hash IN SELECT hash FROM deleted_rows LOOP
+    IF payload <> '' AND octet_length(payload) + 1 + octet_length(deleted_hash) > ${NOTIFY_PAYLOAD_MAX_BYTES} THEN
+      PERFORM pg_notify('${n.channel}', payload);
+      payload := '';
+    END IF;
+    payload := CASE WHEN payload = '' THEN deleted_hash ELSE payload || ' ' || deleted_hash END;
+  END LOOP;
+  IF payload <> '' THEN
+    PERFORM pg_notify('${n.channel}', payload);
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER ${local(n, 'tokens_notify_deleted')} AFTER DELETE ON ${n.tokens}
+  REFERENCING OLD TABLE AS deleted_rows FOR EACH STATEMENT EXECUTE FUNCTION ${qualified(n, 'tokens_notify_deleted')}();
+
+CREATE FUNCTION ${qualified(n, 'tokens_notify_truncated')}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  PERFORM pg_notify('${n.channel}', '*');
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER ${local(n, 'tokens_notify_truncated')} AFTER TRUNCATE ON ${n.tokens}
+  FOR EACH STATEMENT EXECUTE FUNCTION ${qualified(n, 'tokens_notify_truncated')}();
+`,
+  },
+];
+
+/**
+ * The schema version this package writes and expects.
+ *
+ * @example SCHEMA_VERSION // 1
+ */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * The SQL that creates the migrations table if needed (and the schema, unless it is `public`).
+ *
+ * @example migrationsTableSql(names(location))
+ */
+export function migrationsTableSql(n: Names, schema: string): string {
+  const createSchema = schema === DEFAULT_SCHEMA ? '' : `CREATE SCHEMA IF NOT EXISTS ${n.schema};\n`;
+  return `${createSchema}CREATE TABLE IF NOT EXISTS ${n.migrations} (
+  version    integer     NOT NULL PRIMARY KEY,
+  applied_at timestamptz NOT NULL DEFAULT now()
+);
+`;
+}
+
+/**
+ * The text of one migration as shipped in `sql/NNN_name.sql`: the step itself, then the row that
+ * records it, so a store started later with `migrate: true` knows it is applied. The first one
+ * also creates the migrations table.
+ *
+ * @example migrationSql(MIGRATIONS[0]!, { schema: 'public', tablePrefix: 'keyward_' })
+ */
+export function migrationSql(migration: Migration, location: Location): string {
+  const n = names(location);
+  return [
+    `-- @keyward/postgres schema, version ${migration.version} (${migration.name}): schema "${location.schema}", table prefix "${location.tablePrefix}".`,
+    '-- Apply in one transaction (e.g. psql --single-transaction -f), in version order.',
+    '',
+    migration.version === 1 ? migrationsTableSql(n, location.schema) : '',
+    migration.up(n),
+    `INSERT INTO ${n.migrations} (version) VALUES (${migration.version});`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Every migration's SQL, in order, for hosts that apply the schema with their own tool (Drizzle,
+ * Prisma, Knex, node-pg-migrate…) and run `postgresStore({ pool, migrate: false })`. Apply it in one
+ * transaction. The package also ships the same text for the default location as `sql/*.sql`.
+ *
+ * @throws ConfigurationError for a bad `schema` or `tablePrefix`
+ * @example
+ * import { postgresSchemaSql } from '@keyward/postgres';
+ * await pool.query(`BEGIN; ${postgresSchemaSql({ schema: 'auth' })} COMMIT;`);
+ */
+export function postgresSchemaSql(options: { schema?: string; tablePrefix?: string } = {}): string {
+  const location = resolveLocation('postgresSchemaSql', options);
+  return MIGRATIONS.map((migration) => migrationSql(migration, location)).join('\n');
+}
+
+/**
+ * The file name of a migration in `sql/`. @example migrationFileName(MIGRATIONS[0]!) // '001_init.sql'
+ */
+export function migrationFileName(migration: Migration): string {
+  return `${String(migration.version).padStart(3, '0')}_${migration.name}.sql`;
+}
+
+/** The location the shipped `sql/*.sql` files are written for. */
+export const DEFAULT_LOCATION: Location = { schema: DEFAULT_SCHEMA, tablePrefix: DEFAULT_TABLE_PREFIX };

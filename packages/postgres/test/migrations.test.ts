@@ -1,0 +1,112 @@
+import { ConfigurationError, StoreUnavailableError } from '@keyward/core';
+import { SCHEMA_VERSION, postgresSchemaSql, postgresStore } from '@keyward/postgres';
+import { makeRecord } from '@keyward/store-tests';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { MIGRATIONS } from '../src/schema-sql.js';
+import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
+
+let database: TestDatabase;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  pool = database.pool({ max: 4 });
+});
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+async function versions(tablePrefix: string, schema = 'public'): Promise<number[]> {
+  const { rows } = await pool.query<{ version: number }>(`SELECT version FROM "${schema}"."${tablePrefix}schema_migrations" ORDER BY version`);
+  return rows.map((r) => r.version);
+}
+
+async function exists(name: string): Promise<boolean> {
+  return (await pool.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [name])).rows[0]!.found;
+}
+
+describe('migrations', () => {
+  test('nothing happens at construction; the first call creates the tables, indexes and triggers and records the version', async () => {
+    const tablePrefix = randomPrefix();
+    const store = postgresStore({ pool, tablePrefix });
+    expect(await exists(`public.${tablePrefix}tokens`)).toBe(false);
+    expect(await store.findByHash('x')).toBeNull();
+    expect(await versions(tablePrefix)).toEqual(MIGRATIONS.map((m) => m.version));
+    const indexes = await pool.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname', [`${tablePrefix}tokens`]);
+    expect(indexes.rows.map((r) => r.indexname.slice(tablePrefix.length))).toEqual([
+      'tokens_expires',
+      'tokens_hash',
+      'tokens_org_created',
+      'tokens_org_name_key',
+      'tokens_pkey',
+      'tokens_project',
+    ]);
+    const triggers = await pool.query<{ tgname: string }>(
+      `SELECT tgname FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal ORDER BY tgname`,
+      [`public.${tablePrefix}tokens`],
+    );
+    expect(triggers.rows.map((r) => r.tgname.slice(tablePrefix.length))).toEqual(['tokens_notify_deleted', 'tokens_notify_truncated']);
+  });
+
+  test('many stores in several pools starting at once on one location apply the migration exactly once, and all work', async () => {
+    const tablePrefix = randomPrefix();
+    const pools = Array.from({ length: 4 }, () => database.pool({ max: 3 }));
+    const stores = pools.flatMap((p) => [postgresStore({ pool: p, tablePrefix }), postgresStore({ pool: p, tablePrefix })]);
+    const records = stores.map(() => makeRecord());
+    // Several calls per store too: they share one migration promise.
+    const outcomes = await Promise.all(stores.flatMap((store, i) => [store.insert(records[i]!), store.findByHash('x'), store.list('org_1', { limit: 1 })]));
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(stores.length);
+    expect(await versions(tablePrefix)).toEqual([SCHEMA_VERSION]);
+    expect((await stores[0]!.list('org_1', { limit: 100 })).items).toHaveLength(stores.length);
+    await Promise.all(pools.map((p) => p.end()));
+  });
+
+  test('a schema that does not exist is created, with quoted mixed-case names kept as given', async () => {
+    const schema = `Auth_${randomPrefix()}`;
+    const store = postgresStore({ pool, schema, tablePrefix: 'Kw_' });
+    const record = makeRecord();
+    expect(await store.insert(record)).toBe('ok');
+    expect(await exists(`"${schema}"."Kw_tokens"`)).toBe(true);
+    expect(await versions('Kw_', schema)).toEqual([SCHEMA_VERSION]);
+    expect(await postgresStore({ pool, schema, tablePrefix: 'Kw_' }).findByHash(record.hash)).toEqual(record);
+  });
+
+  test('tables at a schema version newer than this package are refused with ConfigurationError on first use', async () => {
+    const tablePrefix = randomPrefix();
+    await postgresStore({ pool, tablePrefix }).findByHash('x');
+    await pool.query(`INSERT INTO "public"."${tablePrefix}schema_migrations" (version) VALUES ($1)`, [SCHEMA_VERSION + 1]);
+    const error = await Promise.resolve(postgresStore({ pool, tablePrefix }).findByHash('x')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(new RegExp(`tablePrefix "${tablePrefix}".*schema version ${SCHEMA_VERSION + 1}`));
+  });
+
+  test('migrate: false never creates anything; a missing table is an error (not null, not unavailable)', async () => {
+    const tablePrefix = randomPrefix();
+    const store = postgresStore({ pool, tablePrefix, migrate: false });
+    const error = await Promise.resolve(store.findByHash('x')).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(StoreUnavailableError);
+    expect((error as { code?: string }).code).toBe('42P01');
+    expect(await exists(`public.${tablePrefix}schema_migrations`)).toBe(false);
+  });
+
+  test('postgresSchemaSql() for another location, applied by hand in one transaction, serves a store with migrate: false', async () => {
+    const schema = `hand_${randomPrefix()}`;
+    const sql = postgresSchemaSql({ schema, tablePrefix: 'app_' });
+    expect(sql).toContain(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await pool.query(`BEGIN;\n${sql}\nCOMMIT;`);
+    const store = postgresStore({ pool, schema, tablePrefix: 'app_', migrate: false });
+    const record = makeRecord();
+    expect(await store.insert(record)).toBe('ok');
+    expect(await store.findByHash(record.hash)).toEqual(record);
+    // A store that does migrate later sees the recorded version and applies nothing again.
+    expect(await postgresStore({ pool, schema, tablePrefix: 'app_' }).get('org_1', record.id)).toEqual(record);
+    expect(await versions('app_', schema)).toEqual([SCHEMA_VERSION]);
+  });
+
+  test('postgresSchemaSql() checks its options like the store does', () => {
+    expect(() => postgresSchemaSql({ schema: 'a;b' })).toThrow(ConfigurationError);
+    expect(() => postgresSchemaSql({ tablePrefix: 'a b' })).toThrow(/tablePrefix/);
+  });
+});

@@ -8,4 +8,7 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // esbuild renames classes that collide while bundling (ValidationError → _ValidationError);
+  // errors take their `name` from the class, and users read it.
+  keepNames: true,
 });

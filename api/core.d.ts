@@ -161,7 +161,9 @@ declare class ValidationError extends KeywardError {
     static of(path: string, message: string): ValidationError;
 }
 declare class ConfigurationError extends KeywardError {
-    constructor(message: string);
+    constructor(message: string, options?: {
+        cause?: unknown;
+    });
 }
 declare class ForbiddenError extends KeywardError {
     constructor(message?: string);

@@ -219,7 +219,7 @@ interface CredentialsInput {
     authorization?: string | null | undefined;
     apiKey?: string | null | undefined;
 }
-type MalformedReason = 'EMPTY_TOKEN' | 'SEVERAL_CREDENTIALS' | 'INVALID_CHARACTERS' | 'TOO_LONG' | 'CONFLICTING_HEADERS';
+type MalformedReason = 'EMPTY_TOKEN' | 'SEVERAL_CREDENTIALS' | 'SPACE_IN_TOKEN' | 'INVALID_CHARACTERS' | 'TOO_LONG' | 'CONFLICTING_HEADERS';
 type ParsedCredentials = {
     kind: 'token';
     token: string;
@@ -309,6 +309,7 @@ interface BodyHeaders {
     contentEncoding?: string | null | undefined;
     contentLength?: string | null | undefined;
     transferEncoding?: string | null | undefined;
+    hasBody?: boolean | undefined;
 }
 declare function jsonBodyDisposition(headers: BodyHeaders): 'parse' | 'none' | HttpResponse;
 type JsonBodyResult = {

@@ -1,4 +1,4 @@
-import { TokenInfo } from '@keyward/core';
+import { TokenInfo, MaybePromise, Actor } from '@keyward/core';
 import { GuardOptions, ManagementApiOptions, JsonBodyResult, HttpResponse } from '@keyward/core/http';
 type RouteParams = Readonly<Record<string, string | readonly string[] | undefined>>;
 type FetchIdReader<P> = (request: Request, params: P) => string | readonly string[] | null | undefined;
@@ -21,10 +21,12 @@ interface FetchGuard<P = RouteParams> {
     }>(handler: (request: Request, token: TokenInfo, context: C) => Response | Promise<Response>): FetchHandler<C>;
 }
 declare function createFetchGuard<P = RouteParams>(options: FetchGuardOptions<P>): FetchGuard<P>;
-interface FetchManagementOptions extends ManagementApiOptions<Request> {
+type FetchActorReader = (request: Request, params: Readonly<Record<string, string>>) => MaybePromise<Actor | null | undefined>;
+interface FetchManagementOptions extends Omit<ManagementApiOptions<Request>, 'getActor'> {
+    getActor: FetchActorReader;
     basePath?: string | undefined;
 }
 declare function createFetchManagement(options: FetchManagementOptions): (request: Request) => Promise<Response>;
 declare function readJsonBody(request: Request, maxBytes?: number): Promise<JsonBodyResult>;
 declare function toResponse(response: HttpResponse): Response;
-export { type FetchGuard, type FetchGuardOptions, type FetchGuardResult, type FetchHandler, type FetchIdReader, type FetchManagementOptions, type RouteParams, createFetchGuard, createFetchManagement, readJsonBody, toResponse };
+export { type FetchActorReader, type FetchGuard, type FetchGuardOptions, type FetchGuardResult, type FetchHandler, type FetchIdReader, type FetchManagementOptions, type RouteParams, createFetchGuard, createFetchManagement, readJsonBody, toResponse };

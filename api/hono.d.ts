@@ -1,11 +1,6 @@
 import { TokenInfo } from '@keyward/core';
 import { GuardOptions, ManagementApiOptions } from '@keyward/core/http';
 import { Context, MiddlewareHandler, Env, Hono } from 'hono';
-declare module 'hono' {
-    interface ContextVariableMap {
-        apiToken: TokenInfo;
-    }
-}
 type ApiTokenEnv = {
     Variables: {
         apiToken: TokenInfo;

@@ -1,11 +1,12 @@
 // Last-used coalescing: how many rows the store writes for 100 000 verifications of one token,
-// counted by SQLite itself (total_changes()).
+// counted by SQLite itself (total_changes()). Then the write cost of the Redis durability option.
 import { createKeyward, type VerifyResult } from '@keyward/core';
 import { sqliteStore } from '@keyward/sqlite';
 import type { BenchContext } from '../lib/context.js';
 import { fill } from '../lib/fixtures.js';
 import { expectOk } from '../lib/measure.js';
 import type { Row } from '../lib/report.js';
+import { durabilityRows } from './durability.js';
 
 const SECTION = 'Last-used coalescing (SQLite rows written)';
 const VERIFIES = 100_000;
@@ -70,5 +71,7 @@ export async function writesSection(ctx: BenchContext): Promise<Row[]> {
     });
     db.close();
   }
+
+  rows.push(...(await durabilityRows(ctx)));
   return rows;
 }

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
+import { expectedOutput, printsAsPromised } from '../src/expected-output.js';
 
 // Every ```ts / ```js block of README.md, docs/ and the package and example READMEs runs here,
 // unless the line before it is `<!-- excerpt -->` (a fragment that needs surrounding code) or
 // `<!-- runtime: … -->` (a program for Bun, Deno or workerd, which examples/runtime-matrix runs there).
 // Servers a snippet starts are moved to a free port and stopped (src/short-lived-servers.mjs).
+// Each block states what it prints in trailing `// → …` comments, and what it prints is compared.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const work = fileURLToPath(new URL('../.snippets/', import.meta.url));
 const run = promisify(execFile);
@@ -68,6 +70,19 @@ describe('documentation code blocks run', () => {
     expect(snippets.length).toBeGreaterThan(0);
   });
 
+  test('every runnable block states what it prints (`// → …`)', () => {
+    const silent = snippets.filter((snippet) => expectedOutput(snippet.code).length === 0);
+    expect(silent.map((b) => `${b.file}:${b.line}`)).toEqual([]);
+  });
+
+  test('the comparison is strict where the comment is specific', () => {
+    expect(printsAsPromised('200 { calledBy: \'CI\' }\n', ['200 { calledBy: \'CI\' }'])).toBe(true);
+    expect(printsAsPromised('415 { type: \'about:blank\' }\n', ['201'])).toBe(false);
+    expect(printsAsPromised('Shown once: kw_abc123\ntrue\n', ['Shown once: kw_…', 'true'])).toBe(true);
+    expect(printsAsPromised('true\nfalse\n', ['true', 'true'])).toBe(false);
+    expect(printsAsPromised('{\n  ok: true,\n  token: { id: 1 }\n}\n', ['{ ok: true, token: { … } }'])).toBe(true);
+  });
+
   test('every other code block is marked as an excerpt, except the Quick start, which CI runs verbatim', () => {
     const blocks = markdownFiles().flatMap(codeBlocks);
     const quickStart = blocks.find((b) => b.file === 'README.md' && b.language === 'sh' && !b.excerpt);
@@ -86,13 +101,15 @@ describe('documentation code blocks run', () => {
       writeFileSync(path, `${snippet.code}\nexport {};\n`);
       const tsx = join(root, 'node_modules/.bin/tsx');
       const preload = join(root, 'examples/docs-check/src/short-lived-servers.mjs');
-      const { stderr } = await run(tsx, ['--tsconfig', join(root, 'tsconfig.json'), '--import', preload, path], {
+      const { stdout, stderr } = await run(tsx, ['--tsconfig', join(root, 'tsconfig.json'), '--import', preload, path], {
         // A fresh working directory, so files a snippet creates (app.db…) do not outlive it.
         cwd: mkdtempSync(join(work, 'cwd-')),
         timeout: 50_000,
         env: { ...process.env, KEYWARD_DOCS_CHECK: '1' },
       });
       expect(stderr).toBe('');
+      const expected = expectedOutput(snippet.code);
+      expect(printsAsPromised(stdout, expected), `printed:\n${stdout}\npromised:\n${expected.join('\n')}`).toBe(true);
     });
   }
 });

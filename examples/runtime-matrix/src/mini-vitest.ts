@@ -136,6 +136,7 @@ function matchers(actual: unknown, negate: boolean) {
     toBeNull: () => check(actual === null, 'to be null'),
     toBeDefined: () => check(actual !== undefined, 'to be defined'),
     toBeGreaterThan: (n: number) => check((actual as number) > n, `to be greater than ${n}`),
+    toBeInstanceOf: (type: new (...args: never[]) => unknown) => check(actual instanceof type, `to be an instance of ${type.name}`),
   };
 }
 

@@ -12,6 +12,7 @@ vDescribe('mini-vitest (the runtime matrix runner)', () => {
     { label: 'toHaveLength', check: () => expect([1]).toHaveLength(2) },
     { label: 'not.toHaveProperty', check: () => expect({ hash: 'x' }).not.toHaveProperty('hash') },
     { label: 'toBeNull', check: () => expect(undefined).toBeNull() },
+    { label: 'toBeInstanceOf', check: () => expect(new TypeError('x')).toBeInstanceOf(RangeError) },
   ])('$label fails on a mismatch', ({ check }) => {
     vExpect(check).toThrow(/expected/);
   });

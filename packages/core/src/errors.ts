@@ -46,8 +46,8 @@ export class ValidationError extends KeywardError {
  * @example createKeyward({ store: memoryStore(), resolveProject, prefix: 'Bad!' }) // throws ConfigurationError
  */
 export class ConfigurationError extends KeywardError {
-  constructor(message: string) {
-    super('INVALID_CONFIGURATION', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_CONFIGURATION', message, options);
   }
 }
 

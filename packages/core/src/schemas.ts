@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError, type FieldIssue } from './errors.js';
 import { EXPIRY_PRESETS } from './expiry.js';
+import { issueMessage } from './issue-messages.js';
 import { normalizeTokenName } from './name.js';
 
 /** Most ids a bulk delete accepts at once. */
@@ -80,7 +81,7 @@ export function toValidationError(error: z.ZodError, prefix?: string): Validatio
  * @example parseInput(actorSchema, req.actor, 'actor')
  */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix?: string): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: issueMessage });
   if (!result.success) throw toValidationError(result.error, prefix);
   return result.data;
 }

@@ -32,10 +32,14 @@ function mount(router: Router, route: ManagementRoute, handler: RequestHandler):
  * uncompressed, at most 128 KiB), so the host needs no body parser. Options are checked here, once.
  * @example
  * app.use('/settings', tokensRouter({ keyward, getActor: (req) => req.session?.actor ?? null }));
+ * // Several organizations: getActor sees the parent route's params.
+ * app.use('/orgs/:orgId/settings', tokensRouter({ keyward, getActor: (req) => actorIn(req.user, req.params.orgId) }));
  */
 export function tokensRouter(options: TokensRouterOptions): Router {
   const api = createManagementApi(options, 'tokensRouter');
-  const router = express.Router();
+  // mergeParams: a host that mounts it under its own params (`/orgs/:orgId/settings`) reads them
+  // in getActor through req.params, as Hono's app.route() allows.
+  const router = express.Router({ mergeParams: true });
   // A body parser the host already ran wins: express.json() skips bodies that were read.
   router.use(
     express.json({

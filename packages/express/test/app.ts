@@ -3,7 +3,7 @@ import { requireToken, tokensRouter } from '@keyward/express';
 import express, { type Express } from 'express';
 import { createServer } from 'node:http';
 import { guardOptionsFor } from '@keyward/test-kit/http';
-import { ACTOR_HEADER, GUARD_ROUTES, listen, testActor, type StartServer, type TestAppSetup } from '@keyward/test-kit/http';
+import { ACTOR_HEADER, GUARD_ROUTES, ORG_SETTINGS_PATH, listen, orgActor, testActor, type StartServer, type TestAppSetup } from '@keyward/test-kit/http';
 
 export function buildApp(setup: TestAppSetup): Express {
   const app = express();
@@ -14,6 +14,7 @@ export function buildApp(setup: TestAppSetup): Express {
     });
   }
   app.use('/settings', tokensRouter({ keyward: setup.keyward, onError: setup.onError, getActor: (req) => testActor(setup, req.get(ACTOR_HEADER)) }));
+  app.use(ORG_SETTINGS_PATH, tokensRouter({ keyward: setup.keyward, onError: setup.onError, getActor: (req) => orgActor(req.get(ACTOR_HEADER), req.params.orgId) }));
   return app;
 }
 

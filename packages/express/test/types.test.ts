@@ -25,6 +25,15 @@ describe('express types and construction', () => {
     }
   });
 
+  test('req.apiToken is possibly undefined: reading it without a check does not compile', () => {
+    const app = express();
+    app.get('/open', (req, res) => {
+      // @ts-expect-error req.apiToken may be undefined: no requireToken() is known to have run
+      res.json({ name: req.apiToken.name });
+    });
+    expectTypeOf<Request['apiToken']>().toEqualTypeOf<TokenInfo | undefined>();
+  });
+
   test('getApiToken throws on a route without requireToken (a wiring bug, not a client error)', () => {
     expect(() => getApiToken({} as Request)).toThrow(/mount requireToken\(\) before this handler/);
   });

@@ -1,4 +1,4 @@
-import { BODY_RESPONSES, MAX_JSON_BODY_BYTES, isJsonContentType, parseJsonBody, type JsonBodyResult } from '@keyward/core/http';
+import { BODY_RESPONSES, MAX_JSON_BODY_BYTES, jsonBodyDisposition, parseJsonBody, type JsonBodyResult } from '@keyward/core/http';
 
 const NO_BODY: JsonBodyResult = Object.freeze({ ok: true, value: undefined });
 const TOO_LARGE: JsonBodyResult = Object.freeze({ ok: false, response: BODY_RESPONSES.tooLarge });
@@ -38,9 +38,18 @@ async function readAtMost(body: ReadableStream<Uint8Array>, maxBytes: number): P
  * if (!read.ok) return toResponse(read.response);
  */
 export async function readJsonBody(request: Request, maxBytes: number = MAX_JSON_BODY_BYTES): Promise<JsonBodyResult> {
-  if (request.body === null || !isJsonContentType(request.headers.get('content-type'))) return NO_BODY;
-  const encoding = request.headers.get('content-encoding')?.trim().toLowerCase();
-  if (encoding && encoding !== 'identity') return { ok: false, response: BODY_RESPONSES.unsupportedMediaType };
+  const disposition = jsonBodyDisposition({
+    // A body stream says there is a body, Content-Length or not. Without one, the headers decide,
+    // as in Express: `Content-Length: 0` is an empty body (Bun.serve hands it over with body null).
+    hasBody: request.body !== null ? true : undefined,
+    contentType: request.headers.get('content-type'),
+    contentEncoding: request.headers.get('content-encoding'),
+    contentLength: request.headers.get('content-length'),
+    transferEncoding: request.headers.get('transfer-encoding'),
+  });
+  if (disposition === 'none') return NO_BODY;
+  if (disposition !== 'parse') return { ok: false, response: disposition };
+  if (request.body === null) return parseJsonBody('');
   // A declared length over the limit is refused before reading a byte; the count below still holds for lying or absent ones.
   const declared = Number(request.headers.get('content-length'));
   if (declared > maxBytes) {
@@ -49,9 +58,6 @@ export async function readJsonBody(request: Request, maxBytes: number = MAX_JSON
   }
   const bytes = await readAtMost(request.body, maxBytes);
   if (bytes === null) return TOO_LARGE;
-  // An empty stream without Content-Length is what a bodiless POST looks like behind a Node
-  // bridge: no body, as Express sees it (Content-Length: 0 is an empty body, parsed as {}).
-  if (bytes.byteLength === 0 && request.headers.get('content-length') === null) return NO_BODY;
   // Non-fatal decoding and BOM stripping, as request.text() and Express's body parser do.
   return parseJsonBody(new TextDecoder().decode(bytes));
 }

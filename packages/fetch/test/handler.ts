@@ -1,7 +1,7 @@
 // The whole fetch test app as one (Request) => Response handler. No Node imports: the runtime
 // matrix (examples/runtime-matrix) bundles it for Bun, Deno and workerd as well.
 import { createFetchGuard, createFetchManagement, type RouteParams } from '@keyward/fetch';
-import { guardOptionsFor, ACTOR_HEADER, GUARD_ROUTES, testActor, type TestAppSetup } from '@keyward/test-kit/http';
+import { guardOptionsFor, ACTOR_HEADER, GUARD_ROUTES, ORG_SETTINGS_PATH, orgActor, testActor, type TestAppSetup } from '@keyward/test-kit/http';
 
 /** Matches `/projects/:projectId/data` against a path: the parameters, or null. */
 function matchPattern(pattern: string, path: string): Record<string, string> | null {
@@ -34,9 +34,17 @@ export function buildHandler(setup: TestAppSetup): (request: Request) => Promise
     onError: setup.onError,
     getActor: (request) => testActor(setup, request.headers.get(ACTOR_HEADER) ?? undefined),
   });
+  // Mounted under a route with its own parameter: getActor reads :orgId.
+  const orgManagement = createFetchManagement({
+    keyward: setup.keyward,
+    basePath: ORG_SETTINGS_PATH,
+    onError: setup.onError,
+    getActor: (request, params) => orgActor(request.headers.get(ACTOR_HEADER) ?? undefined, params.orgId),
+  });
   return async (request) => {
     const path = new URL(request.url).pathname;
     if (path.startsWith('/settings/')) return management(request);
+    if (/^\/orgs\/[^/]+\/settings\//.test(path)) return orgManagement(request);
     for (const route of routes) {
       const params = matchPattern(route.pattern, path);
       if (params && request.method === 'GET') return route.handler(request, { params });

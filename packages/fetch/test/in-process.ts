@@ -18,6 +18,7 @@ export function inProcess(build: (setup: TestAppSetup) => (request: Request) => 
     };
     return {
       url: server.url,
+      request: async (input, init) => handler(typeof input === 'string' ? new Request(server.url + input, init) : new Request(input, init)),
       close: async () => {
         globalThis.fetch = realFetch;
         await server.close();

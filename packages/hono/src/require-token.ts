@@ -3,14 +3,11 @@ import { authenticate, createGuard, incomingHeaderValue, type AuthenticateResult
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { send } from './send.js';
 
-declare module 'hono' {
-  interface ContextVariableMap {
-    /** The verified API token; set by `requireToken()`. */
-    apiToken: TokenInfo;
-  }
-}
+// No global `ContextVariableMap` augmentation: it would type `c.get('apiToken')` on every route,
+// guarded or not. The variable is typed through the middleware's Env, so only routes that run
+// requireToken() see it.
 
-/** The variables `requireToken()` adds to the context. */
+/** The variables `requireToken()` adds to the context of the routes it guards. */
 export type ApiTokenEnv = { Variables: { apiToken: TokenInfo } };
 
 /**
@@ -33,7 +30,7 @@ export type RequireTokenOptions = GuardOptions<Context>;
 
 /**
  * A middleware that lets a request through only with a valid API token for the route, and
- * exposes it as `c.get('apiToken')`. Options are checked here, once: bad ones throw ConfigurationError.
+ * exposes it as `c.get('apiToken')`, typed on the routes it guards (and only there). Options are checked here, once: bad ones throw ConfigurationError.
  * Refusals are RFC 9457 problems with a `WWW-Authenticate` challenge; a store outage answers 503.
  * @example
  * app.get('/projects/:projectId/builds', requireToken({ keyward, project: (c) => c.req.param('projectId') }), (c) =>

@@ -8,22 +8,38 @@ export type TokensAppOptions<E extends Env = Env> = ManagementApiOptions<Context
 
 const NO_BODY: JsonBodyResult = Object.freeze({ ok: true, value: undefined });
 
+/**
+ * Whether the request says itself that it has a body. On @hono/node-server (a Node request in
+ * `c.env.incoming`) every POST gets a body stream, so the headers decide, exactly as in Express.
+ * Elsewhere the fetch Request is all there is: `app.request()`, `new Request(url, { body })` and
+ * fetch runtimes send bodies without Content-Length, and `body !== null` is the truth.
+ */
+function fetchHasBody(c: Context): boolean | undefined {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  // Without a body stream the headers still decide: Bun.serve hands `Content-Length: 0` over with body null.
+  return incoming === undefined && c.req.raw.body !== null ? true : undefined;
+}
+
 async function readJson(c: Context): Promise<JsonBodyResult> {
-  const contentLength = c.req.header('content-length');
-  const transferEncoding = c.req.header('transfer-encoding');
-  // Fetch runtimes (Workers, Bun, Deno, HTTP/2) may hand over a body with neither header: the
-  // body stream is the framing there. An empty one is no body, as on HTTP/1.1 without headers.
-  const streamed = contentLength === undefined && transferEncoding === undefined && c.req.raw.body !== null;
   const disposition = jsonBodyDisposition({
+    hasBody: fetchHasBody(c),
     contentType: c.req.header('content-type'),
     contentEncoding: c.req.header('content-encoding'),
-    contentLength,
-    transferEncoding: streamed ? 'chunked' : transferEncoding,
+    contentLength: c.req.header('content-length'),
+    transferEncoding: c.req.header('transfer-encoding'),
   });
   if (disposition === 'none') return NO_BODY;
   if (disposition !== 'parse') return { ok: false, response: disposition };
-  const text = await c.req.text();
-  return streamed && text === '' ? NO_BODY : parseJsonBody(text);
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch (error) {
+    // A streamed body (no Content-Length) that outgrows bodyLimit fails while it is read. Hono
+    // 4.1 lets that error escape to the app's error handler (a 500); answer the 413 here.
+    if ((error as { name?: unknown } | null)?.name === 'BodyLimitError') return { ok: false, response: BODY_RESPONSES.tooLarge };
+    throw error;
+  }
+  return parseJsonBody(text);
 }
 
 /**

@@ -20,6 +20,24 @@ describe('hono types and construction', () => {
     await keyward.close();
   });
 
+  test("an unguarded route cannot read c.get('apiToken'): no global ContextVariableMap augmentation", () => {
+    const app = new Hono();
+    app.get('/open', (c) => {
+      // @ts-expect-error no requireToken() ran on this route, so there is no apiToken variable
+      const token: TokenInfo = c.get('apiToken');
+      // @ts-expect-error the same through c.var
+      const viaVar: TokenInfo = c.var.apiToken;
+      return c.json({ token, viaVar });
+    });
+    // A guarded route with its own app-level Env still sees it, merged with the host's variables.
+    const typed = new Hono<{ Variables: { requestId: string } }>();
+    typed.get('/guarded', requireToken({ keyward: testKeyward() }), (c) => {
+      expectTypeOf(c.get('apiToken')).toEqualTypeOf<TokenInfo>();
+      expectTypeOf(c.get('requestId')).toEqualTypeOf<string>();
+      return c.text('ok');
+    });
+  });
+
   test('requireToken returns a middleware declaring the apiToken variable', () => {
     expectTypeOf(requireToken).returns.toEqualTypeOf<MiddlewareHandler<ApiTokenEnv>>();
     // @ts-expect-error project reads the id from the context; a bare parameter name is not accepted

@@ -1,21 +1,29 @@
-import type { Redis } from 'ioredis';
-import { LookupCache, invalidationChannel, resolveCacheOptions } from './cache.js';
+import { LookupCache, invalidationChannel, isCluster, resolveCacheOptions } from './cache.js';
 import { keyLayout, type KeyLayout } from './keys.js';
-import { resolveOptions, type RedisClient, type RedisStoreOptions } from './options.js';
+import { waitForReplicas } from './durability.js';
+import { resolveOptions, type DurabilityOptions, type RedisClient, type RedisStoreOptions } from './options.js';
 import { defineScripts, type Scripts } from './scripts.js';
 
 /** What every store operation needs: the caller's client, the key layout and the Lua scripts. */
 export interface StoreContext {
   client: RedisClient;
+  /** Whether `client` is a Cluster client: multi-key scripts then take keys of one slot only. */
+  cluster: boolean;
+  /** The store's key prefix (not the client's own `keyPrefix` option). */
+  keyPrefix: string;
   keys: KeyLayout;
   scripts: Scripts;
+  /**
+   * Where deleting scripts announce the hashes they removed. Always published, cache or not: an
+   * instance without the cache may delete a token that one with the cache holds.
+   */
+  channel: string;
   /** This instance's lookup cache, when `cache` was given. */
   cache: LookupCache | undefined;
-  /**
-   * Tells every instance sharing the key prefix that these hashes are gone. Always published, cache
-   * or not: an instance without the cache may delete a token that one with the cache holds.
-   */
-  invalidate(hashes: readonly string[]): Promise<void>;
+  /** Replicas to wait for after each write step, or null. */
+  durability: DurabilityOptions | null;
+  /** Resolves once the writes just made to `keys` are on enough replicas (at once without durability). */
+  settle(keys: readonly string[]): Promise<void>;
 }
 
 /**
@@ -25,20 +33,17 @@ export interface StoreContext {
  * @example const ctx = createContext({ client: new Redis(), keyPrefix: 'app:' });
  */
 export function createContext(options: RedisStoreOptions): StoreContext {
-  const { client, keyPrefix } = resolveOptions(options);
+  const { client, keyPrefix, durability } = resolveOptions(options);
   const cacheOptions = options.cache === undefined ? undefined : resolveCacheOptions(options.cache, client);
-  const scripts = defineScripts(client);
-  const cache = cacheOptions ? new LookupCache(client, cacheOptions, keyPrefix) : undefined;
-  const channel = invalidationChannel(keyPrefix);
   return {
     client,
+    cluster: isCluster(client),
+    keyPrefix,
     keys: keyLayout(keyPrefix),
-    scripts,
-    cache,
-    async invalidate(hashes) {
-      if (hashes.length === 0) return;
-      if (cache) await cache.invalidate(hashes);
-      else await (client as Redis).publish(channel, JSON.stringify(hashes));
-    },
+    scripts: defineScripts(client),
+    channel: invalidationChannel(keyPrefix),
+    cache: cacheOptions ? new LookupCache(client, cacheOptions, keyPrefix) : undefined,
+    durability,
+    settle: durability ? (keys) => waitForReplicas(client, durability, keys) : () => Promise.resolve(),
   };
 }

@@ -7,8 +7,10 @@
  * | `<p>{o:<org>}:records` | hash | `r:<id>`: record JSON, `u:<id>`: lastUsedAt |
  * | `<p>{o:<org>}:names` | hash | nameKey → id |
  * | `<p>{o:<org>}:order` | sorted set | score 0, member `<createdAt, 16 digits>:<id>` |
- * | `<p>{p:<project>}:tokens` | set | `["<org>","<id>"]` of project-scoped tokens |
- * | `<p>expiring` | sorted set | score expiresAt, member `["<org>","<id>"]` |
+ * | `<p>{o:<org>}:gone` | hash | id → hash of tokens deleted in the last day (to find a lookup key a failover brought back) |
+ * | `<p>{o:<org>}:goneAt` | sorted set | score deletion time, member id: trims `gone` |
+ * | `<p>{p:<project>}:tokens` | set | `["<org>","<id>","<hash>"]` of project-scoped tokens |
+ * | `<p>expiring` | sorted set | score expiresAt, member `["<org>","<id>","<hash>"]` |
  *
  * Only the organization id appears in per-organization key names (ids and name keys are hash
  * fields or members), so no two organizations' keys can collide whatever characters ids hold.
@@ -22,6 +24,10 @@ export interface OrganizationKeys {
   names: string;
   /** Sorted set, all scores 0, members from `orderMember`: newest first by ZREVRANGEBYLEX. */
   order: string;
+  /** Hash: id → hash of recently deleted tokens, so a lookup key that outlived its listing can still be found by id. */
+  gone: string;
+  /** Sorted set: id by deletion time, to trim `gone`. */
+  goneAt: string;
 }
 
 export interface KeyLayout {
@@ -43,7 +49,7 @@ export function keyLayout(prefix: string): KeyLayout {
     byHash: (hash) => `${prefix}h:${hash}`,
     organization: (organizationId) => {
       const tagged = `${prefix}{o:${organizationId}}`;
-      return { records: `${tagged}:records`, names: `${tagged}:names`, order: `${tagged}:order` };
+      return { records: `${tagged}:records`, names: `${tagged}:names`, order: `${tagged}:order`, gone: `${tagged}:gone`, goneAt: `${tagged}:goneAt` };
     },
     project: (projectId) => `${prefix}{p:${projectId}}:tokens`,
     expiring: `${prefix}expiring`,
@@ -77,18 +83,21 @@ export function parseOrderMember(member: string): { createdAt: number; id: strin
 
 /**
  * A token's entry in the cross-organization indexes. JSON, so no separator can be ambiguous.
- * @example indexMember('org_1', 'tok_a') // '["org_1","tok_a"]'
+ * The hash lets revokeProject/prune remove the lookup key even when the listing is gone.
+ * Without `hash`: the entry written by earlier versions (still removed alongside).
+ * @example indexMember('org_1', 'tok_a', 'h1') // '["org_1","tok_a","h1"]'
  */
-export function indexMember(organizationId: string, id: string): string {
-  return JSON.stringify([organizationId, id]);
+export function indexMember(organizationId: string, id: string, hash?: string): string {
+  return JSON.stringify(hash === undefined ? [organizationId, id] : [organizationId, id, hash]);
 }
 
 /** Inverse of `indexMember`; null for an entry this store did not write. */
-export function parseIndexMember(member: string): { organizationId: string; id: string } | null {
+export function parseIndexMember(member: string): { organizationId: string; id: string; hash: string | null } | null {
   try {
     const parsed: unknown = JSON.parse(member);
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
-      return { organizationId: parsed[0], id: parsed[1] };
+    if (Array.isArray(parsed) && (parsed.length === 2 || parsed.length === 3) && parsed.every((part) => typeof part === 'string')) {
+      const [organizationId, id, hash] = parsed as [string, string, string?];
+      return { organizationId, id, hash: hash ?? null };
     }
   } catch {
     // Not ours: treated like a stale entry.

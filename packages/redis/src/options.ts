@@ -25,12 +25,38 @@ export interface RedisStoreOptions {
    * `{ subscriber: new Redis(...) }`. Off by default: every verification reads Redis.
    */
   cache?: RedisCacheOptions | undefined;
+  /**
+   * Wait for replicas after each ordered write step (`WAIT replicas timeoutMs` on every primary),
+   * so that a failover cannot undo an acknowledged write: `{ replicas: 1, timeoutMs: 1000 }`.
+   * When fewer replicas acknowledge in time, the call throws `StoreUnavailableError` (503); the
+   * write order still guarantees that nothing verifies without being listed.
+   * `false` never waits. Reads never wait.
+   *
+   * Default: `{ replicas: 1, timeoutMs: 1000 }` for clients that fail over (a Cluster client, or a
+   * Sentinel client), `false` for a plain client. A Cluster without replicas must pass `false`.
+   */
+  durability?: DurabilityOptions | false | undefined;
+}
+
+/**
+ * Replicas to wait for after each write step.
+ * @example const durability: DurabilityOptions = { replicas: 1, timeoutMs: 500 };
+ */
+export interface DurabilityOptions {
+  /** Replicas of each primary that must acknowledge a step before the next starts. At least 1. */
+  replicas: number;
+  /** Longest wait per step, in ms; then the call fails with StoreUnavailableError. At least 1. */
+  timeoutMs: number;
 }
 
 export interface ResolvedOptions {
   client: RedisClient;
   keyPrefix: string;
+  durability: DurabilityOptions | null;
 }
+
+/** The durability used when none is given to a client that can fail over. */
+export const DEFAULT_DURABILITY: DurabilityOptions = Object.freeze({ replicas: 1, timeoutMs: 1000 });
 
 /**
  * The key prefix used when `keyPrefix` is not given.
@@ -53,7 +79,7 @@ function isClient(value: unknown): value is RedisClient {
 /**
  * Checks `redisStore` options once, at construction, and fills in defaults.
  * @throws ConfigurationError naming the offending option
- * @example resolveOptions({ client: new Redis() }) // { client, keyPrefix: 'keyward:' }
+ * @example resolveOptions({ client: new Redis() }) // { client, keyPrefix: 'keyward:', durability: null }
  */
 export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
@@ -72,5 +98,25 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
   if (typeof keyPrefix !== 'string' || keyPrefix.length > MAX_KEY_PREFIX_LENGTH) {
     throw new ConfigurationError(`keyPrefix must be a string of at most ${MAX_KEY_PREFIX_LENGTH} characters, got ${JSON.stringify(keyPrefix)}`);
   }
-  return { client, keyPrefix };
+  return { client, keyPrefix, durability: resolveDurability(options.durability, client) };
+}
+
+function resolveDurability(durability: RedisStoreOptions['durability'], client: RedisClient): DurabilityOptions | null {
+  if (durability === false) return null;
+  if (durability === undefined) {
+    // A client that can fail over gets the safe default: a failover must not undo an acknowledged
+    // deletion. A plain client talks to one server, whose own persistence is the guard.
+    const failsOver = typeof (client as { nodes?: unknown }).nodes === 'function' || Boolean((client.options as { sentinels?: unknown[] | null }).sentinels?.length);
+    return failsOver ? DEFAULT_DURABILITY : null;
+  }
+  if (typeof durability !== 'object' || durability === null) {
+    throw new ConfigurationError('durability must be { replicas, timeoutMs } or false');
+  }
+  for (const field of ['replicas', 'timeoutMs'] as const) {
+    const value = durability[field];
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new ConfigurationError(`durability.${field} must be a positive integer, got ${JSON.stringify(value)}`);
+    }
+  }
+  return { replicas: durability.replicas, timeoutMs: durability.timeoutMs };
 }

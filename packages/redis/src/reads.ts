@@ -22,6 +22,8 @@ export interface IndexEntry {
   member: string;
   /** The live token the entry points at, or null for a stale entry (left by a deletion that stopped half-way). */
   record: TokenRecord | null;
+  /** The token's hash, from the entry itself (null in entries written by earlier versions). */
+  hash: string | null;
 }
 
 /**
@@ -29,22 +31,22 @@ export interface IndexEntry {
  * @example const entries = await resolveIndexEntries(ctx, await client.smembers(ctx.keys.project('proj_1')));
  */
 export async function resolveIndexEntries(ctx: StoreContext, members: readonly string[]): Promise<IndexEntry[]> {
-  const byOrganization = new Map<string, Array<{ member: string; id: string }>>();
+  const byOrganization = new Map<string, Array<{ member: string; id: string; hash: string | null }>>();
   const entries: IndexEntry[] = [];
   for (const member of members) {
     const parsed = parseIndexMember(member);
     if (!parsed) {
-      entries.push({ member, record: null });
+      entries.push({ member, record: null, hash: null });
       continue;
     }
     const group = byOrganization.get(parsed.organizationId) ?? [];
-    group.push({ member, id: parsed.id });
+    group.push({ member, id: parsed.id, hash: parsed.hash });
     byOrganization.set(parsed.organizationId, group);
   }
   await Promise.all(
     [...byOrganization].map(async ([organizationId, group]) => {
       const records = await fetchRecords(ctx, organizationId, group.map((g) => g.id));
-      group.forEach((g, i) => entries.push({ member: g.member, record: records[i] ?? null }));
+      group.forEach((g, i) => entries.push({ member: g.member, record: records[i] ?? null, hash: g.hash }));
     }),
   );
   return entries;

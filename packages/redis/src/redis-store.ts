@@ -5,7 +5,8 @@ import { guard, toStoreError } from './errors.js';
 import { orderMember, parseOrderMember } from './keys.js';
 import type { RedisStoreOptions } from './options.js';
 import { fetchRecords, resolveIndexEntries } from './reads.js';
-import { insertSteps, removeSteps, runSteps, type Claim } from './steps.js';
+import { parseReconcileOptions, reconcile, removeOrphans, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
+import { insertSteps, newRemoval, removalKey, removeSteps, runSteps, type Claim } from './steps.js';
 
 /** Parsed lookup records remembered per store (the most recently first seen). */
 const PARSED_RECORDS = 2048;
@@ -26,6 +27,16 @@ function assertStorable(record: TokenRecord): void {
   }
 }
 
+/**
+ * Runs the deletion steps of `records` and returns those this call removed itself: when two
+ * deletions of one token overlap, only the one whose script unlisted it reports it.
+ */
+async function removeExactly(ctx: StoreContext, records: readonly TokenRecord[]): Promise<TokenRecord[]> {
+  const removal = newRemoval();
+  await runSteps(removeSteps(ctx, records, removal));
+  return records.filter((r) => removal.unlisted.has(removalKey(r.organizationId, r.id)));
+}
+
 /** Deletes the live tokens behind a batch of index entries, then the batch's entries (stale ones included). */
 async function removeIndexed(
   ctx: StoreContext,
@@ -35,9 +46,47 @@ async function removeIndexed(
 ): Promise<TokenRecord[]> {
   const entries = await resolveIndexEntries(ctx, members);
   const records = entries.flatMap((e) => (e.record && matches(e.record) ? [e.record] : []));
-  await runSteps(removeSteps(ctx, records));
+  const removed = await removeExactly(ctx, records);
+  // An entry whose listing is gone may still have a lookup key (a failover undid its deletion):
+  // remove it too, so every token that verifies stays revocable. In ordinary runs the lookup key
+  // went first and there is nothing to remove (nothing is reported twice).
+  const orphans = entries.flatMap((e) => (e.record === null && e.hash !== null ? [e.hash] : []));
+  removed.push(...(await removeOrphans(ctx, orphans)));
   await dropEntries(entries.map((e) => e.member));
-  return records;
+  return removed;
+}
+
+/**
+ * Of `ids` not listed in the organization, those whose lookup key still exists (a failover
+ * brought it back after the listing was removed), by hash: found through the organization's
+ * record of recent deletions.
+ */
+async function findUnlisted(ctx: StoreContext, organizationId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const hashes = await ctx.client.hmget(ctx.keys.organization(organizationId).gone, ...ids);
+  const found = new Map<string, string>();
+  await Promise.all(
+    ids.map(async (id, i) => {
+      const hash = hashes[i];
+      if (hash != null && (await ctx.client.hexists(ctx.keys.byHash(hash), 'r')) === 1) found.set(id, hash);
+    }),
+  );
+  return found;
+}
+
+/**
+ * A Redis token store: the `TokenStore` contract plus `reconcile()`.
+ * @example const store: RedisTokenStore = redisStore({ client });
+ */
+export interface RedisTokenStore extends TokenStore {
+  /**
+   * Finds tokens that verify without being listed and deletes them, one bounded slice per call;
+   * call again with the returned `cursor` until it is null. Run it after a failover of a store
+   * without durability, after restoring keys from a backup, or on a schedule as a safety net.
+   * @example
+   * let cursor: string | null = null;
+   * do ({ cursor } = await store.reconcile({ cursor })); while (cursor);
+   */
+  reconcile(options?: ReconcileOptions): Promise<ReconcileResult>;
 }
 
 /**
@@ -61,7 +110,7 @@ async function removeIndexed(
  * const client = new Redis({ maxRetriesPerRequest: 1, commandTimeout: 1000 });
  * const keyward = createKeyward({ store: redisStore({ client }), resolveProject });
  */
-export function redisStore(options: RedisStoreOptions): TokenStore {
+export function redisStore(options: RedisStoreOptions): RedisTokenStore {
   const ctx = createContext(options);
   const { client, keys, scripts, cache } = ctx;
   const failedLookup = (error: unknown): never => {
@@ -151,13 +200,19 @@ export function redisStore(options: RedisStoreOptions): TokenStore {
     async deleteMany(organizationId, ids): Promise<DeleteManyResult> {
       return guard('deleteMany', async () => {
         // One HMGET is an atomic snapshot of the organization: either every id is there and the
-        // deletion goes ahead, or nothing is touched. Concurrent deletions of the same ids only
-        // make the later steps find less to remove; they never make this call half-succeed.
+        // deletion goes ahead, or nothing is touched. A concurrent deletion of some of the same ids
+        // makes the later steps find less to remove: each token is reported by the one call whose
+        // script unlisted it, and a call that removed none of its ids answers them missing, as
+        // if it had run just after the other.
         const records = await fetchRecords(ctx, organizationId, ids);
-        const missing = ids.filter((_, i) => records[i] === null);
+        const unlistedIds = ids.filter((_, i) => records[i] === null);
+        // A token that verifies must stay deletable by id, even when its listing is gone.
+        const unlisted = unlistedIds.length > 0 ? await findUnlisted(ctx, organizationId, unlistedIds) : new Map<string, string>();
+        const missing = unlistedIds.filter((id) => !unlisted.has(id));
         if (missing.length > 0) return { ok: false, missing };
-        const deleted = records as TokenRecord[];
-        await runSteps(removeSteps(ctx, deleted));
+        const deleted = await removeExactly(ctx, records.filter((r): r is TokenRecord => r !== null));
+        deleted.push(...(await removeOrphans(ctx, [...unlisted.values()])));
+        if (deleted.length === 0) return { ok: false, missing: [...ids] };
         return { ok: true, deleted };
       });
     },
@@ -230,9 +285,14 @@ export function redisStore(options: RedisStoreOptions): TokenStore {
       });
     },
 
+    async reconcile(reconcileOptions?: ReconcileOptions) {
+      parseReconcileOptions(reconcileOptions);
+      return guard('reconcile', () => reconcile(ctx, reconcileOptions));
+    },
+
     /** The clients belong to the caller; only the cache's heartbeat and subscriptions are released. */
     async close() {
       await cache?.close();
     },
-  } satisfies TokenStore;
+  } satisfies RedisTokenStore;
 }

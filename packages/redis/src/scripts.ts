@@ -17,18 +17,55 @@ return 1
 `;
 
 /**
- * KEYS records, names, order. ARGV triples id, nameKey, orderMember. → records removed.
- * Removes what is still there: a concurrent delete of the same token is not an error.
- * The name is freed only if it still points at this id.
+ * KEYS lookup keys (one slot on a Cluster). ARGV channel, message.
+ * → for each key, the record JSON it held if this call removed it, else false.
+ * Deletes and announces in one atomic step: Redis cannot apply the deletion without publishing
+ * the invalidation, even if the reply to the caller is lost. PUBLISH (not SPUBLISH): on a Cluster
+ * it reaches subscribers on every node, from a script on any slot.
+ */
+const UNPUBLISH = `
+local removed = {}
+for i = 1, #KEYS do
+  local json = redis.call('HGET', KEYS[i], 'r')
+  if json then redis.call('DEL', KEYS[i]) end
+  removed[i] = json
+end
+redis.call('PUBLISH', ARGV[1], ARGV[2])
+return removed
+`;
+
+/**
+ * KEYS records, names, order, gone, goneAt. ARGV now, forgetBefore, then quadruples id, nameKey,
+ * orderMember, hash. → the ids this call removed.
+ * Removes what is still there: a concurrent delete of the same token is not an error, and the
+ * one whose script removed the record is the one that reports it (exactly one per token).
+ * The name is freed only if it still points at this id. Each removed id is remembered in `gone`
+ * with its hash (entries older than forgetBefore are trimmed, at most 100 per call, and both keys
+ * expire that long after the last deletion), so a lookup key that a failover brought back can
+ * still be deleted by id.
  */
 const UNLIST = `
-local removed = 0
-for i = 1, #ARGV, 3 do
+local removed = {}
+for i = 3, #ARGV, 4 do
   local id = ARGV[i]
-  removed = removed + redis.call('HDEL', KEYS[1], 'r:' .. id)
+  if redis.call('HDEL', KEYS[1], 'r:' .. id) == 1 then
+    removed[#removed + 1] = id
+    redis.call('HSET', KEYS[4], id, ARGV[i + 3])
+    redis.call('ZADD', KEYS[5], ARGV[1], id)
+  end
   redis.call('HDEL', KEYS[1], 'u:' .. id)
   if redis.call('HGET', KEYS[2], ARGV[i + 1]) == id then redis.call('HDEL', KEYS[2], ARGV[i + 1]) end
   redis.call('ZREM', KEYS[3], ARGV[i + 2])
+end
+local old = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', '(' .. ARGV[2], 'LIMIT', 0, 100)
+if #old > 0 then
+  redis.call('HDEL', KEYS[4], unpack(old))
+  redis.call('ZREM', KEYS[5], unpack(old))
+end
+if #removed > 0 then
+  local ttl = tonumber(ARGV[1]) - tonumber(ARGV[2])
+  redis.call('PEXPIRE', KEYS[4], ttl)
+  redis.call('PEXPIRE', KEYS[5], ttl)
 end
 return removed
 `;
@@ -83,7 +120,8 @@ return 1
 
 const DEFINITIONS = {
   claim: { numberOfKeys: 3, lua: CLAIM },
-  unlist: { numberOfKeys: 3, lua: UNLIST },
+  unpublish: { lua: UNPUBLISH },
+  unlist: { numberOfKeys: 5, lua: UNLIST },
   list: { numberOfKeys: 2, lua: LIST },
   touchOrganization: { numberOfKeys: 1, lua: TOUCH_ORGANIZATION },
   touchLookup: { numberOfKeys: 1, lua: TOUCH_LOOKUP },
@@ -94,7 +132,8 @@ const commandName = (name: string): string => `keywardV1${name[0]!.toUpperCase()
 
 export interface Scripts {
   claim(keys: OrganizationKeys, id: string, nameKey: string, json: string, member: string, lastUsedAt: string): Promise<number>;
-  unlist(keys: OrganizationKeys, triples: readonly string[]): Promise<number>;
+  unpublish(lookupKeys: readonly string[], channel: string, message: string): Promise<Array<string | null>>;
+  unlist(keys: OrganizationKeys, now: number, forgetBefore: number, quadruples: readonly string[]): Promise<string[]>;
   list(keys: OrganizationKeys, max: string, limit: number): Promise<Array<string | number | null>>;
   touchOrganization(records: string, pairs: readonly string[]): Promise<string[]>;
   touchLookup(lookupKey: string, lastUsedAt: string): Promise<number>;
@@ -115,7 +154,8 @@ export function defineScripts(client: RedisClient): Scripts {
     commands[commandName(name)]!.call(client, ...args) as Promise<T>;
   return {
     claim: (k, id, nameKey, json, member, lastUsedAt) => call('claim', k.records, k.names, k.order, id, nameKey, json, member, lastUsedAt),
-    unlist: (k, triples) => call('unlist', k.records, k.names, k.order, ...triples),
+    unpublish: (lookupKeys, channel, message) => call('unpublish', lookupKeys.length, ...lookupKeys, channel, message),
+    unlist: (k, now, forgetBefore, quadruples) => call('unlist', k.records, k.names, k.order, k.gone, k.goneAt, now, forgetBefore, ...quadruples),
     list: (k, max, limit) => call('list', k.order, k.records, max, limit, ORDER_MEMBER_ID_START),
     touchOrganization: (records, pairs) => call('touchOrganization', records, ...pairs),
     touchLookup: (lookupKey, lastUsedAt) => call('touchLookup', lookupKey, lastUsedAt),

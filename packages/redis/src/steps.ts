@@ -9,6 +9,12 @@ export type Claim = 'ok' | 'name_taken' | 'id_taken';
 /** One write of a multi-step operation. */
 export type Step = () => Promise<void>;
 
+/** How long a deleted token's id → hash stays findable in `gone` (a failover undoes seconds, not days). */
+export const GONE_RETENTION_MS = 86_400_000;
+
+/** Lookup keys handed to one unpublish script on a single server (Lua's stack holds ~8000 values). */
+const UNPUBLISH_BATCH = 1000;
+
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
@@ -20,33 +26,98 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
   return groups;
 }
 
+/** `write` (to `keys`), then the durability wait: the next step starts only once this one would survive a failover. */
+function durable<T>(ctx: StoreContext, keys: () => string[], write: () => Promise<T>): () => Promise<T> {
+  return async () => {
+    const result = await write();
+    await ctx.settle(keys());
+    return result;
+  };
+}
+
+/** What a deletion actually removed, filled in by `removeSteps` as its steps run. */
+export interface Removal {
+  /** `<organizationId>\n<id>` of each record whose listing this call removed. */
+  unlisted: Set<string>;
+  /** Hash → record JSON of each lookup key this call removed. */
+  unpublished: Map<string, string>;
+}
+
+/**
+ * An empty `Removal`, to pass to `removeSteps` or `unpublish`.
+ * @example const removal = newRemoval(); await runSteps(removeSteps(ctx, records, removal));
+ */
+export const newRemoval = (): Removal => ({ unlisted: new Set(), unpublished: new Map() });
+
+/**
+ * The key of a record in `Removal.unlisted`.
+ * @example removal.unlisted.has(removalKey('org_1', 'tok_a'))
+ */
+export const removalKey = (organizationId: string, id: string): string => `${organizationId}\n${id}`;
+
+/**
+ * Deletes lookup keys and announces it, atomically per script: each script deletes its keys and
+ * PUBLISHes their hashes on the invalidation channel. On a Cluster, one script per key (lookup
+ * keys live on different slots; ioredis pipelines them in one round trip per node).
+ * @example await unpublish(ctx, ['hash1', 'hash2'], newRemoval());
+ */
+export async function unpublish(ctx: StoreContext, hashes: readonly string[], removal: Removal): Promise<void> {
+  if (hashes.length === 0) return;
+  const batches: string[][] = [];
+  if (ctx.cluster) for (const hash of hashes) batches.push([hash]);
+  else for (let i = 0; i < hashes.length; i += UNPUBLISH_BATCH) batches.push(hashes.slice(i, i + UNPUBLISH_BATCH));
+  try {
+    await Promise.all(
+      batches.map(async (batch) => {
+        const removed = await ctx.scripts.unpublish(batch.map(ctx.keys.byHash), ctx.channel, JSON.stringify(batch));
+        batch.forEach((hash, i) => {
+          const json = removed[i];
+          if (json) removal.unpublished.set(hash, json);
+        });
+      }),
+    );
+  } finally {
+    // This instance refuses at once, even if a reply was lost (the script may have run).
+    ctx.cache?.forget(hashes);
+  }
+}
+
 /**
  * The writes of an insert, in order. They touch different Cluster slots, so they cannot be one
  * transaction; the order makes any prefix of them safe: the token is listed (and its name
  * claimed) first, indexed for revokeProject/prune second, and verifiable only last. A crash can
  * leave a listed token that does not verify, never one that verifies but is not listed.
+ * With durability, each step waits for replicas before the next starts, so a failover keeps
+ * that order too.
  * The first step resolves the claim; when it is not 'ok' nothing was written and the rest must not run.
  * @example const [claim, ...rest] = insertSteps(ctx, record);
  */
 export function insertSteps(ctx: StoreContext, record: TokenRecord): [claim: () => Promise<Claim>, ...rest: Step[]] {
   const json = encodeRecord(record);
   const lastUsedAt = record.lastUsedAt === null ? '' : encodeInstant(record.lastUsedAt);
-  const member = indexMember(record.organizationId, record.id);
+  const member = indexMember(record.organizationId, record.id, record.hash);
   const organization = ctx.keys.organization(record.organizationId);
+  const indexKeys = [
+    ...(record.scope.kind === 'project' ? [ctx.keys.project(record.scope.projectId)] : []),
+    ...(record.expiresAt !== null ? [ctx.keys.expiring] : []),
+  ];
   return [
-    async function claim() {
+    durable(ctx, () => [organization.records], async function claim(): Promise<Claim> {
       const outcome = await ctx.scripts.claim(organization, record.id, record.nameKey, json, orderMember(record.createdAt, record.id), lastUsedAt);
       return outcome === 1 ? 'ok' : outcome === 0 ? 'name_taken' : 'id_taken';
-    },
-    async function index() {
+    }),
+    durable(ctx, () => indexKeys, async function index() {
       const writes: Array<Promise<unknown>> = [];
       if (record.scope.kind === 'project') writes.push(ctx.client.sadd(ctx.keys.project(record.scope.projectId), member));
       if (record.expiresAt !== null) writes.push(ctx.client.zadd(ctx.keys.expiring, record.expiresAt, member));
       await Promise.all(writes);
-    },
-    async function publish() {
+    }),
+    durable(ctx, () => [ctx.keys.byHash(record.hash)], async function publish() {
       await ctx.client.hset(ctx.keys.byHash(record.hash), lastUsedAt === '' ? { r: json } : { r: json, u: lastUsedAt });
-    },
+      // A revokeProject that ran between the claim and now removed the listing without seeing a
+      // lookup key: take the token back, so it never verifies unlisted.
+      if ((await ctx.client.hexists(organization.records, `r:${record.id}`)) === 0) await unpublish(ctx, [record.hash], newRemoval());
+    }),
   ];
 }
 
@@ -54,43 +125,48 @@ export function insertSteps(ctx: StoreContext, record: TokenRecord): [claim: () 
  * The writes of a deletion, in order: the insert's order reversed. Lookup keys go first, so once
  * the first step resolves no instance accepts the tokens; then the organization forgets them
  * (atomically per organization, freeing their names); index entries go last, so an interrupted
- * deletion is still found and finished by revokeProject/prune. Every step is idempotent.
+ * deletion is still found and finished by revokeProject/prune. Every step is idempotent, waits
+ * for replicas when durability is on, and records in `removal` what this call itself removed,
+ * so concurrent deletions of one token report it once.
  * @example for (const step of removeSteps(ctx, records)) await step();
  */
-export function removeSteps(ctx: StoreContext, records: readonly TokenRecord[]): Step[] {
+export function removeSteps(ctx: StoreContext, records: readonly TokenRecord[], removal: Removal = newRemoval()): Step[] {
+  const projectScoped = records.filter((r) => r.scope.kind === 'project');
+  const expiring = records.filter((r) => r.expiresAt !== null);
+  const byProject = groupBy(projectScoped, (r) => (r.scope.kind === 'project' ? r.scope.projectId : ''));
+  const byOrganization = groupBy(records, (r) => r.organizationId);
   return [
-    async function unpublish() {
-      // One command per key: lookup keys live on different Cluster slots. ioredis writes them
-      // all before reading any reply, so this is one pipelined round trip.
-      await Promise.all(records.map((record) => ctx.client.del(ctx.keys.byHash(record.hash))));
-      // Then caches (this instance's and others') drop them, before the deletion resolves.
-      await ctx.invalidate(records.map((record) => record.hash));
-    },
-    async function unlist() {
+    durable(ctx, () => records.map((r) => ctx.keys.byHash(r.hash)), async function unpublishStep() {
+      await unpublish(ctx, records.map((record) => record.hash), removal);
+    }),
+    durable(ctx, () => [...byOrganization.keys()].map((o) => ctx.keys.organization(o).records), async function unlist() {
+      const now = Date.now();
       await Promise.all(
-        [...groupBy(records, (r) => r.organizationId)].map(([organizationId, group]) =>
-          ctx.scripts.unlist(
+        [...byOrganization].map(async ([organizationId, group]) => {
+          const removed = await ctx.scripts.unlist(
             ctx.keys.organization(organizationId),
-            group.flatMap((r) => [r.id, r.nameKey, orderMember(r.createdAt, r.id)]),
-          ),
-        ),
+            now,
+            now - GONE_RETENTION_MS,
+            group.flatMap((r) => [r.id, r.nameKey, orderMember(r.createdAt, r.id), r.hash]),
+          );
+          for (const id of removed) removal.unlisted.add(removalKey(organizationId, id));
+        }),
       );
-    },
-    async function unindex() {
-      const projectScoped = records.filter((r) => r.scope.kind === 'project');
-      const expiring = records.filter((r) => r.expiresAt !== null);
-      const member = (r: TokenRecord) => indexMember(r.organizationId, r.id);
+    }),
+    durable(ctx, () => [...[...byProject.keys()].map((p) => ctx.keys.project(p)), ...(expiring.length > 0 ? [ctx.keys.expiring] : [])], async function unindex() {
+      // Both forms: entries written by earlier versions carry no hash.
+      const members = (r: TokenRecord) => [indexMember(r.organizationId, r.id, r.hash), indexMember(r.organizationId, r.id)];
       await Promise.all([
-        ...[...groupBy(projectScoped, (r) => (r.scope.kind === 'project' ? r.scope.projectId : ''))].map(([projectId, group]) =>
-          ctx.client.srem(ctx.keys.project(projectId), ...group.map(member)),
+        ...[...byProject].map(([projectId, group]) =>
+          ctx.client.srem(ctx.keys.project(projectId), ...group.flatMap(members)),
         ),
-        expiring.length > 0 ? ctx.client.zrem(ctx.keys.expiring, ...expiring.map(member)) : undefined,
+        expiring.length > 0 ? ctx.client.zrem(ctx.keys.expiring, ...expiring.flatMap(members)) : undefined,
       ]);
-    },
+    }),
   ];
 }
 
-/** Runs steps one after the other: each must be durable before the next starts. */
+/** Runs steps one after the other: each is durable before the next starts. */
 export async function runSteps(steps: readonly Step[]): Promise<void> {
   for (const step of steps) await step();
 }

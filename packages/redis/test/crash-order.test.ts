@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { createContext, type StoreContext } from '../src/context.js';
 import { redisStore } from '../src/index.js';
 import { insertSteps, removeSteps, runSteps } from '../src/steps.js';
-import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, randomPrefix } from './keys.js';
+import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, tokenKeysWithPrefix, randomPrefix } from './keys.js';
 
 const client = new Redis({ ...FAIL_FAST, port: 6379 });
 let keyPrefix: string;
@@ -80,7 +80,7 @@ describe('interrupted writes keep "nothing verifies that is not listed"', () => 
       }
       expect(await store.deleteByProject('proj_crash')).toEqual([]);
       expect(await store.deleteExpired(5000)).toEqual([]);
-      expect(await keysWithPrefix(client, keyPrefix)).toEqual([]);
+      expect(await tokenKeysWithPrefix(client, keyPrefix)).toEqual([]);
     }
   });
 
@@ -98,7 +98,7 @@ describe('interrupted writes keep "nothing verifies that is not listed"', () => 
     await expect(failing.insert(record)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     expect(await store.findByHash(record.hash)).toBeNull();
     expect(await store.get('org_crash', record.id)).toBeNull();
-    expect(await keysWithPrefix(client, keyPrefix)).toEqual([]);
+    expect(await tokenKeysWithPrefix(client, keyPrefix)).toEqual([]);
     expect(await store.insert({ ...tokenFor('org_crash', 1), nameKey: record.nameKey })).toBe('ok');
   });
 
@@ -118,6 +118,6 @@ describe('interrupted writes keep "nothing verifies that is not listed"', () => 
     const record = tokenFor('org_crash', 0);
     await expect(failing.insert(record)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     expect(await store.get('org_crash', record.id)).toBeNull();
-    expect(await keysWithPrefix(client, keyPrefix)).toEqual([]);
+    expect(await tokenKeysWithPrefix(client, keyPrefix)).toEqual([]);
   });
 });

@@ -41,3 +41,11 @@ export async function deleteKeysWithPrefix(client: Redis | Cluster, prefix: stri
   // One key per command: on a Cluster the keys live on different slots.
   await Promise.all(keys.map((key) => client.del(key)));
 }
+
+/**
+ * Keys that hold tokens or indexes: every key under `prefix` except the per-organization record of
+ * recent deletions (`{o:…}:gone`, `{o:…}:goneAt`), which deletions leave on purpose and which expires.
+ */
+export async function tokenKeysWithPrefix(client: Redis | Cluster, prefix: string): Promise<string[]> {
+  return (await keysWithPrefix(client, prefix)).filter((key) => !/\}:gone(At)?$/.test(key));
+}

@@ -32,7 +32,7 @@ afterAll(async () => {
 function cachedStore(keyPrefix: string, heartbeatMs = 100): { store: TokenStore; commands: Redis; subscriber: Redis } {
   const commands = client();
   const subscriber = client();
-  const store = redisStore({ client: commands, keyPrefix, cache: { subscriber, heartbeatMs } });
+  const store = redisStore({ client: commands, keyPrefix, cache: { subscriber, heartbeatMs, maxStalenessMs: 3 * heartbeatMs } });
   stores.push(store);
   return { store, commands, subscriber };
 }
@@ -198,7 +198,7 @@ describe('LookupCache', () => {
     const cache = new LookupCache(commands, resolveCacheOptions({ subscriber: client(), heartbeatMs: 100 }, commands), prefix());
     await live(cache);
     const ticket = cache.ticket();
-    await cache.invalidate(['some other hash']);
+    cache.forget(['some other hash']);
     cache.put(record.hash, { ...record }, ticket);
     expect(cache.get(record.hash)).toBeUndefined();
     cache.put(record.hash, { ...record }, cache.ticket());

@@ -3,7 +3,7 @@ import { makeRecord } from '@keyward/store-tests';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { DEFAULT_KEY_PREFIX, redisStore } from '../src/index.js';
-import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, randomPrefix } from './keys.js';
+import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, tokenKeysWithPrefix, randomPrefix } from './keys.js';
 
 const client = new Redis({ ...FAIL_FAST, port: 6379 });
 let keyPrefix: string;
@@ -112,7 +112,7 @@ describe('redisStore (Redis specifics)', () => {
     await store.insert(record);
     await store.deleteMany(record.organizationId, [record.id]);
     await store.touch([{ id: record.id, organizationId: record.organizationId, lastUsedAt: 99 }]);
-    expect(await keysWithPrefix(client, keyPrefix)).toEqual([]);
+    expect(await tokenKeysWithPrefix(client, keyPrefix)).toEqual([]);
   });
 
   test('touch() with several updates for one token keeps the latest, in every copy', async () => {
@@ -161,7 +161,7 @@ describe('redisStore (Redis specifics)', () => {
       expect(keys.length).toBeGreaterThan(0);
       expect(keys.every((key) => key.startsWith(`${outer}inner:`))).toBe(true);
       expect(await inner.deleteByProject('proj_1')).toHaveLength(1);
-      expect(await keysWithPrefix(client, keyPrefix)).toEqual([]);
+      expect(await tokenKeysWithPrefix(client, keyPrefix)).toEqual([]);
     } finally {
       prefixed.disconnect();
     }

@@ -40,6 +40,8 @@ export interface RedisServer {
   start(): Promise<void>;
   /** Stops it. `save: true` writes an RDB first (with `--dir`), so data survives a restart. */
   stop(options?: { save?: boolean }): Promise<void>;
+  /** Sends a signal: SIGKILL (waits for the exit), SIGSTOP / SIGCONT (pause and resume: a frozen node). */
+  signal(signal: 'SIGKILL' | 'SIGSTOP' | 'SIGCONT'): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
@@ -74,10 +76,19 @@ export async function startRedisServer(args: readonly string[] = [], port?: numb
     const process = child;
     if (!process || process.exitCode !== null || process.signalCode !== null) return;
     const exited = once(process, 'exit');
+    process.kill('SIGCONT');
     await redisCli(chosen, 'shutdown', save ? 'save' : 'nosave').catch(() => process.kill('SIGKILL'));
     await exited;
   }
 
+  async function signal(name: 'SIGKILL' | 'SIGSTOP' | 'SIGCONT'): Promise<void> {
+    const process = child;
+    if (!process || process.exitCode !== null || process.signalCode !== null) return;
+    const exited = name === 'SIGKILL' ? once(process, 'exit') : undefined;
+    process.kill(name);
+    await exited;
+  }
+
   await start();
-  return { port: chosen, start, stop };
+  return { port: chosen, start, stop, signal };
 }

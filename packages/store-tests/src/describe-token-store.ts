@@ -1,4 +1,4 @@
-import type { TokenRecord, TokenStore } from '@keyward/core';
+import type { DeleteManyResult, TokenRecord, TokenStore } from '@keyward/core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { describeFailClosed } from './fail-closed.js';
 import { makeRecord } from './records.js';
@@ -216,6 +216,81 @@ export function describeTokenStore(
       expect(await store.findByHash(later.hash)).toEqual(later);
       expect(await store.findByHash(never.hash)).toEqual(never);
       expect((await listAll('org_1', 10)).map((r) => r.id).sort()).toEqual([later.id, never.id].sort());
+    });
+
+    /** How many times each id was reported deleted, over every call's answer. */
+    function reportsPerId(answers: ReadonlyArray<DeleteManyResult | TokenRecord[]>): Map<string, number> {
+      const counts = new Map<string, number>();
+      for (const answer of answers) {
+        const deleted = Array.isArray(answer) ? answer : answer.ok ? answer.deleted : [];
+        for (const record of deleted) counts.set(record.id, (counts.get(record.id) ?? 0) + 1);
+      }
+      return counts;
+    }
+
+    function expectEachReportedOnce(records: readonly TokenRecord[], answers: ReadonlyArray<DeleteManyResult | TokenRecord[]>): void {
+      const counts = reportsPerId(answers);
+      expect(Object.fromEntries(records.map((r) => [r.id, counts.get(r.id) ?? 0]))).toEqual(Object.fromEntries(records.map((r) => [r.id, 1])));
+    }
+
+    test('two overlapping deleteMany() of one id: exactly one reports it, the other answers it missing (10 of 10 ids)', { timeout }, async () => {
+      const records = Array.from({ length: 10 }, () => makeRecord());
+      await insertAll(records);
+      const answers = await Promise.all(records.flatMap((r) => [store.deleteMany('org_1', [r.id]), store.deleteMany('org_1', [r.id])]));
+      expectEachReportedOnce(records, answers);
+      for (let i = 0; i < records.length; i++) {
+        const pair = [answers[2 * i]!, answers[2 * i + 1]!];
+        expect(pair.filter((a) => a.ok)).toHaveLength(1);
+        expect(pair.find((a) => !a.ok)).toEqual({ ok: false, missing: [records[i]!.id] });
+      }
+      for (const record of records) expect(await store.findByHash(record.hash)).toBeNull();
+    });
+
+    test('overlapping deleteMany() calls over shared ids report each token exactly once in total', { timeout }, async () => {
+      const records = Array.from({ length: 12 }, () => makeRecord());
+      await insertAll(records);
+      const ids = records.map((r) => r.id);
+      const answers = await Promise.all([
+        store.deleteMany('org_1', ids),
+        store.deleteMany('org_1', ids.slice(0, 6)),
+        store.deleteMany('org_1', ids.slice(6)),
+        store.deleteMany('org_1', ids.slice(3, 9)),
+        ...ids.map((id) => store.deleteMany('org_1', [id])),
+      ]);
+      expectEachReportedOnce(records, answers);
+      for (const answer of answers) if (answer.ok) expect(answer.deleted.length).toBeGreaterThan(0);
+      for (const record of records) expect(await store.findByHash(record.hash)).toBeNull();
+      expect(await listAll('org_1', 100)).toEqual([]);
+    });
+
+    test('deleteByProject() run twice concurrently reports each of 5 tokens once (5 in total, not 5 + 5)', { timeout }, async () => {
+      const records = Array.from({ length: 5 }, (_, i) => makeRecord({ organizationId: `org_${i % 2}`, scope: { kind: 'project', projectId: 'proj_twice' } }));
+      await insertAll(records);
+      const answers = await Promise.all([store.deleteByProject('proj_twice'), store.deleteByProject('proj_twice')]);
+      expectEachReportedOnce(records, answers);
+    });
+
+    test('deleteExpired() run twice concurrently reports each of 5 tokens once (5 in total, not 5 + 5)', { timeout }, async () => {
+      const records = Array.from({ length: 5 }, (_, i) => makeRecord({ organizationId: `org_${i % 2}`, expiresAt: 1000 + i }));
+      await insertAll(records);
+      const answers = await Promise.all([store.deleteExpired(5000), store.deleteExpired(5000)]);
+      expectEachReportedOnce(records, answers);
+    });
+
+    test('deleteMany(), deleteByProject() and deleteExpired() of the same tokens at once: one report per token in total', { timeout }, async () => {
+      const records = Array.from({ length: 8 }, () => makeRecord({ scope: { kind: 'project', projectId: 'proj_all' }, expiresAt: 1000 }));
+      await insertAll(records);
+      const ids = records.map((r) => r.id);
+      const answers = await Promise.all([
+        store.deleteByProject('proj_all'),
+        store.deleteMany('org_1', ids),
+        store.deleteExpired(2000),
+        store.deleteMany('org_1', ids.slice(0, 4)),
+        store.deleteByProject('proj_all'),
+        store.deleteExpired(2000),
+      ]);
+      expectEachReportedOnce(records, answers);
+      for (const record of records) expect(await store.findByHash(record.hash)).toBeNull();
     });
 
     test('touch() is monotonic: a newer lastUsedAt wins, an older one never overwrites it', { timeout }, async () => {

@@ -10,7 +10,7 @@ export interface CredentialsInput {
 }
 
 /** Why credentials were refused before any token lookup. Each one answers 400 `invalid_request`. */
-export type MalformedReason = 'EMPTY_TOKEN' | 'SEVERAL_CREDENTIALS' | 'INVALID_CHARACTERS' | 'TOO_LONG' | 'CONFLICTING_HEADERS';
+export type MalformedReason = 'EMPTY_TOKEN' | 'SEVERAL_CREDENTIALS' | 'SPACE_IN_TOKEN' | 'INVALID_CHARACTERS' | 'TOO_LONG' | 'CONFLICTING_HEADERS';
 
 export type ParsedCredentials =
   | { kind: 'token'; token: string }
@@ -22,7 +22,7 @@ type Malformed = Extract<ParsedCredentials, { kind: 'malformed' }>;
 const MISSING: ParsedCredentials = Object.freeze({ kind: 'missing' });
 const MALFORMED = Object.freeze(
   Object.fromEntries(
-    (['EMPTY_TOKEN', 'SEVERAL_CREDENTIALS', 'INVALID_CHARACTERS', 'TOO_LONG', 'CONFLICTING_HEADERS'] as const).map((reason) => [
+    (['EMPTY_TOKEN', 'SEVERAL_CREDENTIALS', 'SPACE_IN_TOKEN', 'INVALID_CHARACTERS', 'TOO_LONG', 'CONFLICTING_HEADERS'] as const).map((reason) => [
       reason,
       Object.freeze({ kind: 'malformed', reason }),
     ]),
@@ -85,12 +85,15 @@ function token68End(value: string, start: number): number {
   return i;
 }
 
-/** What follows a credential that should have ended: a second credential, or junk. */
+/**
+ * What follows a credential that should have ended: a second credential (comma-joined, as
+ * repeated headers arrive), a space inside the token (`Bearer a b`), or junk.
+ */
 function trailingReason(value: string, from: number): MalformedReason {
   for (let i = from; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c === COMMA) return 'SEVERAL_CREDENTIALS';
-    if (c !== SP) return i > from ? 'SEVERAL_CREDENTIALS' : 'INVALID_CHARACTERS';
+    if (c !== SP) return i > from ? 'SPACE_IN_TOKEN' : 'INVALID_CHARACTERS';
   }
   return 'INVALID_CHARACTERS';
 }
@@ -135,6 +138,7 @@ function parseAuthorization(value: string): string | Malformed | null {
  * @example
  * parseCredentials({ authorization: 'bearer kw_abc' }) // { kind: 'token', token: 'kw_abc' }
  * parseCredentials({ authorization: 'Bearer a, Bearer b' }) // { kind: 'malformed', reason: 'SEVERAL_CREDENTIALS' }
+ * parseCredentials({ authorization: 'Bearer a b' }) // { kind: 'malformed', reason: 'SPACE_IN_TOKEN' }
  * parseCredentials({}) // { kind: 'missing' }
  */
 export function parseCredentials(input: CredentialsInput): ParsedCredentials {

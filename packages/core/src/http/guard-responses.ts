@@ -52,6 +52,7 @@ export function guardResponses(realm: string = DEFAULT_REALM, header?: string): 
     malformed: Object.freeze({
       EMPTY_TOKEN: malformed('EMPTY_TOKEN', `The credentials hold an empty token: send ${how}.`),
       SEVERAL_CREDENTIALS: malformed('SEVERAL_CREDENTIALS', 'The request carries several credentials; send exactly one token.'),
+      SPACE_IN_TOKEN: malformed('SPACE_IN_TOKEN', `The token after "Bearer" contains a space, and a token has none: send ${how} with the token alone.`),
       INVALID_CHARACTERS: malformed('INVALID_CHARACTERS', `The credentials are not well-formed: send ${how}.`),
       TOO_LONG: malformed('TOO_LONG', `The credentials are longer than ${MAX_CREDENTIALS_LENGTH} characters.`),
       CONFLICTING_HEADERS: malformed('CONFLICTING_HEADERS', `Authorization and ${header ?? 'the token header'} carry different tokens; send one.`),

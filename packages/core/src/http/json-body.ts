@@ -36,17 +36,26 @@ export interface BodyHeaders {
   contentEncoding?: string | null | undefined;
   contentLength?: string | null | undefined;
   transferEncoding?: string | null | undefined;
+  /**
+   * Whether a body is present, when the request itself says so: a fetch `Request` with no Node
+   * request behind it (Hono's `app.request()`, `new Request(url, { body })`, fetch runtimes) has
+   * `body !== null` and often no Content-Length. Leave undefined to decide from Content-Length and
+   * Transfer-Encoding, as Express does for Node requests.
+   */
+  hasBody?: boolean | undefined;
 }
 
 /**
  * Whether to read the body as JSON: `'parse'`, `'none'` (no JSON body; routes that need one answer
  * 415), or a 415 response for compressed bodies. Mirrors Express's body parser configured with
- * `inflate: false`, so Hono and Express agree on every request.
+ * `inflate: false`, so Hono and Express agree on every request; `hasBody` lets a fetch request
+ * without Content-Length say that it has a body.
  * @example jsonBodyDisposition({ contentType: 'application/json', contentLength: '2' }) // 'parse'
  */
 export function jsonBodyDisposition(headers: BodyHeaders): 'parse' | 'none' | HttpResponse {
-  // The same "does it have a body" test as Express's type-is.
-  const framed = headers.transferEncoding != null || (headers.contentLength != null && !Number.isNaN(Number(headers.contentLength)));
+  // The same "does it have a body" test as Express's type-is, unless the request itself knows.
+  const framed =
+    headers.hasBody ?? (headers.transferEncoding != null || (headers.contentLength != null && !Number.isNaN(Number(headers.contentLength))));
   if (!framed || !isJsonContentType(headers.contentType)) return 'none';
   const encoding = headers.contentEncoding?.trim().toLowerCase();
   if (encoding && encoding !== 'identity') return BODY_RESPONSES.unsupportedMediaType;

@@ -1,7 +1,10 @@
 import type { ExpiryPreset } from '../expiry.js';
 import type { Keyward } from '../keyward.js';
 import { assertCanManageTokens } from '../policy.js';
-import { actorSchema, type CreateTokenInput } from '../schemas.js';
+import type { ZodError } from 'zod';
+import { ConfigurationError } from '../errors.js';
+import { issueMessage } from '../issue-messages.js';
+import { actorSchema, toValidationError, type CreateTokenInput } from '../schemas.js';
 import type { Actor } from '../scope.js';
 import { BODY_RESPONSES } from './json-body.js';
 import { UNAUTHENTICATED_RESPONSE, errorResponse } from './management-errors.js';
@@ -42,14 +45,20 @@ function field(body: unknown, name: string): unknown {
   return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>)[name] : undefined;
 }
 
+/** What onError hears about an actor getActor() should not have returned: each field, in keyward's words. */
+function invalidActor(error: ZodError): ConfigurationError {
+  const fields = toValidationError(error, 'actor').issues.map(({ path, message }) => `${path} ${message}`);
+  return new ConfigurationError(`getActor() returned an invalid actor: ${fields.join('; ')}`, { cause: error });
+}
+
 /** The 401, the malformed-actor 500 and the error mapping, shared by every handler. */
 function managed(run: (keyward: Keyward, actor: Actor, request: ManagementRequest) => Promise<HttpResponse>): ManagementHandler {
   return async (keyward, request, onError) => {
     if (request.actor === null || request.actor === undefined) return UNAUTHENTICATED_RESPONSE;
-    const actor = actorSchema.safeParse(request.actor);
+    const actor = actorSchema.safeParse(request.actor, { error: issueMessage });
     if (!actor.success) {
       // A bad actor is the host's bug, not the client's: a 500, with the details for the host only.
-      return errorResponse(new TypeError(`getActor() returned an invalid actor: ${actor.error.message}`, { cause: actor.error }), onError);
+      return errorResponse(invalidActor(actor.error), onError);
     }
     try {
       return await run(keyward, actor.data, request);

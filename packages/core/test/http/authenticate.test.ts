@@ -1,5 +1,5 @@
 import { ConfigurationError, StoreUnavailableError, type Keyward, type VerifyResult } from '@keyward/core';
-import { authenticate, createGuard, guardResponses } from '@keyward/core/http';
+import { authenticate, createGuard, guardResponses, responseText } from '@keyward/core/http';
 import { describe, expect, test, vi } from 'vitest';
 import { ACTORS, testKeyward } from '@keyward/test-kit/http';
 
@@ -50,10 +50,17 @@ describe('authenticate', () => {
     expect(await authenticate({ verify } as never, {}, {}, { responses })).toEqual({ ok: false, response: responses.missing });
     expect(await authenticate({ verify } as never, { authorization: 'Bearer a b' }, {}, { responses })).toEqual({
       ok: false,
-      response: responses.malformed.SEVERAL_CREDENTIALS,
+      response: responses.malformed.SPACE_IN_TOKEN,
     });
     expect(verify).not.toHaveBeenCalled();
   });
+});
+
+test('"Bearer a b" says what is wrong (a space in the token), not "several credentials"', () => {
+  const body = JSON.parse(responseText(responses.malformed.SPACE_IN_TOKEN)!) as { detail: string; reason: string };
+  expect(body.reason).toBe('SPACE_IN_TOKEN');
+  expect(body.detail).toMatch(/contains a space/);
+  expect(body.detail).not.toMatch(/several/);
 });
 
 describe('guardResponses', () => {

@@ -21,6 +21,11 @@ describe('jsonBodyDisposition', () => {
     expect(jsonBodyDisposition({ contentType: 'application/json', transferEncoding: 'chunked' })).toBe('parse');
   });
 
+  test('a fetch request that says it has a body is read without Content-Length; one that has none is not', () => {
+    expect(jsonBodyDisposition({ contentType: 'application/json', hasBody: true })).toBe('parse');
+    expect(jsonBodyDisposition({ contentType: 'application/json', contentLength: '2', hasBody: false })).toBe('none');
+  });
+
   test('no body, or not JSON: none', () => {
     expect(jsonBodyDisposition({ contentType: 'application/json' })).toBe('none');
     expect(jsonBodyDisposition({ contentType: 'text/plain', contentLength: '2' })).toBe('none');

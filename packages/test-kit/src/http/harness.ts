@@ -35,6 +35,18 @@ export interface TestAppSetup {
   getActor?: (actorHeader: string | undefined) => Actor | null;
 }
 
+/**
+ * Where the test apps mount the management API a second time, the multi-organization way: the
+ * organization comes from the URL, read by getActor from the router's params.
+ */
+export const ORG_SETTINGS_PATH = '/orgs/:orgId/settings';
+
+/** The multi-organization getActor: the signed-in user acts in the URL's organization only if they belong to it. */
+export function orgActor(actorHeader: string | undefined, orgId: unknown): Actor | null {
+  const actor = actorFromHeader(actorHeader);
+  return actor !== null && typeof orgId === 'string' && actor.organizationId === orgId ? actor : null;
+}
+
 /** The host's getActor for the test app, given the ACTOR_HEADER value. */
 export function testActor(setup: TestAppSetup, actorHeader: string | undefined): Actor | null {
   return (setup.getActor ?? actorFromHeader)(actorHeader);
@@ -43,6 +55,12 @@ export function testActor(setup: TestAppSetup, actorHeader: string | undefined):
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
+  /**
+   * Hands a fetch request to the app the way its framework is tested and deployed: Hono in-process
+   * through `app.request()` (no Content-Length unless the caller sets one), Express over HTTP.
+   * A string is a path; a Request's own URL is re-aimed at the server, keeping path and query.
+   */
+  request(input: string | Request, init?: RequestInit): Promise<Response>;
 }
 
 export type StartServer = (setup: TestAppSetup) => Promise<RunningServer>;
@@ -78,8 +96,14 @@ export async function listen(server: Server): Promise<RunningServer> {
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
+    request: (input, init) => {
+      if (typeof input === 'string') return fetch(url + input, init);
+      const { pathname, search } = new URL(input.url);
+      return fetch(url + pathname + search, { method: input.method, headers: input.headers, body: input.body, duplex: 'half', ...init } as RequestInit);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -96,7 +120,7 @@ export interface TestResponse {
   body: any;
 }
 
-async function toTestResponse(response: Response): Promise<TestResponse> {
+export async function toTestResponse(response: Response): Promise<TestResponse> {
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, body: text ? JSON.parse(text) : undefined };
 }

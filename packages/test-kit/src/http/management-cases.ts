@@ -1,6 +1,6 @@
 // The management API's behaviour, written once and run over real HTTP against both frameworks.
 // Each test gets a fresh keyward and server, so tests cannot leak tokens into each other.
-import { MAX_BULK_IDS, memoryStore, type Keyward } from '@keyward/core';
+import { ConfigurationError, MAX_BULK_IDS, memoryStore, type Keyward } from '@keyward/core';
 import { countingStore } from '../stores.js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
@@ -11,6 +11,7 @@ import {
   fixedClock,
 
   testKeyward,
+  toTestResponse,
   type RunningServer,
   type StartServer,
   type TestResponse,
@@ -148,6 +149,8 @@ export function describeManagementApi(framework: string, start: StartServer): vo
     test.each([
       { label: 'an empty name', body: { name: '   ', scope: { kind: 'organization' }, expiresIn: '7d' }, path: 'name' },
       { label: 'a name too long', body: { name: 'x'.repeat(101), scope: { kind: 'organization' }, expiresIn: '7d' }, path: 'name' },
+      { label: 'a zero-width space in the name', body: { name: 'Deploy\u200B', scope: { kind: 'organization' }, expiresIn: '7d' }, path: 'name' },
+      { label: 'a bidi override in the name', body: { name: '\u202EyolpeD', scope: { kind: 'organization' }, expiresIn: '7d' }, path: 'name' },
       { label: 'a project of another organization', body: { name: 'n', scope: { kind: 'project', projectId: 'proj_b1' }, expiresIn: '7d' }, path: 'scope.projectId' },
       { label: 'a project scope without projectId', body: { name: 'n', scope: { kind: 'project' }, expiresIn: '7d' }, path: 'scope.projectId' },
       { label: 'an unknown expiry', body: { name: 'n', scope: { kind: 'organization' }, expiresIn: '45d' }, path: 'expiresIn' },
@@ -259,6 +262,15 @@ export function describeManagementApi(framework: string, start: StartServer): vo
       expect(String(errors[0])).toContain('hunter2');
     });
 
+    test("a getActor that returns role 'Admin' → 500; onError gets a ConfigurationError naming actor.role", async () => {
+      await server.close();
+      server = await start({ keyward, downKeyward: keyward, onError: (error) => errors.push(error), getActor: () => ({ ...ACTORS.admin, role: 'Admin' }) as never });
+      expectProblem(await api('/tokens', { actor: 'admin' }), 500, 'INTERNAL_ERROR');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toBeInstanceOf(ConfigurationError);
+      expect((errors[0] as Error).message).toBe('getActor() returned an invalid actor: actor.role must be one of owner, admin, member');
+    });
+
     test('store unavailable → 503 with Retry-After', async () => {
       const store = countingStore(memoryStore());
       const down = testKeyward({ store });
@@ -269,6 +281,76 @@ export function describeManagementApi(framework: string, start: StartServer): vo
       expectProblem(response, 503, 'STORE_UNAVAILABLE');
       expect(response.headers.get('retry-after')).toBe('5');
       expect(errors).toHaveLength(1);
+    });
+
+    describe('fetch requests without Content-Length (app.request(), new Request(url, { body }))', () => {
+      const json = { 'content-type': 'application/json', 'x-test-actor': 'owner' };
+      const create = { name: 'From fetch', scope: { kind: 'organization' }, expiresIn: '7d' };
+      const stream = (text: string) =>
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode(text));
+            controller.close();
+          },
+        });
+      const rows: { label: string; send: (id: string) => Promise<Response>; status: number; code?: string }[] = [
+        { label: 'app.request() with a JSON string → 201', status: 201, send: () => server.request(`${BASE}/tokens`, { method: 'POST', headers: json, body: JSON.stringify(create) }) },
+        {
+          label: 'new Request(url, { body }) → 201',
+          status: 201,
+          send: () => server.request(new Request(`http://localhost${BASE}/tokens`, { method: 'POST', headers: json, body: JSON.stringify(create) })),
+        },
+        {
+          label: 'a streamed body → 201',
+          status: 201,
+          send: () => server.request(`${BASE}/tokens`, { method: 'POST', headers: json, body: stream(JSON.stringify(create)), duplex: 'half' } as RequestInit),
+        },
+        {
+          label: 'new Request() bulk-delete → 200',
+          status: 200,
+          send: (id) => server.request(new Request(`http://localhost${BASE}/tokens/bulk-delete`, { method: 'POST', headers: json, body: JSON.stringify({ ids: [id] }) })),
+        },
+        { label: 'invalid JSON → 400 INVALID_JSON', status: 400, code: 'INVALID_JSON', send: () => server.request(`${BASE}/tokens`, { method: 'POST', headers: json, body: '{"name": ' }) },
+        { label: 'a JSON scalar → 400 INVALID_JSON', status: 400, code: 'INVALID_JSON', send: () => server.request(`${BASE}/tokens`, { method: 'POST', headers: json, body: '"CI"' }) },
+        { label: 'an empty JSON body → 400 VALIDATION_FAILED', status: 400, code: 'VALIDATION_FAILED', send: () => server.request(`${BASE}/tokens`, { method: 'POST', headers: json, body: '' }) },
+        {
+          label: 'a body without a content type (text/plain by default) → 415',
+          status: 415,
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          send: () => server.request(new Request(`http://localhost${BASE}/tokens`, { method: 'POST', headers: { 'x-test-actor': 'owner' }, body: JSON.stringify(create) })),
+        },
+        {
+          label: 'a streamed body over 128 KiB → 413',
+          status: 413,
+          code: 'PAYLOAD_TOO_LARGE',
+          send: () =>
+            server.request(`${BASE}/tokens`, { method: 'POST', headers: json, body: stream(JSON.stringify({ ...create, name: 'x'.repeat(140 * 1024) })), duplex: 'half' } as RequestInit),
+        },
+      ];
+      test.each(rows)('$label', async ({ send, status, code }) => {
+        const response = await toTestResponse(await send(existing.id));
+        if (code) expectProblem(response, status, code);
+        else expect(response.status).toBe(status);
+        expect(response.headers.get('cache-control')).toBe('no-store');
+      });
+    });
+
+    describe('mounted under a route with its own params (/orgs/:orgId/settings)', () => {
+      test("getActor reads the parent route's :orgId: the member's organization lists, creates and deletes", async () => {
+        const list = await call(server.url, '/orgs/org_a/settings/tokens', { actor: 'owner' });
+        expect(list.status).toBe(200);
+        expect(list.body.items.map((t: { id: string }) => t.id)).toEqual([existing.id]);
+        const created = await call(server.url, '/orgs/org_a/settings/tokens', { method: 'POST', actor: 'admin', body: { name: 'Org route', scope: { kind: 'organization' }, expiresIn: '1d' } });
+        expect(created.status).toBe(201);
+        const deleted = await call(server.url, `/orgs/org_a/settings/tokens/${created.body.token.id}`, { method: 'DELETE', actor: 'admin' });
+        expect(deleted.status).toBe(204);
+      });
+
+      test('an organization the user does not belong to → 401, its tokens untouched', async () => {
+        expectProblem(await call(server.url, '/orgs/org_b/settings/tokens', { actor: 'owner' }), 401, 'UNAUTHENTICATED');
+        expectProblem(await call(server.url, `/orgs/org_b/settings/tokens/${existing.id}`, { method: 'DELETE', actor: 'owner' }), 401, 'UNAUTHENTICATED');
+        expect((await keyward.verify(existing.plaintext)).ok).toBe(true);
+      });
     });
 
     test('an actor name header the host does not know is treated as signed out', async () => {

@@ -21,6 +21,7 @@ export default defineConfig({
       exact('@keyward/hono', src('hono')),
       exact('@keyward/fetch', src('fetch')),
       exact('@keyward/fastify', src('fastify')),
+      exact('@keyward/ui', src('ui')),
     ],
   },
   test: {

@@ -49,6 +49,15 @@ describe('fastify types and construction', () => {
     await keyward.close();
   });
 
+  test('GET …/tokens/openapi.json serves the OpenAPI document with the prefix as its server, no actor needed', async () => {
+    const app = Fastify();
+    await app.register(tokensPlugin, { prefix: '/settings', keyward: testKeyward(), getActor: () => null });
+    const response = await app.inject({ url: '/settings/tokens/openapi.json' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ openapi: expect.stringMatching(/^3\.1/), servers: [{ url: '/settings' }] });
+    await app.close();
+  });
+
   test('getApiToken throws on a route without requireToken (a wiring bug, not a client error)', () => {
     expect(() => getApiToken({} as FastifyRequest)).toThrow(/add requireToken\(\)/);
   });

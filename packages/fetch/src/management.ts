@@ -1,5 +1,14 @@
 import { ConfigurationError, type Actor, type MaybePromise } from '@keyward/core';
-import { BODY_RESPONSES, NO_STORE_HEADERS, PROBLEM_CONTENT_TYPE, createManagementApi, problemResponse, type ManagementApiOptions } from '@keyward/core/http';
+import {
+  BODY_RESPONSES,
+  NO_STORE_HEADERS,
+  OPENAPI_PATH,
+  PROBLEM_CONTENT_TYPE,
+  createManagementApi,
+  openApiResponse,
+  problemResponse,
+  type ManagementApiOptions,
+} from '@keyward/core/http';
 import { matchRoute } from './match-route.js';
 import { readJsonBody } from './read-body.js';
 import { toResponse } from './respond.js';
@@ -67,7 +76,7 @@ function queryOf(url: URL): Record<string, string[]> {
 
 /**
  * The token management API as one fetch handler: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
- * `GET/DELETE /tokens/:id`, `POST /tokens/bulk-delete`, under `basePath`. It reads its own JSON
+ * `GET/DELETE /tokens/:id`, `POST /tokens/bulk-delete` and `GET /tokens/openapi.json`, under `basePath`. It reads its own JSON
  * bodies (UTF-8, uncompressed, at most 128 KiB, Content-Length not needed). Options are checked
  * here, once: bad ones throw ConfigurationError. Other paths answer 404, other methods 405; HEAD
  * answers as GET without the body.
@@ -95,6 +104,11 @@ export function createFetchManagement(options: FetchManagementOptions): (request
     if (mounted === null) return notFound();
     // HEAD is GET without the body, as Express, Hono and Fastify answer it.
     const head = request.method === 'HEAD';
+    if (mounted.rest === OPENAPI_PATH && (head || request.method === 'GET')) {
+      // The API's own description, as Hono and Express serve it: no actor needed, it holds no data.
+      const document = toResponse(openApiResponse(url.pathname.slice(0, -OPENAPI_PATH.length)));
+      return head ? new Response(null, { status: document.status, headers: document.headers }) : document;
+    }
     const match = matchRoute(api.routes, head ? 'GET' : request.method, mounted.rest);
     if (match.kind === 'not-found') return notFound();
     if (match.kind === 'method-not-allowed') return methodNotAllowed(match.allow);

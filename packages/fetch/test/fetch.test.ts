@@ -129,3 +129,10 @@ test('basePath parameters reach getActor: /orgs/:orgId/settings', async () => {
   expect((await handle(new Request('http://x/orgs/org_a/other/tokens'))).status).toBe(404);
   expect(seen).toEqual([{ orgId: 'org_a' }, { orgId: 'org_b' }]);
 });
+
+test('GET …/tokens/openapi.json serves the OpenAPI document with this mount as its server, no actor needed', async () => {
+  const handle = createFetchManagement({ keyward: testKeyward(), basePath: '/api/settings', getActor: () => null });
+  const response = await handle(new Request('http://x/api/settings/tokens/openapi.json'));
+  expect(response.status).toBe(200);
+  expect(await response.json()).toMatchObject({ openapi: expect.stringMatching(/^3\.1/), servers: [{ url: '/api/settings' }] });
+});

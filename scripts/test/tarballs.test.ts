@@ -45,6 +45,9 @@ function caseTableFiles(): Record<string, string> {
   const app = (from: string) => readFileSync(join(ROOT, from), 'utf8').replaceAll("'@keyward/test-kit/http'", "'./test-kit/http/index.js'");
   files['hono-app.ts'] = app('packages/hono/test/app.ts');
   files['express-app.ts'] = app('packages/express/test/app.ts');
+  files['fastify-app.ts'] = app('packages/fastify/test/app.ts');
+  files['fetch-app.ts'] = app('packages/fetch/test/app.ts').replaceAll("'./handler.js'", "'./fetch-handler.js'");
+  files['fetch-handler.ts'] = app('packages/fetch/test/handler.ts');
   for (const name of readdirSync(join(ROOT, 'scripts/tarball/cases'))) files[name] = readFileSync(join(ROOT, 'scripts/tarball/cases', name), 'utf8');
   return files;
 }
@@ -52,11 +55,11 @@ function caseTableFiles(): Record<string, string> {
 /**
  * Peer versions each project gets: `newest` takes the latest every peer range admits (and hosts
  * the getting-started, CJS, tsc and Jest checks), `lowest` the oldest. Keep these in step with the
- * peerDependencies of @keyward/hono, @keyward/express and @keyward/redis.
+ * peerDependencies of @keyward/hono, @keyward/express, @keyward/fastify and @keyward/redis.
  */
 const PEERS = {
-  newest: { hono: '^4', express: '^5', ioredis: '^6' },
-  lowest: { hono: '4.1.0', express: '5.0.0', ioredis: '5.4.0' },
+  newest: { hono: '^4', express: '^5', ioredis: '^6', fastify: '^5' },
+  lowest: { hono: '4.1.0', express: '5.0.0', ioredis: '5.4.0', fastify: '5.0.0' },
 } as const;
 
 const [keywardProgram, serverProgram] = gettingStartedPrograms();
@@ -111,16 +114,16 @@ describe.each(['newest', 'lowest'] as const)('peers at the %s versions their ran
   const at = () => (which === 'newest' ? project : lowest);
 
   test('the versions installed are the ones meant', () => {
-    const versions = { hono: installed(at(), 'hono'), express: installed(at(), 'express'), ioredis: installed(at(), 'ioredis') };
+    const versions = { hono: installed(at(), 'hono'), express: installed(at(), 'express'), ioredis: installed(at(), 'ioredis'), fastify: installed(at(), 'fastify') };
     if (which === 'lowest') expect(versions).toEqual(PEERS.lowest);
-    else expect(versions).toEqual({ hono: expect.stringMatching(/^4\./), express: expect.stringMatching(/^5\./), ioredis: expect.stringMatching(/^6\./) });
+    else expect(versions).toEqual({ hono: expect.stringMatching(/^4\./), express: expect.stringMatching(/^5\./), ioredis: expect.stringMatching(/^6\./), fastify: expect.stringMatching(/^5\./) });
   });
 
-  test('the Hono and Express case tables and the Redis conformance suite pass', { timeout: 150_000 }, async () => {
+  test('the Hono, Express, Fastify and fetch case tables and the Redis conformance suite pass', { timeout: 150_000 }, async () => {
     const result = await at()
       .exec('node_modules/.bin/vitest', ['run', 'cases', '--reporter=dot'], { timeout: 140_000 })
       .catch((error: { stdout: string; stderr: string }) => error);
-    expect(result.stdout, result.stdout + result.stderr).toMatch(/Test Files\s+3 passed \(3\)/);
+    expect(result.stdout, result.stdout + result.stderr).toMatch(/Test Files\s+5 passed \(5\)/);
   });
 });
 

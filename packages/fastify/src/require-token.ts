@@ -7,7 +7,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /**
      * The verified API token, set by the `requireToken()` hook. Possibly undefined: Fastify
-     * cannot tell which hooks ran before a handler; `getApiToken(request)` returns it non-optional.
+     * cannot tell which hooks ran before a handler, and `requireToken({ optional: true })` lets
+     * requests without credentials through; `getApiToken(request)` returns it non-optional.
      */
     apiToken?: TokenInfo | undefined;
   }
@@ -27,6 +28,8 @@ export type RequireTokenHook = (request: FastifyRequest, reply: FastifyReply, do
  * as `request.apiToken`. Options are checked here, once: bad ones throw ConfigurationError.
  * Refusals are RFC 9457 problems with a `WWW-Authenticate` challenge; a store outage answers 503.
  * Route parameters are already parsed in `onRequest`, so that is the hook to use.
+ * `optional: true` lets a request without credentials through with `request.apiToken` unset;
+ * `onRefusal`, `refusalContext` and `formatRefusal` observe and reshape refusals.
  * @example
  * app.get('/projects/:projectId/builds', {
  *   onRequest: requireToken({ keyward, project: (request) => (request.params as { projectId: string }).projectId }),
@@ -35,13 +38,14 @@ export type RequireTokenHook = (request: FastifyRequest, reply: FastifyReply, do
 export function requireToken(options: RequireTokenOptions): RequireTokenHook {
   const guard = createGuard<FastifyRequest>(options, 'requireToken');
   const { keyward, header } = guard;
-  const proceed = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, result: AuthenticateResult): void => {
+  const proceed = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, result: AuthenticateResult<boolean>): void => {
     // A hook that answers must not call done(): Fastify would run the handler as well.
     if (!result.ok) {
       send(reply, result.response);
       return;
     }
-    request.apiToken = result.token;
+    // An optional guard without credentials passes no token: request.apiToken stays unset.
+    if (result.token !== undefined) request.apiToken = result.token;
     done();
   };
   // Callback style, not async: on a synchronous store (memory, SQLite) the request goes on without a microtask.
@@ -51,7 +55,7 @@ export function requireToken(options: RequireTokenOptions): RequireTokenHook {
       authorization: incomingHeaderValue(request.raw, 'authorization'),
       apiKey: header === undefined ? undefined : incomingHeaderValue(request.raw, header),
     };
-    const result = authenticate(keyward, credentials, guard.target(request), guard);
+    const result = authenticate(keyward, credentials, guard.target(request), guard, request);
     if (result instanceof Promise) void result.then((answer) => proceed(request, reply, done, answer));
     else proceed(request, reply, done, result);
   };

@@ -18,7 +18,7 @@ export async function buildApp(setup: TestAppSetup): Promise<FastifyInstance> {
     getActor: (request) => orgActor(request.headers[ACTOR_HEADER] as string | undefined, (request.params as { orgId?: string }).orgId),
   });
   for (const spec of GUARD_ROUTES) {
-    const onRequest = requireToken(guardOptionsFor(spec, setup, (name) => (request) => (request.params as Record<string, string | undefined>)[name]));
+    const onRequest = requireToken(guardOptionsFor(spec, setup, (name) => (request) => (request.params as Record<string, string | undefined>)[name], (name) => (request) => request.headers[name] as string | undefined));
     app.get(spec.path, { onRequest }, async (request) => ({ tokenId: request.apiToken?.id }));
   }
   return app;

@@ -19,14 +19,20 @@ function matchPattern(pattern: string, path: string): Record<string, string> | n
 /** The whole test app as one fetch handler, as a Worker, Bun.serve or Deno.serve would run it. */
 export function buildHandler(setup: TestAppSetup): (request: Request) => Promise<Response> {
   const routes = GUARD_ROUTES.map((spec) => {
-    const options = guardOptionsFor<RouteParams>(spec, setup, (name) => (params) => params[name]);
-    const { project, organization } = options;
+    const options = guardOptionsFor<{ request: Request; params: RouteParams }>(
+      spec,
+      setup,
+      (name) => (ctx) => ctx.params[name],
+      (name) => (ctx) => ctx.request.headers.get(name),
+    );
+    const { project, organization, refusalContext } = options;
     const guard = createFetchGuard({
       ...options,
-      project: project && ((_request, params) => project(params)),
-      organization: organization && ((_request, params) => organization(params)),
+      project: project && ((request, params) => project({ request, params })),
+      organization: organization && ((request, params) => organization({ request, params })),
+      refusalContext: refusalContext && ((request, params) => refusalContext({ request, params })),
     });
-    return { pattern: spec.path, handler: guard.withToken((_request, token) => Response.json({ tokenId: token.id })) };
+    return { pattern: spec.path, handler: guard.withToken((_request, token) => Response.json({ tokenId: token?.id })) };
   });
   const management = createFetchManagement({
     keyward: setup.keyward,

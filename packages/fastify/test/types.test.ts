@@ -35,6 +35,21 @@ describe('fastify types and construction', () => {
     await keyward.close();
   });
 
+  test('optional: true leaves request.apiToken unset without credentials; bad credentials are still refused', async () => {
+    const keyward = testKeyward();
+    const { plaintext, token } = await keyward.create(ACTORS.owner, { name: 't', scope: { kind: 'organization' }, expiresIn: 'never' });
+    const app = Fastify();
+    app.get('/feed', { onRequest: requireToken({ keyward, optional: true }) }, async (request) => {
+      expectTypeOf(request.apiToken).toEqualTypeOf<TokenInfo | undefined>();
+      return { id: request.apiToken?.id ?? null };
+    });
+    expect((await app.inject({ url: '/feed' })).json()).toEqual({ id: null });
+    expect((await app.inject({ url: '/feed', headers: { authorization: `Bearer ${plaintext}` } })).json()).toEqual({ id: token.id });
+    expect((await app.inject({ url: '/feed', headers: { authorization: 'Bearer nope' } })).statusCode).toBe(401);
+    await app.close();
+    await keyward.close();
+  });
+
   test('as a preHandler on an async store: refusals and passes alike', async () => {
     const keyward = createKeyward({ store: asyncStore(), resolveProject: (id) => PROJECTS.find((p) => p.id === id) ?? null, onError: () => {} });
     const { plaintext, token } = await keyward.create(ACTORS.owner, { name: 't', scope: { kind: 'organization' }, expiresIn: 'never' });

@@ -1,5 +1,5 @@
 import { ConfigurationError, type TokenInfo } from '@keyward/core';
-import { createFetchGuard, createFetchManagement, readJsonBody } from '@keyward/fetch';
+import { createFetchGuard, createFetchManagement, readJsonBody, type FetchGuardResult } from '@keyward/fetch';
 import { describe, expect, expectTypeOf, test } from 'vitest';
 import { ACTORS, testKeyward } from '@keyward/test-kit/http';
 
@@ -30,6 +30,31 @@ describe('fetch handlers: what only the fetch glue decides', () => {
     expect(await ok.json()).toEqual({ id: token.id, project: 'proj_a1' });
     const denied = await GET(request('proj_a2'), { params: Promise.resolve({ projectId: 'proj_a2' }) });
     expect(denied.status).toBe(403);
+    await keyward.close();
+  });
+
+  test('optional: true types the token as possibly undefined; refusalContext gets (request, params)', async () => {
+    const keyward = testKeyward();
+    const { plaintext, token } = await keyward.create(ACTORS.owner, { name: 't', scope: { kind: 'project', projectId: 'proj_a1' }, expiresIn: 'never' });
+    const contexts: unknown[] = [];
+    const guard = createFetchGuard({
+      keyward,
+      optional: true,
+      project: (_request, params) => params.projectId,
+      refusalContext: (request, params) => `${request.headers.get('x-client')} on ${String(params.projectId)}`,
+      onRefusal: (refusal) => void contexts.push(refusal.context),
+    });
+    const GET = guard.withToken(async (_request, apiToken) => {
+      expectTypeOf(apiToken).toEqualTypeOf<TokenInfo | undefined>();
+      return Response.json({ id: apiToken?.id ?? null });
+    });
+    expectTypeOf(await guard(new Request('http://x/'))).toEqualTypeOf<FetchGuardResult<true>>();
+    expectTypeOf(createFetchGuard({ keyward }).withToken).parameter(0).parameter(1).toEqualTypeOf<TokenInfo>();
+    const at = (headers: Record<string, string>, projectId = 'proj_a1') => GET(new Request('http://x/', { headers }), { params: Promise.resolve({ projectId }) });
+    expect(await (await at({})).json()).toEqual({ id: null });
+    expect(await (await at({ authorization: `Bearer ${plaintext}` })).json()).toEqual({ id: token.id });
+    expect((await at({ authorization: `Bearer ${plaintext}`, 'x-client': 'c9' }, 'proj_a2')).status).toBe(403);
+    expect(contexts).toEqual(['c9 on proj_a2']);
     await keyward.close();
   });
 

@@ -101,9 +101,17 @@ interface TokenInfo {
     lastUsedAt: number | null;
 }
 type TokenStatus = 'active' | 'expired';
+interface CreatedToken {
+    plaintext: string;
+    token: TokenInfo;
+}
 interface TokenListItem extends TokenInfo {
     status: TokenStatus;
     scopeLabel: string;
+}
+interface TokenPage {
+    items: TokenListItem[];
+    nextCursor: string | null;
 }
 type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned';
 interface TokenCreatedEvent {
@@ -239,24 +247,12 @@ type VerifyResult = {
     ok: false;
     code: VerifyFailureCode;
 };
-interface CreatedToken {
-    plaintext: string;
-    token: TokenInfo;
-}
-interface TokenPage {
-    items: TokenListItem[];
-    nextCursor: string | null;
-}
 declare class Keyward {
     readonly prefix: string;
-    private readonly store;
-    private readonly hasher;
-    private readonly now;
-    private readonly resolveProject;
+    private readonly options;
     private readonly lastUsed;
     private readonly verifier;
     private readonly events;
-    private readonly cache;
     private closed;
     constructor(options: KeywardOptions);
     private deleted;

@@ -10,6 +10,8 @@ import { expectedOutput, printsAsPromised } from '../../examples/docs-check/src/
 import { ROOT, installProject, packAll, scratchDir, type ScratchProject } from '../tarball/scratch.js';
 
 const FIXTURES = join(ROOT, 'scripts/tarball/fixtures');
+/** A host app's own tests on @keyward/core/testing (docs/testing.md), run here as a user runs them. */
+const HOST_TESTS = join(ROOT, 'examples/host-tests');
 
 /** The runnable ```ts blocks of the getting-started guide, in order: keyward.ts, then server.ts. */
 function gettingStartedPrograms(): string[] {
@@ -72,6 +74,7 @@ beforeAll(async () => {
   work = root;
   const tarballs = await packAll(join(root, 'tarballs'));
   const fixtures = Object.fromEntries(readdirSync(FIXTURES).map((name) => [name, readFileSync(join(FIXTURES, name), 'utf8')]));
+  const hostTests = Object.fromEntries(readdirSync(HOST_TESTS).filter((name) => name.includes('.test.')).map((name) => [name, readFileSync(join(HOST_TESTS, name), 'utf8')]));
   const cases = caseTableFiles();
   const folder = (name: string, files: Record<string, string>) => {
     const dir = join(root, name);
@@ -98,7 +101,7 @@ beforeAll(async () => {
         '@types/better-sqlite3': '^7',
         '@types/express': '^5',
       },
-      { ...fixtures, 'keyward.ts': keywardProgram!, 'server.ts': serverProgram! },
+      { ...fixtures, ...hostTests, 'keyward.ts': keywardProgram!, 'server.ts': serverProgram! },
     ),
     installProject(folder('lowest', cases), tarballs, { ...PEERS.lowest, ...testing }),
   ]);
@@ -190,7 +193,15 @@ describe('packed packages, installed with npm outside the workspace', () => {
     const result = await project
       .exec('node_modules/.bin/jest', ['--ci', '--config', 'jest.config.cjs'], { timeout: 90_000 })
       .catch((error: { stdout: string; stderr: string }) => error);
-    expect(result.stderr).toMatch(/Tests:\s+3 passed, 3 total/);
+    // keyward.test.cjs (3) and the host-style test of docs/testing.md (1).
+    expect(result.stderr).toMatch(/Tests:\s+4 passed, 4 total/);
+  });
+
+  test('a host app\'s Vitest suite on @keyward/core/testing (docs/testing.md) passes', { timeout: 100_000 }, async () => {
+    const result = await project
+      .exec('node_modules/.bin/vitest', ['run', 'tokens.vitest.test.ts', '--reporter=dot'], { timeout: 90_000 })
+      .catch((error: { stdout: string; stderr: string }) => error);
+    expect(result.stdout, result.stdout + result.stderr).toMatch(/Tests\s+1 passed \(1\)/);
   });
 });
 

@@ -4,7 +4,7 @@
 // host test suites use `@keyward/core/testing`. Nothing else is exported.
 
 // The service
-export { Keyward, createKeyward, type CreatedToken, type TokenPage } from './keyward.js';
+export { Keyward, createKeyward } from './keyward.js';
 export type { KeywardOptions } from './options.js';
 export type { PepperOptions } from './hash.js';
 export type { VerifyFailureCode, VerifyResult } from './verify.js';
@@ -14,7 +14,7 @@ export type { CacheOptions, InvalidationChannel, InvalidationListener } from './
 // What tokens are and who may manage them
 export type { Actor, ProjectInfo, Role, TokenScope } from './scope.js';
 export { canManageTokens, type RouteTarget } from './policy.js';
-export type { TokenInfo, TokenListItem, TokenStatus } from './token-info.js';
+export type { CreatedToken, TokenInfo, TokenListItem, TokenPage, TokenStatus } from './token-info.js';
 export { DAY_MS, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, previewExpiration, type ExpiryPreset } from './expiry.js';
 export { isWellFormedToken } from './token-format.js';
 export type { DeletionReason, KeywardEvent, TokenCreatedEvent, TokenDeletedEvent } from './events.js';

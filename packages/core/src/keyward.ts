@@ -3,7 +3,6 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { ClosedError, NameTakenError, TokenNotFoundError, ValidationError } from './errors.js';
 import { EventEmitter, type DeletionReason } from './events.js';
 import { previewExpiration, type ExpiryPreset } from './expiry.js';
-import type { TokenHasher } from './hash.js';
 import { resolveOptions, type KeywardOptions, type ResolvedOptions } from './options.js';
 import { LastUsedRecorder } from './last-used.js';
 import { tokenNameKey } from './name.js';
@@ -22,22 +21,10 @@ import {
 } from './schemas.js';
 import type { Actor } from './scope.js';
 import { fromStore, toStoreError } from './store-errors.js';
-import type { MaybePromise, TokenRecord, TokenStore } from './store.js';
-import { projectNamesOf, toTokenInfo, toTokenListItem, type TokenInfo, type TokenListItem } from './token-info.js';
+import type { MaybePromise, TokenRecord } from './store.js';
+import { projectNamesOf, toTokenInfo, toTokenListItem, type CreatedToken, type TokenInfo, type TokenPage } from './token-info.js';
 import { generateToken, tokenHint } from './token-format.js';
 import { Verifier, type VerifyResult } from './verify.js';
-
-export interface CreatedToken {
-  /** The plaintext token. Shown once: keyward keeps only its hash. */
-  plaintext: string;
-  token: TokenInfo;
-}
-
-export interface TokenPage {
-  items: TokenListItem[];
-  /** Pass as `cursor` to get the next page; null on the last page. */
-  nextCursor: string | null;
-}
 
 /**
  * The token service: create, list, delete and verify API tokens. One per process, shared by
@@ -49,32 +36,25 @@ export interface TokenPage {
  */
 export class Keyward {
   readonly prefix: string;
-  private readonly store: TokenStore;
-  private readonly hasher: TokenHasher;
-  private readonly now: () => number;
-  private readonly resolveProject: ResolvedOptions['resolveProject'];
+  /** The checked options: store, hasher, clock, resolver, hooks, cache. */
+  private readonly options: ResolvedOptions;
   private readonly lastUsed: LastUsedRecorder;
   private readonly verifier: Verifier;
   private readonly events: EventEmitter;
-  private readonly cache: ResolvedOptions['cache'];
   private closed = false;
 
   constructor(options: KeywardOptions) {
-    const resolved = resolveOptions(options);
-    this.prefix = resolved.prefix;
-    this.store = resolved.store;
-    this.hasher = resolved.hasher;
-    this.now = resolved.now;
-    this.resolveProject = resolved.resolveProject;
-    this.cache = resolved.cache;
-    this.events = new EventEmitter(resolved.onEvent, resolved.onError, resolved.now);
-    this.lastUsed = new LastUsedRecorder(resolved.store, resolved.lastUsedIntervalMs, resolved.lastUsedFlushDelayMs, resolved.onError, resolved.now);
-    this.verifier = new Verifier({ ...resolved, lastUsed: this.lastUsed });
+    const o = (this.options = resolveOptions(options));
+    this.prefix = o.prefix;
+    this.events = new EventEmitter(o.onEvent, o.onError, o.now);
+    this.lastUsed = new LastUsedRecorder(o.store, o.lastUsedIntervalMs, o.lastUsedFlushDelayMs, o.onError, o.now);
+    this.verifier = new Verifier({ ...o, lastUsed: this.lastUsed });
   }
+
 
   /** This instance forgets what it deleted at once (others hear it from the store's channel), then reports it. */
   private deleted(records: readonly TokenRecord[], actor: Actor | null, reason: DeletionReason): void {
-    this.cache?.forget(records.map((record) => record.hash));
+    this.options.cache?.forget(records.map((record) => record.hash));
     this.events.deleted(records, actor, reason);
   }
 
@@ -93,7 +73,7 @@ export class Keyward {
    * The `expiresAt` (epoch ms, or null) a token created now with `expiresIn` would get.
    * @example keyward.previewExpiration('30d') // 1767225600000
    */
-  previewExpiration(expiresIn: ExpiryPreset, now: number = this.now()): number | null {
+  previewExpiration(expiresIn: ExpiryPreset, now: number = this.options.now()): number | null {
     return previewExpiration(parseInput(expiryPresetSchema, expiresIn, 'expiresIn'), now);
   }
 
@@ -105,30 +85,26 @@ export class Keyward {
   async create(actor: Actor, input: CreateTokenInput): Promise<CreatedToken> {
     const who = this.manager(actor, 'create');
     const { name, scope, expiresIn } = parseInput(createTokenInputSchema, input);
-    if (scope.kind === 'project') {
-      const project = await this.resolveProject(scope.projectId);
-      if (!project || project.organizationId !== who.organizationId) {
-        throw ValidationError.of('scope.projectId', 'no such project in this organization');
-      }
+    if (scope.kind === 'project' && (await this.options.resolveProject(scope.projectId))?.organizationId !== who.organizationId) {
+      throw ValidationError.of('scope.projectId', 'no such project in this organization');
     }
     const plaintext = generateToken(this.prefix);
     // Stores keep whole milliseconds; an injected clock may not.
-    const createdAt = Math.floor(this.now());
+    const createdAt = Math.floor(this.options.now());
     const record: TokenRecord = {
       id: `tok_${nanoid()}`,
       organizationId: who.organizationId,
       name,
       nameKey: tokenNameKey(name),
       scope,
-      hash: this.hasher.hash(plaintext),
+      hash: this.options.hasher.hash(plaintext),
       hint: tokenHint(plaintext, this.prefix),
       createdAt,
       createdBy: who.userId,
       expiresAt: previewExpiration(expiresIn, createdAt),
       lastUsedAt: null,
     };
-    const outcome = await fromStore(() => this.store.insert(record));
-    if (outcome === 'name_taken') throw new NameTakenError(name);
+    if ((await fromStore(() => this.options.store.insert(record))) === 'name_taken') throw new NameTakenError(name);
     const token = toTokenInfo(record);
     this.events.created(who, token, createdAt);
     return { plaintext, token };
@@ -142,9 +118,9 @@ export class Keyward {
     const who = this.manager(actor, 'view');
     const { limit, cursor } = parseInput(listOptionsSchema, options);
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    const page = await fromStore(() => this.store.list(who.organizationId, { limit, after }));
-    const projectNames = await projectNamesOf(page.items, who.organizationId, this.resolveProject);
-    const now = this.now();
+    const page = await fromStore(() => this.options.store.list(who.organizationId, { limit, after }));
+    const projectNames = await projectNamesOf(page.items, who.organizationId, this.options.resolveProject);
+    const now = this.options.now();
     return {
       items: page.items.map((record) => toTokenListItem(record, now, projectNames)),
       nextCursor: page.next ? encodeCursor(page.next) : null,
@@ -158,7 +134,7 @@ export class Keyward {
   async get(actor: Actor, id: string): Promise<TokenInfo> {
     const who = this.manager(actor, 'view');
     const tokenId = parseInput(tokenIdSchema, id, 'id');
-    const record = await fromStore(() => this.store.get(who.organizationId, tokenId));
+    const record = await fromStore(() => this.options.store.get(who.organizationId, tokenId));
     if (!record) throw new TokenNotFoundError([tokenId]);
     return toTokenInfo(record);
   }
@@ -185,7 +161,7 @@ export class Keyward {
   }
 
   private async deleteIds(actor: Actor, ids: string[], reason: DeletionReason): Promise<number> {
-    const result = await fromStore(() => this.store.deleteMany(actor.organizationId, ids));
+    const result = await fromStore(() => this.options.store.deleteMany(actor.organizationId, ids));
     if (!result.ok) throw new TokenNotFoundError(result.missing);
     this.deleted(result.deleted, actor, reason);
     return result.deleted.length;
@@ -198,7 +174,7 @@ export class Keyward {
   async revokeProject(projectId: string): Promise<{ deleted: number }> {
     this.assertOpen();
     const id = parseInput(tokenIdSchema, projectId, 'projectId');
-    const deleted = await fromStore(() => this.store.deleteByProject(id));
+    const deleted = await fromStore(() => this.options.store.deleteByProject(id));
     this.deleted(deleted, null, 'project_revoked');
     return { deleted: deleted.length };
   }
@@ -210,7 +186,7 @@ export class Keyward {
   async pruneExpired(options: { olderThanMs?: number } = {}): Promise<{ deleted: number }> {
     this.assertOpen();
     const { olderThanMs } = parseInput(pruneOptionsSchema, options);
-    const deleted = await fromStore(() => this.store.deleteExpired(this.now() - olderThanMs));
+    const deleted = await fromStore(() => this.options.store.deleteExpired(this.options.now() - olderThanMs));
     this.deleted(deleted, null, 'expired_pruned');
     return { deleted: deleted.length };
   }
@@ -255,8 +231,8 @@ export class Keyward {
       await this.flush();
     } finally {
       this.closed = true;
-      await this.cache?.close();
-      await this.store.close?.();
+      await this.options.cache?.close();
+      await this.options.store.close?.();
     }
   }
 }

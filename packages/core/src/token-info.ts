@@ -21,6 +21,13 @@ export interface TokenInfo {
 
 export type TokenStatus = 'active' | 'expired';
 
+/** What `create()` returns. */
+export interface CreatedToken {
+  /** The plaintext token. Shown once: keyward keeps only its hash. */
+  plaintext: string;
+  token: TokenInfo;
+}
+
 /** A row of the tokens table: the token plus what a settings page shows about it. */
 export interface TokenListItem extends TokenInfo {
   status: TokenStatus;
@@ -81,4 +88,11 @@ export async function projectNamesOf(
     }),
   );
   return names;
+}
+
+/** One page of `list()`. */
+export interface TokenPage {
+  items: TokenListItem[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null;
 }

@@ -1,7 +1,8 @@
 import type { KeywardEvent } from '../events.js';
 import { DAY_MS, EXPIRY_PRESETS, type ExpiryPreset } from '../expiry.js';
 import { ConfigurationError } from '../errors.js';
-import { createKeyward, type CreatedToken, type Keyward } from '../keyward.js';
+import { createKeyward, type Keyward } from '../keyward.js';
+import type { CreatedToken } from '../token-info.js';
 import { memoryStore } from '../memory-store.js';
 import type { KeywardOptions } from '../options.js';
 import type { CreateTokenInput } from '../schemas.js';

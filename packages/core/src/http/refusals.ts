@@ -75,6 +75,10 @@ function report(onError: ((error: unknown) => void) | undefined, error: unknown)
   }
 }
 
+// What every server accepts in a header: writing anything else would throw inside the framework.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 function isStatus(value: unknown): value is HttpStatus {
   return typeof value === 'number' && Number.isInteger(value) && value >= 400 && value <= 599;
 }
@@ -94,7 +98,10 @@ function overlay(response: HttpResponse, answer: RefusalAnswer): HttpResponse | 
     if (answer.headers === null || typeof answer.headers !== 'object') return 'formatRefusal returned headers that are not an object';
     for (const name of Object.keys(answer.headers)) {
       const value = answer.headers[name];
-      if (typeof value !== 'string') return `formatRefusal returned header ${JSON.stringify(name)} with a value that is not a string`;
+      if (!HEADER_NAME.test(name)) return `formatRefusal returned ${JSON.stringify(name)}, which is not an HTTP header name`;
+      if (typeof value !== 'string' || !HEADER_VALUE.test(value)) {
+        return `formatRefusal returned header ${JSON.stringify(name)} with a value that is not a string without control characters`;
+      }
       headers[name.toLowerCase()] = value;
     }
   }

@@ -161,6 +161,8 @@ describe('formatRefusal', () => {
     ['a 3xx status', () => ({ status: 302 as never }), /status 302/],
     ['no object', () => null as never, /must return an object/],
     ['a header that is not a string', () => ({ headers: { 'x-a': 1 as never } }), /header "x-a"/],
+    ['a header value with a line break', () => ({ headers: { 'x-a': 'a\r\nset-cookie: x' } }), /header "x-a"/],
+    ['a header name with a space', () => ({ headers: { 'x a': '1' } }), /not an HTTP header name/],
     ['a body JSON cannot write', () => ({ body: () => {} }), /JSON cannot write/],
     [
       'a throw',

@@ -1,6 +1,7 @@
 import { ConfigurationError, type TokenRecord } from '@keyward/core';
 import type { Cluster, Redis } from 'ioredis';
-import type { RedisClient } from './options.js';
+import { isCluster, type RedisClient } from './options.js';
+import { invalidationChannel } from './invalidations.js';
 
 /**
  * Options of the opt-in in-process cache of `redisStore` (`redisStore({ client, cache: { subscriber } })`).
@@ -90,17 +91,6 @@ interface Entry {
   freshUntil: number;
 }
 
-/**
- * The invalidation channel of a key prefix: every instance sharing the prefix listens there.
- * @example invalidationChannel('keyward:') // 'keyward:invalidate'
- */
-export const invalidationChannel = (keyPrefix: string): string => `${keyPrefix}invalidate`;
-
-/**
- * Whether `client` is a Cluster client (duck-typed: the store does not import ioredis at run time).
- * @example isCluster(new Redis.Cluster([{ port: 7000 }])) // true
- */
-export const isCluster = (client: RedisClient): client is Cluster => typeof (client as Partial<Cluster>).nodes === 'function';
 
 /** The primaries a heartbeat must cross: each Cluster master, or the one server. */
 function primaries(client: RedisClient): Array<{ name: string; node: Redis }> {

@@ -1,7 +1,8 @@
-import { LookupCache, invalidationChannel, isCluster, resolveCacheOptions } from './cache.js';
+import { LookupCache, resolveCacheOptions } from './cache.js';
+import { invalidationChannel } from './invalidations.js';
 import { keyLayout, type KeyLayout } from './keys.js';
 import { waitForReplicas } from './durability.js';
-import { resolveOptions, type DurabilityOptions, type RedisClient, type RedisStoreOptions } from './options.js';
+import { isCluster, resolveOptions, type DurabilityOptions, type RedisClient, type RedisStoreOptions } from './options.js';
 import { defineScripts, type Scripts } from './scripts.js';
 
 /** What every store operation needs: the caller's client, the key layout and the Lua scripts. */

@@ -65,7 +65,11 @@ export const DEFAULT_DURABILITY: DurabilityOptions = Object.freeze({ replicas: 1
 export const DEFAULT_KEY_PREFIX = 'keyward:';
 const MAX_KEY_PREFIX_LENGTH = 256;
 
-function isClient(value: unknown): value is RedisClient {
+/**
+ * Whether `value` looks like an ioredis client (duck-typed: the package does not import ioredis at run time).
+ * @example isClient(new Redis()) // true
+ */
+export function isClient(value: unknown): value is RedisClient {
   const candidate = value as Partial<Record<'hmget' | 'defineCommand' | 'options', unknown>> | null;
   return (
     typeof candidate === 'object' &&
@@ -74,6 +78,24 @@ function isClient(value: unknown): value is RedisClient {
     typeof candidate.defineCommand === 'function' &&
     typeof candidate.options === 'object'
   );
+}
+
+/**
+ * Whether `client` is a Cluster client.
+ * @example isCluster(new Redis.Cluster([{ port: 7000 }])) // true
+ */
+export const isCluster = (client: RedisClient): client is Cluster => typeof (client as Partial<Cluster>).nodes === 'function';
+
+/**
+ * Checks a key prefix; `field` names it in the error.
+ * @throws ConfigurationError when it is not a string of at most 256 characters
+ * @example resolveKeyPrefix('app:', 'keyPrefix') // 'app:'
+ */
+export function resolveKeyPrefix(keyPrefix: unknown, field: string): string {
+  if (typeof keyPrefix !== 'string' || keyPrefix.length > MAX_KEY_PREFIX_LENGTH) {
+    throw new ConfigurationError(`${field} must be a string of at most ${MAX_KEY_PREFIX_LENGTH} characters, got ${JSON.stringify(keyPrefix)}`);
+  }
+  return keyPrefix;
 }
 
 /**
@@ -95,10 +117,7 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
   if (scaleReads !== undefined && scaleReads !== 'master') {
     throw new ConfigurationError(`client: a Cluster client must keep scaleReads "master" (got ${JSON.stringify(String(scaleReads))}), replicas may still hold deleted tokens`);
   }
-  if (typeof keyPrefix !== 'string' || keyPrefix.length > MAX_KEY_PREFIX_LENGTH) {
-    throw new ConfigurationError(`keyPrefix must be a string of at most ${MAX_KEY_PREFIX_LENGTH} characters, got ${JSON.stringify(keyPrefix)}`);
-  }
-  return { client, keyPrefix, durability: resolveDurability(options.durability, client) };
+  return { client, keyPrefix: resolveKeyPrefix(keyPrefix, 'keyPrefix'), durability: resolveDurability(options.durability, client) };
 }
 
 function resolveDurability(durability: RedisStoreOptions['durability'], client: RedisClient): DurabilityOptions | null {
@@ -106,7 +125,7 @@ function resolveDurability(durability: RedisStoreOptions['durability'], client: 
   if (durability === undefined) {
     // A client that can fail over gets the safe default: a failover must not undo an acknowledged
     // deletion. A plain client talks to one server, whose own persistence is the guard.
-    const failsOver = typeof (client as { nodes?: unknown }).nodes === 'function' || Boolean((client.options as { sentinels?: unknown[] | null }).sentinels?.length);
+    const failsOver = isCluster(client) || Boolean((client.options as { sentinels?: unknown[] | null }).sentinels?.length);
     return failsOver ? DEFAULT_DURABILITY : null;
   }
   if (typeof durability !== 'object' || durability === null) {

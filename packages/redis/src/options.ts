@@ -1,6 +1,5 @@
 import { ConfigurationError } from '@keyward/core';
 import type { Cluster, Redis } from 'ioredis';
-import type { RedisCacheOptions } from './cache.js';
 
 /**
  * An ioredis client: a single server (`new Redis()`) or a Cluster (`new Redis.Cluster([...])`).
@@ -20,11 +19,6 @@ export interface RedisStoreOptions {
   client: RedisClient;
   /** Prepended to every key the store writes, so `SCAN MATCH <keyPrefix>*` finds them all. Default `keyward:`. */
   keyPrefix?: string;
-  /**
-   * Opt-in in-process cache of verification lookups, invalidated over pub/sub (see README):
-   * `{ subscriber: new Redis(...) }`. Off by default: every verification reads Redis.
-   */
-  cache?: RedisCacheOptions | undefined;
   /**
    * Wait for replicas after each ordered write step (`WAIT replicas timeoutMs` on every primary),
    * so that a failover cannot undo an acknowledged write: `{ replicas: 1, timeoutMs: 1000 }`.
@@ -108,6 +102,10 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
     throw new ConfigurationError('redisStore(options): options must be an object with a client');
   }
   const { client, keyPrefix = DEFAULT_KEY_PREFIX } = options;
+  if ((options as { cache?: unknown }).cache !== undefined) {
+    // The cache moved into core; a store option that silently did nothing would look like a cache.
+    throw new ConfigurationError('redisStore: the cache option moved to core: createKeyward({ store, cache: { channel: redisInvalidations({ client, subscriber, keyPrefix }) } })');
+  }
   if (!isClient(client)) {
     throw new ConfigurationError('client must be an ioredis client (new Redis(...) or new Redis.Cluster(...))');
   }

@@ -8,11 +8,11 @@
 import { createKeyward, StoreUnavailableError, type Actor, type Keyward, type TokenStore } from '@keyward/core';
 import { redisInvalidations, redisStore } from '@keyward/redis';
 import { Cluster, Redis } from 'ioredis';
-import { startCluster } from '../../packages/redis/test/cluster.js';
+import { startCluster } from '@keyward/test-kit/redis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { sleep, waitUntil } from './support/net.js';
-import { deleteKeysUnder, uniquePrefix } from './support/redis-keys.js';
-import { startOwnRedis, type OwnRedis } from './support/redis-server.js';
+import { sleep, waitUntil } from '@keyward/test-kit/net';
+import { deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
+import { startRedisServer, type RedisServer } from '@keyward/test-kit/redis';
 import { sha256 } from '@keyward/test-kit/stores';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
@@ -20,7 +20,7 @@ const DAY = 86_400_000;
 const MAX_STALENESS_MS = 1000;
 const actor: Actor = { userId: 'u_admin', organizationId: 'org_faults', role: 'owner' };
 
-let redis: OwnRedis;
+let redis: RedisServer;
 let admin: Redis;
 const clients: Redis[] = [];
 const instances: Instance[] = [];
@@ -108,7 +108,7 @@ async function acceptsDuring(targets: Instance[], plaintexts: string[], ms: numb
 }
 
 beforeAll(async () => {
-  redis = await startOwnRedis();
+  redis = await startRedisServer();
   admin = connect(redis.port);
 });
 
@@ -136,7 +136,7 @@ describe('Redis cache: lost reply to the deleting script', () => {
 
   for (const [name, run] of Object.entries(operations)) {
     test(`${name} whose reply is lost after it reached Redis: 0 accepts on 2 cached instances over 1 s after the call rejected`, { timeout: 30_000 }, async () => {
-      const prefix = uniquePrefix('cache-lost-reply');
+      const prefix = randomPrefix('cache-lost-reply');
       const others = [instance(prefix), instance(prefix)];
       // The deleting instance talks to Redis through the proxy; for pruning, its clock is 2 days ahead.
       const deleter = instance(prefix, { commands: proxy.port, commandTimeout: 500, ...(name === 'pruneExpired()' ? { now: () => Date.now() + 2 * DAY } : {}) });
@@ -163,7 +163,7 @@ describe('Redis cache: lost reply to the deleting script', () => {
       expect(verifies).toBeGreaterThan(0);
       expect(accepts).toBe(0);
       await dispose(deleter);
-      await deleteKeysUnder(admin, prefix);
+      await deleteKeysWithPrefix(admin, prefix);
     });
   }
 });
@@ -172,7 +172,7 @@ describe('Redis cache: stalled subscriber', () => {
   test(`a subscriber that stops delivering without closing: 0 accepts later than maxStalenessMs (${MAX_STALENESS_MS} ms) after delete() resolved, and the stall is reported to onError`, { timeout: 30_000 }, async () => {
     const proxy = await startTcpProxy(redis.port);
     try {
-      const prefix = uniquePrefix('cache-stall');
+      const prefix = randomPrefix('cache-stall');
       const deleter = instance(prefix);
       const stalled = instance(prefix, { subscriber: proxy.port });
       const created = await Promise.all(Array.from({ length: 5 }, (_, i) => deleter.keyward.create(actor, { name: `stall ${i}`, scope: { kind: 'organization' }, expiresIn: '30d' })));
@@ -204,7 +204,7 @@ describe('Redis cache: stalled subscriber', () => {
       await warm([stalled], [kept.plaintext]);
       for (const plaintext of plaintexts) expect((await stalled.keyward.verify(plaintext)).ok).toBe(false);
       await dispose(stalled);
-      await deleteKeysUnder(admin, prefix);
+      await deleteKeysWithPrefix(admin, prefix);
     } finally {
       await proxy.close();
     }
@@ -232,7 +232,7 @@ describe('Redis Cluster cache: stalled subscriber', () => {
         proxies.push(proxy);
         natMap[`127.0.0.1:${node.port}`] = { host: '127.0.0.1', port: proxy.port };
       }
-      const prefix = uniquePrefix('cluster-cache-stall');
+      const prefix = randomPrefix('cluster-cache-stall');
       const errors: unknown[] = [];
       const make = (subscriber: Cluster) => {
         const commands = open();

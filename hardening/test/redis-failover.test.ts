@@ -12,10 +12,10 @@ import { createKeyward, type Actor, type Keyward } from '@keyward/core';
 import { redisInvalidations, redisStore, type RedisTokenStore } from '@keyward/redis';
 import { Cluster, type ClusterOptions } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
-import { startCluster, type TestCluster } from '../../packages/redis/test/cluster.js';
-import { redisCli } from '../../packages/redis/test/server.js';
-import { sleep, waitUntil } from './support/net.js';
-import { uniquePrefix } from './support/redis-keys.js';
+import { startCluster, type TestCluster } from '@keyward/test-kit/redis';
+import { redisCli } from '@keyward/test-kit/redis';
+import { sleep, waitUntil } from '@keyward/test-kit/net';
+import { randomPrefix } from '@keyward/test-kit/redis-keys';
 
 const NODE_ARGS = ['--cluster-node-timeout', '1000', '--cluster-replica-validity-factor', '0'];
 const ORGANIZATIONS = 12;
@@ -91,7 +91,7 @@ async function verifying(client: Cluster, prefix: string): Promise<Array<{ id: s
 
 async function trial(durable: boolean): Promise<Figures> {
   cluster = await startCluster({ masters: 3, replicas: 1, args: NODE_ARGS });
-  const prefix = uniquePrefix(durable ? 'failover-durable' : 'failover-plain');
+  const prefix = randomPrefix(durable ? 'failover-durable' : 'failover-plain');
   const durability = durable ? { replicas: 1, timeoutMs: 300 } : (false as const);
   const client = connect(cluster.nodes);
   const store: RedisTokenStore = redisStore({ client, keyPrefix: prefix, durability });

@@ -5,8 +5,8 @@ import { makeRecord } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { redisInvalidations, redisStore } from '../src/index.js';
-import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from './keys.js';
-import { freePort, waitFor } from './server.js';
+import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
+import { freePort, waitUntil } from '@keyward/test-kit/net';
 
 const clients: Redis[] = [];
 function client(options = {}): Redis {
@@ -43,7 +43,7 @@ function recorder() {
     listener,
     count,
     invalidations: () => events.flatMap((e) => (e.kind === 'invalidate' ? [e.hashes] : [])),
-    until: (what: string, probe: () => boolean) => waitFor(what, async () => probe()),
+    until: (what: string, probe: () => boolean) => waitUntil(what, async () => probe()),
   };
 }
 
@@ -141,7 +141,7 @@ describe('redisInvalidations()', () => {
     const publish = vi.spyOn(commands, 'publish').mockRejectedValue(new Error('publish failed'));
     const beats: unknown[] = [];
     const live = redisInvalidations({ client: commands, subscriber: client(), keyPrefix }).subscribe(recorder().listener, { heartbeatMs: 20, onError: (e) => beats.push(e) });
-    await waitFor('a failed heartbeat reported', async () => beats.some((e) => String(e).includes('publish failed')));
+    await waitUntil('a failed heartbeat reported', async () => beats.some((e) => String(e).includes('publish failed')));
     publish.mockRestore();
     await live.close();
   });

@@ -2,7 +2,7 @@ import { createKeyward, type Actor, type Keyward } from '@keyward/core';
 import { Redis } from 'ioredis';
 import { afterAll, expect, test } from 'vitest';
 import { redisStore } from '../src/index.js';
-import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, randomPrefix } from './keys.js';
+import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
 
 const client = new Redis({ ...FAIL_FAST, port: 6379 });
 const keyPrefix = randomPrefix();

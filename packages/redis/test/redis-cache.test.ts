@@ -8,8 +8,8 @@ import { countingStore, sha256, type CountingStore } from '@keyward/test-kit/sto
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
 import { redisInvalidations, redisStore } from '../src/index.js';
-import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from './keys.js';
-import { waitFor } from './server.js';
+import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
+import { waitUntil } from '@keyward/test-kit/net';
 
 const DAY = 86_400_000;
 const owner = ACTORS.owner;
@@ -85,7 +85,7 @@ function fromCache(keyward: Keyward, plaintext: string): VerifyResult | undefine
 
 /** Waits until the channel is proven and `plaintext` is answered from the cache (verifying it until it is). */
 async function cached(keyward: Keyward, plaintext: string): Promise<void> {
-  await waitFor('the token to be cached', async () => {
+  await waitUntil('the token to be cached', async () => {
     if (fromCache(keyward, plaintext)?.ok) return true;
     expect((await keyward.verify(plaintext)).ok).toBe(true);
     return fromCache(keyward, plaintext)?.ok === true;
@@ -152,7 +152,7 @@ describe('core\'s cache on Redis', () => {
     await a.keyward.delete(owner, token.id);
     expect(fromCache(a.keyward, plaintext)).toBeUndefined();
     expect(await a.keyward.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
-    await waitFor('the invalidation to reach the other instance', async () => fromCache(b.keyward, plaintext) === undefined);
+    await waitUntil('the invalidation to reach the other instance', async () => fromCache(b.keyward, plaintext) === undefined);
     expect(await b.keyward.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
   });
 
@@ -163,7 +163,7 @@ describe('core\'s cache on Redis', () => {
     const { plaintext } = await create(plain.keyward, 'project token', { projectId: 'proj_a1' });
     await cached(b.keyward, plaintext);
     expect(await plain.keyward.revokeProject('proj_a1')).toEqual({ deleted: 1 });
-    await waitFor('the invalidation to reach the cached instance', async () => fromCache(b.keyward, plaintext) === undefined);
+    await waitUntil('the invalidation to reach the cached instance', async () => fromCache(b.keyward, plaintext) === undefined);
     expect(await b.keyward.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
   });
 
@@ -174,7 +174,7 @@ describe('core\'s cache on Redis', () => {
     await cached(keyward, plaintext);
 
     subscriber.disconnect();
-    await waitFor('the subscriber to be closed', async () => subscriber.status === 'end');
+    await waitUntil('the subscriber to be closed', async () => subscriber.status === 'end');
     expect(fromCache(keyward, plaintext)).toBeUndefined();
     // A deletion nobody announces (made behind keyward's back) is seen at once: nothing is cached.
     const key = `${p}h:${sha256(plaintext)}`;
@@ -237,7 +237,7 @@ describe('core\'s cache on Redis', () => {
     hold = new Promise((resolve) => (release = resolve));
     const first = mine.keyward.verify(kept.plaintext);
     await other.keyward.delete(owner, gone.token.id);
-    await waitFor('the invalidation to arrive', async () => fromCache(mine.keyward, gone.plaintext) === undefined);
+    await waitUntil('the invalidation to arrive', async () => fromCache(mine.keyward, gone.plaintext) === undefined);
     release();
     hold = undefined;
     expect((await first).ok).toBe(true);
@@ -270,9 +270,9 @@ describe('core\'s cache on Redis', () => {
     const { keyward, commands, subscriber } = instance(p);
     await create(keyward, 'a');
     const subscribers = async () => Number(((await admin.pubsub('NUMSUB', `${p}invalidate`)) as unknown[])[1]);
-    await waitFor('the subscription', async () => (await subscribers()) === 1);
+    await waitUntil('the subscription', async () => (await subscribers()) === 1);
     await keyward.close();
-    await waitFor('the unsubscription', async () => (await subscribers()) === 0);
+    await waitUntil('the unsubscription', async () => (await subscribers()) === 0);
     expect(commands.status).toBe('ready');
     expect(subscriber.status).toBe('ready');
   });
@@ -324,18 +324,18 @@ describe('core\'s cache on Redis: every answer matches an uncached instance', ()
 
     await a.keyward.delete(owner, made[0]!.token.id);
     await refusedAtOnce(a.keyward, [plaintexts[0]!]);
-    await waitFor('the caches to agree after delete()', agree);
+    await waitUntil('the caches to agree after delete()', agree);
 
     await b.keyward.deleteMany(owner, [made[1]!.token.id, made[2]!.token.id]);
     await refusedAtOnce(b.keyward, plaintexts.slice(1, 3));
-    await waitFor('the caches to agree after deleteMany()', agree);
+    await waitUntil('the caches to agree after deleteMany()', agree);
 
     expect(await a.keyward.revokeProject('proj_a2')).toEqual({ deleted: 4 });
     await refusedAtOnce(a.keyward, plaintexts.slice(6, 10));
-    await waitFor('the caches to agree after revokeProject()', agree);
+    await waitUntil('the caches to agree after revokeProject()', agree);
 
     expect(await later.keyward.pruneExpired()).toEqual({ deleted: 4 });
-    await waitFor('the caches to agree after pruneExpired()', agree);
+    await waitUntil('the caches to agree after pruneExpired()', agree);
 
     // What is left is still answered from both caches; everything deleted is refused everywhere.
     const kept = plaintexts.slice(3, 6);

@@ -6,10 +6,10 @@ import { sha256 } from '@keyward/test-kit/stores';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { redisInvalidations, redisStore } from '../src/index.js';
 import { keySlot } from '../src/durability.js';
-import { startCluster, type TestCluster } from './cluster.js';
-import { waitFor } from './server.js';
+import { startCluster, type TestCluster } from '@keyward/test-kit/redis';
+import { waitUntil } from '@keyward/test-kit/net';
 import { describeRedisStore } from './conformance.js';
-import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, randomPrefix } from './keys.js';
+import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
 
 let cluster: TestCluster | undefined;
 let client: Cluster;
@@ -108,7 +108,7 @@ describe('redisStore on a Cluster', () => {
       return answer.ok;
     };
     const cached = (keyward: Keyward, plaintext: string) =>
-      waitFor('the token to be cached', async () => {
+      waitUntil('the token to be cached', async () => {
         if (fromCache(keyward, plaintext)) return true;
         await keyward.verify(plaintext);
         return fromCache(keyward, plaintext);
@@ -126,7 +126,7 @@ describe('redisStore on a Cluster', () => {
         expect(nodesHoldingLookups.size).toBeGreaterThan(1);
         for (const m of made) await cached(b, m.plaintext);
         expect((await a.deleteMany(ACTORS.owner, made.map((m) => m.token.id))).deleted).toBe(24);
-        await waitFor('every invalidation to reach the other instance', async () => made.every((m) => !fromCache(b, m.plaintext)));
+        await waitUntil('every invalidation to reach the other instance', async () => made.every((m) => !fromCache(b, m.plaintext)));
         for (const m of made) expect(await b.verify(m.plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
       } finally {
         await deleteKeysWithPrefix(client, keyPrefix);
@@ -165,7 +165,7 @@ describe('redisStore on a Cluster', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(proven).toEqual([]);
       publish.mockRestore();
-      await waitFor('heartbeats through every primary', async () => proven.length > 0);
+      await waitUntil('heartbeats through every primary', async () => proven.length > 0);
       await subscription.close();
     });
   });

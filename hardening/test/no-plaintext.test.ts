@@ -4,7 +4,8 @@
 // Afterwards every byte keyward could have written is scanned for the 1000 secrets: the SQLite
 // file, its WAL and shared memory; every Redis key under the prefix (values and DUMP bytes) and
 // the server's AOF and RDB files; every event passed to onEvent; everything printed through
-// console.* (the library's default error hooks) and passed to onError.
+// console.* (the library's default error hooks) and passed to onError. A secret counts as found
+// from any 10 of its characters past the display hint (support/scan.ts), not only whole.
 //
 // The scanner is checked on the one place the plaintext must be: the 201 answers.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -135,6 +136,16 @@ function summary(scanner: PlaintextScanner, parts: Record<string, Array<string |
 }
 
 describe('no plaintext anywhere', () => {
+  test('the scanner finds a token from 10 characters of its secret past the hint, in any context, and not from its hint', () => {
+    const token = 'kw_aB3dEf9hIjKlMn0pQrStUvWxYz1234AbCdEf';
+    const scanner = new PlaintextScanner([token]);
+    const secret = token.slice(3, 33);
+    expect(scanner.find(`{"x":"${secret.slice(17, 27)}"}`)).toEqual(new Set([token]));
+    expect(scanner.find(Buffer.from(`\u0000${secret.slice(4, 14)}\u0001`, 'latin1'))).toEqual(new Set([token]));
+    expect(scanner.find(Buffer.from(token).toString('hex'))).toEqual(new Set([token]));
+    expect(scanner.find(`hint ${token.slice(0, 7)} and 9 more ${secret.slice(4, 13)}`).size).toBe(0);
+  });
+
   test(`Hono on an SQLite file: ${TOKENS} tokens created over HTTP; the database file, WAL and shared memory, every event and every log line hold 0 plaintext tokens`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keyward-hardening-plaintext-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

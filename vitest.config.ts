@@ -19,6 +19,7 @@ export default defineConfig({
       exact('@keyward/postgres', src('postgres')),
       exact('@keyward/express', src('express')),
       exact('@keyward/hono', src('hono')),
+      exact('@keyward/ui', src('ui')),
     ],
   },
   test: {

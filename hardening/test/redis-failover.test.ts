@@ -169,7 +169,10 @@ async function trial(durable: boolean): Promise<Figures> {
     }
   };
   const workers = [deleter(), deleter(), deleter(), deleter(), creator(), creator()];
+  // Kill once some deletes were acknowledged (on a busy machine the first ones can take a while),
+  // so the figures below are about acknowledged writes, not an empty window.
   await sleep(800);
+  await waitUntil('a few acknowledged deletes before the kill', () => acknowledgedDeletes.length >= 5, 15_000);
   await serverOf(victim.port).signal('SIGKILL');
   const killedAt = performance.now();
   await sleep(400);

@@ -6,11 +6,10 @@ import Database from 'better-sqlite3';
 import { Hono, type Context } from 'hono';
 import type pg from 'pg';
 import { getCookie, setCookie } from 'hono/cookie';
-import { readFileSync } from 'node:fs';
+import { keywardTokensScript } from './element-bundle.js';
 import { openHostData, type User } from './host-data.js';
 import { renderTokensPage } from './page.js';
 
-const CLIENT_SCRIPT = readFileSync(new URL('../public/tokens.js', import.meta.url), 'utf8');
 const USER_COOKIE = 'dashboard_user';
 
 export interface DashboardOptions {
@@ -50,19 +49,19 @@ export function createDashboard({ file, postgres, lastUsedIntervalMs, lastUsedFl
 
   app.get('/settings/tokens-page', (c) => {
     const user = currentUser(c);
-    const origin = new URL(c.req.url).origin;
     return c.html(
       renderTokensPage({
         user,
         users: host.users(),
         organizationName: host.organizationName(user.organizationId),
         projects: host.projectsOf(user.organizationId),
-        apiOrigin: origin,
       }),
     );
   });
 
-  app.get('/static/tokens.js', (c) => c.body(CLIENT_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  // The page's one script: the @keyward/ui element, bundled once, on first request.
+  let script: Promise<string> | undefined;
+  app.get('/static/keyward-tokens.js', async (c) => c.body(await (script ??= keywardTokensScript()), 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 
   // The management API behind the page: GET/POST /settings/tokens, DELETE /settings/tokens/:id, ...
   app.route('/settings', tokensApp({ keyward, getActor: (c) => host.actorOf(currentUser(c)) }));

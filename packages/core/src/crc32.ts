@@ -1,4 +1,5 @@
-const CRC32_TABLE = /* @__PURE__ */ (() => {
+/** CRC-32 (IEEE) of each byte value, for callers that fold the checksum into their own pass. */
+export const CRC32_TABLE = /* @__PURE__ */ (() => {
   const table = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
     let c = n;

@@ -26,9 +26,8 @@ export class LastUsedRecorder {
     private readonly clock: () => number,
   ) {}
 
-  /** Notes a successful use of `record` now. Synchronous; allocation-free for a busy token. */
-  use(record: TokenRecord): void {
-    const now = this.clock();
+  /** Notes a successful use of `record` at `now` (epoch ms, default the clock). Synchronous; allocation-free for a busy token. */
+  use(record: TokenRecord, now: number = this.clock()): void {
     // The steady state of a busy token: the store already has a recent enough value.
     if (record.lastUsedAt !== null && now - record.lastUsedAt < this.intervalMs) return;
     const queued = this.pending.get(record.id);

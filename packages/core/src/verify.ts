@@ -85,18 +85,20 @@ export class Verifier {
   }
 
   private checkFound(record: TokenRecord, target: RouteTarget): MaybePromise<VerifyResult> {
-    if (isExpired(record.expiresAt, this.parts.now())) return refuse('EXPIRED');
+    // One clock read serves the expiry check and the last-used note.
+    const now = this.parts.now();
+    if (isExpired(record.expiresAt, now)) return refuse('EXPIRED');
     if (needsProjectLookup(record.scope, target)) {
       return Promise.resolve(this.parts.resolveProject(target.projectId!)).then((project) =>
-        this.accept(record, target, project?.organizationId ?? null),
+        this.accept(record, target, now, project?.organizationId ?? null),
       );
     }
-    return this.accept(record, target);
+    return this.accept(record, target, now);
   }
 
-  private accept(record: TokenRecord, target: RouteTarget, projectOrganizationId?: string | null): VerifyResult {
+  private accept(record: TokenRecord, target: RouteTarget, now: number, projectOrganizationId?: string | null): VerifyResult {
     if (!isWithinScope(record.organizationId, record.scope, target, projectOrganizationId)) return refuse('SCOPE_DENIED');
-    this.parts.lastUsed.use(record);
+    this.parts.lastUsed.use(record, now);
     return { ok: true, token: toTokenInfo(record) };
   }
 }

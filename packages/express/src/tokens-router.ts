@@ -1,4 +1,14 @@
-import { BODY_RESPONSES, MAX_JSON_BODY_BYTES, createManagementApi, isJsonContentType, type HttpResponse, type ManagementApiOptions, type ManagementRoute } from '@keyward/core/http';
+import {
+  BODY_RESPONSES,
+  MAX_JSON_BODY_BYTES,
+  OPENAPI_PATH,
+  createManagementApi,
+  isJsonContentType,
+  openApiResponse,
+  type HttpResponse,
+  type ManagementApiOptions,
+  type ManagementRoute,
+} from '@keyward/core/http';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
 import { send } from './send.js';
 
@@ -28,7 +38,8 @@ function mount(router: Router, route: ManagementRoute, handler: RequestHandler):
 
 /**
  * The token management API as an Express router: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
- * `GET/DELETE /tokens/:id`, `POST /tokens/bulk-delete`. It parses its own JSON bodies (UTF-8,
+ * `GET/DELETE /tokens/:id`, `POST /tokens/bulk-delete`, and its OpenAPI description at
+ * `GET /tokens/openapi.json` (no actor needed: it holds no data). It parses its own JSON bodies (UTF-8,
  * uncompressed, at most 128 KiB), so the host needs no body parser. Options are checked here, once.
  * @example
  * app.use('/settings', tokensRouter({ keyward, getActor: (req) => req.session?.actor ?? null }));
@@ -49,6 +60,8 @@ export function tokensRouter(options: TokensRouterOptions): Router {
       type: (req) => isJsonContentType(req.headers['content-type']),
     }),
   );
+  // Before `/tokens/:id`, which would take it for an id. `servers` is where this router is mounted.
+  router.get(OPENAPI_PATH, (req, res) => send(res, openApiResponse(req.baseUrl)));
   for (const route of api.routes) {
     mount(router, route, async (req, res) => {
       const body: unknown = route.body ? req.body : undefined;

@@ -1,4 +1,14 @@
-import { BODY_RESPONSES, MAX_JSON_BODY_BYTES, createManagementApi, jsonBodyDisposition, parseJsonBody, type JsonBodyResult, type ManagementApiOptions } from '@keyward/core/http';
+import {
+  BODY_RESPONSES,
+  MAX_JSON_BODY_BYTES,
+  OPENAPI_PATH,
+  createManagementApi,
+  jsonBodyDisposition,
+  openApiResponse,
+  parseJsonBody,
+  type JsonBodyResult,
+  type ManagementApiOptions,
+} from '@keyward/core/http';
 import { Hono, type Context, type Env } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { send } from './send.js';
@@ -43,7 +53,8 @@ async function readJson(c: Context): Promise<JsonBodyResult> {
 
 /**
  * The token management API as a Hono app: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
- * `GET/DELETE /tokens/:id`, `POST /tokens/bulk-delete`. Mount it where your settings live.
+ * `GET/DELETE /tokens/:id`, `POST /tokens/bulk-delete`, and its OpenAPI description at
+ * `GET /tokens/openapi.json` (no actor needed: it holds no data). Mount it where your settings live.
  * Options are checked here, once: bad ones throw ConfigurationError.
  * @example
  * app.route('/settings', tokensApp({ keyward, getActor: (c) => c.get('session')?.actor ?? null }));
@@ -52,6 +63,8 @@ export function tokensApp<E extends Env = Env>(options: TokensAppOptions<E>): Ho
   const api = createManagementApi(options, 'tokensApp');
   const limit = bodyLimit({ maxSize: MAX_JSON_BODY_BYTES, onError: (c) => send(c, BODY_RESPONSES.tooLarge) });
   const app = new Hono<E>();
+  // Before `/tokens/:id`, which would take it for an id. `servers` is where this app is mounted.
+  app.get(OPENAPI_PATH, (c) => send(c, openApiResponse(c.req.path.slice(0, -OPENAPI_PATH.length))));
   for (const route of api.routes) {
     const handler = async (c: Context<E>) => {
       let body: unknown;

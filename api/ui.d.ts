@@ -1,0 +1,218 @@
+type ExpiryPreset = '1d' | '7d' | '30d' | '60d' | '90d' | 'never';
+declare const EXPIRY_PRESETS: readonly ExpiryPreset[];
+type TokenScope = {
+    kind: 'organization';
+} | {
+    kind: 'project';
+    projectId: string;
+};
+interface TokenListItem {
+    id: string;
+    organizationId: string;
+    name: string;
+    scope: TokenScope;
+    hint: string;
+    createdAt: number;
+    createdBy: string;
+    expiresAt: number | null;
+    lastUsedAt: number | null;
+    status: 'active' | 'expired';
+    scopeLabel: string;
+}
+interface TokenPage {
+    items: TokenListItem[];
+    nextCursor: string | null;
+}
+interface CreateTokenBody {
+    name: string;
+    scope: TokenScope;
+    expiresIn: ExpiryPreset;
+}
+interface CreatedToken {
+    plaintext: string;
+    token: Omit<TokenListItem, 'status' | 'scopeLabel'>;
+}
+interface ExpirationPreview {
+    expiresIn: ExpiryPreset;
+    expiresAt: string | null;
+    expiresAtMs: number | null;
+}
+interface Problem {
+    status?: number;
+    code?: string;
+    title?: string;
+    detail?: string;
+    errors?: {
+        path: string;
+        message: string;
+    }[];
+    ids?: string[];
+}
+type HeadersOption = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>) | null | undefined;
+declare class ApiError extends Error {
+    readonly status: number;
+    readonly problem: Problem | null;
+    readonly name = "ApiError";
+    constructor(status: number, problem: Problem | null, message: string);
+    get code(): string | undefined;
+}
+interface ApiClientOptions {
+    base: string;
+    headers?: HeadersOption;
+}
+interface ApiClient {
+    list(options: {
+        limit?: number;
+        cursor?: string | null;
+    }): Promise<TokenPage>;
+    create(body: CreateTokenBody): Promise<CreatedToken>;
+    preview(expiresIn: ExpiryPreset): Promise<ExpirationPreview>;
+    remove(id: string): Promise<void>;
+    removeMany(ids: string[]): Promise<{
+        deleted: number;
+    }>;
+}
+declare function createApiClient({ base, headers }: ApiClientOptions): ApiClient;
+interface DateFormatter {
+    day(ms: number): string;
+    dateTime(ms: number): string;
+    relative(ms: number, now: number, justNow: string): string;
+}
+declare function dateFormatter(locale: string | undefined): DateFormatter;
+type Message = string | ((params: Record<string, string | number>) => string);
+declare const DEFAULT_STRINGS: {
+    createHeading: string;
+    nameLabel: string;
+    namePlaceholder: string;
+    scopeLabel: string;
+    scopeOrganization: string;
+    scopeOrganizationOption: string;
+    scopeProjectOption: string;
+    expiryLabel: string;
+    expiry1d: string;
+    expiry7d: string;
+    expiry30d: string;
+    expiry60d: string;
+    expiry90d: string;
+    expiryNever: string;
+    previewExpires: string;
+    previewNever: string;
+    previewLoading: string;
+    createButton: string;
+    creating: string;
+    created: string;
+    tokensHeading: string;
+    tableCaption: string;
+    selectAll: string;
+    selectToken: string;
+    columnName: string;
+    columnScope: string;
+    columnCreated: string;
+    columnExpires: string;
+    columnLastActive: string;
+    columnStatus: string;
+    columnActions: string;
+    never: string;
+    neverUsed: string;
+    statusActive: string;
+    statusExpired: string;
+    rowActions: string;
+    bulkActions: string;
+    deleteAction: string;
+    deleteSelected: string;
+    deleteSelectedCount: string;
+    loading: string;
+    loadMore: string;
+    empty: string;
+    loadFailed: string;
+    retry: string;
+    unreachable: string;
+    forbiddenHeading: string;
+    forbiddenText: string;
+    unauthenticated: string;
+    revealHeading: string;
+    revealWarning: string;
+    revealLabel: string;
+    copy: string;
+    copied: string;
+    copyFailed: string;
+    revealDone: string;
+    confirmDeleteOne: string;
+    confirmDeleteMany: string;
+    confirmDeleteText: string;
+    confirmWhatOne: string;
+    confirmWhatMany: string;
+    cancel: string;
+    confirmDelete: string;
+    deletedOne: string;
+    deletedMany: string;
+    deleteFailed: string;
+    justNow: string;
+    requestFailed: string;
+};
+type StringKey = keyof typeof DEFAULT_STRINGS;
+type Strings = Record<StringKey, Message>;
+declare function format(strings: Partial<Strings>, key: StringKey, params?: Record<string, string | number>): string;
+interface ProjectOption {
+    id: string;
+    name: string;
+}
+type TokenCreatedEvent = CustomEvent<{
+    token: {
+        id: string;
+        name: string;
+    };
+}>;
+type TokensDeletedEvent = CustomEvent<{
+    ids: string[];
+}>;
+declare const Base: typeof HTMLElement;
+declare class KeywardTokensElement extends Base {
+    #private;
+    static readonly observedAttributes: string[];
+    constructor();
+    get api(): string;
+    set api(value: string);
+    get headers(): HeadersOption;
+    set headers(value: HeadersOption);
+    get projects(): ProjectOption[];
+    set projects(value: ProjectOption[]);
+    get strings(): Partial<Strings>;
+    set strings(value: Partial<Strings>);
+    get locale(): string | undefined;
+    set locale(value: string | undefined);
+    get pageSize(): number;
+    set pageSize(value: number);
+    refresh(): Promise<void>;
+    connectedCallback(): void;
+    disconnectedCallback(): void;
+    attributeChangedCallback(name: string, old: string | null, value: string | null): void;
+}
+type Phase = 'loading' | 'ready' | 'error' | 'forbidden' | 'unauthenticated';
+type Change = 'phase' | 'rows' | 'selection' | 'preview' | 'more';
+interface TokensState {
+    phase: Phase;
+    error: string | null;
+    tokens: TokenListItem[];
+    nextCursor: string | null;
+    loadingMore: boolean;
+    selected: Set<string>;
+    preview: ExpirationPreview | null;
+}
+declare class TokensModel {
+    #private;
+    readonly state: TokensState;
+    subscribe(listener: (changes: ReadonlySet<Change>) => void): () => void;
+    setPhase(phase: Phase, error?: string | null): void;
+    setPage(page: {
+        items: TokenListItem[];
+        nextCursor: string | null;
+    }, append: boolean): void;
+    setLoadingMore(loading: boolean): void;
+    removeTokens(ids: readonly string[]): void;
+    toggle(id: string, selected: boolean): void;
+    selectAll(selected: boolean): void;
+    selectedTokens(): TokenListItem[];
+    setPreview(preview: ExpirationPreview | null): void;
+}
+export { type ApiClient, type ApiClientOptions, ApiError, type Change, type CreateTokenBody, type CreatedToken, DEFAULT_STRINGS, type DateFormatter, EXPIRY_PRESETS, type ExpirationPreview, type ExpiryPreset, type HeadersOption, KeywardTokensElement, type Message, type Phase, type Problem, type ProjectOption, type StringKey, type Strings, type TokenCreatedEvent, type TokenListItem, type TokenPage, type TokenScope, type TokensDeletedEvent, TokensModel, type TokensState, createApiClient, dateFormatter, format };

@@ -1,0 +1,107 @@
+type HeadersOption = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>) | null | undefined;
+type Message = string | ((params: Record<string, string | number>) => string);
+declare const DEFAULT_STRINGS: {
+    createHeading: string;
+    nameLabel: string;
+    namePlaceholder: string;
+    scopeLabel: string;
+    scopeOrganization: string;
+    scopeOrganizationOption: string;
+    scopeProjectOption: string;
+    expiryLabel: string;
+    expiry1d: string;
+    expiry7d: string;
+    expiry30d: string;
+    expiry60d: string;
+    expiry90d: string;
+    expiryNever: string;
+    previewExpires: string;
+    previewNever: string;
+    previewLoading: string;
+    createButton: string;
+    creating: string;
+    created: string;
+    tokensHeading: string;
+    tableCaption: string;
+    selectAll: string;
+    selectToken: string;
+    columnName: string;
+    columnScope: string;
+    columnCreated: string;
+    columnExpires: string;
+    columnLastActive: string;
+    columnStatus: string;
+    columnActions: string;
+    never: string;
+    neverUsed: string;
+    statusActive: string;
+    statusExpired: string;
+    rowActions: string;
+    bulkActions: string;
+    deleteAction: string;
+    deleteSelected: string;
+    deleteSelectedCount: string;
+    loading: string;
+    loadMore: string;
+    empty: string;
+    loadFailed: string;
+    retry: string;
+    unreachable: string;
+    forbiddenHeading: string;
+    forbiddenText: string;
+    unauthenticated: string;
+    revealHeading: string;
+    revealWarning: string;
+    revealLabel: string;
+    copy: string;
+    copied: string;
+    copyFailed: string;
+    revealDone: string;
+    confirmDeleteOne: string;
+    confirmDeleteMany: string;
+    confirmDeleteText: string;
+    confirmWhatOne: string;
+    confirmWhatMany: string;
+    cancel: string;
+    confirmDelete: string;
+    deletedOne: string;
+    deletedMany: string;
+    deleteFailed: string;
+    justNow: string;
+    requestFailed: string;
+};
+type StringKey = keyof typeof DEFAULT_STRINGS;
+type Strings = Record<StringKey, Message>;
+interface ProjectOption {
+    id: string;
+    name: string;
+}
+declare const Base: typeof HTMLElement;
+declare class KeywardTokensElement extends Base {
+    #private;
+    static readonly observedAttributes: string[];
+    constructor();
+    get api(): string;
+    set api(value: string);
+    get headers(): HeadersOption;
+    set headers(value: HeadersOption);
+    get projects(): ProjectOption[];
+    set projects(value: ProjectOption[]);
+    get strings(): Partial<Strings>;
+    set strings(value: Partial<Strings>);
+    get locale(): string | undefined;
+    set locale(value: string | undefined);
+    get pageSize(): number;
+    set pageSize(value: number);
+    refresh(): Promise<void>;
+    connectedCallback(): void;
+    disconnectedCallback(): void;
+    attributeChangedCallback(name: string, old: string | null, value: string | null): void;
+}
+declare function defineKeywardTokens(name?: string): void;
+declare global {
+    interface HTMLElementTagNameMap {
+        'keyward-tokens': KeywardTokensElement;
+    }
+}
+export { KeywardTokensElement, defineKeywardTokens };

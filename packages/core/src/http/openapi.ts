@@ -1,0 +1,255 @@
+import { z } from 'zod';
+import { EXPIRY_PRESETS } from '../expiry.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_BULK_IDS,
+  MAX_PAGE_SIZE,
+  createTokenInputSchema,
+  deleteManyInputSchema,
+  expiryPresetSchema,
+  listOptionsSchema,
+  tokenIdSchema,
+  tokenNameSchema,
+  tokenScopeSchema,
+} from '../schemas.js';
+import { JSON_CONTENT_TYPE, NO_STORE_HEADERS, PROBLEM_CONTENT_TYPE, type HttpResponse } from './response.js';
+
+/** Where every framework adapter serves the document, relative to the management API's mount. */
+export const OPENAPI_PATH = '/tokens/openapi.json';
+
+/** Version of the management API this document describes (not of the npm package). */
+export const MANAGEMENT_API_VERSION = '1.0.0';
+
+export interface OpenApiOptions {
+  /** Where the host mounts the management API, e.g. `/settings`: the document's `servers` URL. Default `/`. */
+  basePath?: string | undefined;
+  /** `info.title`. Default "keyward token management API". */
+  title?: string | undefined;
+}
+
+/** An OpenAPI 3.1 document, as plain JSON. */
+export type OpenApiDocument = Record<string, unknown> & { openapi: '3.1.0'; paths: Record<string, Record<string, unknown>> };
+
+// ── Schemas. Request bodies come straight from the zod schemas the service validates with;
+// responses are described here, beside the handlers' JSON, because the service returns plain
+// objects. Built on first use, in a registry of our own: importing core costs nothing, and
+// zod's global registry is left alone.
+
+type Meta = { id?: string; description?: string };
+
+function componentSchemas(): Record<string, Record<string, unknown>> {
+  const registry = z.registry<Meta>();
+  const d = <T extends z.ZodType>(schema: T, description: string): T => (registry.add(schema, { description }), schema);
+  const epochMs = (description: string) => d(z.number().int().min(0), `${description} Milliseconds since the Unix epoch.`);
+  const nullableEpochMs = (description: string) => d(z.number().int().min(0).nullable(), `${description} Milliseconds since the Unix epoch.`);
+
+  const tokenInfoShape = {
+    id: d(z.string(), 'Public id of the token (not its secret), e.g. `tok_…`.'),
+    organizationId: z.string(),
+    name: z.string(),
+    scope: tokenScopeSchema,
+    hint: d(z.string(), 'The prefix and the first 4 characters of the secret, e.g. `kw_4fT0`: enough to recognise a token, useless to use it.'),
+    createdAt: epochMs('When it was created.'),
+    createdBy: d(z.string(), 'userId of the actor who created it.'),
+    expiresAt: nullableEpochMs('When it stops working; null if it never expires.'),
+    lastUsedAt: nullableEpochMs('When it last passed verification (recorded at most once per interval); null if never used.'),
+  };
+  const tokenInfoSchema = z.object(tokenInfoShape);
+  const tokenListItemSchema = z.object({
+    ...tokenInfoShape,
+    status: d(z.enum(['active', 'expired']), 'Expired tokens stay listed until pruned.'),
+    scopeLabel: d(z.string(), '"Organization", or the project\'s name as the host resolves it.'),
+  });
+  const components: [z.ZodType, string, string?][] = [
+    [tokenScopeSchema, 'TokenScope', 'The whole organization, or one of its projects.'],
+    [tokenNameSchema, 'TokenName', 'Trimmed and NFC-normalized, then 1–100 characters without control characters; unique in the organization, compared case-insensitively.'],
+    [expiryPresetSchema, 'ExpiryPreset', 'How long the token lives from its creation: a day is 86 400 000 ms; `never` does not expire.'],
+    [createTokenInputSchema, 'CreateTokenInput'],
+    [deleteManyInputSchema, 'BulkDeleteInput', `All or none: one unknown id answers 404 and deletes nothing. At most ${MAX_BULK_IDS} ids; repeats count once.`],
+    [tokenInfoSchema, 'TokenInfo', 'A token as anyone outside the store sees it: never its secret or hash.'],
+    [tokenListItemSchema, 'TokenListItem', 'A row of the tokens table.'],
+    [
+      z.object({ items: z.array(tokenListItemSchema), nextCursor: d(z.string().nullable(), 'Pass as `cursor` for the next page; null on the last page.') }),
+      'TokenPage',
+      'Newest first.',
+    ],
+    [
+      z.object({ plaintext: d(z.string(), 'The token itself. This is the only response that ever holds it: store it now.'), token: tokenInfoSchema }),
+      'CreatedToken',
+    ],
+    [
+      z.object({
+        expiresIn: expiryPresetSchema,
+        expiresAt: d(z.iso.datetime().nullable(), 'ISO 8601; null for `never`.'),
+        expiresAtMs: nullableEpochMs('The same instant; null for `never`.'),
+      }),
+      'ExpirationPreview',
+      'Exactly the expiresAt that creating a token now would store.',
+    ],
+    [z.object({ deleted: z.number().int().min(0) }), 'BulkDeleteResult'],
+    [
+      z.object({
+        type: d(z.string(), 'Always `about:blank`.'),
+        title: z.string(),
+        status: z.number().int(),
+        code: d(z.string(), 'Stable UPPER_SNAKE code to branch on, e.g. `VALIDATION_FAILED`, `NAME_TAKEN`, `TOKEN_NOT_FOUND`.'),
+        detail: d(z.string(), 'For people.'),
+        errors: z.array(z.object({ path: d(z.string(), 'Dotted field path, e.g. `scope.projectId`.'), message: z.string() })).optional(),
+        ids: d(z.array(z.string()).optional(), 'With TOKEN_NOT_FOUND: the ids that were not found.'),
+      }),
+      'Problem',
+      'RFC 9457 problem details.',
+    ],
+  ];
+  for (const [schema, id, description] of components) registry.add(schema, description === undefined ? { id } : { id, description });
+  // Described as clients send them (before transforms), which is also how responses are written.
+  const { schemas } = z.toJSONSchema(registry, { io: 'input', target: 'draft-2020-12', metadata: registry, uri: (id) => `#/components/schemas/${id}` });
+  for (const schema of Object.values(schemas)) {
+    delete schema.$schema;
+    delete schema.$id;
+  }
+  return schemas as Record<string, Record<string, unknown>>;
+}
+
+function inlineSchema(schema: z.ZodType): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}
+
+// ── Responses and parameters shared by the operations.
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const noStore = { 'Cache-Control': { $ref: '#/components/headers/CacheControl' } };
+const ok = (description: string, schema: string) => ({ description, headers: noStore, content: { [JSON_CONTENT_TYPE]: { schema: ref(schema) } } });
+const problem = (description: string, extraHeaders: Record<string, unknown> = {}) => ({
+  description,
+  headers: { ...noStore, ...extraHeaders },
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') } },
+});
+const refResponse = (name: string) => ({ $ref: `#/components/responses/${name}` });
+
+const RESPONSES = {
+  BadRequest: problem('`VALIDATION_FAILED` (with `errors[].path` naming each field) or `INVALID_JSON`.'),
+  Unauthenticated: problem('`UNAUTHENTICATED`: nobody is signed in (the host\'s session found no actor).'),
+  Forbidden: problem('`FORBIDDEN`: the signed-in member may not manage tokens (owners and admins may).'),
+  NotFound: problem('`TOKEN_NOT_FOUND`: no such token in the actor\'s organization (other organizations\' tokens answer the same). `ids` lists them.'),
+  Conflict: problem('`NAME_TAKEN`: another token of the organization has this name (compared case-insensitively).'),
+  PayloadTooLarge: problem('`PAYLOAD_TOO_LARGE`: the body is over 128 KiB.'),
+  UnsupportedMediaType: problem('`UNSUPPORTED_MEDIA_TYPE`: the body is missing or not `application/json`.'),
+  InternalError: problem('`INTERNAL_ERROR`, or `STORE_FAILED` when the store failed in a way retrying will not fix. Nothing about the cause is sent (it goes to the host\'s onError).'),
+  Unavailable: problem('`STORE_UNAVAILABLE` or `CLOSED`: retry after the given seconds.', { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }),
+};
+
+const COMMON = { 401: refResponse('Unauthenticated'), 403: refResponse('Forbidden'), 500: refResponse('InternalError'), 503: refResponse('Unavailable') };
+const WITH_BODY = { 400: refResponse('BadRequest'), 413: refResponse('PayloadTooLarge'), 415: refResponse('UnsupportedMediaType') };
+const idParameter = { name: 'id', in: 'path', required: true, description: 'The token\'s public id.', schema: inlineSchema(tokenIdSchema) };
+
+function paths(): OpenApiDocument['paths'] {
+  const list = listOptionsSchema.shape;
+  return {
+    '/tokens': {
+      get: {
+        operationId: 'listTokens',
+        summary: 'List the organization\'s tokens, newest first',
+        parameters: [
+          { name: 'limit', in: 'query', required: false, description: `Page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`, schema: inlineSchema(list.limit) },
+          { name: 'cursor', in: 'query', required: false, description: '`nextCursor` of the previous page.', schema: inlineSchema(list.cursor) },
+        ],
+        responses: { 200: ok('A page of tokens.', 'TokenPage'), 400: refResponse('BadRequest'), ...COMMON },
+      },
+      post: {
+        operationId: 'createToken',
+        summary: 'Create a token; the answer holds its secret, once',
+        requestBody: { required: true, content: { [JSON_CONTENT_TYPE]: { schema: ref('CreateTokenInput') } } },
+        responses: { 201: ok('Created. `plaintext` is shown this once and never again.', 'CreatedToken'), ...WITH_BODY, 409: refResponse('Conflict'), ...COMMON },
+      },
+    },
+    '/tokens/expiration-preview': {
+      get: {
+        operationId: 'previewExpiration',
+        summary: 'The expiry a token created now with this preset would get',
+        parameters: [{ name: 'expiresIn', in: 'query', required: true, schema: ref('ExpiryPreset') }],
+        responses: { 200: ok('The instant, computed by the function creation uses.', 'ExpirationPreview'), 400: refResponse('BadRequest'), ...COMMON },
+      },
+    },
+    '/tokens/bulk-delete': {
+      post: {
+        operationId: 'bulkDeleteTokens',
+        summary: `Delete up to ${MAX_BULK_IDS} tokens at once, all or none`,
+        requestBody: { required: true, content: { [JSON_CONTENT_TYPE]: { schema: ref('BulkDeleteInput') } } },
+        responses: { 200: ok('All of them are deleted: they are refused everywhere from now on.', 'BulkDeleteResult'), ...WITH_BODY, 404: refResponse('NotFound'), ...COMMON },
+      },
+    },
+    '/tokens/{id}': {
+      get: {
+        operationId: 'getToken',
+        summary: 'One token (never its secret)',
+        parameters: [idParameter],
+        responses: { 200: ok('The token.', 'TokenInfo'), 400: refResponse('BadRequest'), 404: refResponse('NotFound'), ...COMMON },
+      },
+      delete: {
+        operationId: 'deleteToken',
+        summary: 'Delete a token: it is refused everywhere as soon as this answers',
+        parameters: [idParameter],
+        responses: { 204: { description: 'Deleted.', headers: noStore }, 400: refResponse('BadRequest'), 404: refResponse('NotFound'), ...COMMON },
+      },
+    },
+  };
+}
+
+let cached: string | undefined;
+
+function build(): string {
+  const document = {
+    openapi: '3.1.0',
+    info: {
+      title: 'keyward token management API',
+      version: MANAGEMENT_API_VERSION,
+      description:
+        'Create, list and delete the API tokens of the signed-in user\'s organization. Requests are authenticated by the host application\'s own session ' +
+        '(the host mounts this API and tells keyward who is signed in); owners and admins may use it, members get 403. ' +
+        `Every answer carries \`Cache-Control: no-store\`. Expiry presets: ${EXPIRY_PRESETS.join(', ')}.`,
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: '/' }],
+    tags: [{ name: 'tokens' }],
+    paths: paths(),
+    components: {
+      schemas: componentSchemas(),
+      responses: RESPONSES,
+      headers: {
+        CacheControl: { description: 'Always `no-store`: answers are per user, and one holds a secret.', schema: { type: 'string', const: NO_STORE_HEADERS['cache-control'] } },
+        RetryAfter: { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } },
+      },
+    },
+  };
+  for (const item of Object.values(document.paths)) for (const operation of Object.values(item)) (operation as { tags?: string[] }).tags = ['tokens'];
+  return JSON.stringify(document);
+}
+
+/**
+ * The OpenAPI 3.1 description of the management API, generated from the zod schemas that
+ * validate its requests. A fresh object on every call.
+ * @example
+ * const doc = createOpenApiDocument({ basePath: '/settings' });
+ * doc.servers // [{ url: '/settings' }]
+ */
+export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocument {
+  const basePath = options.basePath ?? '/';
+  if (typeof basePath !== 'string' || !basePath.startsWith('/')) throw new TypeError('createOpenApiDocument(options): basePath must be a path starting with "/"');
+  // zod's conversion runs once per process; callers each get their own copy.
+  cached ??= build();
+  const document = JSON.parse(cached) as OpenApiDocument;
+  document.servers = [{ url: basePath }];
+  if (options.title !== undefined) (document.info as { title: string }).title = options.title;
+  return document;
+}
+
+/**
+ * The answer to `GET …/tokens/openapi.json` for a management API mounted at `basePath`.
+ * @example send(res, openApiResponse(req.baseUrl || '/'))
+ */
+export function openApiResponse(basePath: string): HttpResponse {
+  return { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE, 'cache-control': 'no-cache' }, body: createOpenApiDocument({ basePath: basePath || '/' }) };
+}

@@ -1,0 +1,150 @@
+/// <reference lib="dom" />
+// The management API client: the only module that talks to the server.
+
+/** An expiry choice, as the management API names it. */
+export type ExpiryPreset = '1d' | '7d' | '30d' | '60d' | '90d' | 'never';
+export const EXPIRY_PRESETS: readonly ExpiryPreset[] = ['1d', '7d', '30d', '60d', '90d', 'never'];
+
+export type TokenScope = { kind: 'organization' } | { kind: 'project'; projectId: string };
+
+/** A row of `GET /tokens`: instants are epoch ms. */
+export interface TokenListItem {
+  id: string;
+  organizationId: string;
+  name: string;
+  scope: TokenScope;
+  hint: string;
+  createdAt: number;
+  createdBy: string;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+  status: 'active' | 'expired';
+  scopeLabel: string;
+}
+
+export interface TokenPage {
+  items: TokenListItem[];
+  nextCursor: string | null;
+}
+
+export interface CreateTokenBody {
+  name: string;
+  scope: TokenScope;
+  expiresIn: ExpiryPreset;
+}
+
+/** `POST /tokens` answer: the only one that carries the secret. */
+export interface CreatedToken {
+  plaintext: string;
+  token: Omit<TokenListItem, 'status' | 'scopeLabel'>;
+}
+
+export interface ExpirationPreview {
+  expiresIn: ExpiryPreset;
+  expiresAt: string | null;
+  expiresAtMs: number | null;
+}
+
+/** An RFC 9457 problem as the management API sends it. */
+export interface Problem {
+  status?: number;
+  code?: string;
+  title?: string;
+  detail?: string;
+  errors?: { path: string; message: string }[];
+  ids?: string[];
+}
+
+/** Extra request headers (e.g. a CSRF token): an object, or a function called before every request. */
+export type HeadersOption = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>) | null | undefined;
+
+/**
+ * A refused or failed request. `status` is 0 when the server could not be reached; `problem` is
+ * the RFC 9457 body when the server sent one.
+ * @example
+ * try { await api.create(body); } catch (error) { if (error instanceof ApiError && error.code === 'NAME_TAKEN') showNameTaken(); }
+ */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | null,
+    message: string,
+  ) {
+    super(message);
+  }
+  get code(): string | undefined {
+    return this.problem?.code;
+  }
+}
+
+export interface ApiClientOptions {
+  /** Where the host mounted the management API, e.g. `/settings` (routes are `${base}/tokens…`). */
+  base: string;
+  headers?: HeadersOption;
+}
+
+export interface ApiClient {
+  list(options: { limit?: number; cursor?: string | null }): Promise<TokenPage>;
+  create(body: CreateTokenBody): Promise<CreatedToken>;
+  preview(expiresIn: ExpiryPreset): Promise<ExpirationPreview>;
+  remove(id: string): Promise<void>;
+  removeMany(ids: string[]): Promise<{ deleted: number }>;
+}
+
+/**
+ * A fetch client for keyward's management API. Cookies go along (`credentials: 'same-origin'`),
+ * so the host's session authenticates; `headers` adds anything else the host needs.
+ * @example
+ * const api = createApiClient({ base: '/settings', headers: () => ({ 'x-csrf-token': csrf() }) });
+ * const { items } = await api.list({ limit: 20 });
+ */
+export function createApiClient({ base, headers }: ApiClientOptions): ApiClient {
+  const root = `${base.replace(/\/+$/, '')}/tokens`;
+
+  async function request<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+    const extra = typeof headers === 'function' ? await headers() : (headers ?? {});
+    const sent: Record<string, string> = { accept: 'application/json, application/problem+json', ...extra };
+    if (init.body !== undefined) sent['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(root + path, {
+        method: init.method ?? 'GET',
+        headers: sent,
+        credentials: 'same-origin',
+        // The create answer holds a secret: never let the HTTP cache keep it (the server says so too).
+        cache: 'no-store',
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      });
+    } catch (error) {
+      throw new ApiError(0, null, error instanceof Error ? error.message : String(error));
+    }
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      // Not JSON (a proxy's HTML error page, say): keep the status, drop the body.
+    }
+    if (!response.ok) {
+      const problem = parsed !== null && typeof parsed === 'object' ? (parsed as Problem) : null;
+      throw new ApiError(response.status, problem, problem?.detail ?? problem?.title ?? `HTTP ${response.status}`);
+    }
+    return parsed as T;
+  }
+
+  return {
+    list({ limit, cursor }) {
+      const query = new URLSearchParams();
+      if (limit !== undefined) query.set('limit', String(limit));
+      if (cursor) query.set('cursor', cursor);
+      const qs = query.toString();
+      return request<TokenPage>(qs ? `?${qs}` : '');
+    },
+    create: (body) => request<CreatedToken>('', { method: 'POST', body }),
+    preview: (expiresIn) => request<ExpirationPreview>(`/expiration-preview?expiresIn=${encodeURIComponent(expiresIn)}`),
+    remove: (id) => request<void>(`/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    removeMany: (ids) => request<{ deleted: number }>('/bulk-delete', { method: 'POST', body: { ids } }),
+  };
+}

@@ -1,0 +1,21 @@
+export {
+  ApiError,
+  EXPIRY_PRESETS,
+  createApiClient,
+  type ApiClient,
+  type ApiClientOptions,
+  type CreateTokenBody,
+  type CreatedToken,
+  type ExpirationPreview,
+  type ExpiryPreset,
+  type HeadersOption,
+  type Problem,
+  type TokenListItem,
+  type TokenPage,
+  type TokenScope,
+} from './api.js';
+export { dateFormatter, type DateFormatter } from './dates.js';
+export { KeywardTokensElement, type TokenCreatedEvent, type TokensDeletedEvent } from './element.js';
+export { TokensModel, type Change, type Phase, type TokensState } from './state.js';
+export { DEFAULT_STRINGS, format, type Message, type StringKey, type Strings } from './strings.js';
+export type { ProjectOption } from './templates.js';

@@ -1,0 +1,88 @@
+// Every word the element shows. Replace any of them through the `strings` property.
+
+/** A message: plain text with `{placeholders}`, or a function of the same parameters (for plurals). */
+export type Message = string | ((params: Record<string, string | number>) => string);
+
+export const DEFAULT_STRINGS = {
+  createHeading: 'Create a token',
+  nameLabel: 'Name',
+  namePlaceholder: 'e.g. Production integration',
+  scopeLabel: 'Scope',
+  scopeOrganization: 'Organization',
+  scopeOrganizationOption: 'Organization: every project',
+  scopeProjectOption: 'Project: {name}',
+  expiryLabel: 'Expiration',
+  expiry1d: '1 day',
+  expiry7d: '7 days',
+  expiry30d: '30 days',
+  expiry60d: '60 days',
+  expiry90d: '90 days',
+  expiryNever: 'Never',
+  previewExpires: 'Expires on {date}',
+  previewNever: 'This token will never expire.',
+  previewLoading: 'Working out the expiry date…',
+  createButton: 'Create',
+  creating: 'Creating…',
+  created: 'Token "{name}" created.',
+  tokensHeading: 'Tokens',
+  tableCaption: 'API tokens of this organization',
+  selectAll: 'Select all tokens',
+  selectToken: 'Select {name}',
+  columnName: 'Name',
+  columnScope: 'Scope',
+  columnCreated: 'Created',
+  columnExpires: 'Expires',
+  columnLastActive: 'Last active',
+  columnStatus: 'Status',
+  columnActions: 'Actions',
+  never: 'Never',
+  neverUsed: 'Never',
+  statusActive: 'Active',
+  statusExpired: 'Expired',
+  rowActions: 'Actions for {name}',
+  bulkActions: 'Actions for selected tokens',
+  deleteAction: 'Delete',
+  deleteSelected: 'Delete selected',
+  deleteSelectedCount: 'Delete selected ({count})',
+  loading: 'Loading tokens…',
+  loadMore: 'Load more',
+  empty: 'No tokens yet. Create one above.',
+  loadFailed: 'The tokens could not be loaded: {detail}',
+  retry: 'Try again',
+  unreachable: 'the server could not be reached.',
+  forbiddenHeading: "You don't have access to API tokens",
+  forbiddenText: 'Only owners and admins of this organization can see and manage its tokens.',
+  unauthenticated: 'Sign in to manage API tokens.',
+  revealHeading: 'Your new token',
+  revealWarning: 'Copy it now. This is the only time it is shown: once you close this dialog it cannot be retrieved again. Keep it in a password manager or secrets vault.',
+  revealLabel: 'Token value',
+  copy: 'Copy',
+  copied: 'Copied',
+  copyFailed: 'Copy failed: select the token and copy it by hand.',
+  revealDone: 'I have saved it',
+  confirmDeleteOne: 'Delete "{name}"?',
+  confirmDeleteMany: 'Delete {count} tokens?',
+  confirmDeleteText: 'Anything using {what} loses access immediately. This cannot be undone.',
+  confirmWhatOne: 'this token',
+  confirmWhatMany: 'these tokens',
+  cancel: 'Cancel',
+  confirmDelete: 'Delete',
+  deletedOne: 'Token "{name}" deleted.',
+  deletedMany: '{count} tokens deleted.',
+  deleteFailed: 'Could not delete: {detail}',
+  justNow: 'just now',
+  requestFailed: 'Something went wrong: {detail}',
+} satisfies Record<string, Message>;
+
+export type StringKey = keyof typeof DEFAULT_STRINGS;
+export type Strings = Record<StringKey, Message>;
+
+/**
+ * The message for `key` with `{placeholders}` filled in from `params`.
+ * @example format({ ...DEFAULT_STRINGS }, 'selectToken', { name: 'CI' }) // 'Select CI'
+ */
+export function format(strings: Partial<Strings>, key: StringKey, params: Record<string, string | number> = {}): string {
+  const message = strings[key] ?? DEFAULT_STRINGS[key];
+  if (typeof message === 'function') return message(params);
+  return message.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+}

@@ -1,0 +1,438 @@
+// <keyward-tokens> in headless Debian Chromium (playwright-core) against a real Hono server with
+// keyward's management API: every state and action, by mouse and by keyboard, with axe-core
+// checking each state. Tests run in order and share one organization's tokens.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { axeViolations, focusedId, launchChromium, pageHolds, ready } from './browser-support.js';
+import { startUiServer, type UiServer } from './server.js';
+
+// Under a loaded CI machine a page may take a while to answer: wait up to 10 s, not vitest's 1 s.
+const poll: typeof expect.poll = (fn, options) => expect.poll(fn, { timeout: 10_000, interval: 100, ...(typeof options === 'number' ? { timeout: options } : options) });
+
+// Screenshots land in the package only when asked (UPDATE_SCREENSHOTS=1); otherwise in a temp dir.
+const tmp = mkdtempSync(join(tmpdir(), 'keyward-ui-'));
+const shots = process.env.UPDATE_SCREENSHOTS ? fileURLToPath(new URL('../screenshots/', import.meta.url)) : tmp;
+const TOKEN_PATTERN = /^kw_[0-9A-Za-z]{36}$/;
+
+let server: UiServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startUiServer();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+async function openPage(path: string, user = 'owner_a'): Promise<Locator> {
+  await context?.close();
+  context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-US', timezoneId: 'UTC' });
+  await context.addCookies([{ name: 'user', value: user, url: server.origin }]);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  page = await context.newPage();
+  await page.goto(server.origin + path);
+  const element = page.locator('keyward-tokens').first();
+  return element;
+}
+
+async function expectNoAxeViolations(state: string) {
+  const violations = await axeViolations(page);
+  expect(violations, `axe violations in state "${state}"`).toEqual([]);
+}
+
+const rowOf = (el: Locator, name: string) => el.locator('tbody tr', { hasText: name });
+
+/** Creates a token through the form by mouse; returns the revealed secret after closing the dialog. */
+async function createByMouse(el: Locator, name: string, scope = '', expiry = '30d'): Promise<string> {
+  await el.locator('#token-name').fill(name);
+  await el.locator('#token-scope').selectOption(scope);
+  await el.locator('#token-expiry').selectOption(expiry);
+  await el.locator('#create-button').click();
+  await el.locator('#reveal-dialog[open]').waitFor();
+  const secret = (await el.locator('#reveal-secret').textContent())!;
+  await el.locator('#reveal-done').click();
+  await el.locator('#reveal-dialog').waitFor({ state: 'hidden' });
+  await rowOf(el, name).waitFor();
+  return secret;
+}
+
+const ping = (token: string) => fetch(`${server.origin}/api/ping`, { headers: { authorization: `Bearer ${token}` } });
+
+describe('<keyward-tokens> in Chromium', () => {
+  test('loading, then the empty state', async () => {
+    const el = await openPage('/slow-page');
+    await el.locator('#loading').waitFor();
+    expect(await el.getAttribute('data-state')).toBe('loading');
+    expect(await el.locator('#loading').textContent()).toBe('Loading tokens…');
+    expect(await el.locator("#create-section").isHidden()).toBe(true);
+    await page.screenshot({ path: join(shots, 'loading.png') });
+    await expectNoAxeViolations('loading');
+    server.releaseSlow();
+    await ready(el);
+    expect(await el.getAttribute('data-state')).toBe('ready');
+    expect(await el.locator('#empty').textContent()).toContain('No tokens yet');
+    expect(await el.locator('#tokens-table').isHidden()).toBe(true);
+    await poll(() => el.locator('#expiry-preview').textContent()).toMatch(/^Expires on /);
+    await page.screenshot({ path: join(shots, 'empty.png') });
+    await expectNoAxeViolations('empty');
+  });
+
+  let catalogSecret = '';
+
+  test('create → the secret is revealed once, copied, and gone from the page and storage once closed', async () => {
+    const el = await openPage('/');
+    await ready(el);
+    await el.locator('#token-name').fill('Catalog sync');
+    await el.locator('#token-scope').selectOption('proj_catalog');
+    await el.locator('#create-button').click();
+    await el.locator('#reveal-dialog[open]').waitFor();
+    catalogSecret = (await el.locator('#reveal-secret').textContent())!;
+    expect(catalogSecret).toMatch(TOKEN_PATTERN);
+    expect(await el.locator('#reveal-warning').textContent()).toContain('only time it is shown');
+    expect(await focusedId(page)).toBe('copy-button');
+    await page.screenshot({ path: join(shots, 'reveal.png') });
+    await expectNoAxeViolations('reveal dialog');
+    await el.locator('#copy-button').click();
+    await poll(() => el.locator('#copy-button').textContent()).toBe('Copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(catalogSecret);
+    await el.locator('#reveal-done').click();
+    await el.locator('#reveal-dialog').waitFor({ state: 'hidden' });
+    // Focus goes back to where it was, and the secret is nowhere on the page or in storage.
+    expect(await focusedId(page)).toBe('create-button');
+    expect(await pageHolds(page, catalogSecret)).toBe(false);
+    expect(await pageHolds(page, catalogSecret.slice(10, 30))).toBe(false);
+    const row = rowOf(el, 'Catalog sync');
+    await row.waitFor();
+    expect(await row.locator('[data-col="scope"]').textContent()).toBe('Catalog');
+    expect(await row.locator('[data-col="status"]').textContent()).toBe('Active');
+    expect(await row.locator('[data-col="last-active"]').textContent()).toBe('Never');
+    expect(await row.textContent()).toContain(`${catalogSecret.slice(0, 7)}…`);
+    expect((await ping(catalogSecret)).status).toBe(403); // a project token on an organization-level route
+    await page.reload();
+    await ready(page.locator('keyward-tokens'));
+    expect(await pageHolds(page, catalogSecret)).toBe(false);
+  });
+
+  test('the headers hook sends the host CSRF header with every change', () => {
+    expect(server.csrfSeen.length).toBeGreaterThan(0);
+    expect(server.csrfSeen.every((value) => /^csrf-\d+$/.test(value))).toBe(true);
+  });
+
+  test('validation errors name the field: empty name, a name taken in any case', async () => {
+    const el = page.locator('keyward-tokens');
+    await el.locator('#create-button').click();
+    await poll(() => el.locator('#name-error').textContent()).not.toBe('');
+    expect(await el.locator('#token-name').getAttribute('aria-invalid')).toBe('true');
+    expect(await focusedId(page)).toBe('token-name');
+    await el.locator('#token-name').fill('CATALOG SYNC');
+    await el.locator('#create-button').click();
+    await poll(() => el.locator('#name-error').textContent()).toContain('already');
+    expect(await el.locator('#reveal-dialog[open]').count()).toBe(0);
+    await page.screenshot({ path: join(shots, 'name-taken.png') });
+    await expectNoAxeViolations('validation error');
+  });
+
+  test('the live expiry preview is what gets stored, shown in the user\'s locale', async () => {
+    const el = page.locator('keyward-tokens');
+    await el.locator('#token-expiry').selectOption('7d');
+    const preview = el.locator('#expiry-preview');
+    const week = 7 * 86_400_000;
+    await poll(async () => Math.abs(Number(await preview.getAttribute('data-expires-at')) - Date.now() - week) < 60_000).toBe(true);
+    const previewMs = Number(await preview.getAttribute('data-expires-at'));
+    const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(previewMs);
+    expect(await preview.textContent()).toContain(day);
+    await createByMouse(el, 'Weekly export', '', '7d');
+    const expires = rowOf(el, 'Weekly export').locator('[data-col="expires"]');
+    const stored = Number(await expires.getAttribute('data-expires-at'));
+    expect(stored).toBeGreaterThanOrEqual(previewMs);
+    expect(stored - previewMs).toBeLessThan(30_000);
+    expect(await expires.textContent()).toBe(day);
+    await el.locator('#token-expiry').selectOption('never');
+    await poll(() => preview.textContent()).toBe('This token will never expire.');
+    await createByMouse(el, 'Forever', '', 'never');
+    expect(await rowOf(el, 'Forever').locator('[data-col="expires"]').textContent()).toBe('Never');
+  });
+
+  test('"Last active" shows a use of the token', async () => {
+    const el = page.locator('keyward-tokens');
+    const secret = await createByMouse(el, 'Used once');
+    expect((await ping(secret)).status).toBe(200);
+    await expect
+      .poll(
+        async () => {
+          await el.evaluate((node) => (node as HTMLElement & { refresh(): Promise<void> }).refresh());
+          return rowOf(el, 'Used once').locator('[data-col="last-active"]').textContent();
+        },
+        { timeout: 10_000, interval: 300 },
+      )
+      .toBe('just now');
+    await page.screenshot({ path: join(shots, 'table.png'), fullPage: true });
+    await expectNoAxeViolations('table');
+  });
+
+  test('keyboard only: create, reveal, close, then delete from the row menu with Escape and Cancel along the way', async () => {
+    const el = page.locator('keyward-tokens');
+    await el.locator('#token-name').focus();
+    await page.keyboard.type('Keyboard token');
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('token-scope');
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('token-expiry');
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('create-button');
+    await page.keyboard.press('Enter');
+    await el.locator('#reveal-dialog[open]').waitFor();
+    const secret = (await el.locator('#reveal-secret').textContent())!;
+    expect(secret).toMatch(TOKEN_PATTERN);
+    // The dialog keeps focus inside: Tab cycles among its own controls.
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('reveal-done');
+    await page.keyboard.press('Escape');
+    await el.locator('#reveal-dialog').waitFor({ state: 'hidden' });
+    expect(await pageHolds(page, secret)).toBe(false);
+    expect(await focusedId(page)).toBe('create-button');
+    expect((await ping(secret)).status).toBe(200);
+
+    const row = rowOf(el, 'Keyboard token');
+    await row.waitFor();
+    // Tab from the create button reaches the header menu, select-all, then the first row (newest first).
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('button[Actions for selected tokens]');
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('select-all');
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('input[Select Keyboard token]');
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('button[Actions for Keyboard token]');
+    const menuButton = row.getByRole('button', { name: 'Actions for Keyboard token' });
+    await page.keyboard.press('ArrowDown');
+    expect(await menuButton.getAttribute('aria-expanded')).toBe('true');
+    expect(await focusedId(page)).toBe('button[Delete]');
+    await page.screenshot({ path: join(shots, 'row-menu.png') });
+    await expectNoAxeViolations('row menu open');
+    await page.keyboard.press('Escape');
+    expect(await menuButton.getAttribute('aria-expanded')).toBe('false');
+    expect(await focusedId(page)).toBe('button[Actions for Keyboard token]');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await el.locator('#confirm-dialog[open]').waitFor();
+    expect(await el.locator('#confirm-heading').textContent()).toBe('Delete "Keyboard token"?');
+    expect(await focusedId(page)).toBe('confirm-cancel');
+    await page.screenshot({ path: join(shots, 'confirm-delete.png') });
+    await expectNoAxeViolations('confirm dialog');
+    await page.keyboard.press('Escape');
+    await el.locator('#confirm-dialog').waitFor({ state: 'hidden' });
+    expect(await focusedId(page)).toBe('button[Actions for Keyboard token]');
+    expect((await ping(secret)).status).toBe(200);
+    // Space opens the menu too; Enter on Delete, Tab to the Delete button, Enter confirms.
+    await page.keyboard.press('Space');
+    expect(await focusedId(page)).toBe('button[Delete]');
+    await page.keyboard.press('Enter');
+    await el.locator('#confirm-dialog[open]').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('confirm-button');
+    await page.keyboard.press('Enter');
+    await poll(() => row.count()).toBe(0);
+    expect(await focusedId(page)).toBe('tokens-heading');
+    expect(await el.locator('#announce').textContent()).toBe('Token "Keyboard token" deleted.');
+    const after = await ping(secret);
+    expect(after.status).toBe(401);
+    expect(after.headers.get('www-authenticate')).toContain('invalid_token');
+  });
+
+  test('menus: a disabled item does nothing, Tab and a click elsewhere close, one menu open at a time', async () => {
+    const el = page.locator('keyward-tokens');
+    const bulk = el.getByRole('button', { name: 'Actions for selected tokens' });
+    await bulk.focus();
+    await page.keyboard.press('ArrowUp');
+    expect(await focusedId(page)).toBe('button[Delete selected]');
+    expect(await el.getByRole('menuitem', { name: 'Delete selected' }).getAttribute('aria-disabled')).toBe('true');
+    // Nothing selected: the item does nothing.
+    await page.keyboard.press('Enter');
+    expect(await el.locator('#confirm-dialog[open]').count()).toBe(0);
+    await page.keyboard.press('Tab');
+    expect(await bulk.getAttribute('aria-expanded')).toBe('false');
+    await bulk.click();
+    expect(await bulk.getAttribute('aria-expanded')).toBe('true');
+    await rowOf(el, 'Weekly export').getByRole('button', { name: 'Actions for Weekly export' }).click();
+    expect(await bulk.getAttribute('aria-expanded')).toBe('false');
+    await page.locator('h1').click();
+    expect(await el.locator('[role="menu"]:not([hidden])').count()).toBe(0);
+  });
+
+  test('bulk delete of the selected tokens, keyboard only, with the header menu', async () => {
+    const el = page.locator('keyward-tokens');
+    const secrets = [await createByMouse(el, 'Bulk one'), await createByMouse(el, 'Bulk two', 'proj_royalties', '1d'), await createByMouse(el, 'Bulk three', '', 'never')];
+    for (const name of ['Bulk one', 'Bulk two', 'Bulk three']) {
+      await rowOf(el, name).getByRole('checkbox').focus();
+      await page.keyboard.press('Space');
+    }
+    expect(await el.locator('#select-all').evaluate((box) => (box as HTMLInputElement).indeterminate)).toBe(true);
+    const bulk = el.getByRole('button', { name: 'Actions for selected tokens' });
+    await bulk.focus();
+    await page.keyboard.press('Enter');
+    expect(await focusedId(page)).toBe('button[Delete selected (3)]');
+    await page.screenshot({ path: join(shots, 'bulk-menu.png') });
+    await expectNoAxeViolations('bulk menu');
+    await page.keyboard.press('Enter');
+    await el.locator('#confirm-dialog[open]').waitFor();
+    expect(await el.locator('#confirm-heading').textContent()).toBe('Delete 3 tokens?');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await poll(() => el.locator('tbody tr', { hasText: 'Bulk' }).count()).toBe(0);
+    expect(await el.locator('#announce').textContent()).toBe('3 tokens deleted.');
+    expect(await rowOf(el, 'Weekly export').count()).toBe(1);
+    for (const secret of secrets) expect((await ping(secret)).status).toBe(401);
+  });
+
+  test('select all, then unselect all', async () => {
+    const el = page.locator('keyward-tokens');
+    await el.locator('#select-all').check();
+    const rows = await el.locator('tbody tr').count();
+    expect(await el.locator('tbody input:checked').count()).toBe(rows);
+    expect(await el.locator('.table-head [role=menuitem]').textContent()).toBe(`Delete selected (${rows})`);
+    await el.locator('#select-all').uncheck();
+    expect(await el.locator('tbody input:checked').count()).toBe(0);
+  });
+
+  test('an expired token stays listed, marked Expired', async () => {
+    const el = page.locator('keyward-tokens');
+    await createByMouse(el, 'Short-lived', '', '1d');
+    server.travel(2 * 86_400_000);
+    try {
+      await el.evaluate((node) => (node as HTMLElement & { refresh(): Promise<void> }).refresh());
+      await poll(() => rowOf(el, 'Short-lived').getAttribute('data-status')).toBe('expired');
+      expect(await rowOf(el, 'Short-lived').locator('[data-col="status"]').textContent()).toBe('Expired');
+      await page.screenshot({ path: join(shots, 'expired.png') });
+      await expectNoAxeViolations('expired row');
+    } finally {
+      server.travel(0);
+    }
+  });
+
+  test('pagination: "Load more" follows nextCursor until every token is listed', async () => {
+    const el = await openPage('/paged');
+    await ready(el);
+    const all = await (await fetch(`${server.origin}/settings/tokens?limit=100`, { headers: { cookie: 'user=owner_a' } })).json();
+    const total = (all as { items: unknown[] }).items.length;
+    expect(total).toBeGreaterThanOrEqual(4);
+    expect(await el.locator('tbody tr').count()).toBe(2);
+    await expectNoAxeViolations('paged');
+    for (let clicks = 0; await el.locator('#load-more').isVisible(); clicks++) {
+      expect(clicks).toBeLessThan(total);
+      await el.locator('#load-more').click();
+      await poll(() => el.locator('#load-more').getAttribute('aria-busy')).toBe('false');
+    }
+    expect(await el.locator('tbody tr').count()).toBe(total);
+    const ids = await el.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
+    expect(new Set(ids).size).toBe(total);
+  });
+
+  test('an error state with a retry', async () => {
+    server.setFailing(true);
+    const el = await openPage('/flaky-page');
+    await ready(el);
+    expect(await el.getAttribute('data-state')).toBe('error');
+    expect(await el.locator('#load-error-text').textContent()).toContain('cannot be reached');
+    expect(await el.locator('#create-section').isHidden()).toBe(true);
+    await page.screenshot({ path: join(shots, 'error.png') });
+    await expectNoAxeViolations('error');
+    server.setFailing(false);
+    await el.locator('#retry').click();
+    await poll(() => el.getAttribute('data-state')).toBe('ready');
+    expect(await rowOf(el, 'Weekly export').count()).toBe(1);
+  });
+
+  test("a member's page shows a notice and no tokens", async () => {
+    const el = await openPage('/', 'member_a');
+    await ready(el);
+    expect(await el.getAttribute('data-state')).toBe('forbidden');
+    expect(await el.locator('#notice-heading').textContent()).toBe("You don't have access to API tokens");
+    expect(await el.locator('#create-section').isHidden()).toBe(true);
+    expect(await el.locator('#list-section').isHidden()).toBe(true);
+    expect(await el.locator('tbody tr').count()).toBe(0);
+    expect(await pageHolds(page, 'Weekly export')).toBe(false);
+    await page.screenshot({ path: join(shots, 'member.png') });
+    await expectNoAxeViolations('member');
+  });
+
+  test('nobody signed in: a notice to sign in', async () => {
+    const el = await openPage('/', 'nobody');
+    await ready(el);
+    expect(await el.getAttribute('data-state')).toBe('unauthenticated');
+    expect(await el.locator('#notice').textContent()).toContain('Sign in');
+    await expectNoAxeViolations('unauthenticated');
+  });
+
+  test('two elements on one page do not interfere', async () => {
+    await openPage('/two');
+    const [a, b] = [page.locator('keyward-tokens').nth(0), page.locator('keyward-tokens').nth(1)];
+    await ready(a);
+    await ready(b);
+    expect(await b.locator('tbody tr').count()).toBe(0);
+    expect(await b.locator('#token-scope option').allTextContents()).toEqual(['Organization: every project', 'Project: Beta launch']);
+    await createByMouse(b, 'Beta deploy', 'proj_beta');
+    expect(await a.locator('tbody tr', { hasText: 'Beta deploy' }).count()).toBe(0);
+    expect(await rowOf(b, 'Beta deploy').count()).toBe(1);
+    await rowOf(a, 'Weekly export').getByRole('checkbox').check();
+    expect(await b.locator('input:checked').count()).toBe(0);
+    await a.locator('#token-name').fill('Only in A');
+    expect(await b.locator('#token-name').inputValue()).toBe('');
+    await a.getByRole('button', { name: 'Actions for Weekly export' }).click();
+    await a.getByRole('menuitem', { name: 'Delete' }).click();
+    await a.locator('#confirm-dialog[open]').waitFor();
+    expect(await b.locator('#confirm-dialog[open]').count()).toBe(0);
+    await a.locator('#confirm-cancel').click();
+    await b.getByRole('button', { name: 'Actions for Beta deploy' }).click();
+    await b.getByRole('menuitem', { name: 'Delete' }).click();
+    await b.locator('#confirm-button').click();
+    await poll(() => b.locator('tbody tr').count()).toBe(0);
+    expect(await rowOf(a, 'Weekly export').count()).toBe(1);
+    await expectNoAxeViolations('two elements');
+  });
+
+  test('the expiry preview is asked again each minute while the page is open', async () => {
+    await context?.close();
+    context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
+    await context.addCookies([{ name: 'user', value: 'owner_a', url: server.origin }]);
+    page = await context.newPage();
+    await page.clock.install();
+    const previews: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/tokens/expiration-preview')) previews.push(request.url());
+    });
+    await page.goto(`${server.origin}/`);
+    const el = page.locator('keyward-tokens');
+    await ready(el);
+    await poll(() => previews.length).toBe(1);
+    await page.clock.fastForward(61_000);
+    await poll(() => previews.length).toBe(2);
+    expect(previews[1]).toContain('expiresIn=30d');
+  });
+
+  test('themed: replaced strings, CSS custom properties, ::part, dates in the given locale', async () => {
+    const el = await openPage('/themed');
+    await ready(el);
+    await poll(() => el.locator('#create-heading').textContent()).toBe('Neues Token');
+    expect(await el.locator('#create-button').textContent()).toBe('Erstellen');
+    expect(await el.locator('label[for="token-name"]').textContent()).toBe('Bezeichnung');
+    expect(await el.locator('#tokens-heading').textContent()).toBe('Schlüssel');
+    expect(await el.locator('#create-button').evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(107, 33, 168)');
+    const row = rowOf(el, 'Weekly export');
+    expect(await row.evaluate((r) => getComputedStyle(r).backgroundColor)).toBe('rgb(250, 250, 250)');
+    const created = Number(await row.locator('[data-col="created"] time').evaluate((t) => Date.parse(t.getAttribute('datetime')!)));
+    expect(await row.locator('[data-col="created"]').textContent()).toBe(new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeZone: 'UTC' }).format(created));
+    await page.screenshot({ path: join(shots, 'themed.png') });
+    await expectNoAxeViolations('themed');
+  });
+});

@@ -1,0 +1,72 @@
+// The element's state and texts, without a browser.
+import { describe, expect, test } from 'vitest';
+import type { TokenListItem } from '../src/api.js';
+import { TokensModel, type Change } from '../src/state.js';
+import { DEFAULT_STRINGS, format } from '../src/strings.js';
+
+const token = (id: string): TokenListItem => ({
+  id,
+  organizationId: 'org_1',
+  name: `Token ${id}`,
+  scope: { kind: 'organization' },
+  hint: 'kw_abcd',
+  createdAt: 1,
+  createdBy: 'user_1',
+  expiresAt: null,
+  lastUsedAt: null,
+  status: 'active',
+  scopeLabel: 'Organization',
+});
+
+describe('TokensModel', () => {
+  test('a first page replaces the list, a later one appends without duplicates', () => {
+    const model = new TokensModel();
+    model.setPage({ items: [token('a'), token('b')], nextCursor: 'c1' }, false);
+    model.setPage({ items: [token('b'), token('c')], nextCursor: null }, true);
+    expect(model.state.tokens.map((t) => t.id)).toEqual(['a', 'b', 'c']);
+    expect(model.state.nextCursor).toBeNull();
+    expect(model.state.phase).toBe('ready');
+  });
+
+  test('selection holds only listed ids, and loses deleted or vanished ones', () => {
+    const model = new TokensModel();
+    model.setPage({ items: [token('a'), token('b'), token('c')], nextCursor: null }, false);
+    model.toggle('a', true);
+    model.toggle('zzz', true);
+    expect([...model.state.selected]).toEqual(['a']);
+    model.selectAll(true);
+    expect(model.selectedTokens().map((t) => t.id)).toEqual(['a', 'b', 'c']);
+    model.removeTokens(['b']);
+    expect([...model.state.selected].sort()).toEqual(['a', 'c']);
+    model.setPage({ items: [token('a')], nextCursor: null }, false);
+    expect([...model.state.selected]).toEqual(['a']);
+    model.setPhase('forbidden');
+    expect(model.state.tokens).toEqual([]);
+    expect(model.state.selected.size).toBe(0);
+  });
+
+  test('listeners hear which parts changed', () => {
+    const model = new TokensModel();
+    const heard: Change[][] = [];
+    const stop = model.subscribe((changes) => heard.push([...changes]));
+    model.setPage({ items: [token('a')], nextCursor: null }, false);
+    model.toggle('a', true);
+    model.setPreview({ expiresIn: 'never', expiresAt: null, expiresAtMs: null });
+    stop();
+    model.toggle('a', false);
+    expect(heard).toEqual([['phase', 'rows', 'selection', 'more'], ['selection'], ['preview']]);
+  });
+});
+
+describe('strings', () => {
+  test('placeholders are filled, unknown ones left as they are, overrides win, functions get the params', () => {
+    expect(format({}, 'selectToken', { name: 'CI' })).toBe('Select CI');
+    expect(format({}, 'confirmDeleteMany', {})).toBe('Delete {count} tokens?');
+    expect(format({ selectToken: 'Auswählen: {name}' }, 'selectToken', { name: 'CI' })).toBe('Auswählen: CI');
+    expect(format({ confirmDeleteMany: ({ count }) => `${count} Tokens löschen?` }, 'confirmDeleteMany', { count: 3 })).toBe('3 Tokens löschen?');
+  });
+
+  test('every default text is non-empty', () => {
+    for (const [key, text] of Object.entries(DEFAULT_STRINGS)) expect(text.length, key).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,146 @@
+// A real host for the element's browser tests: Hono, the memory store, keyward's management API
+// mounted a few ways (normal, another organization, failing, slow), a guarded route, and pages.
+import { serve, type ServerType } from '@hono/node-server';
+import { createKeyward, memoryStore, type Actor, type ProjectInfo } from '@keyward/core';
+import { requireToken, tokensApp } from '@keyward/hono';
+import { build } from 'esbuild';
+import { Hono, type Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECTS: ProjectInfo[] = [
+  { id: 'proj_catalog', organizationId: 'org_a', name: 'Catalog' },
+  { id: 'proj_royalties', organizationId: 'org_a', name: 'Royalties' },
+  { id: 'proj_beta', organizationId: 'org_b', name: 'Beta launch' },
+];
+
+export const USERS: Record<string, Actor> = {
+  owner_a: { userId: 'owner_a', organizationId: 'org_a', role: 'owner' },
+  member_a: { userId: 'member_a', organizationId: 'org_a', role: 'member' },
+  admin_b: { userId: 'admin_b', organizationId: 'org_b', role: 'admin' },
+};
+
+const projectsOf = (org: string) => JSON.stringify(PROJECTS.filter((p) => p.organizationId === org).map(({ id, name }) => ({ id, name })));
+
+/** Bundles the element from its sources, as `keyward-tokens.js` is built for pages. */
+export async function bundleElement(): Promise<string> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('../src/define/index.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    target: 'es2022',
+    write: false,
+  });
+  return result.outputFiles[0]!.text;
+}
+
+function page(title: string, body: string, head = ''): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>${title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body { font-family: system-ui, sans-serif; margin: 24px; max-width: 1100px; } </style>
+${head}
+<script type="module" src="/keyward-tokens.js"></script>
+</head>
+<body><main><h1>${title}</h1>${body}</main></body>
+</html>`;
+}
+
+export interface UiServer {
+  origin: string;
+  /** Mutating requests' `x-csrf-token` header values, in order. */
+  csrfSeen: string[];
+  /** While true, the `/flaky` mount answers 503. */
+  setFailing(failing: boolean): void;
+  /** Moves the server's clock by `ms` from now (0 puts it back). */
+  travel(ms: number): void;
+  /** The `/slow` mount holds list requests until this is called. */
+  releaseSlow(): void;
+  close(): Promise<void>;
+}
+
+export async function startUiServer(): Promise<UiServer> {
+  const bundle = await bundleElement();
+  let offsetMs = 0;
+  const keyward = createKeyward({ store: memoryStore(), resolveProject: (id) => PROJECTS.find((p) => p.id === id) ?? null, lastUsedIntervalMs: 0, now: () => Date.now() + offsetMs });
+  const csrfSeen: string[] = [];
+  let failing = false;
+  let release!: () => void;
+  const slowGate = new Promise<void>((resolve) => (release = resolve));
+
+  const signedIn = (c: Context) => USERS[getCookie(c, 'user') ?? 'owner_a'] ?? null;
+  const app = new Hono();
+  app.get('/keyward-tokens.js', (c) => c.body(bundle, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+
+  app.use('/settings/*', async (c, next) => {
+    if (c.req.method !== 'GET') csrfSeen.push(c.req.header('x-csrf-token') ?? '');
+    await next();
+  });
+  app.route('/settings', tokensApp({ keyward, getActor: signedIn }));
+  app.route('/org-b', tokensApp({ keyward, getActor: () => USERS.admin_b! }));
+  app.use('/flaky/*', async (c, next) => {
+    if (!failing) return next();
+    return c.json({ type: 'about:blank', title: 'Service Unavailable', status: 503, code: 'STORE_UNAVAILABLE', detail: 'API tokens cannot be reached right now; retry later.' }, 503);
+  });
+  app.route('/flaky', tokensApp({ keyward, getActor: signedIn }));
+  app.use('/slow/*', async (_c, next) => {
+    await slowGate;
+    await next();
+  });
+  app.route('/slow', tokensApp({ keyward, getActor: signedIn }));
+
+  app.get('/api/ping', requireToken({ keyward, organizationLevel: true }), (c) => c.json({ ok: true, token: c.get('apiToken').name }));
+
+  const element = (api: string, org = 'org_a', extra = '') => `<keyward-tokens api="${api}" projects='${projectsOf(org)}' ${extra}></keyward-tokens>`;
+  app.get('/', (c) =>
+    c.html(
+      page(
+        'API tokens',
+        element('/settings'),
+        `<script type="module">
+          const el = document.querySelector('keyward-tokens');
+          let n = 0;
+          el.headers = () => ({ 'x-csrf-token': 'csrf-' + (++n) });
+        </script>`,
+      ),
+    ),
+  );
+  app.get('/paged', (c) => c.html(page('Paged', element('/settings', 'org_a', 'page-size="2"'))));
+  app.get('/two', (c) => c.html(page('Two organizations', `<section aria-label="Acme">${element('/settings')}</section><section aria-label="Beta">${element('/org-b', 'org_b')}</section>`)));
+  app.get('/flaky-page', (c) => c.html(page('Flaky', element('/flaky'))));
+  app.get('/slow-page', (c) => c.html(page('Slow', element('/slow'))));
+  app.get('/themed', (c) =>
+    c.html(
+      page(
+        'Thème',
+        element('/settings', 'org_a', 'locale="de-DE"'),
+        `<style>
+          keyward-tokens { --keyward-accent: #6b21a8; }
+          keyward-tokens::part(row) { background: #fafafa; }
+        </style>
+        <script type="module">
+          await customElements.whenDefined('keyward-tokens');
+          document.querySelector('keyward-tokens').strings = { createHeading: 'Neues Token', createButton: 'Erstellen', nameLabel: 'Bezeichnung', tokensHeading: 'Schlüssel' };
+        </script>`,
+      ).replace('<html lang="en">', '<html lang="de">'),
+    ),
+  );
+
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    csrfSeen,
+    setFailing: (value) => void (failing = value),
+    releaseSlow: () => release(),
+    travel: (ms) => void (offsetMs = ms),
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await keyward.close();
+    },
+  };
+}

@@ -12,8 +12,7 @@ import { createKeyward, type Actor, type Keyward } from '@keyward/core';
 import { redisInvalidations, redisStore, type RedisTokenStore } from '@keyward/redis';
 import { Cluster, type ClusterOptions } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
-import { startCluster, type TestCluster } from '@keyward/test-kit/redis';
-import { redisCli } from '@keyward/test-kit/redis';
+import { redisCli, startCluster, type TestCluster } from '@keyward/test-kit/redis';
 import { sleep, waitUntil } from '@keyward/test-kit/net';
 import { randomPrefix } from '@keyward/test-kit/redis-keys';
 

@@ -47,6 +47,28 @@ function parseHashes(message: string): string[] | null {
   }
 }
 
+/**
+ * Subscriptions per subscriber connection and channel: two keyward instances may share one
+ * subscriber and one key prefix, and the first to close must not unsubscribe the other's
+ * invalidations (its heartbeats would still prove a feed that no longer delivers).
+ */
+const holders = new WeakMap<object, Map<string, number>>();
+
+function hold(subscriber: object, channel: string): void {
+  const counts = holders.get(subscriber) ?? new Map<string, number>();
+  holders.set(subscriber, counts);
+  counts.set(channel, (counts.get(channel) ?? 0) + 1);
+}
+
+/** Drops one hold; true when it was the last, so the channel may be unsubscribed. */
+function release(subscriber: object, channel: string): boolean {
+  const counts = holders.get(subscriber);
+  const left = (counts?.get(channel) ?? 1) - 1;
+  if (left > 0) counts!.set(channel, left);
+  else counts?.delete(channel);
+  return left <= 0;
+}
+
 /** Any of these means messages may have been missed: nothing delivered before proves anything. */
 const SUBSCRIBER_LOSSES = ['close', 'end', 'reconnecting', 'error', '+node', '-node', 'node error'];
 const TOPOLOGY_LOSSES = ['+node', '-node', 'node error'];
@@ -84,6 +106,7 @@ class Subscription {
     // A primary added, removed or failing on the command side changes which heartbeats prove what.
     if (isCluster(client)) for (const event of TOPOLOGY_LOSSES) this.listen(client, event, () => this.lose());
     this.listen(subscriber, 'ready', () => this.beat());
+    hold(subscriber, this.invalidations);
     (subscriber as Redis).subscribe(this.invalidations, this.heartbeatChannel).then(
       () => this.beat(),
       (error: unknown) => {
@@ -146,7 +169,8 @@ class Subscription {
     this.closed = true;
     clearInterval(this.timer);
     for (const [emitter, event, handler] of this.listeners) emitter.off(event, handler as (...args: unknown[]) => void);
-    await (this.subscriber as Redis).unsubscribe(this.invalidations, this.heartbeatChannel).catch(() => {});
+    const channels = release(this.subscriber, this.invalidations) ? [this.invalidations, this.heartbeatChannel] : [this.heartbeatChannel];
+    await (this.subscriber as Redis).unsubscribe(...channels).catch(() => {});
   }
 }
 

@@ -104,6 +104,28 @@ describe('redisInvalidations()', () => {
     await otherSubscription.close();
   });
 
+  test('two subscriptions sharing one subscriber and prefix: closing one leaves the other receiving invalidations', async () => {
+    const keyPrefix = prefix();
+    const commands = client();
+    const subscriber = client();
+    const store = redisStore({ client: commands, keyPrefix });
+    const record = makeRecord();
+    await store.insert(record);
+    const first = recorder();
+    const second = recorder();
+    const channel = redisInvalidations({ client: commands, subscriber, keyPrefix });
+    const one = channel.subscribe(first.listener, { heartbeatMs: 20, onError: () => {} });
+    const two = channel.subscribe(second.listener, { heartbeatMs: 20, onError: () => {} });
+    await second.until('both live', () => first.count('proven') >= 1 && second.count('proven') >= 1);
+    await one.close();
+    expect(await subscribers(`${keyPrefix}invalidate`)).toBe(1);
+    await store.deleteMany('org_1', [record.id]);
+    await second.until('the deletion reached the one left', () => second.count('invalidate') >= 1);
+    expect(second.invalidations()).toEqual([[record.hash]]);
+    await two.close();
+    expect(await subscribers(`${keyPrefix}invalidate`)).toBe(0);
+  });
+
   test('a subscriber that disconnects reports lost(); heartbeats sent before it prove nothing; once reconnected heartbeats prove again', async () => {
     const keyPrefix = prefix();
     const commands = client();

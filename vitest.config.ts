@@ -19,6 +19,8 @@ export default defineConfig({
       exact('@keyward/postgres', src('postgres')),
       exact('@keyward/express', src('express')),
       exact('@keyward/hono', src('hono')),
+      exact('@keyward/fetch', src('fetch')),
+      exact('@keyward/fastify', src('fastify')),
       exact('@keyward/ui', src('ui')),
     ],
   },

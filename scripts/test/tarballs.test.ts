@@ -10,6 +10,8 @@ import { expectedOutput, printsAsPromised } from '../../examples/docs-check/src/
 import { ROOT, installProject, packAll, scratchDir, type ScratchProject } from '../tarball/scratch.js';
 
 const FIXTURES = join(ROOT, 'scripts/tarball/fixtures');
+/** A host app's own tests on @keyward/core/testing (docs/testing.md), run here as a user runs them. */
+const HOST_TESTS = join(ROOT, 'examples/host-tests');
 
 /** The runnable ```ts blocks of the getting-started guide, in order: keyward.ts, then server.ts. */
 function gettingStartedPrograms(): string[] {
@@ -45,6 +47,9 @@ function caseTableFiles(): Record<string, string> {
   const app = (from: string) => readFileSync(join(ROOT, from), 'utf8').replaceAll("'@keyward/test-kit/http'", "'./test-kit/http/index.js'");
   files['hono-app.ts'] = app('packages/hono/test/app.ts');
   files['express-app.ts'] = app('packages/express/test/app.ts');
+  files['fastify-app.ts'] = app('packages/fastify/test/app.ts');
+  files['fetch-app.ts'] = app('packages/fetch/test/app.ts').replaceAll("'./handler.js'", "'./fetch-handler.js'");
+  files['fetch-handler.ts'] = app('packages/fetch/test/handler.ts');
   for (const name of readdirSync(join(ROOT, 'scripts/tarball/cases'))) files[name] = readFileSync(join(ROOT, 'scripts/tarball/cases', name), 'utf8');
   return files;
 }
@@ -52,11 +57,11 @@ function caseTableFiles(): Record<string, string> {
 /**
  * Peer versions each project gets: `newest` takes the latest every peer range admits (and hosts
  * the getting-started, CJS, tsc and Jest checks), `lowest` the oldest. Keep these in step with the
- * peerDependencies of @keyward/hono, @keyward/express and @keyward/redis.
+ * peerDependencies of @keyward/hono, @keyward/express, @keyward/fastify and @keyward/redis.
  */
 const PEERS = {
-  newest: { hono: '^4', express: '^5', ioredis: '^6' },
-  lowest: { hono: '4.1.0', express: '5.0.0', ioredis: '5.4.0' },
+  newest: { hono: '^4', express: '^5', ioredis: '^6', fastify: '^5' },
+  lowest: { hono: '4.1.0', express: '5.0.0', ioredis: '5.4.0', fastify: '5.0.0' },
 } as const;
 
 const [keywardProgram, serverProgram] = gettingStartedPrograms();
@@ -69,6 +74,7 @@ beforeAll(async () => {
   work = root;
   const tarballs = await packAll(join(root, 'tarballs'));
   const fixtures = Object.fromEntries(readdirSync(FIXTURES).map((name) => [name, readFileSync(join(FIXTURES, name), 'utf8')]));
+  const hostTests = Object.fromEntries(readdirSync(HOST_TESTS).filter((name) => name.includes('.test.')).map((name) => [name, readFileSync(join(HOST_TESTS, name), 'utf8')]));
   const cases = caseTableFiles();
   const folder = (name: string, files: Record<string, string>) => {
     const dir = join(root, name);
@@ -95,7 +101,7 @@ beforeAll(async () => {
         '@types/better-sqlite3': '^7',
         '@types/express': '^5',
       },
-      { ...fixtures, 'keyward.ts': keywardProgram!, 'server.ts': serverProgram! },
+      { ...fixtures, ...hostTests, 'keyward.ts': keywardProgram!, 'server.ts': serverProgram! },
     ),
     installProject(folder('lowest', cases), tarballs, { ...PEERS.lowest, ...testing }),
   ]);
@@ -111,16 +117,16 @@ describe.each(['newest', 'lowest'] as const)('peers at the %s versions their ran
   const at = () => (which === 'newest' ? project : lowest);
 
   test('the versions installed are the ones meant', () => {
-    const versions = { hono: installed(at(), 'hono'), express: installed(at(), 'express'), ioredis: installed(at(), 'ioredis') };
+    const versions = { hono: installed(at(), 'hono'), express: installed(at(), 'express'), ioredis: installed(at(), 'ioredis'), fastify: installed(at(), 'fastify') };
     if (which === 'lowest') expect(versions).toEqual(PEERS.lowest);
-    else expect(versions).toEqual({ hono: expect.stringMatching(/^4\./), express: expect.stringMatching(/^5\./), ioredis: expect.stringMatching(/^6\./) });
+    else expect(versions).toEqual({ hono: expect.stringMatching(/^4\./), express: expect.stringMatching(/^5\./), ioredis: expect.stringMatching(/^6\./), fastify: expect.stringMatching(/^5\./) });
   });
 
-  test('the Hono and Express case tables and the Redis conformance suite pass', { timeout: 150_000 }, async () => {
+  test('the Hono, Express, Fastify and fetch case tables and the Redis conformance suite pass', { timeout: 150_000 }, async () => {
     const result = await at()
       .exec('node_modules/.bin/vitest', ['run', 'cases', '--reporter=dot'], { timeout: 140_000 })
       .catch((error: { stdout: string; stderr: string }) => error);
-    expect(result.stdout, result.stdout + result.stderr).toMatch(/Test Files\s+3 passed \(3\)/);
+    expect(result.stdout, result.stdout + result.stderr).toMatch(/Test Files\s+5 passed \(5\)/);
   });
 });
 
@@ -187,7 +193,15 @@ describe('packed packages, installed with npm outside the workspace', () => {
     const result = await project
       .exec('node_modules/.bin/jest', ['--ci', '--config', 'jest.config.cjs'], { timeout: 90_000 })
       .catch((error: { stdout: string; stderr: string }) => error);
-    expect(result.stderr).toMatch(/Tests:\s+3 passed, 3 total/);
+    // keyward.test.cjs (3) and the host-style test of docs/testing.md (1).
+    expect(result.stderr).toMatch(/Tests:\s+4 passed, 4 total/);
+  });
+
+  test('a host app\'s Vitest suite on @keyward/core/testing (docs/testing.md) passes', { timeout: 100_000 }, async () => {
+    const result = await project
+      .exec('node_modules/.bin/vitest', ['run', 'tokens.vitest.test.ts', '--reporter=dot'], { timeout: 90_000 })
+      .catch((error: { stdout: string; stderr: string }) => error);
+    expect(result.stdout, result.stdout + result.stderr).toMatch(/Tests\s+1 passed \(1\)/);
   });
 });
 

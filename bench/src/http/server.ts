@@ -1,4 +1,4 @@
-// A server process for the HTTP section: `server.ts <hono|express> <memory|sqlite|redis|postgres> <tokens> <dir> [database]`.
+// A server process for the HTTP section: `server.ts <hono|express|fastify> <memory|sqlite|redis|postgres> <tokens> <dir> [database]`.
 // Serves one route three ways with identical handlers: unguarded (`/open`), behind requireToken()
 // (`/guarded`), and behind a "floor" middleware that does only what any token check on that store
 // must (read the header, SHA-256, one lookup, hand the row to the handler) (`/floor`). Tells its
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createKeyward, memoryStore, type TokenStore } from '@keyward/core';
 import { requireToken as expressGuard } from '@keyward/express';
+import { requireToken as fastifyGuard } from '@keyward/fastify';
 import { requireToken as honoGuard } from '@keyward/hono';
 import { postgresStore } from '@keyward/postgres';
 import { redisStore } from '@keyward/redis';
@@ -16,6 +17,7 @@ import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import express from 'express';
+import Fastify from 'fastify';
 import { Hono } from 'hono';
 import pg from 'pg';
 import type { AddressInfo } from 'node:net';
@@ -95,6 +97,33 @@ if (framework === 'hono') {
     (c) => c.json({ ok: true }),
   );
   server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
+} else if (framework === 'fastify') {
+  const app = Fastify();
+  type OrgRoute = { Params: { orgId: string } };
+  const guard = fastifyGuard({ keyward, organization: (request) => (request.params as { orgId: string }).orgId });
+  app.get<OrgRoute>('/open/orgs/:orgId/ping', async () => ({ ok: true }));
+  app.get<OrgRoute>('/guarded/orgs/:orgId/ping', { onRequest: guard }, async () => ({ ok: true }));
+  app.get<OrgRoute>(
+    '/floor/orgs/:orgId/ping',
+    {
+      onRequest: (request, reply, done) => {
+        const pass = (row: unknown) => {
+          if (row === undefined) {
+            void reply.code(401).send({ ok: false });
+            return;
+          }
+          request.apiToken = row as never;
+          done();
+        };
+        const row = floor(request.headers.authorization);
+        if (isPromise(row)) void row.then(pass, done);
+        else pass(row);
+      },
+    },
+    async () => ({ ok: true }),
+  );
+  server = app.server;
+  void app.listen({ port: 0, host: '127.0.0.1' });
 } else {
   const app = express();
   const guard = expressGuard({ keyward, organization: (req) => req.params.orgId });

@@ -94,7 +94,7 @@ ${missed.length === 0 ? 'None: every target is met in this run.' : missed.map((r
 ## What makes it fast
 
 - **Synchronous when the store is.** \`Keyward.check()\` returns the answer itself when the store does (memory, SQLite, the Redis
-  cache on a hit); \`authenticate()\` passes that through, and the Hono and Express middlewares continue without awaiting anything, so a
+  cache on a hit); \`authenticate()\` passes that through, and the Hono, Express and Fastify middlewares continue without awaiting anything, so a
   guarded request does not pay a microtask (or an event-loop turn) for its token.
 - **Nothing clever on the verify path.** Each call checks the format and checksum (a plain CRC-32 loop), hashes once, looks up
   once, and builds a fresh answer. Earlier releases remembered checked digests, reused frozen answers, folded the CRC four

@@ -84,7 +84,7 @@ export async function httpSection(ctx: BenchContext): Promise<Row[]> {
   const rows: Row[] = [];
   const rounds = ctx.quick ? 3 : 7;
   const seconds = ctx.quick ? 1 : 2;
-  for (const framework of ['hono', 'express']) {
+  for (const framework of ['hono', 'express', 'fastify']) {
     for (const store of ['memory', 'sqlite', 'redis']) {
       const server = await startServer(framework, store, 1000, ctx.tmp);
       try {
@@ -112,7 +112,7 @@ export async function httpSection(ctx: BenchContext): Promise<Row[]> {
         const rate = (route: 'open' | 'floor' | 'guarded') => median(runs[route].map((r) => r.rate));
         const ratio = median(ratios.rate);
         const cpuRatio = median(ratios.cpu);
-        const name = `${framework === 'hono' ? 'Hono (@hono/node-server)' : 'Express 5'}, ${{ memory: 'memory', sqlite: 'SQLite', redis: 'Redis' }[store]} store`;
+        const name = `${{ hono: 'Hono (@hono/node-server)', express: 'Express 5', fastify: 'Fastify 5' }[framework]}, ${{ memory: 'memory', sqlite: 'SQLite', redis: 'Redis' }[store]} store`;
         // Per round: guarded CPU per request ÷ the floor middleware's, so both saw the same machine load.
         const overFloor = median(ratios.overFloorCpu);
         rows.push({

@@ -7,7 +7,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { expectedOutput, printsAsPromised } from '../src/expected-output.js';
 
 // Every ```ts / ```js block of README.md, docs/ and the package and example READMEs runs here,
-// unless the line before it is `<!-- excerpt -->` (a fragment that needs surrounding code).
+// unless the line before it is `<!-- excerpt -->` (a fragment that needs surrounding code) or
+// `<!-- runtime: … -->` (a program for Bun, Deno or workerd, which examples/runtime-matrix runs there).
 // Servers a snippet starts are moved to a free port and stopped (src/short-lived-servers.mjs).
 // Each block states what it prints in trailing `// → …` comments, and what it prints is compared.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -47,7 +48,8 @@ function codeBlocks(file: string): CodeBlock[] {
     const open = /^```(\S*)\s*$/.exec(lines[i]!);
     if (!open) continue;
     const end = lines.indexOf('```', i + 1);
-    const excerpt = lines[i - 1]?.trim() === '<!-- excerpt -->';
+    // `<!-- runtime: bun -->` (deno, workerd…): a program for another runtime, run by examples/runtime-matrix.
+    const excerpt = /^<!-- (excerpt|runtime: [a-z]+) -->$/.test(lines[i - 1]?.trim() ?? '');
     blocks.push({ file, line: i + 1, language: open[1]!, excerpt, code: lines.slice(i + 1, end).join('\n') });
     i = end;
   }

@@ -26,7 +26,8 @@ const NO_BODY: JsonBodyResult = Object.freeze({ ok: true, value: undefined });
  */
 function fetchHasBody(c: Context): boolean | undefined {
   const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
-  return incoming === undefined ? c.req.raw.body !== null : undefined;
+  // Without a body stream the headers still decide: Bun.serve hands `Content-Length: 0` over with body null.
+  return incoming === undefined && c.req.raw.body !== null ? true : undefined;
 }
 
 async function readJson(c: Context): Promise<JsonBodyResult> {

@@ -1,0 +1,32 @@
+import { TokenInfo, MaybePromise, Actor } from '@keyward/core';
+import { GuardOptions, ManagementApiOptions, JsonBodyResult, HttpResponse } from '@keyward/core/http';
+type RouteParams = Readonly<Record<string, string | readonly string[] | undefined>>;
+type FetchIdReader<P> = (request: Request, params: P) => string | readonly string[] | null | undefined;
+interface FetchGuardOptions<P = RouteParams> extends Omit<GuardOptions<unknown>, 'project' | 'organization'> {
+    project?: FetchIdReader<P> | undefined;
+    organization?: FetchIdReader<P> | undefined;
+}
+type FetchGuardResult = {
+    ok: true;
+    token: TokenInfo;
+} | {
+    ok: false;
+    response: Response;
+};
+type FetchHandler<C> = (request: Request, context: C) => Promise<Response>;
+interface FetchGuard<P = RouteParams> {
+    (request: Request, params?: P): Promise<FetchGuardResult>;
+    withToken<C = {
+        params?: P | Promise<P>;
+    }>(handler: (request: Request, token: TokenInfo, context: C) => Response | Promise<Response>): FetchHandler<C>;
+}
+declare function createFetchGuard<P = RouteParams>(options: FetchGuardOptions<P>): FetchGuard<P>;
+type FetchActorReader = (request: Request, params: Readonly<Record<string, string>>) => MaybePromise<Actor | null | undefined>;
+interface FetchManagementOptions extends Omit<ManagementApiOptions<Request>, 'getActor'> {
+    getActor: FetchActorReader;
+    basePath?: string | undefined;
+}
+declare function createFetchManagement(options: FetchManagementOptions): (request: Request) => Promise<Response>;
+declare function readJsonBody(request: Request, maxBytes?: number): Promise<JsonBodyResult>;
+declare function toResponse(response: HttpResponse): Response;
+export { type FetchActorReader, type FetchGuard, type FetchGuardOptions, type FetchGuardResult, type FetchHandler, type FetchIdReader, type FetchManagementOptions, type RouteParams, createFetchGuard, createFetchManagement, readJsonBody, toResponse };

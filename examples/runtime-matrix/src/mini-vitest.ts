@@ -1,0 +1,193 @@
+// Just enough of vitest's API to run the shared case tables unchanged where vitest cannot run
+// (workerd) or is not the runtime's own runner (Bun, Deno). The bundler aliases `vitest` here.
+// Semantics follow vitest's for what the tables use; anything else throws, so a table that starts
+// using a new matcher fails loudly instead of passing by accident.
+
+type Fn = () => unknown | Promise<unknown>;
+
+interface Suite {
+  name: string;
+  children: (Suite | TestEntry)[];
+  beforeAll: Fn[];
+  afterAll: Fn[];
+  beforeEach: Fn[];
+  afterEach: Fn[];
+}
+
+interface TestEntry {
+  name: string;
+  fn: Fn;
+}
+
+export interface TestResult {
+  name: string;
+  ok: boolean;
+  error?: string;
+}
+
+const root: Suite = { name: '', children: [], beforeAll: [], afterAll: [], beforeEach: [], afterEach: [] };
+let current = root;
+
+function format(title: string, arg: unknown): string {
+  if (arg !== null && typeof arg === 'object') {
+    return title.replace(/\$([A-Za-z_]\w*)/g, (_, key: string) => {
+      const value = (arg as Record<string, unknown>)[key];
+      return typeof value === 'string' ? `'${value}'` : String(value);
+    });
+  }
+  return title.replace('%s', String(arg));
+}
+
+export function describe(name: string, body: () => void): void {
+  const suite: Suite = { name, children: [], beforeAll: [], afterAll: [], beforeEach: [], afterEach: [] };
+  current.children.push(suite);
+  const parent = current;
+  current = suite;
+  try {
+    body();
+  } finally {
+    current = parent;
+  }
+}
+describe.each = <T>(cases: readonly T[]) => (title: string, body: (arg: T) => void) => {
+  for (const arg of cases) describe(format(title, arg), () => body(arg));
+};
+
+export function test(name: string, optionsOrFn: Fn | object, maybeFn?: Fn): void {
+  const fn = typeof optionsOrFn === 'function' ? (optionsOrFn as Fn) : maybeFn!;
+  current.children.push({ name, fn });
+}
+test.each = <T>(cases: readonly T[]) => (title: string, fn: (arg: T) => unknown) => {
+  for (const arg of cases) test(format(title, arg), () => fn(arg));
+};
+export const it = test;
+
+export const beforeAll = (fn: Fn) => current.beforeAll.push(fn);
+export const afterAll = (fn: Fn) => current.afterAll.push(fn);
+export const beforeEach = (fn: Fn) => current.beforeEach.push(fn);
+export const afterEach = (fn: Fn) => current.afterEach.push(fn);
+
+// ---- expect ----
+
+class Any {
+  constructor(readonly type: unknown) {}
+  matches(value: unknown): boolean {
+    if (this.type === String) return typeof value === 'string' || value instanceof String;
+    if (this.type === Number) return typeof value === 'number' || value instanceof Number;
+    if (this.type === Boolean) return typeof value === 'boolean';
+    if (this.type === Object) return value !== null && typeof value === 'object';
+    return value instanceof (this.type as new () => unknown);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** vitest's toEqual: recursive, undefined properties ignored, asymmetric matchers honoured. */
+function equals(a: unknown, b: unknown): boolean {
+  if (b instanceof Any) return b.matches(a);
+  if (Object.is(a, b)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => equals(v, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => a[k] !== undefined || b[k] !== undefined));
+    for (const key of keys) if (!equals(a[key], b[key])) return false;
+    return true;
+  }
+  return false;
+}
+
+/** vitest's toMatchObject: every property of `expected` matches, recursively; arrays match element-wise. */
+function matches(actual: unknown, expected: unknown): boolean {
+  if (expected instanceof Any) return expected.matches(actual);
+  if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((v, i) => matches(actual[i], v));
+  if (isPlainObject(expected)) {
+    return isPlainObject(actual) && Object.keys(expected).every((key) => key in actual && matches(actual[key], expected[key]));
+  }
+  return Object.is(actual, expected);
+}
+
+function show(value: unknown): string {
+  try {
+    const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value, (_k, v) => (v instanceof Any ? `Any<${(v.type as { name?: string }).name}>` : v));
+    return text === undefined ? String(value) : text.length > 300 ? `${text.slice(0, 300)}…` : text;
+  } catch {
+    return String(value);
+  }
+}
+
+function contains(actual: unknown, item: unknown): boolean {
+  if (typeof actual === 'string') return actual.includes(String(item));
+  if (Array.isArray(actual)) return actual.some((v) => Object.is(v, item));
+  throw new Error(`toContain on ${typeof actual} is not supported by mini-vitest`);
+}
+
+function matchers(actual: unknown, negate: boolean) {
+  const check = (pass: boolean, message: string) => {
+    if (pass === negate) throw new Error(`expected ${show(actual)} ${negate ? 'not ' : ''}${message}`);
+  };
+  return {
+    toBe: (expected: unknown) => check(Object.is(actual, expected), `to be ${show(expected)}`),
+    toEqual: (expected: unknown) => check(equals(actual, expected), `to equal ${show(expected)}`),
+    toMatchObject: (expected: unknown) => check(matches(actual, expected), `to match ${show(expected)}`),
+    toContain: (item: unknown) => check(contains(actual, item), `to contain ${show(item)}`),
+    toHaveLength: (length: number) => check((actual as { length?: unknown })?.length === length, `to have length ${length}`),
+    toHaveProperty: (key: string) => check(actual !== null && typeof actual === 'object' && key in actual, `to have property ${key}`),
+    toBeNull: () => check(actual === null, 'to be null'),
+    toBeDefined: () => check(actual !== undefined, 'to be defined'),
+    toBeGreaterThan: (n: number) => check((actual as number) > n, `to be greater than ${n}`),
+    toBeInstanceOf: (type: new (...args: never[]) => unknown) => check(actual instanceof type, `to be an instance of ${type.name}`),
+  };
+}
+
+export function expect(actual: unknown, _message?: string) {
+  return { ...matchers(actual, false), not: matchers(actual, true) };
+}
+expect.any = (type: unknown) => new Any(type);
+
+// ---- runner ----
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+async function runSuite(suite: Suite, path: string[], eachHooks: { before: Fn[]; after: Fn[] }, results: TestResult[]): Promise<void> {
+  const here = suite.name ? [...path, suite.name] : path;
+  const hooks = { before: [...eachHooks.before, ...suite.beforeEach], after: [...suite.afterEach, ...eachHooks.after] };
+  try {
+    for (const hook of suite.beforeAll) await hook();
+  } catch (error) {
+    results.push({ name: [...here, 'beforeAll'].join(' > '), ok: false, error: describeError(error) });
+    return;
+  }
+  for (const child of suite.children) {
+    if ('children' in child) {
+      await runSuite(child, here, hooks, results);
+      continue;
+    }
+    const name = [...here, child.name].join(' > ');
+    try {
+      for (const hook of hooks.before) await hook();
+      try {
+        await child.fn();
+      } finally {
+        for (const hook of hooks.after) await hook();
+      }
+      results.push({ name, ok: true });
+    } catch (error) {
+      results.push({ name, ok: false, error: describeError(error) });
+    }
+  }
+  try {
+    for (const hook of suite.afterAll) await hook();
+  } catch (error) {
+    results.push({ name: [...here, 'afterAll'].join(' > '), ok: false, error: describeError(error) });
+  }
+}
+
+/** Runs every test declared so far, one at a time, and returns one result per test. */
+export async function run(): Promise<TestResult[]> {
+  const results: TestResult[] = [];
+  await runSuite(root, [], { before: [], after: [] }, results);
+  return results;
+}

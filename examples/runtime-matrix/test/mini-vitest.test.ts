@@ -1,0 +1,36 @@
+// The shim that runs the tables outside vitest must fail when vitest would: checked here, under vitest.
+import { describe as vDescribe, expect as vExpect, test as vTest } from 'vitest';
+import { describe, expect, run, test } from '../src/mini-vitest.js';
+
+vDescribe('mini-vitest (the runtime matrix runner)', () => {
+  vTest.each([
+    { label: 'toBe', check: () => expect(1).toBe(2) },
+    { label: 'toEqual on nested objects', check: () => expect({ a: { b: [1, 2] } }).toEqual({ a: { b: [1, 3] } }) },
+    { label: 'toMatchObject with a missing key', check: () => expect({ a: 1 }).toMatchObject({ a: 1, b: 2 }) },
+    { label: 'toMatchObject with expect.any', check: () => expect({ title: 1 }).toMatchObject({ title: expect.any(String) }) },
+    { label: 'not.toContain', check: () => expect('has kw_secret').not.toContain('kw_secret') },
+    { label: 'toHaveLength', check: () => expect([1]).toHaveLength(2) },
+    { label: 'not.toHaveProperty', check: () => expect({ hash: 'x' }).not.toHaveProperty('hash') },
+    { label: 'toBeNull', check: () => expect(undefined).toBeNull() },
+    { label: 'toBeInstanceOf', check: () => expect(new TypeError('x')).toBeInstanceOf(RangeError) },
+  ])('$label fails on a mismatch', ({ check }) => {
+    vExpect(check).toThrow(/expected/);
+  });
+
+  vTest('matching values pass, undefined properties are ignored by toEqual (as in vitest)', () => {
+    expect({ a: 1, b: undefined }).toEqual({ a: 1 });
+    expect({ status: 401, body: { code: 'X', extra: 1 } }).toMatchObject({ body: { code: 'X' } });
+    expect('abc').toContain('b');
+  });
+
+  vTest('run() reports failing tests and hooks with their names, passing ones as ok', async () => {
+    describe('suite', () => {
+      test.each([{ n: 1 }, { n: 2 }])('row $n', ({ n }) => expect(n).toBe(1));
+    });
+    const results = await run();
+    vExpect(results).toEqual([
+      { name: 'suite > row 1', ok: true },
+      { name: 'suite > row 2', ok: false, error: 'Error: expected 2 to be 1' },
+    ]);
+  });
+});

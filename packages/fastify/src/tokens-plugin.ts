@@ -1,0 +1,55 @@
+import { OPENAPI_PATH, createManagementApi, openApiResponse, type ManagementApiOptions } from '@keyward/core/http';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { bodyErrorResponse, useJsonBodies } from './body.js';
+import { send } from './send.js';
+
+/**
+ * Options of `tokensPlugin`: `getActor(request)` returns the signed-in actor from the host's
+ * session, or null. `prefix` is where the routes go, e.g. `/settings`.
+ */
+export interface TokensPluginOptions extends ManagementApiOptions<FastifyRequest> {
+  prefix?: string | undefined;
+}
+
+const tokensPluginImpl: FastifyPluginAsync<TokensPluginOptions> = async (fastify: FastifyInstance, options: TokensPluginOptions) => {
+  const api = createManagementApi<FastifyRequest>(options, 'tokensPlugin');
+  // Decorated once at the root (the plugin is not encapsulated), so every request has the same shape.
+  if (!fastify.hasRequestDecorator('apiToken')) fastify.decorateRequest('apiToken', undefined);
+  // The routes live in their own scope: their body parsers and error handler do not leak into the host's app.
+  await fastify.register(
+    async (scope) => {
+      useJsonBodies(scope);
+      scope.setErrorHandler((error, _request, reply) => {
+        const response = bodyErrorResponse(error);
+        if (response === undefined) throw error;
+        return send(reply, response);
+      });
+      // The API's own description, as Hono and Express serve it: no actor needed, it holds no data.
+      scope.get(OPENAPI_PATH, async (request, reply) => send(reply, openApiResponse(request.url.split('?')[0]!.slice(0, -OPENAPI_PATH.length))));
+      for (const route of api.routes) {
+        scope.route({
+          method: route.method,
+          url: route.path,
+          handler: async (request, reply) => {
+            const body: unknown = route.body ? request.body : undefined;
+            const query = request.query as Record<string, unknown>;
+            const params = request.params as Record<string, unknown>;
+            return send(reply, await api.handle(route, request, { body, query, params }));
+          },
+        });
+      }
+    },
+    { prefix: options.prefix ?? '' },
+  );
+};
+
+/**
+ * The token management API as a Fastify plugin: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
+ * `GET/DELETE /tokens/:id`, `POST /tokens/bulk-delete` and `GET /tokens/openapi.json`, under `prefix`. Bodies are read by Fastify
+ * (at most 128 KiB) and judged by core, so the answers match `@keyward/express` and `@keyward/hono`.
+ * It also declares `request.apiToken` for `requireToken()`. Options are checked at registration.
+ * @example
+ * await app.register(tokensPlugin, { prefix: '/settings', keyward, getActor: (request) => request.session?.actor ?? null });
+ */
+export const tokensPlugin = fp(tokensPluginImpl, { fastify: '5.x', name: '@keyward/fastify' });

@@ -1,0 +1,4 @@
+import { describeGuardCases } from '@keyward/test-kit/http';
+import { startFastify } from './app.js';
+
+describeGuardCases('fastify', startFastify);

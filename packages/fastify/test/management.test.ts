@@ -1,0 +1,4 @@
+import { describeManagementApi } from '@keyward/test-kit/http';
+import { startFastify } from './app.js';
+
+describeManagementApi('fastify', startFastify);

@@ -1,18 +1,9 @@
-import { TokenRecord, TokenStore } from '@keyward/core';
+import { TokenRecord, TokenStore, InvalidationChannel } from '@keyward/core';
 import { Redis, Cluster } from 'ioredis';
-interface RedisCacheOptions {
-    subscriber: RedisClient;
-    maxStalenessMs?: number;
-    heartbeatMs?: number;
-    ttlMs?: number;
-    maxEntries?: number;
-    onError?: (error: unknown) => void;
-}
 type RedisClient = Redis | Cluster;
 interface RedisStoreOptions {
     client: RedisClient;
     keyPrefix?: string;
-    cache?: RedisCacheOptions | undefined;
     durability?: DurabilityOptions | false | undefined;
 }
 interface DurabilityOptions {
@@ -34,4 +25,10 @@ interface RedisTokenStore extends TokenStore {
     reconcile(options?: ReconcileOptions): Promise<ReconcileResult>;
 }
 declare function redisStore(options: RedisStoreOptions): RedisTokenStore;
-export { DEFAULT_DURABILITY, DEFAULT_KEY_PREFIX, type DurabilityOptions, type ReconcileOptions, type ReconcileResult, type RedisCacheOptions, type RedisClient, type RedisStoreOptions, type RedisTokenStore, redisStore };
+interface RedisInvalidationsOptions {
+    client: RedisClient;
+    subscriber: RedisClient;
+    keyPrefix?: string;
+}
+declare function redisInvalidations(options: RedisInvalidationsOptions): InvalidationChannel;
+export { DEFAULT_DURABILITY, DEFAULT_KEY_PREFIX, type DurabilityOptions, type ReconcileOptions, type ReconcileResult, type RedisClient, type RedisInvalidationsOptions, type RedisStoreOptions, type RedisTokenStore, redisInvalidations, redisStore };

@@ -6,7 +6,7 @@
 import { createKeyward, DAY_MS, memoryStore, type Keyward } from '@keyward/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACTOR_HEADER, ACTORS, FRAMEWORKS, apiPath, bearer, resolveProject, serveApp, type Framework } from './support/apps.js';
-import { call, type Listening } from './support/net.js';
+import { call, type Listening } from '@keyward/test-kit/net';
 
 /** Parses a table written as `a | b | c` lines into trimmed cells; the first line is the header. */
 function cells(table: string): string[][] {

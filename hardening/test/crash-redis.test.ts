@@ -9,24 +9,24 @@ import { redisStore } from '@keyward/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { answerOrKill, removeBundle, startChild } from './support/children.js';
-import { keysUnder, listedIds, uniquePrefix, verifiableRecords } from './support/redis-keys.js';
-import { startOwnRedis, type OwnRedis } from './support/redis-server.js';
+import { keysWithPrefix, listedIds, randomPrefix, verifiableRecords } from '@keyward/test-kit/redis-keys';
+import { startRedisServer, type RedisServer } from '@keyward/test-kit/redis';
 
 const TRIALS = 20;
 const TO_DELETE = 1000;
 const TO_INSERT = 300;
 
-let redis: OwnRedis;
+let redis: RedisServer;
 let client: Redis;
 let store: TokenStore;
 let keyward: Keyward;
-const prefix = uniquePrefix('crash');
+const prefix = randomPrefix('crash');
 
 const deleter = (n: number): Actor => ({ userId: 'u_del', organizationId: `org_del_${n}`, role: 'owner' });
 const inserter = (n: number): Actor => ({ userId: 'u_ins', organizationId: `org_ins_${n}`, role: 'owner' });
 
 beforeAll(async () => {
-  redis = await startOwnRedis();
+  redis = await startRedisServer();
   client = new Redis({ host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: 1, commandTimeout: 10_000 });
   store = redisStore({ client, keyPrefix: prefix });
   keyward = createKeyward({
@@ -107,7 +107,7 @@ async function runTrial(n: number | 'calibration', delayMs: number | null): Prom
   await keyward.revokeProject(`proj_ins_${n}`);
   expect(await store.deleteExpired(Number.MAX_SAFE_INTEGER)).toEqual([]);
   // The per-organization record of recent deletions (`{o:…}:gone`, `…:goneAt`) stays on purpose and expires.
-  const leftoverKeys = (await keysUnder(client, prefix)).filter((key) => !/\}:gone(At)?$/.test(key)).length;
+  const leftoverKeys = (await keysWithPrefix(client, prefix)).filter((key) => !/\}:gone(At)?$/.test(key)).length;
   return { ...outcome, leftoverKeys, ...(ms === undefined ? {} : { ms }) };
 }
 

@@ -12,7 +12,7 @@ import { generateToken } from '@keyward/core/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACTORS, FRAMEWORKS, as, resolveProject, serveApp, type Framework } from './support/apps.js';
-import { call, rawStatus, type Listening } from './support/net.js';
+import { call, rawStatus, type Listening } from '@keyward/test-kit/net';
 import { countingStore, isWellFormed, sha256, type CountingStore } from '@keyward/test-kit/stores';
 
 const RUNS = 100_000;

@@ -12,9 +12,9 @@ import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
 import { FRAMEWORKS, apiPath, as, bearer, resolveProject, serveApp, type Framework } from './support/apps.js';
-import { call, sleep, waitUntil, type Listening } from './support/net.js';
-import { deleteKeysUnder, uniquePrefix } from './support/redis-keys.js';
-import { startOwnRedis } from './support/redis-server.js';
+import { call, sleep, waitUntil, type Listening } from '@keyward/test-kit/net';
+import { deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
+import { startRedisServer } from '@keyward/test-kit/redis';
 
 type Phase = 'before' | 'killing' | 'outage' | 'restarting' | 'after';
 const PHASES: readonly Phase[] = ['before', 'killing', 'outage', 'restarting', 'after'];
@@ -36,7 +36,7 @@ describe('Redis outage under load', () => {
   test('Redis SIGKILLed and restarted under steady load on Hono and Express: 0 2xx and 0 401 during the outage (all 503), 200 again after restart with the same app, 0 tokens lost (appendfsync always)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keyward-hardening-outage-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const redis = await startOwnRedis(['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir]);
+    const redis = await startRedisServer(['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir]);
     cleanups.push(() => redis.stop());
     // The README's fail-fast settings, tightened: a command fails at once while disconnected
     // (no offline queue) and after 500 ms on a server that does not answer.
@@ -52,7 +52,7 @@ describe('Redis outage under load', () => {
     client.on('error', () => clientErrors++);
     cleanups.push(() => client.disconnect());
     await waitUntil('the Redis client to connect', () => client.status === 'ready');
-    const keyPrefix = uniquePrefix('outage');
+    const keyPrefix = randomPrefix('outage');
 
     const serviceErrors: unknown[] = [];
     const guardErrors: unknown[] = [];
@@ -139,7 +139,7 @@ describe('Redis outage under load', () => {
       await waitForPasses('before', 100);
 
       phase = 'killing';
-      await redis.kill('SIGKILL');
+      await redis.signal('SIGKILL');
       // The outage, as far as any request can tell, starts once the client saw the connection drop.
       await waitUntil('the client to notice', () => client.status !== 'ready');
       phase = 'outage';
@@ -235,7 +235,7 @@ describe('Redis outage under load', () => {
     expect(guardErrors.every((e) => e instanceof StoreUnavailableError)).toBe(true);
 
     await keyward.close();
-    await deleteKeysUnder(client, keyPrefix);
+    await deleteKeysWithPrefix(client, keyPrefix);
   }, 90_000);
 });
 

@@ -17,8 +17,8 @@ import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, test } from 'vitest';
 import { removeBundle, startChild, type Child } from './support/children.js';
-import { deleteKeysUnder, uniquePrefix } from './support/redis-keys.js';
-import { startOwnRedis } from './support/redis-server.js';
+import { deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
+import { startRedisServer } from '@keyward/test-kit/redis';
 
 const NAMES = 30;
 const GENERATIONS = 6;
@@ -178,8 +178,8 @@ describe('two processes racing on one store', () => {
   }, 90_000);
 
   test(`Redis: ${NAMES} names × ${GENERATIONS} generations of create/create + delete/delete from two processes: 0 duplicate names, exactly one of each pair of deletes reports the token, 0 deleted tokens accepted after their delete resolved, 0 crashes`, async () => {
-    const redis = await startOwnRedis();
-    const prefix = uniquePrefix('race');
+    const redis = await startRedisServer();
+    const prefix = randomPrefix('race');
     const client = new Redis({ host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: 1, commandTimeout: 10_000 });
     const store: TokenStore = redisStore({ client, keyPrefix: prefix });
     try {
@@ -194,7 +194,7 @@ describe('two processes racing on one store', () => {
       expect(tally.deleteNotFound).toBe(NAMES * GENERATIONS);
       expect(tally.bothDeleted).toBe(0);
     } finally {
-      await deleteKeysUnder(client, prefix);
+      await deleteKeysWithPrefix(client, prefix);
       client.disconnect();
       await redis.stop();
     }

@@ -16,9 +16,9 @@ import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
 import { exitOf } from './support/children.js';
-import { call, freePort, sleep, waitUntil } from './support/net.js';
+import { call, freePort, sleep, waitUntil } from '@keyward/test-kit/net';
 import { countingStore } from '@keyward/test-kit/stores';
-import { startOwnRedis } from './support/redis-server.js';
+import { startRedisServer } from '@keyward/test-kit/redis';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsx = createRequire(import.meta.url).resolve('tsx');
@@ -89,7 +89,7 @@ async function startDashboard(): Promise<Example> {
 
 /** examples/express-api (Express, Redis) on a Redis server of its own. */
 async function startExpressApi(): Promise<Example> {
-  const redis = await startOwnRedis();
+  const redis = await startRedisServer();
   cleanups.push(() => redis.stop());
   const { child, port, output } = await spawnExample('examples/express-api/src/server.ts', { REDIS_URL: `redis://127.0.0.1:${redis.port}` }, 'express-api on');
   return {

@@ -21,7 +21,7 @@ import { createKeyward, StoreUnavailableError, type Actor, type LastUsedUpdate, 
 import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
-import { sleep, waitUntil } from './support/net.js';
+import { sleep, waitUntil } from '@keyward/test-kit/net';
 
 const LOCK_MS = 10_000;
 const TOKENS = 20;

@@ -10,7 +10,7 @@ import { createKeyward, StoreUnavailableError, type Actor, type Keyward } from '
 import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
-import { sleep } from './support/net.js';
+import { sleep } from '@keyward/test-kit/net';
 
 // The store's documented bound for reads (packages/sqlite/README.md, "Replaced or deleted file").
 const READ_BOUND_MS = 500;

@@ -108,7 +108,7 @@ ${missed.length === 0 ? 'None: every target is met in this run.' : missed.map((r
   the B-tree lookup itself.
 - **Redis: one round trip, no extra frames, no repeated parsing.** \`findByHash\` is a single \`HMGET\`; the parse of a record's JSON
   (the costliest client-side step) is remembered for the last 2 048 distinct replies, keyed by the reply itself, so Redis is still read
-  every time and a deleted token is refused at once. The optional cache answers from memory while its pub/sub subscription is proven
+  every time and a deleted token is refused at once. Core's optional cache, fed by \`redisInvalidations\`, answers from memory while its pub/sub subscription is proven
   live (see [packages/redis/README.md](../packages/redis/README.md#in-process-cache)).
 - **Hono on Node reads headers from the Node request.** Asking Hono's request for a header makes @hono/node-server build a full fetch
   \`Headers\` object, which cost more than verifying the token; the guard reads \`c.env.incoming\` instead, with the same joining rules.

@@ -1,7 +1,7 @@
-// The opt-in Redis cache: verify throughput with it beside without it, and how long a token
+// Core's opt-in cache on Redis (fed by redisInvalidations): verify throughput with it beside without it, and how long a token
 // deleted on one instance keeps being accepted by another instance's cache.
 import { createKeyward, type Actor, type Keyward, type VerifyResult } from '@keyward/core';
-import { redisStore } from '@keyward/redis';
+import { redisInvalidations, redisStore } from '@keyward/redis';
 import { Redis } from 'ioredis';
 import { deleteKeys, type BenchContext } from '../lib/context.js';
 import { fill, shuffle } from '../lib/fixtures.js';
@@ -32,10 +32,12 @@ export async function cacheSection(ctx: BenchContext): Promise<Row[]> {
   // Throughput: the same tokens through a plain store and a cached one, same concurrency.
   {
     const plainStore = redisStore({ client: connect({ enableAutoPipelining: true }), keyPrefix: prefix });
-    const cachedStore = redisStore({ client: connect({ enableAutoPipelining: true }), keyPrefix: prefix, cache: { subscriber: connect() } });
+    const cachedClient = connect({ enableAutoPipelining: true });
     const tokens = shuffle(await fill(plainStore, 1000, 1000));
     const plain = keywardOn(plainStore);
-    const cached = keywardOn(cachedStore);
+    const cached = keywardOn(redisStore({ client: cachedClient, keyPrefix: prefix }), {
+      channel: redisInvalidations({ client: cachedClient, subscriber: connect(), keyPrefix: prefix }),
+    });
     // Warm the cache: every token once, after the subscription is proven.
     for (let attempt = 0; attempt < 100; attempt++) {
       for (const token of tokens) await cached.verify(token);
@@ -64,11 +66,14 @@ export async function cacheSection(ctx: BenchContext): Promise<Row[]> {
   // Revocation: instance A deletes, instance B (its own clients, its own subscriber) had the token
   // cached; time from A's delete() resolving until B refuses it.
   {
-    const make = () =>
-      createKeyward({
-        store: redisStore({ client: connect(), keyPrefix: prefix, cache: { subscriber: connect() } }),
+    const make = () => {
+      const client = connect();
+      return createKeyward({
+        store: redisStore({ client, keyPrefix: prefix }),
         resolveProject: () => null,
+        cache: { channel: redisInvalidations({ client, subscriber: connect(), keyPrefix: prefix }) },
       });
+    };
     const a = make();
     const b = make();
     const trials = ctx.quick ? 50 : 200;

@@ -1,11 +1,9 @@
 // The write cost of the Redis store's `durability` option: an own primary with one replica (free
 // ports, loopback), the same sequential inserts and deletions with and without a WAIT for the
 // replica after each ordered step. Reads never wait, so verification is not measured here.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import type { TokenStore } from '@keyward/core';
 import { redisStore } from '@keyward/redis';
+import { startRedisServer } from '@keyward/test-kit/redis';
 import { Redis } from 'ioredis';
 import type { BenchContext } from '../lib/context.js';
 import { fixture } from '../lib/fixtures.js';
@@ -13,28 +11,6 @@ import { median, percentile } from '../lib/measure.js';
 import { micros, times, type Row } from '../lib/report.js';
 
 const SECTION = 'Redis write cost of durability (primary + 1 replica, loopback)';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function startServer(args: string[]): Promise<{ port: number; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], { stdio: 'ignore' });
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
-  client.on('error', () => {}); // refused until the server listens
-  for (let i = 0; i < 200; i++) {
-    if (await client.ping().then(() => true, () => false)) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  client.disconnect();
-  return { port, child };
-}
 
 /** Latencies (ms) of `ops` sequential inserts, then of deleting each token alone. */
 async function measure(store: TokenStore, ops: number, offset: number): Promise<{ insert: number[]; remove: number[] }> {
@@ -56,11 +32,11 @@ async function measure(store: TokenStore, ops: number, offset: number): Promise<
 
 export async function durabilityRows(ctx: BenchContext): Promise<Row[]> {
   // The replica writes the snapshot it receives to disk: keep it in the run's temporary directory.
-  const primary = await startServer(['--dir', ctx.tmp]);
-  const replica = await startServer(['--replicaof', '127.0.0.1', String(primary.port), '--dir', ctx.tmp]);
-  ctx.onCleanup(() => {
-    primary.child.kill('SIGKILL');
-    replica.child.kill('SIGKILL');
+  const primary = await startRedisServer(['--dir', ctx.tmp]);
+  const replica = await startRedisServer(['--replicaof', '127.0.0.1', String(primary.port), '--dir', ctx.tmp]);
+  ctx.onCleanup(async () => {
+    await primary.signal('SIGKILL');
+    await replica.signal('SIGKILL');
   });
   const client = new Redis({ host: '127.0.0.1', port: primary.port, maxRetriesPerRequest: 1, commandTimeout: 5000 });
   ctx.onCleanup(() => client.disconnect());

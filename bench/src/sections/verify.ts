@@ -3,7 +3,7 @@
 import { hash } from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { createKeyward, isWellFormedToken, memoryStore, type Keyward, type TokenStore, type VerifyResult } from '@keyward/core';
+import { createKeyward, isWellFormedToken, memoryStore, type CacheOptions, type Keyward, type TokenStore, type VerifyResult } from '@keyward/core';
 import { redisStore } from '@keyward/redis';
 import { sqliteStore } from '@keyward/sqlite';
 import type { BenchContext } from '../lib/context.js';
@@ -14,8 +14,8 @@ import { opsPerSec, percent, times, type Row } from '../lib/report.js';
 const SECTION = 'Verify throughput (1 000 tokens)';
 export const REDIS_CONCURRENCY = 64;
 
-export function keywardOn(store: TokenStore): Keyward {
-  return createKeyward({ store, resolveProject: () => null, onError: (error) => console.error('[bench]', error) });
+export function keywardOn(store: TokenStore, cache?: CacheOptions): Keyward {
+  return createKeyward({ store, resolveProject: () => null, onError: (error) => console.error('[bench]', error), ...(cache ? { cache } : {}) });
 }
 
 /**

@@ -8,7 +8,7 @@ import { requireToken as expressRequireToken, tokensRouter } from '@keyward/expr
 import { requireToken as honoRequireToken, tokensApp } from '@keyward/hono';
 import express from 'express';
 import { Hono } from 'hono';
-import { listen, type Listening } from './net.js';
+import { listen, type Listening } from '@keyward/test-kit/net';
 
 export { PROJECTS, resolveProject } from '@keyward/test-kit/fixtures';
 

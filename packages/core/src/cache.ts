@@ -190,7 +190,8 @@ export class LookupCache {
   /** Caches a record read from the store, unless an invalidation or a loss happened since `ticket`. */
   put(hash: string, record: TokenRecord, ticket: number): void {
     if (ticket !== this.epoch || !this.live) return;
-    if (this.entries.size >= this.options.maxEntries) {
+    // Concurrent reads of one token each put it: replacing an entry must not evict another one.
+    if (!this.entries.delete(hash) && this.entries.size >= this.options.maxEntries) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
     }

@@ -148,6 +148,27 @@ describe('lookup cache', () => {
     await keyward.close();
   });
 
+  test('two reads of one token in flight at once, with the cache full, evict nothing else', async () => {
+    const feed = handChannel();
+    const inner = memoryStore();
+    let gate: Promise<void> | undefined;
+    const slow: TokenStore = { ...inner, findByHash: async (hash) => (gate && (await gate), inner.findByHash(hash)) };
+    const keyward = createKeyward({ store: slow, resolveProject, onError: () => {}, cache: { channel: feed.channel, maxEntries: 2 } });
+    const [a, b] = [await keyward.create(ACTORS.owner, { name: 'a', scope: { kind: 'organization' }, expiresIn: 'never' }), await keyward.create(ACTORS.owner, { name: 'b', scope: { kind: 'organization' }, expiresIn: 'never' })];
+    feed.heartbeat();
+    await keyward.verify(a.plaintext);
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    const both = Promise.all([keyward.verify(b.plaintext), keyward.verify(b.plaintext)]);
+    open();
+    await both;
+    gate = undefined;
+    // Both cached: answered synchronously.
+    expect(keyward.check(a.plaintext)).not.toBeInstanceOf(Promise);
+    expect(keyward.check(b.plaintext)).not.toBeInstanceOf(Promise);
+    await keyward.close();
+  });
+
   test('close() closes the channel subscription', async () => {
     const { feed, keyward } = setup();
     await keyward.close();

@@ -2,35 +2,13 @@
 // so tests can kill, restart or lock it without going near the shared server on 5432.
 import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { promisify } from 'node:util';
+import { freePort, waitUntil } from '@keyward/test-kit/net';
 
 const run = promisify(execFile);
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
-
-/** A port nothing listens on right now, on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-/** Polls `probe` until it returns true; bounded so a broken setup fails instead of hanging. */
-export async function waitFor(what: string, probe: () => Promise<boolean>, attempts = 300): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await probe().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 export interface Cluster {
   port: number;
@@ -123,7 +101,7 @@ export async function startCluster(options: { standbyOf?: Cluster } = {}): Promi
         // Already gone.
       }
     }
-    await waitFor('the killed server processes to exit', async () => all.every((p) => !alive(p)));
+    await waitUntil('the killed server processes to exit', async () => all.every((p) => !alive(p)));
     // A killed postmaster may linger as a zombie where nothing reaps orphans (a container's PID 1),
     // and PostgreSQL would take its lock file for a live server: after a real power loss no
     // process is left, so the lock files are removed as a reboot would make them stale.

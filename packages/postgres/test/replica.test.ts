@@ -6,7 +6,8 @@ import { postgresStore } from '@keyward/postgres';
 import { makeRecord } from '@keyward/store-tests';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startCluster, waitFor, type Cluster } from './cluster.js';
+import { waitUntil } from '@keyward/test-kit/net';
+import { startCluster, type Cluster } from './cluster.js';
 
 let primary: Cluster;
 let standby: Cluster;
@@ -37,7 +38,7 @@ describe('postgresStore and read replicas', () => {
     expect(await onPrimary.insert(record)).toBe('ok');
     // The row reaches the standby: it would answer, which is exactly the danger.
     const replica = pool(standby);
-    await waitFor('the standby to replay the insert', async () => (await replica.query('SELECT 1 FROM public.keyward_tokens WHERE id = $1', [record.id])).rowCount === 1);
+    await waitUntil('the standby to replay the insert', async () => (await replica.query('SELECT 1 FROM public.keyward_tokens WHERE id = $1', [record.id])).rowCount === 1);
 
     for (const migrate of [true, false]) {
       const onStandby = postgresStore({ pool: replica, migrate });

@@ -9,7 +9,8 @@ import { makeRecord } from '@keyward/store-tests';
 import { Hono } from 'hono';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { freePort, startCluster, waitFor, type Cluster } from './cluster.js';
+import { freePort, waitUntil } from '@keyward/test-kit/net';
+import { startCluster, type Cluster } from './cluster.js';
 import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
 
 /** Every operation of the contract, each expected to fail closed while PostgreSQL cannot answer. */
@@ -108,10 +109,10 @@ describe('postgresStore when PostgreSQL cannot answer', () => {
       }
     };
     const load = Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
-    await waitFor('some verifications before the kill', async () => seen.ok >= 200);
+    await waitUntil('some verifications before the kill', async () => seen.ok >= 200);
     await cluster.kill();
     killed = true;
-    await waitFor('verifications after the kill', async () => seen.afterKill >= 200);
+    await waitUntil('verifications after the kill', async () => seen.afterKill >= 200);
     stop = true;
     await load;
     expect(seen.other).toEqual([]);
@@ -126,7 +127,7 @@ describe('postgresStore when PostgreSQL cannot answer', () => {
 
     await cluster.start();
     // The pool reconnects by itself: the store is not recreated.
-    await waitFor('the store to answer again', async () => (await keyward.verify(tokens[0]!)).ok);
+    await waitUntil('the store to answer again', async () => (await keyward.verify(tokens[0]!)).ok);
     for (const token of tokens) expect((await keyward.verify(token)).ok).toBe(true);
     expect((await call(tokens[0]!)).status).toBe(200);
     const after = makeRecord();
@@ -166,7 +167,7 @@ describe('postgresStore when PostgreSQL cannot answer', () => {
       await locker.query('BEGIN');
       await locker.query(`LOCK TABLE "public"."${tablePrefix}tokens" IN ACCESS EXCLUSIVE MODE`);
       const pending = thrown(() => store.findByHash(record.hash));
-      await waitFor('the lookup to wait on the lock', async () => {
+      await waitUntil('the lookup to wait on the lock', async () => {
         const { rowCount } = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%WHERE hash = $1%'`);
         return rowCount === 1;
       });
@@ -216,7 +217,7 @@ describe('postgresStore when PostgreSQL cannot answer', () => {
     } finally {
       await cluster.start();
     }
-    await waitFor('the store to answer again', async () => (await store.findByHash('x')) === null);
+    await waitUntil('the store to answer again', async () => (await store.findByHash('x')) === null);
     const record = makeRecord();
     expect(await store.insert(record)).toBe('ok');
     expect(await store.findByHash(record.hash)).toEqual(record);

@@ -1,7 +1,7 @@
-import { LookupCache, invalidationChannel, isCluster, resolveCacheOptions } from './cache.js';
+import { invalidationChannel } from './invalidations.js';
 import { keyLayout, type KeyLayout } from './keys.js';
 import { waitForReplicas } from './durability.js';
-import { resolveOptions, type DurabilityOptions, type RedisClient, type RedisStoreOptions } from './options.js';
+import { isCluster, resolveOptions, type DurabilityOptions, type RedisClient, type RedisStoreOptions } from './options.js';
 import { defineScripts, type Scripts } from './scripts.js';
 
 /** What every store operation needs: the caller's client, the key layout and the Lua scripts. */
@@ -14,12 +14,11 @@ export interface StoreContext {
   keys: KeyLayout;
   scripts: Scripts;
   /**
-   * Where deleting scripts announce the hashes they removed. Always published, cache or not: an
-   * instance without the cache may delete a token that one with the cache holds.
+   * Where deleting scripts announce the hashes they removed (`redisInvalidations` listens there).
+   * Always published, cache or not: an instance without core's cache may delete a token that one
+   * with it holds.
    */
   channel: string;
-  /** This instance's lookup cache, when `cache` was given. */
-  cache: LookupCache | undefined;
   /** Replicas to wait for after each write step, or null. */
   durability: DurabilityOptions | null;
   /** Resolves once the writes just made to `keys` are on enough replicas (at once without durability). */
@@ -34,7 +33,6 @@ export interface StoreContext {
  */
 export function createContext(options: RedisStoreOptions): StoreContext {
   const { client, keyPrefix, durability } = resolveOptions(options);
-  const cacheOptions = options.cache === undefined ? undefined : resolveCacheOptions(options.cache, client);
   return {
     client,
     cluster: isCluster(client),
@@ -42,7 +40,6 @@ export function createContext(options: RedisStoreOptions): StoreContext {
     keys: keyLayout(keyPrefix),
     scripts: defineScripts(client),
     channel: invalidationChannel(keyPrefix),
-    cache: cacheOptions ? new LookupCache(client, cacheOptions, keyPrefix) : undefined,
     durability,
     settle: durability ? (keys) => waitForReplicas(client, durability, keys) : () => Promise.resolve(),
   };

@@ -1,6 +1,5 @@
 import { ConfigurationError } from '@keyward/core';
 import type { Cluster, Redis } from 'ioredis';
-import type { RedisCacheOptions } from './cache.js';
 
 /**
  * An ioredis client: a single server (`new Redis()`) or a Cluster (`new Redis.Cluster([...])`).
@@ -20,11 +19,6 @@ export interface RedisStoreOptions {
   client: RedisClient;
   /** Prepended to every key the store writes, so `SCAN MATCH <keyPrefix>*` finds them all. Default `keyward:`. */
   keyPrefix?: string;
-  /**
-   * Opt-in in-process cache of verification lookups, invalidated over pub/sub (see README):
-   * `{ subscriber: new Redis(...) }`. Off by default: every verification reads Redis.
-   */
-  cache?: RedisCacheOptions | undefined;
   /**
    * Wait for replicas after each ordered write step (`WAIT replicas timeoutMs` on every primary),
    * so that a failover cannot undo an acknowledged write: `{ replicas: 1, timeoutMs: 1000 }`.
@@ -65,7 +59,11 @@ export const DEFAULT_DURABILITY: DurabilityOptions = Object.freeze({ replicas: 1
 export const DEFAULT_KEY_PREFIX = 'keyward:';
 const MAX_KEY_PREFIX_LENGTH = 256;
 
-function isClient(value: unknown): value is RedisClient {
+/**
+ * Whether `value` looks like an ioredis client (duck-typed: the package does not import ioredis at run time).
+ * @example isClient(new Redis()) // true
+ */
+export function isClient(value: unknown): value is RedisClient {
   const candidate = value as Partial<Record<'hmget' | 'defineCommand' | 'options', unknown>> | null;
   return (
     typeof candidate === 'object' &&
@@ -74,6 +72,24 @@ function isClient(value: unknown): value is RedisClient {
     typeof candidate.defineCommand === 'function' &&
     typeof candidate.options === 'object'
   );
+}
+
+/**
+ * Whether `client` is a Cluster client.
+ * @example isCluster(new Redis.Cluster([{ port: 7000 }])) // true
+ */
+export const isCluster = (client: RedisClient): client is Cluster => typeof (client as Partial<Cluster>).nodes === 'function';
+
+/**
+ * Checks a key prefix; `field` names it in the error.
+ * @throws ConfigurationError when it is not a string of at most 256 characters
+ * @example resolveKeyPrefix('app:', 'keyPrefix') // 'app:'
+ */
+export function resolveKeyPrefix(keyPrefix: unknown, field: string): string {
+  if (typeof keyPrefix !== 'string' || keyPrefix.length > MAX_KEY_PREFIX_LENGTH) {
+    throw new ConfigurationError(`${field} must be a string of at most ${MAX_KEY_PREFIX_LENGTH} characters, got ${JSON.stringify(keyPrefix)}`);
+  }
+  return keyPrefix;
 }
 
 /**
@@ -86,6 +102,10 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
     throw new ConfigurationError('redisStore(options): options must be an object with a client');
   }
   const { client, keyPrefix = DEFAULT_KEY_PREFIX } = options;
+  if ((options as { cache?: unknown }).cache !== undefined) {
+    // The cache moved into core; a store option that silently did nothing would look like a cache.
+    throw new ConfigurationError('redisStore: the cache option moved to core: createKeyward({ store, cache: { channel: redisInvalidations({ client, subscriber, keyPrefix }) } })');
+  }
   if (!isClient(client)) {
     throw new ConfigurationError('client must be an ioredis client (new Redis(...) or new Redis.Cluster(...))');
   }
@@ -95,10 +115,7 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
   if (scaleReads !== undefined && scaleReads !== 'master') {
     throw new ConfigurationError(`client: a Cluster client must keep scaleReads "master" (got ${JSON.stringify(String(scaleReads))}), replicas may still hold deleted tokens`);
   }
-  if (typeof keyPrefix !== 'string' || keyPrefix.length > MAX_KEY_PREFIX_LENGTH) {
-    throw new ConfigurationError(`keyPrefix must be a string of at most ${MAX_KEY_PREFIX_LENGTH} characters, got ${JSON.stringify(keyPrefix)}`);
-  }
-  return { client, keyPrefix, durability: resolveDurability(options.durability, client) };
+  return { client, keyPrefix: resolveKeyPrefix(keyPrefix, 'keyPrefix'), durability: resolveDurability(options.durability, client) };
 }
 
 function resolveDurability(durability: RedisStoreOptions['durability'], client: RedisClient): DurabilityOptions | null {
@@ -106,7 +123,7 @@ function resolveDurability(durability: RedisStoreOptions['durability'], client: 
   if (durability === undefined) {
     // A client that can fail over gets the safe default: a failover must not undo an acknowledged
     // deletion. A plain client talks to one server, whose own persistence is the guard.
-    const failsOver = typeof (client as { nodes?: unknown }).nodes === 'function' || Boolean((client.options as { sentinels?: unknown[] | null }).sentinels?.length);
+    const failsOver = isCluster(client) || Boolean((client.options as { sentinels?: unknown[] | null }).sentinels?.length);
     return failsOver ? DEFAULT_DURABILITY : null;
   }
   if (typeof durability !== 'object' || durability === null) {

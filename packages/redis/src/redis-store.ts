@@ -112,7 +112,7 @@ export interface RedisTokenStore extends TokenStore {
  */
 export function redisStore(options: RedisStoreOptions): RedisTokenStore {
   const ctx = createContext(options);
-  const { client, keys, scripts, cache } = ctx;
+  const { client, keys, scripts } = ctx;
   const failedLookup = (error: unknown): never => {
     throw toStoreError('findByHash', error);
   };
@@ -158,17 +158,8 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     findByHash(hash) {
-      // The hot path: one HMGET and no extra async frame. With the cache, a hit answers
-      // synchronously (keyward's check() then skips the event loop entirely).
-      if (cache) {
-        const hit = cache.get(hash);
-        if (hit !== undefined) return hit;
-        const ticket = cache.ticket();
-        return client.hmget(keys.byHash(hash), 'r', 'u').then((values) => {
-          const record = decodeLookup(values);
-          return record === null ? null : cache.put(hash, record, ticket);
-        }, failedLookup);
-      }
+      // The hot path: one HMGET and no extra async frame. (Core's opt-in cache, fed by
+      // redisInvalidations, answers hits before this is called.)
       return client.hmget(keys.byHash(hash), 'r', 'u').then(decodeLookup, failedLookup);
     },
 
@@ -277,7 +268,6 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
                 const record = decodeRecord(json, null);
                 const lastUsedAt = at.get(record.id)!;
                 await scripts.touchLookup(keys.byHash(record.hash), encodeInstant(lastUsedAt));
-                cache?.touched(record.hash, lastUsedAt);
               }),
             );
           }),
@@ -288,11 +278,6 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
     async reconcile(reconcileOptions?: ReconcileOptions) {
       parseReconcileOptions(reconcileOptions);
       return guard('reconcile', () => reconcile(ctx, reconcileOptions));
-    },
-
-    /** The clients belong to the caller; only the cache's heartbeat and subscriptions are released. */
-    async close() {
-      await cache?.close();
     },
   } satisfies RedisTokenStore;
 }

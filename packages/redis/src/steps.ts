@@ -66,20 +66,17 @@ export async function unpublish(ctx: StoreContext, hashes: readonly string[], re
   const batches: string[][] = [];
   if (ctx.cluster) for (const hash of hashes) batches.push([hash]);
   else for (let i = 0; i < hashes.length; i += UNPUBLISH_BATCH) batches.push(hashes.slice(i, i + UNPUBLISH_BATCH));
-  try {
-    await Promise.all(
-      batches.map(async (batch) => {
-        const removed = await ctx.scripts.unpublish(batch.map(ctx.keys.byHash), ctx.channel, JSON.stringify(batch));
-        batch.forEach((hash, i) => {
-          const json = removed[i];
-          if (json) removal.unpublished.set(hash, json);
-        });
-      }),
-    );
-  } finally {
-    // This instance refuses at once, even if a reply was lost (the script may have run).
-    ctx.cache?.forget(hashes);
-  }
+  // Even when a reply is lost, the script that ran has published: every instance's channel,
+  // this one's included, hears the deletion.
+  await Promise.all(
+    batches.map(async (batch) => {
+      const removed = await ctx.scripts.unpublish(batch.map(ctx.keys.byHash), ctx.channel, JSON.stringify(batch));
+      batch.forEach((hash, i) => {
+        const json = removed[i];
+        if (json) removal.unpublished.set(hash, json);
+      });
+    }),
+  );
 }
 
 /**

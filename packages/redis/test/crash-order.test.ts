@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { createContext, type StoreContext } from '../src/context.js';
 import { redisStore } from '../src/index.js';
 import { insertSteps, removeSteps, runSteps } from '../src/steps.js';
-import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, tokenKeysWithPrefix, randomPrefix } from './keys.js';
+import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, tokenKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
 
 const client = new Redis({ ...FAIL_FAST, port: 6379 });
 let keyPrefix: string;

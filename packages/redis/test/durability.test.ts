@@ -9,14 +9,15 @@ import { makeRecord } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { redisStore } from '../src/index.js';
-import { FAIL_FAST, randomPrefix } from './keys.js';
-import { redisCli, startRedisServer, waitFor, type RedisServer } from './server.js';
+import { FAIL_FAST, randomPrefix } from '@keyward/test-kit/redis-keys';
+import { waitUntil } from '@keyward/test-kit/net';
+import { redisCli, startRedisServer, type RedisServer } from '@keyward/test-kit/redis';
 
 let primary: RedisServer;
 let replica: RedisServer;
 let client: Redis;
 
-const replicaOnline = () => waitFor('the replica to be in sync', async () => (await redisCli(primary.port, 'info', 'replication')).includes('state=online'));
+const replicaOnline = () => waitUntil('the replica to be in sync', async () => (await redisCli(primary.port, 'info', 'replication')).includes('state=online'));
 
 let dir: string;
 

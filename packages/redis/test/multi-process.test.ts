@@ -3,7 +3,7 @@ import type { DeleteManyResult, TokenRecord } from '@keyward/core';
 import { makeRecord } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from './keys.js';
+import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
 import { startWorker as startIpcWorker, type Worker } from '@keyward/test-kit/ipc-worker';
 import type { WorkerRequest } from './worker.js';
 

@@ -1,15 +1,19 @@
-import { ConfigurationError, type TokenRecord, type TokenStore } from '@keyward/core';
+// Core's opt-in lookup cache on Redis: createKeyward({ store: redisStore(...), cache: { channel:
+// redisInvalidations(...) } }), against the shared Redis on 6379 with a key prefix per test. Each
+// instance gets its own command client and its own subscriber, as two processes would.
+import { ConfigurationError, createKeyward, type CreatedToken, memoryStore, type CacheOptions, type Keyward, type KeywardOptions, type TokenStore, type VerifyResult } from '@keyward/core';
 import { makeRecord } from '@keyward/store-tests';
+import { ACTORS, resolveProject } from '@keyward/test-kit/fixtures';
+import { countingStore, sha256, type CountingStore } from '@keyward/test-kit/stores';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
-import { redisStore } from '../src/index.js';
-import { LookupCache, resolveCacheOptions } from '../src/cache.js';
-import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from './keys.js';
-import { waitFor } from './server.js';
-import { describeRedisStore } from './conformance.js';
+import { redisInvalidations, redisStore } from '../src/index.js';
+import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
+import { waitUntil } from '@keyward/test-kit/net';
 
-// Every client of this file, closed at the end. Each store instance gets its own command client
-// and its own subscriber, as two processes would.
+const DAY = 86_400_000;
+const owner = ACTORS.owner;
+
 const clients: Redis[] = [];
 function client(): Redis {
   const c = new Redis({ ...FAIL_FAST, port: 6379 });
@@ -17,25 +21,16 @@ function client(): Redis {
   return c;
 }
 const admin = client();
-const stores: TokenStore[] = [];
+const keywards: Keyward[] = [];
 const prefixes: string[] = [];
 
 afterEach(async () => {
-  await Promise.all(stores.splice(0).map((s) => s.close?.()));
+  await Promise.all(keywards.splice(0).map((k) => k.close().catch(() => {})));
   await Promise.all(prefixes.splice(0).map((p) => deleteKeysWithPrefix(admin, p)));
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
 });
-
-/** A store with the cache on its own pair of clients; `heartbeatMs` short so tests wait little. */
-function cachedStore(keyPrefix: string, heartbeatMs = 100): { store: TokenStore; commands: Redis; subscriber: Redis } {
-  const commands = client();
-  const subscriber = client();
-  const store = redisStore({ client: commands, keyPrefix, cache: { subscriber, heartbeatMs, maxStalenessMs: 3 * heartbeatMs } });
-  stores.push(store);
-  return { store, commands, subscriber };
-}
 
 function prefix(): string {
   const p = randomPrefix();
@@ -43,192 +38,310 @@ function prefix(): string {
   return p;
 }
 
-/** True when the store answered from its cache: a synchronous answer instead of a promise. */
-function answeredFromCache(store: TokenStore, hash: string): boolean {
-  const answer = store.findByHash(hash);
-  if (answer instanceof Promise) {
-    answer.catch(() => {});
-    return false;
-  }
-  return true;
+interface Instance {
+  keyward: Keyward;
+  /** The Redis store behind it, counting the reads that reach Redis. */
+  store: CountingStore;
+  commands: Redis;
+  subscriber: Redis;
+  /** What keyward reported off the request path (a heartbeat lapse, a failed heartbeat). */
+  errors: unknown[];
 }
 
-/** Waits until the subscription is proven and `hash` is cached (reading it until it is). */
-async function cached(store: TokenStore, hash: string): Promise<void> {
-  await waitFor('the token to be cached', async () => {
-    if (answeredFromCache(store, hash)) return true;
-    await store.findByHash(hash);
-    return answeredFromCache(store, hash);
+/**
+ * One keyward instance on `keyPrefix`. With the cache (unless `cache` is false): heartbeats every
+ * 100 ms and a 300 ms staleness bound, so tests wait little. `wrap` puts a store in between.
+ */
+function instance(
+  keyPrefix: string,
+  cache: Partial<CacheOptions> | false = {},
+  options: { wrap?: (store: TokenStore) => TokenStore; keyward?: Partial<KeywardOptions> } = {},
+): Instance {
+  const commands = client();
+  const subscriber = client();
+  const errors: unknown[] = [];
+  const store = countingStore(redisStore({ client: commands, keyPrefix }));
+  const keyward = createKeyward({
+    store: options.wrap ? options.wrap(store) : store,
+    resolveProject,
+    lastUsedIntervalMs: 3_600_000,
+    onError: (error) => errors.push(error),
+    ...(cache === false ? {} : { cache: { channel: redisInvalidations({ client: commands, subscriber, keyPrefix }), heartbeatMs: 100, maxStalenessMs: 300, ...cache } }),
+    ...options.keyward,
+  });
+  keywards.push(keyward);
+  return { keyward, store, commands, subscriber, errors };
+}
+
+/** The answer if `keyward` gave it from its cache (synchronously), else undefined (it asked Redis). */
+function fromCache(keyward: Keyward, plaintext: string): VerifyResult | undefined {
+  const answer = keyward.check(plaintext);
+  if (answer instanceof Promise) {
+    answer.catch(() => {});
+    return undefined;
+  }
+  return answer;
+}
+
+/** Waits until the channel is proven and `plaintext` is answered from the cache (verifying it until it is). */
+async function cached(keyward: Keyward, plaintext: string): Promise<void> {
+  await waitUntil('the token to be cached', async () => {
+    if (fromCache(keyward, plaintext)?.ok) return true;
+    expect((await keyward.verify(plaintext)).ok).toBe(true);
+    return fromCache(keyward, plaintext)?.ok === true;
   });
 }
 
-describe('redisStore with cache', () => {
-  test('a cached token is answered without a Redis round trip, with the stored record', async () => {
-    const { store, commands } = cachedStore(prefix());
-    const record = makeRecord();
-    await store.insert(record);
-    await cached(store, record.hash);
+const create = (keyward: Keyward, name: string, extra: { projectId?: string; expiresIn?: '1d' } = {}) =>
+  keyward.create(owner, {
+    name,
+    scope: extra.projectId ? { kind: 'project', projectId: extra.projectId } : { kind: 'organization' },
+    expiresIn: extra.expiresIn ?? 'never',
+  });
+
+/** A well-formed token that no Redis store holds (made by a throwaway memory-backed keyward). */
+async function unknownPlaintext(): Promise<string> {
+  return (await create(createKeyward({ store: memoryStore(), resolveProject }), 'elsewhere')).plaintext;
+}
+
+describe('core\'s cache on Redis', () => {
+  test('a cached token is answered without a Redis round trip, with the stored token', async () => {
+    const { keyward, store, commands } = instance(prefix());
+    const { plaintext, token } = await create(keyward, 'a');
+    await cached(keyward, plaintext);
     const hmget = vi.spyOn(commands, 'hmget');
-    for (let i = 0; i < 10; i++) expect(store.findByHash(record.hash)).toEqual(record);
+    const reads = store.calls.findByHash;
+    const { lastUsedAt: _, ...stored } = token;
+    for (let i = 0; i < 10; i++) expect(fromCache(keyward, plaintext)).toMatchObject({ ok: true, token: stored });
     expect(hmget).not.toHaveBeenCalled();
+    expect(store.calls.findByHash).toBe(reads);
     hmget.mockRestore();
   });
 
-  test('cached records are frozen: a caller cannot change what the next one gets', async () => {
-    const { store } = cachedStore(prefix());
-    const record = makeRecord();
-    await store.insert(record);
-    await cached(store, record.hash);
-    const got = store.findByHash(record.hash) as TokenRecord;
-    expect(Object.isFrozen(got)).toBe(true);
+  test('a caller changing a cached answer does not change what the next verification gets', async () => {
+    const { keyward } = instance(prefix());
+    const { plaintext, token } = await create(keyward, 'frozen');
+    await cached(keyward, plaintext);
+    const first = fromCache(keyward, plaintext) as { ok: true; token: { name: string; scope: { kind: string } } };
+    first.token.name = 'changed';
+    first.token.scope.kind = 'changed';
+    expect(fromCache(keyward, plaintext)).toMatchObject({ ok: true, token: { name: token.name, scope: { kind: 'organization' } } });
   });
 
-  test('unknown hashes are not cached: a token inserted after a miss is found at once', async () => {
+  test('unknown tokens are not cached: a token stored after a miss verifies at once', async () => {
     const p = prefix();
-    const { store } = cachedStore(p);
-    const other = cachedStore(p).store;
-    const warm = makeRecord();
-    await store.insert(warm);
-    await cached(store, warm.hash);
-    const record = makeRecord();
-    expect(await store.findByHash(record.hash)).toBeNull();
-    await other.insert(record);
-    expect(await store.findByHash(record.hash)).toEqual(record);
+    const { keyward, store } = instance(p);
+    const warm = await create(keyward, 'warm');
+    await cached(keyward, warm.plaintext);
+    const plaintext = await unknownPlaintext();
+    const reads = store.calls.findByHash;
+    expect(await keyward.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
+    expect(await keyward.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
+    expect(store.calls.findByHash).toBe(reads + 2);
+    await redisStore({ client: client(), keyPrefix: p }).insert(makeRecord({ organizationId: owner.organizationId, hash: sha256(plaintext) }));
+    expect((await keyward.verify(plaintext)).ok).toBe(true);
   });
 
-  test('deleteMany() on one instance makes another instance\'s cache refuse the token', async () => {
+  test('delete() on one instance: refused there at once, and by another instance\'s cache as soon as the invalidation arrives', async () => {
     const p = prefix();
-    const a = cachedStore(p).store;
-    const b = cachedStore(p).store;
-    const record = makeRecord();
-    await a.insert(record);
-    await cached(b, record.hash);
-    await cached(a, record.hash);
-    expect((await a.deleteMany('org_1', [record.id])).ok).toBe(true);
-    // The deleting instance refuses at once; the other as soon as the invalidation arrives.
-    expect(await a.findByHash(record.hash)).toBeNull();
-    await waitFor('the invalidation to reach the other instance', async () => !answeredFromCache(b, record.hash));
-    expect(await b.findByHash(record.hash)).toBeNull();
+    const a = instance(p);
+    const b = instance(p);
+    const { plaintext, token } = await create(a.keyward, 'shared');
+    await cached(a.keyward, plaintext);
+    await cached(b.keyward, plaintext);
+    await a.keyward.delete(owner, token.id);
+    expect(fromCache(a.keyward, plaintext)).toBeUndefined();
+    expect(await a.keyward.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
+    await waitUntil('the invalidation to reach the other instance', async () => fromCache(b.keyward, plaintext) === undefined);
+    expect(await b.keyward.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
   });
 
   test('an instance without the cache still invalidates instances that have it', async () => {
     const p = prefix();
-    const plain = redisStore({ client: client(), keyPrefix: p });
-    stores.push(plain);
-    const b = cachedStore(p).store;
-    const record = makeRecord({ scope: { kind: 'project', projectId: 'proj_gone' } });
-    await plain.insert(record);
-    await cached(b, record.hash);
-    expect(await plain.deleteByProject('proj_gone')).toHaveLength(1);
-    await waitFor('the invalidation to reach the cached instance', async () => !answeredFromCache(b, record.hash));
-    expect(await b.findByHash(record.hash)).toBeNull();
+    const plain = instance(p, false);
+    const b = instance(p);
+    const { plaintext } = await create(plain.keyward, 'project token', { projectId: 'proj_a1' });
+    await cached(b.keyward, plaintext);
+    expect(await plain.keyward.revokeProject('proj_a1')).toEqual({ deleted: 1 });
+    await waitUntil('the invalidation to reach the cached instance', async () => fromCache(b.keyward, plaintext) === undefined);
+    expect(await b.keyward.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
   });
 
-  test('while the subscription is down every read goes to Redis, and the cache resumes once it is back', async () => {
+  test('while the subscriber is down every verification reads Redis, and the cache resumes once it is back', async () => {
     const p = prefix();
-    const { store, subscriber } = cachedStore(p);
-    const record = makeRecord();
-    await store.insert(record);
-    await cached(store, record.hash);
+    const { keyward, store, subscriber } = instance(p);
+    const { plaintext } = await create(keyward, 'a');
+    await cached(keyward, plaintext);
 
     subscriber.disconnect();
-    await waitFor('the subscriber to be closed', async () => subscriber.status === 'end');
-    expect(answeredFromCache(store, record.hash)).toBe(false);
+    await waitUntil('the subscriber to be closed', async () => subscriber.status === 'end');
+    expect(fromCache(keyward, plaintext)).toBeUndefined();
     // A deletion nobody announces (made behind keyward's back) is seen at once: nothing is cached.
-    await admin.del(`${p}h:${record.hash}`);
-    expect(await store.findByHash(record.hash)).toBeNull();
-    await admin.hset(`${p}h:${record.hash}`, { r: JSON.stringify({ ...record, lastUsedAt: undefined }) });
-    expect(await store.findByHash(record.hash)).toEqual(record);
-    expect(answeredFromCache(store, record.hash)).toBe(false);
+    const key = `${p}h:${sha256(plaintext)}`;
+    const json = await admin.hget(key, 'r');
+    await admin.del(key);
+    expect(await keyward.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
+    await admin.hset(key, 'r', json!);
+    const reads = store.calls.findByHash;
+    for (let i = 0; i < 3; i++) expect((await keyward.verify(plaintext)).ok).toBe(true);
+    expect(store.calls.findByHash).toBe(reads + 3);
 
     await subscriber.connect();
-    await cached(store, record.hash);
-    expect(store.findByHash(record.hash)).toEqual(record);
+    await cached(keyward, plaintext);
   });
 
-  test('a late heartbeat stops the cache from answering', async () => {
-    const { store, commands } = cachedStore(prefix(), 100);
-    const record = makeRecord();
-    await store.insert(record);
-    await cached(store, record.hash);
-    // Heartbeats go out through the command client: make them fail to arrive.
+  test('heartbeats that stop coming back stop the cache within maxStalenessMs; the lapse goes to onError; it resumes when they come back', async () => {
+    const { keyward, commands, errors } = instance(prefix());
+    const { plaintext } = await create(keyward, 'a');
+    await cached(keyward, plaintext);
+    // Heartbeats go out through the command client: make them vanish.
     const publish = vi.spyOn(commands, 'publish').mockImplementation(async () => 0);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(answeredFromCache(store, record.hash)).toBe(false);
+    expect(fromCache(keyward, plaintext)).toBeUndefined();
+    expect(errors.some((e) => /maxStalenessMs/.test(String(e)))).toBe(true);
     publish.mockRestore();
-    await cached(store, record.hash);
+    await cached(keyward, plaintext);
   });
 
-  test('touch() updates the lastUsedAt of a cached record', async () => {
-    const { store } = cachedStore(prefix());
-    const record = makeRecord();
-    await store.insert(record);
-    await cached(store, record.hash);
-    await store.touch([{ id: record.id, organizationId: 'org_1', lastUsedAt: 1_900_000_000_000 }]);
-    expect((store.findByHash(record.hash) as TokenRecord).lastUsedAt).toBe(1_900_000_000_000);
-    expect((await store.get('org_1', record.id))?.lastUsedAt).toBe(1_900_000_000_000);
-  });
-
-  test('close() unsubscribes the store\'s channels and leaves both clients open', async () => {
+  test('last-used is still recorded for tokens answered from the cache', async () => {
     const p = prefix();
-    const { store, commands, subscriber } = cachedStore(p);
-    await store.insert(makeRecord());
-    await waitFor('the subscription', async () => Number((await admin.pubsub('NUMSUB', `${p}invalidate`))[1]) === 1);
-    await store.close?.();
-    await waitFor('the unsubscription', async () => Number((await admin.pubsub('NUMSUB', `${p}invalidate`))[1]) === 0);
+    const { keyward } = instance(p, {}, { keyward: { lastUsedIntervalMs: 1 } });
+    const { plaintext, token } = await create(keyward, 'used');
+    await cached(keyward, plaintext);
+    await keyward.flush();
+    const before = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(fromCache(keyward, plaintext)?.ok).toBe(true);
+    await keyward.flush();
+    const stored = await redisStore({ client: client(), keyPrefix: p }).get(owner.organizationId, token.id);
+    expect(stored!.lastUsedAt).toBeGreaterThanOrEqual(before);
+  });
+
+  test('a read in flight while an invalidation arrives is not cached', async () => {
+    const p = prefix();
+    let hold: Promise<void> | undefined;
+    const slow = (inner: TokenStore): TokenStore => ({
+      ...inner,
+      findByHash: async (hash) => {
+        if (hold) await hold;
+        return inner.findByHash(hash);
+      },
+    });
+    const other = instance(p, false);
+    const mine = instance(p, {}, { wrap: slow });
+    const kept = await create(other.keyward, 'kept');
+    const gone = await create(other.keyward, 'gone');
+    await cached(mine.keyward, gone.plaintext);
+
+    let release!: () => void;
+    hold = new Promise((resolve) => (release = resolve));
+    const first = mine.keyward.verify(kept.plaintext);
+    await other.keyward.delete(owner, gone.token.id);
+    await waitUntil('the invalidation to arrive', async () => fromCache(mine.keyward, gone.plaintext) === undefined);
+    release();
+    hold = undefined;
+    expect((await first).ok).toBe(true);
+    // Read while the invalidation arrived: not cached, the next verification reads Redis again.
+    const reads = mine.store.calls.findByHash;
+    expect((await mine.keyward.verify(kept.plaintext)).ok).toBe(true);
+    expect(mine.store.calls.findByHash).toBe(reads + 1);
+    await cached(mine.keyward, kept.plaintext);
+  });
+
+  test('keeps at most maxEntries tokens, dropping the oldest', async () => {
+    const { keyward } = instance(prefix(), { maxEntries: 2 });
+    const [a, b, c] = [await create(keyward, 'a'), await create(keyward, 'b'), await create(keyward, 'c')];
+    for (const made of [a, b, c]) await cached(keyward, made.plaintext);
+    expect(fromCache(keyward, b.plaintext)?.ok).toBe(true);
+    expect(fromCache(keyward, c.plaintext)?.ok).toBe(true);
+    expect(fromCache(keyward, a.plaintext)).toBeUndefined();
+  });
+
+  test('entries are read again after ttlMs', async () => {
+    const { keyward } = instance(prefix(), { ttlMs: 150 });
+    const { plaintext } = await create(keyward, 'a');
+    await cached(keyward, plaintext);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fromCache(keyward, plaintext)).toBeUndefined();
+  });
+
+  test('close() unsubscribes the channel and leaves both clients open', async () => {
+    const p = prefix();
+    const { keyward, commands, subscriber } = instance(p);
+    await create(keyward, 'a');
+    const subscribers = async () => Number(((await admin.pubsub('NUMSUB', `${p}invalidate`)) as unknown[])[1]);
+    await waitUntil('the subscription', async () => (await subscribers()) === 1);
+    await keyward.close();
+    await waitUntil('the unsubscription', async () => (await subscribers()) === 0);
     expect(commands.status).toBe('ready');
     expect(subscriber.status).toBe('ready');
   });
 
-  test('bad cache options are configuration errors naming the option', () => {
+  test('bad options are configuration errors naming the option; redisStore\'s old cache option points to core', () => {
     const c = client();
-    expect(() => redisStore({ client: c, cache: { subscriber: c } })).toThrow(/second client/);
-    expect(() => redisStore({ client: c, cache: { subscriber: {} as Redis } })).toThrow(ConfigurationError);
-    expect(() => redisStore({ client: c, cache: { subscriber: client(), ttlMs: 0 } })).toThrow(/cache\.ttlMs/);
-    expect(() => redisStore({ client: c, cache: { subscriber: client(), maxEntries: 1.5 } })).toThrow(/cache\.maxEntries/);
+    const channel = redisInvalidations({ client: c, subscriber: client() });
+    expect(() => redisStore({ client: c, cache: { subscriber: client() } } as never)).toThrow(/createKeyward\(\{ store, cache: \{ channel: redisInvalidations/);
+    expect(() => redisInvalidations({ client: c, subscriber: c })).toThrow(/second client/);
+    const make = (cache: object) => () => createKeyward({ store: redisStore({ client: c }), resolveProject, cache: { channel, ...cache } });
+    expect(make({ ttlMs: 0 })).toThrow(ConfigurationError);
+    expect(make({ ttlMs: 0 })).toThrow(/cache\.ttlMs/);
+    expect(make({ maxEntries: 1.5 })).toThrow(/cache\.maxEntries/);
   });
 });
 
-describe('LookupCache', () => {
-  const record = makeRecord();
-  const live = async (cache: LookupCache) => waitFor('the heartbeat', async () => cache.live);
+describe('core\'s cache on Redis: every answer matches an uncached instance', () => {
+  // Stands in for the store conformance run that once ran with the cache on: the cache is now
+  // core's, so its correctness is checked here, answer by answer, after each kind of deletion.
+  test('after delete, deleteMany, revokeProject and pruneExpired from cached and uncached instances, two cached instances answer exactly as an uncached one', { timeout: 30_000 }, async () => {
+    const p = prefix();
+    const a = instance(p);
+    const b = instance(p);
+    const plain = instance(p, false);
+    const later = instance(p, false, { keyward: { now: () => Date.now() + 2 * DAY } });
+    const made: CreatedToken[] = [];
+    for (let i = 0; i < 6; i++) made.push(await create(plain.keyward, `org ${i}`));
+    for (let i = 0; i < 4; i++) made.push(await create(plain.keyward, `project ${i}`, { projectId: 'proj_a2' }));
+    for (let i = 0; i < 4; i++) made.push(await create(plain.keyward, `expiring ${i}`, { expiresIn: '1d' }));
+    const plaintexts = made.map((m) => m.plaintext);
+    for (const plaintext of plaintexts) {
+      await cached(a.keyward, plaintext);
+      await cached(b.keyward, plaintext);
+    }
 
-  test('a read that straddles an invalidation is not cached', async () => {
-    const commands = client();
-    const cache = new LookupCache(commands, resolveCacheOptions({ subscriber: client(), heartbeatMs: 100 }, commands), prefix());
-    await live(cache);
-    const ticket = cache.ticket();
-    cache.forget(['some other hash']);
-    cache.put(record.hash, { ...record }, ticket);
-    expect(cache.get(record.hash)).toBeUndefined();
-    cache.put(record.hash, { ...record }, cache.ticket());
-    expect(cache.get(record.hash)).toEqual(record);
-    await cache.close();
-  });
+    const agree = async () => {
+      for (const plaintext of plaintexts) {
+        const expected = await plain.keyward.verify(plaintext);
+        for (const cachedInstance of [a, b]) {
+          const answer = await cachedInstance.keyward.verify(plaintext);
+          if (answer.ok !== expected.ok || (!answer.ok && !expected.ok && answer.code !== expected.code)) return false;
+        }
+      }
+      return true;
+    };
+    const refusedAtOnce = async (keyward: Keyward, gone: string[]) => {
+      for (const plaintext of gone) expect(await keyward.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
+    };
 
-  test('keeps at most maxEntries, dropping the oldest', async () => {
-    const commands = client();
-    const cache = new LookupCache(commands, resolveCacheOptions({ subscriber: client(), heartbeatMs: 100, maxEntries: 2 }, commands), prefix());
-    await live(cache);
-    for (const hash of ['a', 'b', 'c']) cache.put(hash, { ...record, hash }, cache.ticket());
-    expect(cache.get('a')).toBeUndefined();
-    expect(cache.get('b')?.hash).toBe('b');
-    expect(cache.get('c')?.hash).toBe('c');
-    await cache.close();
-  });
+    await a.keyward.delete(owner, made[0]!.token.id);
+    await refusedAtOnce(a.keyward, [plaintexts[0]!]);
+    await waitUntil('the caches to agree after delete()', agree);
 
-  test('entries are read again after ttlMs', async () => {
-    const commands = client();
-    const cache = new LookupCache(commands, resolveCacheOptions({ subscriber: client(), heartbeatMs: 100, ttlMs: 50 }, commands), prefix());
-    await live(cache);
-    cache.put(record.hash, { ...record }, cache.ticket());
-    expect(cache.get(record.hash)).toBeDefined();
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(cache.get(record.hash)).toBeUndefined();
-    await cache.close();
+    await b.keyward.deleteMany(owner, [made[1]!.token.id, made[2]!.token.id]);
+    await refusedAtOnce(b.keyward, plaintexts.slice(1, 3));
+    await waitUntil('the caches to agree after deleteMany()', agree);
+
+    expect(await a.keyward.revokeProject('proj_a2')).toEqual({ deleted: 4 });
+    await refusedAtOnce(a.keyward, plaintexts.slice(6, 10));
+    await waitUntil('the caches to agree after revokeProject()', agree);
+
+    expect(await later.keyward.pruneExpired()).toEqual({ deleted: 4 });
+    await waitUntil('the caches to agree after pruneExpired()', agree);
+
+    // What is left is still answered from both caches; everything deleted is refused everywhere.
+    const kept = plaintexts.slice(3, 6);
+    for (const plaintext of kept) for (const cachedInstance of [a, b]) expect(fromCache(cachedInstance.keyward, plaintext)?.ok).toBe(true);
+    for (const plaintext of plaintexts.filter((pt) => !kept.includes(pt))) {
+      for (const k of [a, b, plain]) expect(await k.keyward.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
+    }
   });
 });
-
-// The whole store contract holds with the cache on.
-const suiteSubscriber = client();
-describeRedisStore('redisStore (standalone, with cache)', () => admin, { subscriber: suiteSubscriber });

@@ -1,13 +1,15 @@
 import { makeRecord } from '@keyward/store-tests';
 import { Cluster } from 'ioredis';
-import type { TokenStore } from '@keyward/core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { redisStore } from '../src/index.js';
+import { createKeyward, type CreatedToken, type Keyward } from '@keyward/core';
+import { ACTORS, resolveProject } from '@keyward/test-kit/fixtures';
+import { sha256 } from '@keyward/test-kit/stores';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { redisInvalidations, redisStore } from '../src/index.js';
 import { keySlot } from '../src/durability.js';
-import { startCluster, type TestCluster } from './cluster.js';
-import { waitFor } from './server.js';
+import { startCluster, type TestCluster } from '@keyward/test-kit/redis';
+import { waitUntil } from '@keyward/test-kit/net';
 import { describeRedisStore } from './conformance.js';
-import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, randomPrefix } from './keys.js';
+import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
 
 let cluster: TestCluster | undefined;
 let client: Cluster;
@@ -23,7 +25,7 @@ afterAll(async () => {
 });
 
 // This cluster has no replicas: nothing to wait for (the 6-node failover tests in hardening/ cover durability).
-describeRedisStore('redisStore (Cluster)', () => client, undefined, { durability: false });
+describeRedisStore('redisStore (Cluster)', () => client, { durability: false });
 
 describe('redisStore on a Cluster', () => {
   test('an organization\'s keys share one slot while lookup keys spread over several nodes', async () => {
@@ -79,65 +81,92 @@ describe('redisStore on a Cluster', () => {
     }
   });
 
-  describe('with the cache', () => {
+  describe('with core\'s cache', () => {
     const opened: Cluster[] = [];
-    const cachedStores: TokenStore[] = [];
+    const keywards: Keyward[] = [];
     afterAll(async () => {
-      await Promise.all(cachedStores.map((s) => s.close?.()));
+      await Promise.all(keywards.map((k) => k.close().catch(() => {})));
       for (const c of opened) c.disconnect();
     });
-    function cachedStore(keyPrefix: string) {
+    function cachedInstance(keyPrefix: string) {
       const commands = new Cluster(cluster!.nodes, { redisOptions: FAIL_FAST, clusterRetryStrategy: () => 100 });
       const subscriber = new Cluster(cluster!.nodes, { redisOptions: FAIL_FAST, clusterRetryStrategy: () => 100 });
       opened.push(commands, subscriber);
-      const store = redisStore({ client: commands, keyPrefix, durability: false, cache: { subscriber, heartbeatMs: 50, maxStalenessMs: 400 } });
-      cachedStores.push(store);
-      return { store, commands };
+      const store = redisStore({ client: commands, keyPrefix, durability: false });
+      const channel = redisInvalidations({ client: commands, subscriber, keyPrefix });
+      const keyward = createKeyward({ store, resolveProject, lastUsedIntervalMs: 3_600_000, onError: () => {}, cache: { channel, heartbeatMs: 50, maxStalenessMs: 400 } });
+      keywards.push(keyward);
+      return { keyward, commands, subscriber, channel };
     }
-    const fromCache = (store: TokenStore, hash: string) => {
-      const answer = store.findByHash(hash);
+    /** True when `keyward` answered from its cache (synchronously) and accepted. */
+    const fromCache = (keyward: Keyward, plaintext: string) => {
+      const answer = keyward.check(plaintext);
       if (answer instanceof Promise) {
         answer.catch(() => {});
         return false;
       }
-      return answer !== null;
+      return answer.ok;
     };
-    const cached = (store: TokenStore, hash: string) =>
-      waitFor('the token to be cached', async () => {
-        if (fromCache(store, hash)) return true;
-        await store.findByHash(hash);
-        return fromCache(store, hash);
+    const cached = (keyward: Keyward, plaintext: string) =>
+      waitUntil('the token to be cached', async () => {
+        if (fromCache(keyward, plaintext)) return true;
+        await keyward.verify(plaintext);
+        return fromCache(keyward, plaintext);
       });
 
     test('deletions on one instance reach a cached instance on any node: lookup keys on every primary, each script publishes cluster-wide', async () => {
       const keyPrefix = randomPrefix();
-      const a = cachedStore(keyPrefix).store;
-      const b = cachedStore(keyPrefix).store;
+      const a = cachedInstance(keyPrefix).keyward;
+      const b = cachedInstance(keyPrefix).keyward;
       try {
-        const records = Array.from({ length: 24 }, () => makeRecord());
-        for (const r of records) expect(await a.insert(r)).toBe('ok');
-        for (const r of records) await cached(b, r.hash);
-        expect((await a.deleteMany('org_1', records.map((r) => r.id))).ok).toBe(true);
-        await waitFor('every invalidation to reach the other instance', async () => records.every((r) => !fromCache(b, r.hash)));
-        for (const r of records) expect(await b.findByHash(r.hash)).toBeNull();
+        const made: CreatedToken[] = [];
+        for (let i = 0; i < 24; i++) made.push(await a.create(ACTORS.owner, { name: `cluster ${i}`, scope: { kind: 'organization' }, expiresIn: 'never' }));
+        // The lookup keys' primaries (by slot owner): invalidations come from several of them.
+        const nodesHoldingLookups = new Set(made.map((m) => client.slots[keySlot(`${keyPrefix}h:${sha256(m.plaintext)}`)]![0]));
+        expect(nodesHoldingLookups.size).toBeGreaterThan(1);
+        for (const m of made) await cached(b, m.plaintext);
+        expect((await a.deleteMany(ACTORS.owner, made.map((m) => m.token.id))).deleted).toBe(24);
+        await waitUntil('every invalidation to reach the other instance', async () => made.every((m) => !fromCache(b, m.plaintext)));
+        for (const m of made) expect(await b.verify(m.plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
       } finally {
         await deleteKeysWithPrefix(client, keyPrefix);
       }
     });
 
-    test('a Cluster topology event empties the cache; it answers again only once a heartbeat sent after the event came back', async () => {
+    test('a Cluster topology event on either client empties the cache; it answers again only once a heartbeat sent after the event came back through every primary', async () => {
       const keyPrefix = randomPrefix();
-      const { store, commands } = cachedStore(keyPrefix);
+      const { keyward, commands, subscriber } = cachedInstance(keyPrefix);
       try {
-        const record = makeRecord();
-        expect(await store.insert(record)).toBe('ok');
-        await cached(store, record.hash);
+        const { plaintext } = await keyward.create(ACTORS.owner, { name: 'topology', scope: { kind: 'organization' }, expiresIn: 'never' });
+        await cached(keyward, plaintext);
         commands.emit('+node', commands.nodes('master')[0]);
-        expect(fromCache(store, record.hash)).toBe(false);
-        await cached(store, record.hash);
+        expect(fromCache(keyward, plaintext)).toBe(false);
+        await cached(keyward, plaintext);
+        subscriber.emit('-node', subscriber.nodes('master')[0]);
+        expect(fromCache(keyward, plaintext)).toBe(false);
+        await cached(keyward, plaintext);
       } finally {
         await deleteKeysWithPrefix(client, keyPrefix);
       }
+    });
+
+    test('redisInvalidations on a Cluster proves the oldest heartbeat across all primaries: none until every primary\'s heartbeat came back', async () => {
+      const keyPrefix = randomPrefix();
+      const commands = new Cluster(cluster!.nodes, { redisOptions: FAIL_FAST, clusterRetryStrategy: () => 100 });
+      const subscriber = new Cluster(cluster!.nodes, { redisOptions: FAIL_FAST, clusterRetryStrategy: () => 100 });
+      opened.push(commands, subscriber);
+      await commands.ping();
+      // One primary's heartbeats never leave: nothing may be proven.
+      const [silenced] = commands.nodes('master').sort((x, y) => x.options.port! - y.options.port!);
+      const publish = vi.spyOn(silenced!, 'publish').mockImplementation(async () => 0);
+      const proven: number[] = [];
+      const listener = { invalidate: () => {}, proven: (sentAt: number) => proven.push(sentAt), lost: () => {} };
+      const subscription = redisInvalidations({ client: commands, subscriber, keyPrefix }).subscribe(listener, { heartbeatMs: 20, onError: () => {} });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(proven).toEqual([]);
+      publish.mockRestore();
+      await waitUntil('heartbeats through every primary', async () => proven.length > 0);
+      await subscription.close();
     });
   });
 });

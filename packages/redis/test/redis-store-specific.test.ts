@@ -3,7 +3,7 @@ import { makeRecord } from '@keyward/store-tests';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { DEFAULT_KEY_PREFIX, redisStore } from '../src/index.js';
-import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, tokenKeysWithPrefix, randomPrefix } from './keys.js';
+import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, tokenKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
 
 const client = new Redis({ ...FAIL_FAST, port: 6379 });
 let keyPrefix: string;

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
 import { describeRedisStore } from './conformance.js';
-import { FAIL_FAST } from './keys.js';
+import { FAIL_FAST } from '@keyward/test-kit/redis-keys';
 
 const client = new Redis({ ...FAIL_FAST, port: 6379 });
 

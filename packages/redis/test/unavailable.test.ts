@@ -6,8 +6,9 @@ import { makeRecord } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { redisStore } from '../src/index.js';
-import { FAIL_FAST, randomPrefix } from './keys.js';
-import { freePort, startRedisServer, waitFor, type RedisServer } from './server.js';
+import { FAIL_FAST, randomPrefix } from '@keyward/test-kit/redis-keys';
+import { freePort, waitUntil } from '@keyward/test-kit/net';
+import { startRedisServer, type RedisServer } from '@keyward/test-kit/redis';
 
 /** Every operation of the contract, each expected to fail closed while Redis cannot answer. */
 function everyOperation(store: TokenStore): Record<string, () => unknown> {
@@ -76,7 +77,7 @@ describe('redisStore when Redis cannot answer', () => {
 
     await server.start();
     // Waits for ioredis to reconnect by itself; the store is not recreated.
-    await waitFor('the client to reconnect', async () => client.status === 'ready');
+    await waitUntil('the client to reconnect', async () => client.status === 'ready');
     expect(await store.findByHash(before.hash)).toEqual(before);
     // The restarted server has an empty script cache: scripts must be resent, not fail with NOSCRIPT.
     const after = makeRecord();

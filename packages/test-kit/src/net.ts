@@ -1,4 +1,4 @@
-// Loopback networking for the hardening tests: free ports, listening apps, and HTTP calls.
+// Loopback networking for the test suites: free ports, waiting, listening apps, and HTTP calls.
 import { once } from 'node:events';
 import { Agent, request as httpRequest, type Server } from 'node:http';
 import { connect, createServer, type AddressInfo } from 'node:net';

@@ -1,0 +1,84 @@
+// Per-test key prefixes on Redis servers that may be shared, and reading and deleting exactly the
+// keys under one prefix (never FLUSHDB), on a single server or every primary of a Cluster.
+import { randomUUID } from 'node:crypto';
+import type { TokenRecord, TokenStore } from '@keyward/core';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
+
+/**
+ * Client options for tests: an outage fails the command after one reconnect attempt or a few
+ * seconds, instead of queueing it for the default 20 retries.
+ */
+export const FAIL_FAST: RedisOptions = {
+  host: '127.0.0.1',
+  maxRetriesPerRequest: 1,
+  commandTimeout: 10_000,
+  retryStrategy: () => 50,
+};
+
+/**
+ * A key prefix no other test or process uses; `label` makes it readable in `redis-cli --scan`.
+ * @example randomPrefix('cache-stall') // 'kwtest:cache-stall:6f1c…:'
+ */
+export function randomPrefix(label?: string): string {
+  return label === undefined ? `kwtest:${randomUUID()}:` : `kwtest:${label}:${randomUUID()}:`;
+}
+
+const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+const isCluster = (client: Redis | Cluster): client is Cluster => typeof (client as Partial<Cluster>).nodes === 'function';
+
+/** Every key starting with `prefix` (then matching `suffixPattern`), by SCAN on every primary of a Cluster or on the one server. */
+export async function keysWithPrefix(client: Redis | Cluster, prefix: string, suffixPattern = '*'): Promise<string[]> {
+  const nodes = isCluster(client) ? client.nodes('master') : [client];
+  const keys: string[] = [];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, batch] = await node.scan(cursor, 'MATCH', `${escapeGlob(prefix)}${suffixPattern}`, 'COUNT', 1000);
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  return keys;
+}
+
+/** Deletes the keys starting with `prefix`, and nothing else (never FLUSHDB: the server may be shared). */
+export async function deleteKeysWithPrefix(client: Redis | Cluster, prefix: string): Promise<void> {
+  const keys = await keysWithPrefix(client, prefix);
+  // On a Cluster the keys live on different slots: one key per command.
+  if (isCluster(client)) await Promise.all(keys.map((key) => client.del(key)));
+  else for (let i = 0; i < keys.length; i += 500) await client.del(...keys.slice(i, i + 500));
+}
+
+/**
+ * Keys that hold tokens or indexes: every key under `prefix` except the per-organization record of
+ * recent deletions (`{o:…}:gone`, `{o:…}:goneAt`), which deletions leave on purpose and which expires.
+ */
+export async function tokenKeysWithPrefix(client: Redis | Cluster, prefix: string): Promise<string[]> {
+  return (await keysWithPrefix(client, prefix)).filter((key) => !/\}:gone(At)?$/.test(key));
+}
+
+/** Every id the store lists for an organization, all pages. */
+export async function listedIds(store: TokenStore, organizationId: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let after: { createdAt: number; id: string } | undefined;
+  for (;;) {
+    const page = await store.list(organizationId, { limit: 1000, after });
+    for (const record of page.items) ids.add(record.id);
+    if (!page.next) return ids;
+    after = page.next;
+  }
+}
+
+/**
+ * The tokens that would verify right now: the records behind every lookup key (`<p>h:<hash>`).
+ * Verification reads only these keys, so this is exactly the set a request could pass with.
+ */
+export async function verifiableRecords(client: Redis | Cluster, prefix: string): Promise<TokenRecord[]> {
+  const keys = await keysWithPrefix(client, prefix, 'h:*');
+  const records: TokenRecord[] = [];
+  for (let i = 0; i < keys.length; i += 500) {
+    const values = await Promise.all(keys.slice(i, i + 500).map((key) => client.hget(key, 'r')));
+    for (const json of values) if (json !== null) records.push(JSON.parse(json) as TokenRecord);
+  }
+  return records;
+}

@@ -116,9 +116,11 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
   const failedLookup = (error: unknown): never => {
     throw toStoreError('findByHash', error);
   };
-  // Parsing a record's JSON costs more than the rest of a lookup on the client. Lookups still read
-  // Redis every time; only the parse of bytes already seen is remembered (a pure function of them),
-  // so a deleted or changed token is seen at once. Frozen, so keyward can reuse its answer too.
+  // Kept for the HTTP figure, not a micro one: a guarded Redis route already costs 1.07× its floor
+  // (docs/benchmarks.md), and a JSON parse per request would add more than the rest of the lookup.
+  // Redis is still read every time; only the parse of bytes already seen is remembered (a pure
+  // function of them), so a deleted or changed token is seen at once. Frozen: the store may hand
+  // the same record to several requests, which treat it as read-only.
   const parsed = new Map<string, TokenRecord>();
   const decodeLookup = ([json, lastUsedAt]: Array<string | null>): TokenRecord | null => {
     if (json == null) return null;

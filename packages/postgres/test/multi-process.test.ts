@@ -2,13 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startWorker as startIpcWorker, type Worker } from '@keyward/test-kit/ipc-worker';
 import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
-import type { WorkerRequest } from './worker.js';
+import { deletedInARefusedByB, raceForOneName, type KeywardWorkerRequest } from '@keyward/test-kit/keyward-worker';
 
 const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
-// Distributes over the union, so each request type keeps its own fields.
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-type Request = WithoutId<WorkerRequest>;
+type Request = KeywardWorkerRequest;
 
 describe('two OS processes sharing one PostgreSQL database', () => {
   const tablePrefix = randomPrefix();
@@ -30,11 +28,7 @@ describe('two OS processes sharing one PostgreSQL database', () => {
   });
 
   test('of 50 concurrent creates of one name, split across the two processes, exactly one succeeds (and the schema is applied once)', async () => {
-    const spellings = ['Race', 'RACE', 'race', 'rAcE', 'RaCe'];
-    const names = Array.from({ length: 50 }, (_, i) => spellings[i % spellings.length]!);
-    const outcomes = (
-      await Promise.all([a.request<string[]>({ type: 'create', names: names.slice(0, 25) }), b.request<string[]>({ type: 'create', names: names.slice(25) })])
-    ).flat();
+    const outcomes = await raceForOneName(a, b);
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'NAME_TAKEN')).toHaveLength(49);
     const pool = database.pool({ max: 1 });
@@ -45,15 +39,6 @@ describe('two OS processes sharing one PostgreSQL database', () => {
   });
 
   test('a token deleted in one process is refused by the other on its very next verify, 1000 times out of 1000', { timeout: 55_000 }, async () => {
-    const tokens = await a.request<Array<{ plaintext: string; id: string }>>({ type: 'createMany', count: 1000 });
-    expect(tokens).toHaveLength(1000);
-    let refused = 0;
-    for (const token of tokens) {
-      // Accepted first, so B has looked the token up (on a warm connection) before the delete.
-      expect(await b.request({ type: 'verify', plaintext: token.plaintext })).toBe('ok');
-      await a.request({ type: 'delete', tokenId: token.id });
-      if ((await b.request({ type: 'verify', plaintext: token.plaintext })) === 'NOT_FOUND') refused++;
-    }
-    expect(refused).toBe(1000);
+    expect(await deletedInARefusedByB(a, b, 1000)).toBe(1000);
   });
 });

@@ -5,17 +5,29 @@ import type { Cluster, Redis } from 'ioredis';
 import { redisStore, type RedisStoreOptions } from '../src/index.js';
 import { deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
 
-/** `client()` is read per test, so a client created in `beforeAll` works. `extra` adds store options (e.g. durability). */
+/**
+ * `client()` is read per test, so a client created in `beforeAll` works. Each store gets a
+ * connection of its own (`client().duplicate()`), so the fail-closed tests can cut it as an
+ * outage would without touching the other tests. `extra` adds store options (e.g. durability).
+ */
 export function describeRedisStore(name: string, client: () => Redis | Cluster, extra: Partial<RedisStoreOptions> = {}): void {
-  const prefixes = new WeakMap<TokenStore, string>();
+  const connections = new WeakMap<TokenStore, { prefix: string; connection: Redis | Cluster }>();
   describeTokenStore(
     name,
     () => {
       const keyPrefix = randomPrefix();
-      const store = redisStore({ ...extra, client: client(), keyPrefix });
-      prefixes.set(store, keyPrefix);
+      const connection = client().duplicate();
+      const store = redisStore({ ...extra, client: connection, keyPrefix });
+      connections.set(store, { prefix: keyPrefix, connection });
       return store;
     },
-    { cleanup: (store) => deleteKeysWithPrefix(client(), prefixes.get(store)!) },
+    {
+      breakStore: (store) => connections.get(store)!.connection.disconnect(),
+      cleanup: async (store) => {
+        const { prefix, connection } = connections.get(store)!;
+        connection.disconnect();
+        await deleteKeysWithPrefix(client(), prefix);
+      },
+    },
   );
 }

@@ -1,7 +1,8 @@
 // The one fixture set every test suite uses: an instant, three projects in two organizations, and
 // one actor per role. Tests that need other data build it beside themselves.
-import { createKeyward, memoryStore, type Actor, type Keyward, type KeywardEvent, type KeywardOptions, type ProjectInfo } from '@keyward/core';
-import { countingStore } from './stores.js';
+import { memoryStore, type Actor, type ProjectInfo } from '@keyward/core';
+import { createTestKeyward, type TestKeyward, type TestKeywardOptions } from '@keyward/core/testing';
+import { countingStore, type CountingStore } from './stores.js';
 
 /** The instant every test starts at: a fixed clock, so expiry is decided by the test, not by time passing. */
 export const T0 = Date.UTC(2026, 0, 1);
@@ -36,22 +37,11 @@ export function fixedClock(start = T0): Clock {
   return { now: () => at, set: (next) => (at = next), advance: (ms) => (at += ms) };
 }
 
-/** A keyward on a counting memory store with a hand-moved clock and a recorded event log. */
-export function setup(overrides: Partial<KeywardOptions> = {}): {
-  keyward: Keyward;
-  store: ReturnType<typeof countingStore>;
-  clock: Clock;
-  events: KeywardEvent[];
-} {
-  const clock = fixedClock();
-  const events: KeywardEvent[] = [];
+/**
+ * A keyward on a counting memory store over the fixture projects, with a hand-moved clock and
+ * a recorded event log: core's own `createTestKeyward`, with this fixture set.
+ */
+export function setup(overrides: TestKeywardOptions = {}): TestKeyward & { store: CountingStore } {
   const store = countingStore(memoryStore());
-  const keyward = createKeyward({
-    store,
-    resolveProject,
-    now: clock.now,
-    onEvent: (event) => events.push(event),
-    ...overrides,
-  });
-  return { keyward, store, clock, events };
+  return { ...createTestKeyward({ projects: PROJECTS, actor: ACTORS.owner, start: T0, ...overrides, store }), store };
 }

@@ -24,7 +24,16 @@ function signature(declaration: ts.Declaration, source: ts.SourceFile): string {
   return text.replace(/^export\s+/, '').replace(/\s+/g, ' ').trim();
 }
 
-function docOf(declaration: ts.Declaration): { summary: string; examples: string[] } {
+/** The compiler's view of every published entry point, shared by the reference and its checks. */
+export function publicProgram(): ts.Program {
+  return ts.createProgram(
+    entries().map((entry) => entry.source),
+    { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, noEmit: true, skipLibCheck: true },
+  );
+}
+
+/** A declaration's JSDoc summary and `@example`s (a `const` keeps its JSDoc on the statement). */
+export function docOf(declaration: ts.Declaration): { summary: string; examples: string[] } {
   const host = ts.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration;
   const docs = ts.getJSDocCommentsAndTags(host).filter(ts.isJSDoc);
   const summary = docs.map((doc) => ts.getTextOfJSDocComment(doc.comment) ?? '').join('\n').trim();
@@ -55,10 +64,7 @@ function classMembers(declaration: ts.ClassDeclaration, source: ts.SourceFile): 
 /** The whole reference page. */
 export function reference(): string {
   const list = entries();
-  const program = ts.createProgram(
-    list.map((entry) => entry.source),
-    { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, noEmit: true, skipLibCheck: true },
-  );
+  const program = publicProgram();
   const checker = program.getTypeChecker();
   const parts = [
     '# API reference',

@@ -2,12 +2,10 @@
 // reference docs are the JSDoc, and an export without an example is an export nobody can adopt.
 import ts from 'typescript';
 import { expect, test } from 'vitest';
+import { docOf, publicProgram } from './api-reference.js';
 import { entries } from './api-report.js';
 
-const program = ts.createProgram(
-  entries().map((entry) => entry.source),
-  { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, noEmit: true, skipLibCheck: true },
-);
+const program = publicProgram();
 const checker = program.getTypeChecker();
 
 /** Exported functions and classes of an entry point without an `@example` in their JSDoc. */
@@ -22,9 +20,7 @@ function withoutExample(source: string): string[] {
         ts.isFunctionDeclaration(declaration) ||
         ts.isClassDeclaration(declaration) ||
         (ts.isVariableDeclaration(declaration) && declaration.initializer !== undefined && (ts.isArrowFunction(declaration.initializer) || ts.isFunctionExpression(declaration.initializer)));
-      if (!callable) continue;
-      const host = ts.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration;
-      if (!ts.getJSDocTags(host).some((tag) => tag.tagName.text === 'example')) missing.push(exported.name);
+      if (callable && docOf(declaration).examples.length === 0) missing.push(exported.name);
     }
   }
   return [...new Set(missing)].sort();

@@ -47,7 +47,7 @@ export class Keyward {
     const o = (this.options = resolveOptions(options));
     this.prefix = o.prefix;
     this.events = new EventEmitter(o.onEvent, o.onError, o.now);
-    this.lastUsed = new LastUsedRecorder(o.store, o.lastUsedIntervalMs, o.lastUsedFlushDelayMs, o.onError, o.now);
+    this.lastUsed = new LastUsedRecorder(o.store, o.lastUsedIntervalMs, o.lastUsedFlushDelayMs, o.onError);
     this.verifier = new Verifier({ ...o, lastUsed: this.lastUsed });
   }
 

@@ -17,17 +17,18 @@ export class LastUsedRecorder {
   /** Timed flushes that failed in a row; each one doubles the wait before the next (see `delay`). */
   private failures = 0;
 
-  /** @param clock the instance's clock, epoch ms. */
   constructor(
     private readonly store: TokenStore,
     private readonly intervalMs: number,
     private readonly flushDelayMs: number,
     private readonly onFlushError: (error: unknown) => void,
-    private readonly clock: () => number,
   ) {}
 
-  /** Notes a successful use of `record` at `now` (epoch ms, default the clock). Synchronous; allocation-free for a busy token. */
-  use(record: TokenRecord, now: number = this.clock()): void {
+  /**
+   * Notes a successful use of `record` at `now` (epoch ms: the verification's own clock read, so
+   * a request reads the clock once). Synchronous; allocation-free for a busy token.
+   */
+  use(record: TokenRecord, now: number): void {
     // The steady state of a busy token: the store already has a recent enough value.
     if (record.lastUsedAt !== null && now - record.lastUsedAt < this.intervalMs) return;
     const queued = this.pending.get(record.id);

@@ -46,4 +46,17 @@ export {
 } from './schemas.js';
 
 // For store authors
-export type { DeleteManyResult, LastUsedUpdate, ListCursor, ListPage, MaybePromise, TokenRecord, TokenStore } from './store.js';
+export type {
+  DeleteManyResult,
+  ExpiringCursor,
+  ExpiringPage,
+  LastUsedUpdate,
+  ListCursor,
+  ListPage,
+  MaybePromise,
+  PreviousSecret,
+  RollChange,
+  TokenRecord,
+  TokenStore,
+  UpdateChange,
+} from './store.js';

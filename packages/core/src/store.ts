@@ -25,6 +25,61 @@ export interface TokenRecord {
   expiresAt: number | null;
   /** Epoch ms of the latest recorded use, or null if never used. */
   lastUsedAt: number | null;
+  /**
+   * Permission names this token was granted (distinct, sorted), or null when the host declared no
+   * permission catalog when the token was created. Stores keep it as it is; keyward checks it.
+   */
+  permissions: string[] | null;
+  /** The host's own JSON object (at most 4 KB as JSON), or null. Stores keep it as it is. */
+  metadata: Record<string, unknown> | null;
+  /**
+   * The secret replaced by the last `roll()`, while it still verifies; null otherwise. A store may
+   * drop it once `expiresAt` has passed (keyward refuses it from then on either way).
+   */
+  previous: PreviousSecret | null;
+}
+
+/** A rolled-away secret that keeps verifying until `expiresAt`. */
+export interface PreviousSecret {
+  /** Hash of the old plaintext, like `TokenRecord.hash`. Unique among every `hash` and `previous.hash`. */
+  hash: string;
+  /** Display hint of the old plaintext. */
+  hint: string;
+  /** Epoch ms from which the old secret is refused. */
+  expiresAt: number;
+}
+
+/** What `roll()` changes: the new secret, and until when the current one keeps verifying. */
+export interface RollChange {
+  /** Hash of the new plaintext. */
+  hash: string;
+  /** Display hint of the new plaintext. */
+  hint: string;
+  /**
+   * Epoch ms until which the current secret keeps verifying (it becomes `previous`), or null: it
+   * stops at once. Any earlier `previous` secret stops at once either way.
+   */
+  previousExpiresAt: number | null;
+}
+
+/** What `update()` changes; absent fields stay as they are. `name` and `nameKey` come together. */
+export interface UpdateChange {
+  name?: string;
+  nameKey?: string;
+  /** null clears it. */
+  metadata?: Record<string, unknown> | null;
+}
+
+/** Position after which a page of `listExpiring` starts: the last item of the previous page. */
+export interface ExpiringCursor {
+  expiresAt: number;
+  id: string;
+}
+
+export interface ExpiringPage {
+  items: TokenRecord[];
+  /** Position to pass as `after` for the next page, or null when this is the last page. */
+  next: ExpiringCursor | null;
 }
 
 /** Position after which a page of `list` starts: the last item of the previous page. */
@@ -79,8 +134,9 @@ export interface TokenStore {
   insert(record: TokenRecord): Promise<'ok' | 'name_taken'>;
 
   /**
-   * The record whose `hash` equals `hash`, or null. This is the verification hot path: one
-   * indexed lookup (one round trip for a network store). Expired records are returned as they are.
+   * The record whose `hash` or `previous.hash` equals `hash`, or null. This is the verification
+   * hot path: one indexed lookup (one round trip for a network store). Expired records, and
+   * previous secrets past their `expiresAt` that the store still keeps, are returned as they are.
    * The result may be an object the store keeps (the memory store does, to avoid a copy per
    * request): callers must treat it as read-only. Every other method returns copies.
    */
@@ -101,7 +157,8 @@ export interface TokenStore {
   /**
    * Deletes all of `ids` (distinct, ≤ 1000) from `organizationId`, or none of them. Must be atomic:
    * if any id is not a token of that organization, nothing is deleted and `missing` lists those ids.
-   * Once it resolves, `findByHash` returns null for every deleted token on every instance.
+   * Once it resolves, `findByHash` returns null for every deleted token on every instance, for its
+   * current and its previous secret alike (the same holds for every deleting method below).
    */
   deleteMany(organizationId: string, ids: readonly string[]): Promise<DeleteManyResult>;
 
@@ -119,6 +176,36 @@ export interface TokenStore {
    * value never overwrites a newer one. Updates for tokens that no longer exist are ignored.
    */
   touch(updates: readonly LastUsedUpdate[]): Promise<void>;
+
+  /**
+   * Replaces the secret of the token `id` of `organizationId` (a roll), atomically: `hash` and
+   * `hint` become the new ones; the current secret becomes `previous` (until
+   * `change.previousExpiresAt`) or, when that is null, stops verifying; an earlier `previous`
+   * secret stops verifying either way. Everything else (id, name, scope, permissions, metadata,
+   * expiry, last used) stays. Resolves the updated record, or null when there is no such token
+   * (nothing written). Once it resolves, on every instance: `findByHash(change.hash)` and
+   * `findByHash(old current hash)` (while kept as previous) return the updated record, and
+   * `findByHash` of each secret that stopped returns null. A store with an invalidation channel
+   * announces the old current hash and the dropped previous hash in the same atomic step.
+   */
+  roll(organizationId: string, id: string, change: RollChange): Promise<TokenRecord | null>;
+
+  /**
+   * Renames the token and/or replaces its metadata. Atomic with the uniqueness check on
+   * (`organizationId`, `nameKey`), as `insert` (a token keeping its own name key is not a clash).
+   * Resolves the updated record, `'name_taken'` (nothing written), or null when there is no such
+   * token. A store with an invalidation channel announces the token's hashes in the same step.
+   */
+  update(organizationId: string, id: string, change: UpdateChange): Promise<TokenRecord | 'name_taken' | null>;
+
+  /**
+   * One page of the tokens of every organization whose `expiresAt` is in
+   * (`expiresAfter`, `expiresBy`] (epoch ms), soonest first: ordered by `expiresAt` ascending,
+   * then `id` ascending (ids are unique across organizations). `after` is the last item of the
+   * previous page; `limit` is a positive integer (keyward asks for at most 100). Like `list`, a
+   * page must cost about the same at any depth.
+   */
+  listExpiring(options: { expiresAfter: number; expiresBy: number; limit: number; after?: ExpiringCursor | undefined }): Promise<ExpiringPage>;
 
   /** Releases resources the store owns. Does not close clients the caller passed in. */
   close?(): Promise<void>;

@@ -7,6 +7,16 @@ export const EXPIRY_PRESETS: readonly ExpiryPreset[] = ['1d', '7d', '30d', '60d'
 
 export type TokenScope = { kind: 'organization' } | { kind: 'project'; projectId: string };
 
+/** How long the old secret keeps working after a roll, as the management API names it. */
+export type RollGracePreset = 'now' | '1h' | '24h' | '3d' | '7d';
+export const ROLL_GRACE_PRESETS: readonly RollGracePreset[] = ['now', '1h', '24h', '3d', '7d'];
+
+/** A permission of the host's catalog (`GET /tokens/permissions`). */
+export interface PermissionInfo {
+  name: string;
+  description: string;
+}
+
 /** A row of `GET /tokens`: instants are epoch ms. */
 export interface TokenListItem {
   id: string;
@@ -18,9 +28,19 @@ export interface TokenListItem {
   createdBy: string;
   expiresAt: number | null;
   lastUsedAt: number | null;
+  /** Granted permission names; null when the host declares no catalog. */
+  permissions: string[] | null;
+  metadata: Record<string, unknown> | null;
+  /** After a roll with a grace period: the old secret, valid until `expiresAt` (epoch ms). */
+  previousSecret: { hint: string; expiresAt: number } | null;
   status: 'active' | 'expired';
+  /** Active and expiring within 7 days. */
+  expiresSoon: boolean;
   scopeLabel: string;
 }
+
+/** What `PATCH /tokens/:id` and `POST /tokens/:id/roll` answer with: the token without its list-only fields. */
+export type TokenInfo = Omit<TokenListItem, 'status' | 'scopeLabel' | 'expiresSoon'>;
 
 export interface TokenPage {
   items: TokenListItem[];
@@ -31,12 +51,15 @@ export interface CreateTokenBody {
   name: string;
   scope: TokenScope;
   expiresIn: ExpiryPreset;
+  /** Required (non-empty) when the host declares a catalog; left out when it does not. */
+  permissions?: string[];
+  metadata?: Record<string, unknown>;
 }
 
-/** `POST /tokens` answer: the only one that carries the secret. */
+/** `POST /tokens` and `POST /tokens/:id/roll` answer: the only ones that carry a secret. */
 export interface CreatedToken {
   plaintext: string;
-  token: Omit<TokenListItem, 'status' | 'scopeLabel'>;
+  token: TokenInfo;
 }
 
 export interface ExpirationPreview {
@@ -90,6 +113,11 @@ export interface ApiClient {
   preview(expiresIn: ExpiryPreset): Promise<ExpirationPreview>;
   remove(id: string): Promise<void>;
   removeMany(ids: string[]): Promise<{ deleted: number }>;
+  /** The host's permission catalog; empty when it declares none. */
+  permissions(): Promise<{ permissions: PermissionInfo[] }>;
+  update(id: string, body: { name?: string; metadata?: Record<string, unknown> | null }): Promise<TokenInfo>;
+  /** A new secret for the same token; the old one keeps working for the grace period. */
+  roll(id: string, body: { previousSecretExpiresIn: RollGracePreset }): Promise<CreatedToken>;
 }
 
 /**
@@ -146,5 +174,8 @@ export function createApiClient({ base, headers }: ApiClientOptions): ApiClient 
     preview: (expiresIn) => request<ExpirationPreview>(`/expiration-preview?expiresIn=${encodeURIComponent(expiresIn)}`),
     remove: (id) => request<void>(`/${encodeURIComponent(id)}`, { method: 'DELETE' }),
     removeMany: (ids) => request<{ deleted: number }>('/bulk-delete', { method: 'POST', body: { ids } }),
+    permissions: () => request<{ permissions: PermissionInfo[] }>('/permissions'),
+    update: (id, body) => request<TokenInfo>(`/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+    roll: (id, body) => request<CreatedToken>(`/${encodeURIComponent(id)}/roll`, { method: 'POST', body }),
   };
 }

@@ -1,24 +1,27 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // <keyward-tokens>: wires the API client, the state and the templates together.
-import { ApiError, EXPIRY_PRESETS, createApiClient, type ApiClient, type ExpiryPreset, type HeadersOption, type TokenListItem } from './api.js';
+import { ApiError, EXPIRY_PRESETS, ROLL_GRACE_PRESETS, createApiClient, type ApiClient, type ExpiryPreset, type HeadersOption, type RollGracePreset, type TokenListItem } from './api.js';
 import { dateFormatter, type DateFormatter } from './dates.js';
-import { createConfirmDialog, createRevealDialog, type ConfirmDialog, type RevealDialog } from './dialogs.js';
+import { createConfirmDialog, createRenameDialog, createRevealDialog, type ConfirmDialog, type RenameDialog, type RevealDialog } from './dialogs.js';
 import { h } from './dom.js';
 import { createMenu, type Menu } from './menu.js';
 import { TokensModel, type Change } from './state.js';
 import { format, type StringKey, type Strings } from './strings.js';
 import { STYLES } from './styles.js';
-import { createFormTemplate, listTemplate, noticeTemplate, rowTemplate, type ProjectOption } from './templates.js';
+import { createFormTemplate, listTemplate, noticeTemplate, permissionCheckboxes, rowTemplate, type ProjectOption } from './templates.js';
 
 /** Fired (bubbling, composed) after a token was created. `detail.token` never holds the secret. */
 export type TokenCreatedEvent = CustomEvent<{ token: { id: string; name: string } }>;
 /** Fired (bubbling, composed) after tokens were deleted. */
 export type TokensDeletedEvent = CustomEvent<{ ids: string[] }>;
+/** Fired (bubbling, composed) after a token was renamed (`keyward-token-updated`) or its secret rolled (`keyward-token-rolled`). Never the secret. */
+export type TokenChangedEvent = CustomEvent<{ token: { id: string; name: string } }>;
 
 // Which field's error slot a server-side validation path belongs to.
-const ERROR_SLOTS: Record<string, string> = { name: 'name-error', scope: 'scope-error', expiresIn: 'expiry-error' };
-const SLOT_FIELDS: Record<string, string> = { 'name-error': 'token-name', 'scope-error': 'token-scope', 'expiry-error': 'token-expiry' };
+const ERROR_SLOTS: Record<string, string> = { name: 'name-error', scope: 'scope-error', expiresIn: 'expiry-error', permissions: 'permissions-error' };
+const SLOT_FIELDS: Record<string, string> = { 'name-error': 'token-name', 'scope-error': 'token-scope', 'expiry-error': 'token-expiry', 'permissions-error': 'permissions-field' };
+const GRACE_KEYS: Record<RollGracePreset, StringKey> = { now: 'graceNow', '1h': 'grace1h', '24h': 'grace24h', '3d': 'grace3d', '7d': 'grace7d' };
 
 // Importing on a server (SSR) must not throw: there is no HTMLElement there, and nothing to render.
 const Base: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} as typeof HTMLElement) : HTMLElement;
@@ -56,6 +59,8 @@ export class KeywardTokensElement extends Base {
   #openMenu: Menu | null = null;
   #reveal: RevealDialog | null = null;
   #confirm: ConfirmDialog | null = null;
+  #rollConfirm: ConfirmDialog | null = null;
+  #rename: RenameDialog | null = null;
   #unsubscribe: (() => void) | null = null;
   #previewTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -197,6 +202,11 @@ export class KeywardTokensElement extends Base {
     this.#bulkMenu = createMenu(this.#t('bulkActions'), [{ text: this.#t('deleteSelected'), onSelect: () => this.#askDelete(this.#model.selectedTokens()) }], this.#onMenuOpen);
     this.#reveal = createRevealDialog(this.#strings);
     this.#confirm = createConfirmDialog(this.#strings);
+    this.#rename = createRenameDialog(this.#strings);
+    // The grace choice: 24 hours unless the admin picks another, so running jobs are not cut off by default.
+    const grace = h('select', { id: 'roll-grace', part: 'select' }, ...ROLL_GRACE_PRESETS.map((p) => h('option', { value: p, selected: p === '24h' }, this.#t(GRACE_KEYS[p]))));
+    const graceField = h('div', { class: 'field', part: 'field' }, h('label', { for: 'roll-grace', part: 'label' }, this.#t('rollGraceLabel')), grace);
+    this.#rollConfirm = createConfirmDialog(this.#strings, { id: 'roll', confirmKey: 'rollConfirm', danger: false, body: graceField });
     const preset = this.getAttribute('default-expiry');
     const form = createFormTemplate(this.#strings, this.#projects, EXPIRY_PRESETS.includes(preset as ExpiryPreset) ? (preset as ExpiryPreset) : '30d');
     this.#root.replaceChildren(
@@ -210,6 +220,8 @@ export class KeywardTokensElement extends Base {
         h('p', { id: 'announce', class: 'sr-only', role: 'status' }),
         this.#reveal.element,
         this.#confirm.element,
+        this.#rollConfirm.element,
+        this.#rename.element,
       ),
     );
     this.#$('create-form').addEventListener('submit', (event) => void this.#create(event));
@@ -221,7 +233,7 @@ export class KeywardTokensElement extends Base {
     });
     this.#$('retry').addEventListener('click', () => void this.#loadFirstPage(false));
     this.#$('load-more').addEventListener('click', () => void this.#loadMore());
-    this.#render(new Set<Change>(['phase', 'rows', 'selection', 'preview', 'more']));
+    this.#render(new Set<Change>(['phase', 'rows', 'selection', 'preview', 'more', 'permissions']));
   }
 
   #render(changes: ReadonlySet<Change>): void {
@@ -242,7 +254,12 @@ export class KeywardTokensElement extends Base {
       this.#$('list-section').setAttribute('aria-busy', String(state.phase === 'loading'));
       this.dataset.state = state.phase;
     }
-    if (changes.has('rows') || changes.has('phase')) this.#renderRows();
+    if (changes.has('permissions')) {
+      const list = this.#model.state.permissions;
+      this.#$('permissions-list').replaceChildren(...permissionCheckboxes(list));
+      this.#$('permissions-field').hidden = list.length === 0;
+    }
+    if (changes.has('rows') || changes.has('phase') || changes.has('permissions')) this.#renderRows();
     if (changes.has('selection') || changes.has('rows')) this.#renderSelection();
     if (changes.has('preview')) this.#renderPreview();
     if (changes.has('more') || changes.has('phase')) {
@@ -265,11 +282,21 @@ export class KeywardTokensElement extends Base {
             dates: this.#dates,
             now,
             selected: state.selected.has(token.id),
-            menu: createMenu(this.#t('rowActions', { name: token.name }), [{ text: this.#t('deleteAction'), onSelect: () => this.#askDelete([token]) }], this.#onMenuOpen).root,
+            menu: createMenu(
+              this.#t('rowActions', { name: token.name }),
+              [
+                { text: this.#t('renameAction'), onSelect: () => void this.#askRename(token) },
+                { text: this.#t('rollAction'), onSelect: () => void this.#askRoll(token) },
+                { text: this.#t('deleteAction'), onSelect: () => void this.#askDelete([token]) },
+              ],
+              this.#onMenuOpen,
+            ).root,
           }),
         )
       : [];
     this.#$('tokens-body').replaceChildren(...rows);
+    // No column for permissions on a host without a catalog (unless older tokens carry some).
+    this.#$('tokens-table').classList.toggle('no-perms', state.permissions.length === 0 && state.tokens.every((t) => t.permissions === null));
     this.#$('tokens-table').hidden = !ready || rows.length === 0;
     this.#$('empty').hidden = !ready || rows.length > 0;
   }
@@ -340,7 +367,10 @@ export class KeywardTokensElement extends Base {
       if (generation !== this.#generation) return;
       const first = this.#model.state.phase !== 'ready';
       this.#model.setPage(page, false);
-      if (first) void this.#updatePreview();
+      if (first) {
+        void this.#updatePreview();
+        void this.#loadPermissions();
+      }
     } catch (error) {
       if (generation !== this.#generation) return;
       if (!this.#handleAccess(error)) this.#model.setPhase('error', this.#detail(error));
@@ -377,8 +407,20 @@ export class KeywardTokensElement extends Base {
     }
   }
 
+  async #loadPermissions(): Promise<void> {
+    const generation = this.#generation;
+    try {
+      const { permissions } = await this.#client().permissions();
+      if (generation === this.#generation) this.#model.setPermissions(permissions);
+    } catch (error) {
+      // A management API older than permissions answers 404: it has no catalog, so no picker.
+      if (generation !== this.#generation || this.#handleAccess(error) || (error instanceof ApiError && error.status === 404)) return;
+      this.#$('form-error').textContent = this.#t('requestFailed', { detail: this.#detail(error) });
+    }
+  }
+
   #clearFormErrors(): void {
-    for (const slot of ['name-error', 'scope-error', 'expiry-error', 'form-error']) this.#$(slot).textContent = '';
+    for (const slot of ['name-error', 'scope-error', 'expiry-error', 'permissions-error', 'form-error']) this.#$(slot).textContent = '';
     for (const id of Object.values(SLOT_FIELDS)) this.#$(id).removeAttribute('aria-invalid');
   }
 
@@ -399,7 +441,8 @@ export class KeywardTokensElement extends Base {
       if (fieldId) {
         const control = this.#$(fieldId);
         control.setAttribute('aria-invalid', 'true');
-        first ??= control;
+        // The permissions group takes the focus on its first checkbox.
+        first ??= control.querySelector('input') ?? control;
       }
     }
     first?.focus();
@@ -412,6 +455,9 @@ export class KeywardTokensElement extends Base {
     const nameInput = this.#$<HTMLInputElement>('token-name');
     const projectId = this.#$<HTMLSelectElement>('token-scope').value;
     const expiresIn = this.#$<HTMLSelectElement>('token-expiry').value as ExpiryPreset;
+    const boxes = [...this.#root.querySelectorAll<HTMLInputElement>('#permissions-list input')];
+    // Sent only when the host declares a catalog: the API refuses permissions otherwise.
+    const permissions = this.#model.state.permissions.length ? { permissions: boxes.filter((b) => b.checked).map((b) => b.value) } : {};
     const button = this.#$<HTMLButtonElement>('create-button');
     this.#creating = true;
     // aria-disabled, not disabled: a disabled button drops the focus, and the dialog could not give it back.
@@ -419,7 +465,7 @@ export class KeywardTokensElement extends Base {
     button.textContent = this.#t('creating');
     let created;
     try {
-      created = await this.#client().create({ name: nameInput.value, scope: projectId ? { kind: 'project', projectId } : { kind: 'organization' }, expiresIn });
+      created = await this.#client().create({ name: nameInput.value, scope: projectId ? { kind: 'project', projectId } : { kind: 'organization' }, expiresIn, ...permissions });
     } catch (error) {
       if (!this.#handleAccess(error)) this.#showFormError(error);
       return;
@@ -429,6 +475,7 @@ export class KeywardTokensElement extends Base {
       button.textContent = this.#t('createButton');
     }
     nameInput.value = '';
+    for (const box of boxes) box.checked = false;
     this.#announce(this.#t('created', { name: created.token.name }));
     this.dispatchEvent(new CustomEvent('keyward-token-created', { detail: { token: { id: created.token.id, name: created.token.name } }, bubbles: true, composed: true }));
     const reload = this.#loadFirstPage(true);
@@ -463,5 +510,59 @@ export class KeywardTokensElement extends Base {
     this.dispatchEvent(new CustomEvent('keyward-tokens-deleted', { detail: { ids }, bubbles: true, composed: true }));
     this.#$('tokens-heading').focus();
     if (this.#model.state.tokens.length === 0 && this.#model.state.nextCursor) await this.#loadFirstPage(true);
+  }
+
+  #changed(type: 'updated' | 'rolled', token: { id: string; name: string }): void {
+    this.dispatchEvent(new CustomEvent(`keyward-token-${type}`, { detail: { token: { id: token.id, name: token.name } }, bubbles: true, composed: true }));
+  }
+
+  /** After a dialog over a row closes, the row is redrawn: put the focus back on its menu button. */
+  #focusRowMenu(id: string): void {
+    for (const row of this.#root.querySelectorAll<HTMLElement>('#tokens-body tr')) if (row.dataset.id === id) row.querySelector<HTMLElement>('[aria-haspopup]')?.focus();
+  }
+
+  async #askRename(token: TokenListItem): Promise<void> {
+    await this.#rename!.open(this.#t('renameHeading', { name: token.name }), token.name, async (name) => {
+      try {
+        const updated = await this.#client().update(token.id, { name });
+        this.#model.updateToken(updated);
+        this.#announce(this.#t('renamed', { name: updated.name }));
+        this.#changed('updated', updated);
+        return null;
+      } catch (error) {
+        if (this.#handleAccess(error)) return null;
+        const problem = error instanceof ApiError ? error.problem : null;
+        if (error instanceof ApiError && (error.code === 'NAME_TAKEN' || (error.status === 400 && problem?.errors?.length))) {
+          return { message: problem?.errors?.map((e) => e.message).join(' ') || error.message, invalid: true };
+        }
+        return { message: this.#t('requestFailed', { detail: this.#detail(error) }), invalid: false };
+      }
+    });
+    this.#focusRowMenu(token.id);
+  }
+
+  async #askRoll(token: TokenListItem): Promise<void> {
+    const grace = this.#$<HTMLSelectElement>('roll-grace');
+    grace.value = '24h';
+    if (!(await this.#rollConfirm!.ask(this.#t('rollHeading', { name: token.name }), this.#t('rollText')))) return;
+    this.#$('action-error').textContent = '';
+    let rolled;
+    try {
+      rolled = await this.#client().roll(token.id, { previousSecretExpiresIn: grace.value as RollGracePreset });
+    } catch (error) {
+      if (this.#handleAccess(error)) return;
+      this.#$('action-error').textContent = this.#t('rollFailed', { detail: this.#detail(error) });
+      if (error instanceof ApiError && error.status === 404) await this.#loadFirstPage(true);
+      return;
+    }
+    this.#announce(this.#t('rolled', { name: token.name }));
+    this.#changed('rolled', rolled.token);
+    const plaintext = rolled.plaintext;
+    const info = rolled.token;
+    rolled = undefined;
+    await this.#reveal!.show(plaintext, this.#t('rollRevealHeading', { name: token.name }));
+    // Redrawn only now: the row's menu button must still be there for the dialogs to give focus back to.
+    this.#model.updateToken(info);
+    this.#focusRowMenu(token.id);
   }
 }

@@ -1,11 +1,11 @@
 // What the page knows, and the only ways it changes. No DOM here: the element renders from it.
-import type { ExpirationPreview, TokenListItem } from './api.js';
+import type { ExpirationPreview, PermissionInfo, TokenInfo, TokenListItem } from './api.js';
 
 /** Which of the page's whole-page states is shown. */
 export type Phase = 'loading' | 'ready' | 'error' | 'forbidden' | 'unauthenticated';
 
 /** Which parts of the page a change touches, so the element redraws only those. */
-export type Change = 'phase' | 'rows' | 'selection' | 'preview' | 'more';
+export type Change = 'phase' | 'rows' | 'selection' | 'preview' | 'more' | 'permissions';
 
 export interface TokensState {
   phase: Phase;
@@ -16,6 +16,8 @@ export interface TokensState {
   loadingMore: boolean;
   selected: Set<string>;
   preview: ExpirationPreview | null;
+  /** The host's permission catalog, for the create form; empty when it declares none. */
+  permissions: PermissionInfo[];
 }
 
 /**
@@ -34,6 +36,7 @@ export class TokensModel {
     loadingMore: false,
     selected: new Set(),
     preview: null,
+    permissions: [],
   };
   readonly #listeners = new Set<(changes: ReadonlySet<Change>) => void>();
 
@@ -85,6 +88,12 @@ export class TokensModel {
     this.#emit('rows', 'selection');
   }
 
+  /** A renamed or rolled token: its new fields over the listed row (status and scope label stay). */
+  updateToken(token: TokenInfo): void {
+    this.state.tokens = this.state.tokens.map((t) => (t.id === token.id ? { ...t, ...token } : t));
+    this.#emit('rows', 'selection');
+  }
+
   toggle(id: string, selected: boolean): void {
     if (selected && this.state.tokens.some((t) => t.id === id)) this.state.selected.add(id);
     else this.state.selected.delete(id);
@@ -99,6 +108,11 @@ export class TokensModel {
 
   selectedTokens(): TokenListItem[] {
     return this.state.tokens.filter((t) => this.state.selected.has(t.id));
+  }
+
+  setPermissions(permissions: PermissionInfo[]): void {
+    this.state.permissions = permissions;
+    this.#emit('permissions');
   }
 
   setPreview(preview: ExpirationPreview | null): void {

@@ -54,6 +54,18 @@ tbody th { font-weight: normal; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; border: 1px solid var(--keyward-border); color: var(--keyward-fg); }
 .badge.org { border-color: var(--keyward-accent); color: var(--keyward-accent); }
 .badge.expired { border-color: var(--keyward-danger); color: var(--keyward-danger); }
+.badge.soon { border-color: #9a6700; color: #7a4d00; }
+.perms { border: 0; padding: 0; margin: 12px 0 0; min-width: 0; }
+legend { font-weight: 600; padding: 0; }
+.chips { display: flex; flex-wrap: wrap; gap: 4px 14px; }
+.perm { font-weight: normal; display: inline-flex; gap: 6px; align-items: baseline; }
+.chip { font-size: 12px; padding: 0 6px; border: 1px solid var(--keyward-border); border-radius: 4px; }
+td .chips { gap: 4px; }
+summary { cursor: pointer; white-space: nowrap; }
+details .chips { margin-top: 4px; }
+.previous { display: block; font-size: 12px; }
+.no-perms [data-col=permissions] { display: none; }
+dialog .field { margin-top: 12px; }
 .menu { position: relative; display: inline-block; }
 .menu-list { position: absolute; right: 0; top: calc(100% + 4px); z-index: 10; min-width: 180px; background: var(--keyward-surface); border: 1px solid var(--keyward-border); border-radius: 6px; box-shadow: 0 8px 24px rgba(0,0,0,.12); padding: 4px; display: flex; flex-direction: column; }
 .menu-list[hidden] { display: none; }

@@ -1,6 +1,6 @@
 // The page's pieces as DOM. Pure builders: they take data and strings, wire nothing but the
 // callbacks they are given, and hold no state.
-import { EXPIRY_PRESETS, type ExpiryPreset, type TokenListItem } from './api.js';
+import { EXPIRY_PRESETS, type ExpiryPreset, type PermissionInfo, type TokenListItem } from './api.js';
 import type { DateFormatter } from './dates.js';
 import { h } from './dom.js';
 import { format, type StringKey, type Strings } from './strings.js';
@@ -24,7 +24,7 @@ function field(id: string, label: string, control: HTMLElement, ...after: HTMLEl
   return h('div', { class: 'field', part: 'field' }, h('label', { for: id, part: 'label' }, label), control, ...after);
 }
 
-/** The create form: name, scope, expiry with its live preview, and one error slot per field. */
+/** The create form: name, scope, expiry with its live preview, permissions (filled in once the catalog is known), and one error slot per field. */
 export function createFormTemplate(strings: Partial<Strings>, projects: readonly ProjectOption[], defaultPreset: ExpiryPreset): HTMLElement {
   const t = (key: StringKey, params?: Record<string, string>) => format(strings, key, params);
   const error = (id: string) => h('p', { id, class: 'error', part: 'error' });
@@ -68,10 +68,24 @@ export function createFormTemplate(strings: Partial<Strings>, projects: readonly
           error('expiry-error'),
         ),
       ),
+      // Hidden until the catalog arrives, and for good when the host declares none.
+      h(
+        'fieldset',
+        { id: 'permissions-field', class: 'perms', part: 'field', hidden: true, 'aria-describedby': 'permissions-hint permissions-error' },
+        h('legend', { part: 'label' }, t('permissionsLabel')),
+        h('p', { id: 'permissions-hint', class: 'hint' }, t('permissionsHint')),
+        h('div', { id: 'permissions-list', class: 'chips' }),
+        error('permissions-error'),
+      ),
       h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'create-button', class: 'primary', part: 'button primary-button' }, t('createButton'))),
       h('p', { id: 'form-error', class: 'error', part: 'error', role: 'alert' }),
     ),
   );
+}
+
+/** One checkbox per permission of the catalog, for the create form. */
+export function permissionCheckboxes(permissions: readonly PermissionInfo[]): HTMLElement[] {
+  return permissions.map((p) => h('label', { class: 'perm' }, h('input', { type: 'checkbox', name: 'permissions', value: p.name, part: 'checkbox' }), h('code', {}, p.name), ' ', h('span', { class: 'hint' }, p.description)));
 }
 
 /** The list section's fixed frame: heading, states, the table head and an empty body. */
@@ -100,7 +114,9 @@ export function listTemplate(strings: Partial<Strings>, bulkMenu: HTMLElement): 
           'tr',
           {},
           h('td', { class: 'check' }, h('input', { type: 'checkbox', id: 'select-all', part: 'checkbox', 'aria-label': t('selectAll') })),
-          ...(['columnName', 'columnScope', 'columnCreated', 'columnExpires', 'columnLastActive', 'columnStatus'] as const).map((key) => h('th', { scope: 'col' }, t(key))),
+          ...(['columnName', 'columnScope', 'columnPermissions', 'columnCreated', 'columnExpires', 'columnLastActive', 'columnStatus'] as const).map((key) =>
+            h('th', { scope: 'col', 'data-col': key === 'columnPermissions' ? 'permissions' : null }, t(key)),
+          ),
           h('th', { scope: 'col', class: 'actions-col' }, h('span', { class: 'sr-only' }, t('columnActions'))),
         ),
       ),
@@ -123,22 +139,42 @@ function time(ms: number, text: string, dates: DateFormatter): HTMLTimeElement {
   return h('time', { datetime: new Date(ms).toISOString(), title: dates.dateTime(ms) }, text);
 }
 
+/** A row's permissions: up to two as chips, more behind a "3 permissions" disclosure. */
+function permissionsCell(permissions: readonly string[] | null, t: (key: StringKey, params?: Record<string, string>) => string): Node | string {
+  if (!permissions?.length) return t('permissionsNone');
+  const chips = h('span', { class: 'chips' }, ...permissions.map((name) => h('code', { class: 'chip', part: 'permission' }, name)));
+  return permissions.length <= 2 ? chips : h('details', {}, h('summary', {}, t('permissionsCount', { count: String(permissions.length) })), chips);
+}
+
 /** One token's row. The hint (prefix + 4 characters) is all of the secret the page ever lists. */
 export function rowTemplate(token: TokenListItem, { strings, dates, now, selected, menu }: RowContext): HTMLTableRowElement {
   const t = (key: StringKey, params?: Record<string, string>) => format(strings, key, params);
   const checkbox = h('input', { type: 'checkbox', part: 'checkbox', 'data-id': token.id, 'aria-label': t('selectToken', { name: token.name }) });
   checkbox.checked = selected;
   const expired = token.status === 'expired';
+  const soon = !expired && token.expiresSoon;
+  const previous = token.previousSecret;
   return h(
     'tr',
-    { part: 'row', 'data-id': token.id, 'data-status': token.status },
+    { part: 'row', 'data-id': token.id, 'data-status': token.status, 'data-expires-soon': soon },
     h('td', { class: 'check' }, checkbox),
-    h('th', { scope: 'row', class: 'name' }, h('span', { class: 'token-name' }, token.name), h('code', { class: 'hint-code', part: 'hint' }, `${token.hint}…`)),
+    h(
+      'th',
+      { scope: 'row', class: 'name' },
+      h('span', { class: 'token-name' }, token.name),
+      h('code', { class: 'hint-code', part: 'hint' }, `${token.hint}…`),
+      previous && h('span', { class: 'previous hint', part: 'previous-secret', 'data-expires-at': previous.expiresAt }, t('previousSecret', { hint: previous.hint, date: dates.dateTime(previous.expiresAt) })),
+    ),
     h('td', { 'data-col': 'scope' }, h('span', { class: token.scope.kind === 'organization' ? 'badge org' : 'badge', part: 'badge' }, token.scope.kind === 'organization' ? t('scopeOrganization') : token.scopeLabel)),
+    h('td', { 'data-col': 'permissions' }, permissionsCell(token.permissions, t)),
     h('td', { 'data-col': 'created' }, time(token.createdAt, dates.day(token.createdAt), dates)),
     h('td', { 'data-col': 'expires', 'data-expires-at': token.expiresAt ?? '' }, token.expiresAt === null ? t('never') : time(token.expiresAt, dates.day(token.expiresAt), dates)),
     h('td', { 'data-col': 'last-active' }, token.lastUsedAt === null ? t('neverUsed') : time(token.lastUsedAt, dates.relative(token.lastUsedAt, now, t('justNow')), dates)),
-    h('td', { 'data-col': 'status' }, h('span', { class: expired ? 'badge expired' : 'badge active', part: 'badge status' }, expired ? t('statusExpired') : t('statusActive'))),
+    h(
+      'td',
+      { 'data-col': 'status' },
+      h('span', { class: `badge ${expired ? 'expired' : soon ? 'soon' : 'active'}`, part: 'badge status' }, t(expired ? 'statusExpired' : soon ? 'statusExpiresSoon' : 'statusActive')),
+    ),
     h('td', { class: 'actions-col' }, menu),
   );
 }

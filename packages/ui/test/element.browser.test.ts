@@ -217,13 +217,17 @@ describe('<keyward-tokens> in Chromium', () => {
     const menuButton = row.getByRole('button', { name: 'Actions for Keyboard token' });
     await page.keyboard.press('ArrowDown');
     expect(await menuButton.getAttribute('aria-expanded')).toBe('true');
-    expect(await focusedId(page)).toBe('button[Delete]');
+    expect(await focusedId(page)).toBe('button[Rename]');
+    expect(await row.getByRole('menuitem').allTextContents()).toEqual(['Rename', 'Roll secret', 'Delete']);
     await page.screenshot({ path: join(shots, 'row-menu.png') });
     await expectNoAxeViolations('row menu open');
     await page.keyboard.press('Escape');
     expect(await menuButton.getAttribute('aria-expanded')).toBe('false');
     expect(await focusedId(page)).toBe('button[Actions for Keyboard token]');
+    // Enter opens on the first item; End goes to the last, Delete.
     await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    expect(await focusedId(page)).toBe('button[Delete]');
     await page.keyboard.press('Enter');
     await el.locator('#confirm-dialog[open]').waitFor();
     expect(await el.locator('#confirm-heading').textContent()).toBe('Delete "Keyboard token"?');
@@ -234,8 +238,10 @@ describe('<keyward-tokens> in Chromium', () => {
     await el.locator('#confirm-dialog').waitFor({ state: 'hidden' });
     expect(await focusedId(page)).toBe('button[Actions for Keyboard token]');
     expect((await ping(secret)).status).toBe(200);
-    // Space opens the menu too; Enter on Delete, Tab to the Delete button, Enter confirms.
+    // Space opens the menu too, ↑ from the first item wraps to Delete; Enter, Tab to the Delete button, Enter confirms.
     await page.keyboard.press('Space');
+    expect(await focusedId(page)).toBe('button[Rename]');
+    await page.keyboard.press('ArrowUp');
     expect(await focusedId(page)).toBe('button[Delete]');
     await page.keyboard.press('Enter');
     await el.locator('#confirm-dialog[open]').waitFor();
@@ -434,5 +440,221 @@ describe('<keyward-tokens> in Chromium', () => {
     expect(await row.locator('[data-col="created"]').textContent()).toBe(new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeZone: 'UTC' }).format(created));
     await page.screenshot({ path: join(shots, 'themed.png') });
     await expectNoAxeViolations('themed');
+  });
+});
+
+describe('<keyward-tokens> permissions, rename and roll', () => {
+  const catalogPing = (token: string) => fetch(`${server.origin}/catalog-api/ping`, { headers: { authorization: `Bearer ${token}` } });
+  const deploy = (token: string) => fetch(`${server.origin}/catalog-api/deploys`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  /** The value of the focused control, looking through shadow roots (the checkboxes have no id). */
+  const focusedValue = () =>
+    page.evaluate(() => {
+      let active = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      return (active as HTMLInputElement | null)?.value ?? '';
+    });
+
+  async function createWithPermissions(el: Locator, name: string, permissions: string[], expiry = '30d'): Promise<string> {
+    await el.locator('#token-name').fill(name);
+    await el.locator('#token-expiry').selectOption(expiry);
+    for (const permission of permissions) await el.locator(`#permissions-list input[value="${permission}"]`).check();
+    await el.locator('#create-button').click();
+    await el.locator('#reveal-dialog[open]').waitFor();
+    const secret = (await el.locator('#reveal-secret').textContent())!;
+    await el.locator('#reveal-done').click();
+    await el.locator('#reveal-dialog').waitFor({ state: 'hidden' });
+    await rowOf(el, name).waitFor();
+    return secret;
+  }
+
+  async function openRowMenu(el: Locator, name: string, item: string): Promise<void> {
+    await rowOf(el, name).getByRole('button', { name: `Actions for ${name}` }).click();
+    await rowOf(el, name).getByRole('menuitem', { name: item }).click();
+  }
+
+  async function roll(el: Locator, name: string, grace: string): Promise<string> {
+    await openRowMenu(el, name, 'Roll secret');
+    await el.locator('#roll-dialog[open]').waitFor();
+    await el.locator('#roll-grace').selectOption(grace);
+    await el.locator('#roll-button').click();
+    await el.locator('#reveal-dialog[open]').waitFor();
+    return (await el.locator('#reveal-secret').textContent())!;
+  }
+
+  async function closeReveal(el: Locator): Promise<void> {
+    await el.locator('#reveal-done').click();
+    await el.locator('#reveal-dialog').waitFor({ state: 'hidden' });
+  }
+
+  test('a host without a catalog: no permission picker, no permissions column', async () => {
+    const el = await openPage('/');
+    await ready(el);
+    // Asked, and answered with an empty catalog.
+    await poll(() => el.locator('#permissions-list input').count()).toBe(0);
+    expect(await el.locator('#permissions-field').isHidden()).toBe(true);
+    expect(await el.locator('#tokens-table').getAttribute('class')).toContain('no-perms');
+    expect(await el.locator('th[data-col="permissions"]').isHidden()).toBe(true);
+  });
+
+  let reader = '';
+  let everything = '';
+
+  test('create with permissions: the catalog as a checklist, at least one required at the group, chips or "3 permissions" per row', async () => {
+    const el = await openPage('/catalog-page');
+    await ready(el);
+    await el.locator('#permissions-field').waitFor();
+    expect(await el.locator('#permissions-field legend').textContent()).toBe('Permissions');
+    expect(await el.locator('#permissions-list input').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value))).toEqual(['builds:read', 'builds:write', 'deploys:write']);
+    expect(await el.getByRole('checkbox', { name: 'deploys:write Deploy to production' }).count()).toBe(1);
+    await expectNoAxeViolations('create form with permissions');
+    // None picked: the server's field error lands at the group, which takes the focus.
+    await el.locator('#token-name').fill('Deployer');
+    await el.locator('#create-button').click();
+    await poll(() => el.locator('#permissions-error').textContent()).not.toBe('');
+    expect(await el.locator('#permissions-field').getAttribute('aria-invalid')).toBe('true');
+    expect(await focusedValue()).toBe('builds:read');
+    expect(await el.locator('#reveal-dialog[open]').count()).toBe(0);
+    await page.screenshot({ path: join(shots, 'permissions-required.png') });
+    await expectNoAxeViolations('permissions required');
+
+    reader = await createWithPermissions(el, 'Deployer', ['builds:read']);
+    expect(reader).toMatch(TOKEN_PATTERN);
+    // The checklist is cleared with the name, ready for the next token.
+    expect(await el.locator('#permissions-list input:checked').count()).toBe(0);
+    expect(await el.locator('#permissions-field').getAttribute('aria-invalid')).toBeNull();
+    const readerRow = rowOf(el, 'Deployer');
+    expect(await readerRow.locator('[data-col="permissions"] .chip').allTextContents()).toEqual(['builds:read']);
+
+    everything = await createWithPermissions(el, 'All access', ['builds:read', 'builds:write', 'deploys:write'], '7d');
+    const allRow = rowOf(el, 'All access');
+    const summary = allRow.locator('[data-col="permissions"] summary');
+    expect(await summary.textContent()).toBe('3 permissions');
+    expect(await allRow.locator('[data-col="permissions"] .chip').first().isVisible()).toBe(false);
+    await summary.click();
+    expect(await allRow.locator('[data-col="permissions"] .chip').allInnerTexts()).toEqual(['builds:read', 'builds:write', 'deploys:write']);
+    // A 7-day token is active and expires within a week: "Expires soon".
+    expect(await allRow.getAttribute('data-expires-soon')).toBe('');
+    expect(await allRow.locator('[data-col="status"]').textContent()).toBe('Expires soon');
+    expect(await readerRow.locator('[data-col="status"]').textContent()).toBe('Active');
+    await page.screenshot({ path: join(shots, 'permissions.png'), fullPage: true });
+    await expectNoAxeViolations('rows with permissions');
+
+    // The route that needs deploys:write: 403 insufficient_scope naming it for the reader, 202 for the other.
+    const refused = await deploy(reader);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+    expect(refused.headers.get('www-authenticate')).toContain('scope="deploys:write"');
+    expect((await deploy(everything)).status).toBe(202);
+  });
+
+  test('rename: a taken name (any case) is refused at the field and the dialog stays; a free one renames the row', async () => {
+    const el = page.locator('keyward-tokens');
+    const id = await rowOf(el, 'Deployer').getAttribute('data-id');
+    await openRowMenu(el, 'Deployer', 'Rename');
+    await el.locator('#rename-dialog[open]').waitFor();
+    expect(await el.locator('#rename-heading').textContent()).toBe('Rename "Deployer"');
+    expect(await el.locator('#rename-name').inputValue()).toBe('Deployer');
+    expect(await focusedId(page)).toBe('rename-name');
+    await expectNoAxeViolations('rename dialog');
+    await page.keyboard.type('ALL ACCESS');
+    await page.keyboard.press('Enter');
+    await poll(() => el.locator('#rename-error').textContent()).toContain('already');
+    expect(await el.locator('#rename-name').getAttribute('aria-invalid')).toBe('true');
+    expect(await focusedId(page)).toBe('rename-name');
+    expect(await el.locator('#rename-dialog[open]').count()).toBe(1);
+    await page.screenshot({ path: join(shots, 'rename-taken.png') });
+    await expectNoAxeViolations('rename: name taken');
+    // An empty name: the server's 400 for the field, shown the same way.
+    await el.locator('#rename-name').fill('   ');
+    await el.locator('#rename-save').click();
+    await poll(() => el.locator('#rename-error').textContent()).not.toContain('already');
+    expect(await el.locator('#rename-error').textContent()).not.toBe('');
+    await el.locator('#rename-name').fill('Build reader');
+    await el.locator('#rename-save').click();
+    await el.locator('#rename-dialog').waitFor({ state: 'hidden' });
+    const renamed = rowOf(el, 'Build reader');
+    await renamed.waitFor();
+    expect(await renamed.getAttribute('data-id')).toBe(id);
+    expect(await rowOf(el, 'Deployer').count()).toBe(0);
+    expect(await el.locator('#announce').textContent()).toBe('Token renamed to "Build reader".');
+    expect(await focusedId(page)).toBe('button[Actions for Build reader]');
+    // Same token, same secret.
+    expect((await catalogPing(reader)).status).toBe(200);
+    // Escape leaves the name as it was.
+    await openRowMenu(el, 'Build reader', 'Rename');
+    await el.locator('#rename-name').fill('Not kept');
+    await page.keyboard.press('Escape');
+    await el.locator('#rename-dialog').waitFor({ state: 'hidden' });
+    expect(await focusedId(page)).toBe('button[Actions for Build reader]');
+    expect(await rowOf(el, 'Not kept').count()).toBe(0);
+  });
+
+  test('roll with a grace period: the new secret is shown once, the old one works until the grace ends, the row says until when', async () => {
+    const el = page.locator('keyward-tokens');
+    // Cancel first: nothing changes.
+    await openRowMenu(el, 'Build reader', 'Roll secret');
+    await el.locator('#roll-dialog[open]').waitFor();
+    expect(await el.locator('#roll-heading').textContent()).toBe('Roll the secret of "Build reader"?');
+    expect(await el.locator('#roll-grace option').allTextContents()).toEqual(['Immediately', '1 hour', '24 hours', '3 days', '7 days']);
+    expect(await el.locator('#roll-grace').inputValue()).toBe('24h');
+    expect(await focusedId(page)).toBe('roll-grace');
+    await page.screenshot({ path: join(shots, 'roll.png') });
+    await expectNoAxeViolations('roll dialog');
+    await page.keyboard.press('Escape');
+    await el.locator('#roll-dialog').waitFor({ state: 'hidden' });
+    expect(await focusedId(page)).toBe('button[Actions for Build reader]');
+    expect(await el.locator('#reveal-dialog[open]').count()).toBe(0);
+
+    const before = Date.now();
+    const rolled = await roll(el, 'Build reader', '1h');
+    expect(rolled).toMatch(TOKEN_PATTERN);
+    expect(rolled).not.toBe(reader);
+    expect(await el.locator('#reveal-heading').textContent()).toBe('The new secret of "Build reader"');
+    expect(await el.locator('#reveal-warning').textContent()).toContain('only time it is shown');
+    await page.screenshot({ path: join(shots, 'roll-reveal.png') });
+    await expectNoAxeViolations('roll reveal');
+    await closeReveal(el);
+    expect(await pageHolds(page, rolled)).toBe(false);
+    expect(await focusedId(page)).toBe('button[Actions for Build reader]');
+    expect(await el.locator('#announce').textContent()).toBe('Secret of "Build reader" rolled.');
+
+    const row = rowOf(el, 'Build reader');
+    expect(await row.locator('.hint-code').textContent()).toBe(`${rolled.slice(0, 7)}…`);
+    const previous = row.locator('[part="previous-secret"]');
+    const until = Number(await previous.getAttribute('data-expires-at'));
+    expect(until).toBeGreaterThanOrEqual(before + 3_600_000);
+    expect(until).toBeLessThan(Date.now() + 3_600_000 + 1000);
+    const untilText = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(until);
+    expect(await previous.textContent()).toBe(`Previous secret ${reader.slice(0, 7)}… valid until ${untilText}`);
+    await page.screenshot({ path: join(shots, 'rolled-row.png'), fullPage: true });
+    await expectNoAxeViolations('row with a previous secret');
+    // Both secrets work during the grace period; after it, only the new one.
+    expect((await catalogPing(reader)).status).toBe(200);
+    expect((await catalogPing(rolled)).status).toBe(200);
+    server.travel(2 * 3_600_000);
+    try {
+      expect((await catalogPing(reader)).status).toBe(401);
+      expect((await catalogPing(rolled)).status).toBe(200);
+      await el.evaluate((node) => (node as HTMLElement & { refresh(): Promise<void> }).refresh());
+      await poll(() => row.locator('[part="previous-secret"]').count()).toBe(0);
+    } finally {
+      server.travel(0);
+    }
+    // The reload after the grace left the page: still no secret anywhere.
+    expect(await pageHolds(page, rolled)).toBe(false);
+  });
+
+  test('roll immediately: the old secret is refused at once and no previous secret is listed', async () => {
+    const el = page.locator('keyward-tokens');
+    expect((await catalogPing(everything)).status).toBe(200);
+    const rolled = await roll(el, 'All access', 'now');
+    await closeReveal(el);
+    const old = await catalogPing(everything);
+    expect(old.status).toBe(401);
+    expect(old.headers.get('www-authenticate')).toContain('invalid_token');
+    expect((await catalogPing(rolled)).status).toBe(200);
+    expect((await deploy(rolled)).status).toBe(202);
+    expect(await rowOf(el, 'All access').locator('[part="previous-secret"]').count()).toBe(0);
+    expect(await pageHolds(page, rolled)).toBe(false);
   });
 });

@@ -14,7 +14,11 @@ const token = (id: string): TokenListItem => ({
   createdBy: 'user_1',
   expiresAt: null,
   lastUsedAt: null,
+  permissions: null,
+  metadata: null,
+  previousSecret: null,
   status: 'active',
+  expiresSoon: false,
   scopeLabel: 'Organization',
 });
 

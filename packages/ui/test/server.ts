@@ -1,5 +1,6 @@
 // A real host for the element's browser tests: Hono, the memory store, keyward's management API
-// mounted a few ways (normal, another organization, failing, slow), a guarded route, and pages.
+// mounted a few ways (normal, another organization, failing, slow, with a permission catalog),
+// guarded routes, and pages.
 import { serve, type ServerType } from '@hono/node-server';
 import { createKeyward, memoryStore, type Actor, type ProjectInfo } from '@keyward/core';
 import { requireToken, tokensApp } from '@keyward/hono';
@@ -20,6 +21,9 @@ export const USERS: Record<string, Actor> = {
   member_a: { userId: 'member_a', organizationId: 'org_a', role: 'member' },
   admin_b: { userId: 'admin_b', organizationId: 'org_b', role: 'admin' },
 };
+
+/** The catalog of the `/catalog` mount's keyward (the other mounts declare none). */
+export const PERMISSIONS = { 'builds:read': 'Read builds', 'builds:write': 'Start and cancel builds', 'deploys:write': 'Deploy to production' };
 
 const projectsOf = (org: string) => JSON.stringify(PROJECTS.filter((p) => p.organizationId === org).map(({ id, name }) => ({ id, name })));
 
@@ -65,7 +69,9 @@ export interface UiServer {
 export async function startUiServer(): Promise<UiServer> {
   const bundle = await bundleElement();
   let offsetMs = 0;
-  const keyward = createKeyward({ store: memoryStore(), resolveProject: (id) => PROJECTS.find((p) => p.id === id) ?? null, lastUsedIntervalMs: 0, now: () => Date.now() + offsetMs });
+  const options = { resolveProject: (id: string) => PROJECTS.find((p) => p.id === id) ?? null, lastUsedIntervalMs: 0, now: () => Date.now() + offsetMs };
+  const keyward = createKeyward({ store: memoryStore(), ...options });
+  const withCatalog = createKeyward({ store: memoryStore(), ...options, permissions: PERMISSIONS });
   const csrfSeen: string[] = [];
   let failing = false;
   let release!: () => void;
@@ -92,7 +98,11 @@ export async function startUiServer(): Promise<UiServer> {
   });
   app.route('/slow', tokensApp({ keyward, getActor: signedIn }));
 
+  app.route('/catalog', tokensApp({ keyward: withCatalog, getActor: signedIn }));
+
   app.get('/api/ping', requireToken({ keyward, organizationLevel: true }), (c) => c.json({ ok: true, token: c.get('apiToken').name }));
+  app.get('/catalog-api/ping', requireToken({ keyward: withCatalog, organizationLevel: true }), (c) => c.json({ ok: true, token: c.get('apiToken').name }));
+  app.post('/catalog-api/deploys', requireToken({ keyward: withCatalog, organizationLevel: true, permissions: ['deploys:write'] }), (c) => c.json({ deploying: true }, 202));
 
   const element = (api: string, org = 'org_a', extra = '') => `<keyward-tokens api="${api}" projects='${projectsOf(org)}' ${extra}></keyward-tokens>`;
   app.get('/', (c) =>
@@ -110,6 +120,7 @@ export async function startUiServer(): Promise<UiServer> {
   );
   app.get('/paged', (c) => c.html(page('Paged', element('/settings', 'org_a', 'page-size="2"'))));
   app.get('/two', (c) => c.html(page('Two organizations', `<section aria-label="Acme">${element('/settings')}</section><section aria-label="Beta">${element('/org-b', 'org_b')}</section>`)));
+  app.get('/catalog-page', (c) => c.html(page('Catalog', element('/catalog'))));
   app.get('/flaky-page', (c) => c.html(page('Flaky', element('/flaky'))));
   app.get('/slow-page', (c) => c.html(page('Slow', element('/slow'))));
   app.get('/themed', (c) =>
@@ -141,6 +152,7 @@ export async function startUiServer(): Promise<UiServer> {
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await keyward.close();
+      await withCatalog.close();
     },
   };
 }

@@ -71,7 +71,8 @@ async function startDashboard(): Promise<Example> {
     guarded: '/api/organization',
     async createToken(name) {
       // No cookie: the example signs everyone in as its first user, an owner.
-      const answer = await call(port, 'POST', '/settings/tokens', { body: { name, scope: { kind: 'organization' }, expiresIn: '30d' } });
+      // The dashboard declares a permission catalog, so each token names at least one.
+      const answer = await call(port, 'POST', '/settings/tokens', { body: { name, scope: { kind: 'organization' }, expiresIn: '30d', permissions: ['builds:read'] } });
       expect(answer.status).toBe(201);
       return { id: answer.json.token.id, plaintext: answer.json.plaintext };
     },
@@ -179,7 +180,7 @@ describe('shutdown', () => {
     for (let i = 0; i < 12; i++) {
       const scope = i % 2 ? { kind: 'organization' } : { kind: 'project', projectId: 'proj_catalog' };
       // No cookie: the example signs everyone in as its first user, an owner.
-      const answer = await call(port, 'POST', '/settings/tokens', { body: { name: `shutdown ${i}`, scope, expiresIn: '30d' } });
+      const answer = await call(port, 'POST', '/settings/tokens', { body: { name: `shutdown ${i}`, scope, expiresIn: '30d', permissions: ['builds:read'] } });
       expect(answer.status).toBe(201);
       tokens.push({ id: answer.json.token.id, plaintext: answer.json.plaintext, scope: scope.kind as 'organization' | 'project' });
     }

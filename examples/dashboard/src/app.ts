@@ -12,6 +12,13 @@ import { renderTokensPage } from './page.js';
 
 const USER_COOKIE = 'dashboard_user';
 
+/** What a token of this app may be allowed to do (within its scope); each token gets at least one. */
+export const PERMISSIONS = {
+  'builds:read': 'Read builds and their logs',
+  'builds:write': 'Start and cancel builds',
+  'deploys:write': 'Deploy a project to production',
+};
+
 export interface DashboardOptions {
   /** SQLite file holding the host's data (and keyward's tokens, unless `postgres`); created on first run. */
   file: string;
@@ -30,6 +37,7 @@ export function createDashboard({ file, postgres, lastUsedIntervalMs, lastUsedFl
   const keyward = createKeyward({
     store: postgres ? postgresStore({ pool: postgres }) : sqliteStore({ db }),
     resolveProject: host.project,
+    permissions: PERMISSIONS,
     ...(lastUsedIntervalMs === undefined ? {} : { lastUsedIntervalMs }),
     ...(lastUsedFlushDelayMs === undefined ? {} : { lastUsedFlushDelayMs }),
   });
@@ -63,13 +71,19 @@ export function createDashboard({ file, postgres, lastUsedIntervalMs, lastUsedFl
   let script: Promise<string> | undefined;
   app.get('/static/keyward-tokens.js', async (c) => c.body(await (script ??= keywardTokensScript()), 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 
-  // The management API behind the page: GET/POST /settings/tokens, DELETE /settings/tokens/:id, ...
+  // The management API behind the page: GET/POST /settings/tokens, GET /settings/tokens/permissions,
+  // PATCH and DELETE /settings/tokens/:id, POST /settings/tokens/:id/roll, ...
   app.route('/settings', tokensApp({ keyward, getActor: (c) => host.actorOf(currentUser(c)) }));
 
   // The sample API that tokens unlock.
   app.get('/api/projects/:projectId/status', requireToken({ keyward, project: (c) => c.req.param('projectId') }), (c) => {
     const project = host.project(c.req.param('projectId'))!;
     return c.json({ project: project.name, status: 'ok', token: c.get('apiToken').name });
+  });
+  // Deploying needs more than a token in scope: the deploys:write permission (else 403 insufficient_scope).
+  app.post('/api/projects/:projectId/deploys', requireToken({ keyward, project: (c) => c.req.param('projectId'), permissions: ['deploys:write'] }), (c) => {
+    const project = host.project(c.req.param('projectId'))!;
+    return c.json({ project: project.name, deploy: 'queued', token: c.get('apiToken').name }, 202);
   });
   app.get('/api/organization', requireToken({ keyward, organizationLevel: true }), (c) => {
     const token = c.get('apiToken');

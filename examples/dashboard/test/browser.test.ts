@@ -79,10 +79,11 @@ async function axeViolations(): Promise<string[]> {
   });
 }
 
-async function createToken(name: string, scope: string, expiresIn = '30d'): Promise<string> {
+async function createToken(name: string, scope: string, expiresIn = '30d', permissions = ['builds:read']): Promise<string> {
   await page.fill('#token-name', name);
   await page.selectOption('#token-scope', scope);
   await page.selectOption('#token-expiry', expiresIn);
+  for (const permission of permissions) await page.check(`#permissions-list input[value="${permission}"]`);
   await page.click('#create-button');
   await page.waitForSelector('#reveal-dialog[open]');
   const plaintext = (await page.textContent('#reveal-secret'))!;
@@ -92,20 +93,48 @@ async function createToken(name: string, scope: string, expiresIn = '30d'): Prom
   return plaintext;
 }
 
-function call(path: string, token: string) {
-  return fetch(origin + path, { headers: { authorization: `Bearer ${token}` } });
+function call(path: string, token: string, method = 'GET') {
+  return fetch(origin + path, { method, headers: { authorization: `Bearer ${token}` } });
 }
 
 const row = (name: string) => page.locator('keyward-tokens tbody tr', { hasText: name });
+
+async function rowAction(name: string, action: string) {
+  await row(name).getByRole('button', { name: `Actions for ${name}` }).click();
+  await row(name).getByRole('menuitem', { name: action }).click();
+}
+
+/** Rolls `name`'s secret with the given grace through the dialogs; returns the new secret, revealed once. */
+async function roll(name: string, grace: string, screenshots = false): Promise<string> {
+  await rowAction(name, 'Roll secret');
+  await page.waitForSelector('#roll-dialog[open]');
+  await page.selectOption('#roll-grace', grace);
+  if (screenshots) {
+    await page.screenshot({ path: join(screenshotDir, 'roll-dialog.png') });
+    expect(await axeViolations()).toEqual([]);
+  }
+  await page.click('#roll-button');
+  await page.waitForSelector('#reveal-dialog[open]');
+  const plaintext = (await page.textContent('#reveal-secret'))!;
+  if (screenshots) {
+    await page.screenshot({ path: join(screenshotDir, 'roll-reveal.png') });
+    expect(await axeViolations()).toEqual([]);
+  }
+  await page.click('#reveal-done');
+  await page.waitForSelector('#reveal-dialog', { state: 'hidden' });
+  return plaintext;
+}
 
 describe('Tokens settings page in Chromium', () => {
   let catalogToken = '';
 
   test('create → revealed once with a warning → reload → not shown again', async () => {
     await open();
+    await page.waitForSelector('#permissions-field:not([hidden])');
     await page.screenshot({ path: join(screenshotDir, 'empty-create-form.png') });
     await page.fill('#token-name', 'Catalog sync');
     await page.selectOption('#token-scope', 'proj_catalog');
+    await page.check('#permissions-list input[value="builds:read"]');
     await page.click('#create-button');
     await page.waitForSelector('#reveal-dialog[open]');
     catalogToken = (await page.textContent('#reveal-secret'))!;
@@ -168,6 +197,90 @@ describe('Tokens settings page in Chromium', () => {
     expect(stored - previewMs).toBeLessThan(10_000);
     await page.selectOption('#token-expiry', 'never');
     await poll(() => page.textContent('#expiry-preview')).toContain('never expire');
+  });
+
+  let deploySecret = '';
+
+  test('permissions: the catalog in the form, at least one required, shown per row; deploying needs deploys:write (403 insufficient_scope)', async () => {
+    expect(await page.locator('#permissions-list input').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value))).toEqual(['builds:read', 'builds:write', 'deploys:write']);
+    await page.fill('#token-name', 'No permissions');
+    await page.click('#create-button');
+    await page.waitForSelector('#permissions-error:not(:empty)');
+    expect(await page.getAttribute('#permissions-field', 'aria-invalid')).toBe('true');
+    expect(await page.locator('#reveal-dialog[open]').count()).toBe(0);
+    expect(await axeViolations()).toEqual([]);
+
+    // Catalog sync may read builds only: the deploy route refuses it, naming what is missing.
+    expect(await row('Catalog sync').locator('[data-col="permissions"]').textContent()).toBe('builds:read');
+    const refused = await call('/api/projects/proj_catalog/deploys', catalogToken, 'POST');
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+    expect(refused.headers.get('www-authenticate')).toContain('scope="deploys:write"');
+    expect(((await refused.json()) as { code: string }).code).toBe('MISSING_PERMISSIONS');
+
+    const releaser = (deploySecret = await createToken('Release bot', 'proj_catalog', '30d', ['builds:read', 'builds:write', 'deploys:write']));
+    expect(await row('Release bot').locator('[data-col="permissions"] summary').textContent()).toBe('3 permissions');
+    const deployed = await call('/api/projects/proj_catalog/deploys', releaser, 'POST');
+    expect(deployed.status).toBe(202);
+    expect(await deployed.json()).toEqual({ project: 'Catalog', deploy: 'queued', token: 'Release bot' });
+    // Permissions narrow the scope, never widen it: another project is still refused.
+    expect((await call('/api/projects/proj_royalties/deploys', releaser, 'POST')).status).toBe(403);
+    // "Weekly export" expires within 7 days.
+    expect(await row('Weekly export').locator('[data-col="status"]').textContent()).toBe('Expires soon');
+  });
+
+  test('rename from the row menu; a name taken (any case) is refused at the field', async () => {
+    await rowAction('Release bot', 'Rename');
+    await page.waitForSelector('#rename-dialog[open]');
+    await page.fill('#rename-name', 'weekly EXPORT');
+    await page.click('#rename-button');
+    await page.waitForSelector('#rename-error:not(:empty)');
+    expect(await page.textContent('#rename-error')).toContain('already exists');
+    expect(await page.getAttribute('#rename-name', 'aria-invalid')).toBe('true');
+    await page.screenshot({ path: join(screenshotDir, 'rename-taken.png') });
+    expect(await axeViolations()).toEqual([]);
+    await page.fill('#rename-name', 'Deploy bot');
+    await page.click('#rename-button');
+    await page.waitForSelector('#rename-dialog', { state: 'hidden' });
+    await row('Deploy bot').waitFor();
+    expect(await row('Release bot').count()).toBe(0);
+    await page.reload();
+    await ready();
+    expect(await row('Deploy bot').count()).toBe(1);
+  });
+
+  test('roll with a 24-hour grace: the new secret is shown once, the old one still works, the row says until when', async () => {
+    // Renamed, not rolled: the secret from creation still works.
+    expect((await call('/api/projects/proj_catalog/deploys', deploySecret, 'POST')).status).toBe(202);
+    const id = await row('Deploy bot').getAttribute('data-id');
+    const rolled = await roll('Deploy bot', '24h', true);
+    expect(rolled).not.toBe(deploySecret);
+    expect(await pageHolds(rolled)).toBe(false);
+    // Same token (id, scope, permissions), new secret.
+    expect(await row('Deploy bot').getAttribute('data-id')).toBe(id);
+    expect(await row('Deploy bot').textContent()).toContain(`${rolled.slice(0, 7)}…`);
+    const previous = row('Deploy bot').locator('[part="previous-secret"]');
+    expect(await previous.textContent()).toMatch(new RegExp(`^Previous secret ${deploySecret.slice(0, 7)}… valid until `));
+    const until = Number(await previous.getAttribute('data-expires-at'));
+    expect(Math.abs(until - Date.now() - 86_400_000)).toBeLessThan(60_000);
+    for (const secret of [deploySecret, rolled]) expect((await call('/api/projects/proj_catalog/deploys', secret, 'POST')).status).toBe(202);
+    await page.reload();
+    await ready();
+    expect(await pageHolds(rolled)).toBe(false);
+    expect(await row('Deploy bot').locator('[part="previous-secret"]').count()).toBe(1);
+    await page.screenshot({ path: join(screenshotDir, 'rolled-row.png'), fullPage: true });
+    expect(await axeViolations()).toEqual([]);
+    deploySecret = rolled;
+  });
+
+  test('roll immediately: the old secret is refused at once', async () => {
+    const rolled = await roll('Deploy bot', 'now');
+    const old = await call('/api/projects/proj_catalog/deploys', deploySecret, 'POST');
+    expect(old.status).toBe(401);
+    expect(old.headers.get('www-authenticate')).toContain('invalid_token');
+    expect((await call('/api/projects/proj_catalog/deploys', rolled, 'POST')).status).toBe(202);
+    // Rolling "now" also ends the grace of the roll before: no previous secret is listed.
+    expect(await row('Deploy bot').locator('[part="previous-secret"]').count()).toBe(0);
   });
 
   test('delete from the row menu with confirmation → the next call answers 401', async () => {

@@ -79,7 +79,7 @@ test('with DASHBOARD_POSTGRES_URL the tokens are kept in PostgreSQL: create, use
   const created = await fetch(`${origin}/settings/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin },
-    body: JSON.stringify({ name: 'On Postgres', scope: { kind: 'organization' }, expiresIn: '7d' }),
+    body: JSON.stringify({ name: 'On Postgres', scope: { kind: 'organization' }, expiresIn: '7d', permissions: ['builds:read'] }),
   });
   expect(created.status).toBe(201);
   const { plaintext, token } = (await created.json()) as { plaintext: string; token: { id: string } };

@@ -79,121 +79,73 @@ export function createRevealDialog(strings: Partial<Strings>): RevealDialog {
 
 export interface ConfirmDialog {
   readonly element: HTMLDialogElement;
-  /** Resolves true when the user confirms; false on Cancel or Escape. */
-  ask(title: string, text: string): Promise<boolean>;
+  /**
+   * Resolves true when the user confirms; false on Cancel or Escape. With `accept`, confirming
+   * runs it and the dialog stays open until it answers true (e.g. a rename the server refused).
+   */
+  ask(title: string, text: string, accept?: () => Promise<boolean>): Promise<boolean>;
 }
 
 export interface ConfirmOptions {
-  /** Prefix of the dialog's ids (`${id}-dialog`, `${id}-heading`, `${id}-cancel`, `${id}-button`…). */
+  /** Prefix of the dialog's ids (`${id}-dialog`, `${id}-heading`, `${id}-text`, `${id}-cancel`, `${id}-button`). */
   id?: string;
   confirmKey?: StringKey;
-  /** A destructive action: Cancel has the focus first. Otherwise the first control of `body` has it. */
-  danger?: boolean;
-  /** Controls shown between the text and the buttons (e.g. a choice the action needs). */
+  /** Controls between the text and the buttons (a choice the action needs); their first one gets the focus. */
   body?: HTMLElement;
 }
 
 /**
- * A yes/no confirmation; for a destructive action Cancel has the focus first.
+ * A confirmation. Without `body` it is a destructive yes/no (an alertdialog, Cancel focused first);
+ * with one, it asks for what the action needs (the focus starts in `body`).
  * @example if (await confirm.ask('Delete "CI"?', 'Anything using this token loses access.')) await api.remove(id)
  */
-export function createConfirmDialog(strings: Partial<Strings>, { id = 'confirm', confirmKey = 'confirmDelete', danger = true, body }: ConfirmOptions = {}): ConfirmDialog {
+export function createConfirmDialog(strings: Partial<Strings>, { id = 'confirm', confirmKey = 'confirmDelete', body }: ConfirmOptions = {}): ConfirmDialog {
   const title = h('h2', { id: `${id}-heading` });
   const text = h('p', { id: `${id}-text` });
-  const cancel = h('button', { value: 'cancel', id: `${id}-cancel`, part: 'button secondary-button', class: 'secondary' }, format(strings, 'cancel'));
-  const kind = danger ? 'danger' : 'primary';
-  const confirm = h('button', { value: 'confirm', id: `${id}-button`, part: `button ${kind}-button`, class: kind }, format(strings, confirmKey));
+  const kind = body ? 'primary' : 'danger';
   const element = h(
     'dialog',
-    { id: `${id}-dialog`, role: 'alertdialog', part: `dialog ${id}-dialog`, 'aria-labelledby': `${id}-heading`, 'aria-describedby': `${id}-text` },
+    { id: `${id}-dialog`, role: body ? null : 'alertdialog', part: `dialog ${id}-dialog`, 'aria-labelledby': `${id}-heading`, 'aria-describedby': `${id}-text` },
     title,
     text,
-    body,
-    h('form', { method: 'dialog', class: 'buttons' }, cancel, confirm),
   );
+  const cancel = h('button', { type: 'button', id: `${id}-cancel`, part: 'button secondary-button', class: 'secondary', onclick: () => element.close() }, format(strings, 'cancel'));
+  // The only submit button, so Enter in a field of `body` confirms.
+  const confirm = h('button', { value: 'confirm', id: `${id}-button`, part: `button ${kind}-button`, class: kind }, format(strings, confirmKey));
+  const form = h('form', { method: 'dialog', novalidate: true }, body, h('div', { class: 'buttons' }, cancel, confirm));
+  element.append(form);
   let answer: ((yes: boolean) => void) | null = null;
+  let accept: (() => Promise<boolean>) | undefined;
+  let busy = false;
+  form.addEventListener('submit', async (event) => {
+    if (!accept) return;
+    event.preventDefault();
+    if (busy) return;
+    busy = true;
+    confirm.setAttribute('aria-disabled', 'true');
+    try {
+      if (await accept()) element.close('confirm');
+    } finally {
+      busy = false;
+      confirm.removeAttribute('aria-disabled');
+    }
+  });
   element.addEventListener('close', () => {
     answer?.(element.returnValue === 'confirm');
     answer = null;
   });
   return {
     element,
-    ask(heading, message) {
+    ask(heading, message, onAccept) {
+      accept = onAccept;
       title.textContent = heading;
       text.textContent = message;
       element.returnValue = '';
       element.showModal();
-      (danger ? cancel : (body?.querySelector<HTMLElement>('input, select') ?? confirm)).focus();
+      const first = body?.querySelector<HTMLInputElement>('input, select');
+      (first ?? cancel).focus();
+      first?.select?.();
       return new Promise((resolve) => (answer = resolve));
-    },
-  };
-}
-
-export interface RenameDialog {
-  readonly element: HTMLDialogElement;
-  /**
-   * Opens on `name`. `save` gets the typed name and answers null when done (the dialog closes), or
-   * what to show at the field: a message, and whether it is about the name itself (aria-invalid).
-   */
-  open(heading: string, name: string, save: (name: string) => Promise<{ message: string; invalid: boolean } | null>): Promise<void>;
-}
-
-/**
- * The rename dialog: the name field with its error slot, Cancel and Save. It stays open on an error.
- * @example rename.open('Rename "CI"', 'CI', async (name) => ((await tryRename(name)) ? null : { message: 'Taken', invalid: true }))
- */
-export function createRenameDialog(strings: Partial<Strings>): RenameDialog {
-  const t = (key: StringKey) => format(strings, key);
-  const title = h('h2', { id: 'rename-heading' });
-  const input = h('input', { id: 'rename-name', name: 'name', part: 'input', maxlength: 100, autocomplete: 'off', required: true, 'aria-describedby': 'rename-error' });
-  const error = h('p', { id: 'rename-error', class: 'error', part: 'error' });
-  const cancel = h('button', { type: 'button', id: 'rename-cancel', part: 'button secondary-button', class: 'secondary' }, t('cancel'));
-  const save = h('button', { type: 'submit', id: 'rename-save', part: 'button primary-button', class: 'primary' }, t('renameSave'));
-  const form = h(
-    'form',
-    { novalidate: true },
-    h('div', { class: 'field', part: 'field' }, h('label', { for: 'rename-name', part: 'label' }, t('nameLabel')), input, error),
-    h('div', { class: 'buttons' }, cancel, save),
-  );
-  const element = h('dialog', { id: 'rename-dialog', part: 'dialog rename-dialog', 'aria-labelledby': 'rename-heading' }, title, form);
-  let onSave: Parameters<RenameDialog['open']>[2] | null = null;
-  let closed: (() => void) | null = null;
-  let busy = false;
-  cancel.addEventListener('click', () => element.close());
-  element.addEventListener('close', () => {
-    onSave = null;
-    closed?.();
-    closed = null;
-  });
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (busy || !onSave) return;
-    busy = true;
-    save.setAttribute('aria-disabled', 'true');
-    error.textContent = '';
-    input.removeAttribute('aria-invalid');
-    try {
-      const problem = await onSave(input.value);
-      if (!problem) return element.close();
-      error.textContent = problem.message;
-      if (problem.invalid) input.setAttribute('aria-invalid', 'true');
-      input.focus();
-    } finally {
-      busy = false;
-      save.removeAttribute('aria-disabled');
-    }
-  });
-  return {
-    element,
-    open(heading, name, saveName) {
-      onSave = saveName;
-      title.textContent = heading;
-      input.value = name;
-      error.textContent = '';
-      input.removeAttribute('aria-invalid');
-      element.showModal();
-      input.select();
-      return new Promise((resolve) => (closed = resolve));
     },
   };
 }

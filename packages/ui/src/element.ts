@@ -3,13 +3,13 @@
 // <keyward-tokens>: wires the API client, the state and the templates together.
 import { ApiError, EXPIRY_PRESETS, ROLL_GRACE_PRESETS, createApiClient, type ApiClient, type ExpiryPreset, type HeadersOption, type RollGracePreset, type TokenListItem } from './api.js';
 import { dateFormatter, type DateFormatter } from './dates.js';
-import { createConfirmDialog, createRenameDialog, createRevealDialog, type ConfirmDialog, type RenameDialog, type RevealDialog } from './dialogs.js';
+import { createConfirmDialog, createRevealDialog, type ConfirmDialog, type RevealDialog } from './dialogs.js';
 import { h } from './dom.js';
 import { createMenu, type Menu } from './menu.js';
 import { TokensModel, type Change } from './state.js';
 import { format, type StringKey, type Strings } from './strings.js';
 import { STYLES } from './styles.js';
-import { createFormTemplate, listTemplate, noticeTemplate, permissionCheckboxes, rowTemplate, type ProjectOption } from './templates.js';
+import { createFormTemplate, errorSlot, field, listTemplate, noticeTemplate, permissionCheckboxes, rowTemplate, type ProjectOption } from './templates.js';
 
 /** Fired (bubbling, composed) after a token was created. `detail.token` never holds the secret. */
 export type TokenCreatedEvent = CustomEvent<{ token: { id: string; name: string } }>;
@@ -60,7 +60,7 @@ export class KeywardTokensElement extends Base {
   #reveal: RevealDialog | null = null;
   #confirm: ConfirmDialog | null = null;
   #rollConfirm: ConfirmDialog | null = null;
-  #rename: RenameDialog | null = null;
+  #rename: ConfirmDialog | null = null;
   #unsubscribe: (() => void) | null = null;
   #previewTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -202,11 +202,11 @@ export class KeywardTokensElement extends Base {
     this.#bulkMenu = createMenu(this.#t('bulkActions'), [{ text: this.#t('deleteSelected'), onSelect: () => this.#askDelete(this.#model.selectedTokens()) }], this.#onMenuOpen);
     this.#reveal = createRevealDialog(this.#strings);
     this.#confirm = createConfirmDialog(this.#strings);
-    this.#rename = createRenameDialog(this.#strings);
+    const nameInput = h('input', { id: 'rename-name', part: 'input', maxlength: 100, autocomplete: 'off', required: true, 'aria-describedby': 'rename-error' });
+    this.#rename = createConfirmDialog(this.#strings, { id: 'rename', confirmKey: 'renameSave', body: field('rename-name', this.#t('nameLabel'), nameInput, errorSlot('rename-error')) });
     // The grace choice: 24 hours unless the admin picks another, so running jobs are not cut off by default.
     const grace = h('select', { id: 'roll-grace', part: 'select' }, ...ROLL_GRACE_PRESETS.map((p) => h('option', { value: p, selected: p === '24h' }, this.#t(GRACE_KEYS[p]))));
-    const graceField = h('div', { class: 'field', part: 'field' }, h('label', { for: 'roll-grace', part: 'label' }, this.#t('rollGraceLabel')), grace);
-    this.#rollConfirm = createConfirmDialog(this.#strings, { id: 'roll', confirmKey: 'rollConfirm', danger: false, body: graceField });
+    this.#rollConfirm = createConfirmDialog(this.#strings, { id: 'roll', confirmKey: 'rollConfirm', body: field('roll-grace', this.#t('rollGraceLabel'), grace) });
     const preset = this.getAttribute('default-expiry');
     const form = createFormTemplate(this.#strings, this.#projects, EXPIRY_PRESETS.includes(preset as ExpiryPreset) ? (preset as ExpiryPreset) : '30d');
     this.#root.replaceChildren(
@@ -522,20 +522,31 @@ export class KeywardTokensElement extends Base {
   }
 
   async #askRename(token: TokenListItem): Promise<void> {
-    await this.#rename!.open(this.#t('renameHeading', { name: token.name }), token.name, async (name) => {
+    const input = this.#$<HTMLInputElement>('rename-name');
+    const error = this.#$('rename-error');
+    const clear = () => {
+      error.textContent = '';
+      input.removeAttribute('aria-invalid');
+    };
+    input.value = token.name;
+    clear();
+    await this.#rename!.ask(this.#t('renameHeading', { name: token.name }), this.#t('renameText'), async () => {
+      clear();
       try {
-        const updated = await this.#client().update(token.id, { name });
+        const updated = await this.#client().update(token.id, { name: input.value });
         this.#model.updateToken(updated);
         this.#announce(this.#t('renamed', { name: updated.name }));
         this.#changed('updated', updated);
-        return null;
-      } catch (error) {
-        if (this.#handleAccess(error)) return null;
-        const problem = error instanceof ApiError ? error.problem : null;
-        if (error instanceof ApiError && (error.code === 'NAME_TAKEN' || (error.status === 400 && problem?.errors?.length))) {
-          return { message: problem?.errors?.map((e) => e.message).join(' ') || error.message, invalid: true };
-        }
-        return { message: this.#t('requestFailed', { detail: this.#detail(error) }), invalid: false };
+        return true;
+      } catch (e) {
+        if (this.#handleAccess(e)) return true;
+        const problem = e instanceof ApiError ? e.problem : null;
+        // A taken name (409) or a refused one (400 naming the field) is the field's error; anything else is said there too.
+        const invalid = e instanceof ApiError && (e.code === 'NAME_TAKEN' || (e.status === 400 && !!problem?.errors?.length));
+        error.textContent = invalid ? problem?.errors?.map((i) => i.message).join(' ') || (e as ApiError).message : this.#t('requestFailed', { detail: this.#detail(e) });
+        if (invalid) input.setAttribute('aria-invalid', 'true');
+        input.focus();
+        return false;
       }
     });
     this.#focusRowMenu(token.id);

@@ -20,14 +20,14 @@ const PRESET_KEYS: Record<ExpiryPreset, StringKey> = {
   never: 'expiryNever',
 };
 
-function field(id: string, label: string, control: HTMLElement, ...after: HTMLElement[]): HTMLElement {
+/** A labelled control with what goes under it (a hint, an error slot). */
+export function field(id: string, label: string, control: HTMLElement, ...after: HTMLElement[]): HTMLElement {
   return h('div', { class: 'field', part: 'field' }, h('label', { for: id, part: 'label' }, label), control, ...after);
 }
 
 /** The create form: name, scope, expiry with its live preview, permissions (filled in once the catalog is known), and one error slot per field. */
 export function createFormTemplate(strings: Partial<Strings>, projects: readonly ProjectOption[], defaultPreset: ExpiryPreset): HTMLElement {
   const t = (key: StringKey, params?: Record<string, string>) => format(strings, key, params);
-  const error = (id: string) => h('p', { id, class: 'error', part: 'error' });
   return h(
     'section',
     // Plain sections without names: two elements on one page must not repeat landmark names.
@@ -43,7 +43,7 @@ export function createFormTemplate(strings: Partial<Strings>, projects: readonly
           'token-name',
           t('nameLabel'),
           h('input', { id: 'token-name', name: 'name', part: 'input', maxlength: 100, autocomplete: 'off', required: true, placeholder: t('namePlaceholder'), 'aria-describedby': 'name-error' }),
-          error('name-error'),
+          errorSlot('name-error'),
         ),
         field(
           'token-scope',
@@ -54,7 +54,7 @@ export function createFormTemplate(strings: Partial<Strings>, projects: readonly
             h('option', { value: '' }, t('scopeOrganizationOption')),
             ...projects.map((p) => h('option', { value: p.id }, t('scopeProjectOption', { name: p.name }))),
           ),
-          error('scope-error'),
+          errorSlot('scope-error'),
         ),
         field(
           'token-expiry',
@@ -65,7 +65,7 @@ export function createFormTemplate(strings: Partial<Strings>, projects: readonly
             ...EXPIRY_PRESETS.map((p) => h('option', { value: p, selected: p === defaultPreset }, t(PRESET_KEYS[p]))),
           ),
           h('p', { id: 'expiry-preview', class: 'hint', part: 'preview', 'aria-live': 'polite' }),
-          error('expiry-error'),
+          errorSlot('expiry-error'),
         ),
       ),
       // Hidden until the catalog arrives, and for good when the host declares none.
@@ -75,13 +75,16 @@ export function createFormTemplate(strings: Partial<Strings>, projects: readonly
         h('legend', { part: 'label' }, t('permissionsLabel')),
         h('p', { id: 'permissions-hint', class: 'hint' }, t('permissionsHint')),
         h('div', { id: 'permissions-list', class: 'chips' }),
-        error('permissions-error'),
+        errorSlot('permissions-error'),
       ),
       h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'create-button', class: 'primary', part: 'button primary-button' }, t('createButton'))),
       h('p', { id: 'form-error', class: 'error', part: 'error', role: 'alert' }),
     ),
   );
 }
+
+/** A field's error slot: empty (and hidden) until the server names the field. */
+export const errorSlot = (id: string): HTMLElement => h('p', { id, class: 'error', part: 'error' });
 
 /** One checkbox per permission of the catalog, for the create form. */
 export function permissionCheckboxes(permissions: readonly PermissionInfo[]): HTMLElement[] {

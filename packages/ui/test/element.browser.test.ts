@@ -566,11 +566,11 @@ describe('<keyward-tokens> permissions, rename and roll', () => {
     await expectNoAxeViolations('rename: name taken');
     // An empty name: the server's 400 for the field, shown the same way.
     await el.locator('#rename-name').fill('   ');
-    await el.locator('#rename-save').click();
+    await el.locator('#rename-button').click();
     await poll(() => el.locator('#rename-error').textContent()).not.toContain('already');
     expect(await el.locator('#rename-error').textContent()).not.toBe('');
     await el.locator('#rename-name').fill('Build reader');
-    await el.locator('#rename-save').click();
+    await el.locator('#rename-button').click();
     await el.locator('#rename-dialog').waitFor({ state: 'hidden' });
     const renamed = rowOf(el, 'Build reader');
     await renamed.waitFor();

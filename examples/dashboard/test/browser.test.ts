@@ -154,6 +154,7 @@ describe('Tokens settings page in Chromium', () => {
 
   test('a duplicate name (any case) is refused next to the name field', async () => {
     await page.fill('#token-name', 'CATALOG SYNC');
+    await page.check('#permissions-list input[value="builds:read"]');
     await page.click('#create-button');
     await page.waitForSelector('#name-error:not(:empty)');
     expect(await page.textContent('#name-error')).toContain('already exists');

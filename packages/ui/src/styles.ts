@@ -51,14 +51,14 @@ tbody th { font-weight: normal; }
 .hint-code { color: var(--keyward-muted); font-size: 12px; }
 .check { width: 32px; }
 .actions-col { width: 48px; text-align: right; }
-.badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; border: 1px solid var(--keyward-border); color: var(--keyward-fg); }
+.badge { display: inline-block; white-space: nowrap; padding: 1px 8px; border-radius: 999px; font-size: 12px; border: 1px solid var(--keyward-border); color: var(--keyward-fg); }
 .badge.org { border-color: var(--keyward-accent); color: var(--keyward-accent); }
 .badge.expired { border-color: var(--keyward-danger); color: var(--keyward-danger); }
 .badge.soon { border-color: #9a6700; color: #7a4d00; }
 .perms { border: 0; padding: 0; margin: 12px 0 0; min-width: 0; }
 legend { font-weight: 600; padding: 0; }
 .chips { display: flex; flex-wrap: wrap; gap: 4px 14px; }
-.perm { font-weight: normal; display: inline-flex; gap: 6px; align-items: baseline; }
+.perm { font-weight: normal; display: inline-flex; gap: 6px; align-items: center; }
 .chip { font-size: 12px; padding: 0 6px; border: 1px solid var(--keyward-border); border-radius: 4px; }
 td .chips { gap: 4px; }
 summary { cursor: pointer; white-space: nowrap; }

@@ -22,6 +22,8 @@ let server: UiServer;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+/** Paths the current page got answers for. */
+let answered: string[] = [];
 
 beforeAll(async () => {
   server = await startUiServer();
@@ -40,6 +42,8 @@ async function openPage(path: string, user = 'owner_a'): Promise<Locator> {
   await context.addCookies([{ name: 'user', value: user, url: server.origin }]);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
   page = await context.newPage();
+  answered = [];
+  page.on('response', (response) => answered.push(new URL(response.url()).pathname));
   await page.goto(server.origin + path);
   const element = page.locator('keyward-tokens').first();
   return element;
@@ -490,7 +494,8 @@ describe('<keyward-tokens> permissions, rename and roll', () => {
     const el = await openPage('/');
     await ready(el);
     // Asked, and answered with an empty catalog.
-    await poll(() => el.locator('#permissions-list input').count()).toBe(0);
+    await poll(() => answered.includes('/settings/tokens/permissions')).toBe(true);
+    expect(await el.locator('#permissions-list input').count()).toBe(0);
     expect(await el.locator('#permissions-field').isHidden()).toBe(true);
     expect(await el.locator('#tokens-table').getAttribute('class')).toContain('no-perms');
     expect(await el.locator('th[data-col="permissions"]').isHidden()).toBe(true);
@@ -567,8 +572,12 @@ describe('<keyward-tokens> permissions, rename and roll', () => {
     // An empty name: the server's 400 for the field, shown the same way.
     await el.locator('#rename-name').fill('   ');
     await el.locator('#rename-button').click();
-    await poll(() => el.locator('#rename-error').textContent()).not.toContain('already');
-    expect(await el.locator('#rename-error').textContent()).not.toBe('');
+    // The slot empties at once on submit, then gets the 400's message.
+    await poll(async () => {
+      const text = (await el.locator('#rename-error').textContent()) ?? '';
+      return text !== '' && !text.includes('already');
+    }).toBe(true);
+    expect(await el.locator('#rename-name').getAttribute('aria-invalid')).toBe('true');
     await el.locator('#rename-name').fill('Build reader');
     await el.locator('#rename-button').click();
     await el.locator('#rename-dialog').waitFor({ state: 'hidden' });

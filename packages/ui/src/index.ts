@@ -1,6 +1,7 @@
 export {
   ApiError,
   EXPIRY_PRESETS,
+  ROLL_GRACE_PRESETS,
   createApiClient,
   type ApiClient,
   type ApiClientOptions,
@@ -9,13 +10,16 @@ export {
   type ExpirationPreview,
   type ExpiryPreset,
   type HeadersOption,
+  type PermissionInfo,
   type Problem,
+  type RollGracePreset,
+  type TokenInfo,
   type TokenListItem,
   type TokenPage,
   type TokenScope,
 } from './api.js';
 export { dateFormatter, type DateFormatter } from './dates.js';
-export { KeywardTokensElement, type TokenCreatedEvent, type TokensDeletedEvent } from './element.js';
+export { KeywardTokensElement, type TokenChangedEvent, type TokenCreatedEvent, type TokensDeletedEvent } from './element.js';
 export { TokensModel, type Change, type Phase, type TokensState } from './state.js';
 export { DEFAULT_STRINGS, format, type Message, type StringKey, type Strings } from './strings.js';
 export type { ProjectOption } from './templates.js';

@@ -20,7 +20,10 @@ const PRESET_KEYS: Record<ExpiryPreset, StringKey> = {
   never: 'expiryNever',
 };
 
-/** A labelled control with what goes under it (a hint, an error slot). */
+/**
+ * A labelled control with what goes under it (a hint, an error slot).
+ * @example field('rename-name', 'Name', h('input', { id: 'rename-name' }), errorSlot('rename-error'))
+ */
 export function field(id: string, label: string, control: HTMLElement, ...after: HTMLElement[]): HTMLElement {
   return h('div', { class: 'field', part: 'field' }, h('label', { for: id, part: 'label' }, label), control, ...after);
 }
@@ -83,10 +86,16 @@ export function createFormTemplate(strings: Partial<Strings>, projects: readonly
   );
 }
 
-/** A field's error slot: empty (and hidden) until the server names the field. */
+/**
+ * A field's error slot: empty (and hidden) until the server names the field.
+ * @example errorSlot('name-error')
+ */
 export const errorSlot = (id: string): HTMLElement => h('p', { id, class: 'error', part: 'error' });
 
-/** One checkbox per permission of the catalog, for the create form. */
+/**
+ * One checkbox per permission of the catalog, for the create form.
+ * @example list.replaceChildren(...permissionCheckboxes([{ name: 'builds:read', description: 'Read builds' }]))
+ */
 export function permissionCheckboxes(permissions: readonly PermissionInfo[]): HTMLElement[] {
   return permissions.map((p) => h('label', { class: 'perm' }, h('input', { type: 'checkbox', name: 'permissions', value: p.name, part: 'checkbox' }), h('code', {}, p.name), ' ', h('span', { class: 'hint' }, p.description)));
 }

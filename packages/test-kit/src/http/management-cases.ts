@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   ACTORS,
   DAY_MS,
+  PERMISSION_CATALOG,
   T0,
   call,
   fixedClock,
@@ -58,6 +59,8 @@ function expectFieldError(response: TestResponse, path: string): void {
 export function describeManagementApi(framework: string, start: StartServer): void {
   describe(`${framework} token management API`, () => {
     let keyward: Keyward;
+    /** A second host, one that declares PERMISSION_CATALOG: tokens there must be granted permissions. */
+    let catalogKeyward: Keyward;
     let clock: ReturnType<typeof fixedClock>;
     let server: RunningServer;
     let errors: unknown[];
@@ -68,15 +71,17 @@ export function describeManagementApi(framework: string, start: StartServer): vo
     beforeEach(async () => {
       clock = fixedClock(T0);
       keyward = testKeyward({ clock });
+      catalogKeyward = testKeyward({ clock, permissions: PERMISSION_CATALOG });
       errors = [];
       const created = await keyward.create(ACTORS.owner, { name: 'CI', scope: { kind: 'organization' }, expiresIn: '30d' });
       existing = { id: created.token.id, plaintext: created.plaintext };
-      server = await start({ keyward, downKeyward: keyward, onError: (error) => errors.push(error) });
+      server = await start({ keyward, downKeyward: keyward, catalogKeyward, onError: (error) => errors.push(error) });
     });
 
     afterEach(async () => {
       await server.close();
       await keyward.close();
+      await catalogKeyward.close();
     });
 
     describe.each(['owner', 'admin'] as const)('%s', (actor) => {
@@ -253,7 +258,7 @@ export function describeManagementApi(framework: string, start: StartServer): vo
 
     test('a getActor that throws → 500 with a generic problem; the error goes to onError only', async () => {
       await server.close();
-      server = await start({ keyward, downKeyward: keyward, onError: (error) => errors.push(error), getActor: () => {
+      server = await start({ keyward, downKeyward: keyward, catalogKeyward, onError: (error) => errors.push(error), getActor: () => {
         throw new Error('session db password=hunter2 refused');
       } });
       const response = await api('/tokens', { actor: 'owner' });
@@ -264,7 +269,7 @@ export function describeManagementApi(framework: string, start: StartServer): vo
 
     test("a getActor that returns role 'Admin' → 500; onError gets a ConfigurationError naming actor.role", async () => {
       await server.close();
-      server = await start({ keyward, downKeyward: keyward, onError: (error) => errors.push(error), getActor: () => ({ ...ACTORS.admin, role: 'Admin' }) as never });
+      server = await start({ keyward, downKeyward: keyward, catalogKeyward, onError: (error) => errors.push(error), getActor: () => ({ ...ACTORS.admin, role: 'Admin' }) as never });
       expectProblem(await api('/tokens', { actor: 'admin' }), 500, 'INTERNAL_ERROR');
       expect(errors).toHaveLength(1);
       expect(errors[0]).toBeInstanceOf(ConfigurationError);
@@ -276,7 +281,7 @@ export function describeManagementApi(framework: string, start: StartServer): vo
       const down = testKeyward({ store });
       store.down = true;
       await server.close();
-      server = await start({ keyward: down, downKeyward: down, onError: (error) => errors.push(error) });
+      server = await start({ keyward: down, downKeyward: down, catalogKeyward, onError: (error) => errors.push(error) });
       const response = await api('/tokens', { actor: 'owner' });
       expectProblem(response, 503, 'STORE_UNAVAILABLE');
       expect(response.headers.get('retry-after')).toBe('5');

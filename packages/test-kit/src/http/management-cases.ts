@@ -2,6 +2,7 @@
 // Each test gets a fresh keyward and server, so tests cannot leak tokens into each other.
 import { ConfigurationError, MAX_BULK_IDS, memoryStore, type Keyward } from '@keyward/core';
 import { countingStore } from '../stores.js';
+import { describeLifecycleRoutes, expectFieldError, expectProblem } from './lifecycle-cases.js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   ACTORS,
@@ -39,18 +40,10 @@ const ROUTES: readonly RouteCall[] = [
   { name: 'GET /tokens/:id', request: (id) => ({ method: 'GET', path: `/tokens/${id}` }), ok: 200 },
   { name: 'DELETE /tokens/:id', request: (id) => ({ method: 'DELETE', path: `/tokens/${id}` }), ok: 204 },
   { name: 'POST /tokens/bulk-delete', request: (id) => ({ method: 'POST', path: '/tokens/bulk-delete', body: { ids: [id] } }), ok: 200 },
+  { name: 'GET /tokens/permissions', request: () => ({ method: 'GET', path: '/tokens/permissions' }), ok: 200 },
+  { name: 'PATCH /tokens/:id', request: (id) => ({ method: 'PATCH', path: `/tokens/${id}`, body: { name: 'Renamed' } }), ok: 200 },
+  { name: 'POST /tokens/:id/roll', request: (id) => ({ method: 'POST', path: `/tokens/${id}/roll`, body: { previousSecretExpiresIn: '1h' } }), ok: 200 },
 ];
-
-function expectProblem(response: TestResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toBe('application/problem+json');
-  expect(response.body).toMatchObject({ type: 'about:blank', status, code });
-}
-
-function expectFieldError(response: TestResponse, path: string): void {
-  expectProblem(response, 400, 'VALIDATION_FAILED');
-  expect(response.body.errors.map((e: { path: string }) => e.path)).toContain(path);
-}
 
 /**
  * Runs the management API suite against a server built by `start`, which must mount the
@@ -356,6 +349,26 @@ export function describeManagementApi(framework: string, start: StartServer): vo
         expectProblem(await call(server.url, `/orgs/org_b/settings/tokens/${existing.id}`, { method: 'DELETE', actor: 'owner' }), 401, 'UNAUTHENTICATED');
         expect((await keyward.verify(existing.plaintext)).ok).toBe(true);
       });
+    });
+
+    describeLifecycleRoutes({
+      api,
+      get keyward() {
+        return keyward;
+      },
+      get catalogKeyward() {
+        return catalogKeyward;
+      },
+      get clock() {
+        return clock;
+      },
+      get existing() {
+        return existing;
+      },
+      restart: async (setup) => {
+        await server.close();
+        server = await start({ keyward, downKeyward: keyward, catalogKeyward, onError: (error) => errors.push(error), ...setup });
+      },
     });
 
     test('an actor name header the host does not know is treated as signed out', async () => {

@@ -241,7 +241,7 @@ export function describeLifecycleRoutes(s: ManagementSuiteState): void {
       { label: 'no permissions', permissions: undefined, path: 'permissions' },
       { label: 'an empty list', permissions: [], path: 'permissions' },
       { label: 'a name not in the catalog', permissions: ['builds:delete'], path: 'permissions.0' },
-      { label: 'a second name not in the catalog', permissions: ['builds:read', 'deploys:delete'], path: 'permissions.1' },
+      { label: 'a second name not in the catalog (the index is the one sent, not the sorted one)', permissions: ['deploys:write', 'builds:delete'], path: 'permissions.1' },
       { label: 'a wildcard', permissions: ['builds:*'], path: 'permissions.0' },
       { label: 'an uppercase name', permissions: ['Builds:Read'], path: 'permissions.0' },
       { label: 'a list that is a string', permissions: 'builds:read', path: 'permissions' },

@@ -15,6 +15,7 @@ import {
   type PermissionCatalog,
 } from '@keyward/core';
 import { ACTORS, T0, resolveProject, setup } from '@keyward/test-kit/fixtures';
+import { countingStore } from '@keyward/test-kit/stores';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 
 const { owner, admin, member, otherAdmin } = ACTORS;
@@ -364,16 +365,24 @@ describe('lookup cache and roll/update on the instance that made them', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'performance'] });
     const feed = silentChannel();
     let at = T0;
-    const keyward = createKeyward({ store: memoryStore(), resolveProject, now: () => at, cache: { channel: feed.channel, maxStalenessMs: 60_000 } });
+    const store = countingStore(memoryStore());
+    const keyward = createKeyward({ store, resolveProject, now: () => at, cache: { channel: feed.channel, maxStalenessMs: 60_000 } });
     feed.heartbeat();
-    return { keyward, setNow: (next: number) => (at = next) };
+    /** Verifies twice and checks the second answer came from the cache. */
+    const verifyCached = async (plaintext: string) => {
+      expect((await keyward.verify(plaintext)).ok).toBe(true);
+      const reads = store.calls.findByHash;
+      const again = await keyward.verify(plaintext);
+      expect(store.calls.findByHash).toBe(reads);
+      return again;
+    };
+    return { keyward, setNow: (next: number) => (at = next), verifyCached };
   }
 
   test('roll with now: the old secret, cached a moment ago, is refused at once', async () => {
-    const { keyward } = cached();
+    const { keyward, verifyCached } = cached();
     const created = await keyward.create(owner, { name: 'CI', scope: orgScope, expiresIn: 'never' });
-    expect((await keyward.verify(created.plaintext)).ok).toBe(true);
-    expect((await keyward.verify(created.plaintext)).ok).toBe(true);
+    await verifyCached(created.plaintext);
     const rolled = await keyward.roll(owner, created.token.id, { previousSecretExpiresIn: 'now' });
     expect(await keyward.verify(created.plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
     expect((await keyward.verify(rolled.plaintext)).ok).toBe(true);
@@ -381,18 +390,18 @@ describe('lookup cache and roll/update on the instance that made them', () => {
   });
 
   test('roll with a grace period: the cached old secret keeps verifying as the previous one, and stops when its grace ends', async () => {
-    const { keyward, setNow } = cached();
+    const { keyward, setNow, verifyCached } = cached();
     const created = await keyward.create(owner, { name: 'CI', scope: orgScope, expiresIn: 'never' });
-    expect((await keyward.verify(created.plaintext)).ok).toBe(true);
+    await verifyCached(created.plaintext);
     const rolled = await keyward.roll(owner, created.token.id, { previousSecretExpiresIn: '1h' });
-    expect(await keyward.verify(created.plaintext)).toMatchObject({ ok: true, token: { previousSecret: { expiresAt: T0 + HOUR_MS } } });
-    expect((await keyward.verify(created.plaintext)).ok).toBe(true);
+    expect(await verifyCached(created.plaintext)).toMatchObject({ ok: true, token: { previousSecret: { expiresAt: T0 + HOUR_MS } } });
     setNow(T0 + HOUR_MS);
     expect(await keyward.verify(created.plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
     // Rolling again ends the (cached) in-grace secret at once.
     setNow(T0 + 2 * HOUR_MS);
     const again = await keyward.roll(owner, created.token.id, { previousSecretExpiresIn: '24h' });
-    expect((await keyward.verify(rolled.plaintext)).ok).toBe(true);
+    await verifyCached(rolled.plaintext);
+    await verifyCached(again.plaintext);
     await keyward.roll(owner, created.token.id, { previousSecretExpiresIn: 'now' });
     expect(await keyward.verify(rolled.plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
     expect(await keyward.verify(again.plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
@@ -400,9 +409,9 @@ describe('lookup cache and roll/update on the instance that made them', () => {
   });
 
   test('update: a cached token is seen with its new name and metadata at once', async () => {
-    const { keyward } = cached();
+    const { keyward, verifyCached } = cached();
     const created = await keyward.create(owner, { name: 'CI', scope: orgScope, expiresIn: 'never' });
-    expect(await keyward.verify(created.plaintext)).toMatchObject({ ok: true, token: { name: 'CI' } });
+    expect(await verifyCached(created.plaintext)).toMatchObject({ ok: true, token: { name: 'CI' } });
     await keyward.update(owner, created.token.id, { name: 'Renamed', metadata: { a: 1 } });
     expect(await keyward.verify(created.plaintext)).toMatchObject({ ok: true, token: { name: 'Renamed', metadata: { a: 1 } } });
     await keyward.close();

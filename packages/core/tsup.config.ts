@@ -23,7 +23,15 @@ const hashBackendByCondition: NonNullable<Options['esbuildPlugins']>[number] = {
   },
 };
 
-const shared = { ...base, entry: { ...Object.fromEntries(entry.map((e) => [e.slice(4, -3), e])), ...backends }, splitting: true, dts: { entry }, esbuildPlugins: [hashBackendByCondition] };
+const shared = {
+  ...base,
+  entry: { ...Object.fromEntries(entry.map((e) => [e.slice('src/'.length, -'.ts'.length), e])), ...backends },
+  splitting: true,
+  dts: { entry },
+  esbuildPlugins: [hashBackendByCondition],
+  // Keep `node:crypto` as written: Deno and Bun resolve the prefixed name in any package.
+  removeNodeProtocol: false,
+};
 
 // @noble/hashes 2 and nanoid 5 are ESM-only: the CJS build carries its own copy of both, so
 // `require('@keyward/core')` works without require(esm) (Jest, Node < 20.19, bundlers in CJS

@@ -83,6 +83,8 @@ export async function installProject(
   return {
     dir,
     exec: (file, args, options = {}) =>
-      run(file, args, { cwd: dir, timeout: options.timeout ?? 60_000, env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', FORCE_COLOR: '0', ...options.env } }),
+      // NODE_PATH: pnpm's .bin shims (vitest's own included) point it at the workspace's hoisted
+      // packages, where require() and Bun would find what the project lacks.
+      run(file, args, { cwd: dir, timeout: options.timeout ?? 60_000, env: { ...process.env, NODE_OPTIONS: '', NODE_PATH: '', NO_COLOR: '1', FORCE_COLOR: '0', ...options.env } }),
   };
 }

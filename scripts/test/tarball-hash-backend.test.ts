@@ -16,7 +16,9 @@ const WORKS = ['plain true true', 'peppered true true'];
 // Bun, Deno, esbuild and Miniflare (workerd) come with the runtime matrix's dev dependencies.
 const matrix = join(ROOT, 'examples/runtime-matrix');
 const matrixRequire = createRequire(join(matrix, 'package.json'));
-const bin = (name: string) => join(matrix, 'node_modules/.bin', name);
+// The binaries themselves: pnpm's .bin shim for Bun sets NODE_PATH to the workspace's packages.
+const BUN = join(matrix, 'node_modules/bun/bin/bun.exe');
+const DENO = join(matrix, 'node_modules/deno/bin.cjs');
 const esbuild = () => import(matrixRequire.resolve('esbuild')) as Promise<typeof import('esbuild')>;
 
 let work: string | undefined;
@@ -54,8 +56,8 @@ describe('Node, Bun and Deno hash with node:crypto and never load @noble/hashes'
 
   test.each([
     ['Node, ESM', 'node', ['probe.mjs']],
-    ['Bun', bin('bun'), ['probe.mjs']],
-    ['Deno', bin('deno'), ['run', '--no-prompt', 'probe.mjs']],
+    ['Bun', BUN, ['probe.mjs']],
+    ['Deno', 'node', [DENO, 'run', '--no-prompt', 'probe.mjs']],
   ])('%s: tokens are created and verified, hashes are right', async (_runtime, command, args) => {
     const { stdout, stderr } = await withoutNoble.exec(command, args);
     expect(stderr).toBe('');

@@ -19,7 +19,12 @@ const matrixRequire = createRequire(join(matrix, 'package.json'));
 // The binaries themselves: pnpm's .bin shim for Bun sets NODE_PATH to the workspace's packages.
 const BUN = join(matrix, 'node_modules/bun/bin/bun.exe');
 const DENO = join(matrix, 'node_modules/deno/bin.cjs');
-const esbuild = () => import(matrixRequire.resolve('esbuild')) as Promise<typeof import('esbuild')>;
+/** The part of esbuild's and Miniflare's APIs used here (the workspace root has neither package's types). */
+interface Esbuild {
+  build(options: Record<string, unknown>): Promise<{ outputFiles: { text: string }[]; metafile: { inputs: Record<string, unknown> } }>;
+}
+type MiniflareClass = new (options: Record<string, unknown>) => { dispatchFetch(url: string): Promise<Response>; dispose(): Promise<void> };
+const esbuild = () => import(matrixRequire.resolve('esbuild')) as Promise<Esbuild>;
 
 let work: string | undefined;
 /** @keyward/core with its dependencies, as npm installs it. */
@@ -84,7 +89,7 @@ describe('runtimes without node:crypto get @noble/hashes', () => {
     (await esbuild()).build({ entryPoints: [join(project.dir, 'worker.mjs')], bundle: true, write: false, format: 'esm', platform: 'browser', conditions: ['workerd', 'worker', 'browser'], logLevel: 'silent' });
 
   test('workerd without nodejs_compat: the installed package hashes with @noble/hashes, correctly', { timeout: 60_000 }, async () => {
-    const { Miniflare } = (await import(matrixRequire.resolve('miniflare'))) as typeof import('miniflare');
+    const { Miniflare } = (await import(matrixRequire.resolve('miniflare'))) as { Miniflare: MiniflareClass };
     const script = (await workerBundle(complete)).outputFiles[0]!.text;
     const mf = new Miniflare({ modules: true, script, compatibilityDate: '2025-09-01', compatibilityFlags: [] });
     try {

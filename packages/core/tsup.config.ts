@@ -17,9 +17,16 @@ const backends = { 'hash-backend/node': 'src/hash-backend/node.ts', 'hash-backen
 const hashBackendByCondition: NonNullable<Options['esbuildPlugins']>[number] = {
   name: 'hash-backend-by-condition',
   setup(build) {
-    build.onResolve({ filter: /^\.\/hash-backend\/portable\.js$/ }, ({ importer }) =>
-      importer.endsWith('/src/hash.ts') ? { path: '#hash-backend', external: true } : undefined,
-    );
+    let rewritten = false;
+    build.onResolve({ filter: /^\.\/hash-backend\/portable\.js$/ }, ({ importer }) => {
+      if (!importer.endsWith('/src/hash.ts')) return undefined;
+      rewritten = true;
+      return { path: '#hash-backend', external: true };
+    });
+    // A renamed file would otherwise build a package that loads noble on Node without a word.
+    build.onEnd(() => {
+      if (!rewritten) throw new Error("src/hash.ts no longer imports './hash-backend/portable.js': update the hash-backend-by-condition plugin");
+    });
   },
 };
 

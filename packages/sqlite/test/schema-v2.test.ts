@@ -115,6 +115,6 @@ describe('constraints', () => {
       'SQLITE_CONSTRAINT_UNIQUE',
     );
     expect(await store.get(other.organizationId, other.id)).toEqual(other);
-    expect(store.findByHash(rolled.hash)?.id).toBe(rolled.id);
+    expect((store.findByHash(rolled.hash) as TokenRecord | null)?.id).toBe(rolled.id);
   });
 });

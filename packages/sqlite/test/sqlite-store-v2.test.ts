@@ -97,7 +97,7 @@ describe('sqliteStore v2', () => {
     expect(await store.update(r.organizationId, r.id, { metadata: undefined })).toEqual(r);
     expect(await store.update(r.organizationId, r.id, { metadata: { b: [2] } })).toEqual({ ...r, metadata: { b: [2] } });
     expect(await store.update(r.organizationId, r.id, { metadata: null })).toEqual({ ...r, metadata: null });
-    expect(store.findByHash(r.hash)?.metadata).toBeNull();
+    expect((store.findByHash(r.hash) as TokenRecord | null)?.metadata).toBeNull();
   });
 
   test('listExpiring() with a cursor before the window starts answers the window\'s first page', async () => {

@@ -3,7 +3,7 @@
 // every token keeps working.
 import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync } from 'node:fs';
-import { createKeyward, type ProjectInfo, type TokenRecord } from '@keyward/core';
+import { createKeyward, NameTakenError, type ProjectInfo, type TokenRecord } from '@keyward/core';
 import { generateToken } from '@keyward/core/testing';
 import { sqliteStore } from '@keyward/sqlite';
 import type Database from 'better-sqlite3';
@@ -26,6 +26,7 @@ const fixture = JSON.parse(readFileSync(fixturePath('v1.json'), 'utf8')) as Fixt
 // What v2 reads back for a v1 row: the v1 fields, and none of the new ones.
 const upgraded: TokenRecord[] = fixture.records.map((r) => ({ ...r, permissions: null, metadata: null, previous: null }));
 const organizations = [...new Set(fixture.records.map((r) => r.organizationId))];
+const acme = { userId: 'user_ada', organizationId: 'org_acme', role: 'owner' } as const;
 const sha256 = (plaintext: string) => createHash('sha256').update(plaintext).digest('base64url');
 
 let file: TempDatabase;
@@ -62,7 +63,7 @@ describe('a schema version 1 database (written by the previous release)', () => 
     expect(store.findByHash(fixture.records[0]!.hash)).toEqual(upgraded[0]);
   });
 
-  test('every token verifies with its plaintext; the store reads permissions, metadata and previous as null', async () => {
+  test('every token verifies with its plaintext, with permissions, metadata and previous secret null', async () => {
     const store = sqliteStore({ db });
     const keyward = keywardOn(store);
     for (const r of upgraded) {
@@ -70,7 +71,8 @@ describe('a schema version 1 database (written by the previous release)', () => 
       const target = r.scope.kind === 'project' ? { projectId: r.scope.projectId } : { organizationId: r.organizationId };
       const result = await keyward.verify(plaintext, target);
       expect(result.ok, r.name).toBe(true);
-      expect(result.ok && result.token.id).toBe(r.id);
+      if (!result.ok) continue;
+      expect(result.token).toMatchObject({ id: r.id, name: r.name, permissions: null, metadata: null, previousSecret: null });
       expect(store.findByHash(sha256(plaintext))).toEqual(r);
     }
     await keyward.close();
@@ -83,38 +85,52 @@ describe('a schema version 1 database (written by the previous release)', () => 
     expect(listed).toEqual(upgraded);
     for (const r of upgraded) expect(await store.get(r.organizationId, r.id)).toEqual(r);
     // And the service's own listing of the upgraded rows.
-    const actor = { userId: 'user_ada', organizationId: 'org_acme', role: 'owner' } as const;
-    const page = await keywardOn(store).list(actor);
-    expect(page.items.map((item) => item.id)).toEqual(upgraded.filter((r) => r.organizationId === 'org_acme').map((r) => r.id));
+    const page = await keywardOn(store).list(acme);
+    expect(page.items.map((item) => item.id)).toEqual(upgraded.filter((r) => r.organizationId === acme.organizationId).map((r) => r.id));
   });
 
-  test('roll() on an upgraded row: the new and the old plaintext both verify; deleting it stops both', async () => {
+  test('keyward.roll() on an upgraded row: the new and the old plaintext both verify; deleting it stops both', async () => {
     const store = sqliteStore({ db });
     const keyward = keywardOn(store);
-    const r = upgraded.find((x) => x.lastUsedAt !== null && x.expiresAt !== null)!;
+    const r = upgraded.find((x) => x.organizationId === acme.organizationId && x.lastUsedAt !== null && x.expiresAt !== null)!;
     const oldPlaintext = fixture.plaintexts[r.id]!;
-    const newPlaintext = generateToken();
-    const previousExpiresAt = fixture.now + 86_400_000;
-    const rolled = await store.roll(r.organizationId, r.id, { hash: sha256(newPlaintext), hint: newPlaintext.slice(0, 7), previousExpiresAt });
-    expect(rolled).toEqual({ ...r, hash: sha256(newPlaintext), hint: newPlaintext.slice(0, 7), previous: { hash: r.hash, hint: r.hint, expiresAt: previousExpiresAt } });
+    const { plaintext: newPlaintext, token } = await keyward.roll(acme, r.id, { previousSecretExpiresIn: '24h' });
+    const previous = { hash: r.hash, hint: r.hint, expiresAt: fixture.now + 60_000 + 86_400_000 };
+    expect(token.previousSecret).toEqual({ hint: previous.hint, expiresAt: previous.expiresAt });
+    const rolled = { ...r, hash: sha256(newPlaintext), hint: token.hint, previous };
+    expect(await store.get(r.organizationId, r.id)).toEqual(rolled);
     for (const plaintext of [newPlaintext, oldPlaintext]) {
       const result = await keyward.verify(plaintext, { organizationId: r.organizationId });
       expect(result.ok && result.token.id).toBe(r.id);
     }
-    expect(await store.deleteMany(r.organizationId, [r.id])).toEqual({ ok: true, deleted: [rolled] });
-    for (const plaintext of [newPlaintext, oldPlaintext]) expect((await keyward.verify(plaintext)).ok).toBe(false);
+    await keyward.delete(acme, r.id);
+    for (const plaintext of [newPlaintext, oldPlaintext]) expect(await keyward.verify(plaintext)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(store.findByHash(r.hash)).toBeNull();
     await keyward.close();
   });
 
-  test('update() on upgraded rows: rename, name_taken against another v1 token, metadata set', async () => {
+  test('store roll() without a grace period on an upgraded row: the v1 secret stops at once', async () => {
     const store = sqliteStore({ db });
-    const [first, second] = upgraded.filter((r) => r.organizationId === 'org_acme');
-    expect(await store.update(first!.organizationId, first!.id, { name: second!.name.toUpperCase(), nameKey: second!.nameKey })).toBe('name_taken');
-    const renamed = await store.update(first!.organizationId, first!.id, { name: 'Renamed', nameKey: 'renamed', metadata: { from: 'v1' } });
-    expect(renamed).toEqual({ ...first, name: 'Renamed', nameKey: 'renamed', metadata: { from: 'v1' } });
-    expect(await store.get(first!.organizationId, first!.id)).toEqual(renamed);
-    const result = await keywardOn(store).verify(fixture.plaintexts[first!.id]!, { organizationId: first!.organizationId });
+    const r = upgraded[0]!;
+    const newPlaintext = generateToken();
+    const rolled = await store.roll(r.organizationId, r.id, { hash: sha256(newPlaintext), hint: newPlaintext.slice(0, 7), previousExpiresAt: null });
+    expect(rolled).toEqual({ ...r, hash: sha256(newPlaintext), hint: newPlaintext.slice(0, 7) });
+    expect(store.findByHash(r.hash)).toBeNull();
+    expect(store.findByHash(sha256(newPlaintext))).toEqual(rolled);
+  });
+
+  test('keyward.update() on upgraded rows: rename, name taken by another v1 token, metadata set', async () => {
+    const store = sqliteStore({ db });
+    const keyward = keywardOn(store);
+    const [first, second] = upgraded.filter((r) => r.organizationId === acme.organizationId);
+    await expect(keyward.update(acme, first!.id, { name: second!.name.toUpperCase() })).rejects.toBeInstanceOf(NameTakenError);
+    expect(await store.get(first!.organizationId, first!.id)).toEqual(first);
+    const info = await keyward.update(acme, first!.id, { name: 'Renamed', metadata: { from: 'v1' } });
+    expect(info).toMatchObject({ id: first!.id, name: 'Renamed', metadata: { from: 'v1' } });
+    expect(await store.get(first!.organizationId, first!.id)).toEqual({ ...first, name: 'Renamed', nameKey: 'renamed', metadata: { from: 'v1' } });
+    const result = await keyward.verify(fixture.plaintexts[first!.id]!, { organizationId: first!.organizationId });
     expect(result.ok && result.token.name).toBe('Renamed');
+    await keyward.close();
   });
 
   test('listExpiring() sees the upgraded expiring tokens, soonest first, across organizations', async () => {
@@ -127,5 +143,7 @@ describe('a schema version 1 database (written by the previous release)', () => 
     expect(first.items).toEqual(expiring.slice(0, 2));
     const rest = await store.listExpiring({ expiresAfter: fixture.now, expiresBy: Number.MAX_SAFE_INTEGER, limit: 100, after: first.next! });
     expect(rest).toEqual({ items: expiring.slice(2), next: null });
+    const service = await keywardOn(store).listExpiring({ within: '90d' });
+    expect(service.items.map((token) => token.id)).toEqual(expiring.map((r) => r.id));
   });
 });

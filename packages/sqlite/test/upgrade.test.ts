@@ -146,4 +146,27 @@ describe('a schema version 1 database (written by the previous release)', () => 
     const service = await keywardOn(store).listExpiring({ within: '90d' });
     expect(service.items.map((token) => token.id)).toEqual(expiring.map((r) => r.id));
   });
+
+  test('a process still running v1 statements keeps working once another process has upgraded the file, and sees rolls fail closed', async () => {
+    // The version 1 store's own statements (commit 3481f4b), prepared before the upgrade.
+    const old = file.open();
+    const v1Columns = 'id, organization_id, name, name_key, scope_kind, project_id, hash, hint, created_at, created_by, expires_at, last_used_at';
+    const v1 = {
+      insert: old.prepare(`INSERT INTO keyward_tokens (${v1Columns}) VALUES (${v1Columns.split(', ').map(() => '?').join(', ')}) ON CONFLICT (organization_id, name_key) DO NOTHING`),
+      findByHash: old.prepare('SELECT id, organization_id, name, name_key, project_id, hint, created_at, created_by, expires_at, last_used_at FROM keyward_tokens WHERE hash = ?').raw(),
+      deleteExpired: old.prepare(`DELETE FROM keyward_tokens WHERE expires_at IS NOT NULL AND expires_at <= ? RETURNING ${v1Columns}`),
+    };
+    const store = sqliteStore({ db });
+    const [first, second] = upgraded;
+    await store.roll(first!.organizationId, first!.id, { hash: 'rolled_hash', hint: 'kw_roll', previousExpiresAt: Number.MAX_SAFE_INTEGER });
+
+    const v1Lookup = (hash: string) => (v1.findByHash.get(hash) as unknown[] | undefined)?.[0];
+    expect(v1Lookup(second!.hash)).toBe(second!.id);
+    // v1 does not know previous secrets: the rolled-away one is refused there, never let through.
+    expect(v1Lookup(first!.hash)).toBeUndefined();
+    expect(v1Lookup('rolled_hash')).toBe(first!.id);
+    expect(v1.insert.run('tok_from_v1', 'org_acme', 'From v1', 'from v1', 'organization', null, 'v1_hash', 'kw_v1__', 1, 'user_ada', null, null).changes).toBe(1);
+    expect(store.findByHash('v1_hash')).toMatchObject({ id: 'tok_from_v1', permissions: null, metadata: null, previous: null });
+    expect(v1.deleteExpired.all(Number.MAX_SAFE_INTEGER)).toHaveLength(upgraded.filter((r) => r.expiresAt !== null).length);
+  });
 });

@@ -127,8 +127,9 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
     async listExpiring({ expiresAfter, expiresBy, limit, after }): Promise<ExpiringPage> {
       file?.assertNotLost('listExpiring');
       // A cursor at or before the window's start excludes nothing the window does not: first page.
+      // (At the start itself too: the window excludes expiresAfter, the row value would not.)
       const rows = guard('listExpiring', () =>
-        after && after.expiresAt >= expiresAfter
+        after && after.expiresAt > expiresAfter
           ? statements.expiringAfter.all(after.expiresAt, after.id, expiresBy, limit + 1)
           : statements.expiringFirst.all(expiresAfter, expiresBy, limit + 1),
       );

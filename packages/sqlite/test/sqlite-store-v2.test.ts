@@ -100,11 +100,14 @@ describe('sqliteStore v2', () => {
     expect((store.findByHash(r.hash) as TokenRecord | null)?.metadata).toBeNull();
   });
 
-  test('listExpiring() with a cursor before the window starts answers the window\'s first page', async () => {
+  test('listExpiring() with a cursor before or at the window\'s start answers the window\'s first page', async () => {
     const store = sqliteStore({ db: file.open() });
     const inside = [record({ expiresAt: 100 }), record({ expiresAt: 200 })];
     for (const r of [record({ expiresAt: 50 }), ...inside]) await store.insert(r);
     const page = await store.listExpiring({ expiresAfter: 50, expiresBy: 200, limit: 10, after: { expiresAt: 10, id: 'tok_zzz' } });
     expect(page).toEqual({ items: inside, next: null });
+    // A cursor exactly at the window's start, before a token expiring at that instant: still outside.
+    const atStart = await store.listExpiring({ expiresAfter: 50, expiresBy: 200, limit: 10, after: { expiresAt: 50, id: 'tok_' } });
+    expect(atStart).toEqual({ items: inside, next: null });
   });
 });

@@ -9,6 +9,7 @@ import {
   ValidationError,
   createKeyward,
   memoryStore,
+  type Actor,
   type InvalidationChannel,
   type InvalidationListener,
   type KeywardEvent,
@@ -289,7 +290,7 @@ describe('update', () => {
 describe('listExpiring', () => {
   async function fixture() {
     const kw = setup();
-    const make = async (name: string, expiresIn: '1d' | '7d' | '30d' | 'never', actor = owner) => (await kw.keyward.create(actor, { name, scope: orgScope, expiresIn })).token;
+    const make = async (name: string, expiresIn: '1d' | '7d' | '30d' | 'never', actor: Actor = owner) => (await kw.keyward.create(actor, { name, scope: orgScope, expiresIn })).token;
     const day = await make('day', '1d');
     const week = await make('week', '7d');
     const otherWeek = await make('other week', '7d', otherAdmin);

@@ -170,6 +170,7 @@ export const GUARD_CASES: readonly GuardCase[] = [
   { name: 'permissions: no credentials → 401 challenge, nothing about permissions', path: '/perm/projects/proj_a1/builds', status: 401, wwwAuthenticate: CHALLENGE, code: 'MISSING_CREDENTIALS' },
   { name: 'permissions: a rolled token keeps its permissions; its old secret passes during the grace period', path: '/perm/projects/proj_a1/builds', headers: (t) => bearer(t.readerRolledOld), status: 200, wwwAuthenticate: null, code: null, passedAs: 'readerRolled', permissions: ['builds:read'] },
   { name: 'permissions: a rolled old secret lacking a permission → 403 MISSING_PERMISSIONS', path: '/perm/projects/proj_a1/deploys', headers: (t) => bearer(t.readerRolledOld), status: 403, wwwAuthenticate: lacking('builds:write', 'deploys:write'), code: 'MISSING_PERMISSIONS', missingPermissions: ['builds:write', 'deploys:write'] },
+  { name: 'formatRefusal + permissions: the host body, the scope="<missing>" challenge kept', path: '/perm/formatted/projects/proj_a1/deploys', headers: (t) => bearer(t.builder), status: 403, wwwAuthenticate: lacking('deploys:write'), code: 'MISSING_PERMISSIONS', body: { error: 'MISSING_PERMISSIONS', status: 403 }, extraHeaders: { 'x-refusal-code': 'MISSING_PERMISSIONS' } },
   { name: 'optional + permissions: no credentials → passes without a token', path: '/perm/optional/projects/proj_a1/builds', status: 200, wwwAuthenticate: null, code: null, passedAs: 'nobody' },
   { name: 'optional + permissions: a token holding it passes', path: '/perm/optional/projects/proj_a1/builds', headers: (t) => bearer(t.builder), status: 200, wwwAuthenticate: null, code: null, passedAs: 'builder', permissions: ['builds:read', 'builds:write'] },
   { name: 'optional + permissions: a token lacking it → still 403 MISSING_PERMISSIONS', path: '/perm/optional/projects/proj_a1/builds', headers: (t) => bearer(t.reader), status: 403, wwwAuthenticate: lacking('builds:write'), code: 'MISSING_PERMISSIONS', missingPermissions: ['builds:write'] },
@@ -388,6 +389,21 @@ export function describeGuardCases(framework: string, start: StartServer, makeGu
       expect(refusals[3]!.response).toMatchObject({ status: 401, body: { code: 'TOKEN_EXPIRED' } });
       const seen = JSON.stringify(refusals);
       for (const secret of [tokens.unknown, tokens.expired, tokens.project, tokens.down]) expect(seen).not.toContain(secret);
+    });
+
+    test('onRefusal is told a permission refusal: the token, the target with the permissions required, the answer naming what is missing', async () => {
+      refusals.length = 0;
+      const path = '/perm/observed/projects/proj_a1/deploys';
+      await call(server.url, path, { headers: { [CLIENT_HEADER]: 'p1', ...bearer(tokens.reader) } });
+      await call(server.url, path, { headers: { [CLIENT_HEADER]: 'p2', ...bearer(tokens.deployer) } });
+      await call(server.url, '/perm/observed/projects/proj_a2/deploys', { headers: { [CLIENT_HEADER]: 'p3', ...bearer(tokens.deployer) } });
+      const required = ['builds:write', 'deploys:write'];
+      expect(refusals.map(({ response: _response, ...rest }) => rest)).toEqual([
+        { code: 'MISSING_PERMISSIONS', status: 403, tokenHint: tokens.reader.slice(0, 7), tokenId: tokens.ids.reader, target: { projectId: 'proj_a1', permissions: required }, context: 'p1' },
+        { code: 'INSUFFICIENT_SCOPE', status: 403, tokenHint: tokens.deployer.slice(0, 7), tokenId: tokens.ids.deployer, target: { projectId: 'proj_a2', permissions: required }, context: 'p3' },
+      ]);
+      expect(refusals[0]!.response).toMatchObject({ status: 403, body: { code: 'MISSING_PERMISSIONS', missingPermissions: required } });
+      expect(JSON.stringify(refusals)).not.toContain(tokens.reader);
     });
 
     test('hooks that throw change no answer and reach onError', async () => {

@@ -141,6 +141,8 @@ export const GUARD_ROUTES: readonly GuardRouteSpec[] = [
   { path: '/perm/org-builds', organizationLevel: true, permissions: ['builds:read'] },
   { path: '/perm/any/builds', permissions: ['builds:read'] },
   { path: '/perm/optional/projects/:projectId/builds', project: 'projectId', optional: true, permissions: ['builds:write'] },
+  { path: '/perm/formatted/projects/:projectId/deploys', project: 'projectId', format: 'json', permissions: ['builds:write', 'deploys:write'] },
+  { path: '/perm/observed/projects/:projectId/deploys', project: 'projectId', observed: true, permissions: ['builds:write', 'deploys:write'] },
 ];
 
 /** Listens on 127.0.0.1, on a port the OS picks. */

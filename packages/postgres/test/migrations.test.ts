@@ -36,18 +36,19 @@ describe('migrations', () => {
     expect(await versions(tablePrefix)).toEqual(MIGRATIONS.map((m) => m.version));
     const indexes = await pool.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname', [`${tablePrefix}tokens`]);
     expect(indexes.rows.map((r) => r.indexname.slice(tablePrefix.length))).toEqual([
-      'tokens_expires',
+      'tokens_expires_id',
       'tokens_hash',
       'tokens_org_created',
       'tokens_org_name_key',
       'tokens_pkey',
+      'tokens_previous_hash',
       'tokens_project',
     ]);
     const triggers = await pool.query<{ tgname: string }>(
       `SELECT tgname FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal ORDER BY tgname`,
       [`public.${tablePrefix}tokens`],
     );
-    expect(triggers.rows.map((r) => r.tgname.slice(tablePrefix.length))).toEqual(['tokens_notify_deleted', 'tokens_notify_truncated']);
+    expect(triggers.rows.map((r) => r.tgname.slice(tablePrefix.length))).toEqual(['tokens_notify_changed', 'tokens_notify_deleted', 'tokens_notify_truncated']);
   });
 
   test('many stores in several pools starting at once on one location apply the migration exactly once, and all work', async () => {
@@ -58,7 +59,7 @@ describe('migrations', () => {
     // Several calls per store too: they share one migration promise.
     const outcomes = await Promise.all(stores.flatMap((store, i) => [store.insert(records[i]!), store.findByHash('x'), store.list('org_1', { limit: 1 })]));
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(stores.length);
-    expect(await versions(tablePrefix)).toEqual([SCHEMA_VERSION]);
+    expect(await versions(tablePrefix)).toEqual(MIGRATIONS.map((m) => m.version));
     expect((await stores[0]!.list('org_1', { limit: 100 })).items).toHaveLength(stores.length);
     await Promise.all(pools.map((p) => p.end()));
   });
@@ -69,7 +70,7 @@ describe('migrations', () => {
     const record = makeRecord();
     expect(await store.insert(record)).toBe('ok');
     expect(await exists(`"${schema}"."Kw_tokens"`)).toBe(true);
-    expect(await versions('Kw_', schema)).toEqual([SCHEMA_VERSION]);
+    expect(await versions('Kw_', schema)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(await postgresStore({ pool, schema, tablePrefix: 'Kw_' }).findByHash(record.hash)).toEqual(record);
   });
 
@@ -102,7 +103,7 @@ describe('migrations', () => {
     expect(await store.findByHash(record.hash)).toEqual(record);
     // A store that does migrate later sees the recorded version and applies nothing again.
     expect(await postgresStore({ pool, schema, tablePrefix: 'app_' }).get('org_1', record.id)).toEqual(record);
-    expect(await versions('app_', schema)).toEqual([SCHEMA_VERSION]);
+    expect(await versions('app_', schema)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
   test('postgresSchemaSql() checks its options like the store does', () => {

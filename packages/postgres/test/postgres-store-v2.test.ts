@@ -21,11 +21,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** A v2 record: makeRecord's, with the fields version 2 added. */
-function record(overrides: Partial<TokenRecord> = {}): TokenRecord {
-  return makeRecord({ permissions: null, metadata: null, previous: null, ...overrides });
-}
-
 async function freshStore(p: pg.Pool = pool) {
   const tablePrefix = randomPrefix();
   const store = postgresStore({ pool: p, tablePrefix });
@@ -51,7 +46,7 @@ describe('findByHash over the current and the previous secret', () => {
   test('is one named prepared statement: an index probe per secret in order, the previous one never run when the current one matches', async () => {
     const single = database.pool({ max: 1 });
     const { store, sql, tablePrefix } = await freshStore(single);
-    const rolled = record();
+    const rolled = makeRecord();
     await store.insert(rolled);
     await store.roll('org_1', rolled.id, { hash: hashOf(1), hint: 'kw_new1', previousExpiresAt: 5000 });
     expect(await store.findByHash(hashOf(1))).toMatchObject({ id: rolled.id });
@@ -92,7 +87,7 @@ describe('findByHash over the current and the previous secret', () => {
 describe('roll()', () => {
   test('keeps the old secret as previous until the given instant; without one, or at the next roll, a secret stops at once', async () => {
     const { store } = await freshStore();
-    const token = record({ permissions: ['tokens:read'], metadata: { team: 'ops' }, lastUsedAt: 77, expiresAt: 9_000_000_000_000 });
+    const token = makeRecord({ permissions: ['tokens:read'], metadata: { team: 'ops' }, lastUsedAt: 77, expiresAt: 9_000_000_000_000 });
     await store.insert(token);
     const once = await store.roll('org_1', token.id, { hash: hashOf(1), hint: 'kw_one1', previousExpiresAt: 1234 });
     expect(once).toEqual({ ...token, hash: hashOf(1), hint: 'kw_one1', previous: { hash: token.hash, hint: token.hint, expiresAt: 1234 } });
@@ -111,7 +106,7 @@ describe('roll()', () => {
 
   test('of an unknown id, or of another organization\'s token, resolves null and writes nothing', async () => {
     const { store } = await freshStore();
-    const token = record({ organizationId: 'org_2' });
+    const token = makeRecord({ organizationId: 'org_2' });
     await store.insert(token);
     expect(await store.roll('org_1', token.id, { hash: hashOf(1), hint: 'kw_x', previousExpiresAt: 10 })).toBeNull();
     expect(await store.roll('org_2', 'tok_missing', { hash: hashOf(1), hint: 'kw_x', previousExpiresAt: 10 })).toBeNull();
@@ -121,7 +116,7 @@ describe('roll()', () => {
 
   test('twenty concurrent rolls of one token are each applied whole: the current secret is one of them, previous the one rolled just before, and the rest find nothing', async () => {
     const { store } = await freshStore();
-    const token = record();
+    const token = makeRecord();
     await store.insert(token);
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.roll('org_1', token.id, { hash: hashOf(i), hint: `kw_${i}`, previousExpiresAt: 1000 + i })));
     const final = (await store.get('org_1', token.id))!;
@@ -144,7 +139,7 @@ describe('roll()', () => {
 
   test('onto a hash another token holds is a unique_violation (a bug in the caller), and writes nothing', async () => {
     const { store } = await freshStore();
-    const [a, b] = [record(), record()];
+    const [a, b] = [makeRecord(), makeRecord()];
     await store.insert(a);
     await store.insert(b);
     const error = await rejection(store.roll('org_1', a.id, { hash: b.hash, hint: 'kw_x', previousExpiresAt: 10 }));
@@ -157,11 +152,11 @@ describe('roll()', () => {
 describe('update()', () => {
   test('renames and replaces metadata in one statement; every other field stays', async () => {
     const { store } = await freshStore();
-    const token = record({ permissions: ['a', 'b'], metadata: { keep: false }, lastUsedAt: 5 });
+    const token = makeRecord({ permissions: ['a', 'b'], metadata: { keep: false }, lastUsedAt: 5 });
     await store.insert(token);
     const renamed = await store.update('org_1', token.id, { name: 'Renamed', nameKey: 'renamed' });
     expect(renamed).toEqual({ ...token, name: 'Renamed', nameKey: 'renamed' });
-    const both = await store.update('org_1', token.id, { name: 'Both', nameKey: 'both', metadata: { nested: { list: [1, 'two', null, true] } } });
+    const both = (await store.update('org_1', token.id, { name: 'Both', nameKey: 'both', metadata: { nested: { list: [1, 'two', null, true] } } })) as TokenRecord;
     expect(both).toEqual({ ...token, name: 'Both', nameKey: 'both', metadata: { nested: { list: [1, 'two', null, true] } } });
     expect(await store.update('org_1', token.id, { metadata: null })).toEqual({ ...both, metadata: null });
     expect(await store.update('org_1', token.id, {})).toEqual({ ...both, metadata: null });
@@ -170,8 +165,8 @@ describe('update()', () => {
 
   test('a name another token of the organization holds is name_taken, and nothing of the change is written; the token\'s own key, or another organization\'s, is not a clash', async () => {
     const { store } = await freshStore();
-    const [a, b] = [record({ name: 'Alpha', nameKey: 'alpha' }), record({ name: 'Beta', nameKey: 'beta' })];
-    const elsewhere = record({ organizationId: 'org_2', name: 'Gamma', nameKey: 'gamma' });
+    const [a, b] = [makeRecord({ name: 'Alpha', nameKey: 'alpha' }), makeRecord({ name: 'Beta', nameKey: 'beta' })];
+    const elsewhere = makeRecord({ organizationId: 'org_2', name: 'Gamma', nameKey: 'gamma' });
     for (const r of [a, b, elsewhere]) await store.insert(r);
     expect(await store.update('org_1', a.id, { name: 'BETA', nameKey: 'beta', metadata: { lost: true } })).toBe('name_taken');
     expect(await store.get('org_1', a.id)).toEqual(a);
@@ -181,7 +176,7 @@ describe('update()', () => {
 
   test('of an unknown id, or of another organization\'s token, resolves null (not name_taken) and writes nothing', async () => {
     const { store } = await freshStore();
-    const [a, b] = [record({ name: 'A', nameKey: 'a' }), record({ organizationId: 'org_2', name: 'B', nameKey: 'b' })];
+    const [a, b] = [makeRecord({ name: 'A', nameKey: 'a' }), makeRecord({ organizationId: 'org_2', name: 'B', nameKey: 'b' })];
     await store.insert(a);
     await store.insert(b);
     expect(await store.update('org_1', b.id, { name: 'A', nameKey: 'a' })).toBeNull();
@@ -192,7 +187,7 @@ describe('update()', () => {
 
   test('of twenty tokens renamed to one name at once, exactly one gets it', async () => {
     const { store, table } = await freshStore();
-    const tokens = Array.from({ length: 20 }, () => record());
+    const tokens = Array.from({ length: 20 }, () => makeRecord());
     for (const t of tokens) await store.insert(t);
     const outcomes = await Promise.all(tokens.map((t, i) => store.update('org_1', t.id, { name: i % 2 ? 'Shared' : 'SHARED', nameKey: 'shared' })));
     expect(outcomes.filter((o) => o === 'name_taken')).toHaveLength(19);
@@ -208,7 +203,7 @@ describe('permissions and metadata (jsonb)', () => {
     const raw = database.pool({ max: 2, types: { getTypeParser: jsonAsText as never } });
     for (const p of [pool, raw]) {
       const { store } = await freshStore(p);
-      const token = record({
+      const token = makeRecord({
         permissions: ['billing:read', 'tokens:write'],
         metadata: { owner: 'Zoë', limits: { rps: 12.5, burst: 1e21 }, tags: ['a', 'b'], empty: {}, flag: false, nothing: null },
         expiresAt: 100,
@@ -247,7 +242,7 @@ describe('permissions and metadata (jsonb)', () => {
 describe('deleting returns records with their previous secret, and both stop', () => {
   test('deleteMany, deleteByProject and deleteExpired', async () => {
     const { store } = await freshStore();
-    const [many, project, expired] = [record(), record({ scope: { kind: 'project', projectId: 'proj_d' } }), record({ expiresAt: 50 })];
+    const [many, project, expired] = [makeRecord(), makeRecord({ scope: { kind: 'project', projectId: 'proj_d' } }), makeRecord({ expiresAt: 50 })];
     const rolled: TokenRecord[] = [];
     for (const [i, r] of [many, project, expired].entries()) {
       await store.insert(r);
@@ -267,13 +262,13 @@ describe('listExpiring()', () => {
   test('pages every organization\'s tokens in (expiresAfter, expiresBy], soonest first then by id, and a cursor outside the window changes nothing', async () => {
     const { store } = await freshStore();
     const tokens = [
-      record({ id: 'tok_b', organizationId: 'org_2', expiresAt: 200 }),
-      record({ id: 'tok_a', expiresAt: 200 }),
-      record({ id: 'tok_c', expiresAt: 100 }),
-      record({ id: 'tok_d', expiresAt: 300 }),
-      record({ id: 'tok_e', expiresAt: 301 }),
-      record({ id: 'tok_f', expiresAt: null }),
-      record({ id: 'tok_B', expiresAt: 200 }),
+      makeRecord({ id: 'tok_b', organizationId: 'org_2', expiresAt: 200 }),
+      makeRecord({ id: 'tok_a', expiresAt: 200 }),
+      makeRecord({ id: 'tok_c', expiresAt: 100 }),
+      makeRecord({ id: 'tok_d', expiresAt: 300 }),
+      makeRecord({ id: 'tok_e', expiresAt: 301 }),
+      makeRecord({ id: 'tok_f', expiresAt: null }),
+      makeRecord({ id: 'tok_B', expiresAt: 200 }),
     ];
     for (const t of tokens) await store.insert(t);
     const ids: string[] = [];

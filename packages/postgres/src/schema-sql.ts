@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@keyward/core';
 import { names, local, qualified, type Names } from './names.js';
 import { DEFAULT_SCHEMA, DEFAULT_TABLE_PREFIX, resolveLocation, type Location } from './options.js';
 
@@ -213,16 +214,26 @@ export function migrationSql(migration: Migration, location: Location): string {
 /**
  * Every migration's SQL, in order, for hosts that apply the schema with their own tool (Drizzle,
  * Prisma, Knex, node-pg-migrate…) and run `postgresStore({ pool, migrate: false })`. Apply it in one
- * transaction. The package also ships the same text for the default location as `sql/*.sql`.
+ * transaction. `afterVersion` (default 0) leaves out the migrations up to that version: pass the
+ * version your tables are at to get only the upgrade (empty when they are current). The package
+ * also ships the same text for the default location as `sql/*.sql`.
  *
- * @throws ConfigurationError for a bad `schema` or `tablePrefix`
+ * @throws ConfigurationError for a bad `schema`, `tablePrefix` or `afterVersion`
  * @example
  * import { postgresSchemaSql } from '@keyward/postgres';
  * await pool.query(`BEGIN; ${postgresSchemaSql({ schema: 'auth' })} COMMIT;`);
+ * // Tables already at version 1: only what version 2 adds.
+ * const upgrade = postgresSchemaSql({ schema: 'auth', afterVersion: 1 });
  */
-export function postgresSchemaSql(options: { schema?: string; tablePrefix?: string } = {}): string {
+export function postgresSchemaSql(options: { schema?: string; tablePrefix?: string; afterVersion?: number } = {}): string {
   const location = resolveLocation('postgresSchemaSql', options);
-  return MIGRATIONS.map((migration) => migrationSql(migration, location)).join('\n');
+  const afterVersion = options.afterVersion ?? 0;
+  if (!Number.isSafeInteger(afterVersion) || afterVersion < 0 || afterVersion > SCHEMA_VERSION) {
+    throw new ConfigurationError(`postgresSchemaSql: afterVersion must be an integer from 0 to ${SCHEMA_VERSION} (the version your tables are at), got ${String(afterVersion)}`);
+  }
+  return MIGRATIONS.filter((migration) => migration.version > afterVersion)
+    .map((migration) => migrationSql(migration, location))
+    .join('\n');
 }
 
 /**

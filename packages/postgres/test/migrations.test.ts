@@ -3,7 +3,7 @@ import { SCHEMA_VERSION, postgresSchemaSql, postgresStore } from '@keyward/postg
 import { makeRecord } from '@keyward/store-tests';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { MIGRATIONS } from '../src/schema-sql.js';
+import { MIGRATIONS, migrationSql } from '../src/schema-sql.js';
 import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
 
 let database: TestDatabase;
@@ -106,8 +106,29 @@ describe('migrations', () => {
     expect(await versions('app_', schema)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
+  test('postgresSchemaSql({ afterVersion: 1 }) upgrades tables a host made from version 1 by hand; afterVersion: SCHEMA_VERSION is nothing', async () => {
+    const schema = `up_${randomPrefix()}`;
+    const location = { schema, tablePrefix: 'app_' };
+    await pool.query(`BEGIN;\n${migrationSql(MIGRATIONS[0]!, location)}\nCOMMIT;`);
+    const v1 = makeRecord({ permissions: null, metadata: null, previous: null });
+    await pool.query(`INSERT INTO "${schema}"."app_tokens" (id, organization_id, name, name_key, scope_kind, hash, hint, created_at, created_by) VALUES ($1, $2, $3, $4, 'organization', $5, $6, $7, $8)`, [
+      v1.id, v1.organizationId, v1.name, v1.nameKey, v1.hash, v1.hint, v1.createdAt, v1.createdBy,
+    ]);
+    const upgrade = postgresSchemaSql({ ...location, afterVersion: 1 });
+    expect(upgrade).not.toContain('CREATE TABLE');
+    await pool.query(`BEGIN;\n${upgrade}\nCOMMIT;`);
+    expect(await versions('app_', schema)).toEqual([1, 2]);
+    const store = postgresStore({ ...location, pool, migrate: false });
+    expect(await store.findByHash(v1.hash)).toEqual(v1);
+    expect(await store.roll(v1.organizationId, v1.id, { hash: 'h2', hint: 'kw_h2', previousExpiresAt: 5 })).toMatchObject({ previous: { hash: v1.hash } });
+    expect(postgresSchemaSql({ ...location, afterVersion: SCHEMA_VERSION })).toBe('');
+  });
+
   test('postgresSchemaSql() checks its options like the store does', () => {
     expect(() => postgresSchemaSql({ schema: 'a;b' })).toThrow(ConfigurationError);
     expect(() => postgresSchemaSql({ tablePrefix: 'a b' })).toThrow(/tablePrefix/);
+    for (const afterVersion of [-1, 1.5, SCHEMA_VERSION + 1, '1']) {
+      expect(() => postgresSchemaSql({ afterVersion } as never)).toThrow(/afterVersion/);
+    }
   });
 });

@@ -53,6 +53,7 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
       return (await pool.query<TokenRow>({ text, values, rowMode: 'array' })).rows;
     });
   }
+  const first = (found: TokenRow[]): TokenRecord | null => (found.length === 0 ? null : toRecord(found[0]!));
 
   // One config object per hash: node-postgres parses the statement once per connection under this
   // name and afterwards sends only Bind/Execute.
@@ -75,16 +76,14 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
     async findByHash(hash: string) {
       try {
         if (!ready) await start();
-        const { rows: found } = await pool.query<TokenRow>(findByHashQuery(hash));
-        return found.length === 0 ? null : toRecord(found[0]!);
+        return first((await pool.query<TokenRow>(findByHashQuery(hash))).rows);
       } catch (error) {
         throw toStoreError('findByHash', error);
       }
     },
 
     async get(organizationId: string, id: string) {
-      const found = await rows('get', sql.get, [organizationId, id]);
-      return found.length === 0 ? null : toRecord(found[0]!);
+      return first(await rows('get', sql.get, [organizationId, id]));
     },
 
     async list(organizationId, { limit, after }): Promise<ListPage> {
@@ -129,23 +128,18 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
     },
 
     async roll(organizationId: string, id: string, change: RollChange) {
-      const found = await rows('roll', sql.roll, [organizationId, id, change.hash, change.hint, change.previousExpiresAt]);
-      return found.length === 0 ? null : toRecord(found[0]!);
+      return first(await rows('roll', sql.roll, [organizationId, id, change.hash, change.hint, change.previousExpiresAt]));
     },
 
     async update(organizationId: string, id: string, change: UpdateChange) {
       const renaming = change.name !== undefined;
       const replacingMetadata = change.metadata !== undefined;
-      if (!renaming && !replacingMetadata) {
-        const found = await rows('update', sql.get, [organizationId, id]);
-        return found.length === 0 ? null : toRecord(found[0]!);
-      }
+      if (!renaming && !replacingMetadata) return first(await rows('update', sql.get, [organizationId, id]));
       return guard('update', async () => {
         if (!ready) await start();
         try {
           const values = [organizationId, id, renaming, change.name ?? null, change.nameKey ?? null, replacingMetadata, jsonParam(change.metadata)];
-          const { rows: found } = await pool.query<TokenRow>({ text: sql.update, values, rowMode: 'array' });
-          return found.length === 0 ? null : toRecord(found[0]!);
+          return first((await pool.query<TokenRow>({ text: sql.update, values, rowMode: 'array' })).rows);
         } catch (error) {
           if (isUniqueViolationOf(error, sql.nameKeyIndex)) return 'name_taken' as const;
           throw error;

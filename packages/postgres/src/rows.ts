@@ -120,8 +120,8 @@ export function toParams(record: TokenRecord): unknown[] {
 }
 
 /**
- * A JSON value as a bound parameter: its JSON text, or SQL null for null (and for undefined, which
- * a record built by older code may carry instead of null).
+ * A JSON value as a bound parameter: its JSON text, or SQL null for null (and for undefined: a
+ * record written for the v1 contract has no `permissions` or `metadata` at all).
  *
  * @example await pool.query('UPDATE t SET metadata = $1', [jsonParam({ team: 'ops' })]);
  */

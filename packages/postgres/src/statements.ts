@@ -37,20 +37,19 @@ export function statements(location: Location): Statements {
   const columns = SELECT_COLUMNS;
   const newestFirst = 'ORDER BY created_at DESC, id DESC';
   const soonestFirst = 'ORDER BY expires_at, id';
-  // Prepared statement names live per connection and are cut at 63 bytes by the server, so two
-  // stores on one pool need short names that differ by location: a digest of it. The digest
-  // covers the statement's text too, so a connection that prepared an older version's lookup
-  // (a pool shared across an upgrade) does not run it under this name.
-  const digest = (text: string) =>
-    createHash('sha256').update(`${location.schema}\0${location.tablePrefix}\0${text}`).digest('hex').slice(0, 16);
   // Each arm is an equality on a unique index. Append runs its arms in order and LIMIT stops it at
   // the first row, so the usual case (the current secret) costs one index probe, and only a
   // previous secret (or an unknown one) probes the second index.
   const findByHash = `(SELECT ${columns} FROM ${t} WHERE hash = $1)
       UNION ALL (SELECT ${columns} FROM ${t} WHERE previous_hash = $1) LIMIT 1`;
+  // Prepared statement names live per connection and are cut at 63 bytes by the server, so two
+  // stores on one pool need short names that differ by location: a digest of it. It covers the
+  // text too: node-postgres refuses one name for two texts on a connection, which two versions of
+  // this package sharing a pool would otherwise do.
+  const digest = createHash('sha256').update(`${location.schema}\0${location.tablePrefix}\0${findByHash}`).digest('hex').slice(0, 16);
   return {
     names: n,
-    findByHashName: `keyward_find_by_hash_${digest(findByHash)}`,
+    findByHashName: `keyward_find_by_hash_${digest}`,
     findByHash,
     // Only a name clash is an answer ('name_taken'); a duplicate id or hash still raises
     // unique_violation, which the contract forbids and core reports as a bug.

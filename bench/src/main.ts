@@ -11,6 +11,7 @@ import { httpSection } from './sections/http.js';
 import { pagesSection } from './sections/pages.js';
 import { peerSection } from './sections/peer.js';
 import { postgresSection } from './sections/postgres.js';
+import { postgresCacheSection } from './sections/postgres-cache.js';
 import { scaleSection } from './sections/scale.js';
 import { verifySection } from './sections/verify.js';
 import { writesSection } from './sections/writes.js';
@@ -23,6 +24,7 @@ const SECTIONS: Array<[name: string, run: typeof verifySection]> = [
   ['verify', verifySection],
   ['postgres', postgresSection],
   ['cache', cacheSection],
+  ['postgres-cache', postgresCacheSection],
   ['http', httpSection],
   ['scale', scaleSection],
   ['pages', pagesSection],

@@ -44,9 +44,10 @@ few percent of a target's bound can still land on either side of it from one run
 \`\`\`sh
 npx -y pnpm@12.4.2 install
 redis-server --port 6379 &          # any Redis ≥ 6 on 127.0.0.1:6379; the bench writes under its own key prefix and deletes only its keys
+# and PostgreSQL ≥ 15 on 127.0.0.1:5432, user postgres without a password: the bench creates databases of its own and drops them
 npx -y pnpm@12.4.2 bench            # full run, a few minutes; writes this file
 npx -y pnpm@12.4.2 bench -- --quick # smaller sizes and fewer rounds
-npx -y pnpm@12.4.2 bench -- --only=verify,cache   # sections: verify, cache, http, scale, writes, peer
+npx -y pnpm@12.4.2 bench -- --only=verify,cache   # sections: verify, postgres, cache, postgres-cache, http, scale, pages, writes, peer
 \`\`\`
 
 The bench runs the workspace's TypeScript sources (through tsx and \`bench/tsconfig.json\` paths); no build is needed.

@@ -14,10 +14,10 @@ import { keywardOn, warm } from './verify.js';
 
 const SECTION = 'PostgreSQL verify (1 000 tokens)';
 export const POSTGRES_CONCURRENCY = 64;
-const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
+export const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
 
 /** A database of the run's own on the shared server, dropped at cleanup. */
-async function benchDatabase(ctx: BenchContext): Promise<string> {
+export async function benchDatabase(ctx: BenchContext): Promise<string> {
   const name = `keyward_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ ...SERVER, database: 'postgres', connectionTimeoutMillis: 5000 });
   await admin.connect();

@@ -47,7 +47,7 @@ redis-server --port 6379 &          # any Redis ≥ 6 on 127.0.0.1:6379; the ben
 # and PostgreSQL ≥ 15 on 127.0.0.1:5432, user postgres without a password: the bench creates databases of its own and drops them
 npx -y pnpm@12.4.2 bench            # full run, a few minutes; writes this file
 npx -y pnpm@12.4.2 bench -- --quick # smaller sizes and fewer rounds
-npx -y pnpm@12.4.2 bench -- --only=verify,cache   # sections: verify, postgres, cache, postgres-cache, http, scale, pages, writes, peer
+npx -y pnpm@12.4.2 bench -- --only=verify,cache   # sections: verify, postgres, cache, postgres-cache, http, postgres-http, hooks, scale, pages, writes, peer
 \`\`\`
 
 The bench runs the workspace's TypeScript sources (through tsx and \`bench/tsconfig.json\` paths); no build is needed.
@@ -67,12 +67,13 @@ The bench runs the workspace's TypeScript sources (through tsx and \`bench/tscon
   request-borne strings coming out of \`JSON.parse\` as from a request body; they are inserted straight into the store so a million take seconds.
   A third of them expire (a year ahead), half are scoped to a project. Verification cycles over 1 000 distinct tokens in shuffled order,
   with no route target (any valid token passes) unless stated.
-- **HTTP**: the server runs in its own process (Hono on @hono/node-server, or Express 5) and serves the same handler three ways:
+- **HTTP**: the server runs in its own process (Hono on @hono/node-server, Express 5 or Fastify 5) and serves the same handler four ways:
   unguarded at \`/open/…\`, behind \`requireToken()\` at \`/guarded/…\` (an organization route: the token's organization is checked),
-  and behind a *floor middleware* at \`/floor/…\` that does only what any token check on that store must (read the header, SHA-256,
-  one \`Map.get\` or prepared \`SELECT\`, hand the row to the handler). autocannon runs in the bench process on 127.0.0.1 with 32
+  behind the same guard with \`onRefusal\` and \`refusalContext\` set at \`/hooked/…\` (the hooks section; the run checks onRefusal
+  saw no accepted request and does see a refused one), and behind a *floor middleware* at \`/floor/…\` that does only what any token
+  check on that store must (read the header, SHA-256, one \`Map.get\`, \`HMGET\` or prepared \`SELECT\`, hand the row to the handler). autocannon runs in the bench process on 127.0.0.1 with 32
   connections, pipelining 4, cycling over 100 tokens; every request carries the same \`Authorization\` headers, and every response must
-  be 2xx. The three routes take turns, ${run.quick ? '3 rounds of 1 s' : '7 rounds of 2 s'} each after a warm-up. Besides req/s, the server
+  be 2xx. The routes compared take turns, ${run.quick ? '3 rounds of 1 s' : '7 rounds of 2 s'} each after a warm-up. Besides req/s, the server
   process reports its CPU time around each run: CPU per request prices the guard without the load generator's (or the neighbours')
   share of the two cores.
 - **Memory per token** is measured in a child process started with \`--expose-gc\`: \`global.gc()\` twice, \`process.memoryUsage().heapUsed\`

@@ -69,7 +69,6 @@ export async function postgresSection(ctx: BenchContext): Promise<Row[]> {
   });
   const versusPeer = await pair(peerVerify, verify, { ...ctx.timing, rounds: Math.max(5, ctx.timing.rounds - 4) });
   await keyward.close();
-  const guard = await honoGuardRows(ctx, await benchDatabase(ctx));
   return [
     {
       section: SECTION,
@@ -99,8 +98,12 @@ export async function postgresSection(ctx: BenchContext): Promise<Row[]> {
       target: '(info)',
       met: null,
     },
-    ...guard,
   ];
+}
+
+/** The `postgres-http` section: Hono's guard on PostgreSQL beside its floor middleware (a section of its own, to run it alone). */
+export async function postgresHttpSection(ctx: BenchContext): Promise<Row[]> {
+  return honoGuardRows(ctx, await benchDatabase(ctx));
 }
 
 /** Median CPU time (user + system, this process) per op of each workload, in alternating rounds. */

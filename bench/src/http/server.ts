@@ -21,6 +21,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import pg from 'pg';
+import { POSTGRES_FLOOR_SQL } from '../lib/postgres-floor.js';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { fill } from '../lib/fixtures.js';
@@ -56,7 +57,7 @@ const keyward = createKeyward({ store, resolveProject: () => null });
 let lookup: (tokenHash: string) => unknown;
 if (pool) {
   // PostgreSQL: the same SELECT keyward prepares, as a named statement of its own on the same pool.
-  const text = 'SELECT id, organization_id, name, name_key, scope_kind, project_id, hash, hint, created_at, created_by, expires_at, last_used_at FROM "public"."keyward_tokens" WHERE hash = $1';
+  const text = POSTGRES_FLOOR_SQL;
   lookup = (tokenHash) => pool!.query({ name: 'bench_floor_find_by_hash', text, values: [tokenHash], rowMode: 'array' }).then(({ rows }) => rows[0]);
 } else if (redis) {
   const { client, prefix } = redis;

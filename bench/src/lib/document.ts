@@ -62,6 +62,8 @@ The bench runs the workspace's TypeScript sources (through tsx and \`bench/tscon
     keyward's own statement is leaner (raw rows, only the columns it lacks), so it can beat that floor; a second row compares it with
     that leanest statement alone;
   - Redis: the same hash and one \`HMGET\` of the token's lookup key (the fields keyward reads), ioredis with auto-pipelining, at the same concurrency (${64} loops).
+  - PostgreSQL: the same hash and keyward's own \`findByHash\` statement text, prepared under a name of its own on the same pool (node-postgres,
+    10 connections, 64 requests in flight), so the ratio prices keyward's work around the query, not the query;
   "× floor time" is floor throughput ÷ keyward throughput: 1.00× means keyward costs nothing beyond the floor.
 - **Tokens** are generated in keyward's format and stored as \`create()\` stores them (same hash, hint, name key, nanoid-shaped ids),
   request-borne strings coming out of \`JSON.parse\` as from a request body; they are inserted straight into the store so a million take seconds.

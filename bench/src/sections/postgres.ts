@@ -4,6 +4,7 @@ import { hash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { postgresStore } from '@keyward/postgres';
 import pg from 'pg';
+import { POSTGRES_FLOOR_SQL } from '../lib/postgres-floor.js';
 import type { BenchContext } from '../lib/context.js';
 import { fill, shuffle } from '../lib/fixtures.js';
 import { postgresPeer } from '../lib/peer.js';
@@ -47,7 +48,7 @@ export async function postgresSection(ctx: BenchContext): Promise<Row[]> {
   const n = tokens.length;
 
   // The floor: the same SELECT keyward prepares, as a named statement of its own on the same pool.
-  const select = 'SELECT id, organization_id, name, name_key, scope_kind, project_id, hash, hint, created_at, created_by, expires_at, last_used_at FROM "public"."keyward_tokens" WHERE hash = $1';
+  const select = POSTGRES_FLOOR_SQL;
   const floor = concurrently(POSTGRES_CONCURRENCY, async (i) => {
     const { rows } = await pool.query({ name: 'bench_floor_find_by_hash', text: select, values: [hash('sha256', tokens[i % n]!, 'base64url')], rowMode: 'array' });
     expectOk(rows.length === 1, 'the floor finds every fixture token');

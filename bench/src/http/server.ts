@@ -1,7 +1,8 @@
 // A server process for the HTTP section: `server.ts <hono|express|fastify> <memory|sqlite|redis|postgres> <tokens> <dir> [database]`.
 // Serves one route four ways with identical handlers: unguarded (`/open`), behind requireToken()
 // (`/guarded`), behind requireToken() with the refusal hooks set (`/hooked`: onRefusal and
-// refusalContext, which a request that passes must never reach), and behind a "floor" middleware
+// refusalContext, which a request that passes must never reach), behind requireToken() with a
+// permission to check (`/permitted`, on a service that declares a catalog), and behind a "floor" middleware
 // that does only what any token check on that store must (read the header, SHA-256, one lookup,
 // hand the row to the handler) (`/floor`). Tells its parent (over IPC) its port and some tokens to
 // send. Runs apart from autocannon, so the load generator and the server do not share one event loop.
@@ -49,8 +50,12 @@ if (storeKind === 'postgres') {
 } else {
   store = memoryStore();
 }
-const tokens = await fill(store, Number(count), 100, { organizations: 1, projectScopes: false, batch });
+// Every token holds the permission `/permitted` requires, so every request there passes too.
+const tokens = await fill(store, Number(count), 100, { organizations: 1, projectScopes: false, batch, permissions: ['builds:read', 'deploys:write'] });
 const keyward = createKeyward({ store, resolveProject: () => null });
+// The same store seen by a host with a permission catalog: its guard checks one permission more.
+const permitting = createKeyward({ store, resolveProject: () => null, permissions: { 'builds:read': 'Read builds', 'deploys:write': 'Start deploys' } });
+const PERMISSIONS = ['deploys:write'];
 
 // The floor's lookup: a prepared point SELECT of the row on SQLite, one HMGET of the lookup key on
 // Redis (what any Redis lookup must send), a Map of the tokens' records in memory.
@@ -98,6 +103,7 @@ if (framework === 'hono') {
   app.get('/open/orgs/:orgId/ping', (c) => c.json({ ok: true }));
   app.get('/guarded/orgs/:orgId/ping', guard, (c) => c.json({ ok: true }));
   app.get('/hooked/orgs/:orgId/ping', hooked, (c) => c.json({ ok: true }));
+  app.get('/permitted/orgs/:orgId/ping', honoGuard({ keyward: permitting, organization: (c) => c.req.param('orgId'), permissions: PERMISSIONS }), (c) => c.json({ ok: true }));
   app.get(
     '/floor/orgs/:orgId/ping',
     (c, next) => {
@@ -120,6 +126,8 @@ if (framework === 'hono') {
   app.get<OrgRoute>('/open/orgs/:orgId/ping', async () => ({ ok: true }));
   app.get<OrgRoute>('/guarded/orgs/:orgId/ping', { onRequest: guard }, async () => ({ ok: true }));
   app.get<OrgRoute>('/hooked/orgs/:orgId/ping', { onRequest: hooked }, async () => ({ ok: true }));
+  const permitted = fastifyGuard({ keyward: permitting, organization: (request) => (request.params as { orgId: string }).orgId, permissions: PERMISSIONS });
+  app.get<OrgRoute>('/permitted/orgs/:orgId/ping', { onRequest: permitted }, async () => ({ ok: true }));
   app.get<OrgRoute>(
     '/floor/orgs/:orgId/ping',
     {
@@ -152,6 +160,9 @@ if (framework === 'hono') {
     res.json({ ok: true });
   });
   app.get('/hooked/orgs/:orgId/ping', hooked, (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/permitted/orgs/:orgId/ping', expressGuard({ keyward: permitting, organization: (req) => req.params.orgId, permissions: PERMISSIONS }), (_req, res) => {
     res.json({ ok: true });
   });
   app.get(
@@ -188,8 +199,10 @@ process.on('message', (message) => {
 });
 process.on('disconnect', () => {
   server.close();
-  void keyward
-    .close()
+  // The second service shares the store: flush its last-used writes before the store closes.
+  void permitting
+    .flush()
+    .then(() => keyward.close())
     .then(async () => {
       if (redis) {
         const { deleteKeys } = await import('../lib/context.js');

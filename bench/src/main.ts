@@ -7,10 +7,12 @@ import { benchmarksDocument } from './lib/document.js';
 import { describeMachine, load } from './lib/machine.js';
 import { notes, textTable, type Row } from './lib/report.js';
 import { cacheSection } from './sections/cache.js';
+import { hooksSection } from './sections/hooks.js';
 import { httpSection } from './sections/http.js';
 import { pagesSection } from './sections/pages.js';
 import { peerSection } from './sections/peer.js';
-import { postgresSection } from './sections/postgres.js';
+import { postgresHttpSection, postgresSection } from './sections/postgres.js';
+import { postgresCacheSection } from './sections/postgres-cache.js';
 import { scaleSection } from './sections/scale.js';
 import { verifySection } from './sections/verify.js';
 import { writesSection } from './sections/writes.js';
@@ -23,7 +25,10 @@ const SECTIONS: Array<[name: string, run: typeof verifySection]> = [
   ['verify', verifySection],
   ['postgres', postgresSection],
   ['cache', cacheSection],
+  ['postgres-cache', postgresCacheSection],
   ['http', httpSection],
+  ['postgres-http', postgresHttpSection],
+  ['hooks', hooksSection],
   ['scale', scaleSection],
   ['pages', pagesSection],
   ['writes', writesSection],

@@ -14,7 +14,7 @@ import { sleep, waitUntil } from '@keyward/test-kit/net';
 import { deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
 import { startRedisServer, type RedisServer } from '@keyward/test-kit/redis';
 import { sha256 } from '@keyward/test-kit/stores';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '@keyward/test-kit/tcp-proxy';
 
 const DAY = 86_400_000;
 const MAX_STALENESS_MS = 1000;

@@ -1,9 +1,11 @@
 // A server process for the HTTP section: `server.ts <hono|express|fastify> <memory|sqlite|redis|postgres> <tokens> <dir> [database]`.
-// Serves one route three ways with identical handlers: unguarded (`/open`), behind requireToken()
-// (`/guarded`), and behind a "floor" middleware that does only what any token check on that store
-// must (read the header, SHA-256, one lookup, hand the row to the handler) (`/floor`). Tells its
-// parent (over IPC) its port and some tokens to send. Runs apart from autocannon, so the load
-// generator and the server do not share one event loop.
+// Serves one route four ways with identical handlers: unguarded (`/open`), behind requireToken()
+// (`/guarded`), behind requireToken() with the refusal hooks set (`/hooked`: onRefusal and
+// refusalContext, which a request that passes must never reach), behind requireToken() with a
+// permission to check (`/permitted`, on a service that declares a catalog), and behind a "floor" middleware
+// that does only what any token check on that store must (read the header, SHA-256, one lookup,
+// hand the row to the handler) (`/floor`). Tells its parent (over IPC) its port and some tokens to
+// send. Runs apart from autocannon, so the load generator and the server do not share one event loop.
 import { hash } from 'node:crypto';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -20,6 +22,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import pg from 'pg';
+import { POSTGRES_FLOOR_SQL } from '../lib/postgres-floor.js';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { fill } from '../lib/fixtures.js';
@@ -47,15 +50,19 @@ if (storeKind === 'postgres') {
 } else {
   store = memoryStore();
 }
-const tokens = await fill(store, Number(count), 100, { organizations: 1, projectScopes: false, batch });
+// Every token holds the permission `/permitted` requires, so every request there passes too.
+const tokens = await fill(store, Number(count), 100, { organizations: 1, projectScopes: false, batch, permissions: ['builds:read', 'deploys:write'] });
 const keyward = createKeyward({ store, resolveProject: () => null });
+// The same store seen by a host with a permission catalog: its guard checks one permission more.
+const permitting = createKeyward({ store, resolveProject: () => null, permissions: { 'builds:read': 'Read builds', 'deploys:write': 'Start deploys' } });
+const PERMISSIONS = ['deploys:write'];
 
 // The floor's lookup: a prepared point SELECT of the row on SQLite, one HMGET of the lookup key on
 // Redis (what any Redis lookup must send), a Map of the tokens' records in memory.
 let lookup: (tokenHash: string) => unknown;
 if (pool) {
   // PostgreSQL: the same SELECT keyward prepares, as a named statement of its own on the same pool.
-  const text = 'SELECT id, organization_id, name, name_key, scope_kind, project_id, hash, hint, created_at, created_by, expires_at, last_used_at FROM "public"."keyward_tokens" WHERE hash = $1';
+  const text = POSTGRES_FLOOR_SQL;
   lookup = (tokenHash) => pool!.query({ name: 'bench_floor_find_by_hash', text, values: [tokenHash], rowMode: 'array' }).then(({ rows }) => rows[0]);
 } else if (redis) {
   const { client, prefix } = redis;
@@ -76,13 +83,27 @@ if (pool) {
 /** The floor: the row behind `Authorization: Bearer <token>`, or undefined (a promise of it on Redis). */
 const floor = (authorization: string | undefined) => (authorization === undefined ? undefined : lookup(hash('sha256', authorization.slice(7), 'base64url')));
 const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | undefined)?.then === 'function';
+// The hooks a security team would set: count refusals, with the client address as context. The
+// parent checks the count stays 0 while only valid tokens are sent.
+let refusals = 0;
+const onRefusal = () => {
+  refusals++;
+};
 
 let server: Server;
 if (framework === 'hono') {
   const app = new Hono();
   const guard = honoGuard({ keyward, organization: (c) => c.req.param('orgId') });
+  const hooked = honoGuard({
+    keyward,
+    organization: (c) => c.req.param('orgId'),
+    onRefusal,
+    refusalContext: (c) => (c.env as { incoming: { socket: { remoteAddress?: string } } }).incoming.socket.remoteAddress,
+  });
   app.get('/open/orgs/:orgId/ping', (c) => c.json({ ok: true }));
   app.get('/guarded/orgs/:orgId/ping', guard, (c) => c.json({ ok: true }));
+  app.get('/hooked/orgs/:orgId/ping', hooked, (c) => c.json({ ok: true }));
+  app.get('/permitted/orgs/:orgId/ping', honoGuard({ keyward: permitting, organization: (c) => c.req.param('orgId'), permissions: PERMISSIONS }), (c) => c.json({ ok: true }));
   app.get(
     '/floor/orgs/:orgId/ping',
     (c, next) => {
@@ -101,8 +122,12 @@ if (framework === 'hono') {
   const app = Fastify();
   type OrgRoute = { Params: { orgId: string } };
   const guard = fastifyGuard({ keyward, organization: (request) => (request.params as { orgId: string }).orgId });
+  const hooked = fastifyGuard({ keyward, organization: (request) => (request.params as { orgId: string }).orgId, onRefusal, refusalContext: (request) => request.ip });
   app.get<OrgRoute>('/open/orgs/:orgId/ping', async () => ({ ok: true }));
   app.get<OrgRoute>('/guarded/orgs/:orgId/ping', { onRequest: guard }, async () => ({ ok: true }));
+  app.get<OrgRoute>('/hooked/orgs/:orgId/ping', { onRequest: hooked }, async () => ({ ok: true }));
+  const permitted = fastifyGuard({ keyward: permitting, organization: (request) => (request.params as { orgId: string }).orgId, permissions: PERMISSIONS });
+  app.get<OrgRoute>('/permitted/orgs/:orgId/ping', { onRequest: permitted }, async () => ({ ok: true }));
   app.get<OrgRoute>(
     '/floor/orgs/:orgId/ping',
     {
@@ -127,10 +152,17 @@ if (framework === 'hono') {
 } else {
   const app = express();
   const guard = expressGuard({ keyward, organization: (req) => req.params.orgId });
+  const hooked = expressGuard({ keyward, organization: (req) => req.params.orgId, onRefusal, refusalContext: (req) => req.ip });
   app.get('/open/orgs/:orgId/ping', (_req, res) => {
     res.json({ ok: true });
   });
   app.get('/guarded/orgs/:orgId/ping', guard, (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/hooked/orgs/:orgId/ping', hooked, (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/permitted/orgs/:orgId/ping', expressGuard({ keyward: permitting, organization: (req) => req.params.orgId, permissions: PERMISSIONS }), (_req, res) => {
     res.json({ ok: true });
   });
   app.get(
@@ -162,13 +194,15 @@ server.on('listening', () => {
 process.on('message', (message) => {
   if (message === 'cpu') {
     const { user, system } = process.cpuUsage();
-    process.send!({ cpuMicros: user + system });
+    process.send!({ cpuMicros: user + system, refusals });
   }
 });
 process.on('disconnect', () => {
   server.close();
-  void keyward
-    .close()
+  // The second service shares the store: flush its last-used writes before the store closes.
+  void permitting
+    .flush()
+    .then(() => keyward.close())
     .then(async () => {
       if (redis) {
         const { deleteKeys } = await import('../lib/context.js');

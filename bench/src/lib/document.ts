@@ -44,9 +44,10 @@ few percent of a target's bound can still land on either side of it from one run
 \`\`\`sh
 npx -y pnpm@12.4.2 install
 redis-server --port 6379 &          # any Redis ≥ 6 on 127.0.0.1:6379; the bench writes under its own key prefix and deletes only its keys
+# and PostgreSQL ≥ 15 on 127.0.0.1:5432, user postgres without a password: the bench creates databases of its own and drops them
 npx -y pnpm@12.4.2 bench            # full run, a few minutes; writes this file
 npx -y pnpm@12.4.2 bench -- --quick # smaller sizes and fewer rounds
-npx -y pnpm@12.4.2 bench -- --only=verify,cache   # sections: verify, cache, http, scale, writes, peer
+npx -y pnpm@12.4.2 bench -- --only=verify,cache   # sections: verify, postgres, cache, postgres-cache, http, postgres-http, hooks, scale, pages, writes, peer
 \`\`\`
 
 The bench runs the workspace's TypeScript sources (through tsx and \`bench/tsconfig.json\` paths); no build is needed.
@@ -61,17 +62,20 @@ The bench runs the workspace's TypeScript sources (through tsx and \`bench/tscon
     keyward's own statement is leaner (raw rows, only the columns it lacks), so it can beat that floor; a second row compares it with
     that leanest statement alone;
   - Redis: the same hash and one \`HMGET\` of the token's lookup key (the fields keyward reads), ioredis with auto-pipelining, at the same concurrency (${64} loops).
+  - PostgreSQL: the same hash and keyward's own \`findByHash\` statement text, prepared under a name of its own on the same pool (node-postgres,
+    10 connections, 64 requests in flight), so the ratio prices keyward's work around the query, not the query;
   "× floor time" is floor throughput ÷ keyward throughput: 1.00× means keyward costs nothing beyond the floor.
 - **Tokens** are generated in keyward's format and stored as \`create()\` stores them (same hash, hint, name key, nanoid-shaped ids),
   request-borne strings coming out of \`JSON.parse\` as from a request body; they are inserted straight into the store so a million take seconds.
   A third of them expire (a year ahead), half are scoped to a project. Verification cycles over 1 000 distinct tokens in shuffled order,
   with no route target (any valid token passes) unless stated.
-- **HTTP**: the server runs in its own process (Hono on @hono/node-server, or Express 5) and serves the same handler three ways:
+- **HTTP**: the server runs in its own process (Hono on @hono/node-server, Express 5 or Fastify 5) and serves the same handler four ways:
   unguarded at \`/open/…\`, behind \`requireToken()\` at \`/guarded/…\` (an organization route: the token's organization is checked),
-  and behind a *floor middleware* at \`/floor/…\` that does only what any token check on that store must (read the header, SHA-256,
-  one \`Map.get\` or prepared \`SELECT\`, hand the row to the handler). autocannon runs in the bench process on 127.0.0.1 with 32
+  behind the same guard with \`onRefusal\` and \`refusalContext\` set at \`/hooked/…\` (the hooks section; the run checks onRefusal
+  saw no accepted request and does see a refused one), and behind a *floor middleware* at \`/floor/…\` that does only what any token
+  check on that store must (read the header, SHA-256, one \`Map.get\`, \`HMGET\` or prepared \`SELECT\`, hand the row to the handler). autocannon runs in the bench process on 127.0.0.1 with 32
   connections, pipelining 4, cycling over 100 tokens; every request carries the same \`Authorization\` headers, and every response must
-  be 2xx. The three routes take turns, ${run.quick ? '3 rounds of 1 s' : '7 rounds of 2 s'} each after a warm-up. Besides req/s, the server
+  be 2xx. The routes compared take turns, ${run.quick ? '3 rounds of 1 s' : '7 rounds of 2 s'} each after a warm-up. Besides req/s, the server
   process reports its CPU time around each run: CPU per request prices the guard without the load generator's (or the neighbours')
   share of the two cores.
 - **Memory per token** is measured in a child process started with \`--expose-gc\`: \`global.gc()\` twice, \`process.memoryUsage().heapUsed\`

@@ -52,6 +52,8 @@ export interface FixtureOptions {
   organizations?: number;
   /** Every other token is scoped to one of 10 projects of its organization. Default true. */
   projectScopes?: boolean;
+  /** Permissions every token is granted. Default none (null, as without a catalog). */
+  permissions?: string[];
 }
 
 /** The i-th fixture token: its plaintext and the record `create()` would store for it. */
@@ -76,7 +78,7 @@ export function fixture(i: number, options: FixtureOptions = {}): { plaintext: s
     // A third expire (in the far future, so verification accepts them), the rest never do.
     expiresAt: i % 3 === 0 ? CREATED_AT + 365 * 86_400_000 : null,
     lastUsedAt: null,
-    permissions: null,
+    permissions: options.permissions ?? null,
     metadata: null,
     previous: null,
   };

@@ -33,11 +33,16 @@ export async function startServer(framework: string, store: string, tokens: numb
   return { child, ...message };
 }
 
-async function serverCpu(child: ChildProcess): Promise<number> {
+/** The server process's CPU time so far (µs) and how many refusals its `/hooked` route's onRefusal was told of. */
+export async function serverCounters(child: ChildProcess): Promise<{ cpuMicros: number; refusals: number }> {
   const reply = once(child, 'message');
   child.send('cpu');
-  const [message] = (await reply) as [{ cpuMicros: number }];
-  return message.cpuMicros;
+  const [message] = (await reply) as [{ cpuMicros: number; refusals: number }];
+  return message;
+}
+
+async function serverCpu(child: ChildProcess): Promise<number> {
+  return (await serverCounters(child)).cpuMicros;
 }
 
 export interface LoadResult {

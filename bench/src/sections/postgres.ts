@@ -4,6 +4,7 @@ import { hash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { postgresStore } from '@keyward/postgres';
 import pg from 'pg';
+import { POSTGRES_FLOOR_SQL } from '../lib/postgres-floor.js';
 import type { BenchContext } from '../lib/context.js';
 import { fill, shuffle } from '../lib/fixtures.js';
 import { postgresPeer } from '../lib/peer.js';
@@ -14,10 +15,10 @@ import { keywardOn, warm } from './verify.js';
 
 const SECTION = 'PostgreSQL verify (1 000 tokens)';
 export const POSTGRES_CONCURRENCY = 64;
-const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
+export const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
 
 /** A database of the run's own on the shared server, dropped at cleanup. */
-async function benchDatabase(ctx: BenchContext): Promise<string> {
+export async function benchDatabase(ctx: BenchContext): Promise<string> {
   const name = `keyward_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ ...SERVER, database: 'postgres', connectionTimeoutMillis: 5000 });
   await admin.connect();
@@ -47,7 +48,7 @@ export async function postgresSection(ctx: BenchContext): Promise<Row[]> {
   const n = tokens.length;
 
   // The floor: the same SELECT keyward prepares, as a named statement of its own on the same pool.
-  const select = 'SELECT id, organization_id, name, name_key, scope_kind, project_id, hash, hint, created_at, created_by, expires_at, last_used_at FROM "public"."keyward_tokens" WHERE hash = $1';
+  const select = POSTGRES_FLOOR_SQL;
   const floor = concurrently(POSTGRES_CONCURRENCY, async (i) => {
     const { rows } = await pool.query({ name: 'bench_floor_find_by_hash', text: select, values: [hash('sha256', tokens[i % n]!, 'base64url')], rowMode: 'array' });
     expectOk(rows.length === 1, 'the floor finds every fixture token');
@@ -69,7 +70,6 @@ export async function postgresSection(ctx: BenchContext): Promise<Row[]> {
   });
   const versusPeer = await pair(peerVerify, verify, { ...ctx.timing, rounds: Math.max(5, ctx.timing.rounds - 4) });
   await keyward.close();
-  const guard = await honoGuardRows(ctx, await benchDatabase(ctx));
   return [
     {
       section: SECTION,
@@ -99,8 +99,12 @@ export async function postgresSection(ctx: BenchContext): Promise<Row[]> {
       target: '(info)',
       met: null,
     },
-    ...guard,
   ];
+}
+
+/** The `postgres-http` section: Hono's guard on PostgreSQL beside its floor middleware (a section of its own, to run it alone). */
+export async function postgresHttpSection(ctx: BenchContext): Promise<Row[]> {
+  return honoGuardRows(ctx, await benchDatabase(ctx));
 }
 
 /** Median CPU time (user + system, this process) per op of each workload, in alternating rounds. */

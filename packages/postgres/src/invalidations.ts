@@ -153,9 +153,22 @@ export function postgresInvalidations(options: PostgresInvalidationsOptions): In
         if (current?.client !== connection) return;
         // Anything cached before LISTEN took effect may have missed a deletion: start from nothing.
         listener.lost();
+        // One heartbeat in flight at a time: on a connection that went silent without closing, beats
+        // would otherwise pile up in the client's queue for as long as the silence lasts.
+        let beating = false;
         const beat = () => {
+          if (beating) return;
+          beating = true;
           const sentAt = performance.now();
-          connection.query('SELECT pg_notify($1, $2)', [channel, `${HEARTBEAT}${instance}:${sentAt}`]).catch(onError);
+          connection.query('SELECT pg_notify($1, $2)', [channel, `${HEARTBEAT}${instance}:${sentAt}`]).then(
+            () => {
+              beating = false;
+            },
+            (error: unknown) => {
+              beating = false;
+              onError(error);
+            },
+          );
         };
         current.timer = setInterval(beat, heartbeatMs);
         beat();

@@ -1,6 +1,7 @@
-// A loopback TCP proxy a test can turn against one client: forward everything, drop every reply
-// (the request still reaches the server: a lost reply), or stall both directions without closing
-// (no FIN, no RST: the client sees a silent connection, as behind a dead NAT or a frozen peer).
+// A loopback TCP proxy a test can turn against one client (Redis or PostgreSQL: it only moves
+// bytes): forward everything, drop every reply (the request still reaches the server: a lost
+// reply), or stall both directions without closing (no FIN, no RST: the client sees a silent
+// connection, as behind a dead NAT or a frozen peer).
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
@@ -17,10 +18,11 @@ export interface TcpProxy {
   /** Changes what happens to bytes on every connection from now on (stalled bytes are delivered on `forward`). */
   setMode(mode: ProxyMode): void;
   /**
-   * Arms a one-shot trigger: the first client → server chunk for which `match` is true is
-   * forwarded, and from then on that connection (only) is in `drop-replies`.
+   * Arms a trigger: the first client → server chunk for which `match` is true is forwarded, and
+   * from then on that connection (only) is in `drop-replies`. With `connections` > 1 it stays
+   * armed for that many connections (one pooled client each), e.g. concurrent deletes on a pool.
    */
-  dropRepliesAfter(match: (chunk: string) => boolean): void;
+  dropRepliesAfter(match: (chunk: string) => boolean, connections?: number): void;
   /** Server → client bytes thrown away so far in `drop-replies`. */
   readonly droppedBytes: number;
   /** Destroys every connection and stops listening. */
@@ -35,6 +37,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   let mode: ProxyMode = 'forward';
   let droppedBytes = 0;
   let trigger: ((chunk: string) => boolean) | undefined;
+  let armedFor = 0;
   const pairs = new Set<{ client: Socket; server: Socket; mode: ProxyMode; held: { toServer: Buffer[]; toClient: Buffer[] } }>();
 
   const flush = () => {
@@ -59,8 +62,8 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     upstream.on('close', end);
     client.on('data', (chunk: Buffer) => {
       if (pair.mode === 'stall') return void pair.held.toServer.push(chunk);
-      if (trigger?.(chunk.toString('latin1'))) {
-        trigger = undefined;
+      if (pair.mode !== 'drop-replies' && trigger?.(chunk.toString('latin1'))) {
+        if (--armedFor === 0) trigger = undefined;
         pair.mode = 'drop-replies';
       }
       upstream.write(chunk);
@@ -82,8 +85,9 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       for (const pair of pairs) pair.mode = next;
       if (next === 'forward') flush();
     },
-    dropRepliesAfter(match) {
+    dropRepliesAfter(match, connections = 1) {
       trigger = match;
+      armedFor = connections;
     },
     get droppedBytes() {
       return droppedBytes;

@@ -653,11 +653,28 @@ describe('<keyward-tokens> permissions, rename and roll', () => {
     expect(await pageHolds(page, rolled)).toBe(false);
   });
 
-  test('roll immediately: the old secret is refused at once and no previous secret is listed', async () => {
+  test('roll immediately, keyboard only: the old secret is refused at once and no previous secret is listed', async () => {
     const el = page.locator('keyward-tokens');
     expect((await catalogPing(everything)).status).toBe(200);
-    const rolled = await roll(el, 'All access', 'now');
-    await closeReveal(el);
+    await rowOf(el, 'All access').getByRole('button', { name: 'Actions for All access' }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedId(page)).toBe('button[Roll secret]');
+    await page.keyboard.press('Enter');
+    await el.locator('#roll-dialog[open]').waitFor();
+    expect(await focusedId(page)).toBe('roll-grace');
+    await el.locator('#roll-grace').selectOption('now');
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('roll-cancel');
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('roll-button');
+    await page.keyboard.press('Enter');
+    await el.locator('#reveal-dialog[open]').waitFor();
+    const rolled = (await el.locator('#reveal-secret').textContent())!;
+    expect(await focusedId(page)).toBe('copy-button');
+    await page.keyboard.press('Escape');
+    await el.locator('#reveal-dialog').waitFor({ state: 'hidden' });
+    expect(await focusedId(page)).toBe('button[Actions for All access]');
     const old = await catalogPing(everything);
     expect(old.status).toBe(401);
     expect(old.headers.get('www-authenticate')).toContain('invalid_token');

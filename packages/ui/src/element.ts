@@ -541,9 +541,9 @@ export class KeywardTokensElement extends Base {
       } catch (e) {
         if (this.#handleAccess(e)) return true;
         const problem = e instanceof ApiError ? e.problem : null;
-        // A taken name (409) or a refused one (400 naming the field) is the field's error; anything else is said there too.
+        // A taken name (409) or a refused one (400 naming the field) marks the field, worded as the create
+        // form words it (the problem's detail, or its field messages); any other failure is said there too.
         const invalid = e instanceof ApiError && (e.code === 'NAME_TAKEN' || (e.status === 400 && !!problem?.errors?.length));
-        // Worded as the create form words it: a taken name by the problem's detail, a refused one by its field messages.
         error.textContent = !invalid ? this.#t('requestFailed', { detail: this.#detail(e) }) : e.code === 'NAME_TAKEN' ? e.message : problem!.errors!.map((i) => i.message).join(' ');
         if (invalid) input.setAttribute('aria-invalid', 'true');
         input.focus();

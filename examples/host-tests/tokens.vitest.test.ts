@@ -6,5 +6,5 @@ test('an expired token is refused', async () => {
   const kw = createTestKeyward();
   const { plaintext } = await kw.mint({ expiresIn: '1d' });
   kw.clock.advance('1d');
-  expect(await kw.keyward.verify(plaintext)).toEqual({ ok: false, code: 'EXPIRED' });
+  expect(await kw.keyward.verify(plaintext)).toMatchObject({ ok: false, code: 'EXPIRED' });
 });

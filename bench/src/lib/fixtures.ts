@@ -76,6 +76,9 @@ export function fixture(i: number, options: FixtureOptions = {}): { plaintext: s
     // A third expire (in the far future, so verification accepts them), the rest never do.
     expiresAt: i % 3 === 0 ? CREATED_AT + 365 * 86_400_000 : null,
     lastUsedAt: null,
+    permissions: null,
+    metadata: null,
+    previous: null,
   };
   return { plaintext, record };
 }

@@ -1,14 +1,26 @@
 import { ValidationError } from './errors.js';
-import type { ListCursor } from './store.js';
+import type { ExpiringCursor, ListCursor } from './store.js';
 
-// Cursors are `<createdAt base36>.<id>`: URL-safe as they are, since ids are nanoid characters.
+// Cursors are `<instant base36>.<id>`: URL-safe as they are, since ids are nanoid characters.
+
+function encodePosition(at: number, id: string): string {
+  return `${at.toString(36)}.${id}`;
+}
+
+function decodePosition(cursor: string, from: string): { at: number; id: string } {
+  const dot = cursor.indexOf('.');
+  const at = dot > 0 ? parseInt(cursor.slice(0, dot), 36) : NaN;
+  const id = cursor.slice(dot + 1);
+  if (!Number.isSafeInteger(at) || id.length === 0) throw ValidationError.of('cursor', `is not a cursor returned by ${from}`);
+  return { at, id };
+}
 
 /**
  * The opaque `nextCursor` string handed to clients for a store position.
  * @example encodeCursor({ createdAt: 1767225600000, id: 'tok_a' }) // 'mjuohs00.tok_a'
  */
 export function encodeCursor(cursor: ListCursor): string {
-  return `${cursor.createdAt.toString(36)}.${cursor.id}`;
+  return encodePosition(cursor.createdAt, cursor.id);
 }
 
 /**
@@ -17,11 +29,23 @@ export function encodeCursor(cursor: ListCursor): string {
  * @example decodeCursor('mjuohs00.tok_a') // { createdAt: 1767225600000, id: 'tok_a' }
  */
 export function decodeCursor(cursor: string): ListCursor {
-  const dot = cursor.indexOf('.');
-  const createdAt = dot > 0 ? parseInt(cursor.slice(0, dot), 36) : NaN;
-  const id = cursor.slice(dot + 1);
-  if (!Number.isSafeInteger(createdAt) || id.length === 0) {
-    throw ValidationError.of('cursor', 'is not a cursor returned by list()');
-  }
-  return { createdAt, id };
+  const { at, id } = decodePosition(cursor, 'list()');
+  return { createdAt: at, id };
+}
+
+/**
+ * `encodeCursor` for a `listExpiring()` position.
+ * @example encodeExpiringCursor({ expiresAt: 1767225600000, id: 'tok_a' }) // 'mjuohs00.tok_a'
+ */
+export function encodeExpiringCursor(cursor: ExpiringCursor): string {
+  return encodePosition(cursor.expiresAt, cursor.id);
+}
+
+/**
+ * `decodeCursor` for a `listExpiring()` cursor.
+ * @example decodeExpiringCursor('mjuohs00.tok_a') // { expiresAt: 1767225600000, id: 'tok_a' }
+ */
+export function decodeExpiringCursor(cursor: string): ExpiringCursor {
+  const { at, id } = decodePosition(cursor, 'listExpiring()');
+  return { expiresAt: at, id };
 }

@@ -24,7 +24,28 @@ export interface TokenDeletedEvent {
   token: TokenInfo;
 }
 
-export type KeywardEvent = TokenCreatedEvent | TokenDeletedEvent;
+/** Emitted after a token's secret was replaced. The old secret verifies until `previousSecretExpiresAt` (null: not at all). */
+export interface TokenRolledEvent {
+  type: 'token.rolled';
+  /** Epoch ms. */
+  at: number;
+  actor: Actor;
+  token: TokenInfo;
+  /** Epoch ms, or null when the old secret stopped at once. */
+  previousSecretExpiresAt: number | null;
+}
+
+/** Emitted after a token was renamed or its metadata changed; `changed` names what. */
+export interface TokenUpdatedEvent {
+  type: 'token.updated';
+  /** Epoch ms. */
+  at: number;
+  actor: Actor;
+  token: TokenInfo;
+  changed: Array<'name' | 'metadata'>;
+}
+
+export type KeywardEvent = TokenCreatedEvent | TokenDeletedEvent | TokenRolledEvent | TokenUpdatedEvent;
 
 /** Delivers audit events to the host's `onEvent`; a hook that throws is reported, never propagated. */
 export class EventEmitter {
@@ -38,11 +59,19 @@ export class EventEmitter {
     this.emit({ type: 'token.created', at, actor, token });
   }
 
+  rolled(actor: Actor, token: TokenInfo, at: number, previousSecretExpiresAt: number | null): void {
+    this.emit({ type: 'token.rolled', at, actor, token, previousSecretExpiresAt });
+  }
+
+  updated(actor: Actor, token: TokenInfo, at: number, changed: Array<'name' | 'metadata'>): void {
+    this.emit({ type: 'token.updated', at, actor, token, changed });
+  }
+
   /** One event per record actually removed, so overlapping deletions never report a token twice. */
   deleted(records: readonly TokenRecord[], actor: Actor | null, reason: DeletionReason): void {
     if (!this.onEvent) return;
     const at = this.now();
-    for (const record of records) this.emit({ type: 'token.deleted', at, actor, reason, token: toTokenInfo(record) });
+    for (const record of records) this.emit({ type: 'token.deleted', at, actor, reason, token: toTokenInfo(record, at) });
   }
 
   private emit(event: KeywardEvent): void {

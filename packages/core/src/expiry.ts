@@ -48,3 +48,25 @@ export function previewExpiration(preset: ExpiryPreset, now: number): number | n
 export function isExpired(expiresAt: number | null, now: number): boolean {
   return expiresAt !== null && now >= expiresAt;
 }
+
+/** How long a rolled-away secret keeps verifying: at once (`now`), or for a grace period. */
+export const ROLL_GRACE_PRESETS = ['now', '1h', '24h', '3d', '7d'] as const;
+export type RollGracePreset = (typeof ROLL_GRACE_PRESETS)[number];
+
+const HOUR_MS = 3_600_000;
+const GRACE_MS: Record<RollGracePreset, number> = { now: 0, '1h': HOUR_MS, '24h': 24 * HOUR_MS, '3d': 3 * DAY_MS, '7d': 7 * DAY_MS };
+
+/**
+ * Until when (epoch ms) a secret rolled away at `now` keeps verifying, or null for `now` (it stops
+ * at once). Never later than the token's own `expiresAt`: a grace period does not outlive the token.
+ * @example previousSecretExpiration('24h', Date.UTC(2026, 0, 1), null) // Date.UTC(2026, 0, 2)
+ */
+export function previousSecretExpiration(grace: RollGracePreset, now: number, tokenExpiresAt: number | null): number | null {
+  const ms = GRACE_MS[grace];
+  if (ms === 0) return null;
+  const end = now + ms;
+  return tokenExpiresAt === null ? end : Math.min(end, tokenExpiresAt);
+}
+
+/** How soon an expiry counts as "expires soon" in the tokens list. */
+export const EXPIRES_SOON_MS = 7 * DAY_MS;

@@ -1,8 +1,9 @@
 import { nanoid } from 'nanoid';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, decodeExpiringCursor, encodeCursor, encodeExpiringCursor } from './cursor.js';
 import { ClosedError, NameTakenError, TokenNotFoundError, ValidationError } from './errors.js';
 import { EventEmitter, type DeletionReason } from './events.js';
-import { previewExpiration, type ExpiryPreset } from './expiry.js';
+import { DAY_MS, previewExpiration, previousSecretExpiration, type ExpiryPreset } from './expiry.js';
+import type { PermissionInfo } from './permissions.js';
 import { resolveOptions, type KeywardOptions, type ResolvedOptions } from './options.js';
 import { LastUsedRecorder } from './last-used.js';
 import { tokenNameKey } from './name.js';
@@ -11,18 +12,32 @@ import {
   actorSchema,
   createTokenInputSchema,
   expiryPresetSchema,
+  listExpiringOptionsSchema,
   listOptionsSchema,
   parseInput,
   pruneOptionsSchema,
+  rollTokenInputSchema,
   tokenIdSchema,
   tokenIdsSchema,
+  updateTokenInputSchema,
   type CreateTokenInput,
+  type ListExpiringOptions,
   type ListOptions,
+  type RollTokenInput,
+  type UpdateTokenInput,
 } from './schemas.js';
 import type { Actor } from './scope.js';
 import { fromStore, toStoreError } from './store-errors.js';
-import type { MaybePromise, TokenRecord } from './store.js';
-import { projectNamesOf, toTokenInfo, toTokenListItem, type CreatedToken, type TokenInfo, type TokenPage } from './token-info.js';
+import type { MaybePromise, TokenRecord, UpdateChange } from './store.js';
+import {
+  projectNamesOf,
+  toTokenInfo,
+  toTokenListItem,
+  type CreatedToken,
+  type ExpiringTokenPage,
+  type TokenInfo,
+  type TokenPage,
+} from './token-info.js';
 import { generateToken, tokenHint } from './token-format.js';
 import { Verifier, type VerifyResult } from './verify.js';
 
@@ -51,6 +66,29 @@ export class Keyward {
     this.verifier = new Verifier({ ...o, lastUsed: this.lastUsed });
   }
 
+
+  /**
+   * The permissions tokens can be granted, sorted by name: the host's catalog, or an empty list
+   * when it declared none.
+   * @example keyward.permissions // [{ name: 'builds:read', description: 'Read builds' }]
+   */
+  get permissions(): readonly PermissionInfo[] {
+    return this.options.permissions ?? [];
+  }
+
+  /** The permissions of a new token: a subset of the catalog when there is one, none otherwise. */
+  private grantable(requested: string[] | undefined): string[] | null {
+    const catalog = this.options.permissions;
+    if (catalog === undefined) {
+      if (requested !== undefined) throw ValidationError.of('permissions', 'this server declares no permissions; leave it out');
+      return null;
+    }
+    if (requested === undefined) throw ValidationError.of('permissions', 'is required: list at least one permission');
+    requested.forEach((name, i) => {
+      if (!catalog.some((entry) => entry.name === name)) throw ValidationError.of(`permissions.${i}`, `"${name}" is not a permission of this server`);
+    });
+    return requested;
+  }
 
   /** This instance forgets what it deleted at once (others hear it from the store's channel), then reports it. */
   private deleted(records: readonly TokenRecord[], actor: Actor | null, reason: DeletionReason): void {
@@ -84,7 +122,8 @@ export class Keyward {
    */
   async create(actor: Actor, input: CreateTokenInput): Promise<CreatedToken> {
     const who = this.manager(actor, 'create');
-    const { name, scope, expiresIn } = parseInput(createTokenInputSchema, input);
+    const { name, scope, expiresIn, permissions, metadata } = parseInput(createTokenInputSchema, input);
+    const granted = this.grantable(permissions);
     if (scope.kind === 'project' && (await this.options.resolveProject(scope.projectId))?.organizationId !== who.organizationId) {
       throw ValidationError.of('scope.projectId', 'no such project in this organization');
     }
@@ -103,9 +142,12 @@ export class Keyward {
       createdBy: who.userId,
       expiresAt: previewExpiration(expiresIn, createdAt),
       lastUsedAt: null,
+      permissions: granted,
+      metadata: metadata ?? null,
+      previous: null,
     };
     if ((await fromStore(() => this.options.store.insert(record))) === 'name_taken') throw new NameTakenError(name);
-    const token = toTokenInfo(record);
+    const token = toTokenInfo(record, createdAt);
     this.events.created(who, token, createdAt);
     return { plaintext, token };
   }
@@ -136,7 +178,79 @@ export class Keyward {
     const tokenId = parseInput(tokenIdSchema, id, 'id');
     const record = await fromStore(() => this.options.store.get(who.organizationId, tokenId));
     if (!record) throw new TokenNotFoundError([tokenId]);
-    return toTokenInfo(record);
+    return toTokenInfo(record, this.options.now());
+  }
+
+  /**
+   * Replaces a token's secret: same id, name, scope, permissions and expiry, a new plaintext
+   * (shown once, in the result). The old secret keeps verifying for `previousSecretExpiresIn`
+   * (`now` — the default —, `1h`, `24h`, `3d` or `7d`, never past the token's expiry) and never
+   * after. Rolling again ends any earlier old secret at once.
+   * @throws ValidationError, ForbiddenError (member), TokenNotFoundError
+   * @example const { plaintext } = await keyward.roll(admin, token.id, { previousSecretExpiresIn: '24h' });
+   */
+  async roll(actor: Actor, id: string, input: RollTokenInput = {}): Promise<CreatedToken> {
+    const who = this.manager(actor, 'roll');
+    const tokenId = parseInput(tokenIdSchema, id, 'id');
+    const { previousSecretExpiresIn } = parseInput(rollTokenInputSchema, input);
+    const current = await fromStore(() => this.options.store.get(who.organizationId, tokenId));
+    if (!current) throw new TokenNotFoundError([tokenId]);
+    const plaintext = generateToken(this.prefix);
+    const now = Math.floor(this.options.now());
+    const previousExpiresAt = previousSecretExpiration(previousSecretExpiresIn, now, current.expiresAt);
+    const change = { hash: this.options.hasher.hash(plaintext), hint: tokenHint(plaintext, this.prefix), previousExpiresAt };
+    const record = await fromStore(() => this.options.store.roll(who.organizationId, tokenId, change));
+    if (!record) throw new TokenNotFoundError([tokenId]);
+    // This instance's cache must not keep answering for the old secret as if it were current.
+    this.options.cache?.forget([current.hash, ...(current.previous ? [current.previous.hash] : [])]);
+    const token = toTokenInfo(record, now);
+    this.events.rolled(who, token, now, previousExpiresAt);
+    return { plaintext, token };
+  }
+
+  /**
+   * Renames a token and/or replaces its metadata (`null` clears it). The secret, scope and
+   * permissions never change here.
+   * @throws ValidationError, ForbiddenError (member), NameTakenError, TokenNotFoundError
+   * @example await keyward.update(admin, token.id, { name: 'CI (old runner)', metadata: { owner: 'platform' } });
+   */
+  async update(actor: Actor, id: string, input: UpdateTokenInput): Promise<TokenInfo> {
+    const who = this.manager(actor, 'update');
+    const tokenId = parseInput(tokenIdSchema, id, 'id');
+    const { name, metadata } = parseInput(updateTokenInputSchema, input);
+    const change: UpdateChange = {};
+    if (name !== undefined) Object.assign(change, { name, nameKey: tokenNameKey(name) });
+    if (metadata !== undefined) change.metadata = metadata;
+    const result = await fromStore(() => this.options.store.update(who.organizationId, tokenId, change));
+    if (result === 'name_taken') throw new NameTakenError(name!);
+    if (!result) throw new TokenNotFoundError([tokenId]);
+    this.options.cache?.forget([result.hash, ...(result.previous ? [result.previous.hash] : [])]);
+    const now = this.options.now();
+    const token = toTokenInfo(result, now);
+    const changed: Array<'name' | 'metadata'> = [];
+    if (name !== undefined) changed.push('name');
+    if (metadata !== undefined) changed.push('metadata');
+    this.events.updated(who, token, now, changed);
+    return token;
+  }
+
+  /**
+   * Tokens of every organization that expire within `within` (ms, or a preset such as `7d`) from
+   * now, soonest first, paged: for a scheduled job that reminds owners. Already expired tokens are
+   * not included. Not tied to an actor: call it from trusted server code only.
+   * @example const { items, nextCursor } = await keyward.listExpiring({ within: '7d' });
+   */
+  async listExpiring(options: ListExpiringOptions): Promise<ExpiringTokenPage> {
+    this.assertOpen();
+    const { within, limit, cursor } = parseInput(listExpiringOptionsSchema, options);
+    const now = Math.floor(this.options.now());
+    const windowMs = typeof within === 'number' ? within : Number.parseInt(within, 10) * DAY_MS;
+    const after = cursor === undefined ? undefined : decodeExpiringCursor(cursor);
+    const page = await fromStore(() => this.options.store.listExpiring({ expiresAfter: now, expiresBy: now + windowMs, limit, after }));
+    return {
+      items: page.items.map((record) => toTokenInfo(record, now)),
+      nextCursor: page.next ? encodeExpiringCursor(page.next) : null,
+    };
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { TokenScope } from './scope.js';
-import type { DeleteManyResult, LastUsedUpdate, ListCursor, ListPage, TokenRecord, TokenStore } from './store.js';
+import type { DeleteManyResult, ExpiringPage, LastUsedUpdate, ListCursor, ListPage, TokenRecord, TokenStore } from './store.js';
 
 /** Oldest first: createdAt ascending, then id ascending (the reverse of the listing order). */
 function compareOldestFirst(a: ListCursor, b: ListCursor): number {
@@ -103,6 +103,7 @@ export function memoryStore(): TokenStore {
   function remove(record: TokenRecord): void {
     const org = organizations.get(record.organizationId);
     byHash.delete(record.hash);
+    if (record.previous) byHash.delete(record.previous.hash);
     byId.delete(record.id);
     if (!org) return;
     org.names.delete(record.nameKey);
@@ -111,9 +112,12 @@ export function memoryStore(): TokenStore {
     if (org.tokens.length === 0) organizations.delete(record.organizationId);
   }
 
-  /** Swaps `record` for `next` (same id, hash and position) everywhere it is indexed. */
+  /** Swaps `record` for `next` (same id and position) everywhere it is indexed, by each of its secrets. */
   function replace(record: TokenRecord, next: TokenRecord): void {
+    if (record.hash !== next.hash) byHash.delete(record.hash);
+    if (record.previous && record.previous.hash !== next.previous?.hash) byHash.delete(record.previous.hash);
     byHash.set(next.hash, next);
+    if (next.previous) byHash.set(next.previous.hash, next);
     byId.set(next.id, next);
     const tokens = organizations.get(record.organizationId)?.tokens;
     if (!tokens) return;
@@ -123,7 +127,7 @@ export function memoryStore(): TokenStore {
 
   function removeWhere(predicate: (record: TokenRecord) => boolean): TokenRecord[] {
     const removed: TokenRecord[] = [];
-    for (const record of byHash.values()) if (predicate(record)) removed.push(record);
+    for (const record of byId.values()) if (predicate(record)) removed.push(record);
     for (const record of removed) remove(record);
     return removed.map(copy);
   }
@@ -147,8 +151,12 @@ export function memoryStore(): TokenStore {
         createdBy: shared(org.users, input.createdBy),
         expiresAt: input.expiresAt,
         lastUsedAt: input.lastUsedAt,
+        permissions: frozenCopy(input.permissions),
+        metadata: frozenCopy(input.metadata),
+        previous: input.previous && Object.freeze({ ...input.previous }),
       });
       byHash.set(record.hash, record);
+      if (record.previous) byHash.set(record.previous.hash, record);
       byId.set(record.id, record);
       org.names.add(record.nameKey);
       const at = bound(org.tokens, record, true);
@@ -196,6 +204,50 @@ export function memoryStore(): TokenStore {
       return removeWhere((r) => r.expiresAt !== null && r.expiresAt <= expiredBefore);
     },
 
+    async roll(organizationId, id, { hash, hint, previousExpiresAt }) {
+      const record = ownRecord(organizationId, id);
+      if (!record) return null;
+      const previous = previousExpiresAt === null ? null : Object.freeze({ hash: record.hash, hint: record.hint, expiresAt: previousExpiresAt });
+      const next = Object.freeze({ ...record, hash: flat(hash), hint: flat(hint), previous });
+      replace(record, next);
+      return copy(next);
+    },
+
+    async update(organizationId, id, change) {
+      const record = ownRecord(organizationId, id);
+      if (!record) return null;
+      const org = organization(organizationId);
+      const renamed = change.nameKey !== undefined && change.nameKey !== record.nameKey;
+      if (renamed && org.names.has(change.nameKey!)) return 'name_taken';
+      const next: TokenRecord = Object.freeze({
+        ...record,
+        ...(change.name !== undefined && { name: flat(change.name) }),
+        ...(change.nameKey !== undefined && { nameKey: flat(change.nameKey) }),
+        ...(change.metadata !== undefined && { metadata: frozenCopy(change.metadata) }),
+      });
+      if (renamed) {
+        org.names.delete(record.nameKey);
+        org.names.add(next.nameKey);
+      }
+      replace(record, next);
+      return copy(next);
+    },
+
+    async listExpiring({ expiresAfter, expiresBy, limit, after }): Promise<ExpiringPage> {
+      // A scan: the memory store serves tests and single processes, where a daily job over every token is cheap.
+      const matching: TokenRecord[] = [];
+      for (const record of byId.values()) {
+        const at = record.expiresAt;
+        if (at === null || at <= expiresAfter || at > expiresBy) continue;
+        if (after && (at < after.expiresAt || (at === after.expiresAt && record.id <= after.id))) continue;
+        matching.push(record);
+      }
+      matching.sort((a, b) => a.expiresAt! - b.expiresAt! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const items = matching.slice(0, limit).map(copy);
+      const last = items[items.length - 1];
+      return { items, next: matching.length > limit && last ? { expiresAt: last.expiresAt!, id: last.id } : null };
+    },
+
     async touch(updates: readonly LastUsedUpdate[]) {
       for (const update of updates) {
         const record = ownRecord(update.organizationId, update.id);
@@ -209,5 +261,25 @@ export function memoryStore(): TokenStore {
 
 /** A mutable copy for callers of everything but `findByHash`. */
 function copy(record: TokenRecord): TokenRecord {
-  return { ...record, scope: { ...record.scope } };
+  return {
+    ...record,
+    scope: { ...record.scope },
+    permissions: record.permissions && [...record.permissions],
+    metadata: record.metadata && (structuredClone(record.metadata) as Record<string, unknown>),
+    previous: record.previous && { ...record.previous },
+  };
+}
+
+/** A deep-frozen copy, so the record `findByHash` hands out cannot be changed through a nested value. */
+function frozenCopy<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  const cloned = structuredClone(value);
+  const freeze = (v: unknown): void => {
+    if (v !== null && typeof v === 'object') {
+      Object.freeze(v);
+      for (const inner of Object.values(v)) freeze(inner);
+    }
+  };
+  freeze(cloned);
+  return cloned;
 }

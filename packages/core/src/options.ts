@@ -2,6 +2,7 @@ import { LookupCache, resolveCacheOptions, type CacheOptions } from './cache.js'
 import { ConfigurationError } from './errors.js';
 import type { KeywardEvent } from './events.js';
 import { createHasher, type PepperOptions, type TokenHasher } from './hash.js';
+import { resolvePermissionCatalog, type PermissionCatalog, type PermissionInfo } from './permissions.js';
 import type { ProjectInfo } from './scope.js';
 import type { MaybePromise, TokenStore } from './store.js';
 import { DEFAULT_PREFIX, assertValidPrefix } from './token-format.js';
@@ -13,6 +14,13 @@ export interface KeywardOptions {
   resolveProject: (projectId: string) => MaybePromise<ProjectInfo | null>;
   /** Token prefix, `[a-z][a-z0-9]{0,15}`. Default `kw`. */
   prefix?: string;
+  /**
+   * The permissions a token can be granted, each `resource:action` (lowercase) with a description
+   * for the settings page, e.g. `{ 'builds:read': 'Read builds' }`. When set, every new token is
+   * created with a non-empty subset, and guards can require some. Default: none (tokens carry no
+   * permissions; only the scope is checked).
+   */
+  permissions?: PermissionCatalog;
   /** Server-side secret mixed into hashes (HMAC-SHA-256); `previous` peppers keep verifying during rotation. */
   pepper?: string | PepperOptions;
   /** At most one last-used write per token per this many ms. Default 60 000. */
@@ -38,6 +46,8 @@ export interface ResolvedOptions {
   store: TokenStore;
   resolveProject: (projectId: string) => MaybePromise<ProjectInfo | null>;
   prefix: string;
+  /** The catalog sorted by name, or undefined when the host declared none. */
+  permissions: readonly PermissionInfo[] | undefined;
   hasher: TokenHasher;
   lastUsedIntervalMs: number;
   lastUsedFlushDelayMs: number;
@@ -46,6 +56,8 @@ export interface ResolvedOptions {
   onError: (error: unknown) => void;
   cache: LookupCache | undefined;
 }
+
+const STORE_METHODS = ['insert', 'findByHash', 'get', 'list', 'deleteMany', 'deleteByProject', 'deleteExpired', 'touch', 'roll', 'update', 'listExpiring'] as const;
 
 function nonNegativeInteger(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new ConfigurationError(`${name} must be a non-negative integer (ms), got ${String(value)}`);
@@ -67,6 +79,9 @@ export function resolveOptions(options: KeywardOptions): ResolvedOptions {
   if (!options.store || typeof options.store.findByHash !== 'function') {
     throw new ConfigurationError('store must be a TokenStore, e.g. memoryStore()');
   }
+  // A store written for an older contract would fail on its first roll or rename; say so now.
+  const missing = STORE_METHODS.filter((method) => typeof options.store[method] !== 'function');
+  if (missing.length > 0) throw new ConfigurationError(`store lacks TokenStore method(s) ${missing.join(', ')}: upgrade the store package`);
   if (typeof options.resolveProject !== 'function') {
     throw new ConfigurationError('resolveProject must be a function (projectId) => { id, organizationId, name } | null');
   }
@@ -81,6 +96,7 @@ export function resolveOptions(options: KeywardOptions): ResolvedOptions {
     store: options.store,
     resolveProject: options.resolveProject,
     prefix,
+    permissions: resolvePermissionCatalog(options.permissions),
     hasher,
     lastUsedIntervalMs: interval,
     lastUsedFlushDelayMs: nonNegativeInteger(options.lastUsedFlushDelayMs ?? Math.min(1000, interval), 'lastUsedFlushDelayMs'),

@@ -1,12 +1,12 @@
 import { ForbiddenError } from './errors.js';
 import type { Actor, Role, TokenScope } from './scope.js';
 
-export type TokenOperation = 'view' | 'create' | 'delete';
+export type TokenOperation = 'view' | 'create' | 'delete' | 'roll' | 'update';
 
 const MANAGERS: ReadonlySet<Role> = new Set(['owner', 'admin']);
 
 /**
- * Whether a role may manage tokens. Owners and admins may view, create and delete them; members
+ * Whether a role may manage tokens. Owners and admins may view, create, roll, rename and delete them; members
  * may do none of these, so one answer serves every operation.
  * @example canManageTokens('member') // false
  */
@@ -29,11 +29,14 @@ export function assertCanManageTokens(actor: Actor, operation: TokenOperation): 
  * - `{ projectId }`: a project route; an organization token passes for projects of its organization.
  * - `{ organizationId }` or `{ organizationLevel: true }`: an organization-level route; project tokens are refused.
  * - `{}`: any valid token passes; the host checks the rest itself.
+ * - `permissions`: besides the scope, the token must hold every one of these (names from the
+ *   host's catalog); a token lacking one is refused with `PERMISSION_DENIED`.
  */
 export interface RouteTarget {
   organizationId?: string | undefined;
   projectId?: string | undefined;
   organizationLevel?: boolean | undefined;
+  permissions?: readonly string[] | undefined;
 }
 
 /**

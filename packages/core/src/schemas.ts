@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ValidationError, type FieldIssue } from './errors.js';
-import { EXPIRY_PRESETS } from './expiry.js';
+import { EXPIRY_PRESETS, ROLL_GRACE_PRESETS } from './expiry.js';
+import { metadataProblem } from './metadata.js';
+import { isPermissionName } from './permissions.js';
 import { issueMessage } from './issue-messages.js';
 import { normalizeTokenName } from './name.js';
 
@@ -39,14 +41,52 @@ export const expiryPresetSchema = z.enum(EXPIRY_PRESETS, {
   error: `must be one of ${EXPIRY_PRESETS.join(', ')}`,
 });
 
+/** Token metadata: a plain JSON object of at most 4 KB as JSON. */
+export const tokenMetadataSchema = z.custom<Record<string, unknown>>().superRefine((value, ctx) => {
+  const problem = metadataProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/**
+ * Permission names as a client sends them: well-formed, at least one; duplicates are dropped and
+ * the list sorted. Whether each is in the host's catalog is checked by the service.
+ */
+export const permissionNamesSchema = z
+  .array(z.string().refine(isPermissionName, 'must be a permission name such as "builds:read"'))
+  .min(1, 'must list at least one permission')
+  .max(100, 'must list at most 100 permissions')
+  .transform((names) => [...new Set(names)].sort());
+
 export const createTokenInputSchema = z.object({
   name: tokenNameSchema,
   scope: tokenScopeSchema,
   expiresIn: expiryPresetSchema,
+  /** Required when the host declared a permission catalog; refused when it did not. */
+  permissions: permissionNamesSchema.optional(),
+  metadata: tokenMetadataSchema.optional(),
 });
 export type CreateTokenInput = z.input<typeof createTokenInputSchema>;
 
 export const tokenIdSchema = idString;
+
+export const rollGracePresetSchema = z.enum(ROLL_GRACE_PRESETS, {
+  error: `must be one of ${ROLL_GRACE_PRESETS.join(', ')}`,
+});
+
+export const rollTokenInputSchema = z.object({
+  /** How long the current secret keeps verifying after the roll. Default `now`: it stops at once. */
+  previousSecretExpiresIn: rollGracePresetSchema.default('now'),
+});
+export type RollTokenInput = z.input<typeof rollTokenInputSchema>;
+
+export const updateTokenInputSchema = z
+  .object({
+    name: tokenNameSchema.optional(),
+    /** null clears it. */
+    metadata: tokenMetadataSchema.nullable().optional(),
+  })
+  .refine((input) => input.name !== undefined || input.metadata !== undefined, 'must change name or metadata');
+export type UpdateTokenInput = z.input<typeof updateTokenInputSchema>;
 
 export const tokenIdsSchema = z
   .array(idString)
@@ -61,6 +101,16 @@ export const listOptionsSchema = z.object({
   cursor: z.string().min(1).max(500).optional(),
 });
 export type ListOptions = z.input<typeof listOptionsSchema>;
+
+export const listExpiringOptionsSchema = z.object({
+  /** How far ahead to look: ms, or an expiry preset such as `7d`. */
+  within: z.union([z.number().int().min(1), z.enum(['1d', '7d', '30d', '60d', '90d'])], {
+    error: 'must be a positive number of ms or one of 1d, 7d, 30d, 60d, 90d',
+  }),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  cursor: z.string().min(1).max(500).optional(),
+});
+export type ListExpiringOptions = z.input<typeof listExpiringOptionsSchema>;
 
 export const pruneOptionsSchema = z.object({
   olderThanMs: z.number().int().min(0).default(0),

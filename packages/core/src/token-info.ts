@@ -1,4 +1,4 @@
-import { isExpired } from './expiry.js';
+import { EXPIRES_SOON_MS, isExpired } from './expiry.js';
 import type { ProjectInfo, TokenScope } from './scope.js';
 import type { MaybePromise, TokenRecord } from './store.js';
 
@@ -17,11 +17,17 @@ export interface TokenInfo {
   expiresAt: number | null;
   /** Epoch ms, or null if never used. */
   lastUsedAt: number | null;
+  /** Permission names granted, sorted; null when the host declares no permission catalog. */
+  permissions: readonly string[] | null;
+  /** The host's own JSON object, or null. */
+  metadata: Readonly<Record<string, unknown>> | null;
+  /** After a roll with a grace period: the old secret's hint and when it stops (epoch ms); null once it has. */
+  previousSecret: { hint: string; expiresAt: number } | null;
 }
 
 export type TokenStatus = 'active' | 'expired';
 
-/** What `create()` returns. */
+/** What `create()` and `roll()` return. */
 export interface CreatedToken {
   /** The plaintext token. Shown once: keyward keeps only its hash. */
   plaintext: string;
@@ -33,14 +39,18 @@ export interface TokenListItem extends TokenInfo {
   status: TokenStatus;
   /** "Organization", or the project's name as the host's `resolveProject` gives it. */
   scopeLabel: string;
+  /** Active and expiring within 7 days: time to roll or replace it. */
+  expiresSoon: boolean;
 }
 
 /**
- * What callers may see of a record: everything but its hash and name key, as a fresh object.
- * @example toTokenInfo(record).hint // 'kw_4fT0'
+ * What callers may see of a record at instant `now`: everything but its hashes and name key, as a
+ * fresh object (permissions and metadata may be the store's own values: treat them as read-only).
+ * @example toTokenInfo(record, Date.now()).hint // 'kw_4fT0'
  */
-export function toTokenInfo(record: TokenRecord): TokenInfo {
+export function toTokenInfo(record: TokenRecord, now: number): TokenInfo {
   const scope = record.scope;
+  const previous = record.previous;
   return {
     id: record.id,
     organizationId: record.organizationId,
@@ -51,6 +61,9 @@ export function toTokenInfo(record: TokenRecord): TokenInfo {
     createdBy: record.createdBy,
     expiresAt: record.expiresAt,
     lastUsedAt: record.lastUsedAt,
+    permissions: record.permissions,
+    metadata: record.metadata,
+    previousSecret: previous !== null && now < previous.expiresAt ? { hint: previous.hint, expiresAt: previous.expiresAt } : null,
   };
 }
 
@@ -61,9 +74,11 @@ export function toTokenInfo(record: TokenRecord): TokenInfo {
  */
 export function toTokenListItem(record: TokenRecord, now: number, projectNames: ReadonlyMap<string, string>): TokenListItem {
   const scope = record.scope;
+  const expired = isExpired(record.expiresAt, now);
   return {
-    ...toTokenInfo(record),
-    status: isExpired(record.expiresAt, now) ? 'expired' : 'active',
+    ...toTokenInfo(record, now),
+    status: expired ? 'expired' : 'active',
+    expiresSoon: !expired && record.expiresAt !== null && record.expiresAt - now <= EXPIRES_SOON_MS,
     scopeLabel: scope.kind === 'organization' ? 'Organization' : (projectNames.get(scope.projectId) ?? `Unknown project (${scope.projectId})`),
   };
 }
@@ -93,6 +108,13 @@ export async function projectNamesOf(
 /** One page of `list()`. */
 export interface TokenPage {
   items: TokenListItem[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** One page of `listExpiring()`: tokens of every organization, soonest expiry first. */
+export interface ExpiringTokenPage {
+  items: TokenInfo[];
   /** Pass as `cursor` to get the next page; null on the last page. */
   nextCursor: string | null;
 }

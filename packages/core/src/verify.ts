@@ -4,14 +4,26 @@ import type { TokenHasher } from './hash.js';
 import type { LastUsedRecorder } from './last-used.js';
 import { isWithinScope, needsProjectLookup, type RouteTarget } from './policy.js';
 import type { ProjectInfo } from './scope.js';
+import { missingPermissions } from './permissions.js';
 import { isPromise, toStoreError } from './store-errors.js';
 import type { MaybePromise, TokenRecord, TokenStore } from './store.js';
 import { toTokenInfo, type TokenInfo } from './token-info.js';
 import { isWellFormedToken } from './token-format.js';
 
-export type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'EXPIRED' | 'SCOPE_DENIED';
+export type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED';
 
-export type VerifyResult = { ok: true; token: TokenInfo } | { ok: false; code: VerifyFailureCode };
+/**
+ * A refusal. `tokenId` is there once the token was found (EXPIRED, SCOPE_DENIED,
+ * PERMISSION_DENIED), for audit and alerting; `missingPermissions` for PERMISSION_DENIED.
+ */
+export interface VerifyFailure {
+  ok: false;
+  code: VerifyFailureCode;
+  tokenId?: string;
+  missingPermissions?: string[];
+}
+
+export type VerifyResult = { ok: true; token: TokenInfo } | VerifyFailure;
 
 /** What verification needs from the service that owns it; it never needs the service itself. */
 export interface VerifierParts {
@@ -30,13 +42,18 @@ function refuse(code: VerifyFailureCode): VerifyResult {
   return { ok: false, code };
 }
 
+function refuseFound(code: VerifyFailureCode, record: TokenRecord, missingPermissions?: string[]): VerifyResult {
+  return missingPermissions ? { ok: false, code, tokenId: record.id, missingPermissions } : { ok: false, code, tokenId: record.id };
+}
+
 function rejectAsStoreError(error: unknown): Promise<never> {
   return Promise.reject(toStoreError(error));
 }
 
 /**
  * The verification path, on its own: format and checksum, lookup by hash (current pepper first,
- * then each previous one), expiry, scope, and a note for last-used. Expected refusals are results;
+ * then each previous one), a rolled-away secret's grace period, expiry, scope, permissions, and a
+ * note for last-used. Expected refusals are results;
  * a store that cannot answer throws (or rejects with) a KeywardError, so callers fail closed.
  *
  * Answers synchronously when the store does (memory, SQLite): that saves the request a microtask.
@@ -61,7 +78,7 @@ export class Verifier {
     const hash = this.digests[pepper]!(token);
     const cache = this.parts.cache;
     const cached = cache?.get(hash);
-    if (cached !== undefined) return this.checkFound(cached, target);
+    if (cached !== undefined) return this.checkFound(cached, hash, target);
     const ticket = cache?.ticket() ?? -1;
     let found: MaybePromise<TokenRecord | null>;
     try {
@@ -79,15 +96,19 @@ export class Verifier {
   private found(record: TokenRecord | null, hash: string, ticket: number, token: string, target: RouteTarget, pepper: number): MaybePromise<VerifyResult> {
     if (record !== null) {
       this.parts.cache?.put(hash, record, ticket);
-      return this.checkFound(record, target);
+      return this.checkFound(record, hash, target);
     }
     return pepper + 1 < this.digests.length ? this.find(token, target, pepper + 1) : refuse('NOT_FOUND');
   }
 
-  private checkFound(record: TokenRecord, target: RouteTarget): MaybePromise<VerifyResult> {
-    // One clock read serves the expiry check and the last-used note.
+  private checkFound(record: TokenRecord, hash: string, target: RouteTarget): MaybePromise<VerifyResult> {
+    // One clock read serves the expiry checks and the last-used note.
     const now = this.parts.now();
-    if (isExpired(record.expiresAt, now)) return refuse('EXPIRED');
+    // Found by a rolled-away secret: it counts only until its grace period ends, and then as if deleted.
+    if (record.hash !== hash && !(record.previous !== null && record.previous.hash === hash && now < record.previous.expiresAt)) {
+      return refuse('NOT_FOUND');
+    }
+    if (isExpired(record.expiresAt, now)) return refuseFound('EXPIRED', record);
     if (needsProjectLookup(record.scope, target)) {
       return Promise.resolve(this.parts.resolveProject(target.projectId!)).then((project) =>
         this.accept(record, target, now, project?.organizationId ?? null),
@@ -97,8 +118,12 @@ export class Verifier {
   }
 
   private accept(record: TokenRecord, target: RouteTarget, now: number, projectOrganizationId?: string | null): VerifyResult {
-    if (!isWithinScope(record.organizationId, record.scope, target, projectOrganizationId)) return refuse('SCOPE_DENIED');
+    if (!isWithinScope(record.organizationId, record.scope, target, projectOrganizationId)) return refuseFound('SCOPE_DENIED', record);
+    if (target.permissions !== undefined) {
+      const missing = missingPermissions(record.permissions, target.permissions);
+      if (missing.length > 0) return refuseFound('PERMISSION_DENIED', record, missing);
+    }
     this.parts.lastUsed.use(record, now);
-    return { ok: true, token: toTokenInfo(record) };
+    return { ok: true, token: toTokenInfo(record, now) };
   }
 }

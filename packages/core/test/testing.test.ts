@@ -18,10 +18,10 @@ describe('createTestKeyward()', () => {
     kw.clock.advance(7 * DAY_MS - 1);
     expect((await kw.keyward.verify(plaintext)).ok).toBe(true);
     kw.clock.advance(1);
-    expect(await kw.keyward.verify(plaintext)).toEqual({ ok: false, code: 'EXPIRED' });
+    expect(await kw.keyward.verify(plaintext)).toMatchObject({ ok: false, code: 'EXPIRED' });
     kw.clock.set(Date.UTC(2026, 0, 1));
     kw.clock.advance('7d');
-    expect(await kw.keyward.verify(plaintext)).toEqual({ ok: false, code: 'EXPIRED' });
+    expect(await kw.keyward.verify(plaintext)).toMatchObject({ ok: false, code: 'EXPIRED' });
   });
 
   test('events are recorded in order, deletion included', async () => {
@@ -35,7 +35,7 @@ describe('createTestKeyward()', () => {
     const kw = createTestKeyward();
     const { plaintext } = await kw.mint({ scope: { kind: 'project', projectId: 'proj_1' } });
     expect((await kw.keyward.verify(plaintext, { projectId: 'proj_1' })).ok).toBe(true);
-    expect(await kw.keyward.verify(plaintext, { projectId: 'proj_2' })).toEqual({ ok: false, code: 'SCOPE_DENIED' });
+    expect(await kw.keyward.verify(plaintext, { projectId: 'proj_2' })).toMatchObject({ ok: false, code: 'SCOPE_DENIED' });
 
     const strict = createTestKeyward({ projects: [{ id: 'proj_1', organizationId: 'org_test', name: 'Website' }] });
     await expect(strict.mint({ scope: { kind: 'project', projectId: 'proj_9' } })).rejects.toMatchObject({ field: 'scope.projectId' });

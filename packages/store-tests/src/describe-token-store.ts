@@ -1,6 +1,7 @@
 import type { DeleteManyResult, TokenRecord, TokenStore } from '@keyward/core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { describeFailClosed } from './fail-closed.js';
+import { describeLifecycle } from './lifecycle.js';
 import { makeRecord } from './records.js';
 
 export interface TokenStoreSuiteOptions {
@@ -331,6 +332,8 @@ export function describeTokenStore(
       got!.name = 'mutated again';
       expect((await store.get('org_1', record.id))?.name).not.toBe('mutated again');
     });
+
+    describeLifecycle(() => store, timeout);
 
     if (options.breakStore) describeFailClosed(() => store, options.breakStore, timeout);
   });

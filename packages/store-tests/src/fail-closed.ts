@@ -1,6 +1,6 @@
 import { StoreUnavailableError, type TokenStore } from '@keyward/core';
 import { expect, test } from 'vitest';
-import { makeRecord } from './records.js';
+import { makeHash, makeRecord } from './records.js';
 
 /**
  * Tests that a store fails closed once `breakStore` has cut it off from its data: every method
@@ -42,6 +42,9 @@ export function describeFailClosed(
       deleteByProject: () => s.deleteByProject('proj_any'),
       deleteExpired: () => s.deleteExpired(Date.now()),
       touch: () => s.touch([{ id: record.id, organizationId: record.organizationId, lastUsedAt: Date.now() }]),
+      roll: () => s.roll(record.organizationId, record.id, { hash: makeHash(), hint: 'kw_x', previousExpiresAt: null }),
+      update: () => s.update(record.organizationId, record.id, { metadata: { x: 1 } }),
+      listExpiring: () => s.listExpiring({ expiresAfter: 0, expiresBy: Date.now(), limit: 10 }),
     };
     for (const [method, call] of Object.entries(calls)) {
       const result = await outcome(call);

@@ -1,2 +1,2 @@
 export { describeTokenStore, type TokenStoreSuiteOptions } from './describe-token-store.js';
-export { makeRecord } from './records.js';
+export { makeHash, makeRecord } from './records.js';

@@ -4,6 +4,14 @@ import type { TokenRecord } from '@keyward/core';
 let sequence = 0;
 
 /**
+ * A fresh random hash, as a store would get from keyward.
+ * @example store.roll('org_1', record.id, { hash: makeHash(), hint: 'kw_wxyz', previousExpiresAt: null })
+ */
+export function makeHash(): string {
+  return createHash('sha256').update(randomUUID()).digest('base64url');
+}
+
+/**
  * A valid record for store tests. Each call gets a fresh id, hash and name unless overridden.
  * @example makeRecord({ organizationId: 'org_a', createdAt: 1000 })
  */
@@ -16,12 +24,15 @@ export function makeRecord(overrides: Partial<TokenRecord> = {}): TokenRecord {
     name,
     nameKey: name.toUpperCase().toLowerCase(),
     scope: { kind: 'organization' },
-    hash: createHash('sha256').update(randomUUID()).digest('base64url'),
+    hash: makeHash(),
     hint: 'kw_abcd',
     createdAt: 1_700_000_000_000 + sequence,
     createdBy: 'user_1',
     expiresAt: null,
     lastUsedAt: null,
+    permissions: null,
+    metadata: null,
+    previous: null,
     ...overrides,
   };
 }

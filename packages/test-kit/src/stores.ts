@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { StoreUnavailableError, type TokenStore } from '@keyward/core';
 
-const METHODS = ['insert', 'findByHash', 'get', 'list', 'deleteMany', 'deleteByProject', 'deleteExpired', 'touch'] as const;
+const METHODS = ['insert', 'findByHash', 'get', 'list', 'deleteMany', 'deleteByProject', 'deleteExpired', 'touch', 'roll', 'update', 'listExpiring'] as const;
 
 export interface CountingStore extends TokenStore {
   /** Calls per method. */

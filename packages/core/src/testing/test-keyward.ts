@@ -55,7 +55,7 @@ const PRESET_DAYS: Record<Exclude<ExpiryPreset, 'never'>, number> = { '1d': 1, '
  * const kw = createTestKeyward();
  * const { plaintext } = await kw.mint({ expiresIn: '7d' });
  * kw.clock.advance('7d');
- * await kw.keyward.verify(plaintext); // { ok: false, code: 'EXPIRED' }
+ * await kw.keyward.verify(plaintext); // { ok: false, code: 'EXPIRED', tokenId: 'tok_…' }
  */
 export function createTestKeyward(options: TestKeywardOptions = {}): TestKeyward {
   const { actor = { userId: 'user_test', organizationId: 'org_test', role: 'owner' }, projects, start = Date.UTC(2026, 0, 1), ...rest } = options;

@@ -1,0 +1,36 @@
+/** Largest metadata object, in bytes of its JSON (UTF-8). */
+export const MAX_METADATA_BYTES = 4096;
+const MAX_DEPTH = 16;
+
+/**
+ * Why `value` is not acceptable token metadata, or null when it is: a plain JSON object (objects,
+ * arrays, strings, finite numbers, booleans, null; at most 16 levels deep) of at most 4 KB as JSON.
+ * Checked value by value, so nothing is silently changed by serialization (undefined, NaN, Dates…).
+ * @example metadataProblem({ team: 'web' }) // null
+ */
+export function metadataProblem(value: unknown): string | null {
+  if (!isPlainObject(value)) return 'must be a JSON object';
+  const problem = valueProblem(value, 0);
+  if (problem) return problem;
+  const bytes = new TextEncoder().encode(JSON.stringify(value)).length;
+  return bytes > MAX_METADATA_BYTES ? `must be at most ${MAX_METADATA_BYTES} bytes as JSON, got ${bytes}` : null;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function valueProblem(value: unknown, depth: number): string | null {
+  if (depth > MAX_DEPTH) return `must be at most ${MAX_DEPTH} levels deep`;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? null : 'must hold finite numbers only';
+  const inner = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : null;
+  if (inner === null) return `must hold JSON values only, got ${typeof value === 'object' ? 'an object that is not plain' : typeof value}`;
+  for (const item of inner) {
+    const problem = valueProblem(item, depth + 1);
+    if (problem) return problem;
+  }
+  return null;
+}

@@ -30,7 +30,7 @@ const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 /**
  * Removes every token that verifies but is not listed: its lookup key exists, its organization's
  * listing does not (what a failover without durability can leave, or keys restored from an old
- * backup). One bounded slice per call, SCAN-based, resumable with `cursor`; safe to run while
+ * backup), and lookup keys of secrets a roll retired but did not get to remove. One bounded slice per call, SCAN-based, resumable with `cursor`; safe to run while
  * the store is in use (an insert lists before it publishes, a deletion unpublishes before it
  * unlists, so a lookup key without a listing is always an orphan).
  * @example
@@ -96,20 +96,27 @@ async function removeUnlisted(ctx: StoreContext, hashes: readonly string[]): Pro
     byOrganization.set(organizationId, group);
   });
   const orphans: string[] = [];
+  const stopped: string[] = [];
   await Promise.all(
     [...byOrganization].map(async ([organizationId, group]) => {
       const listed = await fetchRecords(ctx, organizationId, group.map((g) => g.id));
       group.forEach((g, i) => {
-        if (listed[i] === null) orphans.push(g.hash);
+        const record = listed[i];
+        if (!record) orphans.push(g.hash);
+        // A listed token whose record no longer names this secret: a roll retired it but stopped
+        // before removing its lookup key. Removed (what the roll meant to do), not reported.
+        else if (record.hash !== g.hash && record.previous?.hash !== g.hash) stopped.push(g.hash);
       });
     }),
   );
+  if (stopped.length > 0) await removeOrphans(ctx, stopped);
   return removeOrphans(ctx, orphans);
 }
 
 /**
  * Deletes lookup keys whose listing is gone (announcing it, waiting for replicas when durability
- * is on) and returns the records this call removed.
+ * is on) and returns the records this call removed, one per token (a rolled token may have had
+ * two lookup keys).
  * @example const records = await removeOrphans(ctx, ['hash1']);
  */
 export async function removeOrphans(ctx: StoreContext, hashes: readonly string[]): Promise<TokenRecord[]> {
@@ -117,5 +124,10 @@ export async function removeOrphans(ctx: StoreContext, hashes: readonly string[]
   const removal = newRemoval();
   await unpublish(ctx, hashes, removal);
   await ctx.settle(hashes.map((hash) => ctx.keys.byHash(hash)));
-  return [...removal.unpublished.values()].map((json) => decodeRecord(json, null));
+  const byId = new Map<string, TokenRecord>();
+  for (const json of removal.unpublished.values()) {
+    const record = decodeRecord(json, null);
+    if (!byId.has(`${record.organizationId}\n${record.id}`)) byId.set(`${record.organizationId}\n${record.id}`, record);
+  }
+  return [...byId.values()];
 }

@@ -66,7 +66,7 @@ describe('interrupted writes keep "nothing verifies that is not listed"', () => 
     for (let done = 0; done <= stepCount; done++) {
       const records = [tokenFor('org_a', 0), tokenFor('org_a', 1), tokenFor('org_b', 0), tokenFor('org_b', 1)];
       for (const record of records) expect(await store.insert(record)).toBe('ok');
-      await runSteps(removeSteps(ctx, records).slice(0, done));
+      await runSteps(removeSteps(ctx, records.map((record) => ({ record, hashes: [record.hash] }))).slice(0, done));
 
       expect(await verifiableButUnlisted()).toEqual([]);
       for (const record of records) expect(await store.findByHash(record.hash)).toEqual(done >= 1 ? null : record);
@@ -107,7 +107,7 @@ describe('interrupted writes keep "nothing verifies that is not listed"', () => 
       get(target, property) {
         const value: unknown = Reflect.get(target, property, target);
         if (typeof value !== 'function') return value;
-        if (property !== 'keywardV1Claim') return value.bind(target);
+        if (property !== 'keywardV2Claim') return value.bind(target);
         return (...args: unknown[]) =>
           (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).then(() => {
             throw new Error('Command timed out');

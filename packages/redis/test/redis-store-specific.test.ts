@@ -80,6 +80,8 @@ describe('redisStore (Redis specifics)', () => {
     expect(keys).toEqual(
       [
         `${keyPrefix}expiring`,
+        `${keyPrefix}expiry`,
+        `${keyPrefix}schema`,
         `${keyPrefix}h:${record.hash}`,
         `${keyPrefix}{o:org_1}:names`,
         `${keyPrefix}{o:org_1}:order`,

@@ -17,10 +17,17 @@ function contended(operation: string, id: string): Error {
   return new Error(`${operation}: the record of ${id} kept changing during ${CAS_ATTEMPTS} attempts`);
 }
 
+/** The steps of a roll, run in order by `rollToken` (or stopped part-way by the crash tests). */
+export interface RollSteps {
+  /** Each resolves false when the roll is over (no such token, or it was deleted): the rest must not run. */
+  steps: [switchRecord: () => Promise<boolean>, writeNew: () => Promise<boolean>, retireOld: () => Promise<boolean>, confirm: () => Promise<boolean>];
+  /** The rolled record once every step ran, or null. */
+  result(): TokenRecord | null;
+}
+
 /**
- * Rolls a token's secret in four steps, each safe to stop after (the token stays listed
- * throughout, and every hash with a lookup key stays named by its record, so a deletion at any
- * point removes them all):
+ * A roll in four steps, each safe to stop after (the token stays listed throughout, and every
+ * hash with a lookup key stays named by its record, so a deletion at any point removes them all):
  * 1. the organization's record switches to the new hash (a compare-and-set on the record read),
  *    the current secret becoming `previous` or retired, and an earlier previous retired;
  * 2. the new lookup key is written;
@@ -28,54 +35,76 @@ function contended(operation: string, id: string): Error {
  *    at its `expiresAt`) and those of the retired secrets deleted, each script announcing it;
  * 4. the roll confirms: the retired hashes leave the record, and if the token was deleted or
  *    rolled again meanwhile, the new lookup key is taken back (it must not outlive its listing).
- * @example const rolled = await rollToken(ctx, 'org_1', 'tok_a', { hash, hint, previousExpiresAt: null });
+ * @example const { steps, result } = rollSteps(ctx, 'org_1', 'tok_a', change); for (const step of steps) if (!(await step())) break;
  */
-export async function rollToken(ctx: StoreContext, organizationId: string, id: string, change: RollChange): Promise<TokenRecord | null> {
+export function rollSteps(ctx: StoreContext, organizationId: string, id: string, change: RollChange): RollSteps {
   const records = ctx.keys.organization(organizationId).records;
-  let rolled: TokenRecord | undefined;
+  let rolled: TokenRecord | null = null;
   let json = '';
   let lastUsedAt: string | null = null;
   let retired: string[] = [];
-  for (let attempt = 0; attempt < CAS_ATTEMPTS && !rolled; attempt++) {
-    const stored = await readRecord(ctx, organizationId, id);
-    if (!stored) return null;
-    const current = decodeRecord(stored.json, stored.lastUsedAt);
-    const next: TokenRecord = {
-      ...current,
-      hash: change.hash,
-      hint: change.hint,
-      previous: change.previousExpiresAt === null ? null : { hash: current.hash, hint: current.hint, expiresAt: change.previousExpiresAt },
-    };
-    const retire = [...(current.previous ? [current.previous.hash] : []), ...(next.previous ? [] : [current.hash])];
-    json = encodeRecord(next);
-    const [outcome, retiredNow] = await ctx.scripts.roll(records, id, stored.json, json, change.hash, retire);
-    if (outcome === -1) return null;
-    if (outcome === 1) {
-      rolled = next;
-      lastUsedAt = stored.lastUsedAt;
-      const live = new Set(recordHashes(next));
-      retired = retiredNow ? (JSON.parse(retiredNow) as string[]).filter((hash) => !live.has(hash)) : [];
-    }
-  }
-  if (!rolled) throw contended('roll', id);
-  await ctx.settle([records]);
+  return {
+    result: () => rolled,
+    steps: [
+      async function switchRecord() {
+        for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+          const stored = await readRecord(ctx, organizationId, id);
+          if (!stored) return false;
+          const current = decodeRecord(stored.json, stored.lastUsedAt);
+          const next: TokenRecord = {
+            ...current,
+            hash: change.hash,
+            hint: change.hint,
+            previous: change.previousExpiresAt === null ? null : { hash: current.hash, hint: current.hint, expiresAt: change.previousExpiresAt },
+          };
+          const retire = [...(current.previous ? [current.previous.hash] : []), ...(next.previous ? [] : [current.hash])];
+          json = encodeRecord(next);
+          const [outcome, retiredNow] = await ctx.scripts.roll(records, id, stored.json, json, change.hash, retire, current.hash);
+          if (outcome === -1) return false;
+          if (outcome === 1) {
+            rolled = next;
+            lastUsedAt = stored.lastUsedAt;
+            const live = new Set(recordHashes(next));
+            retired = retiredNow ? (JSON.parse(retiredNow) as string[]).filter((hash) => !live.has(hash)) : [];
+            await ctx.settle([records]);
+            return true;
+          }
+        }
+        throw contended('roll', id);
+      },
+      async function writeNew() {
+        await ctx.scripts.writeLookup(ctx.keys.byHash(change.hash), json, lastUsedAt ?? '', '');
+        await ctx.settle([ctx.keys.byHash(change.hash)]);
+        return true;
+      },
+      async function retireOld() {
+        const [rewritten] = await Promise.all([syncLookups(ctx, organizationId, id), unpublish(ctx, retired, newRemoval())]);
+        await ctx.settle([...rewritten, ...retired].map(ctx.keys.byHash));
+        return true;
+      },
+      async function confirm() {
+        const confirmed = await ctx.scripts.confirm(records, id, change.hash, retired);
+        if (confirmed === 1) {
+          await ctx.settle([records]);
+          return true;
+        }
+        await unpublish(ctx, [change.hash], newRemoval());
+        await ctx.settle([ctx.keys.byHash(change.hash)]);
+        if (confirmed === -1) rolled = null;
+        return confirmed !== -1;
+      },
+    ],
+  };
+}
 
-  await ctx.scripts.writeLookup(ctx.keys.byHash(change.hash), json, lastUsedAt ?? '', '');
-  await ctx.settle([ctx.keys.byHash(change.hash)]);
-
-  const removal = newRemoval();
-  const [rewritten] = await Promise.all([syncLookups(ctx, organizationId, id), unpublish(ctx, retired, removal)]);
-  await ctx.settle([...rewritten, ...retired].map(ctx.keys.byHash));
-
-  const confirmed = await ctx.scripts.confirm(records, id, change.hash, retired);
-  if (confirmed !== 1) {
-    await unpublish(ctx, [change.hash], newRemoval());
-    await ctx.settle([ctx.keys.byHash(change.hash)]);
-    if (confirmed === -1) return null;
-  } else {
-    await ctx.settle([records]);
-  }
-  return rolled;
+/**
+ * Rolls a token's secret: `rollSteps`, all of them.
+ * @example const rolled = await rollToken(ctx, 'org_1', 'tok_a', { hash, hint, previousExpiresAt: null });
+ */
+export async function rollToken(ctx: StoreContext, organizationId: string, id: string, change: RollChange): Promise<TokenRecord | null> {
+  const { steps, result } = rollSteps(ctx, organizationId, id, change);
+  for (const step of steps) if (!(await step())) return null;
+  return result();
 }
 
 /**

@@ -4,7 +4,7 @@
  * | key | type | holds |
  * |---|---|---|
  * | `<p>h:<hash>` | hash | `r`: record JSON, `u`: lastUsedAt — everything verification needs. One per live secret: the current one, and the previous one (expiring at `previous.expiresAt`) |
- * | `<p>{o:<org>}:records` | hash | `r:<id>`: record JSON, `u:<id>`: lastUsedAt, `k:<id>`: retired hashes whose lookup keys may remain, `w:<id>`: hashes a roll has not yet confirmed |
+ * | `<p>{o:<org>}:records` | hash | `r:<id>`: record JSON, `u:<id>`: lastUsedAt, `k:<id>`: retired hashes whose lookup keys may remain, `w:<id>`: hashes a roll has not yet confirmed, `i:<id>`: the hash at insert (the one its index entries carry), once rolled |
  * | `<p>{o:<org>}:names` | hash | nameKey → id |
  * | `<p>{o:<org>}:order` | sorted set | score 0, member `<createdAt, 16 digits>:<id>` |
  * | `<p>{o:<org>}:gone` | hash | id → JSON array of the hashes of tokens deleted in the last day (to find a lookup key a failover brought back; schema 1 wrote one bare hash) |
@@ -72,6 +72,8 @@ export function keyLayout(prefix: string): KeyLayout {
 export const recordField = (id: string): string => `r:${id}`;
 /** Hash field of a record's lastUsedAt in `records`. */
 export const lastUsedField = (id: string): string => `u:${id}`;
+/** Hash field of a rolled record's hash at insert in `records`. */
+export const indexHashField = (id: string): string => `i:${id}`;
 /** Hash field of a record's retired hashes (JSON array) in `records`. */
 export const retiredField = (id: string): string => `k:${id}`;
 

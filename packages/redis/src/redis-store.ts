@@ -5,7 +5,7 @@ import { decodeRecord, encodeInstant } from './codec.js';
 import { createContext, type StoreContext } from './context.js';
 import { guard, toStoreError } from './errors.js';
 import { checkExpiringOptions, listExpiring } from './expiring.js';
-import { orderMember, parseOrderMember } from './keys.js';
+import { expiryDigits, orderMember, parseExpiryMember, parseOrderMember } from './keys.js';
 import type { RedisStoreOptions } from './options.js';
 import { fetchGone, fetchRecords, fetchTokens, resolveIndexEntries, type StoredToken } from './reads.js';
 import { parseReconcileOptions, reconcile, removeOrphans, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
@@ -63,6 +63,33 @@ async function removeIndexed(
   removed.push(...(await removeOrphans(ctx, orphans)));
   await dropEntries(entries.map((e) => e.member));
   return removed;
+}
+
+/**
+ * The `<p>expiry` side of deleteExpired: entries up to `expiredBefore` whose token is gone (a
+ * deletion or an upgrade that stopped half-way) are dropped, and a live token found there only
+ * (one whose `<p>expiring` entry was lost) is deleted like the others.
+ */
+async function sweepExpiry(ctx: StoreContext, expiredBefore: number): Promise<TokenRecord[]> {
+  const by = Math.floor(Math.min(expiredBefore, Number.MAX_SAFE_INTEGER));
+  if (by < -Number.MAX_SAFE_INTEGER) return [];
+  const deleted: TokenRecord[] = [];
+  for (;;) {
+    const members = await ctx.client.zrangebylex(ctx.keys.expiry, '-', `(${expiryDigits(by)};`, 'LIMIT', 0, BATCH);
+    if (members.length === 0) break;
+    const byOrganization = new Map<string, string[]>();
+    for (const { organizationId, id } of members.map(parseExpiryMember)) byOrganization.set(organizationId, [...(byOrganization.get(organizationId) ?? []), id]);
+    const tokens: StoredToken[] = [];
+    await Promise.all(
+      [...byOrganization].map(async ([organizationId, ids]) => {
+        for (const token of await fetchTokens(ctx, organizationId, ids)) if (token) tokens.push(token);
+      }),
+    );
+    deleted.push(...(await removeExactly(ctx, tokens)));
+    await ctx.client.zrem(ctx.keys.expiry, ...members);
+    if (members.length < BATCH) break;
+  }
+  return deleted;
 }
 
 /**
@@ -261,6 +288,7 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
           deleted.push(...(await removeIndexed(ctx, members, matches, (m) => client.zrem(keys.expiring, ...m))));
           if (members.length < BATCH) break;
         }
+        deleted.push(...(await sweepExpiry(ctx, expiredBefore)));
         return deleted;
       });
     },

@@ -68,7 +68,7 @@ for i = 3, #ARGV, 3 do
     redis.call('ZADD', KEYS[5], ARGV[1], id)
     if redis.call('HGET', KEYS[2], record.nameKey) == id then redis.call('HDEL', KEYS[2], record.nameKey) end
   end
-  redis.call('HDEL', KEYS[1], 'u:' .. id, 'k:' .. id, 'w:' .. id)
+  redis.call('HDEL', KEYS[1], 'u:' .. id, 'k:' .. id, 'w:' .. id, 'i:' .. id)
   if redis.call('HGET', KEYS[2], ARGV[i + 1]) == id then redis.call('HDEL', KEYS[2], ARGV[i + 1]) end
   redis.call('ZREM', KEYS[3], ARGV[i + 2])
 end
@@ -86,7 +86,8 @@ return removed
 `;
 
 /**
- * KEYS records. ARGV id, expected record JSON, new record JSON, new hash, hashes to retire (JSON array).
+ * KEYS records. ARGV id, expected record JSON, new record JSON, new hash, hashes to retire (JSON
+ * array), current hash (kept once in `i:<id>`: the hash the token's index entries carry).
  * → { 1, retired hashes now (JSON array or '') } applied, { 0 } the record changed since the caller
  * read it (read again), { -1 } no such token.
  * The first step of a roll: the listing switches to the new secret before any lookup key changes,
@@ -100,6 +101,7 @@ local json = redis.call('HGET', KEYS[1], 'r:' .. ARGV[1])
 if not json then return { -1 } end
 if json ~= ARGV[2] then return { 0 } end
 redis.call('HSET', KEYS[1], 'r:' .. ARGV[1], ARGV[3])
+redis.call('HSETNX', KEYS[1], 'i:' .. ARGV[1], ARGV[6])
 local field = 'k:' .. ARGV[1]
 local retired = redis.call('HGET', KEYS[1], field)
 local added = cjson.decode(ARGV[5])
@@ -276,7 +278,7 @@ export interface Scripts {
   claim(keys: OrganizationKeys, id: string, nameKey: string, json: string, member: string, lastUsedAt: string): Promise<number>;
   unpublish(lookupKeys: readonly string[], channel: string, message: string): Promise<Array<string | null>>;
   unlist(keys: OrganizationKeys, now: number, forgetBefore: number, triples: readonly string[]): Promise<string[]>;
-  roll(records: string, id: string, expected: string, json: string, hash: string, retire: readonly string[]): Promise<[number, string?]>;
+  roll(records: string, id: string, expected: string, json: string, hash: string, retire: readonly string[], currentHash: string): Promise<[number, string?]>;
   confirm(records: string, id: string, hash: string, removed: readonly string[]): Promise<number>;
   update(keys: OrganizationKeys, id: string, expected: string, json: string, nameKey: string, newNameKey: string): Promise<number>;
   writeLookup(lookupKey: string, json: string, lastUsedAt: string, expireAt: string): Promise<number>;
@@ -304,7 +306,7 @@ export function defineScripts(client: RedisClient): Scripts {
     claim: (k, id, nameKey, json, member, lastUsedAt) => call('claim', k.records, k.names, k.order, id, nameKey, json, member, lastUsedAt),
     unpublish: (lookupKeys, channel, message) => call('unpublish', lookupKeys.length, ...lookupKeys, channel, message),
     unlist: (k, now, forgetBefore, triples) => call('unlist', k.records, k.names, k.order, k.gone, k.goneAt, now, forgetBefore, ...triples),
-    roll: (records, id, expected, json, hash, retire) => call('roll', records, id, expected, json, hash, JSON.stringify(retire)),
+    roll: (records, id, expected, json, hash, retire, currentHash) => call('roll', records, id, expected, json, hash, JSON.stringify(retire), currentHash),
     confirm: (records, id, hash, removed) => call('confirm', records, id, hash, JSON.stringify(removed)),
     update: (k, id, expected, json, nameKey, newNameKey) => call('update', k.records, k.names, id, expected, json, nameKey, newNameKey),
     writeLookup: (lookupKey, json, lastUsedAt, expireAt) => call('writeLookup', lookupKey, json, lastUsedAt, expireAt),

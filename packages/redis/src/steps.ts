@@ -178,8 +178,13 @@ export function removeSteps(ctx: StoreContext, tokens: readonly StoredToken[], r
       await unpublish(ctx, unknown, removal);
     }),
     durable(ctx, () => [...[...byProject.keys()].map((p) => ctx.keys.project(p)), ...(expiring.length > 0 ? [ctx.keys.expiring, ctx.keys.expiry] : [])], async function unindex() {
-      // Both forms: entries written by earlier versions carry no hash.
-      const members = (r: TokenRecord) => [indexMember(r.organizationId, r.id, r.hash), indexMember(r.organizationId, r.id)];
+      // The entry carries the hash at insert (a roll changed the current one since); entries
+      // written by earlier versions carry no hash.
+      const indexHash = new Map(tokens.map((t) => [removalKey(t.record.organizationId, t.record.id), t.indexHash ?? t.record.hash]));
+      const members = (r: TokenRecord) => [
+        ...new Set([indexMember(r.organizationId, r.id, indexHash.get(removalKey(r.organizationId, r.id))), indexMember(r.organizationId, r.id, r.hash)]),
+        indexMember(r.organizationId, r.id),
+      ];
       await Promise.all([
         ...[...byProject].map(([projectId, group]) =>
           ctx.client.srem(ctx.keys.project(projectId), ...group.flatMap(members)),

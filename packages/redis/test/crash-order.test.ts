@@ -85,10 +85,10 @@ describe('interrupted writes keep "nothing verifies that is not listed"', () => 
   });
 
   test('an insert that fails after claiming its name is undone: it neither verifies nor is listed, and the name is free', async () => {
-    // A client whose HSET fails, as if the connection dropped right before the lookup key was written.
+    // A client whose lookup-key write fails, as if the connection dropped right before it.
     const broken = new Proxy(client, {
       get(target, property) {
-        if (property === 'hset') return () => Promise.reject(new Error('Connection is closed.'));
+        if (property === 'keywardV2WriteLookup') return () => Promise.reject(new Error('Connection is closed.'));
         const value: unknown = Reflect.get(target, property, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },

@@ -100,14 +100,14 @@ describe('insert racing revokeProject()', () => {
   test('a token whose listing a revocation removed between the insert\'s steps does not verify', async () => {
     const record = makeRecord({ scope: { kind: 'project', projectId: 'proj_race' } });
     // Run the revocation right after the insert's index step, before its lookup key is written.
-    const originalHset = client.hset.bind(client);
+    const commands = client as unknown as Record<string, (...a: unknown[]) => Promise<number>>;
     let revoked: TokenRecord[] = [];
     const racing = new Proxy(client, {
       get(target, property) {
-        if (property === 'hset') {
+        if (property === 'keywardV2WriteLookup') {
           return async (...args: unknown[]) => {
             revoked = await redisStore({ client, keyPrefix }).deleteByProject('proj_race');
-            return (originalHset as (...a: unknown[]) => Promise<number>)(...args);
+            return commands.keywardV2WriteLookup!.apply(client, args);
           };
         }
         const value: unknown = Reflect.get(target, property, target);

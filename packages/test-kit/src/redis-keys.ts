@@ -55,7 +55,7 @@ export async function deleteKeysWithPrefix(client: Redis | Cluster, prefix: stri
  * and the schema version (`schema`), which the store writes on first use.
  */
 export async function tokenKeysWithPrefix(client: Redis | Cluster, prefix: string): Promise<string[]> {
-  return (await keysWithPrefix(client, prefix)).filter((key) => !/\}:gone(At)?$/.test(key) && key !== `${prefix}schema`);
+  return (await keysWithPrefix(client, prefix)).filter((key) => !/\}:gone(At)?$/.test(key) && !key.endsWith(":schema"));
 }
 
 /** Every id the store lists for an organization, all pages. */

@@ -90,7 +90,10 @@ function lookupWrites(ctx: StoreContext, record: TokenRecord, json: string, last
   return writes;
 }
 
-/** The hashes a record names itself: current and previous. */
+/**
+ * The hashes a record names itself: current and previous.
+ * @example recordHashes(rolled) // [rolled.hash, rolled.previous.hash]
+ */
 export const recordHashes = (record: TokenRecord): string[] => (record.previous ? [record.hash, record.previous.hash] : [record.hash]);
 
 /**

@@ -89,6 +89,22 @@ describe('a roll stopped after any of its steps', () => {
     expect(await verifiableRecords(client, keyPrefix)).toEqual([]);
   });
 
+  test('reconcile() removes the lookup key of a secret a stopped roll retired, keeps the live ones, and reports nothing (the token is listed)', async () => {
+    const record = makeRecord();
+    await store.insert(record);
+    const next = makeHash();
+    await rollPart(record, next, 2, null);
+    expect((await store.findByHash(record.hash))?.id).toBe(record.id);
+    let cursor: string | null = null;
+    do {
+      const slice = await store.reconcile({ cursor });
+      expect(slice.removed).toEqual([]);
+      cursor = slice.cursor;
+    } while (cursor !== null);
+    expect(await store.findByHash(record.hash)).toBeNull();
+    expect(await store.findByHash(next)).toMatchObject({ id: record.id, hash: next });
+  });
+
   test('a token deleted between a roll\'s steps: the roll takes its new lookup key back and answers null', async () => {
     for (let done = 1; done <= 3; done++) {
       const record = makeRecord();

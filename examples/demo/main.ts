@@ -1,5 +1,6 @@
 // A narrated walk through keyward on the embedded SQLite store:
-// create → use → scope refused → delete → refused. Run it with `pnpm demo`.
+// create → use → scope and permissions refused → roll with a grace period → delete → refused.
+// Run it with `pnpm demo`.
 import { createKeyward, type Actor, type ProjectInfo, type VerifyResult } from '@keyward/core';
 import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
@@ -19,6 +20,8 @@ const db = new Database(file);
 const keyward = createKeyward({
   store: sqliteStore({ db }),
   resolveProject: (id) => projects[id] ?? null,
+  // What a token may do within its scope; each token is granted a subset.
+  permissions: { 'builds:read': 'Read builds', 'deploys:write': 'Start deploys' },
 });
 
 const say = (line: string) => console.log(line);
@@ -28,8 +31,8 @@ try {
   say(`keyward demo — SQLite file ${file}\n`);
 
   say('1. Alice (admin of Acme) creates an organization token and a project token.');
-  const ci = await keyward.create(alice, { name: 'CI pipeline', scope: { kind: 'organization' }, expiresIn: '30d' });
-  const web = await keyward.create(alice, { name: 'Website deploys', scope: { kind: 'project', projectId: 'proj_web' }, expiresIn: '7d' });
+  const ci = await keyward.create(alice, { name: 'CI pipeline', scope: { kind: 'organization' }, expiresIn: '30d', permissions: ['builds:read', 'deploys:write'] });
+  const web = await keyward.create(alice, { name: 'Website deploys', scope: { kind: 'project', projectId: 'proj_web' }, expiresIn: '7d', permissions: ['deploys:write'] });
   say(`   "CI pipeline"      → ${ci.plaintext.slice(0, 10)}… (shown once; only its SHA-256 is stored)`);
   say(`   "Website deploys"  → ${web.plaintext.slice(0, 10)}… expires ${new Date(web.token.expiresAt!).toISOString()}`);
 
@@ -43,19 +46,28 @@ try {
   say(`   Website deploys on an org-level route: ${outcome(await keyward.verify(web.plaintext, { organizationLevel: true }))}`);
   const typo = web.plaintext.slice(0, -1) + (web.plaintext.endsWith('x') ? 'y' : 'x');
   say(`   A mistyped token:                      ${outcome(await keyward.verify(typo))} (checksum, no database lookup)`);
+  const readBuilds = { projectId: 'proj_web', permissions: ['builds:read'] };
+  say(`   Reading Website builds, CI pipeline:     ${outcome(await keyward.verify(ci.plaintext, readBuilds))}`);
+  say(`   Reading Website builds, Website deploys: ${outcome(await keyward.verify(web.plaintext, readBuilds))} (granted deploys:write only)`);
 
   await keyward.flush();
   say('\n4. The tokens table, as the settings page shows it:');
   for (const t of (await keyward.list(alice)).items) {
     const lastActive = t.lastUsedAt ? new Date(t.lastUsedAt).toISOString() : 'never';
-    say(`   ${t.name.padEnd(16)} ${t.hint}…  scope: ${t.scopeLabel.padEnd(12)} status: ${t.status}  last active: ${lastActive}`);
+    say(`   ${t.name.padEnd(16)} ${t.hint}…  scope: ${t.scopeLabel.padEnd(12)} may: ${t.permissions!.join(', ').padEnd(26)} status: ${t.status}  last active: ${lastActive}`);
   }
 
-  say('\n5. Alice deletes "Website deploys"; access is cut off at once.');
+  say('\n5. Alice rolls the CI secret; the old one keeps working for 24 hours so running jobs can switch.');
+  const rolled = await keyward.roll(alice, ci.token.id, { previousSecretExpiresIn: '24h' });
+  say(`   new secret ${rolled.plaintext.slice(0, 10)}… (shown once), same token id: ${rolled.token.id === ci.token.id}`);
+  say(`   old secret: ${outcome(await keyward.verify(ci.plaintext))} until ${new Date(rolled.token.previousSecret!.expiresAt).toISOString()}`);
+  say(`   new secret: ${outcome(await keyward.verify(rolled.plaintext))}`);
+
+  say('\n6. Alice deletes "Website deploys"; access is cut off at once.');
   await keyward.delete(alice, web.token.id);
   const after = await keyward.verify(web.plaintext, { projectId: 'proj_web' });
   say(`   Website deploys on Website: ${outcome(after)}`);
-  say(`   CI pipeline     on Website: ${outcome(await keyward.verify(ci.plaintext, { projectId: 'proj_web' }))}`);
+  say(`   CI pipeline     on Website: ${outcome(await keyward.verify(rolled.plaintext, { projectId: 'proj_web' }))}`);
 
   if (after.ok) throw new Error('a deleted token was accepted');
   say('\nDone: every step behaved as documented.');

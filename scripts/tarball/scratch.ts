@@ -20,11 +20,14 @@ export function publishedPackages(): { dir: string; name: string }[] {
     .map(({ dir, manifest }) => ({ dir, name: manifest.name }));
 }
 
-/** Packs every published package into `dest` (pnpm rewrites `workspace:` ranges); returns name → tarball path. */
-export async function packAll(dest: string): Promise<Record<string, string>> {
+/**
+ * Packs every published package (or those named in `only`) into `dest` (pnpm rewrites
+ * `workspace:` ranges); returns name → tarball path.
+ */
+export async function packAll(dest: string, only?: readonly string[]): Promise<Record<string, string>> {
   mkdirSync(dest, { recursive: true });
   const tarballs: Record<string, string> = {};
-  for (const { dir, name } of publishedPackages()) {
+  for (const { dir, name } of publishedPackages().filter((p) => !only || only.includes(p.name))) {
     const cwd = join(ROOT, 'packages', dir);
     if (!existsSync(join(cwd, 'dist', 'index.js'))) throw new Error(`${name} is not built: run \`npx -y pnpm@12.4.2 build\` first (the test command does)`);
     const { stdout } = await run('npx', ['-y', 'pnpm@12.4.2', 'pack', '--pack-destination', dest], { cwd });
@@ -80,6 +83,8 @@ export async function installProject(
   return {
     dir,
     exec: (file, args, options = {}) =>
-      run(file, args, { cwd: dir, timeout: options.timeout ?? 60_000, env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', FORCE_COLOR: '0', ...options.env } }),
+      // NODE_PATH: pnpm's .bin shims (vitest's own included) point it at the workspace's hoisted
+      // packages, where require() and Bun would find what the project lacks.
+      run(file, args, { cwd: dir, timeout: options.timeout ?? 60_000, env: { ...process.env, NODE_OPTIONS: '', NODE_PATH: '', NO_COLOR: '1', FORCE_COLOR: '0', ...options.env } }),
   };
 }

@@ -35,6 +35,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tokens/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The permissions a new token can be granted */
+        get: operations["listPermissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tokens/bulk-delete": {
         parameters: {
             query?: never;
@@ -67,6 +84,24 @@ export interface paths {
         delete: operations["deleteToken"];
         options?: never;
         head?: never;
+        /** Rename a token or replace its metadata */
+        patch: operations["updateToken"];
+        trace?: never;
+    };
+    "/tokens/{id}/roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace a token's secret; the answer holds the new one, once */
+        post: operations["rollToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -90,10 +125,38 @@ export interface components {
          * @enum {string}
          */
         ExpiryPreset: "1d" | "7d" | "30d" | "60d" | "90d" | "never";
+        /** @description `permissions` is required when the server declares permissions (see `GET /tokens/permissions`) and refused when it does not. */
         CreateTokenInput: {
             name: components["schemas"]["TokenName"];
             scope: components["schemas"]["TokenScope"];
             expiresIn: components["schemas"]["ExpiryPreset"];
+            permissions?: string[];
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description How long the current secret keeps working after the roll: `now` (the default) ends it at once. */
+        RollTokenInput: {
+            /**
+             * @default now
+             * @enum {string}
+             */
+            previousSecretExpiresIn: "now" | "1h" | "24h" | "3d" | "7d";
+        };
+        /** @description At least one of `name` and `metadata`; `metadata: null` clears it. */
+        UpdateTokenInput: {
+            name?: components["schemas"]["TokenName"];
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** @description What a new token can be granted; empty when the server declares no permissions. */
+        PermissionList: {
+            permissions: {
+                /** @description `resource:action`, e.g. `builds:read`. */
+                name: string;
+                description: string;
+            }[];
         };
         /** @description All or none: one unknown id answers 404 and deletes nothing. At most 1000 ids; repeats count once. */
         BulkDeleteInput: {
@@ -116,6 +179,18 @@ export interface components {
             expiresAt: number | null;
             /** @description When it last passed verification (recorded at most once per interval); null if never used. Milliseconds since the Unix epoch. */
             lastUsedAt: number | null;
+            /** @description Permission names granted, sorted; null when the server declares no permissions. */
+            permissions: string[] | null;
+            /** @description The host's own JSON object (at most 4 KB as JSON), or null. */
+            metadata: {
+                [key: string]: unknown;
+            } | null;
+            /** @description After a roll with a grace period: the old secret, which keeps working until `expiresAt`; null otherwise. */
+            previousSecret: {
+                hint: string;
+                /** @description When the old secret stops working. Milliseconds since the Unix epoch. */
+                expiresAt: number;
+            } | null;
         };
         /** @description A row of the tokens table. */
         TokenListItem: {
@@ -134,6 +209,18 @@ export interface components {
             expiresAt: number | null;
             /** @description When it last passed verification (recorded at most once per interval); null if never used. Milliseconds since the Unix epoch. */
             lastUsedAt: number | null;
+            /** @description Permission names granted, sorted; null when the server declares no permissions. */
+            permissions: string[] | null;
+            /** @description The host's own JSON object (at most 4 KB as JSON), or null. */
+            metadata: {
+                [key: string]: unknown;
+            } | null;
+            /** @description After a roll with a grace period: the old secret, which keeps working until `expiresAt`; null otherwise. */
+            previousSecret: {
+                hint: string;
+                /** @description When the old secret stops working. Milliseconds since the Unix epoch. */
+                expiresAt: number;
+            } | null;
             /**
              * @description Expired tokens stay listed until pruned.
              * @enum {string}
@@ -141,6 +228,8 @@ export interface components {
             status: "active" | "expired";
             /** @description "Organization", or the project's name as the host resolves it. */
             scopeLabel: string;
+            /** @description Active and expiring within 7 days. */
+            expiresSoon: boolean;
         };
         /** @description Newest first. */
         TokenPage: {
@@ -380,6 +469,31 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalog, sorted by name. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermissionList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     bulkDeleteTokens: {
         parameters: {
             query?: never;
@@ -467,6 +581,79 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token's public id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTokenInput"];
+            };
+        };
+        responses: {
+            /** @description The token as it is now. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenInfo"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rollToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token's public id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RollTokenInput"];
+            };
+        };
+        responses: {
+            /** @description Rolled: same token, new `plaintext`, shown this once. The old secret works until `token.previousSecret.expiresAt` (or not at all). */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };

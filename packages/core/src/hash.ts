@@ -1,50 +1,15 @@
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { ConfigurationError } from './errors.js';
+import type { Digest } from './hash-backend/backend.js';
+// The sources always use the portable backend. In the built package this import becomes
+// `#hash-backend` (tsup.config.ts), which the package.json `imports` conditions resolve per
+// runtime: node:crypto only on Node, Bun and Deno, so @noble/hashes is never loaded there.
+import { backend } from './hash-backend/portable.js';
 
-type NodeCrypto = typeof import('node:crypto');
-
-// process.getBuiltinModule is synchronous and exists in both ESM and CJS on Node ≥ 20.16, Bun and
-// Deno. Where it is missing (browsers, edge runtimes) we fall back to @noble/hashes.
-const nodeCrypto: NodeCrypto | undefined = (() => {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  try {
-    return proc?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
-  } catch {
-    return undefined;
-  }
-})();
-
-/** Which SHA-256 implementation this runtime uses: `node:crypto` when present, else `@noble/hashes`. */
-export const hashBackend: 'node:crypto' | '@noble/hashes' = nodeCrypto ? 'node:crypto' : '@noble/hashes';
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-type Digest = (token: string) => string;
-
-function sha256Digest(): Digest {
-  if (nodeCrypto) {
-    // The one-shot crypto.hash (Node ≥ 20.12) skips the Hash object: about 3× faster than createHash.
-    const { hash, createHash } = nodeCrypto;
-    if (typeof hash === 'function') return (token) => hash('sha256', token, 'base64url');
-    return (token) => createHash('sha256').update(token).digest('base64url');
-  }
-  return (token) => toBase64Url(sha256(utf8ToBytes(token)));
-}
-
-function hmacDigest(pepper: string): Digest {
-  if (nodeCrypto) {
-    const { createHmac } = nodeCrypto;
-    return (token) => createHmac('sha256', pepper).update(token).digest('base64url');
-  }
-  const key = utf8ToBytes(pepper);
-  return (token) => toBase64Url(hmac(sha256, key, utf8ToBytes(token)));
-}
+/**
+ * Which SHA-256 implementation this runtime uses: `node:crypto` when present, else
+ * `@noble/hashes` (workerd without nodejs_compat, browsers, edge runtimes).
+ */
+export const hashBackend: 'node:crypto' | '@noble/hashes' = backend.name;
 
 /**
  * Server-side secret(s) mixed into token hashes. `previous` peppers are still accepted when
@@ -80,9 +45,9 @@ function checkPepper(pepper: unknown, field: string): string {
  * @example createHasher({ current: newPepper, previous: [null] }) // turning a pepper on for existing tokens
  */
 export function createHasher(pepper?: string | PepperOptions): TokenHasher {
-  if (pepper === undefined) return { hash: sha256Digest(), previousHashes: [] };
+  if (pepper === undefined) return { hash: backend.sha256, previousHashes: [] };
   const options = typeof pepper === 'string' ? { current: pepper } : pepper;
   const current = checkPepper(options.current, 'pepper.current');
-  const previous = (options.previous ?? []).map((p, i) => (p === null ? sha256Digest() : hmacDigest(checkPepper(p, `pepper.previous[${i}]`))));
-  return { hash: hmacDigest(current), previousHashes: previous };
+  const previous = (options.previous ?? []).map((p, i) => (p === null ? backend.sha256 : backend.hmacSha256(checkPepper(p, `pepper.previous[${i}]`))));
+  return { hash: backend.hmacSha256(current), previousHashes: previous };
 }

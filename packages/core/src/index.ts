@@ -7,17 +7,18 @@
 export { Keyward, createKeyward } from './keyward.js';
 export type { KeywardOptions } from './options.js';
 export type { PepperOptions } from './hash.js';
-export type { VerifyFailureCode, VerifyResult } from './verify.js';
+export type { VerifyFailure, VerifyFailureCode, VerifyResult } from './verify.js';
 export { memoryStore } from './memory-store.js';
 export type { CacheOptions, InvalidationChannel, InvalidationListener } from './cache.js';
 
 // What tokens are and who may manage them
 export type { Actor, ProjectInfo, Role, TokenScope } from './scope.js';
 export { canManageTokens, type RouteTarget } from './policy.js';
-export type { CreatedToken, TokenInfo, TokenListItem, TokenPage, TokenStatus } from './token-info.js';
-export { DAY_MS, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, previewExpiration, type ExpiryPreset } from './expiry.js';
+export type { CreatedToken, ExpiringTokenPage, TokenInfo, TokenListItem, TokenPage, TokenStatus } from './token-info.js';
+export type { PermissionCatalog, PermissionInfo } from './permissions.js';
+export { DAY_MS, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, ROLL_GRACE_PRESETS, previewExpiration, type ExpiryPreset, type RollGracePreset } from './expiry.js';
 export { isWellFormedToken } from './token-format.js';
-export type { DeletionReason, KeywardEvent, TokenCreatedEvent, TokenDeletedEvent } from './events.js';
+export type { DeletionReason, KeywardEvent, TokenCreatedEvent, TokenDeletedEvent, TokenRolledEvent, TokenUpdatedEvent } from './events.js';
 
 // Errors: every one a KeywardError with a stable UPPER_SNAKE `code`
 export {
@@ -39,10 +40,16 @@ export {
   createTokenInputSchema,
   deleteManyInputSchema,
   expiryPresetSchema,
+  rollTokenInputSchema,
+  tokenMetadataSchema,
   tokenNameSchema,
   tokenScopeSchema,
+  updateTokenInputSchema,
   type CreateTokenInput,
+  type ListExpiringOptions,
   type ListOptions,
+  type RollTokenInput,
+  type UpdateTokenInput,
 } from './schemas.js';
 
 // For store authors

@@ -42,7 +42,7 @@ export const expiryPresetSchema = z.enum(EXPIRY_PRESETS, {
 });
 
 /** Token metadata: a plain JSON object of at most 4 KB as JSON. */
-export const tokenMetadataSchema = z.custom<Record<string, unknown>>().superRefine((value, ctx) => {
+export const tokenMetadataSchema = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
   const problem = metadataProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });

@@ -33,12 +33,14 @@ const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
 function mount(router: Router, route: ManagementRoute, handler: RequestHandler): void {
   if (route.method === 'GET') router.get(route.path, handler);
   else if (route.method === 'POST') router.post(route.path, handler);
+  else if (route.method === 'PATCH') router.patch(route.path, handler);
   else router.delete(route.path, handler);
 }
 
 /**
  * The token management API as an Express router: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
- * `GET/DELETE /tokens/:id`, `POST /tokens/bulk-delete`, and its OpenAPI description at
+ * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`,
+ * `POST /tokens/bulk-delete`, and its OpenAPI description at
  * `GET /tokens/openapi.json` (no actor needed: it holds no data). It parses its own JSON bodies (UTF-8,
  * uncompressed, at most 128 KiB), so the host needs no body parser. Options are checked here, once.
  * @example

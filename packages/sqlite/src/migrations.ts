@@ -17,7 +17,7 @@ export interface Migration {
 /**
  * Every migration, oldest first.
  *
- * @example MIGRATIONS.map((m) => m.version) // [1]
+ * @example MIGRATIONS.map((m) => m.version) // [1, 2]
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -47,6 +47,51 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ${p}tokens_expires ON ${p}tokens (expires_at) WHERE expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 2,
+    // The v2 TokenStore contract: permissions, metadata and the previous secret of a roll. Columns
+    // are added, not the table rebuilt: a v1 file upgrades in place in milliseconds, whatever its
+    // size, and processes still running v1 code keep working on it (their statements name only v1
+    // columns, and every new column may be NULL).
+    // ALTER TABLE cannot add a table CHECK, so the "three previous_* columns are null together"
+    // rule sits on the last of them; SQLite checks a column's CHECK against the whole row.
+    // JSON columns are checked for shape: a store bug or a hand edit is refused on write instead
+    // of surfacing as a parse error on the verification path.
+    //
+    // findByHash is `hash = ? OR previous_hash = ?`: two unique index lookups (MULTI-INDEX OR),
+    // the second on a partial index that holds only the few rolled tokens. The triggers keep a
+    // hash unique across both columns, which two indexes cannot do alone: otherwise one secret
+    // could match two tokens.
+    //
+    // listExpiring orders by (expires_at, id) and seeks past a row-value cursor; tokens_expires
+    // holds (expires_at, rowid), so ties would need a sort and the cursor could only bound the
+    // range by expires_at. tokens_expiring replaces it (deleteExpired uses it just as well).
+    up: (p) => `
+      ALTER TABLE ${p}tokens ADD COLUMN permissions TEXT
+        CHECK (permissions IS NULL OR CASE WHEN json_valid(permissions) THEN json_type(permissions) = 'array' ELSE 0 END);
+      ALTER TABLE ${p}tokens ADD COLUMN metadata TEXT
+        CHECK (metadata IS NULL OR CASE WHEN json_valid(metadata) THEN json_type(metadata) = 'object' ELSE 0 END);
+      ALTER TABLE ${p}tokens ADD COLUMN previous_hash TEXT CHECK (previous_hash <> hash);
+      ALTER TABLE ${p}tokens ADD COLUMN previous_hint TEXT;
+      ALTER TABLE ${p}tokens ADD COLUMN previous_expires_at INTEGER
+        CHECK ((previous_hash IS NULL) = (previous_hint IS NULL) AND (previous_hash IS NULL) = (previous_expires_at IS NULL));
+      CREATE UNIQUE INDEX ${p}tokens_previous_hash ON ${p}tokens (previous_hash) WHERE previous_hash IS NOT NULL;
+      DROP INDEX ${p}tokens_expires;
+      CREATE INDEX ${p}tokens_expiring ON ${p}tokens (expires_at, id) WHERE expires_at IS NOT NULL;
+      CREATE TRIGGER ${p}tokens_hashes_unique_insert BEFORE INSERT ON ${p}tokens
+        WHEN EXISTS (SELECT 1 FROM ${p}tokens WHERE previous_hash = NEW.hash)
+          OR EXISTS (SELECT 1 FROM ${p}tokens WHERE hash = NEW.previous_hash)
+      BEGIN
+        SELECT RAISE(ABORT, 'UNIQUE constraint failed: ${p}tokens hash and previous_hash share one namespace');
+      END;
+      CREATE TRIGGER ${p}tokens_hashes_unique_update BEFORE UPDATE OF hash, previous_hash ON ${p}tokens
+        WHEN EXISTS (SELECT 1 FROM ${p}tokens WHERE previous_hash = NEW.hash AND id <> NEW.id)
+          OR EXISTS (SELECT 1 FROM ${p}tokens WHERE hash = NEW.previous_hash AND id <> NEW.id)
+      BEGIN
+        SELECT RAISE(ABORT, 'UNIQUE constraint failed: ${p}tokens hash and previous_hash share one namespace');
+      END;
+    `,
+  },
 ];
 
 /**
@@ -61,7 +106,7 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 /**
  * The version recorded in `<prefix>schema_version`, or 0 when the store was never set up there.
  *
- * @example schemaVersion(db, 'keyward_') // 1
+ * @example schemaVersion(db, 'keyward_') // 2
  */
 export function schemaVersion(db: BetterSqlite3.Database, prefix: string): number {
   const table = `${prefix}schema_version`;
@@ -76,7 +121,7 @@ export function schemaVersion(db: BetterSqlite3.Database, prefix: string): numbe
  * several processes at once: the work happens under `BEGIN IMMEDIATE` (one writer at a time) and the
  * version is read again once the lock is held, so a migration another process just applied is skipped.
  *
- * @example migrate(db, 'keyward_') // 1
+ * @example migrate(db, 'keyward_') // 2
  */
 export function migrate(db: BetterSqlite3.Database, prefix: string, now: () => number = Date.now): number {
   // The common case, an up-to-date schema, takes no write lock, so read-only handles work too.

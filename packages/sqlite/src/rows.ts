@@ -1,9 +1,10 @@
-import type { TokenRecord } from '@keyward/core';
+import type { PreviousSecret, TokenRecord } from '@keyward/core';
 
 /**
- * A row of `<prefix>tokens`, as better-sqlite3 returns it.
+ * A row of `<prefix>tokens`, as better-sqlite3 returns it. `permissions` and `metadata` are JSON
+ * text; the three `previous_*` columns are null together (a CHECK keeps them so).
  *
- * @example const row = statements.findByHash.get(hash) as TokenRow | undefined;
+ * @example const row = statements.get.get(organizationId, id) as TokenRow | undefined;
  */
 export interface TokenRow {
   id: string;
@@ -18,6 +19,11 @@ export interface TokenRow {
   created_by: string;
   expires_at: number | null;
   last_used_at: number | null;
+  permissions: string | null;
+  metadata: string | null;
+  previous_hash: string | null;
+  previous_hint: string | null;
+  previous_expires_at: number | null;
 }
 
 /**
@@ -38,13 +44,19 @@ export const TOKEN_COLUMNS = [
   'created_by',
   'expires_at',
   'last_used_at',
+  'permissions',
+  'metadata',
+  'previous_hash',
+  'previous_hint',
+  'previous_expires_at',
 ] as const satisfies readonly (keyof TokenRow)[];
 
 /**
- * The columns `findByHash` reads, in order: every field of the record except the hash (the caller
- * has it) and `scope_kind` (implied by `project_id`, which the table's CHECK keeps in step).
+ * The columns `findByHash` reads, in order: every field of the record except `scope_kind`
+ * (implied by `project_id`, which the table's CHECK keeps in step). The hash is read too: the
+ * looked-up hash may be the row's previous one.
  *
- * @example `SELECT ${LOOKUP_COLUMNS.join(', ')} FROM keyward_tokens WHERE hash = ?`
+ * @example `SELECT ${LOOKUP_COLUMNS.join(', ')} FROM keyward_tokens WHERE hash = ? OR previous_hash = ?`
  */
 export const LOOKUP_COLUMNS = [
   'id',
@@ -52,11 +64,17 @@ export const LOOKUP_COLUMNS = [
   'name',
   'name_key',
   'project_id',
+  'hash',
   'hint',
   'created_at',
   'created_by',
   'expires_at',
   'last_used_at',
+  'permissions',
+  'metadata',
+  'previous_hash',
+  'previous_hint',
+  'previous_expires_at',
 ] as const satisfies readonly (keyof TokenRow)[];
 
 /** A raw row of `LOOKUP_COLUMNS`. */
@@ -66,19 +84,25 @@ export type LookupRow = [
   name: string,
   nameKey: string,
   projectId: string | null,
+  hash: string,
   hint: string,
   createdAt: number,
   createdBy: string,
   expiresAt: number | null,
   lastUsedAt: number | null,
+  permissions: string | null,
+  metadata: string | null,
+  previousHash: string | null,
+  previousHint: string | null,
+  previousExpiresAt: number | null,
 ];
 
 /**
  * The record behind a `findByHash` row; a fresh object each call.
  *
- * @example const record = fromLookupRow(statements.findByHash.get(hash)!, hash);
+ * @example const record = fromLookupRow(statements.findByHash.get(hash, hash)!);
  */
-export function fromLookupRow(row: LookupRow, hash: string): TokenRecord {
+export function fromLookupRow(row: LookupRow): TokenRecord {
   const projectId = row[4];
   return {
     id: row[0],
@@ -86,12 +110,15 @@ export function fromLookupRow(row: LookupRow, hash: string): TokenRecord {
     name: row[2],
     nameKey: row[3],
     scope: projectId === null ? { kind: 'organization' } : { kind: 'project', projectId },
-    hash,
-    hint: row[5],
-    createdAt: row[6],
-    createdBy: row[7],
-    expiresAt: row[8],
-    lastUsedAt: row[9],
+    hash: row[5],
+    hint: row[6],
+    createdAt: row[7],
+    createdBy: row[8],
+    expiresAt: row[9],
+    lastUsedAt: row[10],
+    permissions: fromJson(row[11]),
+    metadata: fromJson(row[12]),
+    previous: previousOf(row[13], row[14], row[15]),
   };
 }
 
@@ -113,6 +140,9 @@ export function toRecord(row: TokenRow): TokenRecord {
     createdBy: row.created_by,
     expiresAt: row.expires_at,
     lastUsedAt: row.last_used_at,
+    permissions: fromJson(row.permissions),
+    metadata: fromJson(row.metadata),
+    previous: previousOf(row.previous_hash, row.previous_hint, row.previous_expires_at),
   };
 }
 
@@ -122,6 +152,7 @@ export function toRecord(row: TokenRow): TokenRecord {
  * @example statements.insert.run(...toParams(record));
  */
 export function toParams(record: TokenRecord): unknown[] {
+  const { previous } = record;
   return [
     record.id,
     record.organizationId,
@@ -135,5 +166,29 @@ export function toParams(record: TokenRecord): unknown[] {
     record.createdBy,
     record.expiresAt,
     record.lastUsedAt,
+    toJson(record.permissions),
+    toJson(record.metadata),
+    previous ? previous.hash : null,
+    previous ? previous.hint : null,
+    previous ? previous.expiresAt : null,
   ];
+}
+
+/**
+ * JSON text for a `permissions` or `metadata` column; null stays SQL NULL (not the text `null`).
+ *
+ * @example toJson(['tokens:read']) // '["tokens:read"]'
+ */
+export function toJson(value: object | null | undefined): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+// Each call parses anew, so every record owns its arrays and objects.
+function fromJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+// A row from a database kept in step by the CHECK has all three or none.
+function previousOf(hash: string | null, hint: string | null, expiresAt: number | null): PreviousSecret | null {
+  return hash === null ? null : { hash, hint: hint!, expiresAt: expiresAt! };
 }

@@ -1,10 +1,10 @@
-import type { DeleteManyResult, LastUsedUpdate, ListPage, TokenRecord, TokenStore } from '@keyward/core';
+import type { DeleteManyResult, ExpiringPage, LastUsedUpdate, ListPage, RollChange, TokenRecord, TokenStore, UpdateChange } from '@keyward/core';
 import { configureConnection } from './connection.js';
 import { watchFile } from './file-identity.js';
 import { migrate } from './migrations.js';
 import { resolveOptions, type SqliteStoreOptions } from './options.js';
-import { fromLookupRow, toParams, toRecord } from './rows.js';
-import { prepareStatements } from './statements.js';
+import { fromLookupRow, toJson, toParams, toRecord } from './rows.js';
+import { prepareStatements, type UpdateParams } from './statements.js';
 import { guard, toStoreError } from './unavailable.js';
 import { writer } from './writes.js';
 
@@ -63,8 +63,8 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
       // a flag the background check sets; no file system call on this path.
       file?.assertNotLost('findByHash');
       try {
-        const row = statements.findByHash.get(hash);
-        return row === undefined ? null : fromLookupRow(row, hash);
+        const row = statements.findByHash.get(hash, hash);
+        return row === undefined ? null : fromLookupRow(row);
       } catch (error) {
         throw toStoreError('findByHash', error);
       }
@@ -105,10 +105,64 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
       if (updates.length > 0) await write('touch', () => touch.immediate(updates));
     },
 
+    async roll(organizationId: string, id: string, change: RollChange) {
+      const { hash, hint, previousExpiresAt } = change;
+      const row = await write('roll', () => statements.roll.get({ organizationId, id, hash, hint, previousExpiresAt }));
+      return row === undefined ? null : toRecord(row);
+    },
+
+    async update(organizationId: string, id: string, change: UpdateChange) {
+      const params = updateParams(organizationId, id, change);
+      const row = await write('update', () => {
+        try {
+          return statements.update.get(params);
+        } catch (error) {
+          if (isUniqueViolation(error)) return 'name_taken' as const;
+          throw error;
+        }
+      });
+      return row === undefined ? null : row === 'name_taken' ? row : toRecord(row);
+    },
+
+    async listExpiring({ expiresAfter, expiresBy, limit, after }): Promise<ExpiringPage> {
+      file?.assertNotLost('listExpiring');
+      // A cursor at or before the window's start excludes nothing the window does not: first page.
+      // (At the start itself too: the window excludes expiresAfter, the row value would not.)
+      const rows = guard('listExpiring', () =>
+        after && after.expiresAt > expiresAfter
+          ? statements.expiringAfter.all(after.expiresAt, after.id, expiresBy, limit + 1)
+          : statements.expiringFirst.all(expiresAfter, expiresBy, limit + 1),
+      );
+      const items = rows.slice(0, limit).map(toRecord);
+      const last = items[items.length - 1];
+      return { items, next: rows.length > limit && last ? { expiresAt: last.expiresAt!, id: last.id } : null };
+    },
+
     // The handle belongs to the caller and prepared statements are freed with it: only the file
     // check's timer is the store's own.
     async close() {
       file?.stop();
     },
   } satisfies TokenStore;
+}
+
+/** The `update` statement's parameters; `name` and `nameKey` must come together. */
+function updateParams(organizationId: string, id: string, change: UpdateChange): UpdateParams {
+  const { name, nameKey, metadata } = change;
+  if ((name === undefined) !== (nameKey === undefined)) {
+    throw new TypeError('sqlite store: update(change): change.name and change.nameKey come together, or neither');
+  }
+  return {
+    organizationId,
+    id,
+    setName: name === undefined ? 0 : 1,
+    name: name ?? null,
+    nameKey: nameKey ?? null,
+    setMetadata: metadata === undefined ? 0 : 1,
+    metadata: toJson(metadata),
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

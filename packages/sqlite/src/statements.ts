@@ -3,23 +3,48 @@ import { LOOKUP_COLUMNS, TOKEN_COLUMNS, type LookupRow, type TokenRow } from './
 
 type Statement<P extends unknown[] | object, R = unknown> = BetterSqlite3.Statement<P extends unknown[] ? P : [P], R>;
 
+/** Parameters of the `roll` statement; `previousExpiresAt` null drops the current secret at once. */
+export interface RollParams {
+  organizationId: string;
+  id: string;
+  hash: string;
+  hint: string;
+  previousExpiresAt: number | null;
+}
+
+/** Parameters of the `update` statement: each `set…` flag (1 or 0) says whether its field changes. */
+export interface UpdateParams {
+  organizationId: string;
+  id: string;
+  setName: 0 | 1;
+  name: string | null;
+  nameKey: string | null;
+  setMetadata: 0 | 1;
+  /** JSON text, or null to clear. */
+  metadata: string | null;
+}
+
 /**
  * Every statement the store runs, prepared once.
  *
- * @example const row = prepareStatements(db, 'keyward_').findByHash.get(hash);
+ * @example const row = prepareStatements(db, 'keyward_').findByHash.get(hash, hash);
  */
 export interface Statements {
   insert: Statement<unknown[]>;
-  /** The verification lookup: raw rows of `LOOKUP_COLUMNS` (see `fromLookupRow`). */
-  findByHash: Statement<[hash: string], LookupRow>;
+  /** The verification lookup, on the current or the previous hash: raw rows of `LOOKUP_COLUMNS` (see `fromLookupRow`). */
+  findByHash: Statement<[hash: string, previousHash: string], LookupRow>;
   get: Statement<[organizationId: string, id: string], TokenRow>;
   listFirst: Statement<[organizationId: string, limit: number], TokenRow>;
   listAfter: Statement<[organizationId: string, createdAt: number, id: string, limit: number], TokenRow>;
+  expiringFirst: Statement<[expiresAfter: number, expiresBy: number, limit: number], TokenRow>;
+  expiringAfter: Statement<[expiresAt: number, id: string, expiresBy: number, limit: number], TokenRow>;
   existingIds: Statement<[organizationId: string, idsJson: string], string>;
   deleteIds: Statement<[organizationId: string, idsJson: string], TokenRow>;
   deleteByProject: Statement<[projectId: string], TokenRow>;
   deleteExpired: Statement<[expiredBefore: number], TokenRow>;
   touch: Statement<{ id: string; organizationId: string; lastUsedAt: number }>;
+  roll: Statement<RollParams, TokenRow>;
+  update: Statement<UpdateParams, TokenRow>;
 }
 
 /**
@@ -33,6 +58,7 @@ export function prepareStatements(db: BetterSqlite3.Database, prefix: string): S
   const table = `${prefix}tokens`;
   const columns = TOKEN_COLUMNS.join(', ');
   const newestFirst = 'ORDER BY created_at DESC, id DESC LIMIT ?';
+  const soonestFirst = 'ORDER BY expires_at, id LIMIT ?';
   // Id lists travel as one JSON array, so a 1000-id delete is one statement with two parameters,
   // well under SQLite's variable limit and prepared once.
   const inIds = 'organization_id = ? AND id IN (SELECT value FROM json_each(?))';
@@ -46,9 +72,12 @@ export function prepareStatements(db: BetterSqlite3.Database, prefix: string): S
       `INSERT INTO ${table} (${columns}) VALUES (${TOKEN_COLUMNS.map(() => '?').join(', ')})
        ON CONFLICT (organization_id, name_key) DO NOTHING`,
     ),
-    // Raw arrays, and only the columns the caller does not already know: building a 12-key row
-    // object costs more than the lookup itself (about a third of the time of a full-row select).
-    findByHash: prepare<[string], LookupRow>(`SELECT ${LOOKUP_COLUMNS.join(', ')} FROM ${table} WHERE hash = ?`).raw(),
+    // Raw arrays: building a row object per lookup costs more than the lookup itself (about a
+    // third of the time of an object select). The OR is two unique-index lookups (MULTI-INDEX OR),
+    // not a scan; migrations.test.ts checks the plan.
+    findByHash: prepare<[string, string], LookupRow>(
+      `SELECT ${LOOKUP_COLUMNS.join(', ')} FROM ${table} WHERE hash = ? OR previous_hash = ?`,
+    ).raw(),
     get: prepare(`SELECT ${columns} FROM ${table} WHERE organization_id = ? AND id = ?`),
     listFirst: prepare(`SELECT ${columns} FROM ${table} WHERE organization_id = ? ${newestFirst}`),
     // A row value, not `created_at < ? OR (created_at = ? AND id < ?)`: SQLite bounds the index
@@ -58,6 +87,12 @@ export function prepareStatements(db: BetterSqlite3.Database, prefix: string): S
       `SELECT ${columns} FROM ${table}
        WHERE organization_id = ? AND (created_at, id) < (?, ?) ${newestFirst}`,
     ),
+    // Both are ranges on tokens_expiring (expires_at, id). The page after a cursor is bounded below
+    // by the cursor's row value alone: with a second lower bound (expires_at > expiresAfter) SQLite
+    // may pick that one for the range and filter the cursor, walking every earlier row. The caller
+    // passes the cursor only when it lies inside the window, where it implies the other bound.
+    expiringFirst: prepare(`SELECT ${columns} FROM ${table} WHERE expires_at > ? AND expires_at <= ? ${soonestFirst}`),
+    expiringAfter: prepare(`SELECT ${columns} FROM ${table} WHERE (expires_at, id) > (?, ?) AND expires_at <= ? ${soonestFirst}`),
     existingIds: prepare<[string, string], string>(`SELECT id FROM ${table} WHERE ${inIds}`).pluck(),
     deleteIds: prepare(`DELETE FROM ${table} WHERE ${inIds} RETURNING ${columns}`),
     deleteByProject: prepare(`DELETE FROM ${table} WHERE project_id = ? RETURNING ${columns}`),
@@ -66,6 +101,29 @@ export function prepareStatements(db: BetterSqlite3.Database, prefix: string): S
     touch: prepare(
       `UPDATE ${table} SET last_used_at = @lastUsedAt
        WHERE id = @id AND organization_id = @organizationId AND (last_used_at IS NULL OR last_used_at < @lastUsedAt)`,
+    ),
+    // One statement, so one atomic write: the right-hand sides read the row as it was, so the
+    // current secret moves to previous_* (or is dropped with it when previousExpiresAt is null),
+    // and whatever previous secret there was is overwritten, i.e. stops verifying.
+    roll: prepare(
+      `UPDATE ${table} SET
+         hash = @hash,
+         hint = @hint,
+         previous_hash = IIF(@previousExpiresAt IS NULL, NULL, hash),
+         previous_hint = IIF(@previousExpiresAt IS NULL, NULL, hint),
+         previous_expires_at = @previousExpiresAt
+       WHERE organization_id = @organizationId AND id = @id
+       RETURNING ${columns}`,
+    ),
+    // The unique (organization_id, name_key) index decides a clash, atomically: it is the only
+    // unique constraint these columns take part in, so SQLITE_CONSTRAINT_UNIQUE here means 'name_taken'.
+    update: prepare(
+      `UPDATE ${table} SET
+         name = IIF(@setName, @name, name),
+         name_key = IIF(@setName, @nameKey, name_key),
+         metadata = IIF(@setMetadata, @metadata, metadata)
+       WHERE organization_id = @organizationId AND id = @id
+       RETURNING ${columns}`,
     ),
   };
 }

@@ -29,10 +29,13 @@ describe('migrations', () => {
     expect(objects(db)).toEqual([
       'keyward_schema_version',
       'keyward_tokens',
-      'keyward_tokens_expires',
+      'keyward_tokens_expiring',
       'keyward_tokens_hash',
+      'keyward_tokens_hashes_unique_insert',
+      'keyward_tokens_hashes_unique_update',
       'keyward_tokens_org_created',
       'keyward_tokens_org_name_key',
+      'keyward_tokens_previous_hash',
       'keyward_tokens_project',
     ]);
   });
@@ -44,10 +47,10 @@ describe('migrations', () => {
 
     const db = file.open();
     const second = sqliteStore({ db });
-    expect(versions(db)).toEqual([SCHEMA_VERSION]);
+    expect(versions(db)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(second.findByHash(record.hash)).toEqual(record);
     expect(migrate(db, 'keyward_')).toBe(SCHEMA_VERSION);
-    expect(versions(db)).toEqual([SCHEMA_VERSION]);
+    expect(versions(db)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
   test('stores with different table prefixes share a file without seeing each other', async () => {
@@ -58,7 +61,7 @@ describe('migrations', () => {
     expect(await a.insert(record)).toBe('ok');
     expect(a.findByHash(record.hash)).toEqual(record);
     expect(b.findByHash(record.hash)).toBeNull();
-    expect(versions(db, 'B_2_')).toEqual([SCHEMA_VERSION]);
+    expect(versions(db, 'B_2_')).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
   test('tables at a schema version newer than this package are refused with ConfigurationError', () => {

@@ -32,6 +32,8 @@ function writes(store: TokenStore, record: ReturnType<typeof makeRecord>): Array
     ['deleteByProject', () => store.deleteByProject('proj_1')],
     ['deleteExpired', () => store.deleteExpired(Number.MAX_SAFE_INTEGER)],
     ['touch', () => store.touch([{ id: record.id, organizationId: record.organizationId, lastUsedAt: 1 }])],
+    ['roll', () => store.roll(record.organizationId, record.id, { hash: 'rolled_hash', hint: 'kw_roll', previousExpiresAt: 1 })],
+    ['update', () => store.update(record.organizationId, record.id, { name: 'Renamed', nameKey: 'renamed' })],
   ];
 }
 
@@ -66,6 +68,7 @@ describe('a database that cannot answer throws StoreUnavailableError', () => {
     expect((thrown as Error).cause).toBeInstanceOf(TypeError);
     await expect(store.get('org_1', record.id)).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.list('org_1', { limit: 10 })).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.listExpiring({ expiresAfter: 0, expiresBy: 10, limit: 10 })).rejects.toBeInstanceOf(StoreUnavailableError);
     for (const [name, write] of writes(store, record)) {
       expect(await rejection(write()), name).toBeInstanceOf(StoreUnavailableError);
     }

@@ -180,6 +180,13 @@ export function describeLifecycle(store: () => TokenStore, timeout: number): voi
     expect(seen).toEqual(expected);
   });
 
+  test('listExpiring() with a cursor at the window\'s start still leaves out tokens expiring at that instant', { timeout }, async () => {
+    const [edge, inside] = [makeRecord({ expiresAt: 6_000 }), makeRecord({ expiresAt: 6_001 })];
+    await insertAll([edge!, inside!]);
+    const page = await store().listExpiring({ expiresAfter: 6_000, expiresBy: 7_000, limit: 10, after: { expiresAt: 6_000, id: '' } });
+    expect(page.items.map((r) => r.id)).toEqual([inside!.id]);
+  });
+
   test('listExpiring() forgets deleted tokens and follows a roll (same expiry, new secret)', { timeout }, async () => {
     const [kept, gone] = [makeRecord({ expiresAt: 4_000 }), makeRecord({ expiresAt: 4_000 })];
     await insertAll([kept!, gone!]);

@@ -62,6 +62,8 @@ function refusalFor(result: Extract<VerifyResult, { ok: false }>, responses: Gua
       return responses.expired;
     case 'SCOPE_DENIED':
       return responses.insufficientScope;
+    case 'PERMISSION_DENIED':
+      return responses.missingPermissions(result.missingPermissions ?? []);
     default:
       // MALFORMED and NOT_FOUND answer alike, so probing cannot tell a typo from a deleted token.
       return responses.invalidToken;

@@ -17,6 +17,11 @@ export interface GuardResponses {
   readonly expired: HttpResponse;
   /** 403 `insufficient_scope`: a real token, for another organization or project. */
   readonly insufficientScope: HttpResponse;
+  /**
+   * 403 `insufficient_scope` with `scope="<missing names>"` (RFC 6750 §3) and code
+   * MISSING_PERMISSIONS: a token in scope that lacks permissions the route requires.
+   */
+  missingPermissions(missing: readonly string[]): HttpResponse;
 }
 
 /**
@@ -47,7 +52,22 @@ export function guardResponses(realm: string = DEFAULT_REALM, header?: string): 
   const malformed = (reason: MalformedReason, detail: string) =>
     frozenResponse(problemResponse(400, 'INVALID_REQUEST', detail, { reason }, challenge('invalid_request')));
 
+  // A route requires few permissions, so few distinct answers exist: build each once.
+  const byMissing = new Map<string, HttpResponse>();
+  const missingPermissions = (missing: readonly string[]): HttpResponse => {
+    const names = missing.join(' ');
+    let response = byMissing.get(names);
+    if (!response) {
+      const headers = { ...challenge('insufficient_scope'), 'www-authenticate': `Bearer realm="${realm}", error="insufficient_scope", scope="${names}"` };
+      const detail = `The API token lacks the permission${missing.length > 1 ? 's' : ''} this endpoint requires: ${missing.join(', ')}.`;
+      response = frozenResponse(problemResponse(403, 'MISSING_PERMISSIONS', detail, { missingPermissions: [...missing] }, headers));
+      if (byMissing.size < 256) byMissing.set(names, response);
+    }
+    return response;
+  };
+
   return Object.freeze({
+    missingPermissions,
     missing: frozenResponse(problemResponse(401, 'MISSING_CREDENTIALS', `This endpoint needs an API token: send ${how}.`, undefined, challenge())),
     malformed: Object.freeze({
       EMPTY_TOKEN: malformed('EMPTY_TOKEN', `The credentials hold an empty token: send ${how}.`),

@@ -25,6 +25,11 @@ export interface GuardOptions<Ctx> {
   organization?: RouteIdReader<Ctx> | undefined;
   /** An organization-level route without an id in the URL: only organization tokens pass. */
   organizationLevel?: boolean | undefined;
+  /**
+   * Permissions the token must hold, all of them (names from `createKeyward({ permissions })`).
+   * A token in scope that lacks one is refused with 403 `insufficient_scope`, `scope="<missing>"`.
+   */
+  permissions?: readonly string[] | undefined;
   /** An extra header that may carry the bare token, e.g. `x-api-key`. `Authorization: Bearer` always works. */
   header?: string | undefined;
   /** The realm in `WWW-Authenticate` challenges. Default `api`. */
@@ -129,27 +134,44 @@ function targetReader<Ctx>(
   project: RouteIdReader<Ctx> | undefined,
   organization: RouteIdReader<Ctx> | undefined,
   organizationLevel: boolean,
+  permissions: readonly string[] | undefined,
 ): (ctx: Ctx) => RouteTarget | null {
   if (project && organization) {
     return (ctx) => {
       const projectId = idOf(project(ctx));
       const organizationId = idOf(organization(ctx));
-      return projectId && organizationId ? { projectId, organizationId } : null;
+      return projectId && organizationId ? (permissions ? { projectId, organizationId, permissions } : { projectId, organizationId }) : null;
     };
   }
   if (project) {
     return (ctx) => {
       const projectId = idOf(project(ctx));
-      return projectId ? { projectId } : null;
+      return projectId ? (permissions ? { projectId, permissions } : { projectId }) : null;
     };
   }
   if (organization) {
     return (ctx) => {
       const organizationId = idOf(organization(ctx));
-      return organizationId ? { organizationId } : null;
+      return organizationId ? (permissions ? { organizationId, permissions } : { organizationId }) : null;
     };
   }
+  if (permissions) {
+    const target = Object.freeze(organizationLevel ? { organizationLevel: true, permissions } : { permissions });
+    return () => target;
+  }
   return organizationLevel ? () => ORGANIZATION_ROUTE : () => ANY_ROUTE;
+}
+
+/** The guard's required permissions, checked against the service's catalog: frozen, or undefined for none. */
+function requiredPermissions(keyward: Keyward, permissions: unknown, fail: (message: string) => Error): readonly string[] | undefined {
+  if (permissions === undefined) return undefined;
+  if (!Array.isArray(permissions) || permissions.length === 0) throw fail('permissions must be a non-empty list of permission names');
+  const catalog = new Set((keyward.permissions ?? []).map((p) => p.name));
+  if (catalog.size === 0) throw fail('permissions needs a catalog: declare createKeyward({ permissions: { … } })');
+  for (const name of permissions) {
+    if (typeof name !== 'string' || !catalog.has(name)) throw fail(`permissions: ${JSON.stringify(name)} is not in the catalog given to createKeyward()`);
+  }
+  return Object.freeze([...new Set(permissions as string[])]);
 }
 
 /**
@@ -167,6 +189,7 @@ export function createGuard<Ctx>(options: GuardOptions<Ctx>, caller = 'requireTo
     project,
     organization,
     organizationLevel = false,
+    permissions,
     header,
     realm = DEFAULT_REALM,
     onError = defaultOnError,
@@ -183,6 +206,7 @@ export function createGuard<Ctx>(options: GuardOptions<Ctx>, caller = 'requireTo
   if (typeof organizationLevel !== 'boolean') throw fail('organizationLevel must be a boolean');
   // A route cannot be both a project route and refuse project tokens; saying so is a config mistake.
   if (organizationLevel && project) throw fail('organizationLevel cannot be combined with project');
+  const required = requiredPermissions(keyward, permissions, fail);
   if (header !== undefined && (typeof header !== 'string' || !HEADER_NAME.test(header))) {
     throw fail(`header must be an HTTP header name such as "x-api-key", got ${JSON.stringify(header)}`);
   }
@@ -208,6 +232,6 @@ export function createGuard<Ctx>(options: GuardOptions<Ctx>, caller = 'requireTo
     formatRefusal,
     // Without a hook to hand it to, the context would be read for nothing.
     refusalContext: onRefusal === undefined && formatRefusal === undefined ? undefined : refusalContext,
-    target: targetReader(project, organization, organizationLevel),
+    target: targetReader(project, organization, organizationLevel, required),
   });
 }

@@ -19,8 +19,11 @@ export {
   handleCreateToken,
   handleDeleteToken,
   handleGetToken,
+  handleListPermissions,
   handleListTokens,
   handlePreviewExpiration,
+  handleRollToken,
+  handleUpdateToken,
   type ManagementHandler,
   type ManagementRequest,
 } from './management-handlers.js';

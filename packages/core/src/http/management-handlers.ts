@@ -4,7 +4,7 @@ import { assertCanManageTokens } from '../policy.js';
 import type { ZodError } from 'zod';
 import { ConfigurationError } from '../errors.js';
 import { issueMessage } from '../issue-messages.js';
-import { actorSchema, toValidationError, type CreateTokenInput } from '../schemas.js';
+import { actorSchema, toValidationError, type CreateTokenInput, type RollTokenInput, type UpdateTokenInput } from '../schemas.js';
 import type { Actor } from '../scope.js';
 import { BODY_RESPONSES } from './json-body.js';
 import { UNAUTHENTICATED_RESPONSE, errorResponse } from './management-errors.js';
@@ -130,4 +130,34 @@ export const handleDeleteToken: ManagementHandler = managed(async (keyward, acto
 export const handleBulkDeleteTokens: ManagementHandler = managed(async (keyward, actor, { body }) => {
   if (body === undefined) return BODY_RESPONSES.unsupportedMediaType;
   return json(200, await keyward.deleteMany(actor, field(body, 'ids') as string[]));
+});
+
+/**
+ * `GET /tokens/permissions` → 200 `{ permissions: [{ name, description }] }`: what a new token can
+ * be granted (an empty list when the host declares no catalog), for the create form.
+ * @example await handleListPermissions(keyward, { actor })
+ */
+export const handleListPermissions: ManagementHandler = managed(async (keyward, actor) => {
+  // The catalog is shown to people creating tokens, so it needs the same rights.
+  assertCanManageTokens(actor, 'create');
+  return json(200, { permissions: keyward.permissions });
+});
+
+/**
+ * `POST /tokens/:id/roll` `{ previousSecretExpiresIn? }` → 200 `{ plaintext, token }`: a new secret
+ * for the same token, shown once; the old one verifies until `token.previousSecret.expiresAt`.
+ * @example await handleRollToken(keyward, { actor, params: { id: 'tok_1' }, body: { previousSecretExpiresIn: '24h' } })
+ */
+export const handleRollToken: ManagementHandler = managed(async (keyward, actor, { params, body }) => {
+  const rolled = await keyward.roll(actor, params?.id as string, (body ?? {}) as RollTokenInput);
+  return json(200, { plaintext: rolled.plaintext, token: rolled.token });
+});
+
+/**
+ * `PATCH /tokens/:id` `{ name?, metadata? }` → 200 with the token: rename it or replace its metadata.
+ * @example await handleUpdateToken(keyward, { actor, params: { id: 'tok_1' }, body: { name: 'CI (old)' } })
+ */
+export const handleUpdateToken: ManagementHandler = managed(async (keyward, actor, { params, body }) => {
+  if (body === undefined) return BODY_RESPONSES.unsupportedMediaType;
+  return json(200, await keyward.update(actor, params?.id as string, body as UpdateTokenInput));
 });

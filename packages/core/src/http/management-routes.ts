@@ -8,15 +8,18 @@ import {
   handleCreateToken,
   handleDeleteToken,
   handleGetToken,
+  handleListPermissions,
   handleListTokens,
   handlePreviewExpiration,
+  handleRollToken,
+  handleUpdateToken,
   type ManagementHandler,
   type ManagementRequest,
 } from './management-handlers.js';
 import type { HttpResponse } from './response.js';
 
 export interface ManagementRoute {
-  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Relative to where the host mounts the API; `:id` is a path parameter in both Express and Hono. */
   readonly path: string;
   /** Whether the route reads a JSON body. */
@@ -26,15 +29,20 @@ export interface ManagementRoute {
 
 /**
  * The management API, in the order frameworks must register it: the static
- * `/tokens/expiration-preview` comes before `/tokens/:id`, which would otherwise swallow it.
+ * `/tokens/expiration-preview` and `/tokens/permissions` come before `/tokens/:id`, which would
+ * otherwise swallow them.
  */
 export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = Object.freeze([
   { method: 'GET', path: '/tokens', body: false, handler: handleListTokens },
   { method: 'POST', path: '/tokens', body: true, handler: handleCreateToken },
   { method: 'GET', path: '/tokens/expiration-preview', body: false, handler: handlePreviewExpiration },
+  { method: 'GET', path: '/tokens/permissions', body: false, handler: handleListPermissions },
   { method: 'POST', path: '/tokens/bulk-delete', body: true, handler: handleBulkDeleteTokens },
   { method: 'GET', path: '/tokens/:id', body: false, handler: handleGetToken },
+  { method: 'PATCH', path: '/tokens/:id', body: true, handler: handleUpdateToken },
   { method: 'DELETE', path: '/tokens/:id', body: false, handler: handleDeleteToken },
+  // An empty body is fine here: it rolls with the default grace (`now`).
+  { method: 'POST', path: '/tokens/:id/roll', body: true, handler: handleRollToken },
 ].map((route) => Object.freeze(route as ManagementRoute)));
 
 /** Options of `tokensRouter()` / `tokensApp()`; `Req` is the framework's request or context type. */

@@ -8,7 +8,10 @@ import {
   deleteManyInputSchema,
   expiryPresetSchema,
   listOptionsSchema,
+  rollTokenInputSchema,
   tokenIdSchema,
+  tokenMetadataSchema,
+  updateTokenInputSchema,
   tokenNameSchema,
   tokenScopeSchema,
 } from '../schemas.js';
@@ -53,18 +56,32 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
     createdBy: d(z.string(), 'userId of the actor who created it.'),
     expiresAt: nullableEpochMs('When it stops working; null if it never expires.'),
     lastUsedAt: nullableEpochMs('When it last passed verification (recorded at most once per interval); null if never used.'),
+    permissions: d(z.array(z.string()).nullable(), 'Permission names granted, sorted; null when the server declares no permissions.'),
+    metadata: d(tokenMetadataSchema.nullable(), 'The host\'s own JSON object (at most 4 KB as JSON), or null.'),
+    previousSecret: d(
+      z.object({ hint: z.string(), expiresAt: epochMs('When the old secret stops working.') }).nullable(),
+      'After a roll with a grace period: the old secret, which keeps working until `expiresAt`; null otherwise.',
+    ),
   };
   const tokenInfoSchema = z.object(tokenInfoShape);
   const tokenListItemSchema = z.object({
     ...tokenInfoShape,
     status: d(z.enum(['active', 'expired']), 'Expired tokens stay listed until pruned.'),
     scopeLabel: d(z.string(), '"Organization", or the project\'s name as the host resolves it.'),
+    expiresSoon: d(z.boolean(), 'Active and expiring within 7 days.'),
   });
   const components: [z.ZodType, string, string?][] = [
     [tokenScopeSchema, 'TokenScope', 'The whole organization, or one of its projects.'],
     [tokenNameSchema, 'TokenName', 'Trimmed and NFC-normalized, then 1–100 characters without control characters; unique in the organization, compared case-insensitively.'],
     [expiryPresetSchema, 'ExpiryPreset', 'How long the token lives from its creation: a day is 86 400 000 ms; `never` does not expire.'],
-    [createTokenInputSchema, 'CreateTokenInput'],
+    [createTokenInputSchema, 'CreateTokenInput', '`permissions` is required when the server declares permissions (see `GET /tokens/permissions`) and refused when it does not.'],
+    [rollTokenInputSchema, 'RollTokenInput', 'How long the current secret keeps working after the roll: `now` (the default) ends it at once.'],
+    [updateTokenInputSchema, 'UpdateTokenInput', 'At least one of `name` and `metadata`; `metadata: null` clears it.'],
+    [
+      z.object({ permissions: z.array(z.object({ name: d(z.string(), '`resource:action`, e.g. `builds:read`.'), description: z.string() })) }),
+      'PermissionList',
+      'What a new token can be granted; empty when the server declares no permissions.',
+    ],
     [deleteManyInputSchema, 'BulkDeleteInput', `All or none: one unknown id answers 404 and deletes nothing. At most ${MAX_BULK_IDS} ids; repeats count once.`],
     [tokenInfoSchema, 'TokenInfo', 'A token as anyone outside the store sees it: never its secret or hash.'],
     [tokenListItemSchema, 'TokenListItem', 'A row of the tokens table.'],
@@ -173,6 +190,13 @@ function paths(): OpenApiDocument['paths'] {
         responses: { 200: ok('The instant, computed by the function creation uses.', 'ExpirationPreview'), 400: refResponse('BadRequest'), ...COMMON },
       },
     },
+    '/tokens/permissions': {
+      get: {
+        operationId: 'listPermissions',
+        summary: 'The permissions a new token can be granted',
+        responses: { 200: ok('The catalog, sorted by name.', 'PermissionList'), ...COMMON },
+      },
+    },
     '/tokens/bulk-delete': {
       post: {
         operationId: 'bulkDeleteTokens',
@@ -188,11 +212,32 @@ function paths(): OpenApiDocument['paths'] {
         parameters: [idParameter],
         responses: { 200: ok('The token.', 'TokenInfo'), 400: refResponse('BadRequest'), 404: refResponse('NotFound'), ...COMMON },
       },
+      patch: {
+        operationId: 'updateToken',
+        summary: 'Rename a token or replace its metadata',
+        parameters: [idParameter],
+        requestBody: { required: true, content: { [JSON_CONTENT_TYPE]: { schema: ref('UpdateTokenInput') } } },
+        responses: { 200: ok('The token as it is now.', 'TokenInfo'), ...WITH_BODY, 404: refResponse('NotFound'), 409: refResponse('Conflict'), ...COMMON },
+      },
       delete: {
         operationId: 'deleteToken',
         summary: 'Delete a token: it is refused everywhere as soon as this answers',
         parameters: [idParameter],
         responses: { 204: { description: 'Deleted.', headers: noStore }, 400: refResponse('BadRequest'), 404: refResponse('NotFound'), ...COMMON },
+      },
+    },
+    '/tokens/{id}/roll': {
+      post: {
+        operationId: 'rollToken',
+        summary: 'Replace a token\'s secret; the answer holds the new one, once',
+        parameters: [idParameter],
+        requestBody: { required: false, content: { [JSON_CONTENT_TYPE]: { schema: ref('RollTokenInput') } } },
+        responses: {
+          200: ok('Rolled: same token, new `plaintext`, shown this once. The old secret works until `token.previousSecret.expiresAt` (or not at all).', 'CreatedToken'),
+          ...WITH_BODY,
+          404: refResponse('NotFound'),
+          ...COMMON,
+        },
       },
     },
   };
@@ -207,7 +252,7 @@ function build(): string {
       title: 'keyward token management API',
       version: MANAGEMENT_API_VERSION,
       description:
-        'Create, list and delete the API tokens of the signed-in user\'s organization. Requests are authenticated by the host application\'s own session ' +
+        'Create, list, roll, rename and delete the API tokens of the signed-in user\'s organization. Requests are authenticated by the host application\'s own session ' +
         '(the host mounts this API and tells keyward who is signed in); owners and admins may use it, members get 403. ' +
         `Every answer carries \`Cache-Control: no-store\`. Expiry presets: ${EXPIRY_PRESETS.join(', ')}.`,
       license: { name: 'MIT', identifier: 'MIT' },

@@ -9,6 +9,7 @@ export type RefusalCode =
   | 'INVALID_TOKEN'
   | 'TOKEN_EXPIRED'
   | 'INSUFFICIENT_SCOPE'
+  | 'MISSING_PERMISSIONS'
   | 'STORE_UNAVAILABLE'
   | 'CLOSED'
   | 'STORE_FAILED'

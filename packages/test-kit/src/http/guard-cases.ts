@@ -268,8 +268,9 @@ export function describeGuardCases(framework: string, start: StartServer): void 
         { code: 'MISSING_CREDENTIALS', status: 401, target, context: 'c1' },
         { code: 'INVALID_REQUEST', status: 400, reason: 'EMPTY_TOKEN', target, context: 'c2' },
         { code: 'INVALID_TOKEN', status: 401, tokenHint: hint(tokens.unknown), target, context: 'c3' },
-        { code: 'TOKEN_EXPIRED', status: 401, tokenHint: hint(tokens.expired), target, context: 'c4' },
-        { code: 'INSUFFICIENT_SCOPE', status: 403, tokenHint: hint(tokens.project), target: { projectId: 'proj_a2' }, context: 'c5' },
+        // Once the token was found, its id comes along too (never for unknown tokens).
+        { code: 'TOKEN_EXPIRED', status: 401, tokenHint: hint(tokens.expired), tokenId: expect.stringMatching(/^tok_/), target, context: 'c4' },
+        { code: 'INSUFFICIENT_SCOPE', status: 403, tokenHint: hint(tokens.project), tokenId: expect.stringMatching(/^tok_/), target: { projectId: 'proj_a2' }, context: 'c5' },
         { code: 'STORE_UNAVAILABLE', status: 503, target, context: 'c6' },
       ]);
       // The refusal's response is the one the client got.

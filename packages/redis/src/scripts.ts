@@ -5,6 +5,19 @@ import type { RedisClient } from './options.js';
 // or one lookup key), so it runs on a Cluster and honours the client's own keyPrefix option.
 // Hash fields: `r:<id>` holds the record JSON and `u:<id>` its lastUsedAt (see keys.ts).
 
+// The hashes of a record JSON (as encodeRecord writes it), without decoding it: cjson refuses some
+// JSON that JavaScript writes (a lone surrogate escape in a name or in metadata), and a token that
+// cannot be deleted is worse than any other failure. The first "hash" key is the record's own
+// (name and scope come before it, and a quote inside a string is always escaped); "previous" is
+// the last key, so its pattern is anchored at the end, where metadata cannot reach.
+const RECORD_HASHES = `
+local function recordHashes(json)
+  local current = string.match(json, '"hash":"([^"\\\\]*)"')
+  local previous = string.match(json, '"previous":{"hash":"([^"\\\\]*)","hint":"[^"\\\\]*","expiresAt":%-?%d+}}$')
+  return current, previous
+end
+`;
+
 /** KEYS records, names, order. ARGV id, nameKey, json, orderMember, lastUsedAt or ''. → 1 ok, 0 name taken, -1 id taken. */
 const CLAIM = `
 if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
@@ -36,26 +49,27 @@ return removed
 
 /**
  * KEYS records, names, order, gone, goneAt. ARGV now, forgetBefore, then triples id, nameKey,
- * orderMember. → pairs id, hashes (JSON array) of the ids this call removed.
+ * orderMember. → triples id, hashes (JSON array), record JSON of the ids this call removed.
  * Removes what is still there: a concurrent delete of the same token is not an error, and the
  * one whose script removed the record is the one that reports it (exactly one per token).
  * The hashes come from the record this script removed (current, previous and retired ones), not
  * from the caller's earlier read: a roll in between may have changed them, and the caller removes
- * any lookup key it did not know of. The name is freed only if it still points at this id (the
- * caller's name key and the removed record's, which a rename may have changed). Each removed id
+ * any lookup key it did not know of. The name is freed only if it still points at this id; when a
+ * rename changed the name key since the caller's read, the caller runs this again with the removed
+ * record's (for an id already removed, it only frees the name). Each removed id
  * is remembered in `gone` with its hashes (entries older than forgetBefore are trimmed, at most
  * 100 per call, and both keys expire that long after the last deletion), so a lookup key that a
  * failover brought back can still be deleted by id.
  */
-const UNLIST = `
+const UNLIST = `${RECORD_HASHES}
 local removed = {}
 for i = 3, #ARGV, 3 do
   local id = ARGV[i]
   local json = redis.call('HGET', KEYS[1], 'r:' .. id)
   if json then
-    local record = cjson.decode(json)
-    local hashes = { record.hash }
-    if type(record.previous) == 'table' then hashes[#hashes + 1] = record.previous.hash end
+    local current, previous = recordHashes(json)
+    local hashes = { current }
+    if previous then hashes[#hashes + 1] = previous end
     local retired = redis.call('HGET', KEYS[1], 'k:' .. id)
     if retired then
       for _, hash in ipairs(cjson.decode(retired)) do hashes[#hashes + 1] = hash end
@@ -64,9 +78,9 @@ for i = 3, #ARGV, 3 do
     redis.call('HDEL', KEYS[1], 'r:' .. id)
     removed[#removed + 1] = id
     removed[#removed + 1] = encoded
+    removed[#removed + 1] = json
     redis.call('HSET', KEYS[4], id, encoded)
     redis.call('ZADD', KEYS[5], ARGV[1], id)
-    if redis.call('HGET', KEYS[2], record.nameKey) == id then redis.call('HDEL', KEYS[2], record.nameKey) end
   end
   redis.call('HDEL', KEYS[1], 'u:' .. id, 'k:' .. id, 'w:' .. id, 'i:' .. id)
   if redis.call('HGET', KEYS[2], ARGV[i + 1]) == id then redis.call('HDEL', KEYS[2], ARGV[i + 1]) end
@@ -126,7 +140,7 @@ return { 1, retired or '' }
  * The last step of a roll: the new hash leaves `w:<id>`, and the removed hashes leave `k:<id>`,
  * except those another unconfirmed roll may still write.
  */
-const CONFIRM = `
+const CONFIRM = `${RECORD_HASHES}
 local json = redis.call('HGET', KEYS[1], 'r:' .. ARGV[1])
 if not json then return -1 end
 local pendingField = 'w:' .. ARGV[1]
@@ -153,9 +167,8 @@ if raw then
   end
   if #left > 0 then redis.call('HSET', KEYS[1], retiredField, cjson.encode(left)) else redis.call('HDEL', KEYS[1], retiredField) end
 end
-local record = cjson.decode(json)
-if record.hash == ARGV[2] then return 1 end
-if type(record.previous) == 'table' and record.previous.hash == ARGV[2] then return 1 end
+local current, previous = recordHashes(json)
+if current == ARGV[2] or previous == ARGV[2] then return 1 end
 return 0
 `;
 

@@ -172,10 +172,16 @@ export function removeSteps(ctx: StoreContext, tokens: readonly StoredToken[], r
             now - GONE_RETENTION_MS,
             group.flatMap((r) => [r.id, r.nameKey, orderMember(r.createdAt, r.id)]),
           );
-          for (let i = 0; i < removed.length; i += 2) {
-            removal.unlisted.add(removalKey(organizationId, removed[i]!));
+          const renamed: string[] = [];
+          for (let i = 0; i < removed.length; i += 3) {
+            const id = removed[i]!;
+            removal.unlisted.add(removalKey(organizationId, id));
             for (const hash of JSON.parse(removed[i + 1]!) as string[]) if (!known.has(hash)) unknown.push(hash);
+            // Renamed since the caller's read: free the name the removed record held.
+            const { nameKey, createdAt } = decodeRecord(removed[i + 2]!, null);
+            if (nameKey !== group.find((r) => r.id === id)?.nameKey) renamed.push(id, nameKey, orderMember(createdAt, id));
           }
+          if (renamed.length > 0) await ctx.scripts.unlist(ctx.keys.organization(organizationId), now, now - GONE_RETENTION_MS, renamed);
         }),
       );
       await unpublish(ctx, unknown, removal);

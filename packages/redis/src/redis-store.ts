@@ -150,8 +150,9 @@ export interface RedisTokenStore extends TokenStore {
 export function redisStore(options: RedisStoreOptions): RedisTokenStore {
   const ctx = createContext(options);
   const { client, keys, scripts } = ctx;
-  // Every method but findByHash (which reads nothing schema 1 lacks) waits for the upgrade, once;
-  // a failed attempt is forgotten, so the next call tries again.
+  // Writes, listExpiring and reconcile wait for the upgrade, once (a failed attempt is forgotten,
+  // so the next call tries again). findByHash, get and list read nothing schema 1 lacks, so reads
+  // never wait for it (nor for the replicas it waits for).
   let schema: Promise<unknown> | undefined;
   const ready = (): Promise<unknown> => {
     schema ??= ensureSchema(ctx).catch((error: unknown) => {
@@ -218,7 +219,7 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     async get(organizationId, id) {
-      return run('get', async () => (await fetchRecords(ctx, organizationId, [id]))[0] ?? null);
+      return guard('get', async () => (await fetchRecords(ctx, organizationId, [id]))[0] ?? null);
     },
 
     async list(organizationId, { limit, after }): Promise<ListPage> {
@@ -228,7 +229,7 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
       // Every stored createdAt is ≥ 0, so nothing comes after a negative cursor.
       if (after && after.createdAt < 0) return { items: [], next: null };
       const max = after ? `(${orderMember(after.createdAt, after.id)}` : '+';
-      return run('list', async () => {
+      return guard('list', async () => {
         const [found, ...rows] = await scripts.list(keys.organization(organizationId), max, limit);
         const items: TokenRecord[] = [];
         let lastMember: string | undefined;

@@ -38,7 +38,10 @@ export async function ensureSchema(ctx: StoreContext): Promise<SchemaOutcome> {
   }
   try {
     await backfillExpiry(ctx);
+    // With durability, the index is on the replicas before the version says it is complete.
+    await ctx.settle([keys.expiry]);
     await client.set(keys.schema, String(SCHEMA_VERSION));
+    await ctx.settle([keys.schema]);
   } finally {
     await ctx.scripts.release(keys.schemaLock, token);
   }

@@ -53,7 +53,7 @@ describe('a store over schema-1 keys', () => {
     expect(v1Fixture.tokens.filter((t) => t.deleted)).toHaveLength(1);
   });
 
-  test('upgrades on first use: every token verifies through createKeyward, get and list are intact, the deleted one stays refused', async () => {
+  test('every token verifies through createKeyward, get and list are intact, the deleted one stays refused; the first listExpiring upgrades', async () => {
     const keyPrefix = await loaded();
     const store = redisStore({ client, keyPrefix });
     const keyward = createKeyward({ store, resolveProject, now: () => v1Fixture.now + 1000, lastUsedIntervalMs: 3_600_000 });
@@ -69,6 +69,9 @@ describe('a store over schema-1 keys', () => {
       expect((await store.list(organizationId, { limit: 100 })).items).toEqual(expected);
       expect((await keyward.list(owners[organizationId])).items.map((t) => t.name)).toEqual(expected.map((r) => r.name));
     }
+    // Reads never wait for the upgrade; the first write or listExpiring makes it.
+    expect(await client.get(`${keyPrefix}schema`)).toBeNull();
+    await keyward.listExpiring({ within: '90d' });
     expect(await client.get(`${keyPrefix}schema`)).toBe('2');
     await keyward.close();
   });
@@ -114,7 +117,10 @@ describe('a store over schema-1 keys', () => {
     const keyPrefix = await loaded();
     await client.set(`${keyPrefix}schema`, '3');
     const store = redisStore({ client, keyPrefix });
-    await expect(store.list('org_a', { limit: 10 })).rejects.toMatchObject({ code: 'STORE_FAILED', message: expect.stringMatching(/schema 3/) });
+    await expect(store.listExpiring({ expiresAfter: 0, expiresBy: Number.MAX_SAFE_INTEGER, limit: 10 })).rejects.toMatchObject({ code: 'STORE_FAILED', message: expect.stringMatching(/schema 3/) });
+    await expect(store.deleteMany('org_a', [live[0]!.id])).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    // Nothing was written: the token still verifies.
+    expect(await store.findByHash(v1Records()[0]!.hash)).not.toBeNull();
   });
 
   test('ensureSchema() upgrades once, then answers current', async () => {

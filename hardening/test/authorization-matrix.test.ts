@@ -1,6 +1,7 @@
 // The authorization matrix, written out in full and compared cell by cell with what Hono and
 // Express actually answer over HTTP. Two tables:
-//  1. who may manage tokens: every role (and nobody signed in) × every management route × a
+//  1. who may manage tokens: every role (and nobody signed in) × every management route (roll and
+//     rename included) × a
 //     token of the actor's own organization or of another one;
 //  2. where a token is accepted: every kind of token × every kind of guarded route.
 import { createKeyward, DAY_MS, memoryStore, type Keyward } from '@keyward/core';
@@ -24,7 +25,9 @@ function render(rows: string[][]): string {
 
 // ---- 1. managing tokens -------------------------------------------------------------------------
 // Cells: the status, then for routes that delete whether the targeted token is "gone" or "kept",
-// and for the list which organizations' tokens it shows (+own, -other: own shown, other's not).
+// for PATCH whether it was "renamed" or "kept" its name, for roll whether its secret was "rolled"
+// (the old one refused, the new one accepted) or "kept" (the old one still accepted), and for the
+// list which organizations' tokens it shows (+own, -other: own shown, other's not).
 const MANAGEMENT_EXPECTED = `
 route                                   | target       | owner       | admin       | member   | nobody
 GET /tokens                             | own + other  | 200 +own -other | 200 +own -other | 403  | 401
@@ -39,6 +42,11 @@ DELETE /tokens/:id                      | other        | 404 kept    | 404 kept 
 POST /tokens/bulk-delete                | own          | 200 gone    | 200 gone    | 403 kept | 401 kept
 POST /tokens/bulk-delete                | other        | 404 kept    | 404 kept    | 403 kept | 401 kept
 POST /tokens/bulk-delete                | own + other  | 404 kept    | 404 kept    | 403 kept | 401 kept
+PATCH /tokens/:id                       | own          | 200 renamed | 200 renamed | 403 kept | 401 kept
+PATCH /tokens/:id                       | other        | 404 kept    | 404 kept    | 403 kept | 401 kept
+POST /tokens/:id/roll                   | own          | 200 rolled  | 200 rolled  | 403 kept | 401 kept
+POST /tokens/:id/roll                   | other        | 404 kept    | 404 kept    | 403 kept | 401 kept
+GET /tokens/permissions                 | —            | 200         | 200         | 403      | 401
 `;
 
 // ---- 2. using tokens ----------------------------------------------------------------------------
@@ -53,6 +61,8 @@ org B, organization scope      | 200      | 403             | 200             | 
 org B, project proj_b1         | 403      | 403             | 403             | 403                   | 403                   | 200                   | 403                   | 200
 org A, expired                 | 401      | 401             | 401             | 401                   | 401                   | 401                   | 401                   | 401
 org A, deleted                 | 401      | 401             | 401             | 401                   | 401                   | 401                   | 401                   | 401
+org A, old secret in grace     | 200      | 200             | 403             | 200                   | 200                   | 403                   | 403                   | 200
+org A, old secret rolled now   | 401      | 401             | 401             | 401                   | 401                   | 401                   | 401                   | 401
 bad checksum                   | 401      | 401             | 401             | 401                   | 401                   | 401                   | 401                   | 401
 empty Bearer                   | 400      | 400             | 400             | 400                   | 400                   | 400                   | 400                   | 400
 no credentials                 | 401      | 401             | 401             | 401                   | 401                   | 401                   | 401                   | 401
@@ -133,6 +143,25 @@ async function managementCell(port: number, route: string, target: string, actor
       // All or none: a mix would be a bug, and shows up as "mixed".
       return `${status} ${left.every((l) => !l) ? 'gone' : left.every((l) => l) ? 'kept' : 'mixed'}`;
     }
+    case 'PATCH /tokens/:id | own':
+    case 'PATCH /tokens/:id | other': {
+      const organization = target === 'own' ? 'org_a' : 'org_b';
+      const token = await tokenOf(organization);
+      const name = `renamed ${++sequence}`;
+      const { status } = await call(port, 'PATCH', `/settings/tokens/${token.id}`, { headers, body: { name } });
+      const after = await keyward.get(organization === 'org_a' ? ACTORS.owner_a : ACTORS.owner_b, token.id);
+      return `${status} ${after.name === name ? 'renamed' : 'kept'}`;
+    }
+    case 'POST /tokens/:id/roll | own':
+    case 'POST /tokens/:id/roll | other': {
+      const token = await tokenOf(target === 'own' ? 'org_a' : 'org_b');
+      const answer = await call(port, 'POST', `/settings/tokens/${token.id}/roll`, { headers, body: { previousSecretExpiresIn: 'now' } });
+      const oldAccepted = (await keyward.verify(token.plaintext)).ok;
+      const newAccepted = answer.status === 200 && (await keyward.verify(answer.json.plaintext)).ok;
+      return `${answer.status} ${!oldAccepted && newAccepted ? 'rolled' : oldAccepted && !newAccepted ? 'kept' : 'mixed'}`;
+    }
+    case 'GET /tokens/permissions | —':
+      return String((await call(port, 'GET', '/settings/tokens/permissions', { headers })).status);
     default:
       throw new Error(`no request for ${route} | ${target}`);
   }
@@ -143,7 +172,7 @@ async function scopeCell(port: number, path: string, credentials: Record<string,
 }
 
 describe('authorization matrix', () => {
-  test.each(FRAMEWORKS)('%s: every role × every management route × own/other organization matches the written table (12 × 4 cells)', async (framework) => {
+  test.each(FRAMEWORKS)('%s: every role × every management route × own/other organization matches the written table (17 × 4 cells)', async (framework) => {
     const expected = cells(MANAGEMENT_EXPECTED);
     const observed = [expected[0]!];
     for (const [route, target] of expected.slice(1)) {
@@ -155,7 +184,7 @@ describe('authorization matrix', () => {
     expect(observed).toEqual(expected);
   });
 
-  test.each(FRAMEWORKS)('%s: every kind of token × every kind of guarded route matches the written table (9 × 8 cells)', async (framework) => {
+  test.each(FRAMEWORKS)('%s: every kind of token × every kind of guarded route matches the written table (11 × 8 cells)', async (framework) => {
     const expected = cells(SCOPE_EXPECTED);
     const port = servers[framework].port;
     const create = async (actor: typeof ACTORS.owner_a | typeof ACTORS.owner_b, scope: { kind: 'organization' } | { kind: 'project'; projectId: string }, expiresIn: '1d' | '30d' = '30d') =>
@@ -168,6 +197,11 @@ describe('authorization matrix', () => {
     const expired = await create(ACTORS.owner_a, { kind: 'organization' }, '1d');
     const deletedToken = await keyward.create(ACTORS.owner_a, { name: `scoped ${++sequence}`, scope: { kind: 'organization' }, expiresIn: '30d' });
     await keyward.delete(ACTORS.owner_a, deletedToken.token.id);
+    // Rolled away: one old secret with a 7-day grace period (still running below), one at once.
+    const graced = await keyward.create(ACTORS.owner_a, { name: `scoped ${++sequence}`, scope: { kind: 'organization' }, expiresIn: '30d' });
+    await keyward.roll(ACTORS.owner_a, graced.token.id, { previousSecretExpiresIn: '7d' });
+    const rolledNow = await keyward.create(ACTORS.owner_a, { name: `scoped ${++sequence}`, scope: { kind: 'organization' }, expiresIn: '30d' });
+    await keyward.roll(ACTORS.owner_a, rolledNow.token.id, { previousSecretExpiresIn: 'now' });
     const last = orgA.at(-1) === '0' ? '1' : '0';
     const credentials: Record<string, Record<string, string>> = {
       'org A, organization scope': bearer(orgA),
@@ -176,6 +210,8 @@ describe('authorization matrix', () => {
       'org B, project proj_b1': bearer(projB1),
       'org A, expired': bearer(expired),
       'org A, deleted': bearer(deletedToken.plaintext),
+      'org A, old secret in grace': bearer(graced.plaintext),
+      'org A, old secret rolled now': bearer(rolledNow.plaintext),
       'bad checksum': bearer(orgA.slice(0, -1) + last),
       'empty Bearer': { authorization: 'Bearer ' },
       'no credentials': {},

@@ -1,18 +1,24 @@
 // No plaintext anywhere. 1000 tokens are created through the HTTP management API, used (with the
 // Authorization header, the x-api-key header, and with a broken checksum), listed, some deleted
-// one by one and in bulk; then the store fails under the running app so every error path logs.
+// one by one and in bulk, 100 rolled (half with a grace period, half at once) and renamed, and
+// both their old and new secrets used; then the store fails under the running app so every
+// error path logs.
 // Afterwards every byte keyward could have written is scanned for the 1000 secrets: the SQLite
 // file, its WAL and shared memory; every Redis key under the prefix (values and DUMP bytes) and
 // the server's AOF and RDB files; every event passed to onEvent; everything printed through
 // console.* (the library's default error hooks) and passed to onError. A secret counts as found
 // from any 10 of its characters past the display hint (support/scan.ts), not only whole.
 //
-// The scanner is checked on the one place the plaintext must be: the 201 answers.
+// The memory store has no bytes to scan, so there everything keyward hands to the store and gets
+// back from it is recorded and scanned instead.
+//
+// The scanner is checked on the places the plaintext must be: the 201 answers, and each roll's
+// 200 answer (its new secret, never the old one).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { createKeyward, type Keyward, type KeywardEvent } from '@keyward/core';
+import { createKeyward, memoryStore, type Keyward, type KeywardEvent, type TokenStore } from '@keyward/core';
 import { redisStore } from '@keyward/redis';
 import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
@@ -23,6 +29,7 @@ import { call, waitUntil } from '@keyward/test-kit/net';
 import { keysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
 import { startRedisServer } from '@keyward/test-kit/redis';
 import { captureConsole, PlaintextScanner } from './support/scan.js';
+import { countingStore } from '@keyward/test-kit/stores';
 
 const TOKENS = 1000;
 
@@ -39,10 +46,45 @@ async function pool(count: number, width: number, job: (i: number) => Promise<vo
   }));
 }
 
+const ROLLED = 100;
+/** Rolled and renamed: tokens 200..299, which are not deleted (0..199) and not used after the outage (500). */
+const FIRST_ROLLED = 200;
+
 interface Traffic {
+  /** The secrets created, then those the rolls made. */
   plaintexts: string[];
   createdBodies: string[];
+  /** The 200 answers of the rolls, each carrying its new secret. */
+  rolledBodies: string[];
+  /** The secrets the rolls replaced, and the ones they made. */
+  rolledAway: string[];
+  rolledNew: string[];
   otherBodies: string[];
+}
+
+/** Rolls tokens FIRST_ROLLED.. over HTTP, uses both secrets, renames each and sets its metadata. */
+async function rollTraffic(port: number, ids: string[], plaintexts: string[], otherBodies: string[]): Promise<Pick<Traffic, 'rolledBodies' | 'rolledAway' | 'rolledNew'>> {
+  const rolledBodies: string[] = [];
+  const rolledAway: string[] = new Array(ROLLED);
+  const rolledNew: string[] = new Array(ROLLED);
+  await pool(ROLLED, 8, async (k) => {
+    const i = FIRST_ROLLED + k;
+    const grace = k % 2 === 0 ? '1h' : 'now';
+    const answer = await call(port, 'POST', `/settings/tokens/${ids[i]}/roll`, { headers: as('owner_a'), body: { previousSecretExpiresIn: grace } });
+    expect(answer.status).toBe(200);
+    rolledAway[k] = plaintexts[i]!;
+    rolledNew[k] = answer.json.plaintext;
+    rolledBodies.push(answer.text);
+    // The old secret: accepted during its grace period, refused (and not echoed) once rolled away at once.
+    const old = await call(port, 'GET', apiPath('any'), { headers: bearer(plaintexts[i]!) });
+    expect(old.status).toBe(grace === 'now' ? 401 : 200);
+    const fresh = await call(port, 'GET', apiPath('project', 'proj_a1'), { headers: bearer(answer.json.plaintext) });
+    expect(fresh.status).toBe(200);
+    const renamed = await call(port, 'PATCH', `/settings/tokens/${ids[i]}`, { headers: as('owner_a'), body: { name: `rolled ${i}`, metadata: { rotatedBy: 'hardening' } } });
+    expect(renamed.status).toBe(200);
+    otherBodies.push(old.text, fresh.text, renamed.text, (await call(port, 'GET', `/settings/tokens/${ids[i]}`, { headers: as('owner_a') })).text);
+  });
+  return { rolledBodies, rolledAway, rolledNew };
 }
 
 /** The HTTP run: create, use (three ways), list, delete one by one and in bulk. */
@@ -86,7 +128,10 @@ async function traffic(port: number): Promise<Traffic> {
   const bulk = await call(port, 'POST', '/settings/tokens/bulk-delete', { headers: as('owner_a'), body: { ids: ids.slice(100, 200) } });
   expect(bulk.status).toBe(200);
   otherBodies.push(bulk.text);
-  return { plaintexts, createdBodies, otherBodies };
+  const rolls = await rollTraffic(port, ids, plaintexts, otherBodies);
+  // The list once more: rolled tokens show their previous secret's hint, never a secret.
+  otherBodies.push((await call(port, 'GET', '/settings/tokens?limit=100', { headers: as('owner_a') })).text);
+  return { plaintexts: [...plaintexts, ...rolls.rolledNew], createdBodies, otherBodies, ...rolls };
 }
 
 /** After the store broke: the guard, the management API and the background flush all fail and log. */
@@ -119,6 +164,24 @@ function observedKeyward(options: Omit<Parameters<typeof createKeyward>[0], 'onE
   });
 }
 
+/**
+ * The scanner finds what must be there: every created secret in the 201 answers, every new
+ * secret in the roll answers, and none of the secrets those rolls replaced.
+ */
+function expectControls(run: Traffic): string {
+  const scanner = new PlaintextScanner(run.plaintexts);
+  const created = summary(scanner, { 'created (201) bodies': run.createdBodies });
+  const rolled = summary(new PlaintextScanner(run.rolledNew), { 'roll (200) bodies': run.rolledBodies });
+  const rolledAway = summary(new PlaintextScanner(run.rolledAway), { 'roll (200) bodies, old secrets': run.rolledBodies });
+  expect(created.found).toBe(TOKENS);
+  expect(rolled.found).toBe(ROLLED);
+  expect(rolledAway.found).toBe(0);
+  return [created, rolled, rolledAway].map((c) => Object.values(c.counts)[0]).join('; ');
+}
+
+/** Each event is recorded twice (JSON and inspect): created, deleted (200), rolled and updated (ROLLED each). */
+const EVENT_LINES = 2 * (TOKENS + 200 + 2 * ROLLED);
+
 function summary(scanner: PlaintextScanner, parts: Record<string, Array<string | Buffer>>): { counts: Record<string, string>; found: number } {
   const counts: Record<string, string> = {};
   let found = 0;
@@ -133,6 +196,27 @@ function summary(scanner: PlaintextScanner, parts: Record<string, Array<string |
     found += hits.size;
   }
   return { counts, found };
+}
+
+/**
+ * Wraps a store so that every argument keyward hands it and every answer it gives back is
+ * recorded (as util.inspect text): for a store without bytes on disk, what it could ever hold.
+ */
+function recordingStore(inner: TokenStore, seen: string[]): TokenStore {
+  const record = (value: unknown) => seen.push(inspect(value, { depth: 10, maxArrayLength: null, maxStringLength: null }));
+  return new Proxy(inner, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        record(args);
+        const answer = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (answer instanceof Promise) return answer.then((resolved) => (record(resolved), resolved));
+        record(answer);
+        return answer;
+      };
+    },
+  });
 }
 
 describe('no plaintext anywhere', () => {
@@ -176,7 +260,7 @@ describe('no plaintext anywhere', () => {
     logs.restore();
 
     const scanner = new PlaintextScanner(run.plaintexts);
-    const control = summary(scanner, { 'created (201) bodies': run.createdBodies });
+    const control = expectControls(run);
     const { counts, found } = summary(scanner, {
       ...Object.fromEntries(Object.entries(whileOpen).map(([k, v]) => [`${k} while open`, v])),
       ...Object.fromEntries(Object.entries(files()).map(([k, v]) => [`${k} after close`, v])),
@@ -184,11 +268,10 @@ describe('no plaintext anywhere', () => {
       'console lines': logs.lines,
       'other HTTP answers': run.otherBodies,
     });
-    console.log(`[no-plaintext:sqlite] control: ${control.counts['created (201) bodies']}; ${JSON.stringify(counts, null, 1)}`);
-    expect(control.found).toBe(TOKENS);
+    console.log(`[no-plaintext:sqlite] control: ${control}; ${JSON.stringify(counts, null, 1)}`);
     expect(found).toBe(0);
-    // The run did exercise every path that writes: events (1000 created + 200 deleted) and error logs.
-    expect(events.length).toBe(2 * (TOKENS + 200));
+    // The run did exercise every path that writes: events (1000 created, 200 deleted, 100 rolled, 100 updated) and error logs.
+    expect(events.length).toBe(EVENT_LINES);
     expect(logs.lines.filter((l) => l.includes('request refused (fail closed)')).length).toBeGreaterThanOrEqual(200);
     expect(logs.lines.some((l) => l.includes('token management request failed'))).toBe(true);
     expect(logs.lines.some((l) => l.includes('audit sink rejected'))).toBe(true);
@@ -241,7 +324,7 @@ describe('no plaintext anywhere', () => {
     logs.restore();
 
     const scanner = new PlaintextScanner(run.plaintexts);
-    const control = summary(scanner, { 'created (201) bodies': run.createdBodies });
+    const control = expectControls(run);
     const { counts, found } = summary(scanner, {
       [`redis keys (${keys.length}) and DUMP`]: dumps,
       'AOF and RDB files': onDisk,
@@ -249,12 +332,55 @@ describe('no plaintext anywhere', () => {
       'console lines': logs.lines,
       'other HTTP answers': run.otherBodies,
     });
-    console.log(`[no-plaintext:redis] control: ${control.counts['created (201) bodies']}; ${JSON.stringify(counts, null, 1)}`);
-    expect(control.found).toBe(TOKENS);
+    console.log(`[no-plaintext:redis] control: ${control}; ${JSON.stringify(counts, null, 1)}`);
     expect(found).toBe(0);
     expect(keys.length).toBeGreaterThan(TOKENS - 200);
     expect(onDisk.length).toBeGreaterThan(0);
-    expect(events.length).toBe(2 * (TOKENS + 200));
+    expect(events.length).toBe(EVENT_LINES);
+    expect(logs.lines.filter((l) => l.includes('request refused (fail closed)')).length).toBeGreaterThanOrEqual(200);
+    expect(logs.lines.some((l) => l.includes('token management request failed'))).toBe(true);
+  }, 120_000);
+
+  test(`Express on the memory store: ${TOKENS} tokens created over HTTP; everything handed to and returned by the store, every event and every log line hold 0 plaintext tokens`, async () => {
+    const seen: string[] = [];
+    const breakable = countingStore(memoryStore());
+    const events: string[] = [];
+    const logs = captureConsole();
+    cleanups.push(() => logs.restore());
+    const keyward = observedKeyward({ store: recordingStore(breakable, seen) }, events);
+    const server = await serveApp('express', { keyward });
+    cleanups.push(() => server.close());
+
+    const run = await traffic(server.port);
+    await keyward.flush();
+    const beforeOutage = seen.length;
+
+    // The store breaks under the running app: a queued last-used write fails in the background.
+    expect((await call(server.port, 'GET', apiPath('any'), { headers: bearer(run.plaintexts[500]!) })).status).toBe(200);
+    breakable.down = true;
+    await failingTraffic(server.port, run.plaintexts);
+    await waitUntil('the background last-used flush to fail and log', () =>
+      logs.lines.some((line) => line.startsWith('error: [keyward] StoreUnavailableError') && line.includes('test store is down')),
+    );
+    await keyward.close().catch(() => {});
+    logs.restore();
+
+    const scanner = new PlaintextScanner(run.plaintexts);
+    const control = expectControls(run);
+    const { counts, found } = summary(scanner, {
+      'store calls and answers': seen,
+      events,
+      'console lines': logs.lines,
+      'other HTTP answers': run.otherBodies,
+    });
+    console.log(`[no-plaintext:memory] control: ${control}; ${JSON.stringify(counts, null, 1)}`);
+    expect(found).toBe(0);
+    // The store saw every kind of write: inserts, rolls and updates, with their hashes.
+    expect(breakable.calls.insert).toBe(TOKENS + 1);
+    expect(breakable.calls.roll).toBe(ROLLED);
+    expect(breakable.calls.update).toBe(ROLLED);
+    expect(beforeOutage).toBeGreaterThan(2 * (TOKENS + 2 * ROLLED));
+    expect(events.length).toBe(EVENT_LINES);
     expect(logs.lines.filter((l) => l.includes('request refused (fail closed)')).length).toBeGreaterThanOrEqual(200);
     expect(logs.lines.some((l) => l.includes('token management request failed'))).toBe(true);
   }, 120_000);

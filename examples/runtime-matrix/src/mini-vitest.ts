@@ -145,6 +145,17 @@ export function expect(actual: unknown, _message?: string) {
 }
 expect.any = (type: unknown) => new Any(type);
 
+/** vitest's expect.stringMatching: a string the pattern matches. */
+class StringMatching extends Any {
+  constructor(readonly pattern: RegExp) {
+    super(String);
+  }
+  override matches(value: unknown): boolean {
+    return typeof value === 'string' && this.pattern.test(value);
+  }
+}
+expect.stringMatching = (pattern: RegExp | string) => new StringMatching(typeof pattern === 'string' ? new RegExp(pattern) : pattern);
+
 // ---- runner ----
 
 function describeError(error: unknown): string {

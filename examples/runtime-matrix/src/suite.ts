@@ -2,6 +2,8 @@
 // and @keyward/hono, in process, plus the SHA-256 check that proves the hash backend this runtime picked is correct.
 // Not public API: which backend core picked is exactly what this program checks.
 import { createHasher, hashBackend } from '../../../packages/core/src/hash.js';
+import { createFetchGuard } from '@keyward/fetch';
+import { requireToken as honoRequireToken } from '@keyward/hono';
 import { describeGuardCases, describeManagementApi } from '@keyward/test-kit/http';
 import { buildHandler } from '../../../packages/fetch/test/handler.js';
 import { buildApp as buildHonoApp } from '../../../packages/hono/test/app.js';
@@ -28,14 +30,14 @@ export async function runSuite({ http = false } = {}): Promise<SuiteReport> {
   const host = http ? serveOverHttp : async (handler: (request: Request) => Promise<Response>) => serve(handler);
   if (!http) installFetch();
   const start = async (setup: Parameters<typeof buildHandler>[0]) => host(buildHandler(setup));
-  describeGuardCases('fetch', start);
+  describeGuardCases('fetch', start, createFetchGuard);
   describeManagementApi('fetch', start);
   // Hono is fetch-based too: its own app.fetch, as a Worker or Bun.serve would call it.
   const startHono = async (setup: Parameters<typeof buildHonoApp>[0]) => {
     const app = buildHonoApp(setup);
     return host(async (request) => app.fetch(request));
   };
-  describeGuardCases('hono', startHono);
+  describeGuardCases('hono', startHono, honoRequireToken);
   describeManagementApi('hono', startHono);
   test('SHA-256 and HMAC-SHA-256 test vectors (hash backend of this runtime)', () => {
     const hasher = createHasher();

@@ -13,6 +13,8 @@ vDescribe('mini-vitest (the runtime matrix runner)', () => {
     { label: 'not.toHaveProperty', check: () => expect({ hash: 'x' }).not.toHaveProperty('hash') },
     { label: 'toBeNull', check: () => expect(undefined).toBeNull() },
     { label: 'toBeInstanceOf', check: () => expect(new TypeError('x')).toBeInstanceOf(RangeError) },
+    { label: 'toEqual with expect.stringMatching', check: () => expect({ id: 'key_1' }).toEqual({ id: expect.stringMatching(/^tok_/) }) },
+    { label: 'expect.stringMatching on a number', check: () => expect([1]).toEqual([expect.stringMatching(/1/)]) },
   ])('$label fails on a mismatch', ({ check }) => {
     vExpect(check).toThrow(/expected/);
   });
@@ -21,6 +23,7 @@ vDescribe('mini-vitest (the runtime matrix runner)', () => {
     expect({ a: 1, b: undefined }).toEqual({ a: 1 });
     expect({ status: 401, body: { code: 'X', extra: 1 } }).toMatchObject({ body: { code: 'X' } });
     expect('abc').toContain('b');
+    expect([{ id: 'tok_1' }]).toEqual([{ id: expect.stringMatching(/^tok_/) }]);
   });
 
   vTest('run() reports failing tests and hooks with their names, passing ones as ok', async () => {

@@ -84,10 +84,11 @@ export class Keyward {
       return null;
     }
     if (requested === undefined) throw ValidationError.of('permissions', 'is required: list at least one permission');
+    // Checked in the order sent, so the error's index is the client's own.
     requested.forEach((name, i) => {
       if (!catalog.some((entry) => entry.name === name)) throw ValidationError.of(`permissions.${i}`, `"${name}" is not a permission of this server`);
     });
-    return requested;
+    return [...new Set(requested)].sort();
   }
 
   /** This instance forgets what it deleted at once (others hear it from the store's channel), then reports it. */

@@ -4,7 +4,8 @@ const MAX_DEPTH = 16;
 
 /**
  * Why `value` is not acceptable token metadata, or null when it is: a plain JSON object (objects,
- * arrays, strings, finite numbers, booleans, null; at most 16 levels deep) of at most 4 KB as JSON.
+ * arrays, strings without U+0000, finite numbers, booleans, null; at most 16 levels deep) of at
+ * most 4 KB as JSON.
  * Checked value by value, so nothing is silently changed by serialization (undefined, NaN, Dates…).
  * @example metadataProblem({ team: 'web' }) // null
  */
@@ -24,8 +25,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function valueProblem(value: unknown, depth: number): string | null {
   if (depth > MAX_DEPTH) return `must be at most ${MAX_DEPTH} levels deep`;
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return null;
+  // PostgreSQL's jsonb cannot hold U+0000: refused everywhere, so every store keeps what it is given.
+  if (typeof value === 'string') return value.includes('\u0000') ? 'must not contain U+0000' : null;
+  if (value === null || typeof value === 'boolean') return null;
   if (typeof value === 'number') return Number.isFinite(value) ? null : 'must hold finite numbers only';
+  if (isPlainObject(value) && Object.keys(value).some((key) => key.includes('\u0000'))) return 'must not contain U+0000';
   const inner = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : null;
   if (inner === null) return `must hold JSON values only, got ${typeof value === 'object' ? 'an object that is not plain' : typeof value}`;
   for (const item of inner) {

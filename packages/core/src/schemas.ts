@@ -48,14 +48,14 @@ export const tokenMetadataSchema = z.record(z.string(), z.unknown()).superRefine
 });
 
 /**
- * Permission names as a client sends them: well-formed, at least one; duplicates are dropped and
- * the list sorted. Whether each is in the host's catalog is checked by the service.
+ * Permission names as a client sends them: well-formed, at least one, in the client's order (so
+ * an error's index points at what the client sent). The service checks each against the host's
+ * catalog, then stores them distinct and sorted.
  */
 export const permissionNamesSchema = z
   .array(z.string().refine(isPermissionName, 'must be a permission name such as "builds:read"'))
   .min(1, 'must list at least one permission')
-  .max(100, 'must list at most 100 permissions')
-  .transform((names) => [...new Set(names)].sort());
+  .max(100, 'must list at most 100 permissions');
 
 export const createTokenInputSchema = z.object({
   name: tokenNameSchema,

@@ -10,7 +10,7 @@ export function buildApp(setup: TestAppSetup): Express {
   for (const spec of GUARD_ROUTES) {
     const guard = requireToken(guardOptionsFor(spec, setup, (name) => (req) => req.params[name], (name) => (req) => req.get(name)));
     app.get(spec.path, guard, (req, res) => {
-      res.json({ tokenId: req.apiToken?.id });
+      res.json({ tokenId: req.apiToken?.id, permissions: req.apiToken?.permissions });
     });
   }
   app.use('/settings', tokensRouter({ keyward: setup.keyward, onError: setup.onError, getActor: (req) => testActor(setup, req.get(ACTOR_HEADER)) }));

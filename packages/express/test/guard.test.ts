@@ -1,4 +1,5 @@
+import { requireToken } from '@keyward/express';
 import { describeGuardCases } from '@keyward/test-kit/http';
 import { startExpress } from './app.js';
 
-describeGuardCases('express', startExpress);
+describeGuardCases('express', startExpress, requireToken);

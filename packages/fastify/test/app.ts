@@ -19,7 +19,7 @@ export async function buildApp(setup: TestAppSetup): Promise<FastifyInstance> {
   });
   for (const spec of GUARD_ROUTES) {
     const onRequest = requireToken(guardOptionsFor(spec, setup, (name) => (request) => (request.params as Record<string, string | undefined>)[name], (name) => (request) => request.headers[name] as string | undefined));
-    app.get(spec.path, { onRequest }, async (request) => ({ tokenId: request.apiToken?.id }));
+    app.get(spec.path, { onRequest }, async (request) => ({ tokenId: request.apiToken?.id, permissions: request.apiToken?.permissions }));
   }
   return app;
 }

@@ -1,4 +1,5 @@
+import { createFetchGuard } from '@keyward/fetch';
 import { describeGuardCases } from '@keyward/test-kit/http';
 import { startFetch } from './app.js';
 
-describeGuardCases('fetch', startFetch);
+describeGuardCases('fetch', startFetch, createFetchGuard);

@@ -32,7 +32,7 @@ export function buildHandler(setup: TestAppSetup): (request: Request) => Promise
       organization: organization && ((request, params) => organization({ request, params })),
       refusalContext: refusalContext && ((request, params) => refusalContext({ request, params })),
     });
-    return { pattern: spec.path, handler: guard.withToken((_request, token) => Response.json({ tokenId: token?.id })) };
+    return { pattern: spec.path, handler: guard.withToken((_request, token) => Response.json({ tokenId: token?.id, permissions: token?.permissions })) };
   });
   const management = createFetchManagement({
     keyward: setup.keyward,

@@ -1,4 +1,5 @@
+import { requireToken } from '@keyward/hono';
 import { describeGuardCases } from '@keyward/test-kit/http';
 import { startHono } from './app.js';
 
-describeGuardCases('hono', startHono);
+describeGuardCases('hono', startHono, requireToken);

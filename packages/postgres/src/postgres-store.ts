@@ -1,17 +1,18 @@
-import type { DeleteManyResult, LastUsedUpdate, ListPage, TokenRecord, TokenStore } from '@keyward/core';
+import type { DeleteManyResult, ExpiringPage, LastUsedUpdate, ListPage, RollChange, TokenRecord, TokenStore, UpdateChange } from '@keyward/core';
 import type { PoolClient, QueryArrayConfig } from 'pg';
 import { guard, toStoreError } from './errors.js';
 import { prepare } from './migrate.js';
 import { resolveOptions, type PostgresStoreOptions } from './options.js';
-import { toParams, toRecord, type TokenRow } from './rows.js';
+import { jsonParam, toParams, toRecord, type TokenRow } from './rows.js';
 import { statements } from './statements.js';
 
 /**
  * A `TokenStore` in PostgreSQL, over the caller's node-postgres Pool (on the primary: see the
  * README on read replicas). Applies its migrations on first use unless `migrate: false`.
- * Verification is one round trip: a named prepared statement on the hash's unique index.
- * Every deleting statement publishes the deleted hashes on `postgresInvalidationChannel()` in the
- * same transaction. A server that cannot answer (unreachable, connection lost, statement or
+ * Verification is one round trip: a named prepared statement on the unique indexes of the current
+ * and the previous secret. Every statement that deletes a token, rolls its secret or changes what
+ * a verification answers publishes the token's old hashes on `postgresInvalidationChannel()` in
+ * the same transaction. A server that cannot answer (unreachable, connection lost, statement or
  * connect timeout, shutting down, read-only, out of connections) makes every method throw
  * `StoreUnavailableError`; any other error is a bug and is rethrown as it is.
  *
@@ -52,6 +53,7 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
       return (await pool.query<TokenRow>({ text, values, rowMode: 'array' })).rows;
     });
   }
+  const first = (found: TokenRow[]): TokenRecord | null => (found.length === 0 ? null : toRecord(found[0]!));
 
   // One config object per hash: node-postgres parses the statement once per connection under this
   // name and afterwards sends only Bind/Execute.
@@ -74,16 +76,14 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
     async findByHash(hash: string) {
       try {
         if (!ready) await start();
-        const { rows: found } = await pool.query<TokenRow>(findByHashQuery(hash));
-        return found.length === 0 ? null : toRecord(found[0]!);
+        return first((await pool.query<TokenRow>(findByHashQuery(hash))).rows);
       } catch (error) {
         throw toStoreError('findByHash', error);
       }
     },
 
     async get(organizationId: string, id: string) {
-      const found = await rows('get', sql.get, [organizationId, id]);
-      return found.length === 0 ? null : toRecord(found[0]!);
+      return first(await rows('get', sql.get, [organizationId, id]));
     },
 
     async list(organizationId, { limit, after }): Promise<ListPage> {
@@ -127,9 +127,46 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
       });
     },
 
+    async roll(organizationId: string, id: string, change: RollChange) {
+      return first(await rows('roll', sql.roll, [organizationId, id, change.hash, change.hint, change.previousExpiresAt]));
+    },
+
+    async update(organizationId: string, id: string, change: UpdateChange) {
+      const renaming = change.name !== undefined;
+      const replacingMetadata = change.metadata !== undefined;
+      if (!renaming && !replacingMetadata) return first(await rows('update', sql.get, [organizationId, id]));
+      return guard('update', async () => {
+        if (!ready) await start();
+        try {
+          const values = [organizationId, id, renaming, change.name ?? null, change.nameKey ?? null, replacingMetadata, jsonParam(change.metadata)];
+          return first((await pool.query<TokenRow>({ text: sql.update, values, rowMode: 'array' })).rows);
+        } catch (error) {
+          if (isUniqueViolationOf(error, sql.nameKeyIndex)) return 'name_taken' as const;
+          throw error;
+        }
+      });
+    },
+
+    async listExpiring({ expiresAfter, expiresBy, limit, after }): Promise<ExpiringPage> {
+      // A cursor at or before the window's start bounds nothing the window does not (see statements.ts).
+      const found =
+        after && after.expiresAt > expiresAfter
+          ? await rows('listExpiring', sql.listExpiringAfter, [after.expiresAt, after.id, expiresBy, limit + 1])
+          : await rows('listExpiring', sql.listExpiringFirst, [expiresAfter, expiresBy, limit + 1]);
+      const items = found.slice(0, limit).map(toRecord);
+      const last = items[items.length - 1];
+      return { items, next: found.length > limit && last ? { expiresAt: last.expiresAt!, id: last.id } : null };
+    },
+
     // The pool belongs to the caller; prepared statements die with its connections.
     async close() {},
   } satisfies TokenStore;
+}
+
+/** Whether `error` is PostgreSQL's unique_violation on the index (or constraint) named `index`. */
+function isUniqueViolationOf(error: unknown, index: string): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === index;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { TokenRecord } from '@keyward/core';
 /**
  * The columns of `<prefix>tokens`, in the order `toParams` binds them and `toRecord` reads them.
  *
- * @example `SELECT ${TOKEN_COLUMNS.join(', ')} FROM "public"."keyward_tokens"`
+ * @example `INSERT INTO "public"."keyward_tokens" (${TOKEN_COLUMNS.join(', ')}) VALUES …`
  */
 export const TOKEN_COLUMNS = [
   'id',
@@ -18,11 +18,28 @@ export const TOKEN_COLUMNS = [
   'created_by',
   'expires_at',
   'last_used_at',
+  'permissions',
+  'metadata',
+  'previous_hash',
+  'previous_hint',
+  'previous_expires_at',
 ] as const;
 
+// The jsonb columns are read as text and parsed here, so a host's global type parser for jsonb
+// (pg.types.setTypeParser) cannot change what the store returns.
+const JSON_COLUMNS = new Set<string>(['permissions', 'metadata']);
+
 /**
- * A row of `TOKEN_COLUMNS` as node-postgres returns it in array mode: bigint columns arrive as
- * strings (int8 can exceed a double), and the store's instants are safe integers, so `Number` is exact.
+ * The select list (and RETURNING list) matching `TokenRow`.
+ *
+ * @example `SELECT ${SELECT_COLUMNS} FROM "public"."keyward_tokens" WHERE id = $1`
+ */
+export const SELECT_COLUMNS = TOKEN_COLUMNS.map((column) => (JSON_COLUMNS.has(column) ? `${column}::text` : column)).join(', ');
+
+/**
+ * A row of `SELECT_COLUMNS` as node-postgres returns it in array mode: bigint columns arrive as
+ * strings (int8 can exceed a double), and the store's instants are safe integers, so `Number` is
+ * exact; jsonb columns arrive as their JSON text.
  */
 export type TokenRow = [
   id: string,
@@ -37,7 +54,15 @@ export type TokenRow = [
   createdBy: string,
   expiresAt: string | null,
   lastUsedAt: string | null,
+  permissions: string | null,
+  metadata: string | null,
+  previousHash: string | null,
+  previousHint: string | null,
+  previousExpiresAt: string | null,
 ];
+
+const instant = (value: string | null): number | null => (value === null ? null : Number(value));
+const json = <T>(value: string | null): T | null => (value === null ? null : (JSON.parse(value) as T));
 
 /**
  * A fresh record from a row; each call returns a new object.
@@ -46,6 +71,7 @@ export type TokenRow = [
  */
 export function toRecord(row: TokenRow): TokenRecord {
   const projectId = row[5];
+  const previousHash = row[14];
   return {
     id: row[0],
     organizationId: row[1],
@@ -56,13 +82,18 @@ export function toRecord(row: TokenRow): TokenRecord {
     hint: row[7],
     createdAt: Number(row[8]),
     createdBy: row[9],
-    expiresAt: row[10] === null ? null : Number(row[10]),
-    lastUsedAt: row[11] === null ? null : Number(row[11]),
+    expiresAt: instant(row[10]),
+    lastUsedAt: instant(row[11]),
+    permissions: json<string[]>(row[12]),
+    metadata: json<Record<string, unknown>>(row[13]),
+    // The table's CHECK keeps the three previous_* columns null together.
+    previous: previousHash === null ? null : { hash: previousHash, hint: row[15]!, expiresAt: Number(row[16]) },
   };
 }
 
 /**
- * A record's values in `TOKEN_COLUMNS` order, for binding.
+ * A record's values in `TOKEN_COLUMNS` order, for binding. The jsonb values are bound as JSON
+ * text: node-postgres would otherwise send a JavaScript array as a PostgreSQL array literal.
  *
  * @example await pool.query(insertSql, toParams(record));
  */
@@ -80,5 +111,20 @@ export function toParams(record: TokenRecord): unknown[] {
     record.createdBy,
     record.expiresAt,
     record.lastUsedAt,
+    jsonParam(record.permissions),
+    jsonParam(record.metadata),
+    record.previous?.hash ?? null,
+    record.previous?.hint ?? null,
+    record.previous?.expiresAt ?? null,
   ];
+}
+
+/**
+ * A JSON value as a bound parameter: its JSON text, or SQL null for null (and for undefined: a
+ * record written for the v1 contract has no `permissions` or `metadata` at all).
+ *
+ * @example await pool.query('UPDATE t SET metadata = $1', [jsonParam({ team: 'ops' })]);
+ */
+export function jsonParam(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
 }

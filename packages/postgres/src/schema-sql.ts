@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@keyward/core';
 import { names, local, qualified, type Names } from './names.js';
 import { DEFAULT_SCHEMA, DEFAULT_TABLE_PREFIX, resolveLocation, type Location } from './options.js';
 
@@ -18,10 +19,31 @@ export interface Migration {
 // (separated by a space) as fit below it, so a 1000-token delete sends a handful.
 const NOTIFY_PAYLOAD_MAX_BYTES = 7999;
 
+// Every column of migration 2's table but last_used_at: what a cached verification answers with.
+// (Written out, not derived from rows.ts: a released migration's text must never change.)
+const CHANGE_COLUMNS = [
+  'id',
+  'organization_id',
+  'name',
+  'name_key',
+  'scope_kind',
+  'project_id',
+  'hash',
+  'hint',
+  'created_at',
+  'created_by',
+  'expires_at',
+  'permissions',
+  'metadata',
+  'previous_hash',
+  'previous_hint',
+  'previous_expires_at',
+];
+
 /**
  * Every migration, oldest first.
  *
- * @example MIGRATIONS.map((m) => m.version) // [1]
+ * @example MIGRATIONS.map((m) => m.version) // [1, 2]
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -86,12 +108,72 @@ CREATE TRIGGER ${local(n, 'tokens_notify_truncated')} AFTER TRUNCATE ON ${n.toke
   FOR EACH STATEMENT EXECUTE FUNCTION ${qualified(n, 'tokens_notify_truncated')}();
 `,
   },
+  {
+    version: 2,
+    name: 'roll_update_expiring',
+    // The previous secret of a roll lives beside the current one: findByHash probes both unique
+    // indexes, and one row keeps roll, update and delete single-row, single-statement changes.
+    // Permissions and metadata are jsonb, checked only for their JSON type (stores hold no policy).
+    // listExpiring pages by the row value (expires_at, id), so the expiry index gains id (and
+    // replaces the v1 one, which deleteExpired uses just as well).
+    // Deleting now announces previous secrets too. A change of anything a verification answers
+    // with (every column but last_used_at) announces the row's old hashes, so a cached lookup under
+    // either is dropped; a row trigger with a column list and WHEN never fires for touch().
+    up: (n) => `ALTER TABLE ${n.tokens}
+  ADD COLUMN permissions         jsonb,
+  ADD COLUMN metadata            jsonb,
+  ADD COLUMN previous_hash       text COLLATE "C",
+  ADD COLUMN previous_hint       text,
+  ADD COLUMN previous_expires_at bigint,
+  ADD CONSTRAINT ${local(n, 'tokens_permissions_array')} CHECK (jsonb_typeof(permissions) = 'array'),
+  ADD CONSTRAINT ${local(n, 'tokens_metadata_object')} CHECK (jsonb_typeof(metadata) = 'object'),
+  ADD CONSTRAINT ${local(n, 'tokens_previous_together')} CHECK (
+    (previous_hash IS NULL) = (previous_hint IS NULL) AND (previous_hash IS NULL) = (previous_expires_at IS NULL)
+  );
+CREATE UNIQUE INDEX ${local(n, 'tokens_previous_hash')} ON ${n.tokens} (previous_hash) WHERE previous_hash IS NOT NULL;
+DROP INDEX ${qualified(n, 'tokens_expires')};
+CREATE INDEX ${local(n, 'tokens_expires_id')} ON ${n.tokens} (expires_at, id) WHERE expires_at IS NOT NULL;
+
+CREATE OR REPLACE FUNCTION ${qualified(n, 'tokens_notify_deleted')}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  payload text := '';
+  deleted_hash text;
+BEGIN
+  FOR deleted_hash IN
+    SELECT hash FROM deleted_rows UNION ALL SELECT previous_hash FROM deleted_rows WHERE previous_hash IS NOT NULL
+  LOOP
+    IF payload <> '' AND octet_length(payload) + 1 + octet_length(deleted_hash) > ${NOTIFY_PAYLOAD_MAX_BYTES} THEN
+      PERFORM pg_notify('${n.channel}', payload);
+      payload := '';
+    END IF;
+    payload := CASE WHEN payload = '' THEN deleted_hash ELSE payload || ' ' || deleted_hash END;
+  END LOOP;
+  IF payload <> '' THEN
+    PERFORM pg_notify('${n.channel}', payload);
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+
+CREATE FUNCTION ${qualified(n, 'tokens_notify_changed')}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  PERFORM pg_notify('${n.channel}', concat_ws(' ', OLD.hash, OLD.previous_hash));
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER ${local(n, 'tokens_notify_changed')}
+  AFTER UPDATE OF ${CHANGE_COLUMNS.join(', ')} ON ${n.tokens}
+  FOR EACH ROW
+  WHEN (${CHANGE_COLUMNS.map((c) => `OLD.${c} IS DISTINCT FROM NEW.${c}`).join('\n     OR ')})
+  EXECUTE FUNCTION ${qualified(n, 'tokens_notify_changed')}();
+`,
+  },
 ];
 
 /**
  * The schema version this package writes and expects.
  *
- * @example SCHEMA_VERSION // 1
+ * @example SCHEMA_VERSION // 2
  */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
@@ -122,7 +204,7 @@ export function migrationSql(migration: Migration, location: Location): string {
     `-- @keyward/postgres schema, version ${migration.version} (${migration.name}): schema "${location.schema}", table prefix "${location.tablePrefix}".`,
     '-- Apply in one transaction (e.g. psql --single-transaction -f), in version order.',
     '',
-    migration.version === 1 ? migrationsTableSql(n, location.schema) : '',
+    ...(migration.version === 1 ? [migrationsTableSql(n, location.schema)] : []),
     migration.up(n),
     `INSERT INTO ${n.migrations} (version) VALUES (${migration.version});`,
     '',
@@ -132,16 +214,26 @@ export function migrationSql(migration: Migration, location: Location): string {
 /**
  * Every migration's SQL, in order, for hosts that apply the schema with their own tool (Drizzle,
  * Prisma, Knex, node-pg-migrate…) and run `postgresStore({ pool, migrate: false })`. Apply it in one
- * transaction. The package also ships the same text for the default location as `sql/*.sql`.
+ * transaction. `afterVersion` (default 0) leaves out the migrations up to that version: pass the
+ * version your tables are at to get only the upgrade (empty when they are current). The package
+ * also ships the same text for the default location as `sql/*.sql`.
  *
- * @throws ConfigurationError for a bad `schema` or `tablePrefix`
+ * @throws ConfigurationError for a bad `schema`, `tablePrefix` or `afterVersion`
  * @example
  * import { postgresSchemaSql } from '@keyward/postgres';
  * await pool.query(`BEGIN; ${postgresSchemaSql({ schema: 'auth' })} COMMIT;`);
+ * // Tables already at version 1: only what version 2 adds.
+ * const upgrade = postgresSchemaSql({ schema: 'auth', afterVersion: 1 });
  */
-export function postgresSchemaSql(options: { schema?: string; tablePrefix?: string } = {}): string {
+export function postgresSchemaSql(options: { schema?: string; tablePrefix?: string; afterVersion?: number } = {}): string {
   const location = resolveLocation('postgresSchemaSql', options);
-  return MIGRATIONS.map((migration) => migrationSql(migration, location)).join('\n');
+  const afterVersion = options.afterVersion ?? 0;
+  if (!Number.isSafeInteger(afterVersion) || afterVersion < 0 || afterVersion > SCHEMA_VERSION) {
+    throw new ConfigurationError(`postgresSchemaSql: afterVersion must be an integer from 0 to ${SCHEMA_VERSION} (the version your tables are at), got ${String(afterVersion)}`);
+  }
+  return MIGRATIONS.filter((migration) => migration.version > afterVersion)
+    .map((migration) => migrationSql(migration, location))
+    .join('\n');
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { names, type Names } from './names.js';
 import type { Location } from './options.js';
-import { TOKEN_COLUMNS } from './rows.js';
+import { SELECT_COLUMNS, TOKEN_COLUMNS } from './rows.js';
 
 /**
  * The SQL of every statement the store runs at one location. Parameters are bound, never spliced;
@@ -22,24 +22,38 @@ export interface Statements {
   deleteByProject: string;
   deleteExpired: string;
   touch: string;
+  roll: string;
+  update: string;
+  /** The unique index whose violation by `update` means the new name is taken. */
+  nameKeyIndex: string;
+  listExpiringFirst: string;
+  listExpiringAfter: string;
 }
 
 /** @example statements(location).insert */
 export function statements(location: Location): Statements {
   const n = names(location);
   const t = n.tokens;
-  const columns = TOKEN_COLUMNS.join(', ');
+  const columns = SELECT_COLUMNS;
   const newestFirst = 'ORDER BY created_at DESC, id DESC';
+  const soonestFirst = 'ORDER BY expires_at, id';
+  // Each arm is an equality on a unique index. Append runs its arms in order and LIMIT stops it at
+  // the first row, so the usual case (the current secret) costs one index probe, and only a
+  // previous secret (or an unknown one) probes the second index.
+  const findByHash = `(SELECT ${columns} FROM ${t} WHERE hash = $1)
+      UNION ALL (SELECT ${columns} FROM ${t} WHERE previous_hash = $1) LIMIT 1`;
   // Prepared statement names live per connection and are cut at 63 bytes by the server, so two
-  // stores on one pool need short names that differ by location: a digest of it.
-  const digest = createHash('sha256').update(`${location.schema}\0${location.tablePrefix}`).digest('hex').slice(0, 16);
+  // stores on one pool need short names that differ by location: a digest of it. It covers the
+  // text too: node-postgres refuses one name for two texts on a connection, which two versions of
+  // this package sharing a pool would otherwise do.
+  const digest = createHash('sha256').update(`${location.schema}\0${location.tablePrefix}\0${findByHash}`).digest('hex').slice(0, 16);
   return {
     names: n,
     findByHashName: `keyward_find_by_hash_${digest}`,
-    findByHash: `SELECT ${columns} FROM ${t} WHERE hash = $1`,
+    findByHash,
     // Only a name clash is an answer ('name_taken'); a duplicate id or hash still raises
     // unique_violation, which the contract forbids and core reports as a bug.
-    insert: `INSERT INTO ${t} (${columns}) VALUES (${TOKEN_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+    insert: `INSERT INTO ${t} (${TOKEN_COLUMNS.join(', ')}) VALUES (${TOKEN_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
       ON CONFLICT (organization_id, name_key) DO NOTHING`,
     get: `SELECT ${columns} FROM ${t} WHERE organization_id = $1 AND id = $2`,
     listFirst: `SELECT ${columns} FROM ${t} WHERE organization_id = $1 ${newestFirst} LIMIT $2`,
@@ -63,5 +77,29 @@ export function statements(location: Location): Statements {
       )
       UPDATE ${t} t SET last_used_at = GREATEST(t.last_used_at, locked.last_used_at)
       FROM locked WHERE t.id = locked.id`,
+    // One row, one statement: the right-hand sides read the row as it was, so the current secret
+    // moves to previous_* (or, with no grace period, is dropped with any earlier previous one).
+    // The change trigger announces the old hash and the old previous hash in this statement.
+    roll: `UPDATE ${t} SET hash = $3, hint = $4,
+        previous_hash = CASE WHEN $5::bigint IS NULL THEN NULL ELSE hash END,
+        previous_hint = CASE WHEN $5::bigint IS NULL THEN NULL ELSE hint END,
+        previous_expires_at = $5::bigint
+      WHERE organization_id = $1 AND id = $2 RETURNING ${columns}`,
+    // $3 and $5 say whether the name and the metadata change, so one prepared text serves every
+    // combination. A name clash raises unique_violation on nameKeyIndex: the statement writes
+    // nothing, and the store answers 'name_taken'.
+    update: `UPDATE ${t} SET
+        name = CASE WHEN $3::boolean THEN $4::text ELSE name END,
+        name_key = CASE WHEN $3::boolean THEN $5::text ELSE name_key END,
+        metadata = CASE WHEN $6::boolean THEN $7::jsonb ELSE metadata END
+      WHERE organization_id = $1 AND id = $2 RETURNING ${columns}`,
+    nameKeyIndex: `${location.tablePrefix}tokens_org_name_key`,
+    // Keyset pages on the (expires_at, id) index. After a cursor, the row value alone is the lower
+    // bound (the store passes a cursor only when it lies inside the window, so it implies
+    // expires_at > expiresAfter): one index condition, and a deep page starts at the cursor.
+    listExpiringFirst: `SELECT ${columns} FROM ${t}
+      WHERE expires_at IS NOT NULL AND expires_at > $1 AND expires_at <= $2 ${soonestFirst} LIMIT $3`,
+    listExpiringAfter: `SELECT ${columns} FROM ${t}
+      WHERE expires_at IS NOT NULL AND (expires_at, id) > ($1, $2) AND expires_at <= $3 ${soonestFirst} LIMIT $4`,
   };
 }

@@ -3,7 +3,7 @@ import { SCHEMA_VERSION, postgresSchemaSql, postgresStore } from '@keyward/postg
 import { makeRecord } from '@keyward/store-tests';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { MIGRATIONS } from '../src/schema-sql.js';
+import { MIGRATIONS, migrationSql } from '../src/schema-sql.js';
 import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
 
 let database: TestDatabase;
@@ -36,18 +36,19 @@ describe('migrations', () => {
     expect(await versions(tablePrefix)).toEqual(MIGRATIONS.map((m) => m.version));
     const indexes = await pool.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname', [`${tablePrefix}tokens`]);
     expect(indexes.rows.map((r) => r.indexname.slice(tablePrefix.length))).toEqual([
-      'tokens_expires',
+      'tokens_expires_id',
       'tokens_hash',
       'tokens_org_created',
       'tokens_org_name_key',
       'tokens_pkey',
+      'tokens_previous_hash',
       'tokens_project',
     ]);
     const triggers = await pool.query<{ tgname: string }>(
       `SELECT tgname FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal ORDER BY tgname`,
       [`public.${tablePrefix}tokens`],
     );
-    expect(triggers.rows.map((r) => r.tgname.slice(tablePrefix.length))).toEqual(['tokens_notify_deleted', 'tokens_notify_truncated']);
+    expect(triggers.rows.map((r) => r.tgname.slice(tablePrefix.length))).toEqual(['tokens_notify_changed', 'tokens_notify_deleted', 'tokens_notify_truncated']);
   });
 
   test('many stores in several pools starting at once on one location apply the migration exactly once, and all work', async () => {
@@ -58,7 +59,7 @@ describe('migrations', () => {
     // Several calls per store too: they share one migration promise.
     const outcomes = await Promise.all(stores.flatMap((store, i) => [store.insert(records[i]!), store.findByHash('x'), store.list('org_1', { limit: 1 })]));
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(stores.length);
-    expect(await versions(tablePrefix)).toEqual([SCHEMA_VERSION]);
+    expect(await versions(tablePrefix)).toEqual(MIGRATIONS.map((m) => m.version));
     expect((await stores[0]!.list('org_1', { limit: 100 })).items).toHaveLength(stores.length);
     await Promise.all(pools.map((p) => p.end()));
   });
@@ -69,7 +70,7 @@ describe('migrations', () => {
     const record = makeRecord();
     expect(await store.insert(record)).toBe('ok');
     expect(await exists(`"${schema}"."Kw_tokens"`)).toBe(true);
-    expect(await versions('Kw_', schema)).toEqual([SCHEMA_VERSION]);
+    expect(await versions('Kw_', schema)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(await postgresStore({ pool, schema, tablePrefix: 'Kw_' }).findByHash(record.hash)).toEqual(record);
   });
 
@@ -102,11 +103,32 @@ describe('migrations', () => {
     expect(await store.findByHash(record.hash)).toEqual(record);
     // A store that does migrate later sees the recorded version and applies nothing again.
     expect(await postgresStore({ pool, schema, tablePrefix: 'app_' }).get('org_1', record.id)).toEqual(record);
-    expect(await versions('app_', schema)).toEqual([SCHEMA_VERSION]);
+    expect(await versions('app_', schema)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  test('postgresSchemaSql({ afterVersion: 1 }) upgrades tables a host made from version 1 by hand; afterVersion: SCHEMA_VERSION is nothing', async () => {
+    const schema = `up_${randomPrefix()}`;
+    const location = { schema, tablePrefix: 'app_' };
+    await pool.query(`BEGIN;\n${migrationSql(MIGRATIONS[0]!, location)}\nCOMMIT;`);
+    const v1 = makeRecord({ permissions: null, metadata: null, previous: null });
+    await pool.query(`INSERT INTO "${schema}"."app_tokens" (id, organization_id, name, name_key, scope_kind, hash, hint, created_at, created_by) VALUES ($1, $2, $3, $4, 'organization', $5, $6, $7, $8)`, [
+      v1.id, v1.organizationId, v1.name, v1.nameKey, v1.hash, v1.hint, v1.createdAt, v1.createdBy,
+    ]);
+    const upgrade = postgresSchemaSql({ ...location, afterVersion: 1 });
+    expect(upgrade).not.toContain('CREATE TABLE');
+    await pool.query(`BEGIN;\n${upgrade}\nCOMMIT;`);
+    expect(await versions('app_', schema)).toEqual([1, 2]);
+    const store = postgresStore({ ...location, pool, migrate: false });
+    expect(await store.findByHash(v1.hash)).toEqual(v1);
+    expect(await store.roll(v1.organizationId, v1.id, { hash: 'h2', hint: 'kw_h2', previousExpiresAt: 5 })).toMatchObject({ previous: { hash: v1.hash } });
+    expect(postgresSchemaSql({ ...location, afterVersion: SCHEMA_VERSION })).toBe('');
   });
 
   test('postgresSchemaSql() checks its options like the store does', () => {
     expect(() => postgresSchemaSql({ schema: 'a;b' })).toThrow(ConfigurationError);
     expect(() => postgresSchemaSql({ tablePrefix: 'a b' })).toThrow(/tablePrefix/);
+    for (const afterVersion of [-1, 1.5, SCHEMA_VERSION + 1, '1']) {
+      expect(() => postgresSchemaSql({ afterVersion } as never)).toThrow(/afterVersion/);
+    }
   });
 });

@@ -1,6 +1,6 @@
 // THE table of route-guard cases. Both the Express and the Hono suites run it over real HTTP,
 // so "both middlewares give the same answers" is checked, not assumed.
-import { memoryStore, type Keyward } from '@keyward/core';
+import { ConfigurationError, memoryStore, type Keyward } from '@keyward/core';
 import type { GuardOptions, Refusal, RouteIdReader } from '@keyward/core/http';
 import { generateToken } from '@keyward/core/testing';
 import { countingStore } from '../stores.js';
@@ -9,6 +9,7 @@ import {
   ACTORS,
   CLIENT_HEADER,
   DAY_MS,
+  PERMISSION_CATALOG,
   REFUSAL_FORMATS,
   REALM,
   T0,
@@ -32,7 +33,29 @@ interface Tokens {
   deleted: string;
   unknown: string;
   down: string;
-  ids: Record<'org' | 'project' | 'otherOrg', string>;
+  /** Rolled with a 1h grace period: the old secret still verifies, and so does the new one. */
+  rolledOld: string;
+  rolledNew: string;
+  /** Rolled with `now`: the old secret stopped at once. */
+  rolledNowOld: string;
+  rolledNowNew: string;
+  /** Of the catalog keyward: an organization token holding builds:read only. */
+  reader: string;
+  /** builds:read and builds:write, for the whole organization. */
+  builder: string;
+  /** Every permission, for project proj_a1 only. */
+  deployer: string;
+  /** builds:read, of org_b. */
+  otherReader: string;
+  /** The reader of the catalog keyward, rolled with a 1h grace period. */
+  readerRolledOld: string;
+  ids: Record<'org' | 'project' | 'otherOrg' | 'rolled' | 'rolledNow' | 'reader' | 'builder' | 'deployer' | 'otherReader' | 'readerRolled', string>;
+}
+
+/** Every secret the suite made; no response may ever repeat one. */
+function secretsOf(t: Tokens): string[] {
+  const { unknown: _unknown, ids: _ids, ...secrets } = t;
+  return Object.values(secrets);
 }
 
 export interface GuardCase {
@@ -48,6 +71,10 @@ export interface GuardCase {
   code: string | null;
   /** On a pass: which token the handler saw; 'nobody' for an optional guard let through without one. */
   passedAs?: keyof Tokens['ids'] | 'nobody';
+  /** On a pass: the permissions the handler saw on the verified token (default null: no catalog). */
+  permissions?: string[];
+  /** A MISSING_PERMISSIONS refusal: the names the problem body lists, in the route's order. */
+  missingPermissions?: string[];
   /** A host-formatted refusal (formatRefusal): the exact JSON body, sent as application/json. */
   body?: unknown;
   /** Headers that must be there with exactly these values. */
@@ -57,6 +84,8 @@ export interface GuardCase {
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const CHALLENGE = `Bearer realm="${REALM}"`;
 const challenge = (error: string) => `Bearer realm="${REALM}", error="${error}"`;
+/** RFC 6750 §3: the scope attribute names what the token lacks, space-separated. */
+const lacking = (...names: string[]) => `Bearer realm="${REALM}", error="insufficient_scope", scope="${names.join(' ')}"`;
 
 export const GUARD_CASES: readonly GuardCase[] = [
   { name: 'no credentials → 401 challenge without error', path: '/projects/proj_a1/data', status: 401, wwwAuthenticate: CHALLENGE, code: 'MISSING_CREDENTIALS' },
@@ -116,6 +145,35 @@ export const GUARD_CASES: readonly GuardCase[] = [
   { name: 'formatRefusal: headers only → the problem body kept, the header added', path: '/hidden/projects/proj_a1/data', status: 401, wwwAuthenticate: CHALLENGE, code: 'MISSING_CREDENTIALS', extraHeaders: { 'x-refusal-code': 'MISSING_CREDENTIALS' } },
   { name: 'formatRefusal answering what cannot be a refusal (200) → the guard\'s own 401', path: '/badly-formatted/projects/proj_a1/data', status: 401, wwwAuthenticate: CHALLENGE, code: 'MISSING_CREDENTIALS' },
   { name: 'formatRefusal answering 200 never lets a bad token through', path: '/badly-formatted/projects/proj_a1/data', headers: (t) => bearer(t.expired), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'TOKEN_EXPIRED' },
+
+  // roll — the old secret verifies during its grace period only; the new one from the start.
+  { name: 'rolled with a grace period: the old secret still passes', path: '/projects/proj_a1/data', headers: (t) => bearer(t.rolledOld), status: 200, wwwAuthenticate: null, code: null, passedAs: 'rolled' },
+  { name: 'rolled with a grace period: the new secret passes, as the same token', path: '/projects/proj_a1/data', headers: (t) => bearer(t.rolledNew), status: 200, wwwAuthenticate: null, code: null, passedAs: 'rolled' },
+  { name: 'rolled with now: the old secret → 401 invalid_token', path: '/projects/proj_a1/data', headers: (t) => bearer(t.rolledNowOld), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'INVALID_TOKEN' },
+  { name: 'rolled with now: the new secret passes', path: '/projects/proj_a1/data', headers: (t) => bearer(t.rolledNowNew), status: 200, wwwAuthenticate: null, code: null, passedAs: 'rolledNow' },
+  { name: 'optional: a rolled-away secret (now) is bad credentials → still 401', path: '/optional/projects/proj_a1/data', headers: (t) => bearer(t.rolledNowOld), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'INVALID_TOKEN' },
+
+  // permissions — all required; checked after the project/organization scope, which keeps its own answer.
+  { name: 'permissions: a token holding the one required passes; the handler sees its permissions', path: '/perm/projects/proj_a1/builds', headers: (t) => bearer(t.reader), status: 200, wwwAuthenticate: null, code: null, passedAs: 'reader', permissions: ['builds:read'] },
+  { name: 'permissions: a token holding more than required passes', path: '/perm/projects/proj_a1/builds', headers: (t) => bearer(t.builder), status: 200, wwwAuthenticate: null, code: null, passedAs: 'builder', permissions: ['builds:read', 'builds:write'] },
+  { name: 'permissions: a token holding both required passes', path: '/perm/projects/proj_a1/deploys', headers: (t) => bearer(t.deployer), status: 200, wwwAuthenticate: null, code: null, passedAs: 'deployer', permissions: ['builds:read', 'builds:write', 'deploys:write'] },
+  { name: 'permissions: lacking one → 403 insufficient_scope, scope="<the missing one>", MISSING_PERMISSIONS', path: '/perm/projects/proj_a1/deploys', headers: (t) => bearer(t.builder), status: 403, wwwAuthenticate: lacking('deploys:write'), code: 'MISSING_PERMISSIONS', missingPermissions: ['deploys:write'] },
+  { name: 'permissions: lacking two → both named in scope and body', path: '/perm/projects/proj_a1/deploys', headers: (t) => bearer(t.reader), status: 403, wwwAuthenticate: lacking('builds:write', 'deploys:write'), code: 'MISSING_PERMISSIONS', missingPermissions: ['builds:write', 'deploys:write'] },
+  { name: 'permissions on an organization route: the right organization and permission pass', path: '/perm/orgs/org_a/builds', headers: (t) => bearer(t.reader), status: 200, wwwAuthenticate: null, code: null, passedAs: 'reader', permissions: ['builds:read'] },
+  { name: 'permissions on an organization-level route: an organization token with it passes', path: '/perm/org-builds', headers: (t) => bearer(t.reader), status: 200, wwwAuthenticate: null, code: null, passedAs: 'reader', permissions: ['builds:read'] },
+  { name: 'permissions on a route without scope: a token with it passes', path: '/perm/any/builds', headers: (t) => bearer(t.otherReader), status: 200, wwwAuthenticate: null, code: null, passedAs: 'otherReader', permissions: ['builds:read'] },
+  { name: 'permissions + scope: a project token on another project → INSUFFICIENT_SCOPE 403, no scope=', path: '/perm/projects/proj_a2/deploys', headers: (t) => bearer(t.deployer), status: 403, wwwAuthenticate: challenge('insufficient_scope'), code: 'INSUFFICIENT_SCOPE' },
+  { name: "permissions + scope: another organization's token holding the permission → INSUFFICIENT_SCOPE 403", path: '/perm/projects/proj_a1/builds', headers: (t) => bearer(t.otherReader), status: 403, wwwAuthenticate: challenge('insufficient_scope'), code: 'INSUFFICIENT_SCOPE' },
+  { name: 'permissions + scope: out of scope and lacking permissions → the scope answer wins', path: '/perm/projects/proj_a2/deploys', headers: (t) => bearer(t.otherReader), status: 403, wwwAuthenticate: challenge('insufficient_scope'), code: 'INSUFFICIENT_SCOPE' },
+  { name: 'permissions + scope: a project token on an organization route → INSUFFICIENT_SCOPE 403', path: '/perm/orgs/org_a/builds', headers: (t) => bearer(t.deployer), status: 403, wwwAuthenticate: challenge('insufficient_scope'), code: 'INSUFFICIENT_SCOPE' },
+  { name: 'permissions + scope: a project token on an organization-level route → INSUFFICIENT_SCOPE 403', path: '/perm/org-builds', headers: (t) => bearer(t.deployer), status: 403, wwwAuthenticate: challenge('insufficient_scope'), code: 'INSUFFICIENT_SCOPE' },
+  { name: 'permissions: no credentials → 401 challenge, nothing about permissions', path: '/perm/projects/proj_a1/builds', status: 401, wwwAuthenticate: CHALLENGE, code: 'MISSING_CREDENTIALS' },
+  { name: 'permissions: a rolled token keeps its permissions; its old secret passes during the grace period', path: '/perm/projects/proj_a1/builds', headers: (t) => bearer(t.readerRolledOld), status: 200, wwwAuthenticate: null, code: null, passedAs: 'readerRolled', permissions: ['builds:read'] },
+  { name: 'permissions: a rolled old secret lacking a permission → 403 MISSING_PERMISSIONS', path: '/perm/projects/proj_a1/deploys', headers: (t) => bearer(t.readerRolledOld), status: 403, wwwAuthenticate: lacking('builds:write', 'deploys:write'), code: 'MISSING_PERMISSIONS', missingPermissions: ['builds:write', 'deploys:write'] },
+  { name: 'formatRefusal + permissions: the host body, the scope="<missing>" challenge kept', path: '/perm/formatted/projects/proj_a1/deploys', headers: (t) => bearer(t.builder), status: 403, wwwAuthenticate: lacking('deploys:write'), code: 'MISSING_PERMISSIONS', body: { error: 'MISSING_PERMISSIONS', status: 403 }, extraHeaders: { 'x-refusal-code': 'MISSING_PERMISSIONS' } },
+  { name: 'optional + permissions: no credentials → passes without a token', path: '/perm/optional/projects/proj_a1/builds', status: 200, wwwAuthenticate: null, code: null, passedAs: 'nobody' },
+  { name: 'optional + permissions: a token holding it passes', path: '/perm/optional/projects/proj_a1/builds', headers: (t) => bearer(t.builder), status: 200, wwwAuthenticate: null, code: null, passedAs: 'builder', permissions: ['builds:read', 'builds:write'] },
+  { name: 'optional + permissions: a token lacking it → still 403 MISSING_PERMISSIONS', path: '/perm/optional/projects/proj_a1/builds', headers: (t) => bearer(t.reader), status: 403, wwwAuthenticate: lacking('builds:write'), code: 'MISSING_PERMISSIONS', missingPermissions: ['builds:write'] },
 ];
 
 /** What the throwing observed route's hooks throw, so the suite can find them in onError. */
@@ -134,7 +192,7 @@ export function guardOptionsFor<Ctx>(
   const throwing = spec.observed === 'throwing';
   const client = header(CLIENT_HEADER);
   return {
-    keyward: spec.down ? setup.downKeyward : setup.keyward,
+    keyward: spec.down ? setup.downKeyward : spec.permissions ? setup.catalogKeyward : setup.keyward,
     realm: REALM,
     onError: setup.onError,
     project: spec.project ? param(spec.project) : undefined,
@@ -142,6 +200,7 @@ export function guardOptionsFor<Ctx>(
     organizationLevel: spec.organizationLevel,
     header: spec.header,
     optional: spec.optional,
+    permissions: spec.permissions,
     formatRefusal: spec.format ? REFUSAL_FORMATS[spec.format] : undefined,
     onRefusal: !spec.observed
       ? undefined
@@ -160,16 +219,33 @@ export function guardOptionsFor<Ctx>(
   };
 }
 
-async function createTokens(keyward: Keyward, downKeyward: Keyward, setClock: (at: number) => void): Promise<Tokens> {
+async function createTokens(keyward: Keyward, downKeyward: Keyward, catalogKeyward: Keyward, setClock: (at: number) => void): Promise<Tokens> {
   const org = await keyward.create(ACTORS.owner, { name: 'org', scope: { kind: 'organization' }, expiresIn: 'never' });
   const project = await keyward.create(ACTORS.owner, { name: 'project', scope: { kind: 'project', projectId: 'proj_a1' }, expiresIn: '90d' });
   const otherOrg = await keyward.create(ACTORS.otherAdmin, { name: 'other', scope: { kind: 'organization' }, expiresIn: 'never' });
   const expired = await keyward.create(ACTORS.owner, { name: 'expiring', scope: { kind: 'organization' }, expiresIn: '1d' });
   const deleted = await keyward.create(ACTORS.owner, { name: 'deleted', scope: { kind: 'organization' }, expiresIn: 'never' });
   await keyward.delete(ACTORS.owner, deleted.token.id);
+  const rolled = await keyward.create(ACTORS.owner, { name: 'rolled', scope: { kind: 'project', projectId: 'proj_a1' }, expiresIn: '90d' });
+  const rolledNow = await keyward.create(ACTORS.owner, { name: 'rolled now', scope: { kind: 'organization' }, expiresIn: 'never' });
   const down = await downKeyward.create(ACTORS.owner, { name: 'down', scope: { kind: 'organization' }, expiresIn: 'never' });
+  const orgScope = { kind: 'organization' } as const;
+  const reader = await catalogKeyward.create(ACTORS.owner, { name: 'reader', scope: orgScope, expiresIn: 'never', permissions: ['builds:read'] });
+  const builder = await catalogKeyward.create(ACTORS.owner, { name: 'builder', scope: orgScope, expiresIn: 'never', permissions: ['builds:write', 'builds:read'] });
+  const deployer = await catalogKeyward.create(ACTORS.owner, {
+    name: 'deployer',
+    scope: { kind: 'project', projectId: 'proj_a1' },
+    expiresIn: '90d',
+    permissions: ['deploys:write', 'builds:read', 'builds:write'],
+  });
+  const otherReader = await catalogKeyward.create(ACTORS.otherAdmin, { name: 'reader', scope: orgScope, expiresIn: 'never', permissions: ['builds:read'] });
+  const readerRolled = await catalogKeyward.create(ACTORS.owner, { name: 'reader rolled', scope: orgScope, expiresIn: 'never', permissions: ['builds:read'] });
   // Two days on: the 1-day token has expired, the 90-day one has not.
   setClock(T0 + 2 * DAY_MS);
+  // Rolled at the suite's instant, so their grace periods are running for every row.
+  const rolledNew = await keyward.roll(ACTORS.owner, rolled.token.id, { previousSecretExpiresIn: '1h' });
+  const rolledNowNew = await keyward.roll(ACTORS.owner, rolledNow.token.id, { previousSecretExpiresIn: 'now' });
+  await catalogKeyward.roll(ACTORS.owner, readerRolled.token.id, { previousSecretExpiresIn: '24h' });
   return {
     org: org.plaintext,
     project: project.plaintext,
@@ -178,29 +254,64 @@ async function createTokens(keyward: Keyward, downKeyward: Keyward, setClock: (a
     deleted: deleted.plaintext,
     unknown: generateToken('kw'),
     down: down.plaintext,
-    ids: { org: org.token.id, project: project.token.id, otherOrg: otherOrg.token.id },
+    rolledOld: rolled.plaintext,
+    rolledNew: rolledNew.plaintext,
+    rolledNowOld: rolledNow.plaintext,
+    rolledNowNew: rolledNowNew.plaintext,
+    reader: reader.plaintext,
+    builder: builder.plaintext,
+    deployer: deployer.plaintext,
+    otherReader: otherReader.plaintext,
+    readerRolledOld: readerRolled.plaintext,
+    ids: {
+      org: org.token.id,
+      project: project.token.id,
+      otherOrg: otherOrg.token.id,
+      rolled: rolled.token.id,
+      rolledNow: rolledNow.token.id,
+      reader: reader.token.id,
+      builder: builder.token.id,
+      deployer: deployer.token.id,
+      otherReader: otherReader.token.id,
+      readerRolled: readerRolled.token.id,
+    },
   };
+}
+
+/** The framework's own guard factory (`requireToken`, `createFetchGuard`), given options every framework reads alike. */
+export type MakeGuard = (options: Pick<GuardOptions<never>, 'keyward' | 'permissions' | 'realm'>) => unknown;
+
+/** What `fn` threw, or undefined (mini-vitest, which runs these tables on other runtimes, has no toThrow). */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
 }
 
 /**
  * Runs GUARD_CASES against a server built by `start`. The server must mount GUARD_ROUTES with
- * `guardOptionsFor()` and answer a pass with 200 `{ tokenId: <the verified token's id> }`.
+ * `guardOptionsFor()` and answer a pass with 200 `{ tokenId, permissions }` of the verified token.
+ * `makeGuard`, when given, is checked to refuse bad permission options at construction.
  */
-export function describeGuardCases(framework: string, start: StartServer): void {
+export function describeGuardCases(framework: string, start: StartServer, makeGuard?: MakeGuard): void {
   describe(`${framework} requireToken (shared case table)`, () => {
     const clock = fixedClock();
     const keyward = testKeyward({ clock });
     const downStore = countingStore(memoryStore());
     const downKeyward = testKeyward({ store: downStore, clock });
+    const catalogKeyward = testKeyward({ clock, permissions: PERMISSION_CATALOG });
     const errors: unknown[] = [];
     const refusals: Refusal[] = [];
     let server: RunningServer;
     let tokens: Tokens;
 
     beforeAll(async () => {
-      tokens = await createTokens(keyward, downKeyward, clock.set);
+      tokens = await createTokens(keyward, downKeyward, catalogKeyward, clock.set);
       downStore.down = true;
-      server = await start({ keyward, downKeyward, onError: (error) => errors.push(error), onRefusal: (refusal) => refusals.push(refusal) });
+      server = await start({ keyward, downKeyward, catalogKeyward, onError: (error) => errors.push(error), onRefusal: (refusal) => refusals.push(refusal) });
     });
 
     afterAll(async () => {
@@ -208,6 +319,7 @@ export function describeGuardCases(framework: string, start: StartServer): void 
       await keyward.close();
       downStore.down = false;
       await downKeyward.close();
+      await catalogKeyward.close();
     });
 
     test.each(GUARD_CASES)('$name', async (c) => {
@@ -220,7 +332,7 @@ export function describeGuardCases(framework: string, start: StartServer): void 
       for (const [name, value] of Object.entries(c.extraHeaders ?? {})) expect(response.headers.get(name)).toBe(value);
       if (c.code === null) {
         // JSON drops an undefined tokenId: a handler behind an optional guard saw no token.
-        expect(response.body).toEqual(c.passedAs === 'nobody' ? {} : { tokenId: tokens.ids[c.passedAs!] });
+        expect(response.body).toEqual(c.passedAs === 'nobody' ? {} : { tokenId: tokens.ids[c.passedAs!], permissions: c.permissions ?? null });
       } else if (c.body !== undefined) {
         expect(response.headers.get('content-type')).toBe('application/json');
         expect(response.headers.get('cache-control')).toBe('no-store');
@@ -231,12 +343,12 @@ export function describeGuardCases(framework: string, start: StartServer): void 
         expect(response.body).toMatchObject({ type: 'about:blank', status: c.status, code: c.code });
         expect(response.body.title).toEqual(expect.any(String));
         expect(response.body.detail).toEqual(expect.any(String));
+        if (c.missingPermissions) expect(response.body.missingPermissions).toEqual(c.missingPermissions);
+        else expect(response.body).not.toHaveProperty('missingPermissions');
       }
       expect(response.headers.get('retry-after')).toBe(c.status === 503 ? '5' : null);
       // Whatever happens, a response never repeats a token back.
-      for (const secret of [tokens.org, tokens.project, tokens.otherOrg, tokens.expired, tokens.deleted, tokens.down]) {
-        expect(response.text).not.toContain(secret);
-      }
+      for (const secret of secretsOf(tokens)) expect(response.text).not.toContain(secret);
     });
 
     test('a store outage reaches onError, without the plaintext token', async () => {
@@ -279,6 +391,21 @@ export function describeGuardCases(framework: string, start: StartServer): void 
       for (const secret of [tokens.unknown, tokens.expired, tokens.project, tokens.down]) expect(seen).not.toContain(secret);
     });
 
+    test('onRefusal is told a permission refusal: the token, the target with the permissions required, the answer naming what is missing', async () => {
+      refusals.length = 0;
+      const path = '/perm/observed/projects/proj_a1/deploys';
+      await call(server.url, path, { headers: { [CLIENT_HEADER]: 'p1', ...bearer(tokens.reader) } });
+      await call(server.url, path, { headers: { [CLIENT_HEADER]: 'p2', ...bearer(tokens.deployer) } });
+      await call(server.url, '/perm/observed/projects/proj_a2/deploys', { headers: { [CLIENT_HEADER]: 'p3', ...bearer(tokens.deployer) } });
+      const required = ['builds:write', 'deploys:write'];
+      expect(refusals.map(({ response: _response, ...rest }) => rest)).toEqual([
+        { code: 'MISSING_PERMISSIONS', status: 403, tokenHint: tokens.reader.slice(0, 7), tokenId: tokens.ids.reader, target: { projectId: 'proj_a1', permissions: required }, context: 'p1' },
+        { code: 'INSUFFICIENT_SCOPE', status: 403, tokenHint: tokens.deployer.slice(0, 7), tokenId: tokens.ids.deployer, target: { projectId: 'proj_a2', permissions: required }, context: 'p3' },
+      ]);
+      expect(refusals[0]!.response).toMatchObject({ status: 403, body: { code: 'MISSING_PERMISSIONS', missingPermissions: required } });
+      expect(JSON.stringify(refusals)).not.toContain(tokens.reader);
+    });
+
     test('hooks that throw change no answer and reach onError', async () => {
       errors.length = 0;
       const plain = await call(server.url, '/projects/proj_a1/data', { headers: bearer(tokens.expired) });
@@ -299,6 +426,19 @@ export function describeGuardCases(framework: string, start: StartServer): void 
       expect(String(errors[0])).toContain('formatRefusal returned status 200');
       expect(REFUSAL_FORMATS.broken()).toMatchObject({ status: 200 });
     });
+
+    if (makeGuard) {
+      test.each([
+        { label: 'a permission the catalog does not declare', catalog: true, permissions: ['builds:delete'], message: '"builds:delete" is not in the catalog' },
+        { label: 'permissions on a host without a catalog', catalog: false, permissions: ['builds:read'], message: 'permissions needs a catalog' },
+        { label: 'an empty permissions list', catalog: true, permissions: [], message: 'permissions must be a non-empty list' },
+        { label: 'a wildcard', catalog: true, permissions: ['builds:*'], message: '"builds:*" is not in the catalog' },
+      ])('bad guard config: $label → ConfigurationError at construction', ({ catalog, permissions, message }) => {
+        const error = thrownBy(() => makeGuard({ keyward: catalog ? catalogKeyward : keyward, permissions, realm: REALM }));
+        expect(error).toBeInstanceOf(ConfigurationError);
+        expect((error as Error).message).toContain(message);
+      });
+    }
 
     test('a route whose id cannot be read reaches onError', async () => {
       errors.length = 0;

@@ -2,7 +2,7 @@
 // both frameworks are checked against the very same tokens, routes and expectations.
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DAY_MS, createKeyward, memoryStore, type Actor, type Keyward, type TokenStore } from '@keyward/core';
+import { DAY_MS, createKeyward, memoryStore, type Actor, type Keyward, type PermissionCatalog, type TokenStore } from '@keyward/core';
 import type { Refusal, RefusalAnswer } from '@keyward/core/http';
 import { ACTORS, fixedClock, resolveProject, type ActorName, type Clock } from '../fixtures.js';
 
@@ -15,12 +15,21 @@ export function actorFromHeader(value: string | undefined | null): Actor | null 
   return value && Object.hasOwn(ACTORS, value) ? ACTORS[value as ActorName] : null;
 }
 
-export function testKeyward(options: { store?: TokenStore; clock?: Clock } = {}): Keyward {
+/** The permission catalog of the test host that declares one (see `TestAppSetup.catalogKeyward`). */
+export const PERMISSION_CATALOG: PermissionCatalog = Object.freeze({
+  'builds:read': 'Read builds and their logs',
+  'builds:write': 'Start and cancel builds',
+  'deploys:write': 'Deploy to production',
+});
+
+/** A keyward over the fixture projects; `permissions` declares a catalog (tokens must then be granted some). */
+export function testKeyward(options: { store?: TokenStore; clock?: Clock; permissions?: PermissionCatalog } = {}): Keyward {
   return createKeyward({
     store: options.store ?? memoryStore(),
     resolveProject,
     now: (options.clock ?? fixedClock()).now,
     onError: () => {},
+    ...(options.permissions ? { permissions: options.permissions } : {}),
   });
 }
 
@@ -30,6 +39,8 @@ export interface TestAppSetup {
   keyward: Keyward;
   /** Serves the guard routes under /down: its store is unavailable. */
   downKeyward: Keyward;
+  /** Serves the guard routes that require permissions (under /perm): its host declares PERMISSION_CATALOG. */
+  catalogKeyward: Keyward;
   /** Passed as onError to requireToken and the management API. */
   onError: (error: unknown) => void;
   /** How the host's getActor maps the ACTOR_HEADER value to an actor. Default `actorFromHeader`. */
@@ -87,6 +98,8 @@ export interface GuardRouteSpec {
   observed?: true | 'throwing';
   /** Which formatRefusal the route answers refusals with (see REFUSAL_FORMATS). */
   format?: keyof typeof REFUSAL_FORMATS;
+  /** Permissions the token must hold; the route is served by the setup's catalogKeyward. */
+  permissions?: readonly string[];
 }
 
 /**
@@ -122,6 +135,14 @@ export const GUARD_ROUTES: readonly GuardRouteSpec[] = [
   { path: '/observed/down/projects/:projectId/data', project: 'projectId', observed: true, down: true },
   { path: '/observed/optional/projects/:projectId/data', project: 'projectId', observed: true, optional: true },
   { path: '/observed/throwing/projects/:projectId/data', project: 'projectId', observed: 'throwing' },
+  { path: '/perm/projects/:projectId/builds', project: 'projectId', permissions: ['builds:read'] },
+  { path: '/perm/projects/:projectId/deploys', project: 'projectId', permissions: ['builds:write', 'deploys:write'] },
+  { path: '/perm/orgs/:organizationId/builds', organization: 'organizationId', permissions: ['builds:read'] },
+  { path: '/perm/org-builds', organizationLevel: true, permissions: ['builds:read'] },
+  { path: '/perm/any/builds', permissions: ['builds:read'] },
+  { path: '/perm/optional/projects/:projectId/builds', project: 'projectId', optional: true, permissions: ['builds:write'] },
+  { path: '/perm/formatted/projects/:projectId/deploys', project: 'projectId', format: 'json', permissions: ['builds:write', 'deploys:write'] },
+  { path: '/perm/observed/projects/:projectId/deploys', project: 'projectId', observed: true, permissions: ['builds:write', 'deploys:write'] },
 ];
 
 /** Listens on 127.0.0.1, on a port the OS picks. */

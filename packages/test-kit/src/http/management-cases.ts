@@ -2,10 +2,12 @@
 // Each test gets a fresh keyward and server, so tests cannot leak tokens into each other.
 import { ConfigurationError, MAX_BULK_IDS, memoryStore, type Keyward } from '@keyward/core';
 import { countingStore } from '../stores.js';
+import { describeLifecycleRoutes, expectFieldError, expectProblem } from './lifecycle-cases.js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   ACTORS,
   DAY_MS,
+  PERMISSION_CATALOG,
   T0,
   call,
   fixedClock,
@@ -38,18 +40,10 @@ const ROUTES: readonly RouteCall[] = [
   { name: 'GET /tokens/:id', request: (id) => ({ method: 'GET', path: `/tokens/${id}` }), ok: 200 },
   { name: 'DELETE /tokens/:id', request: (id) => ({ method: 'DELETE', path: `/tokens/${id}` }), ok: 204 },
   { name: 'POST /tokens/bulk-delete', request: (id) => ({ method: 'POST', path: '/tokens/bulk-delete', body: { ids: [id] } }), ok: 200 },
+  { name: 'GET /tokens/permissions', request: () => ({ method: 'GET', path: '/tokens/permissions' }), ok: 200 },
+  { name: 'PATCH /tokens/:id', request: (id) => ({ method: 'PATCH', path: `/tokens/${id}`, body: { name: 'Renamed' } }), ok: 200 },
+  { name: 'POST /tokens/:id/roll', request: (id) => ({ method: 'POST', path: `/tokens/${id}/roll`, body: { previousSecretExpiresIn: '1h' } }), ok: 200 },
 ];
-
-function expectProblem(response: TestResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toBe('application/problem+json');
-  expect(response.body).toMatchObject({ type: 'about:blank', status, code });
-}
-
-function expectFieldError(response: TestResponse, path: string): void {
-  expectProblem(response, 400, 'VALIDATION_FAILED');
-  expect(response.body.errors.map((e: { path: string }) => e.path)).toContain(path);
-}
 
 /**
  * Runs the management API suite against a server built by `start`, which must mount the
@@ -58,6 +52,8 @@ function expectFieldError(response: TestResponse, path: string): void {
 export function describeManagementApi(framework: string, start: StartServer): void {
   describe(`${framework} token management API`, () => {
     let keyward: Keyward;
+    /** A second host, one that declares PERMISSION_CATALOG: tokens there must be granted permissions. */
+    let catalogKeyward: Keyward;
     let clock: ReturnType<typeof fixedClock>;
     let server: RunningServer;
     let errors: unknown[];
@@ -68,15 +64,17 @@ export function describeManagementApi(framework: string, start: StartServer): vo
     beforeEach(async () => {
       clock = fixedClock(T0);
       keyward = testKeyward({ clock });
+      catalogKeyward = testKeyward({ clock, permissions: PERMISSION_CATALOG });
       errors = [];
       const created = await keyward.create(ACTORS.owner, { name: 'CI', scope: { kind: 'organization' }, expiresIn: '30d' });
       existing = { id: created.token.id, plaintext: created.plaintext };
-      server = await start({ keyward, downKeyward: keyward, onError: (error) => errors.push(error) });
+      server = await start({ keyward, downKeyward: keyward, catalogKeyward, onError: (error) => errors.push(error) });
     });
 
     afterEach(async () => {
       await server.close();
       await keyward.close();
+      await catalogKeyward.close();
     });
 
     describe.each(['owner', 'admin'] as const)('%s', (actor) => {
@@ -253,7 +251,7 @@ export function describeManagementApi(framework: string, start: StartServer): vo
 
     test('a getActor that throws → 500 with a generic problem; the error goes to onError only', async () => {
       await server.close();
-      server = await start({ keyward, downKeyward: keyward, onError: (error) => errors.push(error), getActor: () => {
+      server = await start({ keyward, downKeyward: keyward, catalogKeyward, onError: (error) => errors.push(error), getActor: () => {
         throw new Error('session db password=hunter2 refused');
       } });
       const response = await api('/tokens', { actor: 'owner' });
@@ -264,7 +262,7 @@ export function describeManagementApi(framework: string, start: StartServer): vo
 
     test("a getActor that returns role 'Admin' → 500; onError gets a ConfigurationError naming actor.role", async () => {
       await server.close();
-      server = await start({ keyward, downKeyward: keyward, onError: (error) => errors.push(error), getActor: () => ({ ...ACTORS.admin, role: 'Admin' }) as never });
+      server = await start({ keyward, downKeyward: keyward, catalogKeyward, onError: (error) => errors.push(error), getActor: () => ({ ...ACTORS.admin, role: 'Admin' }) as never });
       expectProblem(await api('/tokens', { actor: 'admin' }), 500, 'INTERNAL_ERROR');
       expect(errors).toHaveLength(1);
       expect(errors[0]).toBeInstanceOf(ConfigurationError);
@@ -276,7 +274,7 @@ export function describeManagementApi(framework: string, start: StartServer): vo
       const down = testKeyward({ store });
       store.down = true;
       await server.close();
-      server = await start({ keyward: down, downKeyward: down, onError: (error) => errors.push(error) });
+      server = await start({ keyward: down, downKeyward: down, catalogKeyward, onError: (error) => errors.push(error) });
       const response = await api('/tokens', { actor: 'owner' });
       expectProblem(response, 503, 'STORE_UNAVAILABLE');
       expect(response.headers.get('retry-after')).toBe('5');
@@ -351,6 +349,26 @@ export function describeManagementApi(framework: string, start: StartServer): vo
         expectProblem(await call(server.url, `/orgs/org_b/settings/tokens/${existing.id}`, { method: 'DELETE', actor: 'owner' }), 401, 'UNAUTHENTICATED');
         expect((await keyward.verify(existing.plaintext)).ok).toBe(true);
       });
+    });
+
+    describeLifecycleRoutes({
+      api,
+      get keyward() {
+        return keyward;
+      },
+      get catalogKeyward() {
+        return catalogKeyward;
+      },
+      get clock() {
+        return clock;
+      },
+      get existing() {
+        return existing;
+      },
+      restart: async (setup) => {
+        await server.close();
+        server = await start({ keyward, downKeyward: keyward, catalogKeyward, onError: (error) => errors.push(error), ...setup });
+      },
     });
 
     test('an actor name header the host does not know is treated as signed out', async () => {

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { rollSteps } from '../src/changes.js';
 import { createContext, type StoreContext } from '../src/context.js';
 import { redisStore, type RedisTokenStore } from '../src/index.js';
+import { waitUntil } from '@keyward/test-kit/net';
 import { FAIL_FAST, deleteKeysWithPrefix, tokenKeysWithPrefix, randomPrefix, verifiableRecords } from '@keyward/test-kit/redis-keys';
 
 const client = new Redis({ ...FAIL_FAST, port: 6379 });
@@ -193,8 +194,8 @@ describe('the invalidation channel', () => {
       await store.roll(record.organizationId, record.id, { hash: second, hint: 'kw_two2', previousExpiresAt: GRACE_END });
       await store.roll(record.organizationId, record.id, { hash: third, hint: 'kw_thr3', previousExpiresAt: null });
       await store.update(record.organizationId, record.id, { name: 'Renamed', nameKey: 'renamed' });
-      await client.ping();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The update's message is the last one published: wait for it.
+      await waitUntil('the update\'s message', async () => messages.at(-1)?.length === 1 && messages.at(-1)![0] === third);
       const announced = messages.flat();
       // First roll: the old current secret (rewritten as previous). Second: both older secrets.
       for (const hash of [record.hash, second, third]) expect(announced).toContain(hash);

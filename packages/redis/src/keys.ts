@@ -127,12 +127,13 @@ const EXPIRY_DIGITS = 17;
 
 /**
  * expiresAt as the fixed-width digits `expiry` members start with (byte order = numeric order).
- * @throws RangeError when it is not a safe integer
+ * Floored and clamped to the safe integers: schema 1 accepted any finite expiresAt, and deleting
+ * such a token must not fail.
  * @example expiryDigits(0) // '09007199254740992'
  */
 export function expiryDigits(expiresAt: number): string {
-  if (!Number.isSafeInteger(expiresAt)) throw new RangeError(`expiresAt must be an integer (epoch ms), got ${expiresAt}`);
-  return (BigInt(expiresAt) + EXPIRY_OFFSET).toString().padStart(EXPIRY_DIGITS, '0');
+  const whole = Math.min(Math.max(Math.floor(expiresAt), -Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
+  return (BigInt(whole) + EXPIRY_OFFSET).toString().padStart(EXPIRY_DIGITS, '0');
 }
 
 /**

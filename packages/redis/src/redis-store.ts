@@ -30,6 +30,8 @@ function assertStorable(record: TokenRecord): void {
   if (record.previous !== null && !Number.isSafeInteger(record.previous.expiresAt)) {
     throw new RangeError(`insert(record): record.previous.expiresAt must be an integer (epoch ms), got ${record.previous.expiresAt}`);
   }
+  // The expiry index ends an id with a NUL.
+  if (record.id.includes('\0')) throw new RangeError('insert(record): record.id must not contain NUL');
   if (record.lastUsedAt !== null && !Number.isFinite(record.lastUsedAt)) {
     throw new RangeError(`insert(record): record.lastUsedAt must be a finite number (epoch ms) or null, got ${record.lastUsedAt}`);
   }

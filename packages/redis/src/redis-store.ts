@@ -117,8 +117,9 @@ async function findUnlisted(ctx: StoreContext, organizationId: string, ids: read
  */
 export interface RedisTokenStore extends TokenStore {
   /**
-   * Finds tokens that verify without being listed and deletes them, one bounded slice per call;
-   * call again with the returned `cursor` until it is null. Run it after a failover of a store
+   * Finds tokens that verify without being listed and deletes them, and finishes rolls and
+   * updates that stopped part-way (their lookup keys), one bounded slice per call; call again
+   * with the returned `cursor` until it is null. Run it after a failover of a store
    * without durability, after restoring keys from a backup, or on a schedule as a safety net.
    * @example
    * let cursor: string | null = null;

@@ -106,6 +106,24 @@ describe('a roll stopped after any of its steps', () => {
     expect(await store.findByHash(next)).toMatchObject({ id: record.id, hash: next });
   });
 
+  test('reconcile() finishes a roll stopped before rewriting the old secret: it then answers as the previous one and expires', async () => {
+    const record = makeRecord();
+    await store.insert(record);
+    const next = makeHash();
+    await rollPart(record, next, 2);
+    // The old secret's lookup key still holds the record from before the roll, with no expiry.
+    expect(await store.findByHash(record.hash)).toMatchObject({ hash: record.hash, previous: null });
+    expect(await client.pttl(`${keyPrefix}h:${record.hash}`)).toBe(-1);
+    let cursor: string | null = null;
+    do {
+      const slice = await store.reconcile({ cursor });
+      expect(slice.removed).toEqual([]);
+      cursor = slice.cursor;
+    } while (cursor !== null);
+    expect(await store.findByHash(record.hash)).toMatchObject({ hash: next, previous: { hash: record.hash, expiresAt: GRACE_END } });
+    expect(await client.pttl(`${keyPrefix}h:${record.hash}`)).toBeGreaterThan(0);
+  });
+
   test('a token deleted between a roll\'s steps: the roll takes its new lookup key back and answers null', async () => {
     for (let done = 1; done <= 3; done++) {
       const record = makeRecord();

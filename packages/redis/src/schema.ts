@@ -27,16 +27,14 @@ export async function ensureSchema(ctx: StoreContext): Promise<SchemaOutcome> {
   const token = randomBytes(9).toString('base64url');
   let waited = false;
   for (;;) {
-    const version = await client.get(keys.schema);
-    if (version !== null) {
-      if (Number(version) === SCHEMA_VERSION) return waited ? 'waited' : 'current';
-      throw new StoreFailedError(`redis store: the keys under "${ctx.keyPrefix}" have schema ${version}, newer than this version of @keyward/redis (${SCHEMA_VERSION}): upgrade it`);
-    }
+    if (await isCurrent(ctx)) return waited ? 'waited' : 'current';
     if ((await client.set(keys.schemaLock, token, 'PX', LOCK_MS, 'NX')) === 'OK') break;
     waited = true;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   try {
+    // Checked again under the lock: another process may have finished between our GET and our SET NX.
+    if (await isCurrent(ctx)) return 'waited';
     await backfillExpiry(ctx);
     // With durability, the index is on the replicas before the version says it is complete.
     await ctx.settle([keys.expiry]);
@@ -46,6 +44,14 @@ export async function ensureSchema(ctx: StoreContext): Promise<SchemaOutcome> {
     await ctx.scripts.release(keys.schemaLock, token);
   }
   return 'upgraded';
+}
+
+/** Whether the keys are at schema 2 (false: schema 1, no version key yet). */
+async function isCurrent(ctx: StoreContext): Promise<boolean> {
+  const version = await ctx.client.get(ctx.keys.schema);
+  if (version === null) return false;
+  if (Number(version) === SCHEMA_VERSION) return true;
+  throw new StoreFailedError(`redis store: the keys under "${ctx.keyPrefix}" have schema ${version}, newer than this version of @keyward/redis (${SCHEMA_VERSION}): upgrade it`);
 }
 
 /** Adds an `<p>expiry` member for every live token in `<p>expiring` (ZADD is idempotent). */

@@ -2,7 +2,7 @@ import type { TokenRecord } from '@keyward/core';
 
 /**
  * A record as JSON, without `lastUsedAt`: that one changes, so it lives in its own hash field
- * and the JSON stays immutable (written once, identical in both copies).
+ * and the JSON changes only by roll() and update(), which rewrite every copy.
  * @example encodeRecord(record) // '{"id":"tok_…","organizationId":"org_1",…}'
  */
 export function encodeRecord(record: TokenRecord): string {
@@ -18,6 +18,9 @@ export function encodeRecord(record: TokenRecord): string {
     createdAt: record.createdAt,
     createdBy: record.createdBy,
     expiresAt: record.expiresAt,
+    permissions: record.permissions,
+    metadata: record.metadata,
+    previous: record.previous === null ? null : { hash: record.previous.hash, hint: record.previous.hint, expiresAt: record.previous.expiresAt },
   });
 }
 
@@ -29,6 +32,10 @@ export function encodeRecord(record: TokenRecord): string {
 export function decodeRecord(json: string, lastUsedAt: string | null | undefined): TokenRecord {
   // JSON.parse already built a fresh object: completing it is cheaper than copying it.
   const record = JSON.parse(json) as TokenRecord;
+  // Records written by schema 1 (before permissions, metadata and rolls) lack these fields.
+  record.permissions ??= null;
+  record.metadata ??= null;
+  record.previous ??= null;
   record.lastUsedAt = lastUsedAt == null ? null : Number(lastUsedAt);
   return record;
 }
@@ -36,4 +43,26 @@ export function decodeRecord(json: string, lastUsedAt: string | null | undefined
 /** lastUsedAt as stored in a hash field: integers print without exponent up to 1e21. */
 export function encodeInstant(epochMs: number): string {
   return String(epochMs);
+}
+
+/**
+ * Every hash that may have a lookup key for this token: the current one, the previous one, and
+ * the retired ones (`k:<id>`, a JSON array) whose lookup keys a roll has not yet removed.
+ * @example tokenHashes(record, '["old"]') // [record.hash, 'old']
+ */
+export function tokenHashes(record: TokenRecord, retired: string | null | undefined): string[] {
+  const hashes = new Set([record.hash]);
+  if (record.previous) hashes.add(record.previous.hash);
+  if (retired) for (const hash of JSON.parse(retired) as string[]) hashes.add(hash);
+  return [...hashes];
+}
+
+/**
+ * The hashes in a `gone` entry: a JSON array (schema 2) or the one hash schema 1 wrote.
+ * @example goneHashes('["a","b"]') // ['a', 'b']
+ */
+export function goneHashes(value: string | null | undefined): string[] {
+  if (value == null) return [];
+  // Hashes are base64url, so a JSON array is never mistaken for one.
+  return value.startsWith('[') ? (JSON.parse(value) as string[]) : [value];
 }

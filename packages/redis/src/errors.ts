@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '@keyward/core';
+import { StoreFailedError, StoreUnavailableError } from '@keyward/core';
 
 /**
  * `error` as the store throws it. Everything inside `guard` is a conversation with Redis, so any
@@ -7,8 +7,9 @@ import { StoreUnavailableError } from '@keyward/core';
  * callers must fail closed, never read it as "not found".
  * @example throw toStoreError('findByHash', new Error('Connection is closed.'));
  */
-export function toStoreError(operation: string, error: unknown): StoreUnavailableError {
-  if (error instanceof StoreUnavailableError) return error;
+export function toStoreError(operation: string, error: unknown): StoreUnavailableError | StoreFailedError {
+  // Already classified (e.g. keys of a newer schema: retrying will not help).
+  if (error instanceof StoreUnavailableError || error instanceof StoreFailedError) return error;
   const reason = error instanceof Error ? error.message : String(error);
   return new StoreUnavailableError(`redis store: ${operation} failed: ${reason}`, { cause: error });
 }

@@ -3,14 +3,17 @@
  *
  * | key | type | holds |
  * |---|---|---|
- * | `<p>h:<hash>` | hash | `r`: record JSON, `u`: lastUsedAt — everything verification needs |
- * | `<p>{o:<org>}:records` | hash | `r:<id>`: record JSON, `u:<id>`: lastUsedAt |
+ * | `<p>h:<hash>` | hash | `r`: record JSON, `u`: lastUsedAt — everything verification needs. One per live secret: the current one, and the previous one (expiring at `previous.expiresAt`) |
+ * | `<p>{o:<org>}:records` | hash | `r:<id>`: record JSON, `u:<id>`: lastUsedAt, `k:<id>`: retired hashes whose lookup keys may remain, `w:<id>`: hashes a roll has not yet confirmed, `i:<id>`: the hash at insert (the one its index entries carry), once rolled |
  * | `<p>{o:<org>}:names` | hash | nameKey → id |
  * | `<p>{o:<org>}:order` | sorted set | score 0, member `<createdAt, 16 digits>:<id>` |
- * | `<p>{o:<org>}:gone` | hash | id → hash of tokens deleted in the last day (to find a lookup key a failover brought back) |
+ * | `<p>{o:<org>}:gone` | hash | id → JSON array of the hashes of tokens deleted in the last day (to find a lookup key a failover brought back; schema 1 wrote one bare hash) |
  * | `<p>{o:<org>}:goneAt` | sorted set | score deletion time, member id: trims `gone` |
  * | `<p>{p:<project>}:tokens` | set | `["<org>","<id>","<hash>"]` of project-scoped tokens |
- * | `<p>expiring` | sorted set | score expiresAt, member `["<org>","<id>","<hash>"]` |
+ * | `<p>expiring` | sorted set | score expiresAt, member `["<org>","<id>","<hash at insert>"]`: for pruneExpired |
+ * | `<p>expiry` | sorted set | score 0, member `<expiresAt, 17 digits>:<id>\0<org>`: for listExpiring, (expiresAt, id) order |
+ * | `<p>schema` | string | `2` once this prefix's keys have the schema-2 indexes |
+ * | `<p>schema:lock` | string | held (SET NX PX) by the process upgrading the keys |
  *
  * Only the organization id appears in per-organization key names (ids and name keys are hash
  * fields or members), so no two organizations' keys can collide whatever characters ids hold.
@@ -38,6 +41,12 @@ export interface KeyLayout {
   project(projectId: string): string;
   /** Sorted set of `indexMember`s by expiresAt, for tokens that expire. */
   readonly expiring: string;
+  /** Sorted set, all scores 0, members from `expiryMember`: (expiresAt, id) order by ZRANGEBYLEX. */
+  readonly expiry: string;
+  /** The schema version of the keys under this prefix. */
+  readonly schema: string;
+  /** Held while one process upgrades the keys. */
+  readonly schemaLock: string;
 }
 
 /**
@@ -53,6 +62,9 @@ export function keyLayout(prefix: string): KeyLayout {
     },
     project: (projectId) => `${prefix}{p:${projectId}}:tokens`,
     expiring: `${prefix}expiring`,
+    expiry: `${prefix}expiry`,
+    schema: `${prefix}schema`,
+    schemaLock: `${prefix}schema:lock`,
   };
 }
 
@@ -60,6 +72,10 @@ export function keyLayout(prefix: string): KeyLayout {
 export const recordField = (id: string): string => `r:${id}`;
 /** Hash field of a record's lastUsedAt in `records`. */
 export const lastUsedField = (id: string): string => `u:${id}`;
+/** Hash field of a rolled record's hash at insert in `records`. */
+export const indexHashField = (id: string): string => `i:${id}`;
+/** Hash field of a record's retired hashes (JSON array) in `records`. */
+export const retiredField = (id: string): string => `k:${id}`;
 
 /** Wide enough for every non-negative safe integer (2^53 − 1 has 16 digits). */
 const CREATED_AT_DIGITS = 16;
@@ -103,4 +119,38 @@ export function parseIndexMember(member: string): { organizationId: string; id: 
     // Not ours: treated like a stale entry.
   }
   return null;
+}
+
+/** 2^53: added to expiresAt so every safe integer, negative ones too, prints as 17 digits. */
+const EXPIRY_OFFSET = 2n ** 53n;
+const EXPIRY_DIGITS = 17;
+
+/**
+ * expiresAt as the fixed-width digits `expiry` members start with (byte order = numeric order).
+ * Floored and clamped to the safe integers: schema 1 accepted any finite expiresAt, and deleting
+ * such a token must not fail.
+ * @example expiryDigits(0) // '09007199254740992'
+ */
+export function expiryDigits(expiresAt: number): string {
+  const whole = Math.min(Math.max(Math.floor(expiresAt), -Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
+  return (BigInt(whole) + EXPIRY_OFFSET).toString().padStart(EXPIRY_DIGITS, '0');
+}
+
+/**
+ * The `expiry` member of a token: ZRANGEBYLEX gives (expiresAt, id) order, since ids hold no NUL
+ * (a NUL sorts before every other byte, so an id sorts before the ids it is a prefix of).
+ * @example expiryMember(1000, 'tok_a', 'org_1') // '09007199254741992:tok_a\0org_1'
+ */
+export function expiryMember(expiresAt: number, id: string, organizationId: string): string {
+  return `${expiryDigits(expiresAt)}:${id}\0${organizationId}`;
+}
+
+/** Inverse of `expiryMember`. */
+export function parseExpiryMember(member: string): { expiresAt: number; id: string; organizationId: string } {
+  const separator = member.indexOf('\0', EXPIRY_DIGITS + 1);
+  return {
+    expiresAt: Number(BigInt(member.slice(0, EXPIRY_DIGITS)) - EXPIRY_OFFSET),
+    id: member.slice(EXPIRY_DIGITS + 1, separator),
+    organizationId: member.slice(separator + 1),
+  };
 }

@@ -1,8 +1,8 @@
 import type { TokenRecord } from '@keyward/core';
 import { decodeRecord } from './codec.js';
 import type { StoreContext } from './context.js';
-import { fetchRecords } from './reads.js';
-import { newRemoval, unpublish } from './steps.js';
+import { recordField } from './keys.js';
+import { newRemoval, syncLookups, unpublish } from './steps.js';
 import type { Redis } from 'ioredis';
 
 /**
@@ -30,7 +30,7 @@ const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 /**
  * Removes every token that verifies but is not listed: its lookup key exists, its organization's
  * listing does not (what a failover without durability can leave, or keys restored from an old
- * backup). One bounded slice per call, SCAN-based, resumable with `cursor`; safe to run while
+ * backup), and lookup keys of secrets a roll retired but did not get to remove. One bounded slice per call, SCAN-based, resumable with `cursor`; safe to run while
  * the store is in use (an insert lists before it publishes, a deletion unpublishes before it
  * unlists, so a lookup key without a listing is always an orphan).
  * @example
@@ -83,33 +83,52 @@ export function parseReconcileOptions(options: ReconcileOptions = {}): { limit: 
   return { limit, nodeIndex: Number(match[1]), scanCursor: match[2]! };
 }
 
-/** Of these lookup keys, deletes those whose token is not listed; returns their records. */
+/**
+ * Of these lookup keys, deletes those whose token is not listed and returns their records. Also
+ * finishes what a stopped roll or update left: a lookup key of a secret the listing no longer
+ * names is deleted, and one holding a record other than the listing's is rewritten (and its
+ * expiry set). Neither is reported: the token is listed.
+ */
 async function removeUnlisted(ctx: StoreContext, hashes: readonly string[]): Promise<TokenRecord[]> {
   const jsons = await Promise.all(hashes.map((hash) => ctx.client.hget(ctx.keys.byHash(hash), 'r')));
-  const byOrganization = new Map<string, Array<{ hash: string; id: string }>>();
+  const byOrganization = new Map<string, Array<{ hash: string; id: string; json: string }>>();
   hashes.forEach((hash, i) => {
     const json = jsons[i];
     if (json == null) return;
     const { organizationId, id } = decodeRecord(json, null);
     const group = byOrganization.get(organizationId) ?? [];
-    group.push({ hash, id });
+    group.push({ hash, id, json });
     byOrganization.set(organizationId, group);
   });
   const orphans: string[] = [];
+  const stopped: string[] = [];
+  const stale: Array<[organizationId: string, id: string]> = [];
   await Promise.all(
     [...byOrganization].map(async ([organizationId, group]) => {
-      const listed = await fetchRecords(ctx, organizationId, group.map((g) => g.id));
+      const listed = await ctx.client.hmget(ctx.keys.organization(organizationId).records, ...group.map((g) => recordField(g.id)));
       group.forEach((g, i) => {
-        if (listed[i] === null) orphans.push(g.hash);
+        const json = listed[i];
+        if (json == null) {
+          orphans.push(g.hash);
+          return;
+        }
+        const record = decodeRecord(json, null);
+        // A roll retired this secret but stopped before removing its lookup key.
+        if (record.hash !== g.hash && record.previous?.hash !== g.hash) stopped.push(g.hash);
+        // A roll or an update stopped before rewriting this lookup key.
+        else if (json !== g.json) stale.push([organizationId, g.id]);
       });
     }),
   );
+  if (stopped.length > 0) await removeOrphans(ctx, stopped);
+  for (const [organizationId, id] of stale) await ctx.settle((await syncLookups(ctx, organizationId, id)).map(ctx.keys.byHash));
   return removeOrphans(ctx, orphans);
 }
 
 /**
  * Deletes lookup keys whose listing is gone (announcing it, waiting for replicas when durability
- * is on) and returns the records this call removed.
+ * is on) and returns the records this call removed, one per token (a rolled token may have had
+ * two lookup keys).
  * @example const records = await removeOrphans(ctx, ['hash1']);
  */
 export async function removeOrphans(ctx: StoreContext, hashes: readonly string[]): Promise<TokenRecord[]> {
@@ -117,5 +136,10 @@ export async function removeOrphans(ctx: StoreContext, hashes: readonly string[]
   const removal = newRemoval();
   await unpublish(ctx, hashes, removal);
   await ctx.settle(hashes.map((hash) => ctx.keys.byHash(hash)));
-  return [...removal.unpublished.values()].map((json) => decodeRecord(json, null));
+  const byId = new Map<string, TokenRecord>();
+  for (const json of removal.unpublished.values()) {
+    const record = decodeRecord(json, null);
+    if (!byId.has(`${record.organizationId}\n${record.id}`)) byId.set(`${record.organizationId}\n${record.id}`, record);
+  }
+  return [...byId.values()];
 }

@@ -1,12 +1,16 @@
 import type { DeleteManyResult, LastUsedUpdate, ListPage, TokenRecord, TokenStore } from '@keyward/core';
+import { changeChecks } from './change-checks.js';
+import { rollToken, updateToken } from './changes.js';
 import { decodeRecord, encodeInstant } from './codec.js';
 import { createContext, type StoreContext } from './context.js';
 import { guard, toStoreError } from './errors.js';
-import { orderMember, parseOrderMember } from './keys.js';
+import { checkExpiringOptions, listExpiring } from './expiring.js';
+import { expiryDigits, orderMember, parseExpiryMember, parseOrderMember } from './keys.js';
 import type { RedisStoreOptions } from './options.js';
-import { fetchRecords, resolveIndexEntries } from './reads.js';
+import { fetchGone, fetchRecords, fetchTokens, resolveIndexEntries, type StoredToken } from './reads.js';
 import { parseReconcileOptions, reconcile, removeOrphans, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
-import { insertSteps, newRemoval, removalKey, removeSteps, runSteps, type Claim } from './steps.js';
+import { ensureSchema } from './schema.js';
+import { insertSteps, newRemoval, recordHashes, removalKey, removeSteps, runSteps, type Claim } from './steps.js';
 
 /** Parsed lookup records remembered per store (the most recently first seen). */
 const PARSED_RECORDS = 2048;
@@ -19,9 +23,15 @@ function assertStorable(record: TokenRecord): void {
   if (!Number.isSafeInteger(record.createdAt) || record.createdAt < 0) {
     throw new RangeError(`insert(record): record.createdAt must be a non-negative integer (epoch ms), got ${record.createdAt}`);
   }
-  if (record.expiresAt !== null && !Number.isFinite(record.expiresAt)) {
-    throw new RangeError(`insert(record): record.expiresAt must be a finite number (epoch ms) or null, got ${record.expiresAt}`);
+  // The expiry index encodes expiresAt as fixed-width digits of a safe integer.
+  if (record.expiresAt !== null && !Number.isSafeInteger(record.expiresAt)) {
+    throw new RangeError(`insert(record): record.expiresAt must be an integer (epoch ms) or null, got ${record.expiresAt}`);
   }
+  if (record.previous !== null && !Number.isSafeInteger(record.previous.expiresAt)) {
+    throw new RangeError(`insert(record): record.previous.expiresAt must be an integer (epoch ms), got ${record.previous.expiresAt}`);
+  }
+  // The expiry index ends an id with a NUL.
+  if (record.id.includes('\0')) throw new RangeError('insert(record): record.id must not contain NUL');
   if (record.lastUsedAt !== null && !Number.isFinite(record.lastUsedAt)) {
     throw new RangeError(`insert(record): record.lastUsedAt must be a finite number (epoch ms) or null, got ${record.lastUsedAt}`);
   }
@@ -31,10 +41,10 @@ function assertStorable(record: TokenRecord): void {
  * Runs the deletion steps of `records` and returns those this call removed itself: when two
  * deletions of one token overlap, only the one whose script unlisted it reports it.
  */
-async function removeExactly(ctx: StoreContext, records: readonly TokenRecord[]): Promise<TokenRecord[]> {
+async function removeExactly(ctx: StoreContext, tokens: readonly StoredToken[]): Promise<TokenRecord[]> {
   const removal = newRemoval();
-  await runSteps(removeSteps(ctx, records, removal));
-  return records.filter((r) => removal.unlisted.has(removalKey(r.organizationId, r.id)));
+  await runSteps(removeSteps(ctx, tokens, removal));
+  return tokens.flatMap(({ record: r }) => (removal.unlisted.has(removalKey(r.organizationId, r.id)) ? [r] : []));
 }
 
 /** Deletes the live tokens behind a batch of index entries, then the batch's entries (stale ones included). */
@@ -45,15 +55,43 @@ async function removeIndexed(
   dropEntries: (members: string[]) => Promise<unknown>,
 ): Promise<TokenRecord[]> {
   const entries = await resolveIndexEntries(ctx, members);
-  const records = entries.flatMap((e) => (e.record && matches(e.record) ? [e.record] : []));
-  const removed = await removeExactly(ctx, records);
-  // An entry whose listing is gone may still have a lookup key (a failover undid its deletion):
-  // remove it too, so every token that verifies stays revocable. In ordinary runs the lookup key
-  // went first and there is nothing to remove (nothing is reported twice).
-  const orphans = entries.flatMap((e) => (e.record === null && e.hash !== null ? [e.hash] : []));
+  const tokens = entries.flatMap((e) => (e.token && matches(e.token.record) ? [e.token] : []));
+  const removed = await removeExactly(ctx, tokens);
+  // An entry whose listing is gone may still have lookup keys (a failover undid its deletion):
+  // remove them too (the entry's hash at insert, and every hash its organization remembers for
+  // the id), so every token that verifies stays revocable. In ordinary runs the lookup keys went
+  // first and there is nothing to remove (nothing is reported twice).
+  const orphans = entries.flatMap((e) => (e.token === null ? e.orphanHashes : []));
   removed.push(...(await removeOrphans(ctx, orphans)));
   await dropEntries(entries.map((e) => e.member));
   return removed;
+}
+
+/**
+ * The `<p>expiry` side of deleteExpired: entries up to `expiredBefore` whose token is gone (a
+ * deletion or an upgrade that stopped half-way) are dropped, and a live token found there only
+ * (one whose `<p>expiring` entry was lost) is deleted like the others.
+ */
+async function sweepExpiry(ctx: StoreContext, expiredBefore: number): Promise<TokenRecord[]> {
+  const by = Math.floor(Math.min(expiredBefore, Number.MAX_SAFE_INTEGER));
+  if (by < -Number.MAX_SAFE_INTEGER) return [];
+  const deleted: TokenRecord[] = [];
+  for (;;) {
+    const members = await ctx.client.zrangebylex(ctx.keys.expiry, '-', `(${expiryDigits(by)};`, 'LIMIT', 0, BATCH);
+    if (members.length === 0) break;
+    const byOrganization = new Map<string, string[]>();
+    for (const { organizationId, id } of members.map(parseExpiryMember)) byOrganization.set(organizationId, [...(byOrganization.get(organizationId) ?? []), id]);
+    const tokens: StoredToken[] = [];
+    await Promise.all(
+      [...byOrganization].map(async ([organizationId, ids]) => {
+        for (const token of await fetchTokens(ctx, organizationId, ids)) if (token) tokens.push(token);
+      }),
+    );
+    deleted.push(...(await removeExactly(ctx, tokens)));
+    await ctx.client.zrem(ctx.keys.expiry, ...members);
+    if (members.length < BATCH) break;
+  }
+  return deleted;
 }
 
 /**
@@ -61,13 +99,13 @@ async function removeIndexed(
  * brought it back after the listing was removed), by hash: found through the organization's
  * record of recent deletions.
  */
-async function findUnlisted(ctx: StoreContext, organizationId: string, ids: readonly string[]): Promise<Map<string, string>> {
-  const hashes = await ctx.client.hmget(ctx.keys.organization(organizationId).gone, ...ids);
-  const found = new Map<string, string>();
+async function findUnlisted(ctx: StoreContext, organizationId: string, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const gone = await fetchGone(ctx, organizationId, ids);
+  const found = new Map<string, string[]>();
   await Promise.all(
     ids.map(async (id, i) => {
-      const hash = hashes[i];
-      if (hash != null && (await ctx.client.hexists(ctx.keys.byHash(hash), 'r')) === 1) found.set(id, hash);
+      const alive = await Promise.all(gone[i]!.map(async (hash) => ((await ctx.client.hexists(ctx.keys.byHash(hash), 'r')) === 1 ? [hash] : [])));
+      if (alive.flat().length > 0) found.set(id, alive.flat());
     }),
   );
   return found;
@@ -79,8 +117,9 @@ async function findUnlisted(ctx: StoreContext, organizationId: string, ids: read
  */
 export interface RedisTokenStore extends TokenStore {
   /**
-   * Finds tokens that verify without being listed and deletes them, one bounded slice per call;
-   * call again with the returned `cursor` until it is null. Run it after a failover of a store
+   * Finds tokens that verify without being listed and deletes them, and finishes rolls and
+   * updates that stopped part-way (their lookup keys), one bounded slice per call; call again
+   * with the returned `cursor` until it is null. Run it after a failover of a store
    * without durability, after restoring keys from a backup, or on a schedule as a safety net.
    * @example
    * let cursor: string | null = null;
@@ -97,7 +136,8 @@ export interface RedisTokenStore extends TokenStore {
  * listed token that does not verify, never a token that verifies but is not listed. Every Redis
  * failure becomes `StoreUnavailableError`, so callers fail closed.
  *
- * The store registers `keywardV1…` script commands on the client and never closes it.
+ * The store registers `keywardV2…` script commands on the client and never closes it. Keys written
+ * by the first release (schema 1) are upgraded in place on first use (see README, "Schema").
  * Give the client `maxRetriesPerRequest: 1` and a `commandTimeout` so an outage fails fast.
  *
  * @throws ConfigurationError when `client` is not an ioredis client, a Cluster client reads
@@ -113,6 +153,22 @@ export interface RedisTokenStore extends TokenStore {
 export function redisStore(options: RedisStoreOptions): RedisTokenStore {
   const ctx = createContext(options);
   const { client, keys, scripts } = ctx;
+  // Writes, listExpiring and reconcile wait for the upgrade, once (a failed attempt is forgotten,
+  // so the next call tries again). findByHash, get and list read nothing schema 1 lacks, so reads
+  // never wait for it (nor for the replicas it waits for).
+  let schema: Promise<unknown> | undefined;
+  const ready = (): Promise<unknown> => {
+    schema ??= ensureSchema(ctx).catch((error: unknown) => {
+      schema = undefined;
+      throw error;
+    });
+    return schema;
+  };
+  const run = <T>(operation: string, work: () => Promise<T>): Promise<T> =>
+    guard(operation, async () => {
+      await ready();
+      return work();
+    });
   const failedLookup = (error: unknown): never => {
     throw toStoreError('findByHash', error);
   };
@@ -145,14 +201,14 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
       const [claim, ...rest] = insertSteps(ctx, record);
       let claimed: Claim;
       try {
-        claimed = await guard('insert', claim);
+        claimed = await run('insert', claim);
         if (claimed === 'ok') await guard('insert', () => runSteps(rest));
       } catch (error) {
         // The caller is told the insert failed, so the token must not live on, even if a step
         // whose reply was lost did apply. Undo in deletion order (it never verifies unlisted);
         // the name is freed only if it points at this id. If Redis is still unreachable this
         // fails too and the token may stay listed but unverifiable, to be deleted by id.
-        await runSteps(removeSteps(ctx, [record])).catch(() => {});
+        await runSteps(removeSteps(ctx, [{ record, hashes: recordHashes(record) }])).catch(() => {});
         throw error;
       }
       if (claimed === 'id_taken') throw new Error(`insert(record): a token with id "${record.id}" already exists in organization "${record.organizationId}"`);
@@ -191,27 +247,27 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     async deleteMany(organizationId, ids): Promise<DeleteManyResult> {
-      return guard('deleteMany', async () => {
+      return run('deleteMany', async () => {
         // One HMGET is an atomic snapshot of the organization: either every id is there and the
         // deletion goes ahead, or nothing is touched. A concurrent deletion of some of the same ids
         // makes the later steps find less to remove: each token is reported by the one call whose
         // script unlisted it, and a call that removed none of its ids answers them missing, as
         // if it had run just after the other.
-        const records = await fetchRecords(ctx, organizationId, ids);
-        const unlistedIds = ids.filter((_, i) => records[i] === null);
+        const tokens = await fetchTokens(ctx, organizationId, ids);
+        const unlistedIds = ids.filter((_, i) => tokens[i] === null);
         // A token that verifies must stay deletable by id, even when its listing is gone.
-        const unlisted = unlistedIds.length > 0 ? await findUnlisted(ctx, organizationId, unlistedIds) : new Map<string, string>();
+        const unlisted = unlistedIds.length > 0 ? await findUnlisted(ctx, organizationId, unlistedIds) : new Map<string, string[]>();
         const missing = unlistedIds.filter((id) => !unlisted.has(id));
         if (missing.length > 0) return { ok: false, missing };
-        const deleted = await removeExactly(ctx, records.filter((r): r is TokenRecord => r !== null));
-        deleted.push(...(await removeOrphans(ctx, [...unlisted.values()])));
+        const deleted = await removeExactly(ctx, tokens.filter((t): t is StoredToken => t !== null));
+        deleted.push(...(await removeOrphans(ctx, [...unlisted.values()].flat())));
         if (deleted.length === 0) return { ok: false, missing: [...ids] };
         return { ok: true, deleted };
       });
     },
 
     async deleteByProject(projectId) {
-      return guard('deleteByProject', async () => {
+      return run('deleteByProject', async () => {
         const indexKey = keys.project(projectId);
         const members = await client.smembers(indexKey);
         const deleted: TokenRecord[] = [];
@@ -225,7 +281,7 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     async deleteExpired(expiredBefore) {
-      return guard('deleteExpired', async () => {
+      return run('deleteExpired', async () => {
         const deleted: TokenRecord[] = [];
         for (;;) {
           // Each round removes every entry it read (a member's score is its record's expiresAt,
@@ -236,6 +292,7 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
           deleted.push(...(await removeIndexed(ctx, members, matches, (m) => client.zrem(keys.expiring, ...m))));
           if (members.length < BATCH) break;
         }
+        deleted.push(...(await sweepExpiry(ctx, expiredBefore)));
         return deleted;
       });
     },
@@ -245,7 +302,7 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
         if (!Number.isFinite(update.lastUsedAt)) throw new RangeError(`touch(updates): updates.${i}.lastUsedAt must be a finite number (epoch ms)`);
       }
       if (updates.length === 0) return;
-      await guard('touch', async () => {
+      await run('touch', async () => {
         const latest = new Map<string, LastUsedUpdate>();
         for (const u of updates) {
           const key = `${u.organizationId}\n${u.id}`;
@@ -268,8 +325,9 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
             await Promise.all(
               found.map(async (json) => {
                 const record = decodeRecord(json, null);
-                const lastUsedAt = at.get(record.id)!;
-                await scripts.touchLookup(keys.byHash(record.hash), encodeInstant(lastUsedAt));
+                const lastUsedAt = encodeInstant(at.get(record.id)!);
+                // Both secrets' lookup keys: findByHash of either returns lastUsedAt.
+                await Promise.all(recordHashes(record).map((hash) => scripts.touchLookup(keys.byHash(hash), lastUsedAt)));
               }),
             );
           }),
@@ -279,7 +337,22 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
 
     async reconcile(reconcileOptions?: ReconcileOptions) {
       parseReconcileOptions(reconcileOptions);
-      return guard('reconcile', () => reconcile(ctx, reconcileOptions));
+      return run('reconcile', () => reconcile(ctx, reconcileOptions));
+    },
+
+    async roll(organizationId, id, change) {
+      changeChecks.roll(change);
+      return run('roll', () => rollToken(ctx, organizationId, id, change));
+    },
+
+    async update(organizationId, id, change) {
+      changeChecks.update(change);
+      return run('update', () => updateToken(ctx, organizationId, id, change));
+    },
+
+    async listExpiring(expiringOptions) {
+      checkExpiringOptions(expiringOptions);
+      return run('listExpiring', () => listExpiring(ctx, expiringOptions));
     },
   } satisfies RedisTokenStore;
 }

@@ -5,6 +5,19 @@ import type { RedisClient } from './options.js';
 // or one lookup key), so it runs on a Cluster and honours the client's own keyPrefix option.
 // Hash fields: `r:<id>` holds the record JSON and `u:<id>` its lastUsedAt (see keys.ts).
 
+// The hashes of a record JSON (as encodeRecord writes it), without decoding it: cjson refuses some
+// JSON that JavaScript writes (a lone surrogate escape in a name or in metadata), and a token that
+// cannot be deleted is worse than any other failure. The first "hash" key is the record's own
+// (name and scope come before it, and a quote inside a string is always escaped); "previous" is
+// the last key, so its pattern is anchored at the end, where metadata cannot reach.
+const RECORD_HASHES = `
+local function recordHashes(json)
+  local current = string.match(json, '"hash":"([^"\\\\]*)"')
+  local previous = string.match(json, '"previous":{"hash":"([^"\\\\]*)","hint":"[^"\\\\]*","expiresAt":%-?%d+}}$')
+  return current, previous
+end
+`;
+
 /** KEYS records, names, order. ARGV id, nameKey, json, orderMember, lastUsedAt or ''. → 1 ok, 0 name taken, -1 id taken. */
 const CLAIM = `
 if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
@@ -35,25 +48,41 @@ return removed
 `;
 
 /**
- * KEYS records, names, order, gone, goneAt. ARGV now, forgetBefore, then quadruples id, nameKey,
- * orderMember, hash. → the ids this call removed.
+ * KEYS records, names, order, gone, goneAt. ARGV now, forgetBefore, then triples id, nameKey,
+ * orderMember. → triples id, hashes (JSON array), record JSON of the ids this call removed.
  * Removes what is still there: a concurrent delete of the same token is not an error, and the
  * one whose script removed the record is the one that reports it (exactly one per token).
- * The name is freed only if it still points at this id. Each removed id is remembered in `gone`
- * with its hash (entries older than forgetBefore are trimmed, at most 100 per call, and both keys
- * expire that long after the last deletion), so a lookup key that a failover brought back can
- * still be deleted by id.
+ * The hashes come from the record this script removed (current, previous and retired ones), not
+ * from the caller's earlier read: a roll in between may have changed them, and the caller removes
+ * any lookup key it did not know of. The name is freed only if it still points at this id; when a
+ * rename changed the name key since the caller's read, the caller runs this again with the removed
+ * record's (for an id already removed, it only frees the name). Each removed id
+ * is remembered in `gone` with its hashes (entries older than forgetBefore are trimmed, at most
+ * 100 per call, and both keys expire that long after the last deletion), so a lookup key that a
+ * failover brought back can still be deleted by id.
  */
-const UNLIST = `
+const UNLIST = `${RECORD_HASHES}
 local removed = {}
-for i = 3, #ARGV, 4 do
+for i = 3, #ARGV, 3 do
   local id = ARGV[i]
-  if redis.call('HDEL', KEYS[1], 'r:' .. id) == 1 then
+  local json = redis.call('HGET', KEYS[1], 'r:' .. id)
+  if json then
+    local current, previous = recordHashes(json)
+    local hashes = { current }
+    if previous then hashes[#hashes + 1] = previous end
+    local retired = redis.call('HGET', KEYS[1], 'k:' .. id)
+    if retired then
+      for _, hash in ipairs(cjson.decode(retired)) do hashes[#hashes + 1] = hash end
+    end
+    local encoded = cjson.encode(hashes)
+    redis.call('HDEL', KEYS[1], 'r:' .. id)
     removed[#removed + 1] = id
-    redis.call('HSET', KEYS[4], id, ARGV[i + 3])
+    removed[#removed + 1] = encoded
+    removed[#removed + 1] = json
+    redis.call('HSET', KEYS[4], id, encoded)
     redis.call('ZADD', KEYS[5], ARGV[1], id)
   end
-  redis.call('HDEL', KEYS[1], 'u:' .. id)
+  redis.call('HDEL', KEYS[1], 'u:' .. id, 'k:' .. id, 'w:' .. id, 'i:' .. id)
   if redis.call('HGET', KEYS[2], ARGV[i + 1]) == id then redis.call('HDEL', KEYS[2], ARGV[i + 1]) end
   redis.call('ZREM', KEYS[3], ARGV[i + 2])
 end
@@ -68,6 +97,128 @@ if #removed > 0 then
   redis.call('PEXPIRE', KEYS[5], ttl)
 end
 return removed
+`;
+
+/**
+ * KEYS records. ARGV id, expected record JSON, new record JSON, new hash, hashes to retire (JSON
+ * array), current hash (kept once in `i:<id>`: the hash the token's index entries carry).
+ * → { 1, retired hashes now (JSON array or '') } applied, { 0 } the record changed since the caller
+ * read it (read again), { -1 } no such token.
+ * The first step of a roll: the listing switches to the new secret before any lookup key changes,
+ * and every hash that may still have a lookup key stays named in the record (current, previous,
+ * or retired in `k:<id>`), so a deletion at any point removes them all. The new hash is also
+ * noted in `w:<id>` until the roll confirms its lookup key: a concurrent roll that retires it
+ * meanwhile must not forget it (its lookup key may be written after that roll removed it).
+ */
+const ROLL = `
+local json = redis.call('HGET', KEYS[1], 'r:' .. ARGV[1])
+if not json then return { -1 } end
+if json ~= ARGV[2] then return { 0 } end
+redis.call('HSET', KEYS[1], 'r:' .. ARGV[1], ARGV[3])
+redis.call('HSETNX', KEYS[1], 'i:' .. ARGV[1], ARGV[6])
+local field = 'k:' .. ARGV[1]
+local retired = redis.call('HGET', KEYS[1], field)
+local added = cjson.decode(ARGV[5])
+if #added > 0 then
+  local list = retired and cjson.decode(retired) or {}
+  for _, hash in ipairs(added) do list[#list + 1] = hash end
+  retired = cjson.encode(list)
+  redis.call('HSET', KEYS[1], field, retired)
+end
+local pendingField = 'w:' .. ARGV[1]
+local pending = redis.call('HGET', KEYS[1], pendingField)
+local list = pending and cjson.decode(pending) or {}
+list[#list + 1] = ARGV[4]
+redis.call('HSET', KEYS[1], pendingField, cjson.encode(list))
+return { 1, retired or '' }
+`;
+
+/**
+ * KEYS records. ARGV id, the roll's new hash, hashes whose lookup keys the roll removed (JSON array).
+ * → 1 the new hash is still the token's (current or previous), 0 a concurrent roll retired it
+ * (the caller removes its lookup key), -1 the token is gone (likewise).
+ * The last step of a roll: the new hash leaves `w:<id>`, and the removed hashes leave `k:<id>`,
+ * except those another unconfirmed roll may still write.
+ */
+const CONFIRM = `${RECORD_HASHES}
+local json = redis.call('HGET', KEYS[1], 'r:' .. ARGV[1])
+if not json then return -1 end
+local pendingField = 'w:' .. ARGV[1]
+local pending = {}
+local raw = redis.call('HGET', KEYS[1], pendingField)
+if raw then
+  for _, hash in ipairs(cjson.decode(raw)) do
+    if hash ~= ARGV[2] then pending[#pending + 1] = hash end
+  end
+end
+if #pending > 0 then redis.call('HSET', KEYS[1], pendingField, cjson.encode(pending)) else redis.call('HDEL', KEYS[1], pendingField) end
+local keep = {}
+for _, hash in ipairs(pending) do keep[hash] = true end
+local removed = {}
+for _, hash in ipairs(cjson.decode(ARGV[3])) do
+  if not keep[hash] then removed[hash] = true end
+end
+local retiredField = 'k:' .. ARGV[1]
+raw = redis.call('HGET', KEYS[1], retiredField)
+if raw then
+  local left = {}
+  for _, hash in ipairs(cjson.decode(raw)) do
+    if not removed[hash] then left[#left + 1] = hash end
+  end
+  if #left > 0 then redis.call('HSET', KEYS[1], retiredField, cjson.encode(left)) else redis.call('HDEL', KEYS[1], retiredField) end
+end
+local current, previous = recordHashes(json)
+if current == ARGV[2] or previous == ARGV[2] then return 1 end
+return 0
+`;
+
+/**
+ * KEYS records, names. ARGV id, expected record JSON, new record JSON, current name key, new name
+ * key or ''. → 1 applied, 0 the record changed since the caller read it, -1 no such token,
+ * -2 the new name key belongs to another token (nothing written).
+ */
+const UPDATE = `
+local json = redis.call('HGET', KEYS[1], 'r:' .. ARGV[1])
+if not json then return -1 end
+if json ~= ARGV[2] then return 0 end
+if ARGV[5] ~= '' and ARGV[5] ~= ARGV[4] then
+  local owner = redis.call('HGET', KEYS[2], ARGV[5])
+  if owner and owner ~= ARGV[1] then return -2 end
+  redis.call('HSET', KEYS[2], ARGV[5], ARGV[1])
+  if redis.call('HGET', KEYS[2], ARGV[4]) == ARGV[1] then redis.call('HDEL', KEYS[2], ARGV[4]) end
+end
+redis.call('HSET', KEYS[1], 'r:' .. ARGV[1], ARGV[3])
+return 1
+`;
+
+/**
+ * KEYS lookup key. ARGV record JSON, lastUsedAt or '', expire-at (epoch ms) or ''.
+ * Writes a lookup key with its expiry in one step, so a previous secret never lives on without it.
+ */
+const WRITE_LOOKUP = `
+redis.call('HSET', KEYS[1], 'r', ARGV[1])
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'u', ARGV[2]) end
+if ARGV[3] ~= '' then redis.call('PEXPIREAT', KEYS[1], ARGV[3]) end
+return 1
+`;
+
+/**
+ * KEYS lookup key. ARGV record JSON, expire-at (epoch ms) or '', channel, message. → 1 rewritten,
+ * 0 no such key (never recreated: a deletion may have removed it). Announces the change in the
+ * same step, so a cached instance drops the record it holds for this hash.
+ */
+const REWRITE_LOOKUP = `
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+if redis.call('HEXISTS', KEYS[1], 'r') == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'r', ARGV[1])
+if ARGV[2] ~= '' then redis.call('PEXPIREAT', KEYS[1], ARGV[2]) end
+return 1
+`;
+
+/** KEYS lock. ARGV token. Releases the lock only if this holder still has it. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 `;
 
 /**
@@ -122,18 +273,30 @@ const DEFINITIONS = {
   claim: { numberOfKeys: 3, lua: CLAIM },
   unpublish: { lua: UNPUBLISH },
   unlist: { numberOfKeys: 5, lua: UNLIST },
+  roll: { numberOfKeys: 1, lua: ROLL },
+  confirm: { numberOfKeys: 1, lua: CONFIRM },
+  update: { numberOfKeys: 2, lua: UPDATE },
+  writeLookup: { numberOfKeys: 1, lua: WRITE_LOOKUP },
+  rewriteLookup: { numberOfKeys: 1, lua: REWRITE_LOOKUP },
+  release: { numberOfKeys: 1, lua: RELEASE },
   list: { numberOfKeys: 2, lua: LIST },
   touchOrganization: { numberOfKeys: 1, lua: TOUCH_ORGANIZATION },
   touchLookup: { numberOfKeys: 1, lua: TOUCH_LOOKUP },
 } as const;
 
 // Versioned names: two keyward versions sharing one client each keep their own scripts.
-const commandName = (name: string): string => `keywardV1${name[0]!.toUpperCase()}${name.slice(1)}`;
+const commandName = (name: string): string => `keywardV2${name[0]!.toUpperCase()}${name.slice(1)}`;
 
 export interface Scripts {
   claim(keys: OrganizationKeys, id: string, nameKey: string, json: string, member: string, lastUsedAt: string): Promise<number>;
   unpublish(lookupKeys: readonly string[], channel: string, message: string): Promise<Array<string | null>>;
-  unlist(keys: OrganizationKeys, now: number, forgetBefore: number, quadruples: readonly string[]): Promise<string[]>;
+  unlist(keys: OrganizationKeys, now: number, forgetBefore: number, triples: readonly string[]): Promise<string[]>;
+  roll(records: string, id: string, expected: string, json: string, hash: string, retire: readonly string[], currentHash: string): Promise<[number, string?]>;
+  confirm(records: string, id: string, hash: string, removed: readonly string[]): Promise<number>;
+  update(keys: OrganizationKeys, id: string, expected: string, json: string, nameKey: string, newNameKey: string): Promise<number>;
+  writeLookup(lookupKey: string, json: string, lastUsedAt: string, expireAt: string): Promise<number>;
+  rewriteLookup(lookupKey: string, json: string, expireAt: string, channel: string, message: string): Promise<number>;
+  release(lock: string, token: string): Promise<number>;
   list(keys: OrganizationKeys, max: string, limit: number): Promise<Array<string | number | null>>;
   touchOrganization(records: string, pairs: readonly string[]): Promise<string[]>;
   touchLookup(lookupKey: string, lastUsedAt: string): Promise<number>;
@@ -142,7 +305,7 @@ export interface Scripts {
 type Command = (...args: Array<string | number>) => Promise<unknown>;
 
 /**
- * Registers keyward's Lua scripts on `client` (as `keywardV1…` commands) and returns typed callers.
+ * Registers keyward's Lua scripts on `client` (as `keywardV2…` commands) and returns typed callers.
  * ioredis sends each script with EVAL once per connection and EVALSHA after, and resends it on
  * NOSCRIPT, so scripts keep working after a server restart or failover.
  * @example const scripts = defineScripts(client); await scripts.touchLookup(key, '1700000000000');
@@ -155,7 +318,13 @@ export function defineScripts(client: RedisClient): Scripts {
   return {
     claim: (k, id, nameKey, json, member, lastUsedAt) => call('claim', k.records, k.names, k.order, id, nameKey, json, member, lastUsedAt),
     unpublish: (lookupKeys, channel, message) => call('unpublish', lookupKeys.length, ...lookupKeys, channel, message),
-    unlist: (k, now, forgetBefore, quadruples) => call('unlist', k.records, k.names, k.order, k.gone, k.goneAt, now, forgetBefore, ...quadruples),
+    unlist: (k, now, forgetBefore, triples) => call('unlist', k.records, k.names, k.order, k.gone, k.goneAt, now, forgetBefore, ...triples),
+    roll: (records, id, expected, json, hash, retire, currentHash) => call('roll', records, id, expected, json, hash, JSON.stringify(retire), currentHash),
+    confirm: (records, id, hash, removed) => call('confirm', records, id, hash, JSON.stringify(removed)),
+    update: (k, id, expected, json, nameKey, newNameKey) => call('update', k.records, k.names, id, expected, json, nameKey, newNameKey),
+    writeLookup: (lookupKey, json, lastUsedAt, expireAt) => call('writeLookup', lookupKey, json, lastUsedAt, expireAt),
+    rewriteLookup: (lookupKey, json, expireAt, channel, message) => call('rewriteLookup', lookupKey, json, expireAt, channel, message),
+    release: (lock, token) => call('release', lock, token),
     list: (k, max, limit) => call('list', k.order, k.records, max, limit, ORDER_MEMBER_ID_START),
     touchOrganization: (records, pairs) => call('touchOrganization', records, ...pairs),
     touchLookup: (lookupKey, lastUsedAt) => call('touchLookup', lookupKey, lastUsedAt),

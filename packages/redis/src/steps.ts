@@ -1,7 +1,8 @@
 import type { TokenRecord } from '@keyward/core';
-import { encodeInstant, encodeRecord } from './codec.js';
+import { decodeRecord, encodeInstant, encodeRecord } from './codec.js';
 import type { StoreContext } from './context.js';
-import { indexMember, orderMember } from './keys.js';
+import { expiryMember, indexMember, orderMember, recordField } from './keys.js';
+import type { StoredToken } from './reads.js';
 
 /** Outcome of claiming a name and an id in an organization. */
 export type Claim = 'ok' | 'name_taken' | 'id_taken';
@@ -80,10 +81,26 @@ export async function unpublish(ctx: StoreContext, hashes: readonly string[], re
 }
 
 /**
+ * The lookup keys of a record as written: the current secret, and the previous one (expiring at
+ * its `expiresAt`, so Redis drops it when keyward would refuse it anyway).
+ */
+function lookupWrites(ctx: StoreContext, record: TokenRecord, json: string, lastUsedAt: string): Array<Promise<unknown>> {
+  const writes = [ctx.scripts.writeLookup(ctx.keys.byHash(record.hash), json, lastUsedAt, '')];
+  if (record.previous) writes.push(ctx.scripts.writeLookup(ctx.keys.byHash(record.previous.hash), json, lastUsedAt, encodeInstant(record.previous.expiresAt)));
+  return writes;
+}
+
+/**
+ * The hashes a record names itself: current and previous.
+ * @example recordHashes(rolled) // [rolled.hash, rolled.previous.hash]
+ */
+export const recordHashes = (record: TokenRecord): string[] => (record.previous ? [record.hash, record.previous.hash] : [record.hash]);
+
+/**
  * The writes of an insert, in order. They touch different Cluster slots, so they cannot be one
  * transaction; the order makes any prefix of them safe: the token is listed (and its name
- * claimed) first, indexed for revokeProject/prune second, and verifiable only last. A crash can
- * leave a listed token that does not verify, never one that verifies but is not listed.
+ * claimed) first, indexed for revokeProject/prune/listExpiring second, and verifiable only last.
+ * A crash can leave a listed token that does not verify, never one that verifies but is not listed.
  * With durability, each step waits for replicas before the next starts, so a failover keeps
  * that order too.
  * The first step resolves the claim; when it is not 'ok' nothing was written and the rest must not run.
@@ -96,8 +113,9 @@ export function insertSteps(ctx: StoreContext, record: TokenRecord): [claim: () 
   const organization = ctx.keys.organization(record.organizationId);
   const indexKeys = [
     ...(record.scope.kind === 'project' ? [ctx.keys.project(record.scope.projectId)] : []),
-    ...(record.expiresAt !== null ? [ctx.keys.expiring] : []),
+    ...(record.expiresAt !== null ? [ctx.keys.expiring, ctx.keys.expiry] : []),
   ];
+  const hashes = recordHashes(record);
   return [
     durable(ctx, () => [organization.records], async function claim(): Promise<Claim> {
       const outcome = await ctx.scripts.claim(organization, record.id, record.nameKey, json, orderMember(record.createdAt, record.id), lastUsedAt);
@@ -106,37 +124,45 @@ export function insertSteps(ctx: StoreContext, record: TokenRecord): [claim: () 
     durable(ctx, () => indexKeys, async function index() {
       const writes: Array<Promise<unknown>> = [];
       if (record.scope.kind === 'project') writes.push(ctx.client.sadd(ctx.keys.project(record.scope.projectId), member));
-      if (record.expiresAt !== null) writes.push(ctx.client.zadd(ctx.keys.expiring, record.expiresAt, member));
+      if (record.expiresAt !== null) {
+        writes.push(ctx.client.zadd(ctx.keys.expiring, record.expiresAt, member));
+        writes.push(ctx.client.zadd(ctx.keys.expiry, 0, expiryMember(record.expiresAt, record.id, record.organizationId)));
+      }
       await Promise.all(writes);
     }),
-    durable(ctx, () => [ctx.keys.byHash(record.hash)], async function publish() {
-      await ctx.client.hset(ctx.keys.byHash(record.hash), lastUsedAt === '' ? { r: json } : { r: json, u: lastUsedAt });
+    durable(ctx, () => hashes.map(ctx.keys.byHash), async function publish() {
+      await Promise.all(lookupWrites(ctx, record, json, lastUsedAt));
       // A revokeProject that ran between the claim and now removed the listing without seeing a
       // lookup key: take the token back, so it never verifies unlisted.
-      if ((await ctx.client.hexists(organization.records, `r:${record.id}`)) === 0) await unpublish(ctx, [record.hash], newRemoval());
+      if ((await ctx.client.hexists(organization.records, recordField(record.id))) === 0) await unpublish(ctx, hashes, newRemoval());
     }),
   ];
 }
 
 /**
- * The writes of a deletion, in order: the insert's order reversed. Lookup keys go first, so once
- * the first step resolves no instance accepts the tokens; then the organization forgets them
- * (atomically per organization, freeing their names); index entries go last, so an interrupted
- * deletion is still found and finished by revokeProject/prune. Every step is idempotent, waits
- * for replicas when durability is on, and records in `removal` what this call itself removed,
- * so concurrent deletions of one token report it once.
- * @example for (const step of removeSteps(ctx, records)) await step();
+ * The writes of a deletion, in order: the insert's order reversed. Lookup keys go first (every
+ * hash the token may have one for: current, previous, retired), so once the first step resolves
+ * no instance accepts the tokens; then the organization forgets them (atomically per
+ * organization, freeing their names) and any lookup key of a hash a concurrent roll added since
+ * the caller read the records goes too; index entries go last, so an interrupted deletion is
+ * still found and finished by revokeProject/prune. Every step is idempotent, waits for replicas
+ * when durability is on, and records in `removal` what this call itself removed, so concurrent
+ * deletions of one token report it once.
+ * @example for (const step of removeSteps(ctx, tokens)) await step();
  */
-export function removeSteps(ctx: StoreContext, records: readonly TokenRecord[], removal: Removal = newRemoval()): Step[] {
+export function removeSteps(ctx: StoreContext, tokens: readonly StoredToken[], removal: Removal = newRemoval()): Step[] {
+  const records = tokens.map((t) => t.record);
+  const known = new Set(tokens.flatMap((t) => t.hashes));
   const projectScoped = records.filter((r) => r.scope.kind === 'project');
   const expiring = records.filter((r) => r.expiresAt !== null);
   const byProject = groupBy(projectScoped, (r) => (r.scope.kind === 'project' ? r.scope.projectId : ''));
   const byOrganization = groupBy(records, (r) => r.organizationId);
+  const unknown: string[] = [];
   return [
-    durable(ctx, () => records.map((r) => ctx.keys.byHash(r.hash)), async function unpublishStep() {
-      await unpublish(ctx, records.map((record) => record.hash), removal);
+    durable(ctx, () => [...known].map(ctx.keys.byHash), async function unpublishStep() {
+      await unpublish(ctx, [...known], removal);
     }),
-    durable(ctx, () => [...byOrganization.keys()].map((o) => ctx.keys.organization(o).records), async function unlist() {
+    durable(ctx, () => [...[...byOrganization.keys()].map((o) => ctx.keys.organization(o).records), ...unknown.map(ctx.keys.byHash)], async function unlist() {
       const now = Date.now();
       await Promise.all(
         [...byOrganization].map(async ([organizationId, group]) => {
@@ -144,24 +170,73 @@ export function removeSteps(ctx: StoreContext, records: readonly TokenRecord[], 
             ctx.keys.organization(organizationId),
             now,
             now - GONE_RETENTION_MS,
-            group.flatMap((r) => [r.id, r.nameKey, orderMember(r.createdAt, r.id), r.hash]),
+            group.flatMap((r) => [r.id, r.nameKey, orderMember(r.createdAt, r.id)]),
           );
-          for (const id of removed) removal.unlisted.add(removalKey(organizationId, id));
+          const renamed: string[] = [];
+          for (let i = 0; i < removed.length; i += 3) {
+            const id = removed[i]!;
+            removal.unlisted.add(removalKey(organizationId, id));
+            for (const hash of JSON.parse(removed[i + 1]!) as string[]) if (!known.has(hash)) unknown.push(hash);
+            // Renamed since the caller's read: free the name the removed record held.
+            const { nameKey, createdAt } = decodeRecord(removed[i + 2]!, null);
+            if (nameKey !== group.find((r) => r.id === id)?.nameKey) renamed.push(id, nameKey, orderMember(createdAt, id));
+          }
+          if (renamed.length > 0) await ctx.scripts.unlist(ctx.keys.organization(organizationId), now, now - GONE_RETENTION_MS, renamed);
         }),
       );
+      await unpublish(ctx, unknown, removal);
     }),
-    durable(ctx, () => [...[...byProject.keys()].map((p) => ctx.keys.project(p)), ...(expiring.length > 0 ? [ctx.keys.expiring] : [])], async function unindex() {
-      // Both forms: entries written by earlier versions carry no hash.
-      const members = (r: TokenRecord) => [indexMember(r.organizationId, r.id, r.hash), indexMember(r.organizationId, r.id)];
+    durable(ctx, () => [...[...byProject.keys()].map((p) => ctx.keys.project(p)), ...(expiring.length > 0 ? [ctx.keys.expiring, ctx.keys.expiry] : [])], async function unindex() {
+      // The entry carries the hash at insert (a roll changed the current one since); entries
+      // written by earlier versions carry no hash.
+      const indexHash = new Map(tokens.map((t) => [removalKey(t.record.organizationId, t.record.id), t.indexHash ?? t.record.hash]));
+      const members = (r: TokenRecord) => [
+        ...new Set([indexMember(r.organizationId, r.id, indexHash.get(removalKey(r.organizationId, r.id))), indexMember(r.organizationId, r.id, r.hash)]),
+        indexMember(r.organizationId, r.id),
+      ];
       await Promise.all([
         ...[...byProject].map(([projectId, group]) =>
           ctx.client.srem(ctx.keys.project(projectId), ...group.flatMap(members)),
         ),
         expiring.length > 0 ? ctx.client.zrem(ctx.keys.expiring, ...expiring.flatMap(members)) : undefined,
+        expiring.length > 0 ? ctx.client.zrem(ctx.keys.expiry, ...expiring.map((r) => expiryMember(r.expiresAt!, r.id, r.organizationId))) : undefined,
       ]);
     }),
   ];
 }
+
+/**
+ * Brings the lookup keys of a listed token in line with its record after a roll or an update:
+ * each existing one (current, previous) gets the record's JSON, the previous one its expiry, and
+ * each rewrite is announced in the same script. A key that does not exist is never created (a
+ * deletion may have just removed it). Reads the record again afterwards and repeats while a
+ * concurrent change moved it, so the last writer always leaves the latest JSON.
+ * @example await syncLookups(ctx, 'org_1', 'tok_a');
+ */
+export async function syncLookups(ctx: StoreContext, organizationId: string, id: string): Promise<string[]> {
+  const records = ctx.keys.organization(organizationId).records;
+  const written = new Set<string>();
+  let json = await ctx.client.hget(records, recordField(id));
+  for (let round = 0; json !== null && round < SYNC_ROUNDS; round++) {
+    const record = decodeRecord(json, null);
+    const rewrites = [ctx.scripts.rewriteLookup(ctx.keys.byHash(record.hash), json, '', ctx.channel, JSON.stringify([record.hash]))];
+    written.add(record.hash);
+    if (record.previous) {
+      written.add(record.previous.hash);
+      rewrites.push(
+        ctx.scripts.rewriteLookup(ctx.keys.byHash(record.previous.hash), json, encodeInstant(record.previous.expiresAt), ctx.channel, JSON.stringify([record.previous.hash])),
+      );
+    }
+    await Promise.all(rewrites);
+    const latest = await ctx.client.hget(records, recordField(id));
+    if (latest === json) break;
+    json = latest;
+  }
+  return [...written];
+}
+
+/** Rewrites of one token's lookup keys before syncLookups gives up on a record that keeps changing. */
+const SYNC_ROUNDS = 10;
 
 /** Runs steps one after the other: each is durable before the next starts. */
 export async function runSteps(steps: readonly Step[]): Promise<void> {

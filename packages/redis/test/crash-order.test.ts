@@ -66,7 +66,7 @@ describe('interrupted writes keep "nothing verifies that is not listed"', () => 
     for (let done = 0; done <= stepCount; done++) {
       const records = [tokenFor('org_a', 0), tokenFor('org_a', 1), tokenFor('org_b', 0), tokenFor('org_b', 1)];
       for (const record of records) expect(await store.insert(record)).toBe('ok');
-      await runSteps(removeSteps(ctx, records).slice(0, done));
+      await runSteps(removeSteps(ctx, records.map((record) => ({ record, hashes: [record.hash] }))).slice(0, done));
 
       expect(await verifiableButUnlisted()).toEqual([]);
       for (const record of records) expect(await store.findByHash(record.hash)).toEqual(done >= 1 ? null : record);
@@ -85,10 +85,10 @@ describe('interrupted writes keep "nothing verifies that is not listed"', () => 
   });
 
   test('an insert that fails after claiming its name is undone: it neither verifies nor is listed, and the name is free', async () => {
-    // A client whose HSET fails, as if the connection dropped right before the lookup key was written.
+    // A client whose lookup-key write fails, as if the connection dropped right before it.
     const broken = new Proxy(client, {
       get(target, property) {
-        if (property === 'hset') return () => Promise.reject(new Error('Connection is closed.'));
+        if (property === 'keywardV2WriteLookup') return () => Promise.reject(new Error('Connection is closed.'));
         const value: unknown = Reflect.get(target, property, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },
@@ -107,7 +107,7 @@ describe('interrupted writes keep "nothing verifies that is not listed"', () => 
       get(target, property) {
         const value: unknown = Reflect.get(target, property, target);
         if (typeof value !== 'function') return value;
-        if (property !== 'keywardV1Claim') return value.bind(target);
+        if (property !== 'keywardV2Claim') return value.bind(target);
         return (...args: unknown[]) =>
           (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).then(() => {
             throw new Error('Command timed out');

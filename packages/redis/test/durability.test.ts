@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError, StoreUnavailableError } from '@keyward/core';
-import { makeRecord } from '@keyward/store-tests';
+import { makeHash, makeRecord } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { redisStore } from '../src/index.js';
@@ -40,6 +40,8 @@ afterAll(async () => {
 describe('durability', () => {
   test('with a replica that acknowledges, writes wait for it and succeed; reads never wait', async () => {
     const store = redisStore({ client, keyPrefix: randomPrefix(), durability: { replicas: 1, timeoutMs: 1000 } });
+    // The one-time schema step (it waits too) out of the way first.
+    await store.listExpiring({ expiresAfter: 0, expiresBy: 1, limit: 1 });
     const wait = vi.spyOn(client, 'wait');
     const record = makeRecord({ scope: { kind: 'project', projectId: 'proj_d' }, expiresAt: 9_000_000_000_000 });
     expect(await store.insert(record)).toBe('ok');
@@ -51,6 +53,27 @@ describe('durability', () => {
     expect((await store.deleteMany('org_1', [record.id])).ok).toBe(true);
     expect(wait).toHaveBeenCalledTimes(3);
     wait.mockRestore();
+  });
+
+  test('roll() and update() wait for the replica after each of their steps, so the replica holds every secret the primary answered for', async () => {
+    const keyPrefix = randomPrefix();
+    const store = redisStore({ client, keyPrefix, durability: { replicas: 1, timeoutMs: 1000 } });
+    const record = makeRecord();
+    expect(await store.insert(record)).toBe('ok');
+    const wait = vi.spyOn(client, 'wait');
+    const hash = makeHash();
+    expect(await store.roll(record.organizationId, record.id, { hash, hint: 'kw_dur1', previousExpiresAt: Date.now() + 3_600_000 })).toMatchObject({ hash });
+    expect(wait).toHaveBeenCalledTimes(4);
+    wait.mockClear();
+    expect(await store.update(record.organizationId, record.id, { name: 'Durable', nameKey: 'durable' })).toMatchObject({ name: 'Durable' });
+    expect(wait).toHaveBeenCalledTimes(2);
+    wait.mockRestore();
+    const onReplica = new Redis({ ...FAIL_FAST, port: replica.port });
+    try {
+      for (const secret of [hash, record.hash]) expect(JSON.parse((await onReplica.hget(`${keyPrefix}h:${secret}`, 'r'))!)).toMatchObject({ hash, name: 'Durable' });
+    } finally {
+      onReplica.disconnect();
+    }
   });
 
   test('a replica that cannot acknowledge: insert and delete answer StoreUnavailableError, and nothing verifies that is not listed', async () => {

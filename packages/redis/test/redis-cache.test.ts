@@ -167,6 +167,40 @@ describe('core\'s cache on Redis', () => {
     expect(await b.keyward.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
   });
 
+  test('roll() on one instance: another instance\'s cache stops answering with the record it held for the old secret, and with no grace refuses it', async () => {
+    const p = prefix();
+    const a = instance(p);
+    const b = instance(p);
+    const { plaintext, token } = await create(a.keyward, 'rolled');
+    await cached(b.keyward, plaintext);
+    // With a grace period: the old secret still verifies, but as the previous one of the rolled token.
+    const graced = await a.keyward.roll(owner, token.id, { previousSecretExpiresIn: '1h' });
+    await waitUntil('the roll\'s invalidation to reach the other instance', async () => {
+      const answer = fromCache(b.keyward, plaintext) ?? (await b.keyward.verify(plaintext));
+      return answer.ok && answer.token.hint === graced.token.hint && answer.token.previousSecret !== null;
+    });
+    await cached(b.keyward, graced.plaintext);
+    // Without one: both earlier secrets stop; the cached instance refuses them once it has heard.
+    const last = await a.keyward.roll(owner, token.id);
+    await waitUntil('the second roll\'s invalidation', async () => fromCache(b.keyward, plaintext) === undefined && fromCache(b.keyward, graced.plaintext) === undefined);
+    for (const old of [plaintext, graced.plaintext]) expect(await b.keyward.verify(old)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(await b.keyward.verify(last.plaintext)).toMatchObject({ ok: true, token: { id: token.id } });
+  });
+
+  test('update() on one instance: another instance\'s cache stops answering with the former name and metadata', async () => {
+    const p = prefix();
+    const a = instance(p);
+    const b = instance(p);
+    const { plaintext, token } = await create(a.keyward, 'before');
+    await cached(b.keyward, plaintext);
+    await a.keyward.update(owner, token.id, { name: 'after', metadata: { team: 'web' } });
+    await waitUntil('the update\'s invalidation to reach the other instance', async () => {
+      const answer = fromCache(b.keyward, plaintext) ?? (await b.keyward.verify(plaintext));
+      return answer.ok && answer.token.name === 'after';
+    });
+    expect(await b.keyward.verify(plaintext)).toMatchObject({ ok: true, token: { name: 'after', metadata: { team: 'web' } } });
+  });
+
   test('while the subscriber is down every verification reads Redis, and the cache resumes once it is back', async () => {
     const p = prefix();
     const { keyward, store, subscriber } = instance(p);

@@ -133,6 +133,29 @@ describe('redisStore on a Cluster', () => {
       }
     });
 
+    test('rolls on one instance reach a cached instance: the old secrets\' lookup keys live on other primaries than the organization, and each rewrite or removal publishes cluster-wide', async () => {
+      const keyPrefix = randomPrefix();
+      const a = cachedInstance(keyPrefix).keyward;
+      const b = cachedInstance(keyPrefix).keyward;
+      try {
+        const made: CreatedToken[] = [];
+        for (let i = 0; i < 8; i++) made.push(await a.create(ACTORS.owner, { name: `rolled ${i}`, scope: { kind: 'organization' }, expiresIn: 'never' }));
+        const nodesHoldingLookups = new Set(made.map((m) => client.slots[keySlot(`${keyPrefix}h:${sha256(m.plaintext)}`)]![0]));
+        expect(nodesHoldingLookups.size).toBeGreaterThan(1);
+        for (const m of made) await cached(b, m.plaintext);
+        const rolled = [];
+        for (const m of made) rolled.push(await a.roll(ACTORS.owner, m.token.id));
+        await waitUntil('every roll\'s invalidation to reach the other instance', async () => made.every((m) => !fromCache(b, m.plaintext)));
+        for (const m of made) expect(await b.verify(m.plaintext)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+        for (const r of rolled) expect(await b.verify(r.plaintext)).toMatchObject({ ok: true });
+        // And a deletion after the rolls stops every secret.
+        expect((await a.deleteMany(ACTORS.owner, made.map((m) => m.token.id))).deleted).toBe(8);
+        for (const secret of [...made, ...rolled].map((m) => m.plaintext)) expect(await a.verify(secret)).toMatchObject({ ok: false });
+      } finally {
+        await deleteKeysWithPrefix(client, keyPrefix);
+      }
+    });
+
     test('a Cluster topology event on either client empties the cache; it answers again only once a heartbeat sent after the event came back through every primary', async () => {
       const keyPrefix = randomPrefix();
       const { keyward, commands, subscriber } = cachedInstance(keyPrefix);

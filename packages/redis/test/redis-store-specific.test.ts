@@ -1,8 +1,10 @@
-import { ConfigurationError, type TokenStore } from '@keyward/core';
-import { makeRecord } from '@keyward/store-tests';
+import { ConfigurationError, type TokenRecord, type TokenStore } from '@keyward/core';
+import { makeHash, makeRecord } from '@keyward/store-tests';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { createContext } from '../src/context.js';
 import { DEFAULT_KEY_PREFIX, redisStore } from '../src/index.js';
+import { removeSteps, runSteps } from '../src/steps.js';
 import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, tokenKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
 
 const client = new Redis({ ...FAIL_FAST, port: 6379 });
@@ -80,6 +82,8 @@ describe('redisStore (Redis specifics)', () => {
     expect(keys).toEqual(
       [
         `${keyPrefix}expiring`,
+        `${keyPrefix}expiry`,
+        `${keyPrefix}schema`,
         `${keyPrefix}h:${record.hash}`,
         `${keyPrefix}{o:org_1}:names`,
         `${keyPrefix}{o:org_1}:order`,
@@ -165,5 +169,50 @@ describe('redisStore (Redis specifics)', () => {
     } finally {
       prefixed.disconnect();
     }
+  });
+});
+
+describe('record JSON the Lua scripts read without decoding it', () => {
+  const GRACE_END = Date.now() + 3_600_000;
+
+  test('a token whose name and metadata hold a lone surrogate (which cjson refuses) rolls, updates and is deleted by every kind of deletion', async () => {
+    const deletions = [
+      (r: TokenRecord) => store.deleteMany(r.organizationId, [r.id]),
+      () => store.deleteByProject('proj_odd'),
+      () => store.deleteExpired(9_000_000_000_000),
+    ];
+    for (const remove of deletions) {
+      const record = makeRecord({ name: 'odd \ud800', nameKey: `odd \ud800 ${Math.random()}`, metadata: { note: '\udc00 alone' }, scope: { kind: 'project', projectId: 'proj_odd' }, expiresAt: 8_000_000_000_000 });
+      expect(await store.insert(record)).toBe('ok');
+      const hash = makeHash();
+      expect(await store.roll(record.organizationId, record.id, { hash, hint: 'kw_odd1', previousExpiresAt: GRACE_END })).toMatchObject({ hash });
+      expect(await store.update(record.organizationId, record.id, { metadata: { note: '\ud800 still' } })).toMatchObject({ hash });
+      await remove(record);
+      for (const secret of [record.hash, hash]) expect(await store.findByHash(secret)).toBeNull();
+    }
+    expect(await tokenKeysWithPrefix(client, keyPrefix)).toEqual([]);
+  });
+
+  test('metadata naming another token\'s hash (as "hash" or "previous") changes nothing but its own token', async () => {
+    const other = makeRecord();
+    await store.insert(other);
+    const decoy = makeRecord({ metadata: { hash: other.hash, previous: { hash: other.hash, hint: 'kw_fake', expiresAt: 1 } } });
+    await store.insert(decoy);
+    const hash = makeHash();
+    await store.roll(decoy.organizationId, decoy.id, { hash, hint: 'kw_dec1', previousExpiresAt: GRACE_END });
+    expect((await store.deleteMany(decoy.organizationId, [decoy.id])).ok).toBe(true);
+    for (const secret of [decoy.hash, hash]) expect(await store.findByHash(secret)).toBeNull();
+    expect(await store.findByHash(other.hash)).toEqual(other);
+  });
+
+  test('a deletion that read a token before a rename frees the new name', async () => {
+    const record = makeRecord({ name: 'Before', nameKey: 'before' });
+    await store.insert(record);
+    const ctx = createContext({ client, keyPrefix });
+    const steps = removeSteps(ctx, [{ record, hashes: [record.hash] }]);
+    expect(await store.update(record.organizationId, record.id, { name: 'After', nameKey: 'after' })).toMatchObject({ name: 'After' });
+    await runSteps(steps);
+    expect(await store.insert(makeRecord({ name: 'After', nameKey: 'after' }))).toBe('ok');
+    expect(await store.insert(makeRecord({ name: 'Before', nameKey: 'before' }))).toBe('ok');
   });
 });

@@ -3,7 +3,7 @@
 // the lookup key (and index entry) a deletion removed; hardening/test/redis-failover.test.ts does
 // it with a real Cluster.
 import type { TokenRecord } from '@keyward/core';
-import { makeRecord } from '@keyward/store-tests';
+import { makeHash, makeRecord } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { redisStore, type RedisTokenStore } from '../src/index.js';
@@ -100,14 +100,14 @@ describe('insert racing revokeProject()', () => {
   test('a token whose listing a revocation removed between the insert\'s steps does not verify', async () => {
     const record = makeRecord({ scope: { kind: 'project', projectId: 'proj_race' } });
     // Run the revocation right after the insert's index step, before its lookup key is written.
-    const originalHset = client.hset.bind(client);
+    const commands = client as unknown as Record<string, (...a: unknown[]) => Promise<number>>;
     let revoked: TokenRecord[] = [];
     const racing = new Proxy(client, {
       get(target, property) {
-        if (property === 'hset') {
+        if (property === 'keywardV2WriteLookup') {
           return async (...args: unknown[]) => {
             revoked = await redisStore({ client, keyPrefix }).deleteByProject('proj_race');
-            return (originalHset as (...a: unknown[]) => Promise<number>)(...args);
+            return commands.keywardV2WriteLookup!.apply(client, args);
           };
         }
         const value: unknown = Reflect.get(target, property, target);
@@ -132,5 +132,62 @@ describe('the record of recent deletions', () => {
       expect(ttl).toBeGreaterThan(86_400_000 - 60_000);
       expect(ttl).toBeLessThanOrEqual(86_400_000);
     }
+  });
+});
+
+describe('a rolled token that a failover brought back after its deletion', () => {
+  const GRACE_END = Date.now() + 3_600_000;
+
+  /** A project-scoped, expiring token rolled with a grace period: two live secrets. */
+  async function rolledToken(): Promise<{ record: TokenRecord; hashes: string[] }> {
+    const record = makeRecord({ scope: { kind: 'project', projectId: 'proj_back' }, expiresAt: 1000 });
+    await store.insert(record);
+    const hash = makeHash();
+    await store.roll(record.organizationId, record.id, { hash, hint: 'kw_back', previousExpiresAt: GRACE_END });
+    return { record, hashes: [hash, record.hash] };
+  }
+
+  /** Deletes the token, then restores both lookup keys and its index entries (carrying the hash at insert), as a failover that lost those writes would. */
+  async function deleteThenReviveBoth({ record, hashes }: { record: TokenRecord; hashes: string[] }): Promise<void> {
+    const dumps = await Promise.all(hashes.map((h) => client.dumpBuffer(`${keyPrefix}h:${h}`)));
+    expect((await store.deleteMany(record.organizationId, [record.id])).ok).toBe(true);
+    await Promise.all(hashes.map((h, i) => client.restore(`${keyPrefix}h:${h}`, 0, dumps[i]!)));
+    const member = indexMember(record.organizationId, record.id, record.hash);
+    await client.sadd(`${keyPrefix}{p:proj_back}:tokens`, member);
+    await client.zadd(`${keyPrefix}expiring`, 1000, member);
+    for (const h of hashes) expect(await store.findByHash(h)).not.toBeNull();
+  }
+
+  test('deleteMany() by id removes both secrets, found through the record of recent deletions, and reports the token once', async () => {
+    const token = await rolledToken();
+    await deleteThenReviveBoth(token);
+    const result = await store.deleteMany(token.record.organizationId, [token.record.id]);
+    expect(result.ok && result.deleted.map((r) => r.id)).toEqual([token.record.id]);
+    for (const h of token.hashes) expect(await store.findByHash(h)).toBeNull();
+  });
+
+  test('revokeProject() and pruneExpired() remove both secrets through the index entry, which carries only the hash at insert', async () => {
+    for (const sweep of [() => store.deleteByProject('proj_back'), () => store.deleteExpired(2000)]) {
+      const token = await rolledToken();
+      await deleteThenReviveBoth(token);
+      expect((await sweep()).map((r) => r.id)).toEqual([token.record.id]);
+      for (const h of token.hashes) expect(await store.findByHash(h)).toBeNull();
+    }
+  });
+
+  test('reconcile() removes both secrets without the record of recent deletions, and reports the token once', async () => {
+    const token = await rolledToken();
+    await deleteThenReviveBoth(token);
+    await client.del(`${keyPrefix}{o:org_1}:gone`);
+    const removed: TokenRecord[] = [];
+    let cursor: string | null = null;
+    do {
+      const slice = await store.reconcile({ cursor });
+      removed.push(...slice.removed);
+      cursor = slice.cursor;
+    } while (cursor !== null);
+    for (const h of token.hashes) expect(await store.findByHash(h)).toBeNull();
+    // One per lookup key scanned: the two keys may come back in different SCAN slices.
+    expect(new Set(removed.map((r) => r.id))).toEqual(new Set([token.record.id]));
   });
 });

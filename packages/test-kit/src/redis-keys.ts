@@ -51,10 +51,11 @@ export async function deleteKeysWithPrefix(client: Redis | Cluster, prefix: stri
 
 /**
  * Keys that hold tokens or indexes: every key under `prefix` except the per-organization record of
- * recent deletions (`{o:…}:gone`, `{o:…}:goneAt`), which deletions leave on purpose and which expires.
+ * recent deletions (`{o:…}:gone`, `{o:…}:goneAt`), which deletions leave on purpose and which expires,
+ * and the schema version (`schema`), which the store writes on first use.
  */
 export async function tokenKeysWithPrefix(client: Redis | Cluster, prefix: string): Promise<string[]> {
-  return (await keysWithPrefix(client, prefix)).filter((key) => !/\}:gone(At)?$/.test(key));
+  return (await keysWithPrefix(client, prefix)).filter((key) => !/\}:gone(At)?$/.test(key) && !key.endsWith(":schema"));
 }
 
 /** Every id the store lists for an organization, all pages. */

@@ -1,0 +1,140 @@
+import type { RollChange, TokenRecord, UpdateChange } from '@keyward/core';
+import { decodeRecord, encodeRecord } from './codec.js';
+import type { StoreContext } from './context.js';
+import { lastUsedField, recordField } from './keys.js';
+import { newRemoval, recordHashes, syncLookups, unpublish } from './steps.js';
+
+/** Attempts of a compare-and-set on one record before giving up (each lost one means another change landed). */
+const CAS_ATTEMPTS = 20;
+
+/** The record and lastUsedAt as stored, or null. */
+async function readRecord(ctx: StoreContext, organizationId: string, id: string): Promise<{ json: string; lastUsedAt: string | null } | null> {
+  const [json, lastUsedAt] = await ctx.client.hmget(ctx.keys.organization(organizationId).records, recordField(id), lastUsedField(id));
+  return json == null ? null : { json, lastUsedAt: lastUsedAt ?? null };
+}
+
+function contended(operation: string, id: string): Error {
+  return new Error(`${operation}: the record of ${id} kept changing during ${CAS_ATTEMPTS} attempts`);
+}
+
+/** The steps of a roll, run in order by `rollToken` (or stopped part-way by the crash tests). */
+export interface RollSteps {
+  /** Each resolves false when the roll is over (no such token, or it was deleted): the rest must not run. */
+  steps: [switchRecord: () => Promise<boolean>, writeNew: () => Promise<boolean>, retireOld: () => Promise<boolean>, confirm: () => Promise<boolean>];
+  /** The rolled record once every step ran, or null. */
+  result(): TokenRecord | null;
+}
+
+/**
+ * A roll in four steps, each safe to stop after (the token stays listed throughout, and every
+ * hash with a lookup key stays named by its record, so a deletion at any point removes them all):
+ * 1. the organization's record switches to the new hash (a compare-and-set on the record read),
+ *    the current secret becoming `previous` or retired, and an earlier previous retired;
+ * 2. the new lookup key is written;
+ * 3. the lookup keys of the current and previous secret are rewritten (the previous one expiring
+ *    at its `expiresAt`) and those of the retired secrets deleted, each script announcing it;
+ * 4. the roll confirms: the retired hashes leave the record, and if the token was deleted or
+ *    rolled again meanwhile, the new lookup key is taken back (it must not outlive its listing).
+ * @example const { steps, result } = rollSteps(ctx, 'org_1', 'tok_a', change); for (const step of steps) if (!(await step())) break;
+ */
+export function rollSteps(ctx: StoreContext, organizationId: string, id: string, change: RollChange): RollSteps {
+  const records = ctx.keys.organization(organizationId).records;
+  let rolled: TokenRecord | null = null;
+  let json = '';
+  let lastUsedAt: string | null = null;
+  let retired: string[] = [];
+  return {
+    result: () => rolled,
+    steps: [
+      async function switchRecord() {
+        for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+          const stored = await readRecord(ctx, organizationId, id);
+          if (!stored) return false;
+          const current = decodeRecord(stored.json, stored.lastUsedAt);
+          const next: TokenRecord = {
+            ...current,
+            hash: change.hash,
+            hint: change.hint,
+            previous: change.previousExpiresAt === null ? null : { hash: current.hash, hint: current.hint, expiresAt: change.previousExpiresAt },
+          };
+          const retire = [...(current.previous ? [current.previous.hash] : []), ...(next.previous ? [] : [current.hash])];
+          json = encodeRecord(next);
+          const [outcome, retiredNow] = await ctx.scripts.roll(records, id, stored.json, json, change.hash, retire, current.hash);
+          if (outcome === -1) return false;
+          if (outcome === 1) {
+            rolled = next;
+            lastUsedAt = stored.lastUsedAt;
+            const live = new Set(recordHashes(next));
+            retired = retiredNow ? (JSON.parse(retiredNow) as string[]).filter((hash) => !live.has(hash)) : [];
+            await ctx.settle([records]);
+            return true;
+          }
+        }
+        throw contended('roll', id);
+      },
+      async function writeNew() {
+        await ctx.scripts.writeLookup(ctx.keys.byHash(change.hash), json, lastUsedAt ?? '', '');
+        await ctx.settle([ctx.keys.byHash(change.hash)]);
+        return true;
+      },
+      async function retireOld() {
+        const [rewritten] = await Promise.all([syncLookups(ctx, organizationId, id), unpublish(ctx, retired, newRemoval())]);
+        await ctx.settle([...rewritten, ...retired].map(ctx.keys.byHash));
+        return true;
+      },
+      async function confirm() {
+        const confirmed = await ctx.scripts.confirm(records, id, change.hash, retired);
+        if (confirmed === 1) {
+          await ctx.settle([records]);
+          return true;
+        }
+        await unpublish(ctx, [change.hash], newRemoval());
+        await ctx.settle([ctx.keys.byHash(change.hash)]);
+        if (confirmed === -1) rolled = null;
+        return confirmed !== -1;
+      },
+    ],
+  };
+}
+
+/**
+ * Rolls a token's secret: `rollSteps`, all of them.
+ * @example const rolled = await rollToken(ctx, 'org_1', 'tok_a', { hash, hint, previousExpiresAt: null });
+ */
+export async function rollToken(ctx: StoreContext, organizationId: string, id: string, change: RollChange): Promise<TokenRecord | null> {
+  const { steps, result } = rollSteps(ctx, organizationId, id, change);
+  for (const step of steps) if (!(await step())) return null;
+  return result();
+}
+
+/**
+ * Renames a token and/or replaces its metadata: one compare-and-set script on the organization's
+ * slot (the name check, the name index and the record together), then its lookup keys rewritten
+ * with the change announced. Stopping between the two leaves lookup keys with the former name or
+ * metadata, never a secret that verifies where it should not.
+ * @example await updateToken(ctx, 'org_1', 'tok_a', { name: 'CI', nameKey: 'ci' }) // record | 'name_taken' | null
+ */
+export async function updateToken(ctx: StoreContext, organizationId: string, id: string, change: UpdateChange): Promise<TokenRecord | 'name_taken' | null> {
+  const organization = ctx.keys.organization(organizationId);
+  for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+    const stored = await readRecord(ctx, organizationId, id);
+    if (!stored) return null;
+    const current = decodeRecord(stored.json, stored.lastUsedAt);
+    const next: TokenRecord = {
+      ...current,
+      ...(change.name !== undefined ? { name: change.name } : {}),
+      ...(change.nameKey !== undefined ? { nameKey: change.nameKey } : {}),
+      ...(change.metadata !== undefined ? { metadata: change.metadata } : {}),
+    };
+    const outcome = await ctx.scripts.update(organization, id, stored.json, encodeRecord(next), current.nameKey, change.nameKey ?? '');
+    if (outcome === -1) return null;
+    if (outcome === -2) return 'name_taken';
+    if (outcome === 1) {
+      await ctx.settle([organization.records]);
+      const rewritten = await syncLookups(ctx, organizationId, id);
+      await ctx.settle(rewritten.map(ctx.keys.byHash));
+      return next;
+    }
+  }
+  throw contended('update', id);
+}

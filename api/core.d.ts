@@ -4,6 +4,13 @@ declare const EXPIRY_PRESETS: readonly ["1d", "7d", "30d", "60d", "90d", "never"
 type ExpiryPreset = (typeof EXPIRY_PRESETS)[number];
 declare const EXPIRY_PRESET_LABELS: Record<ExpiryPreset, string>;
 declare function previewExpiration(preset: ExpiryPreset, now: number): number | null;
+declare const ROLL_GRACE_PRESETS: readonly ["now", "1h", "24h", "3d", "7d"];
+type RollGracePreset = (typeof ROLL_GRACE_PRESETS)[number];
+type PermissionCatalog = Readonly<Record<string, string>>;
+interface PermissionInfo {
+    name: string;
+    description: string;
+}
 type TokenScope = {
     kind: 'organization';
 } | {
@@ -33,6 +40,32 @@ interface TokenRecord {
     createdBy: string;
     expiresAt: number | null;
     lastUsedAt: number | null;
+    permissions: string[] | null;
+    metadata: Record<string, unknown> | null;
+    previous: PreviousSecret | null;
+}
+interface PreviousSecret {
+    hash: string;
+    hint: string;
+    expiresAt: number;
+}
+interface RollChange {
+    hash: string;
+    hint: string;
+    previousExpiresAt: number | null;
+}
+interface UpdateChange {
+    name?: string;
+    nameKey?: string;
+    metadata?: Record<string, unknown> | null;
+}
+interface ExpiringCursor {
+    expiresAt: number;
+    id: string;
+}
+interface ExpiringPage {
+    items: TokenRecord[];
+    next: ExpiringCursor | null;
 }
 interface ListCursor {
     createdAt: number;
@@ -67,6 +100,14 @@ interface TokenStore {
     deleteByProject(projectId: string): Promise<TokenRecord[]>;
     deleteExpired(expiredBefore: number): Promise<TokenRecord[]>;
     touch(updates: readonly LastUsedUpdate[]): Promise<void>;
+    roll(organizationId: string, id: string, change: RollChange): Promise<TokenRecord | null>;
+    update(organizationId: string, id: string, change: UpdateChange): Promise<TokenRecord | 'name_taken' | null>;
+    listExpiring(options: {
+        expiresAfter: number;
+        expiresBy: number;
+        limit: number;
+        after?: ExpiringCursor | undefined;
+    }): Promise<ExpiringPage>;
     close?(): Promise<void>;
 }
 interface InvalidationListener {
@@ -99,6 +140,12 @@ interface TokenInfo {
     createdBy: string;
     expiresAt: number | null;
     lastUsedAt: number | null;
+    permissions: readonly string[] | null;
+    metadata: Readonly<Record<string, unknown>> | null;
+    previousSecret: {
+        hint: string;
+        expiresAt: number;
+    } | null;
 }
 type TokenStatus = 'active' | 'expired';
 interface CreatedToken {
@@ -108,9 +155,14 @@ interface CreatedToken {
 interface TokenListItem extends TokenInfo {
     status: TokenStatus;
     scopeLabel: string;
+    expiresSoon: boolean;
 }
 interface TokenPage {
     items: TokenListItem[];
+    nextCursor: string | null;
+}
+interface ExpiringTokenPage {
+    items: TokenInfo[];
     nextCursor: string | null;
 }
 type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned';
@@ -127,7 +179,21 @@ interface TokenDeletedEvent {
     reason: DeletionReason;
     token: TokenInfo;
 }
-type KeywardEvent = TokenCreatedEvent | TokenDeletedEvent;
+interface TokenRolledEvent {
+    type: 'token.rolled';
+    at: number;
+    actor: Actor;
+    token: TokenInfo;
+    previousSecretExpiresAt: number | null;
+}
+interface TokenUpdatedEvent {
+    type: 'token.updated';
+    at: number;
+    actor: Actor;
+    token: TokenInfo;
+    changed: Array<'name' | 'metadata'>;
+}
+type KeywardEvent = TokenCreatedEvent | TokenDeletedEvent | TokenRolledEvent | TokenUpdatedEvent;
 interface PepperOptions {
     current: string;
     previous?: readonly (string | null)[];
@@ -136,6 +202,7 @@ interface KeywardOptions {
     store: TokenStore;
     resolveProject: (projectId: string) => MaybePromise<ProjectInfo | null>;
     prefix?: string;
+    permissions?: PermissionCatalog;
     pepper?: string | PepperOptions;
     lastUsedIntervalMs?: number;
     lastUsedFlushDelayMs?: number;
@@ -149,6 +216,7 @@ interface RouteTarget {
     organizationId?: string | undefined;
     projectId?: string | undefined;
     organizationLevel?: boolean | undefined;
+    permissions?: readonly string[] | undefined;
 }
 declare class KeywardError extends Error {
     readonly code: string;
@@ -213,6 +281,7 @@ declare const expiryPresetSchema: z.ZodEnum<{
     "90d": "90d";
     never: "never";
 }>;
+declare const tokenMetadataSchema: z.ZodRecord<z.ZodString, z.ZodUnknown>;
 declare const createTokenInputSchema: z.ZodObject<{
     name: z.ZodPipe<z.ZodString, z.ZodTransform<string, string>>;
     scope: z.ZodDiscriminatedUnion<[z.ZodObject<{
@@ -229,8 +298,25 @@ declare const createTokenInputSchema: z.ZodObject<{
         "90d": "90d";
         never: "never";
     }>;
+    permissions: z.ZodOptional<z.ZodArray<z.ZodString & z.ZodType<string, string, z.core.$ZodTypeInternals<string, string>>>>;
+    metadata: z.ZodOptional<z.ZodRecord<z.ZodString, z.ZodUnknown>>;
 }, z.core.$strip>;
 type CreateTokenInput = z.input<typeof createTokenInputSchema>;
+declare const rollTokenInputSchema: z.ZodObject<{
+    previousSecretExpiresIn: z.ZodDefault<z.ZodEnum<{
+        "7d": "7d";
+        now: "now";
+        "1h": "1h";
+        "24h": "24h";
+        "3d": "3d";
+    }>>;
+}, z.core.$strip>;
+type RollTokenInput = z.input<typeof rollTokenInputSchema>;
+declare const updateTokenInputSchema: z.ZodObject<{
+    name: z.ZodOptional<z.ZodPipe<z.ZodString, z.ZodTransform<string, string>>>;
+    metadata: z.ZodOptional<z.ZodNullable<z.ZodRecord<z.ZodString, z.ZodUnknown>>>;
+}, z.core.$strip>;
+type UpdateTokenInput = z.input<typeof updateTokenInputSchema>;
 declare const deleteManyInputSchema: z.ZodObject<{
     ids: z.ZodPipe<z.ZodArray<z.ZodString>, z.ZodTransform<string[], string[]>>;
 }, z.core.$strip>;
@@ -239,14 +325,29 @@ declare const listOptionsSchema: z.ZodObject<{
     cursor: z.ZodOptional<z.ZodString>;
 }, z.core.$strip>;
 type ListOptions = z.input<typeof listOptionsSchema>;
-type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'EXPIRED' | 'SCOPE_DENIED';
+declare const listExpiringOptionsSchema: z.ZodObject<{
+    within: z.ZodUnion<readonly [z.ZodNumber, z.ZodEnum<{
+        "1d": "1d";
+        "7d": "7d";
+        "30d": "30d";
+        "60d": "60d";
+        "90d": "90d";
+    }>]>;
+    limit: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+    cursor: z.ZodOptional<z.ZodString>;
+}, z.core.$strip>;
+type ListExpiringOptions = z.input<typeof listExpiringOptionsSchema>;
+type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED';
+interface VerifyFailure {
+    ok: false;
+    code: VerifyFailureCode;
+    tokenId?: string;
+    missingPermissions?: string[];
+}
 type VerifyResult = {
     ok: true;
     token: TokenInfo;
-} | {
-    ok: false;
-    code: VerifyFailureCode;
-};
+} | VerifyFailure;
 declare class Keyward {
     readonly prefix: string;
     private readonly options;
@@ -255,6 +356,8 @@ declare class Keyward {
     private readonly events;
     private closed;
     constructor(options: KeywardOptions);
+    get permissions(): readonly PermissionInfo[];
+    private grantable;
     private deleted;
     private assertOpen;
     private manager;
@@ -262,6 +365,9 @@ declare class Keyward {
     create(actor: Actor, input: CreateTokenInput): Promise<CreatedToken>;
     list(actor: Actor, options?: ListOptions): Promise<TokenPage>;
     get(actor: Actor, id: string): Promise<TokenInfo>;
+    roll(actor: Actor, id: string, input?: RollTokenInput): Promise<CreatedToken>;
+    update(actor: Actor, id: string, input: UpdateTokenInput): Promise<TokenInfo>;
+    listExpiring(options: ListExpiringOptions): Promise<ExpiringTokenPage>;
     delete(actor: Actor, id: string): Promise<void>;
     deleteMany(actor: Actor, ids: readonly string[]): Promise<{
         deleted: number;
@@ -283,4 +389,4 @@ declare class Keyward {
 declare function createKeyward(options: KeywardOptions): Keyward;
 declare function memoryStore(): TokenStore;
 declare function isWellFormedToken(token: unknown, prefix?: string): token is string;
-export { type Actor, type CacheOptions, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiryPreset, type FieldIssue, ForbiddenError, type InvalidationChannel, type InvalidationListener, Keyward, KeywardError, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type ListCursor, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type ProjectInfo, type Role, type RouteTarget, StoreFailedError, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenScope, type TokenStatus, type TokenStore, ValidationError, type VerifyFailureCode, type VerifyResult, canManageTokens, createKeyward, createTokenInputSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryStore, previewExpiration, tokenNameSchema, tokenScopeSchema };
+export { type Actor, type CacheOptions, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiringCursor, type ExpiringPage, type ExpiringTokenPage, type ExpiryPreset, type FieldIssue, ForbiddenError, type InvalidationChannel, type InvalidationListener, Keyward, KeywardError, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type ListCursor, type ListExpiringOptions, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type PermissionCatalog, type PermissionInfo, type PreviousSecret, type ProjectInfo, ROLL_GRACE_PRESETS, type Role, type RollChange, type RollGracePreset, type RollTokenInput, type RouteTarget, StoreFailedError, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenRolledEvent, type TokenScope, type TokenStatus, type TokenStore, type TokenUpdatedEvent, type UpdateChange, type UpdateTokenInput, ValidationError, type VerifyFailure, type VerifyFailureCode, type VerifyResult, canManageTokens, createKeyward, createTokenInputSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryStore, previewExpiration, rollTokenInputSchema, tokenMetadataSchema, tokenNameSchema, tokenScopeSchema, updateTokenInputSchema };

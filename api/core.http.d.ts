@@ -1,6 +1,11 @@
 import { z } from 'zod';
 declare const EXPIRY_PRESETS: readonly ["1d", "7d", "30d", "60d", "90d", "never"];
 type ExpiryPreset = (typeof EXPIRY_PRESETS)[number];
+type PermissionCatalog = Readonly<Record<string, string>>;
+interface PermissionInfo {
+    name: string;
+    description: string;
+}
 type TokenScope = {
     kind: 'organization';
 } | {
@@ -30,6 +35,32 @@ interface TokenRecord {
     createdBy: string;
     expiresAt: number | null;
     lastUsedAt: number | null;
+    permissions: string[] | null;
+    metadata: Record<string, unknown> | null;
+    previous: PreviousSecret | null;
+}
+interface PreviousSecret {
+    hash: string;
+    hint: string;
+    expiresAt: number;
+}
+interface RollChange {
+    hash: string;
+    hint: string;
+    previousExpiresAt: number | null;
+}
+interface UpdateChange {
+    name?: string;
+    nameKey?: string;
+    metadata?: Record<string, unknown> | null;
+}
+interface ExpiringCursor {
+    expiresAt: number;
+    id: string;
+}
+interface ExpiringPage {
+    items: TokenRecord[];
+    next: ExpiringCursor | null;
 }
 interface ListCursor {
     createdAt: number;
@@ -64,6 +95,14 @@ interface TokenStore {
     deleteByProject(projectId: string): Promise<TokenRecord[]>;
     deleteExpired(expiredBefore: number): Promise<TokenRecord[]>;
     touch(updates: readonly LastUsedUpdate[]): Promise<void>;
+    roll(organizationId: string, id: string, change: RollChange): Promise<TokenRecord | null>;
+    update(organizationId: string, id: string, change: UpdateChange): Promise<TokenRecord | 'name_taken' | null>;
+    listExpiring(options: {
+        expiresAfter: number;
+        expiresBy: number;
+        limit: number;
+        after?: ExpiringCursor | undefined;
+    }): Promise<ExpiringPage>;
     close?(): Promise<void>;
 }
 interface InvalidationListener {
@@ -96,6 +135,12 @@ interface TokenInfo {
     createdBy: string;
     expiresAt: number | null;
     lastUsedAt: number | null;
+    permissions: readonly string[] | null;
+    metadata: Readonly<Record<string, unknown>> | null;
+    previousSecret: {
+        hint: string;
+        expiresAt: number;
+    } | null;
 }
 type TokenStatus = 'active' | 'expired';
 interface CreatedToken {
@@ -105,9 +150,14 @@ interface CreatedToken {
 interface TokenListItem extends TokenInfo {
     status: TokenStatus;
     scopeLabel: string;
+    expiresSoon: boolean;
 }
 interface TokenPage {
     items: TokenListItem[];
+    nextCursor: string | null;
+}
+interface ExpiringTokenPage {
+    items: TokenInfo[];
     nextCursor: string | null;
 }
 type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned';
@@ -124,7 +174,21 @@ interface TokenDeletedEvent {
     reason: DeletionReason;
     token: TokenInfo;
 }
-type KeywardEvent = TokenCreatedEvent | TokenDeletedEvent;
+interface TokenRolledEvent {
+    type: 'token.rolled';
+    at: number;
+    actor: Actor;
+    token: TokenInfo;
+    previousSecretExpiresAt: number | null;
+}
+interface TokenUpdatedEvent {
+    type: 'token.updated';
+    at: number;
+    actor: Actor;
+    token: TokenInfo;
+    changed: Array<'name' | 'metadata'>;
+}
+type KeywardEvent = TokenCreatedEvent | TokenDeletedEvent | TokenRolledEvent | TokenUpdatedEvent;
 interface PepperOptions {
     current: string;
     previous?: readonly (string | null)[];
@@ -133,6 +197,7 @@ interface KeywardOptions {
     store: TokenStore;
     resolveProject: (projectId: string) => MaybePromise<ProjectInfo | null>;
     prefix?: string;
+    permissions?: PermissionCatalog;
     pepper?: string | PepperOptions;
     lastUsedIntervalMs?: number;
     lastUsedFlushDelayMs?: number;
@@ -145,6 +210,7 @@ interface RouteTarget {
     organizationId?: string | undefined;
     projectId?: string | undefined;
     organizationLevel?: boolean | undefined;
+    permissions?: readonly string[] | undefined;
 }
 declare const createTokenInputSchema: z.ZodObject<{
     name: z.ZodPipe<z.ZodString, z.ZodTransform<string, string>>;
@@ -162,21 +228,53 @@ declare const createTokenInputSchema: z.ZodObject<{
         "90d": "90d";
         never: "never";
     }>;
+    permissions: z.ZodOptional<z.ZodArray<z.ZodString & z.ZodType<string, string, z.core.$ZodTypeInternals<string, string>>>>;
+    metadata: z.ZodOptional<z.ZodRecord<z.ZodString, z.ZodUnknown>>;
 }, z.core.$strip>;
 type CreateTokenInput = z.input<typeof createTokenInputSchema>;
+declare const rollTokenInputSchema: z.ZodObject<{
+    previousSecretExpiresIn: z.ZodDefault<z.ZodEnum<{
+        "7d": "7d";
+        now: "now";
+        "1h": "1h";
+        "24h": "24h";
+        "3d": "3d";
+    }>>;
+}, z.core.$strip>;
+type RollTokenInput = z.input<typeof rollTokenInputSchema>;
+declare const updateTokenInputSchema: z.ZodObject<{
+    name: z.ZodOptional<z.ZodPipe<z.ZodString, z.ZodTransform<string, string>>>;
+    metadata: z.ZodOptional<z.ZodNullable<z.ZodRecord<z.ZodString, z.ZodUnknown>>>;
+}, z.core.$strip>;
+type UpdateTokenInput = z.input<typeof updateTokenInputSchema>;
 declare const listOptionsSchema: z.ZodObject<{
     limit: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
     cursor: z.ZodOptional<z.ZodString>;
 }, z.core.$strip>;
 type ListOptions = z.input<typeof listOptionsSchema>;
-type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'EXPIRED' | 'SCOPE_DENIED';
+declare const listExpiringOptionsSchema: z.ZodObject<{
+    within: z.ZodUnion<readonly [z.ZodNumber, z.ZodEnum<{
+        "1d": "1d";
+        "7d": "7d";
+        "30d": "30d";
+        "60d": "60d";
+        "90d": "90d";
+    }>]>;
+    limit: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+    cursor: z.ZodOptional<z.ZodString>;
+}, z.core.$strip>;
+type ListExpiringOptions = z.input<typeof listExpiringOptionsSchema>;
+type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED';
+interface VerifyFailure {
+    ok: false;
+    code: VerifyFailureCode;
+    tokenId?: string;
+    missingPermissions?: string[];
+}
 type VerifyResult = {
     ok: true;
     token: TokenInfo;
-} | {
-    ok: false;
-    code: VerifyFailureCode;
-};
+} | VerifyFailure;
 declare class Keyward {
     readonly prefix: string;
     private readonly options;
@@ -185,6 +283,8 @@ declare class Keyward {
     private readonly events;
     private closed;
     constructor(options: KeywardOptions);
+    get permissions(): readonly PermissionInfo[];
+    private grantable;
     private deleted;
     private assertOpen;
     private manager;
@@ -192,6 +292,9 @@ declare class Keyward {
     create(actor: Actor, input: CreateTokenInput): Promise<CreatedToken>;
     list(actor: Actor, options?: ListOptions): Promise<TokenPage>;
     get(actor: Actor, id: string): Promise<TokenInfo>;
+    roll(actor: Actor, id: string, input?: RollTokenInput): Promise<CreatedToken>;
+    update(actor: Actor, id: string, input: UpdateTokenInput): Promise<TokenInfo>;
+    listExpiring(options: ListExpiringOptions): Promise<ExpiringTokenPage>;
     delete(actor: Actor, id: string): Promise<void>;
     deleteMany(actor: Actor, ids: readonly string[]): Promise<{
         deleted: number;
@@ -246,7 +349,7 @@ declare const JSON_CONTENT_TYPE = "application/json";
 declare function problemResponse(status: HttpStatus, code: string, detail: string, extensions?: Record<string, unknown>, headers?: Record<string, string>): HttpResponse;
 declare function frozenResponse(response: HttpResponse): HttpResponse;
 declare function responseText(response: HttpResponse): string | null;
-type RefusalCode = 'MISSING_CREDENTIALS' | 'INVALID_REQUEST' | 'INVALID_TOKEN' | 'TOKEN_EXPIRED' | 'INSUFFICIENT_SCOPE' | 'STORE_UNAVAILABLE' | 'CLOSED' | 'STORE_FAILED' | 'INTERNAL_ERROR';
+type RefusalCode = 'MISSING_CREDENTIALS' | 'INVALID_REQUEST' | 'INVALID_TOKEN' | 'TOKEN_EXPIRED' | 'INSUFFICIENT_SCOPE' | 'MISSING_PERMISSIONS' | 'STORE_UNAVAILABLE' | 'CLOSED' | 'STORE_FAILED' | 'INTERNAL_ERROR';
 interface Refusal {
     readonly code: RefusalCode;
     readonly status: HttpStatus;
@@ -275,6 +378,7 @@ interface GuardResponses {
     readonly invalidToken: HttpResponse;
     readonly expired: HttpResponse;
     readonly insufficientScope: HttpResponse;
+    missingPermissions(missing: readonly string[]): HttpResponse;
 }
 declare function assertValidRealm(realm: unknown): asserts realm is string;
 declare function guardResponses(realm?: string, header?: string): GuardResponses;
@@ -298,6 +402,7 @@ interface GuardOptions<Ctx> {
     project?: RouteIdReader<Ctx> | undefined;
     organization?: RouteIdReader<Ctx> | undefined;
     organizationLevel?: boolean | undefined;
+    permissions?: readonly string[] | undefined;
     header?: string | undefined;
     realm?: string | undefined;
     onError?: ((error: unknown) => void) | undefined;
@@ -363,8 +468,11 @@ declare const handlePreviewExpiration: ManagementHandler;
 declare const handleGetToken: ManagementHandler;
 declare const handleDeleteToken: ManagementHandler;
 declare const handleBulkDeleteTokens: ManagementHandler;
+declare const handleListPermissions: ManagementHandler;
+declare const handleRollToken: ManagementHandler;
+declare const handleUpdateToken: ManagementHandler;
 interface ManagementRoute {
-    readonly method: 'GET' | 'POST' | 'DELETE';
+    readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
     readonly path: string;
     readonly body: boolean;
     readonly handler: ManagementHandler;
@@ -393,4 +501,4 @@ type OpenApiDocument = Record<string, unknown> & {
 };
 declare function createOpenApiDocument(options?: OpenApiOptions): OpenApiDocument;
 declare function openApiResponse(basePath: string): HttpResponse;
-export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, type CredentialsInput, DEFAULT_REALM, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemDetails, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, UNAUTHENTICATED_RESPONSE, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, errorResponse, failureResponse, frozenResponse, guardResponses, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListTokens, handlePreviewExpiration, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, openApiResponse, parseCredentials, parseJsonBody, problemResponse, responseText };
+export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, type CredentialsInput, DEFAULT_REALM, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemDetails, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, UNAUTHENTICATED_RESPONSE, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, errorResponse, failureResponse, frozenResponse, guardResponses, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListPermissions, handleListTokens, handlePreviewExpiration, handleRollToken, handleUpdateToken, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, openApiResponse, parseCredentials, parseJsonBody, problemResponse, responseText };

@@ -28,6 +28,32 @@ interface TokenRecord {
     createdBy: string;
     expiresAt: number | null;
     lastUsedAt: number | null;
+    permissions: string[] | null;
+    metadata: Record<string, unknown> | null;
+    previous: PreviousSecret | null;
+}
+interface PreviousSecret {
+    hash: string;
+    hint: string;
+    expiresAt: number;
+}
+interface RollChange {
+    hash: string;
+    hint: string;
+    previousExpiresAt: number | null;
+}
+interface UpdateChange {
+    name?: string;
+    nameKey?: string;
+    metadata?: Record<string, unknown> | null;
+}
+interface ExpiringCursor {
+    expiresAt: number;
+    id: string;
+}
+interface ExpiringPage {
+    items: TokenRecord[];
+    next: ExpiringCursor | null;
 }
 interface ListCursor {
     createdAt: number;
@@ -62,6 +88,14 @@ interface TokenStore {
     deleteByProject(projectId: string): Promise<TokenRecord[]>;
     deleteExpired(expiredBefore: number): Promise<TokenRecord[]>;
     touch(updates: readonly LastUsedUpdate[]): Promise<void>;
+    roll(organizationId: string, id: string, change: RollChange): Promise<TokenRecord | null>;
+    update(organizationId: string, id: string, change: UpdateChange): Promise<TokenRecord | 'name_taken' | null>;
+    listExpiring(options: {
+        expiresAfter: number;
+        expiresBy: number;
+        limit: number;
+        after?: ExpiringCursor | undefined;
+    }): Promise<ExpiringPage>;
     close?(): Promise<void>;
 }
 interface TokenInfo {
@@ -74,6 +108,12 @@ interface TokenInfo {
     createdBy: string;
     expiresAt: number | null;
     lastUsedAt: number | null;
+    permissions: readonly string[] | null;
+    metadata: Readonly<Record<string, unknown>> | null;
+    previousSecret: {
+        hint: string;
+        expiresAt: number;
+    } | null;
 }
 type TokenStatus = 'active' | 'expired';
 interface CreatedToken {
@@ -83,9 +123,14 @@ interface CreatedToken {
 interface TokenListItem extends TokenInfo {
     status: TokenStatus;
     scopeLabel: string;
+    expiresSoon: boolean;
 }
 interface TokenPage {
     items: TokenListItem[];
+    nextCursor: string | null;
+}
+interface ExpiringTokenPage {
+    items: TokenInfo[];
     nextCursor: string | null;
 }
 type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned';
@@ -102,9 +147,28 @@ interface TokenDeletedEvent {
     reason: DeletionReason;
     token: TokenInfo;
 }
-type KeywardEvent = TokenCreatedEvent | TokenDeletedEvent;
+interface TokenRolledEvent {
+    type: 'token.rolled';
+    at: number;
+    actor: Actor;
+    token: TokenInfo;
+    previousSecretExpiresAt: number | null;
+}
+interface TokenUpdatedEvent {
+    type: 'token.updated';
+    at: number;
+    actor: Actor;
+    token: TokenInfo;
+    changed: Array<'name' | 'metadata'>;
+}
+type KeywardEvent = TokenCreatedEvent | TokenDeletedEvent | TokenRolledEvent | TokenUpdatedEvent;
 declare const EXPIRY_PRESETS: readonly ["1d", "7d", "30d", "60d", "90d", "never"];
 type ExpiryPreset = (typeof EXPIRY_PRESETS)[number];
+type PermissionCatalog = Readonly<Record<string, string>>;
+interface PermissionInfo {
+    name: string;
+    description: string;
+}
 interface InvalidationListener {
     invalidate(hashes: readonly string[] | null): void;
     proven(sentAt: number): void;
@@ -133,6 +197,7 @@ interface KeywardOptions {
     store: TokenStore;
     resolveProject: (projectId: string) => MaybePromise<ProjectInfo | null>;
     prefix?: string;
+    permissions?: PermissionCatalog;
     pepper?: string | PepperOptions;
     lastUsedIntervalMs?: number;
     lastUsedFlushDelayMs?: number;
@@ -145,6 +210,7 @@ interface RouteTarget {
     organizationId?: string | undefined;
     projectId?: string | undefined;
     organizationLevel?: boolean | undefined;
+    permissions?: readonly string[] | undefined;
 }
 declare const createTokenInputSchema: z.ZodObject<{
     name: z.ZodPipe<z.ZodString, z.ZodTransform<string, string>>;
@@ -162,21 +228,53 @@ declare const createTokenInputSchema: z.ZodObject<{
         "90d": "90d";
         never: "never";
     }>;
+    permissions: z.ZodOptional<z.ZodArray<z.ZodString & z.ZodType<string, string, z.core.$ZodTypeInternals<string, string>>>>;
+    metadata: z.ZodOptional<z.ZodRecord<z.ZodString, z.ZodUnknown>>;
 }, z.core.$strip>;
 type CreateTokenInput = z.input<typeof createTokenInputSchema>;
+declare const rollTokenInputSchema: z.ZodObject<{
+    previousSecretExpiresIn: z.ZodDefault<z.ZodEnum<{
+        "7d": "7d";
+        now: "now";
+        "1h": "1h";
+        "24h": "24h";
+        "3d": "3d";
+    }>>;
+}, z.core.$strip>;
+type RollTokenInput = z.input<typeof rollTokenInputSchema>;
+declare const updateTokenInputSchema: z.ZodObject<{
+    name: z.ZodOptional<z.ZodPipe<z.ZodString, z.ZodTransform<string, string>>>;
+    metadata: z.ZodOptional<z.ZodNullable<z.ZodRecord<z.ZodString, z.ZodUnknown>>>;
+}, z.core.$strip>;
+type UpdateTokenInput = z.input<typeof updateTokenInputSchema>;
 declare const listOptionsSchema: z.ZodObject<{
     limit: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
     cursor: z.ZodOptional<z.ZodString>;
 }, z.core.$strip>;
 type ListOptions = z.input<typeof listOptionsSchema>;
-type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'EXPIRED' | 'SCOPE_DENIED';
+declare const listExpiringOptionsSchema: z.ZodObject<{
+    within: z.ZodUnion<readonly [z.ZodNumber, z.ZodEnum<{
+        "1d": "1d";
+        "7d": "7d";
+        "30d": "30d";
+        "60d": "60d";
+        "90d": "90d";
+    }>]>;
+    limit: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+    cursor: z.ZodOptional<z.ZodString>;
+}, z.core.$strip>;
+type ListExpiringOptions = z.input<typeof listExpiringOptionsSchema>;
+type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED';
+interface VerifyFailure {
+    ok: false;
+    code: VerifyFailureCode;
+    tokenId?: string;
+    missingPermissions?: string[];
+}
 type VerifyResult = {
     ok: true;
     token: TokenInfo;
-} | {
-    ok: false;
-    code: VerifyFailureCode;
-};
+} | VerifyFailure;
 declare class Keyward {
     readonly prefix: string;
     private readonly options;
@@ -185,6 +283,8 @@ declare class Keyward {
     private readonly events;
     private closed;
     constructor(options: KeywardOptions);
+    get permissions(): readonly PermissionInfo[];
+    private grantable;
     private deleted;
     private assertOpen;
     private manager;
@@ -192,6 +292,9 @@ declare class Keyward {
     create(actor: Actor, input: CreateTokenInput): Promise<CreatedToken>;
     list(actor: Actor, options?: ListOptions): Promise<TokenPage>;
     get(actor: Actor, id: string): Promise<TokenInfo>;
+    roll(actor: Actor, id: string, input?: RollTokenInput): Promise<CreatedToken>;
+    update(actor: Actor, id: string, input: UpdateTokenInput): Promise<TokenInfo>;
+    listExpiring(options: ListExpiringOptions): Promise<ExpiringTokenPage>;
     delete(actor: Actor, id: string): Promise<void>;
     deleteMany(actor: Actor, ids: readonly string[]): Promise<{
         deleted: number;

@@ -14,6 +14,7 @@ declare const SCHEMA_VERSION: number;
 declare function postgresSchemaSql(options?: {
     schema?: string;
     tablePrefix?: string;
+    afterVersion?: number;
 }): string;
 type TokenInvalidation = {
     kind: 'hashes';

@@ -5,5 +5,6 @@ interface TokenStoreSuiteOptions {
     breakStore?: (store: TokenStore) => void | Promise<void>;
 }
 declare function describeTokenStore(name: string, makeStore: () => TokenStore | Promise<TokenStore>, options?: TokenStoreSuiteOptions): void;
+declare function makeHash(): string;
 declare function makeRecord(overrides?: Partial<TokenRecord>): TokenRecord;
-export { type TokenStoreSuiteOptions, describeTokenStore, makeRecord };
+export { type TokenStoreSuiteOptions, describeTokenStore, makeHash, makeRecord };

@@ -6,6 +6,12 @@ type TokenScope = {
     kind: 'project';
     projectId: string;
 };
+type RollGracePreset = 'now' | '1h' | '24h' | '3d' | '7d';
+declare const ROLL_GRACE_PRESETS: readonly RollGracePreset[];
+interface PermissionInfo {
+    name: string;
+    description: string;
+}
 interface TokenListItem {
     id: string;
     organizationId: string;
@@ -16,9 +22,17 @@ interface TokenListItem {
     createdBy: string;
     expiresAt: number | null;
     lastUsedAt: number | null;
+    permissions: string[] | null;
+    metadata: Record<string, unknown> | null;
+    previousSecret: {
+        hint: string;
+        expiresAt: number;
+    } | null;
     status: 'active' | 'expired';
+    expiresSoon: boolean;
     scopeLabel: string;
 }
+type TokenInfo = Omit<TokenListItem, 'status' | 'scopeLabel' | 'expiresSoon'>;
 interface TokenPage {
     items: TokenListItem[];
     nextCursor: string | null;
@@ -27,10 +41,12 @@ interface CreateTokenBody {
     name: string;
     scope: TokenScope;
     expiresIn: ExpiryPreset;
+    permissions?: string[];
+    metadata?: Record<string, unknown>;
 }
 interface CreatedToken {
     plaintext: string;
-    token: Omit<TokenListItem, 'status' | 'scopeLabel'>;
+    token: TokenInfo;
 }
 interface ExpirationPreview {
     expiresIn: ExpiryPreset;
@@ -71,6 +87,16 @@ interface ApiClient {
     removeMany(ids: string[]): Promise<{
         deleted: number;
     }>;
+    permissions(): Promise<{
+        permissions: PermissionInfo[];
+    }>;
+    update(id: string, body: {
+        name?: string;
+        metadata?: Record<string, unknown> | null;
+    }): Promise<TokenInfo>;
+    roll(id: string, body: {
+        previousSecretExpiresIn: RollGracePreset;
+    }): Promise<CreatedToken>;
 }
 declare function createApiClient({ base, headers }: ApiClientOptions): ApiClient;
 interface DateFormatter {
@@ -95,6 +121,8 @@ declare const DEFAULT_STRINGS: {
     expiry60d: string;
     expiry90d: string;
     expiryNever: string;
+    permissionsLabel: string;
+    permissionsHint: string;
     previewExpires: string;
     previewNever: string;
     previewLoading: string;
@@ -110,14 +138,21 @@ declare const DEFAULT_STRINGS: {
     columnCreated: string;
     columnExpires: string;
     columnLastActive: string;
+    columnPermissions: string;
     columnStatus: string;
     columnActions: string;
     never: string;
     neverUsed: string;
     statusActive: string;
     statusExpired: string;
+    statusExpiresSoon: string;
+    permissionsNone: string;
+    permissionsCount: string;
+    previousSecret: string;
     rowActions: string;
     bulkActions: string;
+    renameAction: string;
+    rollAction: string;
     deleteAction: string;
     deleteSelected: string;
     deleteSelectedCount: string;
@@ -147,6 +182,22 @@ declare const DEFAULT_STRINGS: {
     deletedOne: string;
     deletedMany: string;
     deleteFailed: string;
+    renameHeading: string;
+    renameText: string;
+    renameSave: string;
+    renamed: string;
+    rollHeading: string;
+    rollText: string;
+    rollGraceLabel: string;
+    graceNow: string;
+    grace1h: string;
+    grace24h: string;
+    grace3d: string;
+    grace7d: string;
+    rollConfirm: string;
+    rollRevealHeading: string;
+    rolled: string;
+    rollFailed: string;
     justNow: string;
     requestFailed: string;
 };
@@ -165,6 +216,12 @@ type TokenCreatedEvent = CustomEvent<{
 }>;
 type TokensDeletedEvent = CustomEvent<{
     ids: string[];
+}>;
+type TokenChangedEvent = CustomEvent<{
+    token: {
+        id: string;
+        name: string;
+    };
 }>;
 declare const Base: typeof HTMLElement;
 declare class KeywardTokensElement extends Base {
@@ -189,7 +246,7 @@ declare class KeywardTokensElement extends Base {
     attributeChangedCallback(name: string, old: string | null, value: string | null): void;
 }
 type Phase = 'loading' | 'ready' | 'error' | 'forbidden' | 'unauthenticated';
-type Change = 'phase' | 'rows' | 'selection' | 'preview' | 'more';
+type Change = 'phase' | 'rows' | 'selection' | 'preview' | 'more' | 'permissions';
 interface TokensState {
     phase: Phase;
     error: string | null;
@@ -198,6 +255,7 @@ interface TokensState {
     loadingMore: boolean;
     selected: Set<string>;
     preview: ExpirationPreview | null;
+    permissions: PermissionInfo[];
 }
 declare class TokensModel {
     #private;
@@ -210,9 +268,11 @@ declare class TokensModel {
     }, append: boolean): void;
     setLoadingMore(loading: boolean): void;
     removeTokens(ids: readonly string[]): void;
+    updateToken(token: TokenInfo): void;
     toggle(id: string, selected: boolean): void;
     selectAll(selected: boolean): void;
     selectedTokens(): TokenListItem[];
+    setPermissions(permissions: PermissionInfo[]): void;
     setPreview(preview: ExpirationPreview | null): void;
 }
-export { type ApiClient, type ApiClientOptions, ApiError, type Change, type CreateTokenBody, type CreatedToken, DEFAULT_STRINGS, type DateFormatter, EXPIRY_PRESETS, type ExpirationPreview, type ExpiryPreset, type HeadersOption, KeywardTokensElement, type Message, type Phase, type Problem, type ProjectOption, type StringKey, type Strings, type TokenCreatedEvent, type TokenListItem, type TokenPage, type TokenScope, type TokensDeletedEvent, TokensModel, type TokensState, createApiClient, dateFormatter, format };
+export { type ApiClient, type ApiClientOptions, ApiError, type Change, type CreateTokenBody, type CreatedToken, DEFAULT_STRINGS, type DateFormatter, EXPIRY_PRESETS, type ExpirationPreview, type ExpiryPreset, type HeadersOption, KeywardTokensElement, type Message, type PermissionInfo, type Phase, type Problem, type ProjectOption, ROLL_GRACE_PRESETS, type RollGracePreset, type StringKey, type Strings, type TokenChangedEvent, type TokenCreatedEvent, type TokenInfo, type TokenListItem, type TokenPage, type TokenScope, type TokensDeletedEvent, TokensModel, type TokensState, createApiClient, dateFormatter, format };

@@ -34,7 +34,8 @@ export interface RollSteps {
  * 3. the lookup keys of the current and previous secret are rewritten (the previous one expiring
  *    at its `expiresAt`) and those of the retired secrets deleted, each script announcing it;
  * 4. the roll confirms: the retired hashes leave the record, and if the token was deleted or
- *    rolled again meanwhile, the new lookup key is taken back (it must not outlive its listing).
+ *    rolled again meanwhile, the new lookup key is taken back (it must not outlive its listing);
+ *    when a concurrent roll retired the new secret, the step throws (that secret never works).
  * @example const { steps, result } = rollSteps(ctx, 'org_1', 'tok_a', change); for (const step of steps) if (!(await step())) break;
  */
 export function rollSteps(ctx: StoreContext, organizationId: string, id: string, change: RollChange): RollSteps {
@@ -90,8 +91,10 @@ export function rollSteps(ctx: StoreContext, organizationId: string, id: string,
         }
         await unpublish(ctx, [change.hash], newRemoval());
         await ctx.settle([ctx.keys.byHash(change.hash)]);
-        if (confirmed === -1) rolled = null;
-        return confirmed !== -1;
+        rolled = null;
+        if (confirmed === -1) return false;
+        // A concurrent roll retired this one's secret: its plaintext must not be handed out as working.
+        throw new Error(`roll: a concurrent roll of ${id} replaced this one's new secret; roll again`);
       },
     ],
   };

@@ -129,14 +129,16 @@ export async function updateToken(ctx: StoreContext, organizationId: string, id:
       ...(change.nameKey !== undefined ? { nameKey: change.nameKey } : {}),
       ...(change.metadata !== undefined ? { metadata: change.metadata } : {}),
     };
-    const outcome = await ctx.scripts.update(organization, id, stored.json, encodeRecord(next), current.nameKey, change.nameKey ?? '');
+    const json = encodeRecord(next);
+    const outcome = await ctx.scripts.update(organization, id, stored.json, json, current.nameKey, change.nameKey ?? '');
     if (outcome === -1) return null;
     if (outcome === -2) return 'name_taken';
     if (outcome === 1) {
       await ctx.settle([organization.records]);
       const rewritten = await syncLookups(ctx, organizationId, id);
       await ctx.settle(rewritten.map(ctx.keys.byHash));
-      return next;
+      // A copy of what was stored, not the caller's metadata object.
+      return decodeRecord(json, stored.lastUsedAt);
     }
   }
   throw contended('update', id);

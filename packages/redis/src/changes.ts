@@ -34,7 +34,8 @@ export interface RollSteps {
  * 3. the lookup keys of the current and previous secret are rewritten (the previous one expiring
  *    at its `expiresAt`) and those of the retired secrets deleted, each script announcing it;
  * 4. the roll confirms: the retired hashes leave the record, and if the token was deleted or
- *    rolled again meanwhile, the new lookup key is taken back (it must not outlive its listing).
+ *    rolled again meanwhile, the new lookup key is taken back (it must not outlive its listing);
+ *    when a concurrent roll retired the new secret, the step throws (that secret never works).
  * @example const { steps, result } = rollSteps(ctx, 'org_1', 'tok_a', change); for (const step of steps) if (!(await step())) break;
  */
 export function rollSteps(ctx: StoreContext, organizationId: string, id: string, change: RollChange): RollSteps {
@@ -90,8 +91,10 @@ export function rollSteps(ctx: StoreContext, organizationId: string, id: string,
         }
         await unpublish(ctx, [change.hash], newRemoval());
         await ctx.settle([ctx.keys.byHash(change.hash)]);
-        if (confirmed === -1) rolled = null;
-        return confirmed !== -1;
+        rolled = null;
+        if (confirmed === -1) return false;
+        // A concurrent roll retired this one's secret: its plaintext must not be handed out as working.
+        throw new Error(`roll: a concurrent roll of ${id} replaced this one's new secret; roll again`);
       },
     ],
   };
@@ -126,14 +129,16 @@ export async function updateToken(ctx: StoreContext, organizationId: string, id:
       ...(change.nameKey !== undefined ? { nameKey: change.nameKey } : {}),
       ...(change.metadata !== undefined ? { metadata: change.metadata } : {}),
     };
-    const outcome = await ctx.scripts.update(organization, id, stored.json, encodeRecord(next), current.nameKey, change.nameKey ?? '');
+    const json = encodeRecord(next);
+    const outcome = await ctx.scripts.update(organization, id, stored.json, json, current.nameKey, change.nameKey ?? '');
     if (outcome === -1) return null;
     if (outcome === -2) return 'name_taken';
     if (outcome === 1) {
       await ctx.settle([organization.records]);
       const rewritten = await syncLookups(ctx, organizationId, id);
       await ctx.settle(rewritten.map(ctx.keys.byHash));
-      return next;
+      // A copy of what was stored, not the caller's metadata object.
+      return decodeRecord(json, stored.lastUsedAt);
     }
   }
   throw contended('update', id);

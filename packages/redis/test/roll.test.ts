@@ -152,7 +152,8 @@ describe('two rolls of one token interleaved', () => {
           const { steps } = rollSteps(ctx, record.organizationId, record.id, { hash: first, hint: 'kw_one1', previousExpiresAt: GRACE_END });
           for (const step of steps.slice(0, before)) await step();
           await rollPart(record, second, 4, grace);
-          for (const step of steps.slice(before, after)) await step();
+          // The first roll's confirmation refuses when the second retired its secret (no grace).
+          for (const step of steps.slice(before, after)) await step().catch((error: unknown) => expect(String(error)).toMatch(/concurrent roll/));
           await expectEveryLookupKeyNamed();
           expect((await store.findByHash(second))?.hash).toBe(second);
           expect((await store.deleteMany(record.organizationId, [record.id])).ok).toBe(true);
@@ -171,12 +172,40 @@ describe('two rolls of one token interleaved', () => {
     const { steps } = rollSteps(ctx, record.organizationId, record.id, { hash: first, hint: 'kw_one1', previousExpiresAt: GRACE_END });
     await steps[0]();
     await rollPart(record, second, 4, null);
-    for (const step of steps.slice(1)) await step();
+    await steps[1]();
+    await steps[2]();
+    // The first roll's secret was retired by the second: its confirmation refuses to hand it out.
+    await expect(steps[3]()).rejects.toThrow(/concurrent roll/);
     // The second roll dropped `first` at once; the first roll, finishing late, must not revive it.
     expect(await store.findByHash(first)).toBeNull();
     expect(await store.findByHash(record.hash)).toBeNull();
     expect(await store.get(record.organizationId, record.id)).toMatchObject({ hash: second, previous: null });
     expect((await verifiableRecords(client, keyPrefix)).map((r) => r.hash)).toEqual([second]);
+  });
+});
+
+describe('concurrent rolls of one token', () => {
+  test('the roll whose secret ends up current resolves; a roll that refuses (503) hands out nothing that verifies; only the record\'s secrets verify', async () => {
+    for (let round = 0; round < 10; round++) {
+      const record = makeRecord();
+      await store.insert(record);
+      const hashes = Array.from({ length: 10 }, makeHash);
+      const outcomes = await Promise.allSettled(hashes.map((hash, i) => store.roll(record.organizationId, record.id, { hash, hint: 'kw_cc', previousExpiresAt: i % 3 ? GRACE_END : null })));
+      const current = (await store.get(record.organizationId, record.id))!;
+      const live = [current.hash, ...(current.previous ? [current.previous.hash] : [])];
+      for (const [i, outcome] of outcomes.entries()) {
+        if (outcome.status === 'fulfilled') continue;
+        expect(outcome.reason).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/concurrent roll/) });
+        expect(await store.findByHash(hashes[i]!)).toBeNull();
+      }
+      // A roll resolved earlier may have had its secret retired by a later one, but not this one.
+      expect(outcomes[hashes.indexOf(current.hash)]).toMatchObject({ status: 'fulfilled', value: { hash: current.hash } });
+      const verifying = (await verifiableRecords(client, keyPrefix)).map((r) => r.id);
+      expect(new Set(verifying)).toEqual(new Set([record.id]));
+      for (const hash of [record.hash, ...hashes]) expect((await store.findByHash(hash)) !== null).toBe(live.includes(hash));
+      await store.deleteMany(record.organizationId, [record.id]);
+    }
+    expect(await verifiableRecords(client, keyPrefix)).toEqual([]);
   });
 });
 
@@ -188,8 +217,9 @@ describe('rolls racing deletions', () => {
       const hashes = Array.from({ length: 20 }, makeHash);
       const rolls = hashes.map((hash, i) => store.roll(record.organizationId, record.id, { hash, hint: 'kw_rc', previousExpiresAt: i % 2 ? GRACE_END : null }));
       const removal = round % 2 ? store.deleteMany(record.organizationId, [record.id]) : store.deleteByProject('proj_roll');
-      await Promise.all([...rolls, removal]);
-      // A roll that lost the race may have answered a record or null, but nothing stays behind.
+      const outcomes = await Promise.allSettled([...rolls, removal]);
+      // A roll that lost the race answered a record, null, or (its secret retired by another) 503.
+      for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/concurrent roll/) });
       await store.deleteByProject('proj_roll');
       for (const hash of [record.hash, ...hashes]) expect(await store.findByHash(hash)).toBeNull();
     }

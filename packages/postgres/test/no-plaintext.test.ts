@@ -37,7 +37,7 @@ function everyFile(dir: string): string[] {
 const projects: Record<string, ProjectInfo> = { proj_1: { id: 'proj_1', organizationId: 'org_1', name: 'Website' } };
 const owner = { userId: 'user_1', organizationId: 'org_1', role: 'owner' } as const;
 
-test('no plaintext token in any file of the cluster (tables, indexes, WAL, server log) or in a pg_dump: only hashes', { timeout: 45_000 }, async () => {
+test('no plaintext token, created or rolled, in any file of the cluster (tables, indexes, WAL, server log) or in a pg_dump: only hashes', { timeout: 45_000 }, async () => {
   const pool = database.pool({ max: 4 });
   const keyward = createKeyward({ store: postgresStore({ pool }), resolveProject: (id) => projects[id] ?? null, lastUsedIntervalMs: 0 });
   const created = [
@@ -46,12 +46,18 @@ test('no plaintext token in any file of the cluster (tables, indexes, WAL, serve
     await keyward.create(owner, { name: 'Short lived', scope: { kind: 'organization' }, expiresIn: '1d' }),
     await keyward.create(owner, { name: 'Deleted', scope: { kind: 'organization' }, expiresIn: '7d' }),
   ];
-  for (const { plaintext } of created) expect((await keyward.verify(plaintext, { projectId: 'proj_1' })).ok).toBe(true);
+  // Rolls too: the new secret and the one it replaced (kept for a grace period, or dropped) leave only hashes.
+  const graced = await keyward.roll(owner, created[0]!.token.id, { previousSecretExpiresIn: '24h' });
+  const dropped = await keyward.roll(owner, created[1]!.token.id, { previousSecretExpiresIn: 'now' });
+  await keyward.update(owner, created[2]!.token.id, { name: 'Short lived (renamed)', metadata: { owner: 'ops' } });
+  const secrets = [...created, graced, dropped];
+  for (const { plaintext } of [created[0]!, created[2]!, created[3]!, graced, dropped]) expect((await keyward.verify(plaintext, { projectId: 'proj_1' })).ok).toBe(true);
   await keyward.flush();
   // A delete too: its trigger publishes the hash, never anything more.
   await keyward.delete(owner, created[3]!.token.id);
-  const hashes = (await pool.query<{ hash: string }>('SELECT hash FROM public.keyward_tokens')).rows.map((r) => r.hash);
-  expect(hashes).toHaveLength(3);
+  const stored = await pool.query<{ hash: string; previous_hash: string | null }>('SELECT hash, previous_hash FROM public.keyward_tokens');
+  const hashes = stored.rows.flatMap((r) => (r.previous_hash ? [r.hash, r.previous_hash] : [r.hash]));
+  expect(hashes).toHaveLength(4);
   // Table and index pages reach their files.
   await pool.query('CHECKPOINT');
 
@@ -66,7 +72,7 @@ test('no plaintext token in any file of the cluster (tables, indexes, WAL, serve
     expect(bytes.includes(hash)).toBe(true);
     expect(dump.includes(hash)).toBe(true);
   }
-  for (const { plaintext, token } of created) {
+  for (const { plaintext, token } of secrets) {
     // The part of the secret the hint does not show, in any layout.
     const hidden = plaintext.slice(token.hint.length);
     for (const haystack of [bytes, dump]) {

@@ -159,10 +159,11 @@ if (framework === 'hono') {
   app.get('/guarded/orgs/:orgId/ping', guard, (_req, res) => {
     res.json({ ok: true });
   });
-  app.get('/hooked/orgs/:orgId/ping', hooked, (_req, res) => {
+  // Express tries routes in order, so each guard variant sits next to the plain guard it is compared with.
+  app.get('/permitted/orgs/:orgId/ping', expressGuard({ keyward: permitting, organization: (req) => req.params.orgId, permissions: PERMISSIONS }), (_req, res) => {
     res.json({ ok: true });
   });
-  app.get('/permitted/orgs/:orgId/ping', expressGuard({ keyward: permitting, organization: (req) => req.params.orgId, permissions: PERMISSIONS }), (_req, res) => {
+  app.get('/hooked/orgs/:orgId/ping', hooked, (_req, res) => {
     res.json({ ok: true });
   });
   app.get(

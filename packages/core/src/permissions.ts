@@ -58,3 +58,13 @@ export function missingPermissions(granted: readonly string[] | null, required: 
   for (const name of required) if (granted === null || !granted.includes(name)) missing.push(name);
   return missing;
 }
+
+/**
+ * Whether `granted` holds every name of `required` (a token without permissions holds none).
+ * @example holdsAll(['builds:read', 'deploys:write'], ['deploys:write']) // true
+ */
+export function holdsAll(granted: readonly string[] | null, required: readonly string[]): boolean {
+  if (granted === null) return required.length === 0;
+  for (const name of required) if (!granted.includes(name)) return false;
+  return true;
+}

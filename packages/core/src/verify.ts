@@ -4,7 +4,7 @@ import type { TokenHasher } from './hash.js';
 import type { LastUsedRecorder } from './last-used.js';
 import { isWithinScope, needsProjectLookup, type RouteTarget } from './policy.js';
 import type { ProjectInfo } from './scope.js';
-import { missingPermissions } from './permissions.js';
+import { holdsAll, missingPermissions } from './permissions.js';
 import { isPromise, toStoreError } from './store-errors.js';
 import type { MaybePromise, TokenRecord, TokenStore } from './store.js';
 import { toTokenInfo, type TokenInfo } from './token-info.js';
@@ -119,9 +119,9 @@ export class Verifier {
 
   private accept(record: TokenRecord, target: RouteTarget, now: number, projectOrganizationId?: string | null): VerifyResult {
     if (!isWithinScope(record.organizationId, record.scope, target, projectOrganizationId)) return refuseFound('SCOPE_DENIED', record);
-    if (target.permissions !== undefined) {
-      const missing = missingPermissions(record.permissions, target.permissions);
-      if (missing.length > 0) return refuseFound('PERMISSION_DENIED', record, missing);
+    // A pass allocates nothing here: the list of what is missing is built only for a refusal.
+    if (target.permissions !== undefined && !holdsAll(record.permissions, target.permissions)) {
+      return refuseFound('PERMISSION_DENIED', record, missingPermissions(record.permissions, target.permissions));
     }
     this.parts.lastUsed.use(record, now);
     return { ok: true, token: toTokenInfo(record, now) };

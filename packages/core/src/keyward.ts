@@ -93,7 +93,7 @@ export class Keyward {
 
   /** This instance forgets what it deleted at once (others hear it from the store's channel), then reports it. */
   private deleted(records: readonly TokenRecord[], actor: Actor | null, reason: DeletionReason): void {
-    this.options.cache?.forget(records.map((record) => record.hash));
+    this.options.cache?.forget(records.flatMap(secretHashes));
     this.events.deleted(records, actor, reason);
   }
 
@@ -203,7 +203,7 @@ export class Keyward {
     const record = await fromStore(() => this.options.store.roll(who.organizationId, tokenId, change));
     if (!record) throw new TokenNotFoundError([tokenId]);
     // This instance's cache must not keep answering for the old secret as if it were current.
-    this.options.cache?.forget([current.hash, ...(current.previous ? [current.previous.hash] : [])]);
+    this.options.cache?.forget(secretHashes(current));
     const token = toTokenInfo(record, now);
     this.events.rolled(who, token, now, previousExpiresAt);
     return { plaintext, token };
@@ -225,7 +225,7 @@ export class Keyward {
     const result = await fromStore(() => this.options.store.update(who.organizationId, tokenId, change));
     if (result === 'name_taken') throw new NameTakenError(name!);
     if (!result) throw new TokenNotFoundError([tokenId]);
-    this.options.cache?.forget([result.hash, ...(result.previous ? [result.previous.hash] : [])]);
+    this.options.cache?.forget(secretHashes(result));
     const now = this.options.now();
     const token = toTokenInfo(result, now);
     const changed: Array<'name' | 'metadata'> = [];
@@ -350,6 +350,11 @@ export class Keyward {
       await this.options.store.close?.();
     }
   }
+}
+
+/** Every hash a record can be found by: its current secret and, after a roll, its previous one. */
+function secretHashes(record: TokenRecord): string[] {
+  return record.previous ? [record.hash, record.previous.hash] : [record.hash];
 }
 
 /**

@@ -409,6 +409,18 @@ describe('lookup cache and roll/update on the instance that made them', () => {
     await keyward.close();
   });
 
+  test('delete after a roll with a grace period: both cached secrets are refused at once on this instance', async () => {
+    const { keyward, verifyCached } = cached();
+    const created = await keyward.create(owner, { name: 'CI', scope: orgScope, expiresIn: 'never' });
+    const rolled = await keyward.roll(owner, created.token.id, { previousSecretExpiresIn: '24h' });
+    await verifyCached(created.plaintext);
+    await verifyCached(rolled.plaintext);
+    await keyward.delete(owner, created.token.id);
+    expect(await keyward.verify(created.plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
+    expect(await keyward.verify(rolled.plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
+    await keyward.close();
+  });
+
   test('update: a cached token is seen with its new name and metadata at once', async () => {
     const { keyward, verifyCached } = cached();
     const created = await keyward.create(owner, { name: 'CI', scope: orgScope, expiresIn: 'never' });

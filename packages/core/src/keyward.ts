@@ -2,7 +2,7 @@ import { nanoid } from 'nanoid';
 import { decodeCursor, decodeExpiringCursor, encodeCursor, encodeExpiringCursor } from './cursor.js';
 import { ClosedError, NameTakenError, TokenNotFoundError, ValidationError } from './errors.js';
 import { EventEmitter, type DeletionReason } from './events.js';
-import { DAY_MS, previewExpiration, previousSecretExpiration, type ExpiryPreset } from './expiry.js';
+import { previewExpiration, previousSecretExpiration, type ExpiryPreset } from './expiry.js';
 import type { PermissionInfo } from './permissions.js';
 import { resolveOptions, type KeywardOptions, type ResolvedOptions } from './options.js';
 import { LastUsedRecorder } from './last-used.js';
@@ -245,9 +245,10 @@ export class Keyward {
     this.assertOpen();
     const { within, limit, cursor } = parseInput(listExpiringOptionsSchema, options);
     const now = Math.floor(this.options.now());
-    const windowMs = typeof within === 'number' ? within : Number.parseInt(within, 10) * DAY_MS;
+    // A preset means what it means at create: the expiry a token made now with it would get.
+    const expiresBy = typeof within === 'number' ? now + within : previewExpiration(within, now)!;
     const after = cursor === undefined ? undefined : decodeExpiringCursor(cursor);
-    const page = await fromStore(() => this.options.store.listExpiring({ expiresAfter: now, expiresBy: now + windowMs, limit, after }));
+    const page = await fromStore(() => this.options.store.listExpiring({ expiresAfter: now, expiresBy, limit, after }));
     return {
       items: page.items.map((record) => toTokenInfo(record, now)),
       nextCursor: page.next ? encodeExpiringCursor(page.next) : null,

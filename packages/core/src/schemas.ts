@@ -102,13 +102,12 @@ export const listOptionsSchema = z.object({
 });
 export type ListOptions = z.input<typeof listOptionsSchema>;
 
-export const listExpiringOptionsSchema = z.object({
+/** The same paging as `list`, over a window of `within` from now. */
+export const listExpiringOptionsSchema = listOptionsSchema.extend({
   /** How far ahead to look: ms, or an expiry preset such as `7d`. */
   within: z.union([z.number().int().min(1), z.enum(['1d', '7d', '30d', '60d', '90d'])], {
     error: 'must be a positive number of ms or one of 1d, 7d, 30d, 60d, 90d',
   }),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().min(1).max(500).optional(),
 });
 export type ListExpiringOptions = z.input<typeof listExpiringOptionsSchema>;
 

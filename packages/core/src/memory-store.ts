@@ -1,3 +1,4 @@
+import { deepFreeze } from './deep-freeze.js';
 import type { TokenScope } from './scope.js';
 import type { DeleteManyResult, ExpiringPage, LastUsedUpdate, ListCursor, ListPage, TokenRecord, TokenStore } from './store.js';
 
@@ -272,14 +273,5 @@ function copy(record: TokenRecord): TokenRecord {
 
 /** A deep-frozen copy, so the record `findByHash` hands out cannot be changed through a nested value. */
 function frozenCopy<T>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  const cloned = structuredClone(value);
-  const freeze = (v: unknown): void => {
-    if (v !== null && typeof v === 'object') {
-      Object.freeze(v);
-      for (const inner of Object.values(v)) freeze(inner);
-    }
-  };
-  freeze(cloned);
-  return cloned;
+  return value === null || typeof value !== 'object' ? value : deepFreeze(structuredClone(value));
 }

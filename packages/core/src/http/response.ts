@@ -1,3 +1,5 @@
+import { deepFreeze } from '../deep-freeze.js';
+
 /** Every status keyward's HTTP helpers answer with; a union so framework glue needs no casts. */
 export type HttpStatus = 200 | 201 | 204 | 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503;
 
@@ -69,14 +71,6 @@ export function problemResponse(
  */
 export function frozenResponse(response: HttpResponse): HttpResponse {
   return deepFreeze(response);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /**

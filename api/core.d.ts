@@ -326,6 +326,8 @@ declare const listOptionsSchema: z.ZodObject<{
 }, z.core.$strip>;
 type ListOptions = z.input<typeof listOptionsSchema>;
 declare const listExpiringOptionsSchema: z.ZodObject<{
+    limit: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+    cursor: z.ZodOptional<z.ZodString>;
     within: z.ZodUnion<readonly [z.ZodNumber, z.ZodEnum<{
         "1d": "1d";
         "7d": "7d";
@@ -333,8 +335,6 @@ declare const listExpiringOptionsSchema: z.ZodObject<{
         "60d": "60d";
         "90d": "90d";
     }>]>;
-    limit: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
-    cursor: z.ZodOptional<z.ZodString>;
 }, z.core.$strip>;
 type ListExpiringOptions = z.input<typeof listExpiringOptionsSchema>;
 type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED';

@@ -70,13 +70,30 @@ interface Outcome {
   leftoverKeys: number;
 }
 
+/** Connections the server holds right now. */
+async function connectionCount(): Promise<number> {
+  return String(await client.call('CLIENT', 'LIST')).trim().split('\n').length;
+}
+
+/**
+ * Waits until the server has dropped the killed child's connections. Commands the child wrote just
+ * before its SIGKILL can still sit unread in the server's socket buffer; inspecting before they ran
+ * would count their writes as leftovers of the cleanup (or miss what they leave).
+ */
+async function childConnectionsGone(ours: number): Promise<void> {
+  for (let i = 0; i < 200 && (await connectionCount()) > ours; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(await connectionCount(), 'the killed child\'s connections are gone within 2 s').toBeLessThanOrEqual(ours);
+}
+
 async function runTrial(n: number | 'calibration', delayMs: number | null): Promise<Outcome & { ms?: number }> {
+  const ours = await connectionCount();
   const [ids, child] = await Promise.all([seed(n), startChild('redis-writes', [String(redis.port), prefix])]);
   const { answered, ms } = await answerOrKill(
     child,
     { type: 'go', deleter: deleter(n as number), ids, inserter: inserter(n as number), inserts: TO_INSERT, projectId: `proj_ins_${n}`, label: `trial ${n}` },
     delayMs,
   );
+  await childConnectionsGone(ours);
 
   // The invariant: every token that verifies (has a lookup key) is listed by its organization.
   const verifiable = await verifiableRecords(client, prefix);

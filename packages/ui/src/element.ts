@@ -495,9 +495,10 @@ export class KeywardTokensElement extends Base {
     const ids = tokens.map((t) => t.id);
     const api = this.#client();
     this.#$('action-error').textContent = '';
+    let notFound: string[] = [];
     try {
       if (one) await api.remove(ids[0]!);
-      else await api.removeMany(ids);
+      else ({ notFound } = await api.removeMany(ids));
     } catch (error) {
       if (this.#handleAccess(error)) return;
       this.#$('action-error').textContent = this.#t('deleteFailed', { detail: this.#detail(error) });
@@ -506,7 +507,15 @@ export class KeywardTokensElement extends Base {
       return;
     }
     this.#model.removeTokens(ids);
-    this.#announce(one ? this.#t('deletedOne', { name: tokens[0]!.name }) : this.#t('deletedMany', { count: ids.length }));
+    // Another admin may have deleted some a moment earlier: the rest are deleted all the same, and
+    // the ones that were already gone are named where the action happened.
+    const gone = tokens.filter((t) => notFound.includes(t.id));
+    const deleted = tokens.filter((t) => !notFound.includes(t.id));
+    if (gone.length > 0) {
+      const names = new Intl.ListFormat(this.locale, { type: 'conjunction' }).format(gone.map((t) => `"${t.name}"`));
+      this.#$('action-error').textContent = this.#t('alreadyDeleted', { names });
+    }
+    if (deleted.length > 0) this.#announce(deleted.length === 1 ? this.#t('deletedOne', { name: deleted[0]!.name }) : this.#t('deletedMany', { count: deleted.length }));
     this.dispatchEvent(new CustomEvent('keyward-tokens-deleted', { detail: { ids }, bubbles: true, composed: true }));
     this.#$('tokens-heading').focus();
     if (this.#model.state.tokens.length === 0 && this.#model.state.nextCursor) await this.#loadFirstPage(true);

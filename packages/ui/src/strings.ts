@@ -78,6 +78,7 @@ export const DEFAULT_STRINGS = {
   confirmDelete: 'Delete',
   deletedOne: 'Token "{name}" deleted.',
   deletedMany: '{count} tokens deleted.',
+  alreadyDeleted: 'Already deleted by someone else: {names}.',
   deleteFailed: 'Could not delete: {detail}',
   renameHeading: 'Rename "{name}"',
   renameText: 'Only the name changes: the secret stays the same.',

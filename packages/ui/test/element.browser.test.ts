@@ -305,6 +305,23 @@ describe('<keyward-tokens> in Chromium', () => {
     for (const secret of secrets) expect((await ping(secret)).status).toBe(401);
   });
 
+  test('bulk delete after another admin deleted one of the selected tokens: the others are deleted, the gone one is named', async () => {
+    const el = page.locator('keyward-tokens');
+    const secrets = [await createByMouse(el, 'Race one'), await createByMouse(el, 'Race two'), await createByMouse(el, 'Race three')];
+    for (const name of ['Race one', 'Race two', 'Race three']) await rowOf(el, name).getByRole('checkbox').check();
+    // Another admin deletes "Race two" while this page still lists it.
+    const goneId = await rowOf(el, 'Race two').getAttribute('data-id');
+    expect(await page.evaluate(async (id) => (await fetch(`/settings/tokens/${id}`, { method: 'DELETE' })).status, goneId)).toBe(204);
+    await el.getByRole('button', { name: 'Actions for selected tokens' }).click();
+    await el.getByRole('menuitem', { name: 'Delete selected (3)' }).click();
+    await el.locator('#confirm-button').click();
+    await poll(() => el.locator('tbody tr', { hasText: 'Race' }).count()).toBe(0);
+    expect(await el.locator('#action-error').textContent()).toBe('Already deleted by someone else: "Race two".');
+    expect(await el.locator('#announce').textContent()).toBe('2 tokens deleted.');
+    for (const secret of secrets) expect((await ping(secret)).status).toBe(401);
+    await expectNoAxeViolations('bulk delete with one already gone');
+  });
+
   test('select all, then unselect all', async () => {
     const el = page.locator('keyward-tokens');
     await el.locator('#select-all').check();

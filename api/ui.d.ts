@@ -86,6 +86,7 @@ interface ApiClient {
     remove(id: string): Promise<void>;
     removeMany(ids: string[]): Promise<{
         deleted: number;
+        notFound: string[];
     }>;
     permissions(): Promise<{
         permissions: PermissionInfo[];
@@ -181,6 +182,7 @@ declare const DEFAULT_STRINGS: {
     confirmDelete: string;
     deletedOne: string;
     deletedMany: string;
+    alreadyDeleted: string;
     deleteFailed: string;
     renameHeading: string;
     renameText: string;

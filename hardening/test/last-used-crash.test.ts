@@ -11,6 +11,7 @@ import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, test } from 'vitest';
 import { removeBundle, startChild } from './support/children.js';
+import { sqliteLastUsed } from './support/examples.js';
 import { waitUntil } from '@keyward/test-kit/net';
 
 const owner: Actor = { userId: 'u_crash', organizationId: 'org_crash', role: 'owner' };
@@ -22,16 +23,6 @@ afterAll(() => {
 });
 
 type Use = { from: number; to: number; ok: boolean };
-
-function lastUsed(file: string, ids: readonly string[]): Array<number | null> {
-  const db = new Database(file, { readonly: true });
-  try {
-    const read = db.prepare<[string], number | null>('SELECT last_used_at FROM keyward_tokens WHERE id = ?').pluck();
-    return ids.map((id) => read.get(id) ?? null);
-  } finally {
-    db.close();
-  }
-}
 
 describe('last used after a crash', () => {
   test('a child SIGKILLed in the same tick as its last verifications: the uses queued within lastUsedFlushDelayMs (1 s) are lost (2 of 2 tokens still "never used"), the write flushed before stays (the first use; a later use within lastUsedIntervalMs was never to be written), every token still verifies', async () => {
@@ -47,12 +38,12 @@ describe('last used after a crash', () => {
     const [first] = await child.request<Use[]>({ type: 'use', plaintexts: [a!.plaintext] });
     expect(first!.ok).toBe(true);
     // The timed batch writes it without anyone calling close() or flush().
-    await waitUntil('the first use to be written', () => lastUsed(file, ids)[0] !== null, 30_000);
+    await waitUntil('the first use to be written', () => sqliteLastUsed(file, ids)[0] !== null, 30_000);
     const flushedAt = Date.now();
 
     child.send({ type: 'use-then-crash', plaintexts: [a!.plaintext, b!.plaintext, c!.plaintext] });
     const exit = await child.exited;
-    const after = lastUsed(file, ids);
+    const after = sqliteLastUsed(file, ids);
     console.log(
       `[last-used-crash] exit ${JSON.stringify(exit)}; token A: first use at ${first!.from}, written ${flushedAt - first!.to} ms or less later as ${after[0]}, used again after ${flushedAt - first!.from} ms (not written: within the interval); ` +
         `tokens B and C used in the same tick as the kill: stored ${JSON.stringify(after.slice(1))}`,

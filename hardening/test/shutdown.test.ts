@@ -10,10 +10,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeyward, memoryStore, StoreUnavailableError } from '@keyward/core';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import { exitOf } from './support/children.js';
-import { LAUNCHERS, root, spawnExample, startDashboard, startExpressApi, type Cleanups, type Launcher } from './support/examples.js';
+import { LAUNCHERS, root, spawnExample, sqliteLastUsed, startDashboard, startExpressApi, type Cleanups, type Launcher } from './support/examples.js';
 import { call, freePort, sleep, waitUntil } from '@keyward/test-kit/net';
 import { countingStore } from '@keyward/test-kit/stores';
 
@@ -103,15 +102,7 @@ describe('shutdown', () => {
     const usedUntil = Date.now();
 
     // Before the signal, the database has none of them: every update is pending in the process.
-    const lastUsed = () => {
-      const db = new Database(file, { readonly: true });
-      try {
-        const read = db.prepare<[string], number | null>('SELECT last_used_at FROM keyward_tokens WHERE id = ?').pluck();
-        return tokens.map((t) => read.get(t.id) ?? null);
-      } finally {
-        db.close();
-      }
-    };
+    const lastUsed = () => sqliteLastUsed(file, tokens.map((t) => t.id));
     expect(lastUsed()).toEqual(tokens.map(() => null));
 
     child.kill('SIGTERM');

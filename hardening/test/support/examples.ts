@@ -74,6 +74,17 @@ export async function spawnExample(
   };
 }
 
+/** Each token's `last_used_at` in the keyward SQLite file `file` (opened read-only, then closed). */
+export function sqliteLastUsed(file: string, ids: readonly string[]): Array<number | null> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const read = db.prepare<[string], number | null>('SELECT last_used_at FROM keyward_tokens WHERE id = ?').pluck();
+    return ids.map((id) => read.get(id) ?? null);
+  } finally {
+    db.close();
+  }
+}
+
 /** A running example server, with what the load tests need to drive it and to read "last used" afterwards. */
 export interface Example extends Spawned {
   /** A guarded route an organization token passes. */
@@ -103,15 +114,7 @@ export async function startDashboard(cleanups: Cleanups, launcher?: Launcher, fl
       expect(answer.status).toBe(201);
       return { id: answer.json.token.id, plaintext: answer.json.plaintext };
     },
-    async lastUsed(ids) {
-      const db = new Database(file, { readonly: true });
-      try {
-        const read = db.prepare<[string], number | null>('SELECT last_used_at FROM keyward_tokens WHERE id = ?').pluck();
-        return ids.map((id) => read.get(id) ?? null);
-      } finally {
-        db.close();
-      }
-    },
+    lastUsed: async (ids) => sqliteLastUsed(file, ids),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { DeleteManyResult, ExpiringPage, LastUsedUpdate, ListPage, RollChange, TokenRecord, TokenStore, UpdateChange } from '@keyward/core';
 import type { PoolClient, QueryArrayConfig } from 'pg';
+import { holdErrors } from './checked-out.js';
 import { guard } from './errors.js';
 import { prepare } from './migrate.js';
 import { resolveOptions, type PostgresStoreOptions } from './options.js';
@@ -172,8 +173,11 @@ function isUniqueViolationOf(error: unknown, index: string): boolean {
 /**
  * Runs `work` between BEGIN and COMMIT (or ROLLBACK when it asks for it or throws) on a client of
  * its own, then releases the client; a client that failed mid-transaction is destroyed, not reused.
+ * Its 'error' events are held meanwhile (see holdErrors): a connection lost mid-transaction rejects
+ * the query, and must not also kill the process.
  */
 async function inTransaction<T>(client: PoolClient, work: (client: PoolClient) => Promise<{ commit: boolean; result: T }>): Promise<T> {
+  const letGo = holdErrors(client);
   let failure: Error | undefined;
   try {
     await client.query('BEGIN');
@@ -186,5 +190,6 @@ async function inTransaction<T>(client: PoolClient, work: (client: PoolClient) =
     throw error;
   } finally {
     client.release(failure);
+    letGo();
   }
 }

@@ -7,10 +7,11 @@
 import { createKeyward, StoreFailedError, StoreUnavailableError, type Actor } from '@keyward/core';
 import { postgresStore } from '@keyward/postgres';
 import { makeRecord } from '@keyward/store-tests';
-import { waitUntil } from '@keyward/test-kit/net';
+import { sleep, waitUntil } from '@keyward/test-kit/net';
+import { startTcpProxy } from '@keyward/test-kit/tcp-proxy';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
+import { createTestDatabase, randomPrefix, SHARED_SERVER, type TestDatabase } from './database.js';
 
 let database: TestDatabase;
 let admin: pg.Pool;
@@ -120,6 +121,58 @@ describe('PostgreSQL errors: outages (StoreUnavailableError, 503)', () => {
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect(sqlstate(error)).toBe('25006');
     await keyward.close();
+  });
+});
+
+describe('PostgreSQL errors: a connection lost inside a transaction', () => {
+  /** Runs `during` while collecting what reaches process 'uncaughtException' (an 'error' no one listened to). */
+  async function uncaughtDuring(during: () => Promise<void>): Promise<unknown[]> {
+    const uncaught: unknown[] = [];
+    const collect = (error: unknown) => void uncaught.push(error);
+    process.on('uncaughtException', collect);
+    try {
+      await during();
+      // Time for the connection's last events ('error', then 'end') to be emitted.
+      await sleep(200);
+    } finally {
+      process.off('uncaughtException', collect);
+    }
+    return uncaught;
+  }
+
+  test('during a bulk delete (waiting on a row lock) and during a migration (waiting on its advisory lock): StoreUnavailableError, and no unhandled \'error\' that would kill the process', async () => {
+    const proxy = await startTcpProxy(SHARED_SERVER.port);
+    try {
+      const { tablePrefix, table } = await migratedStore(admin);
+      const record = makeRecord();
+      expect(await postgresStore({ pool: admin, tablePrefix }).insert(record)).toBe('ok');
+      const store = postgresStore({ pool: database.pool({ port: proxy.port, max: 2 }), tablePrefix });
+      const freshPrefix = randomPrefix();
+      const fresh = postgresStore({ pool: database.pool({ port: proxy.port, max: 2 }), tablePrefix: freshPrefix });
+      const locker = await admin.connect();
+      const outcomes: unknown[] = [];
+      const uncaught = await uncaughtDuring(async () => {
+        try {
+          await locker.query('BEGIN');
+          await locker.query(`SELECT 1 FROM ${table} WHERE id = $1 FOR UPDATE`, [record.id]);
+          // Every migration takes this lock first (0x6b77 and the location, see migrate.ts): held here,
+          // the fresh store's first call waits inside its migration transaction.
+          await locker.query('SELECT pg_advisory_xact_lock(27511, hashtext($1))', [`public.${freshPrefix}`]);
+          const pending = [settled(store.deleteMany('org_1', [record.id])), settled(Promise.resolve(fresh.findByHash('x')))];
+          await waitingOnLock('DELETE FROM');
+          await waitingOnLock('pg_advisory_xact_lock');
+          proxy.resetConnections();
+          outcomes.push(...(await Promise.all(pending)));
+        } finally {
+          await locker.query('ROLLBACK');
+          locker.release();
+        }
+      });
+      expect(uncaught.map(String)).toEqual([]);
+      for (const outcome of outcomes) expect(outcome).toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

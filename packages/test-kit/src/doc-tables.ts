@@ -35,3 +35,28 @@ export function markdownTable(file: string, heading: string): string[][] {
 export function codeSpans(cell: string): string[] {
   return [...cell.matchAll(/`([^`]+)`/g)].map((match) => match[1]!);
 }
+
+/** What a store does with an error, as the "answer" column of docs/stores.md's error tables says. */
+export type ErrorAnswer = 'outage' | 'bug' | 'retried, then outage';
+
+/** One row of a store's error table: its first cell, its answer, and the errors the cell names. */
+export interface ErrorRow<E> {
+  cell: string;
+  answer: ErrorAnswer;
+  errors: Array<[label: string, error: E]>;
+}
+
+/**
+ * The rows of an error table of docs/stores.md ("PostgreSQL errors", "SQLite errors"…), each with
+ * the errors `errorsOf` reads from its first cell.
+ * @throws Error naming the row when it names no error or its answer is not an `ErrorAnswer`
+ * @example errorTable('SQLite errors', (cell) => codeSpans(cell).map((code) => [code, new Error(code)]))
+ */
+export function errorTable<E>(heading: string, errorsOf: (cell: string) => Array<[string, E]>): Array<ErrorRow<E>> {
+  return markdownTable('docs/stores.md', heading).map(([cell = '', answer = '']) => {
+    const errors = errorsOf(cell);
+    if (errors.length === 0) throw new Error(`docs/stores.md "${heading}": the row "${cell}" names no error`);
+    if (!['outage', 'bug', 'retried, then outage'].includes(answer)) throw new Error(`docs/stores.md "${heading}": the row "${cell}" answers "${answer}"`);
+    return { cell: cell.replaceAll(' †', ''), answer: answer as ErrorAnswer, errors };
+  });
+}

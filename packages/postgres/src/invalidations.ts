@@ -62,8 +62,22 @@ const SILENT_AFTER_MIN_MS = 1000;
  */
 export const CLOSE_TIMEOUT_MS = 1000;
 
-/** Errors of a connection the feed no longer uses (it failed, or is being closed) land here, never nowhere. */
+/** The 'error' listener a connection keeps once the feed lets it go (failed, silent or closed): its later errors are noise, not a crash. */
 const absorb = () => {};
+
+/** The connection the feed listens on now. */
+interface Listening {
+  client: Client | PoolClient;
+  /** Stops delivering; the connection's 'error' listener becomes `absorb`. */
+  detach: () => void;
+  timer: ReturnType<typeof setInterval> | undefined;
+  /** LISTEN is in place: heartbeats may be sent. */
+  listening: boolean;
+  /** One heartbeat in flight at a time, or beats would pile up in a silent connection's queue. */
+  beating: boolean;
+  /** performance.now() when LISTEN was sent or a heartbeat last came back. */
+  heardAt: number;
+}
 
 /**
  * node-postgres's `end()` waits for the server to close the socket, which a silent server never
@@ -130,19 +144,6 @@ export function postgresInvalidations(options: PostgresInvalidationsOptions): In
       let retry: ReturnType<typeof setTimeout> | undefined;
       // One report per silence: set when one is reported, cleared when a heartbeat comes back.
       let silenceReported = false;
-
-      interface Listening {
-        client: Client | PoolClient;
-        /** Stops delivering; the connection's 'error' listener becomes `absorb`. */
-        detach: () => void;
-        timer: ReturnType<typeof setInterval> | undefined;
-        /** LISTEN is in place: heartbeats may be sent. */
-        listening: boolean;
-        /** One heartbeat in flight at a time, or beats would pile up in a silent connection's queue. */
-        beating: boolean;
-        /** performance.now() when LISTEN was sent or a heartbeat last came back. */
-        heardAt: number;
-      }
 
       const report = (error: unknown) => {
         if (!closed) onError(error);

@@ -48,7 +48,8 @@ button.icon { padding: 2px 10px; font-size: 16px; line-height: 1.2; min-width: m
 table { inline-size: 100%; border-collapse: collapse; margin-block-start: 8px; }
 th, td { text-align: start; padding: 8px; border-block-end: 1px solid var(--keyward-border); vertical-align: middle; }
 thead th { color: var(--keyward-muted); font-weight: 600; font-size: 13px; }
-tbody th { font-weight: normal; min-inline-size: 10em; }
+tbody th { font-weight: normal; min-inline-size: 10em; inline-size: 30%; }
+[data-col=scope] { min-inline-size: 8em; }
 .token-name { display: block; font-weight: 600; }
 .hint-code { color: var(--keyward-muted); font-size: 12px; font-family: var(--keyward-font-mono); }
 .check { inline-size: 32px; padding-block: 0; }

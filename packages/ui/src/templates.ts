@@ -198,7 +198,7 @@ export function rowTemplate(token: TokenListItem, { l10n, now, selected, menu }:
   const previous = token.previousSecret;
   const { dates } = l10n;
   const values: Record<(typeof COLUMNS)[number][0], Node | string> = {
-    scope: h('span', { class: token.scope.kind === 'organization' ? 'badge org' : 'badge', part: 'badge', dir: 'auto' }, token.scope.kind === 'organization' ? t('scopeOrganization') : token.scopeLabel),
+    scope: h('span', { class: token.scope.kind === 'organization' ? 'badge org' : 'badge', part: 'badge' }, token.scope.kind === 'organization' ? t('scopeOrganization') : h('bdi', {}, token.scopeLabel)),
     permissions: permissionsCell(token.permissions, l10n),
     created: time(token.createdAt, dates.day(token.createdAt), l10n),
     expires: token.expiresAt === null ? t('never') : time(token.expiresAt, dates.day(token.expiresAt), l10n),
@@ -214,8 +214,9 @@ export function rowTemplate(token: TokenListItem, { l10n, now, selected, menu }:
     h(
       'th',
       { scope: 'row', role: 'rowheader', class: 'name' },
-      // dir="auto": a name in Arabic or Hebrew keeps its own order, whatever the page's direction.
-      h('span', { class: 'token-name', dir: 'auto' }, token.name),
+      // <bdi>: a name in Arabic or Hebrew keeps its own order, whatever the page's direction,
+      // and lines up with the page like every other name.
+      h('span', { class: 'token-name' }, h('bdi', {}, token.name)),
       h('code', { class: 'hint-code', part: 'hint', dir: 'ltr' }, `${token.hint}…`),
       previous && h('span', { class: 'previous hint', part: 'previous-secret', 'data-expires-at': previous.expiresAt }, ...l10n.nodes('previousSecret', { hint: `${previous.hint}…`, date: dates.dateTime(previous.expiresAt) })),
     ),

@@ -36,7 +36,7 @@ button[disabled], [aria-disabled=true] { opacity: .6; cursor: not-allowed; }
 button.primary { background: var(--keyward-accent); border-color: var(--keyward-accent); color: var(--keyward-accent-fg); }
 button.danger { background: var(--keyward-danger); border-color: var(--keyward-danger); color: var(--keyward-danger-fg); }
 button.icon { padding: 2px 10px; font-size: 16px; line-height: 1.2; min-width: max(32px, var(--keyward-target)); }
-.hit { display: inline-flex; align-items: center; justify-content: center; min-inline-size: max(24px, var(--keyward-target)); min-block-size: max(24px, var(--keyward-target)); cursor: pointer; }
+.hit { display: inline-flex; align-items: center; justify-content: center; gap: 8px; min-inline-size: max(24px, var(--keyward-target)); min-block-size: max(24px, var(--keyward-target)); cursor: pointer; }
 .hint { color: var(--keyward-muted); margin: 2px 0 0; min-height: 1.45em; }
 .error { color: var(--keyward-danger); margin: 2px 0 0; }
 .error:empty { display: none; }

@@ -23,6 +23,7 @@ export const USERS: Record<string, Actor> = {
   owner_a: { userId: 'owner_a', organizationId: 'org_a', role: 'owner' },
   owner_wide: { userId: 'owner_wide', organizationId: 'org_wide', role: 'owner' },
   owner_empty: { userId: 'owner_empty', organizationId: 'org_empty', role: 'owner' },
+  owner_many: { userId: 'owner_many', organizationId: 'org_many', role: 'owner' },
   member_a: { userId: 'member_a', organizationId: 'org_a', role: 'member' },
   admin_b: { userId: 'admin_b', organizationId: 'org_b', role: 'admin' },
 };
@@ -108,6 +109,8 @@ export async function startUiServer(): Promise<UiServer> {
   // The layout tests' organizations: one with every kind of row, one without tokens.
   app.route('/wide', tokensApp({ keyward: withCatalog, getActor: () => USERS.owner_wide! }));
   app.route('/empty-org', tokensApp({ keyward: withCatalog, getActor: () => USERS.owner_empty! }));
+  // The focus tests' organization: more tokens than a page holds.
+  app.route('/many', tokensApp({ keyward, getActor: () => USERS.owner_many! }));
 
   app.get('/api/ping', requireToken({ keyward, organizationLevel: true }), (c) => c.json({ ok: true, token: c.get('apiToken').name }));
   app.get('/catalog-api/ping', requireToken({ keyward: withCatalog, organizationLevel: true }), (c) => c.json({ ok: true, token: c.get('apiToken').name }));

@@ -62,7 +62,7 @@ tbody th { font-weight: normal; min-inline-size: 10em; inline-size: 30%; }
 .perms { border: 0; padding: 0; margin: 12px 0 0; min-width: 0; }
 legend { font-weight: 600; padding: 0; }
 .chips { display: flex; flex-wrap: wrap; gap: 4px 14px; }
-.perm { font-weight: normal; display: inline-flex; gap: 6px; align-items: center; min-block-size: max(24px, var(--keyward-target)); }
+.perm { font-weight: normal; display: inline-flex; flex-wrap: wrap; gap: 0 6px; align-items: center; min-block-size: max(24px, var(--keyward-target)); }
 .chip { font-size: 12px; padding: 0 6px; border: 1px solid var(--keyward-border); border-radius: var(--keyward-radius-chip); font-family: var(--keyward-font-mono); }
 td .chips { gap: 4px; }
 summary { cursor: pointer; min-block-size: max(24px, var(--keyward-target)); display: flex; align-items: center; }

@@ -1,4 +1,4 @@
-// The pages typecheck with the package's own declarations (`@keyward/ui/react`, `@keyward/ui/vue`),
+// The pages typecheck with the package's own declarations (`@keyward/ui/react`, `/vue`, `/solid`),
 // none declared here; and those declarations do check: a wrong prop is a type error.
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ test('no page declares <keyward-tokens> itself', () => {
   for (const file of readdirSync(pages)) expect(readFileSync(join(pages, file), 'utf8'), file).not.toMatch(/IntrinsicElements|declare module|GlobalComponents/);
 });
 
-test('the React and Vue pages typecheck; a wrong attribute, property or event handler does not', { timeout: 60_000 }, () => {
+test('the React, Vue and Solid pages typecheck; a wrong attribute, property or event handler does not', { timeout: 60_000 }, () => {
   mkdirSync(scratch, { recursive: true });
   const wrongReact = join(scratch, 'wrong-react.tsx');
   writeFileSync(
@@ -41,8 +41,18 @@ export const d = <keyward-tokens api="/settings" onkeyward-token-created={(e: Cu
   );
   const wrongVue = join(scratch, 'wrong-vue.ts');
   writeFileSync(wrongVue, `import type { KeywardTokensVueProps } from '@keyward/ui/vue';\nexport const p = { api: '/settings', theme: 'sepia' } satisfies KeywardTokensVueProps;\n`);
-  const errors = typeErrors([join(pages, 'react.tsx'), join(pages, 'vue.ts'), wrongReact, wrongVue]);
+  const wrongSolid = join(scratch, 'wrong-solid.tsx');
+  writeFileSync(
+    wrongSolid,
+    `/** @jsxImportSource solid-js */
+import type {} from '@keyward/ui/solid';
+export const a = <keyward-tokens api={42} />;
+export const b = <keyward-tokens api="/settings" on:keyward-tokens-deleted={(e: CustomEvent<{ token: { id: number } }>) => e.detail.token.id} />;
+`,
+  );
+  const errors = typeErrors([join(pages, 'react.tsx'), join(pages, 'vue.ts'), join(pages, 'solid.tsx'), wrongReact, wrongVue, wrongSolid]);
   expect(errors.filter((e) => e.startsWith('/pages/'))).toEqual([]);
   expect(errors.filter((e) => e.includes('wrong-react.tsx')).length).toBe(4);
   expect(errors.filter((e) => e.includes('wrong-vue.ts')).length).toBe(1);
+  expect(errors.filter((e) => e.includes('wrong-solid.tsx')).length).toBe(2);
 });

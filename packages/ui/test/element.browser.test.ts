@@ -78,6 +78,24 @@ async function openPage(path: string, user = 'owner_a'): Promise<Locator> {
   return element;
 }
 
+/**
+ * The README's pictures of a state: at the desktop size, and with `phone` (what to scroll to the
+ * top) also at 390 × 844 with touch, when the pictures are being refreshed.
+ */
+async function snap(name: string, { fullPage = false, phone }: { fullPage?: boolean; phone?: Locator } = {}): Promise<void> {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
+  if (!phone || !process.env.UPDATE_SCREENSHOTS) return;
+  const size = page.viewportSize()!;
+  const cdp = await context.newCDPSession(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+  await phone.evaluate((node) => node.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: join(shots, `${name}-phone.png`) });
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false, maxTouchPoints: 5 });
+  await page.setViewportSize(size);
+  await cdp.detach();
+}
+
 async function expectNoAxeViolations(state: string) {
   const violations = await axeViolations(page);
   expect(violations, `axe violations in state "${state}"`).toEqual([]);
@@ -116,7 +134,7 @@ describe('<keyward-tokens> in Chromium', () => {
     expect(await el.locator('#empty').textContent()).toContain('No tokens yet');
     expect(await el.locator('#tokens-table').isHidden()).toBe(true);
     await poll(() => el.locator('#expiry-preview').textContent()).toMatch(/^Expires on /);
-    await page.screenshot({ path: join(shots, 'empty.png') });
+    await snap('empty', { phone: el.locator('#create-section') });
     await expectNoAxeViolations('empty');
   });
 
@@ -135,7 +153,7 @@ describe('<keyward-tokens> in Chromium', () => {
     expect(await el.locator('#reveal-status').textContent()).toBe('Token "Catalog sync" created.');
     expect(await el.locator('#reveal-warning').textContent()).toContain('only time it is shown');
     expect(await focusedId(page)).toBe('copy-button');
-    await page.screenshot({ path: join(shots, 'reveal.png') });
+    await snap('reveal', { phone: el.locator('#reveal-dialog') });
     await expectNoAxeViolations('reveal dialog');
     await el.locator('#copy-button').click();
     await poll(() => el.locator('#copy-button').textContent()).toBe('Copied');
@@ -211,7 +229,7 @@ describe('<keyward-tokens> in Chromium', () => {
         { timeout: 10_000, interval: 300 },
       )
       .toBe('just now');
-    await page.screenshot({ path: join(shots, 'table.png'), fullPage: true });
+    await snap('table', { fullPage: true, phone: page.locator('keyward-tokens').locator('#list-section') });
     await expectNoAxeViolations('table');
   });
 
@@ -254,7 +272,7 @@ describe('<keyward-tokens> in Chromium', () => {
     expect(await menuButton.getAttribute('aria-expanded')).toBe('true');
     expect(await focusedId(page)).toBe('button[Rename]');
     expect(await row.getByRole('menuitem').allTextContents()).toEqual(['Rename', 'Roll secret', 'Delete']);
-    await page.screenshot({ path: join(shots, 'row-menu.png') });
+    await snap('row-menu', { phone: row });
     await expectNoAxeViolations('row menu open');
     await page.keyboard.press('Escape');
     expect(await menuButton.getAttribute('aria-expanded')).toBe('false');
@@ -267,7 +285,7 @@ describe('<keyward-tokens> in Chromium', () => {
     await el.locator('#confirm-dialog[open]').waitFor();
     expect(await el.locator('#confirm-heading').textContent()).toBe('Delete "Keyboard token"?');
     expect(await focusedId(page)).toBe('confirm-cancel');
-    await page.screenshot({ path: join(shots, 'confirm-delete.png') });
+    await snap('confirm-delete', { phone: el.locator('#confirm-dialog') });
     await expectNoAxeViolations('confirm dialog');
     await page.keyboard.press('Escape');
     await el.locator('#confirm-dialog').waitFor({ state: 'hidden' });
@@ -601,7 +619,7 @@ describe('<keyward-tokens> permissions, rename and roll', () => {
     expect(await el.locator('#rename-name').getAttribute('aria-invalid')).toBe('true');
     expect(await focusedId(page)).toBe('rename-name');
     expect(await el.locator('#rename-dialog[open]').count()).toBe(1);
-    await page.screenshot({ path: join(shots, 'rename-taken.png') });
+    await snap('rename-taken', { phone: el.locator('#rename-dialog') });
     await expectNoAxeViolations('rename: name taken');
     // An empty name: the server's 400 for the field, shown the same way.
     await el.locator('#rename-name').fill('   ');

@@ -11,11 +11,11 @@ const app = fileURLToPath(new URL('../../../examples/ui-frameworks/', import.met
 const dist = new URL('../dist/', import.meta.url).href;
 
 test('the element and the locales are files a host can serve by package path; the JSX declarations are typed entries', () => {
-  const specifiers = ['@keyward/ui/keyward-tokens.js', '@keyward/ui/keyward-locales.js', '@keyward/ui/react', '@keyward/ui/vue', '@keyward/ui/locales', '@keyward/ui/define'];
+  const specifiers = ['@keyward/ui/keyward-tokens.js', '@keyward/ui/keyward-locales.js', '@keyward/ui/react', '@keyward/ui/solid', '@keyward/ui/vue', '@keyward/ui/locales', '@keyward/ui/define'];
   const resolved = execFileSync(process.execPath, ['--input-type=module', '-e', `for (const s of ${JSON.stringify(specifiers)}) console.log(import.meta.resolve(s))`], { cwd: app, encoding: 'utf8' }).trim().split('\n');
-  expect(resolved).toEqual(['keyward-tokens.js', 'keyward-locales.js', 'react.js', 'vue.js', 'locales.js', 'define.js'].map((file) => dist + file));
+  expect(resolved).toEqual(['keyward-tokens.js', 'keyward-locales.js', 'react.js', 'solid.js', 'vue.js', 'locales.js', 'define.js'].map((file) => dist + file));
   expect(manifest.exports['./keyward-tokens.js']).toBe('./dist/keyward-tokens.js');
-  for (const entry of ['./react', './vue', './locales']) expect(manifest.exports[entry]).toEqual({ types: `./dist/${entry.slice(2)}.d.ts`, default: `./dist/${entry.slice(2)}.js` });
+  for (const entry of ['./react', './solid', './vue', './locales']) expect(manifest.exports[entry]).toEqual({ types: `./dist/${entry.slice(2)}.d.ts`, default: `./dist/${entry.slice(2)}.js` });
   expect(manifest.files).toContain('dist');
 });
 

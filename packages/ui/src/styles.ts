@@ -101,8 +101,8 @@ dialog p { overflow-wrap: anywhere; }
   .data-table tbody .check { grid-column: 1; grid-row: 1; }
   .data-table tbody th { grid-column: 2; grid-row: 1; align-self: center; }
   .data-table tbody .actions-col { grid-column: 3; grid-row: 1; }
-  .data-table tbody [data-col] { grid-column: 2 / -1; display: flex; flex-wrap: wrap; align-items: baseline; gap: 0 8px; }
-  .data-table td[data-label]::before { content: attr(data-label); content: attr(data-label) / ''; min-inline-size: 8em; color: var(--keyward-muted); font-size: 13px; }
+  .data-table tbody [data-col] { grid-column: 1 / -1; display: flex; flex-wrap: wrap; align-items: baseline; gap: 0 8px; }
+  .data-table td[data-label]::before { content: attr(data-label); content: attr(data-label) / ''; inline-size: 9em; color: var(--keyward-muted); font-size: 13px; }
   .data-table.no-perms [data-col=permissions] { display: none; }
   .data-table .row-error td { border: 0; padding: 4px 8px 0; }
   .select-all-text { position: static; width: auto; height: auto; margin: 0; overflow: visible; clip: auto; white-space: normal; font-weight: normal; }

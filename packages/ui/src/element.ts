@@ -27,6 +27,15 @@ const GRACE_KEYS: Record<RollGracePreset, StringKey> = { now: 'graceNow', '1h': 
 /** `light`, `dark`, or `auto` (the default: the page's `prefers-color-scheme`). */
 export type Theme = 'light' | 'dark' | 'auto';
 
+function parseProjects(json: string): ProjectOption[] {
+  try {
+    return json ? (JSON.parse(json) as ProjectOption[]) : [];
+  } catch {
+    console.warn('<keyward-tokens>: the projects attribute must be JSON like [{"id":"proj_1","name":"Catalog"}]');
+    return [];
+  }
+}
+
 // Importing on a server (SSR) must not throw: there is no HTMLElement there, and nothing to render.
 const Base: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} as typeof HTMLElement) : HTMLElement;
 
@@ -95,7 +104,9 @@ export class KeywardTokensElement extends Base {
   get projects(): ProjectOption[] {
     return this.#projects;
   }
-  set projects(value: ProjectOption[]) {
+  set projects(value: ProjectOption[] | string) {
+    // A framework may hand the attribute's JSON to the property.
+    if (typeof value === 'string') value = parseProjects(value);
     const next = Array.isArray(value) ? value.map((p) => ({ id: String(p.id), name: String(p.name) })) : [];
     // Frameworks set properties again on every render, with new but equal values: redrawing the
     // form then would lose what the user typed (and an open dialog), so only real changes count.
@@ -176,13 +187,7 @@ export class KeywardTokensElement extends Base {
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (old === value) return;
     if (name === 'projects') {
-      let parsed: unknown = [];
-      try {
-        parsed = value ? JSON.parse(value) : [];
-      } catch {
-        console.warn('<keyward-tokens>: the projects attribute must be JSON like [{"id":"proj_1","name":"Catalog"}]');
-      }
-      this.projects = parsed as ProjectOption[];
+      this.projects = value ?? '';
     } else if (name === 'api') {
       this.#generation++;
       if (this.isConnected && this.#built) void this.#loadFirstPage(false);

@@ -463,6 +463,16 @@ describe('<keyward-tokens> in Chromium', () => {
     await expectNoAxeViolations('two elements');
   });
 
+  test('projects: the property takes an array, or the attribute\'s JSON (as a framework may pass it)', async () => {
+    const el = await openPage('/');
+    await ready(el);
+    const options = () => el.locator('#token-scope option').allTextContents();
+    await el.evaluate((node) => ((node as unknown as { projects: unknown }).projects = [{ id: 'p1', name: 'One' }]));
+    expect(await options()).toEqual(['Organization: every project', 'Project: \u2068One\u2069']);
+    await el.evaluate((node) => ((node as unknown as { projects: unknown }).projects = '[{"id":"p2","name":"Two"}]'));
+    expect(await options()).toEqual(['Organization: every project', 'Project: \u2068Two\u2069']);
+  });
+
   test('the expiry preview is asked again each minute while the page is open', async () => {
     await context?.close();
     context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });

@@ -206,6 +206,11 @@ describe.each(['ltr', 'rtl'] as const)('every state at 320, 390, 768, 1280 px ×
     await row(el, LONG_NAME).waitFor();
     await row(el, RTL_NAME).locator('summary').click();
     await checkEveryCell('ready', dir);
+    // And on a wide desktop: still no sideways scroll, nothing wider than the element.
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false, maxTouchPoints: 5 });
+    const wide = await measure(24);
+    expect([wide.scrollWidth, wide.wider, wide.small]).toEqual([1920, [], []]);
     // The whole name is there to read, and to a screen reader (the row header holds it).
     expect(await row(el, LONG_NAME).locator('.token-name').textContent()).toBe(LONG_NAME);
     expect(await el.getByRole('rowheader', { name: LONG_NAME }).count()).toBe(1);

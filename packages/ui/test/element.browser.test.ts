@@ -367,7 +367,7 @@ describe('<keyward-tokens> in Chromium', () => {
     await el.getByRole('menuitem', { name: 'Delete selected (3)' }).click();
     await el.locator('#confirm-button').click();
     await poll(() => el.locator('tbody tr', { hasText: 'Race' }).count()).toBe(0);
-    expect(await el.locator('#action-error').textContent()).toBe('Already deleted by someone else: "Race two".');
+    expect(await el.locator('#bulk-error').textContent()).toBe('Already deleted by someone else: "Race two".');
     expect(await el.locator('#announce').textContent()).toBe('2 tokens deleted.');
     for (const secret of secrets) expect((await ping(secret)).status).toBe(401);
     await expectNoAxeViolations('bulk delete with one already gone');

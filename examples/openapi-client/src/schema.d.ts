@@ -245,10 +245,8 @@ export interface components {
         /** @description Exactly the expiresAt that creating a token now would store. */
         ExpirationPreview: {
             expiresIn: components["schemas"]["ExpiryPreset"];
-            /** @description ISO 8601; null for `never`. */
-            expiresAt: string | null;
-            /** @description The same instant; null for `never`. Milliseconds since the Unix epoch. */
-            expiresAtMs: number | null;
+            /** @description When a token created now would stop working; null for `never`. Milliseconds since the Unix epoch. */
+            expiresAt: number | null;
         };
         BulkDeleteResult: {
             deleted: number;

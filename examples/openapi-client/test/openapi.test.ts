@@ -51,6 +51,33 @@ describe('docs/openapi.json', () => {
     expect(components.schemas.BulkDeleteInput!.properties!.ids!.maxItems).toBe(1000);
   });
 
+  test('a field name has one format across the API (expiresAt is epoch ms wherever it appears)', () => {
+    // A client that parses `expiresAt` once must be right for every answer that carries it.
+    type Schema = { type?: string | string[]; format?: string; properties?: Record<string, Schema>; items?: Schema; $ref?: string; anyOf?: Schema[]; oneOf?: Schema[] };
+    const { components } = createOpenApiDocument() as unknown as { components: { schemas: Record<string, Schema> } };
+    const formats = new Map<string, Set<string>>();
+    const formatOf = (schema: Schema): string => {
+      if (schema.$ref) return formatOf(components.schemas[schema.$ref.split('/').pop()!]!);
+      const variants = schema.anyOf ?? schema.oneOf;
+      if (variants) return variants.map(formatOf).filter((f) => f !== '').sort().join('|');
+      const types = [schema.type ?? 'any'].flat().filter((t) => t !== 'null');
+      return `${types.sort().join('|')}${schema.format ? `:${schema.format}` : ''}`;
+    };
+    const walk = (schema: Schema): void => {
+      for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        formats.set(name, (formats.get(name) ?? new Set()).add(formatOf(property)));
+        walk(property);
+      }
+      if (schema.items) walk(schema.items);
+      for (const variant of schema.anyOf ?? schema.oneOf ?? []) walk(variant);
+    };
+    // Problem's fields (`status`: the HTTP status…) are RFC 9457's, not the API's own.
+    for (const [id, schema] of Object.entries(components.schemas)) if (id !== 'Problem') walk(schema);
+    expect(formats.get('expiresAt')).toEqual(new Set(['integer']));
+    const mixed = [...formats].filter(([, seen]) => seen.size > 1).map(([name, seen]) => `${name}: ${[...seen].join(', ')}`);
+    expect(mixed).toEqual([]);
+  });
+
   test('src/schema.d.ts is what openapi-typescript generates from it', async () => {
     expect(readFileSync(TYPES_FILE, 'utf8')).toBe(await typesText(readFileSync(DOCUMENT_FILE, 'utf8')));
   });
@@ -115,7 +142,7 @@ describe.each(['hono', 'express'])('%s', (name) => {
     expect(row).toMatchObject({ name: tokenName, status: 'active', scopeLabel: 'Website', scope: { kind: 'project', projectId: 'proj_1' } });
 
     const preview = await api.GET('/tokens/expiration-preview', { params: { query: { expiresIn: 'never' } } });
-    expect(preview.data).toEqual({ expiresIn: 'never', expiresAt: null, expiresAtMs: null });
+    expect(preview.data).toEqual({ expiresIn: 'never', expiresAt: null });
 
     const taken = await api.POST('/tokens', { body: { name: tokenName.toUpperCase(), scope: { kind: 'organization' }, expiresIn: '1d' } });
     expect(taken.response.status).toBe(409);

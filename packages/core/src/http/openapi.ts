@@ -97,8 +97,7 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
     [
       z.object({
         expiresIn: expiryPresetSchema,
-        expiresAt: d(z.iso.datetime().nullable(), 'ISO 8601; null for `never`.'),
-        expiresAtMs: nullableEpochMs('The same instant; null for `never`.'),
+        expiresAt: nullableEpochMs('When a token created now would stop working; null for `never`.'),
       }),
       'ExpirationPreview',
       'Exactly the expiresAt that creating a token now would store.',

@@ -257,8 +257,11 @@ export interface components {
             type: string;
             title: string;
             status: number;
-            /** @description Stable UPPER_SNAKE code to branch on, e.g. `VALIDATION_FAILED`, `NAME_TAKEN`, `TOKEN_NOT_FOUND`. */
-            code: string;
+            /**
+             * @description Stable code to branch on; each response says which it carries.
+             * @enum {string}
+             */
+            code: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOKEN_NOT_FOUND" | "NAME_TAKEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "STORE_FAILED" | "STORE_UNAVAILABLE" | "CLOSED";
             /** @description For people. */
             detail: string;
             errors?: {

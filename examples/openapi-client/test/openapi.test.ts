@@ -4,7 +4,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { serve, type ServerType } from '@hono/node-server';
 import { createKeyward, memoryStore, type Actor, type Keyward } from '@keyward/core';
-import { MANAGEMENT_ROUTES, createOpenApiDocument } from '@keyward/core/http';
+import { MANAGEMENT_PROBLEM_CODES, MANAGEMENT_ROUTES, createOpenApiDocument } from '@keyward/core/http';
 import { tokensRouter } from '@keyward/express';
 import { tokensApp } from '@keyward/hono';
 import express from 'express';
@@ -49,6 +49,17 @@ describe('docs/openapi.json', () => {
     const { components } = createOpenApiDocument() as unknown as { components: { schemas: Record<string, { enum?: string[]; properties?: Record<string, { maxItems?: number }> }> } };
     expect(components.schemas.ExpiryPreset!.enum).toEqual(['1d', '7d', '30d', '60d', '90d', 'never']);
     expect(components.schemas.BulkDeleteInput!.properties!.ids!.maxItems).toBe(1000);
+  });
+
+  test('Problem.code is the enum of the codes the API answers with, and every code a response names is in it', () => {
+    const { components } = createOpenApiDocument() as unknown as {
+      components: { schemas: { Problem: { properties: { code: { enum: string[] } } } }; responses: Record<string, { description: string }> };
+    };
+    const codes = components.schemas.Problem.properties.code.enum;
+    expect(codes).toEqual([...MANAGEMENT_PROBLEM_CODES]);
+    const named = Object.values(components.responses).flatMap((response) => [...response.description.matchAll(/`([A-Z][A-Z_]+)`/g)].map((m) => m[1]!));
+    expect(named.length).toBeGreaterThan(5);
+    expect(named.filter((code) => !codes.includes(code))).toEqual([]);
   });
 
   test('a field name has one format across the API (expiresAt is epoch ms wherever it appears)', () => {

@@ -10,7 +10,14 @@ import type { MaybePromise, TokenRecord, TokenStore } from './store.js';
 import { toTokenInfo, type TokenInfo } from './token-info.js';
 import { isWellFormedToken } from './token-format.js';
 
-export type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED';
+/**
+ * Every `code` a refused verification answers with, in the order the checks run.
+ * @example VERIFY_FAILURE_CODES.includes('EXPIRED') // true
+ */
+export const VERIFY_FAILURE_CODES = Object.freeze(['MALFORMED', 'NOT_FOUND', 'EXPIRED', 'SCOPE_DENIED', 'PERMISSION_DENIED'] as const);
+
+/** The `code` of a refused verification: see VERIFY_FAILURE_CODES. */
+export type VerifyFailureCode = (typeof VERIFY_FAILURE_CODES)[number];
 
 /**
  * A refusal. `tokenId` is there once the token was found (EXPIRED, SCOPE_DENIED,

@@ -15,6 +15,7 @@ import {
   tokenNameSchema,
   tokenScopeSchema,
 } from '../schemas.js';
+import { MANAGEMENT_PROBLEM_CODES } from './problem-codes.js';
 import { JSON_CONTENT_TYPE, NO_STORE_HEADERS, PROBLEM_CONTENT_TYPE, type HttpResponse } from './response.js';
 
 /** Where every framework adapter serves the document, relative to the management API's mount. */
@@ -108,7 +109,7 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
         type: d(z.string(), 'Always `about:blank`.'),
         title: z.string(),
         status: z.number().int(),
-        code: d(z.string(), 'Stable UPPER_SNAKE code to branch on, e.g. `VALIDATION_FAILED`, `NAME_TAKEN`, `TOKEN_NOT_FOUND`.'),
+        code: d(z.enum(MANAGEMENT_PROBLEM_CODES), 'Stable code to branch on; each response says which it carries.'),
         detail: d(z.string(), 'For people.'),
         errors: z.array(z.object({ path: d(z.string(), 'Dotted field path, e.g. `scope.projectId`.'), message: z.string() })).optional(),
         ids: d(z.array(z.string()).optional(), 'With TOKEN_NOT_FOUND: the ids that were not found.'),

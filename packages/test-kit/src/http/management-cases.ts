@@ -1,6 +1,7 @@
 // The management API's behaviour, written once and run over real HTTP against both frameworks.
 // Each test gets a fresh keyward and server, so tests cannot leak tokens into each other.
 import { ConfigurationError, MAX_BULK_IDS, memoryStore, type Keyward } from '@keyward/core';
+import type { ManagementProblemCode } from '@keyward/core/http';
 import { countingStore } from '../stores.js';
 import { describeLifecycleRoutes, expectFieldError, expectProblem } from './lifecycle-cases.js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -291,7 +292,7 @@ export function describeManagementApi(framework: string, start: StartServer): vo
             controller.close();
           },
         });
-      const rows: { label: string; send: (id: string) => Promise<Response>; status: number; code?: string }[] = [
+      const rows: { label: string; send: (id: string) => Promise<Response>; status: number; code?: ManagementProblemCode }[] = [
         { label: 'app.request() with a JSON string → 201', status: 201, send: () => server.request(`${BASE}/tokens`, { method: 'POST', headers: json, body: JSON.stringify(create) }) },
         {
           label: 'new Request(url, { body }) → 201',

@@ -189,6 +189,13 @@ describe('packed packages, installed with npm outside the workspace', () => {
     expect(result.stdout).toBe('');
   });
 
+  test('@keyward/postgres/sql/*.sql resolve by package path, from ESM and CommonJS (for drizzle-kit, Prisma, node-pg-migrate)', async () => {
+    const shipped = readdirSync(join(ROOT, 'packages/postgres/sql')).filter((name) => name.endsWith('.sql')).length;
+    const { stdout, stderr } = await project.exec('node', ['postgres-sql.mjs']);
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe(`${shipped} of ${shipped} SQL files resolve by package path`);
+  });
+
   test('Jest 30 (CommonJS) loads and runs the packages', { timeout: 100_000 }, async () => {
     const result = await project
       .exec('node_modules/.bin/jest', ['--ci', '--config', 'jest.config.cjs'], { timeout: 90_000 })

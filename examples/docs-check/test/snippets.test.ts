@@ -1,32 +1,20 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
 import { expectedOutput, printsAsPromised } from '../src/expected-output.js';
+import { ROOT, codeBlocks, markdownFiles } from '../src/markdown.js';
 
 // Every ```ts / ```js block of README.md, docs/ and the package and example READMEs runs here,
 // unless the line before it is `<!-- excerpt -->` (a fragment that needs surrounding code) or
 // `<!-- runtime: … -->` (a program for Bun, Deno or workerd, which examples/runtime-matrix runs there).
 // Servers a snippet starts are moved to a free port and stopped (src/short-lived-servers.mjs).
 // Each block states what it prints in trailing `// → …` comments, and what it prints is compared.
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = ROOT;
 const work = fileURLToPath(new URL('../.snippets/', import.meta.url));
 const run = promisify(execFile);
-
-function markdownFiles(): string[] {
-  const files = ['README.md'];
-  for (const dir of ['docs', 'packages', 'examples']) {
-    const base = join(root, dir);
-    if (!existsSync(base)) continue;
-    for (const entry of readdirSync(base, { withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith('.md')) files.push(join(dir, entry.name));
-      if (entry.isDirectory() && existsSync(join(base, entry.name, 'README.md'))) files.push(join(dir, entry.name, 'README.md'));
-    }
-  }
-  return files.filter((f) => !f.startsWith('docs/benchmarks'));
-}
 
 interface Snippet {
   file: string;
@@ -34,27 +22,7 @@ interface Snippet {
   code: string;
 }
 
-interface CodeBlock extends Snippet {
-  language: string;
-  excerpt: boolean;
-}
-
 const RUNNABLE = new Set(['ts', 'typescript', 'js', 'mjs']);
-
-function codeBlocks(file: string): CodeBlock[] {
-  const lines = readFileSync(join(root, file), 'utf8').split('\n');
-  const blocks: CodeBlock[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\S*)\s*$/.exec(lines[i]!);
-    if (!open) continue;
-    const end = lines.indexOf('```', i + 1);
-    // `<!-- runtime: bun -->` (deno, workerd…): a program for another runtime, run by examples/runtime-matrix.
-    const excerpt = /^<!-- (excerpt|runtime: [a-z]+) -->$/.test(lines[i - 1]?.trim() ?? '');
-    blocks.push({ file, line: i + 1, language: open[1]!, excerpt, code: lines.slice(i + 1, end).join('\n') });
-    i = end;
-  }
-  return blocks;
-}
 
 function extractSnippets(file: string): Snippet[] {
   return codeBlocks(file).filter((b) => RUNNABLE.has(b.language) && !b.excerpt);

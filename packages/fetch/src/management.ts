@@ -81,9 +81,9 @@ function queryOf(url: URL): Record<string, string[]> {
  * here, once: bad ones throw ConfigurationError. Other paths answer 404, other methods 405; HEAD
  * answers as GET without the body.
  * @example
- * // app/api/settings/[...path]/route.ts (Next.js App Router)
+ * // app/api/settings/[...path]/route.ts (Next.js App Router): export it for every method the API answers.
  * const handle = createFetchManagement({ keyward, basePath: '/api/settings', getActor: (request) => sessionActor(request) });
- * export { handle as GET, handle as POST, handle as DELETE };
+ * export { handle as DELETE, handle as GET, handle as PATCH, handle as POST };
  */
 export function createFetchManagement(options: FetchManagementOptions): (request: Request) => Promise<Response> {
   // getActor is checked by createManagementApi; only a function is adapted, anything else is refused there.

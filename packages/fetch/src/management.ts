@@ -5,7 +5,6 @@ import {
   OPENAPI_PATH,
   PROBLEM_CONTENT_TYPE,
   createManagementApi,
-  openApiResponse,
   problemResponse,
   type ManagementApiOptions,
 } from '@keyward/core/http';
@@ -106,7 +105,7 @@ export function createFetchManagement(options: FetchManagementOptions): (request
     const head = request.method === 'HEAD';
     if (mounted.rest === OPENAPI_PATH && (head || request.method === 'GET')) {
       // The API's own description, as Hono and Express serve it: no actor needed, it holds no data.
-      const document = toResponse(openApiResponse(url.pathname.slice(0, -OPENAPI_PATH.length)));
+      const document = toResponse(api.openApi(url.pathname.slice(0, -OPENAPI_PATH.length)));
       return head ? new Response(null, { status: document.status, headers: document.headers }) : document;
     }
     const match = matchRoute(api.routes, head ? 'GET' : request.method, mounted.rest);

@@ -47,4 +47,12 @@ export {
   type HttpStatus,
   type ProblemDetails,
 } from './response.js';
-export { MANAGEMENT_API_VERSION, OPENAPI_PATH, createOpenApiDocument, openApiResponse, type OpenApiDocument, type OpenApiOptions } from './openapi.js';
+export {
+  MANAGEMENT_API_VERSION,
+  OPENAPI_PATH,
+  createOpenApiDocument,
+  openApiResponse,
+  type OpenApiDocument,
+  type OpenApiOptions,
+  type OpenApiSecurityScheme,
+} from './openapi.js';

@@ -476,6 +476,41 @@ declare const handleBulkDeleteTokens: ManagementHandler;
 declare const handleListPermissions: ManagementHandler;
 declare const handleRollToken: ManagementHandler;
 declare const handleUpdateToken: ManagementHandler;
+declare const OPENAPI_PATH = "/tokens/openapi.json";
+declare const MANAGEMENT_API_VERSION = "1.0.0";
+type OpenApiSecurityScheme = {
+    type: 'apiKey';
+    in: 'header' | 'query' | 'cookie';
+    name: string;
+    description?: string | undefined;
+} | {
+    type: 'http';
+    scheme: string;
+    bearerFormat?: string | undefined;
+    description?: string | undefined;
+} | {
+    type: 'oauth2';
+    flows: Record<string, unknown>;
+    description?: string | undefined;
+} | {
+    type: 'openIdConnect';
+    openIdConnectUrl: string;
+    description?: string | undefined;
+} | {
+    type: 'mutualTLS';
+    description?: string | undefined;
+};
+interface OpenApiOptions {
+    basePath?: string | undefined;
+    title?: string | undefined;
+    securitySchemes?: Readonly<Record<string, OpenApiSecurityScheme>> | undefined;
+}
+type OpenApiDocument = Record<string, unknown> & {
+    openapi: '3.1.0';
+    paths: Record<string, Record<string, unknown>>;
+};
+declare function createOpenApiDocument(options?: OpenApiOptions): OpenApiDocument;
+declare function openApiResponse(basePath: string, options?: Omit<OpenApiOptions, 'basePath'>): HttpResponse;
 interface ManagementRoute {
     readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
     readonly path: string;
@@ -487,23 +522,13 @@ interface ManagementApiOptions<Req> {
     keyward: Keyward;
     getActor: (request: Req) => MaybePromise<Actor | null | undefined>;
     onError?: ((error: unknown) => void) | undefined;
+    openApi?: Omit<OpenApiOptions, 'basePath'> | undefined;
 }
 type ManagementRequestParts = Omit<ManagementRequest, 'actor'>;
 interface ManagementApi<Req> {
     readonly routes: readonly ManagementRoute[];
+    openApi(basePath: string): HttpResponse;
     handle(route: ManagementRoute, request: Req, parts: ManagementRequestParts): Promise<HttpResponse>;
 }
 declare function createManagementApi<Req>(options: ManagementApiOptions<Req>, caller?: string): ManagementApi<Req>;
-declare const OPENAPI_PATH = "/tokens/openapi.json";
-declare const MANAGEMENT_API_VERSION = "1.0.0";
-interface OpenApiOptions {
-    basePath?: string | undefined;
-    title?: string | undefined;
-}
-type OpenApiDocument = Record<string, unknown> & {
-    openapi: '3.1.0';
-    paths: Record<string, Record<string, unknown>>;
-};
-declare function createOpenApiDocument(options?: OpenApiOptions): OpenApiDocument;
-declare function openApiResponse(basePath: string): HttpResponse;
-export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, type CredentialsInput, DEFAULT_REALM, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_PROBLEM_CODES, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementProblemCode, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemCode, type ProblemDetails, REFUSAL_CODES, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, UNAUTHENTICATED_RESPONSE, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, errorResponse, failureResponse, frozenResponse, guardResponses, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListPermissions, handleListTokens, handlePreviewExpiration, handleRollToken, handleUpdateToken, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, openApiResponse, parseCredentials, parseJsonBody, problemResponse, responseText };
+export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, type CredentialsInput, DEFAULT_REALM, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_PROBLEM_CODES, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementProblemCode, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, type OpenApiSecurityScheme, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemCode, type ProblemDetails, REFUSAL_CODES, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, UNAUTHENTICATED_RESPONSE, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, errorResponse, failureResponse, frozenResponse, guardResponses, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListPermissions, handleListTokens, handlePreviewExpiration, handleRollToken, handleUpdateToken, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, openApiResponse, parseCredentials, parseJsonBody, problemResponse, responseText };

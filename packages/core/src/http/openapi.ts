@@ -296,5 +296,5 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
  * @example send(res, openApiResponse(req.baseUrl || '/'))
  */
 export function openApiResponse(basePath: string): HttpResponse {
-  return { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE, 'cache-control': 'no-cache' }, body: createOpenApiDocument({ basePath: basePath || '/' }) };
+  return { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }, body: createOpenApiDocument({ basePath: basePath || '/' }) };
 }

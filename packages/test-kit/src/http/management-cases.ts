@@ -2,6 +2,7 @@
 // Each test gets a fresh keyward and server, so tests cannot leak tokens into each other.
 import { ConfigurationError, MAX_BULK_IDS, memoryStore, type Keyward } from '@keyward/core';
 import { countingStore } from '../stores.js';
+import { describeCrossSiteRequests } from './cross-site-cases.js';
 import { describeLifecycleRoutes, expectFieldError, expectProblem } from './lifecycle-cases.js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
@@ -375,4 +376,6 @@ export function describeManagementApi(framework: string, start: StartServer): vo
       expectProblem(await api('/tokens', { headers: { 'x-test-actor': 'nobody' } }), 401, 'UNAUTHENTICATED');
     });
   });
+  // Its own servers, one per cross-site setting, shared by its rows.
+  describeCrossSiteRequests(framework, start);
 }

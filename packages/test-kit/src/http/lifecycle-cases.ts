@@ -87,7 +87,7 @@ export function describeLifecycleRoutes(s: ManagementSuiteState): void {
     });
 
     test('without a JSON type (no body at all, text/plain, a form) → 415, nothing rolled: a page on another site could send those', async () => {
-      for (const headers of [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }]) {
+      for (const headers of [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }] as Record<string, string>[]) {
         const rawBody = 'content-type' in headers ? 'previousSecretExpiresIn=now' : undefined;
         expectProblem(await s.api(`/tokens/${s.existing.id}/roll`, { method: 'POST', actor: 'owner', headers, rawBody }), 415, 'UNSUPPORTED_MEDIA_TYPE');
       }

@@ -347,6 +347,8 @@ export function describeGuardCases(framework: string, start: StartServer, makeGu
         else expect(response.body).not.toHaveProperty('missingPermissions');
       }
       expect(response.headers.get('retry-after')).toBe(c.status === 503 ? '5' : null);
+      // A refusal says exactly what it is: no browser may sniff another type out of it.
+      if (c.code !== null) expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       // Whatever happens, a response never repeats a token back.
       for (const secret of secretsOf(tokens)) expect(response.text).not.toContain(secret);
     });

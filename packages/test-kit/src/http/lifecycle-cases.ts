@@ -25,6 +25,7 @@ export function expectProblem(response: TestResponse, status: number, code: stri
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toBe('application/problem+json');
   expect(response.body).toMatchObject({ type: 'about:blank', status, code });
+  expect(response.headers.get('x-content-type-options')).toBe('nosniff');
 }
 
 export function expectFieldError(response: TestResponse, path: string): void {

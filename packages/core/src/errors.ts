@@ -1,3 +1,5 @@
+import { withoutDriverData } from './driver-error.js';
+
 /**
  * Every error keyward throws on purpose. `code` is stable and UPPER_SNAKE; branch on it, not on the message.
  * @example
@@ -90,23 +92,25 @@ export class NameTakenError extends KeywardError {
  * The store could not answer (connection refused, timeout, read-only file…). Callers must fail
  * closed: a request whose token could not be checked is refused with 503, never let through.
  * Stores throw it; they know which of their driver's errors mean "could not reach the data".
+ * `cause` keeps the driver error's class, message and code only (see `withoutDriverData`).
  * @example throw new StoreUnavailableError('redis store: findByHash failed: Connection is closed.', { cause: error });
  */
 export class StoreUnavailableError extends KeywardError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('STORE_UNAVAILABLE', message, options);
+    super('STORE_UNAVAILABLE', message, options && 'cause' in options ? { cause: withoutDriverData(options.cause) } : options);
   }
 }
 
 /**
  * The store answered with something its contract forbids (a TypeError, an id collision, an
  * unreadable row): a bug, not an outage. Callers fail closed as for an outage, but retrying will
- * not help, so the HTTP layer answers 500 and reports it to `onError`.
+ * not help, so the HTTP layer answers 500 and reports it to `onError`. `cause` keeps the driver
+ * error's class, message and code only (see `withoutDriverData`).
  * @example catch (error) { if (error instanceof StoreFailedError) alertOnCall(error.cause); }
  */
 export class StoreFailedError extends KeywardError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('STORE_FAILED', message, options);
+    super('STORE_FAILED', message, options && 'cause' in options ? { cause: withoutDriverData(options.cause) } : options);
   }
 }
 

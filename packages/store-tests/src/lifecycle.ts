@@ -37,7 +37,7 @@ export function describeLifecycle(store: () => TokenStore, timeout: number): voi
       expect(found!.metadata).toEqual(metadata);
     }
     const changed = { ...metadata, constructor: { nested: 'x' } };
-    expect((await store().update(record.organizationId, record.id, { metadata: changed }))?.metadata).toEqual(changed);
+    expect(await store().update(record.organizationId, record.id, { metadata: changed })).toMatchObject({ metadata: changed });
     expect((await store().findByHash(record.hash))?.metadata).toEqual(changed);
   });
 

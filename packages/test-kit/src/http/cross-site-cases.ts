@@ -136,7 +136,7 @@ function rows(mount: Mount): Row[] {
  * API at /settings with `setup.management` as its cross-site options.
  */
 export function describeCrossSiteRequests(framework: string, start: StartServer): void {
-  describe.each(MOUNTS)(`${framework} management API, cross-site requests ($label)`, (mount) => {
+  describe.each(MOUNTS)(`${framework} token management API, cross-site requests ($label)`, (mount) => {
     let keyward: Keyward;
     let catalogKeyward: Keyward;
     let server: RunningServer;

@@ -5,6 +5,7 @@ import { metadataProblem, protoKeyPath } from './metadata.js';
 import { isPermissionName } from './permissions.js';
 import { issueMessage } from './issue-messages.js';
 import { CONTROL_CHARS, normalizeTokenName } from './name.js';
+import type { Actor } from './scope.js';
 
 /** Most ids a bulk delete accepts at once. */
 export const MAX_BULK_IDS = 1000;
@@ -34,7 +35,9 @@ const ACTOR_FIELDS = ['userId', 'organizationId', 'role'] as const;
  * The actor's own fields only: a field inherited through the prototype (an actor object made with
  * `Object.create({ role: 'owner' })`, say) is refused, never read.
  */
-function ownActorFields(value: unknown, ctx: z.RefinementCtx): unknown {
+// Typed as what hosts must pass; the check itself trusts nothing about it.
+function ownActorFields(actor: Actor, ctx: z.RefinementCtx): unknown {
+  const value: unknown = actor;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
   const own: Record<string, unknown> = {};
   for (const key of ACTOR_FIELDS) {
@@ -78,7 +81,8 @@ export const expiryPresetSchema = z.enum(EXPIRY_PRESETS, {
  * copies it: a `__proto__` key (at any depth) is refused with its path, since a copy would drop it.
  */
 export const tokenMetadataSchema = z.preprocess(
-  (value, ctx) => {
+  // Typed as what callers must send; the check itself trusts nothing about it.
+  (value: Record<string, unknown>, ctx) => {
     const proto = protoKeyPath(value);
     if (proto !== null) ctx.addIssue({ code: 'custom', path: proto, message: 'is a key no object can keep; rename it' });
     else {

@@ -279,10 +279,10 @@ declare class ClosedError extends KeywardError {
 declare const MAX_BULK_IDS = 1000;
 declare const tokenScopeSchema: z.ZodDiscriminatedUnion<[z.ZodObject<{
     kind: z.ZodLiteral<"organization">;
-}, z.core.$strip>, z.ZodObject<{
+}, z.core.$strict>, z.ZodObject<{
     kind: z.ZodLiteral<"project">;
     projectId: z.ZodString;
-}, z.core.$strip>], "kind">;
+}, z.core.$strict>], "kind">;
 declare const tokenNameSchema: z.ZodPipe<z.ZodString, z.ZodTransform<string, string>>;
 declare const expiryPresetSchema: z.ZodEnum<{
     "1d": "1d";
@@ -292,15 +292,15 @@ declare const expiryPresetSchema: z.ZodEnum<{
     "90d": "90d";
     never: "never";
 }>;
-declare const tokenMetadataSchema: z.ZodRecord<z.ZodString, z.ZodUnknown>;
+declare const tokenMetadataSchema: z.ZodPreprocess<z.ZodRecord<z.ZodString, z.ZodUnknown>, Record<string, unknown>>;
 declare const createTokenInputSchema: z.ZodObject<{
     name: z.ZodPipe<z.ZodString, z.ZodTransform<string, string>>;
     scope: z.ZodDiscriminatedUnion<[z.ZodObject<{
         kind: z.ZodLiteral<"organization">;
-    }, z.core.$strip>, z.ZodObject<{
+    }, z.core.$strict>, z.ZodObject<{
         kind: z.ZodLiteral<"project">;
         projectId: z.ZodString;
-    }, z.core.$strip>], "kind">;
+    }, z.core.$strict>], "kind">;
     expiresIn: z.ZodEnum<{
         "1d": "1d";
         "7d": "7d";
@@ -310,8 +310,8 @@ declare const createTokenInputSchema: z.ZodObject<{
         never: "never";
     }>;
     permissions: z.ZodOptional<z.ZodArray<z.ZodString & z.ZodType<string, string, z.core.$ZodTypeInternals<string, string>>>>;
-    metadata: z.ZodOptional<z.ZodRecord<z.ZodString, z.ZodUnknown>>;
-}, z.core.$strip>;
+    metadata: z.ZodOptional<z.ZodPreprocess<z.ZodRecord<z.ZodString, z.ZodUnknown>, Record<string, unknown>>>;
+}, z.core.$strict>;
 type CreateTokenInput = z.input<typeof createTokenInputSchema>;
 declare const rollTokenInputSchema: z.ZodObject<{
     previousSecretExpiresIn: z.ZodDefault<z.ZodEnum<{
@@ -321,20 +321,20 @@ declare const rollTokenInputSchema: z.ZodObject<{
         "24h": "24h";
         "3d": "3d";
     }>>;
-}, z.core.$strip>;
+}, z.core.$strict>;
 type RollTokenInput = z.input<typeof rollTokenInputSchema>;
 declare const updateTokenInputSchema: z.ZodObject<{
     name: z.ZodOptional<z.ZodPipe<z.ZodString, z.ZodTransform<string, string>>>;
-    metadata: z.ZodOptional<z.ZodNullable<z.ZodRecord<z.ZodString, z.ZodUnknown>>>;
-}, z.core.$strip>;
+    metadata: z.ZodOptional<z.ZodNullable<z.ZodPreprocess<z.ZodRecord<z.ZodString, z.ZodUnknown>, Record<string, unknown>>>>;
+}, z.core.$strict>;
 type UpdateTokenInput = z.input<typeof updateTokenInputSchema>;
 declare const deleteManyInputSchema: z.ZodObject<{
     ids: z.ZodPipe<z.ZodArray<z.ZodString>, z.ZodTransform<string[], string[]>>;
-}, z.core.$strip>;
+}, z.core.$strict>;
 declare const listOptionsSchema: z.ZodObject<{
     limit: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
     cursor: z.ZodOptional<z.ZodString>;
-}, z.core.$strip>;
+}, z.core.$strict>;
 type ListOptions = z.input<typeof listOptionsSchema>;
 declare const listExpiringOptionsSchema: z.ZodObject<{
     limit: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
@@ -346,7 +346,7 @@ declare const listExpiringOptionsSchema: z.ZodObject<{
         "60d": "60d";
         "90d": "90d";
     }>]>;
-}, z.core.$strip>;
+}, z.core.$strict>;
 type ListExpiringOptions = z.input<typeof listExpiringOptionsSchema>;
 declare const VERIFY_FAILURE_CODES: readonly ["MALFORMED", "NOT_FOUND", "EXPIRED", "SCOPE_DENIED", "PERMISSION_DENIED"];
 type VerifyFailureCode = (typeof VERIFY_FAILURE_CODES)[number];

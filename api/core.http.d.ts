@@ -217,10 +217,10 @@ declare const createTokenInputSchema: z.ZodObject<{
     name: z.ZodPipe<z.ZodString, z.ZodTransform<string, string>>;
     scope: z.ZodDiscriminatedUnion<[z.ZodObject<{
         kind: z.ZodLiteral<"organization">;
-    }, z.core.$strip>, z.ZodObject<{
+    }, z.core.$strict>, z.ZodObject<{
         kind: z.ZodLiteral<"project">;
         projectId: z.ZodString;
-    }, z.core.$strip>], "kind">;
+    }, z.core.$strict>], "kind">;
     expiresIn: z.ZodEnum<{
         "1d": "1d";
         "7d": "7d";
@@ -230,8 +230,8 @@ declare const createTokenInputSchema: z.ZodObject<{
         never: "never";
     }>;
     permissions: z.ZodOptional<z.ZodArray<z.ZodString & z.ZodType<string, string, z.core.$ZodTypeInternals<string, string>>>>;
-    metadata: z.ZodOptional<z.ZodRecord<z.ZodString, z.ZodUnknown>>;
-}, z.core.$strip>;
+    metadata: z.ZodOptional<z.ZodPreprocess<z.ZodRecord<z.ZodString, z.ZodUnknown>, Record<string, unknown>>>;
+}, z.core.$strict>;
 type CreateTokenInput = z.input<typeof createTokenInputSchema>;
 declare const rollTokenInputSchema: z.ZodObject<{
     previousSecretExpiresIn: z.ZodDefault<z.ZodEnum<{
@@ -241,17 +241,17 @@ declare const rollTokenInputSchema: z.ZodObject<{
         "24h": "24h";
         "3d": "3d";
     }>>;
-}, z.core.$strip>;
+}, z.core.$strict>;
 type RollTokenInput = z.input<typeof rollTokenInputSchema>;
 declare const updateTokenInputSchema: z.ZodObject<{
     name: z.ZodOptional<z.ZodPipe<z.ZodString, z.ZodTransform<string, string>>>;
-    metadata: z.ZodOptional<z.ZodNullable<z.ZodRecord<z.ZodString, z.ZodUnknown>>>;
-}, z.core.$strip>;
+    metadata: z.ZodOptional<z.ZodNullable<z.ZodPreprocess<z.ZodRecord<z.ZodString, z.ZodUnknown>, Record<string, unknown>>>>;
+}, z.core.$strict>;
 type UpdateTokenInput = z.input<typeof updateTokenInputSchema>;
 declare const listOptionsSchema: z.ZodObject<{
     limit: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
     cursor: z.ZodOptional<z.ZodString>;
-}, z.core.$strip>;
+}, z.core.$strict>;
 type ListOptions = z.input<typeof listOptionsSchema>;
 declare const listExpiringOptionsSchema: z.ZodObject<{
     limit: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
@@ -263,10 +263,9 @@ declare const listExpiringOptionsSchema: z.ZodObject<{
         "60d": "60d";
         "90d": "90d";
     }>]>;
-}, z.core.$strip>;
+}, z.core.$strict>;
 type ListExpiringOptions = z.input<typeof listExpiringOptionsSchema>;
-declare const VERIFY_FAILURE_CODES: readonly ["MALFORMED", "NOT_FOUND", "EXPIRED", "SCOPE_DENIED", "PERMISSION_DENIED"];
-type VerifyFailureCode = (typeof VERIFY_FAILURE_CODES)[number];
+type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED';
 interface VerifyFailure {
     ok: false;
     code: VerifyFailureCode;
@@ -329,11 +328,6 @@ type ParsedCredentials = {
     reason: MalformedReason;
 };
 declare function parseCredentials(input: CredentialsInput): ParsedCredentials;
-declare const REFUSAL_CODES: readonly ["MISSING_CREDENTIALS", "INVALID_REQUEST", "INVALID_TOKEN", "TOKEN_EXPIRED", "INSUFFICIENT_SCOPE", "MISSING_PERMISSIONS", "STORE_UNAVAILABLE", "CLOSED", "STORE_FAILED", "INTERNAL_ERROR"];
-type RefusalCode = (typeof REFUSAL_CODES)[number];
-declare const MANAGEMENT_PROBLEM_CODES: readonly ["VALIDATION_FAILED", "INVALID_JSON", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "UNAUTHENTICATED", "FORBIDDEN", "TOKEN_NOT_FOUND", "NAME_TAKEN", "NOT_FOUND", "METHOD_NOT_ALLOWED", "INTERNAL_ERROR", "STORE_FAILED", "STORE_UNAVAILABLE", "CLOSED"];
-type ManagementProblemCode = (typeof MANAGEMENT_PROBLEM_CODES)[number];
-type ProblemCode = RefusalCode | ManagementProblemCode;
 type HttpStatus = 200 | 201 | 204 | 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503;
 interface HttpResponse {
     readonly status: HttpStatus;
@@ -344,16 +338,17 @@ interface ProblemDetails {
     type: 'about:blank';
     title: string;
     status: HttpStatus;
-    code: ProblemCode;
+    code: string;
     detail: string;
     [extension: string]: unknown;
 }
 declare const NO_STORE_HEADERS: Readonly<Record<string, string>>;
 declare const PROBLEM_CONTENT_TYPE = "application/problem+json";
 declare const JSON_CONTENT_TYPE = "application/json";
-declare function problemResponse(status: HttpStatus, code: ProblemCode, detail: string, extensions?: Record<string, unknown>, headers?: Record<string, string>): HttpResponse;
+declare function problemResponse(status: HttpStatus, code: string, detail: string, extensions?: Record<string, unknown>, headers?: Record<string, string>): HttpResponse;
 declare function frozenResponse(response: HttpResponse): HttpResponse;
 declare function responseText(response: HttpResponse): string | null;
+type RefusalCode = 'MISSING_CREDENTIALS' | 'INVALID_REQUEST' | 'INVALID_TOKEN' | 'TOKEN_EXPIRED' | 'INSUFFICIENT_SCOPE' | 'MISSING_PERMISSIONS' | 'STORE_UNAVAILABLE' | 'CLOSED' | 'STORE_FAILED' | 'INTERNAL_ERROR';
 interface Refusal {
     readonly code: RefusalCode;
     readonly status: HttpStatus;
@@ -434,6 +429,32 @@ interface Guard<Ctx> extends AuthenticateOptions {
 declare function createGuard<Ctx>(options: GuardOptions<Ctx>, caller?: string): Guard<Ctx>;
 declare const RETRY_AFTER_SECONDS = 5;
 declare function failureResponse(error: unknown, onError?: (error: unknown) => void): HttpResponse;
+interface ManagementHeaders {
+    contentType?: string | null | undefined;
+    origin?: string | null | undefined;
+    secFetchSite?: string | null | undefined;
+    host?: string | null | undefined;
+}
+declare function nodeManagementHeaders(req: IncomingHeaders, host: string | undefined): ManagementHeaders;
+interface FetchRequestHeaders {
+    readonly url: string;
+    readonly headers: {
+        get(name: string): string | null;
+    };
+}
+declare function fetchManagementHeaders(request: FetchRequestHeaders): ManagementHeaders;
+interface CrossSiteOptions {
+    crossSite?: 'refuse' | 'allow' | undefined;
+    trustedOrigins?: readonly string[] | undefined;
+}
+interface CrossSitePolicy {
+    readonly refuse: boolean;
+    readonly trustedOrigins: ReadonlySet<string>;
+}
+declare const CROSS_SITE_RESPONSE: HttpResponse;
+declare const NOT_JSON_RESPONSE: HttpResponse;
+declare function resolveCrossSite(options: CrossSiteOptions, caller: string): CrossSitePolicy;
+declare function admit(method: string, request: ManagementHeaders | undefined, policy: CrossSitePolicy): HttpResponse | undefined;
 declare const MAX_JSON_BODY_BYTES: number;
 declare const BODY_RESPONSES: Readonly<{
     invalidJson: HttpResponse;
@@ -475,41 +496,6 @@ declare const handleBulkDeleteTokens: ManagementHandler;
 declare const handleListPermissions: ManagementHandler;
 declare const handleRollToken: ManagementHandler;
 declare const handleUpdateToken: ManagementHandler;
-declare const OPENAPI_PATH = "/tokens/openapi.json";
-declare const MANAGEMENT_API_VERSION = "1.0.0";
-type OpenApiSecurityScheme = {
-    type: 'apiKey';
-    in: 'header' | 'query' | 'cookie';
-    name: string;
-    description?: string | undefined;
-} | {
-    type: 'http';
-    scheme: string;
-    bearerFormat?: string | undefined;
-    description?: string | undefined;
-} | {
-    type: 'oauth2';
-    flows: Record<string, unknown>;
-    description?: string | undefined;
-} | {
-    type: 'openIdConnect';
-    openIdConnectUrl: string;
-    description?: string | undefined;
-} | {
-    type: 'mutualTLS';
-    description?: string | undefined;
-};
-interface OpenApiOptions {
-    basePath?: string | undefined;
-    title?: string | undefined;
-    securitySchemes?: Readonly<Record<string, OpenApiSecurityScheme>> | undefined;
-}
-type OpenApiDocument = Record<string, unknown> & {
-    openapi: '3.1.0';
-    paths: Record<string, Record<string, unknown>>;
-};
-declare function createOpenApiDocument(options?: OpenApiOptions): OpenApiDocument;
-declare function openApiResponse(basePath: string, options?: Omit<OpenApiOptions, 'basePath'>): HttpResponse;
 interface ManagementRoute {
     readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
     readonly path: string;
@@ -517,17 +503,30 @@ interface ManagementRoute {
     readonly handler: ManagementHandler;
 }
 declare const MANAGEMENT_ROUTES: readonly ManagementRoute[];
-interface ManagementApiOptions<Req> {
+interface ManagementApiOptions<Req> extends CrossSiteOptions {
     keyward: Keyward;
     getActor: (request: Req) => MaybePromise<Actor | null | undefined>;
     onError?: ((error: unknown) => void) | undefined;
-    openApi?: Omit<OpenApiOptions, 'basePath'> | undefined;
 }
-type ManagementRequestParts = Omit<ManagementRequest, 'actor'>;
+interface ManagementRequestParts extends Omit<ManagementRequest, 'actor'> {
+    headers: ManagementHeaders;
+}
 interface ManagementApi<Req> {
     readonly routes: readonly ManagementRoute[];
-    openApi(basePath: string): HttpResponse;
+    admit(route: ManagementRoute, headers: ManagementHeaders): HttpResponse | undefined;
     handle(route: ManagementRoute, request: Req, parts: ManagementRequestParts): Promise<HttpResponse>;
 }
 declare function createManagementApi<Req>(options: ManagementApiOptions<Req>, caller?: string): ManagementApi<Req>;
-export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, type CredentialsInput, DEFAULT_REALM, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_PROBLEM_CODES, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementProblemCode, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, type OpenApiSecurityScheme, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemCode, type ProblemDetails, REFUSAL_CODES, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, UNAUTHENTICATED_RESPONSE, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, errorResponse, failureResponse, frozenResponse, guardResponses, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListPermissions, handleListTokens, handlePreviewExpiration, handleRollToken, handleUpdateToken, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, openApiResponse, parseCredentials, parseJsonBody, problemResponse, responseText };
+declare const OPENAPI_PATH = "/tokens/openapi.json";
+declare const MANAGEMENT_API_VERSION = "1.0.0";
+interface OpenApiOptions {
+    basePath?: string | undefined;
+    title?: string | undefined;
+}
+type OpenApiDocument = Record<string, unknown> & {
+    openapi: '3.1.0';
+    paths: Record<string, Record<string, unknown>>;
+};
+declare function createOpenApiDocument(options?: OpenApiOptions): OpenApiDocument;
+declare function openApiResponse(basePath: string): HttpResponse;
+export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, CROSS_SITE_RESPONSE, type CredentialsInput, type CrossSiteOptions, type CrossSitePolicy, DEFAULT_REALM, type FetchRequestHeaders, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementHeaders, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NOT_JSON_RESPONSE, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemDetails, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, UNAUTHENTICATED_RESPONSE, admit, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, errorResponse, failureResponse, fetchManagementHeaders, frozenResponse, guardResponses, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListPermissions, handleListTokens, handlePreviewExpiration, handleRollToken, handleUpdateToken, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, nodeManagementHeaders, openApiResponse, parseCredentials, parseJsonBody, problemResponse, resolveCrossSite, responseText };

@@ -298,7 +298,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `FORBIDDEN`: the signed-in member may not manage tokens (owners and admins may). */
+        /** @description `FORBIDDEN`: the signed-in member may not manage tokens (owners and admins may). `CROSS_SITE_REQUEST`: a change (POST, PATCH, DELETE) a browser sent from another site (by `Sec-Fetch-Site`, or `Origin` against the request's host) and the host does not trust. */
         Forbidden: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -338,7 +338,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `UNSUPPORTED_MEDIA_TYPE`: the body is missing or not `application/json`. */
+        /** @description `UNSUPPORTED_MEDIA_TYPE`: a POST or PATCH without `Content-Type: application/json` (UTF-8, uncompressed), body or not; a DELETE that carries another type. A browser cannot send those cross-site without asking first. */
         UnsupportedMediaType: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -585,6 +585,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };

@@ -1,3 +1,5 @@
+import { withoutDriverData } from './driver-error.js';
+
 /**
  * Every `code` a KeywardError carries, one per error class. A union, so `switch (error.code)` is
  * checked for exhaustiveness; each class narrows it to its own code.
@@ -122,25 +124,27 @@ export class NameTakenError extends KeywardError {
  * The store could not answer (connection refused, timeout, read-only file…). Callers must fail
  * closed: a request whose token could not be checked is refused with 503, never let through.
  * Stores throw it; they know which of their driver's errors mean "could not reach the data".
+ * `cause` keeps the driver error's class, message and code only (see `withoutDriverData`).
  * @example throw new StoreUnavailableError('redis store: findByHash failed: Connection is closed.', { cause: error });
  */
 export class StoreUnavailableError extends KeywardError {
   declare readonly code: 'STORE_UNAVAILABLE';
   constructor(message: string, options?: { cause?: unknown }) {
-    super('STORE_UNAVAILABLE', message, options);
+    super('STORE_UNAVAILABLE', message, options && 'cause' in options ? { cause: withoutDriverData(options.cause) } : options);
   }
 }
 
 /**
  * The store answered with something its contract forbids (a TypeError, an id collision, an
  * unreadable row): a bug, not an outage. Callers fail closed as for an outage, but retrying will
- * not help, so the HTTP layer answers 500 and reports it to `onError`.
+ * not help, so the HTTP layer answers 500 and reports it to `onError`. `cause` keeps the driver
+ * error's class, message and code only (see `withoutDriverData`).
  * @example catch (error) { if (error instanceof StoreFailedError) alertOnCall(error.cause); }
  */
 export class StoreFailedError extends KeywardError {
   declare readonly code: 'STORE_FAILED';
   constructor(message: string, options?: { cause?: unknown }) {
-    super('STORE_FAILED', message, options);
+    super('STORE_FAILED', message, options && 'cause' in options ? { cause: withoutDriverData(options.cause) } : options);
   }
 }
 

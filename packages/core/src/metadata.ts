@@ -38,3 +38,20 @@ function valueProblem(value: unknown, depth: number): string | null {
   }
   return null;
 }
+
+/**
+ * The path to the first key named `__proto__` in `value` (a JSON value as parsed, where it is an
+ * own key), or null when there is none. Such a key cannot be kept: assigning it to an object
+ * replaces the object's prototype instead of adding a key, so copies, validators and stores would
+ * each drop it silently. It is refused instead, naming where it is.
+ * @example protoKeyPath(JSON.parse('{"a":{"__proto__":{}}}')) // ['a', '__proto__']
+ */
+export function protoKeyPath(value: unknown, depth = 0): string[] | null {
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return null;
+  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return ['__proto__'];
+  for (const [key, item] of Object.entries(value)) {
+    const inner = protoKeyPath(item, depth + 1);
+    if (inner !== null) return [key, ...inner];
+  }
+  return null;
+}

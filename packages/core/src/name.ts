@@ -1,7 +1,7 @@
 export const NAME_MAX_LENGTH = 100;
 
-// C0, DEL and C1 controls, plus line/paragraph separators: none belong in a one-line label.
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// C0, DEL and C1 controls, plus line/paragraph separators: none belong in a one-line label (or an id).
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 // Characters that change nothing the eye sees, or reorder what it sees: zero-width spaces and
 // joiners, bidi overrides and isolates, soft hyphens, a BOM, variation selectors, fillers. Left

@@ -3,6 +3,7 @@ import { ConfigurationError } from './errors.js';
 import type { KeywardEvent } from './events.js';
 import { createHasher, type PepperOptions, type TokenHasher } from './hash.js';
 import { resolvePermissionCatalog, type PermissionCatalog, type PermissionInfo } from './permissions.js';
+import { checkedResolver } from './project-resolver.js';
 import type { ProjectInfo } from './scope.js';
 import type { MaybePromise, TokenStore } from './store.js';
 import { DEFAULT_PREFIX, assertValidPrefix } from './token-format.js';
@@ -10,7 +11,11 @@ import { DEFAULT_PREFIX, assertValidPrefix } from './token-format.js';
 export interface KeywardOptions {
   /** Where tokens live: `memoryStore()`, `sqliteStore({ db })`, `redisStore({ client })` or your own. */
   store: TokenStore;
-  /** Looks a project up in the host app; null when it does not exist. Called on create, list, and for organization tokens on project routes. */
+  /**
+   * Looks a project up in the host app; null when it does not exist. Called on create, list, and
+   * for organization tokens on project routes. Anything else it returns is reported to `onError`
+   * and treated as no such project.
+   */
   resolveProject: (projectId: string) => MaybePromise<ProjectInfo | null>;
   /** Token prefix, `[a-z][a-z0-9]{0,15}`. Default `kw`. */
   prefix?: string;
@@ -101,7 +106,8 @@ export function resolveOptions(options: KeywardOptions): ResolvedOptions {
   const hasher = createHasher(options.pepper);
   return {
     store: options.store,
-    resolveProject: options.resolveProject,
+    // Held to its contract: a host resolver that returns anything but a project or null is reported, and refused.
+    resolveProject: checkedResolver(options.resolveProject, onError),
     prefix,
     permissions: resolvePermissionCatalog(options.permissions),
     hasher,

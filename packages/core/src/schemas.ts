@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { ValidationError, type FieldIssue } from './errors.js';
 import { EXPIRY_PRESETS, ROLL_GRACE_PRESETS } from './expiry.js';
-import { metadataProblem } from './metadata.js';
+import { metadataProblem, protoKeyPath } from './metadata.js';
 import { isPermissionName } from './permissions.js';
 import { issueMessage } from './issue-messages.js';
-import { normalizeTokenName } from './name.js';
+import { CONTROL_CHARS, normalizeTokenName } from './name.js';
+import type { Actor } from './scope.js';
 
 /** Most ids a bulk delete accepts at once. */
 export const MAX_BULK_IDS = 1000;
@@ -12,19 +13,53 @@ export const MAX_BULK_IDS = 1000;
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 50;
 
-const idString = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+/**
+ * An id that carries identity (an organization, a user, a project, a token): taken exactly as
+ * given, never trimmed or normalized, so "acme " can never act as "acme". Ids with whitespace at
+ * either end or control characters are refused rather than guessed at.
+ */
+const idString = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .superRefine((value, ctx) => {
+    if (value.trim() !== value) ctx.addIssue({ code: 'custom', message: 'must not start or end with whitespace' });
+    else if (CONTROL_CHARS.test(value)) ctx.addIssue({ code: 'custom', message: 'must not contain control characters' });
+  });
 
 export const roleSchema = z.enum(['owner', 'admin', 'member']);
 
-export const actorSchema = z.object({
-  userId: idString,
-  organizationId: idString,
-  role: roleSchema,
-});
+const ACTOR_FIELDS = ['userId', 'organizationId', 'role'] as const;
+
+/**
+ * The actor's own fields only: a field inherited through the prototype (an actor object made with
+ * `Object.create({ role: 'owner' })`, say) is refused, never read.
+ */
+// Typed as what hosts must pass; the check itself trusts nothing about it.
+function ownActorFields(actor: Actor, ctx: z.RefinementCtx): unknown {
+  const value: unknown = actor;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const own: Record<string, unknown> = {};
+  for (const key of ACTOR_FIELDS) {
+    if (Object.hasOwn(value, key)) own[key] = (value as Record<string, unknown>)[key];
+    else if (key in value) ctx.addIssue({ code: 'custom', path: [key], message: 'must be an own property of the actor, not inherited' });
+  }
+  return own;
+}
+
+/** The actor the host's session gives: its own `userId`, `organizationId` and `role`; other fields are the host's and ignored. */
+export const actorSchema = z.preprocess(
+  ownActorFields,
+  z.object({
+    userId: idString,
+    organizationId: idString,
+    role: roleSchema,
+  }),
+);
 
 export const tokenScopeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('organization') }),
-  z.object({ kind: z.literal('project'), projectId: idString }),
+  z.strictObject({ kind: z.literal('organization') }),
+  z.strictObject({ kind: z.literal('project'), projectId: idString }),
 ]);
 
 /** A token name: normalized (NFC, trimmed) and checked (1–100 characters, no control characters). */
@@ -41,11 +76,23 @@ export const expiryPresetSchema = z.enum(EXPIRY_PRESETS, {
   error: `must be one of ${EXPIRY_PRESETS.join(', ')}`,
 });
 
-/** Token metadata: a plain JSON object of at most 4 KB as JSON. */
-export const tokenMetadataSchema = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
-  const problem = metadataProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+/**
+ * Token metadata: a plain JSON object of at most 4 KB as JSON. Checked as given, before anything
+ * copies it: a `__proto__` key (at any depth) is refused with its path, since a copy would drop it.
+ */
+export const tokenMetadataSchema = z.preprocess(
+  // Typed as what callers must send; the check itself trusts nothing about it.
+  (value: Record<string, unknown>, ctx) => {
+    const proto = protoKeyPath(value);
+    if (proto !== null) ctx.addIssue({ code: 'custom', path: proto, message: 'is a key no object can keep; rename it' });
+    else {
+      const problem = metadataProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }
+    return value;
+  },
+  z.record(z.string(), z.unknown()),
+);
 
 /**
  * Permission names as a client sends them: well-formed, at least one, in the client's order (so
@@ -57,7 +104,9 @@ export const permissionNamesSchema = z
   .min(1, 'must list at least one permission')
   .max(100, 'must list at most 100 permissions');
 
-export const createTokenInputSchema = z.object({
+// Inputs are strict objects: a field keyward does not know (a typo such as `metdata`) is refused
+// with its path, never dropped.
+export const createTokenInputSchema = z.strictObject({
   name: tokenNameSchema,
   scope: tokenScopeSchema,
   expiresIn: expiryPresetSchema,
@@ -73,14 +122,14 @@ export const rollGracePresetSchema = z.enum(ROLL_GRACE_PRESETS, {
   error: `must be one of ${ROLL_GRACE_PRESETS.join(', ')}`,
 });
 
-export const rollTokenInputSchema = z.object({
+export const rollTokenInputSchema = z.strictObject({
   /** How long the current secret keeps verifying after the roll. Default `now`: it stops at once. */
   previousSecretExpiresIn: rollGracePresetSchema.default('now'),
 });
 export type RollTokenInput = z.input<typeof rollTokenInputSchema>;
 
 export const updateTokenInputSchema = z
-  .object({
+  .strictObject({
     name: tokenNameSchema.optional(),
     /** null clears it. */
     metadata: tokenMetadataSchema.nullable().optional(),
@@ -94,9 +143,9 @@ export const tokenIdsSchema = z
   .max(MAX_BULK_IDS, `must list at most ${MAX_BULK_IDS} ids`)
   .transform((ids) => [...new Set(ids)]);
 
-export const deleteManyInputSchema = z.object({ ids: tokenIdsSchema });
+export const deleteManyInputSchema = z.strictObject({ ids: tokenIdsSchema });
 
-export const listOptionsSchema = z.object({
+export const listOptionsSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   cursor: z.string().min(1).max(500).optional(),
 });
@@ -111,16 +160,19 @@ export const listExpiringOptionsSchema = listOptionsSchema.extend({
 });
 export type ListExpiringOptions = z.input<typeof listExpiringOptionsSchema>;
 
-export const pruneOptionsSchema = z.object({
+export const pruneOptionsSchema = z.strictObject({
   olderThanMs: z.number().int().min(0).default(0),
 });
 
 /** Turns zod issues into a ValidationError whose `field` is the dotted path (`scope.projectId`, `ids.3`). */
 export function toValidationError(error: z.ZodError, prefix?: string): ValidationError {
-  const issues: FieldIssue[] = error.issues.map((issue) => ({
-    path: [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== '').join('.'),
-    message: issue.message,
-  }));
+  const at = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter((p) => p !== undefined && p !== '').join('.');
+  const issues: FieldIssue[] = error.issues.flatMap((issue) =>
+    // One issue per unknown field, at its own path, so a form can show it beside the field.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: 'is not a known field' }))
+      : [{ path: at(issue.path), message: issue.message }],
+  );
   return new ValidationError(issues, { cause: error });
 }
 

@@ -99,7 +99,7 @@ describe('a closed instance', () => {
     expect(guarded).toMatchObject({ ok: false, response: { status: 503, body: { code: 'CLOSED' } } });
     const api = createManagementApi<null>({ keyward, getActor: () => owner, onError: () => {} });
     const list = api.routes.find((route) => route.method === 'GET' && route.path === '/tokens')!;
-    const listed = await api.handle(list, null, {});
+    const listed = await api.handle(list, null, { headers: {} });
     expect(listed).toMatchObject({ status: 503, body: { code: 'CLOSED' } });
   });
 });

@@ -4,8 +4,10 @@ import {
   OPENAPI_PATH,
   createManagementApi,
   isJsonContentType,
+  nodeManagementHeaders,
   type HttpResponse,
   type ManagementApiOptions,
+  type ManagementHeaders,
   type ManagementRoute,
 } from '@keyward/core/http';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
@@ -29,11 +31,15 @@ const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
   else next(error);
 };
 
-function mount(router: Router, route: ManagementRoute, handler: RequestHandler): void {
-  if (route.method === 'GET') router.get(route.path, handler);
-  else if (route.method === 'POST') router.post(route.path, handler);
-  else if (route.method === 'PATCH') router.patch(route.path, handler);
-  else router.delete(route.path, handler);
+function mount(router: Router, route: ManagementRoute, handlers: RequestHandler[]): void {
+  if (route.method === 'GET') router.get(route.path, ...handlers);
+  else if (route.method === 'POST') router.post(route.path, ...handlers);
+  else if (route.method === 'PATCH') router.patch(route.path, ...handlers);
+  else router.delete(route.path, ...handlers);
+}
+
+function headersOf(req: Request): ManagementHeaders {
+  return nodeManagementHeaders(req, req.host);
 }
 
 /**
@@ -53,21 +59,30 @@ export function tokensRouter(options: TokensRouterOptions): Router {
   // in getActor through req.params, as Hono's app.route() allows.
   const router = express.Router({ mergeParams: true });
   // A body parser the host already ran wins: express.json() skips bodies that were read.
-  router.use(
-    express.json({
-      limit: MAX_JSON_BODY_BYTES,
-      inflate: false,
-      strict: true,
-      type: (req) => isJsonContentType(req.headers['content-type']),
-    }),
-  );
+  const json = express.json({
+    limit: MAX_JSON_BODY_BYTES,
+    inflate: false,
+    strict: true,
+    type: (req) => isJsonContentType(req.headers['content-type']),
+  });
   // Before `/tokens/:id`, which would take it for an id. `servers` is where this router is mounted.
   router.get(OPENAPI_PATH, (req, res) => send(res, api.openApi(req.baseUrl)));
   for (const route of api.routes) {
-    mount(router, route, async (req, res) => {
+    const handle: RequestHandler = async (req, res) => {
       const body: unknown = route.body ? req.body : undefined;
-      send(res, await api.handle(route, req, { body, query: req.query, params: req.params }));
-    });
+      send(res, await api.handle(route, req, { body, query: req.query, params: req.params, headers: headersOf(req) }));
+    };
+    if (route.method === 'GET') {
+      mount(router, route, [handle]);
+      continue;
+    }
+    // A change from another site, or one a form could send, is refused before its body is read.
+    const admitted: RequestHandler = (req, res, next) => {
+      const refused = api.admit(route, headersOf(req));
+      if (refused === undefined) next();
+      else send(res, refused);
+    };
+    mount(router, route, route.body ? [admitted, json, handle] : [admitted, handle]);
   }
   router.use(bodyErrors);
   return router;

@@ -13,7 +13,7 @@ export function buildApp(setup: TestAppSetup): Express {
       res.json({ tokenId: req.apiToken?.id, permissions: req.apiToken?.permissions });
     });
   }
-  app.use('/settings', tokensRouter({ keyward: setup.keyward, onError: setup.onError, getActor: (req) => testActor(setup, req.get(ACTOR_HEADER)) }));
+  app.use('/settings', tokensRouter({ ...setup.management, keyward: setup.keyward, onError: setup.onError, getActor: (req) => testActor(setup, req.get(ACTOR_HEADER)) }));
   app.use(ORG_SETTINGS_PATH, tokensRouter({ keyward: setup.keyward, onError: setup.onError, getActor: (req) => orgActor(req.get(ACTOR_HEADER), req.params.orgId) }));
   return app;
 }

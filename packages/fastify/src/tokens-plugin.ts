@@ -1,5 +1,5 @@
-import { OPENAPI_PATH, createManagementApi, type ManagementApiOptions } from '@keyward/core/http';
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { OPENAPI_PATH, createManagementApi, nodeManagementHeaders, type ManagementApiOptions, type ManagementHeaders } from '@keyward/core/http';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { bodyErrorResponse, useJsonBodies } from './body.js';
 import { send } from './send.js';
@@ -10,6 +10,10 @@ import { send } from './send.js';
  */
 export interface TokensPluginOptions extends ManagementApiOptions<FastifyRequest> {
   prefix?: string | undefined;
+}
+
+function headersOf(request: FastifyRequest): ManagementHeaders {
+  return nodeManagementHeaders(request.raw, request.host);
 }
 
 const tokensPluginImpl: FastifyPluginAsync<TokensPluginOptions> = async (fastify: FastifyInstance, options: TokensPluginOptions) => {
@@ -31,11 +35,20 @@ const tokensPluginImpl: FastifyPluginAsync<TokensPluginOptions> = async (fastify
         scope.route({
           method: route.method,
           url: route.path,
+          // A change from another site, or one a form could send, is refused before its body is read.
+          ...(route.method === 'GET'
+            ? {}
+            : {
+                onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
+                  const refused = api.admit(route, headersOf(request));
+                  if (refused !== undefined) return send(reply, refused);
+                },
+              }),
           handler: async (request, reply) => {
             const body: unknown = route.body ? request.body : undefined;
             const query = request.query as Record<string, unknown>;
             const params = request.params as Record<string, unknown>;
-            return send(reply, await api.handle(route, request, { body, query, params }));
+            return send(reply, await api.handle(route, request, { body, query, params, headers: headersOf(request) }));
           },
         });
       }

@@ -6,6 +6,7 @@ import { guardOptionsFor, ACTOR_HEADER, GUARD_ROUTES, ORG_SETTINGS_PATH, orgActo
 export async function buildApp(setup: TestAppSetup): Promise<FastifyInstance> {
   const app = Fastify();
   await app.register(tokensPlugin, {
+    ...setup.management,
     prefix: '/settings',
     keyward: setup.keyward,
     onError: setup.onError,

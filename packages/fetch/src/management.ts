@@ -5,6 +5,7 @@ import {
   OPENAPI_PATH,
   PROBLEM_CONTENT_TYPE,
   createManagementApi,
+  fetchManagementHeaders,
   problemResponse,
   type ManagementApiOptions,
 } from '@keyward/core/http';
@@ -111,6 +112,10 @@ export function createFetchManagement(options: FetchManagementOptions): (request
     const match = matchRoute(api.routes, head ? 'GET' : request.method, mounted.rest);
     if (match.kind === 'not-found') return notFound();
     if (match.kind === 'method-not-allowed') return methodNotAllowed(match.allow);
+    const headers = fetchManagementHeaders(request);
+    // A change from another site, or one a form could send, is refused before its body is read.
+    const refused = api.admit(match.route, headers);
+    if (refused !== undefined) return toResponse(refused);
     let body: unknown;
     if (match.route.body) {
       let read;
@@ -123,7 +128,7 @@ export function createFetchManagement(options: FetchManagementOptions): (request
       if (!read.ok) return toResponse(read.response);
       body = read.value;
     }
-    const parts = { body, query: queryOf(url), params: match.params };
+    const parts = { body, query: queryOf(url), params: match.params, headers };
     const response = toResponse(await api.handle(match.route, { request, params: mounted.params }, parts));
     return head ? new Response(null, { status: response.status, headers: response.headers }) : response;
   };

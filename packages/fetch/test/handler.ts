@@ -35,6 +35,7 @@ export function buildHandler(setup: TestAppSetup): (request: Request) => Promise
     return { pattern: spec.path, handler: guard.withToken((_request, token) => Response.json({ tokenId: token?.id, permissions: token?.permissions })) };
   });
   const management = createFetchManagement({
+    ...setup.management,
     keyward: setup.keyward,
     basePath: '/settings',
     onError: setup.onError,

@@ -3,12 +3,13 @@ import {
   MAX_JSON_BODY_BYTES,
   OPENAPI_PATH,
   createManagementApi,
+  fetchManagementHeaders,
   jsonBodyDisposition,
   parseJsonBody,
   type JsonBodyResult,
   type ManagementApiOptions,
 } from '@keyward/core/http';
-import { Hono, type Context, type Env } from 'hono';
+import { Hono, type Context, type Env, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { send } from './send.js';
 
@@ -73,10 +74,20 @@ export function tokensApp<E extends Env = Env>(options: TokensAppOptions<E>): Ho
         if (!read.ok) return send(c, read.response);
         body = read.value;
       }
-      return send(c, await api.handle(route, c, { body, query: c.req.queries(), params: c.req.param() }));
+      return send(c, await api.handle(route, c, { body, query: c.req.queries(), params: c.req.param(), headers: fetchManagementHeaders(c.req.raw) }));
     };
-    if (route.body) app.on(route.method, route.path, limit, handler);
-    else app.on(route.method, route.path, handler);
+    if (route.method === 'GET') {
+      app.on(route.method, route.path, handler);
+      continue;
+    }
+    // A change from another site, or one a form could send, is refused before its body is read.
+    const admitted: MiddlewareHandler<E> = async (c, next) => {
+      const refused = api.admit(route, fetchManagementHeaders(c.req.raw));
+      if (refused !== undefined) return send(c, refused);
+      await next();
+    };
+    if (route.body) app.on(route.method, route.path, admitted, limit, handler);
+    else app.on(route.method, route.path, admitted, handler);
   }
   return app;
 }

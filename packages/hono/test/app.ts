@@ -12,7 +12,7 @@ export function buildApp(setup: TestAppSetup): Hono {
     const guard = requireToken(guardOptionsFor(spec, setup, (name) => (c) => c.req.param(name), (name) => (c) => c.req.header(name)));
     app.get(spec.path, guard, (c) => c.json({ tokenId: c.get('apiToken')?.id, permissions: c.get('apiToken')?.permissions }));
   }
-  app.route('/settings', tokensApp({ keyward: setup.keyward, onError: setup.onError, getActor: (c) => testActor(setup, c.req.header(ACTOR_HEADER)) }));
+  app.route('/settings', tokensApp({ ...setup.management, keyward: setup.keyward, onError: setup.onError, getActor: (c) => testActor(setup, c.req.header(ACTOR_HEADER)) }));
   app.route(ORG_SETTINGS_PATH, tokensApp({ keyward: setup.keyward, onError: setup.onError, getActor: (c) => orgActor(c.req.header(ACTOR_HEADER), c.req.param('orgId')) }));
   return app;
 }

@@ -27,6 +27,20 @@ export function describeLifecycle(store: () => TokenStore, timeout: number): voi
     expect((await store().list(record.organizationId, { limit: 10 })).items).toEqual([record]);
   });
 
+  test('metadata keys named like Object.prototype members come back as own keys, key for key', { timeout }, async () => {
+    // keyward refuses `__proto__` before a store sees it; every other key a client sends must be kept.
+    const metadata = JSON.parse('{"constructor":"c","toString":1,"hasOwnProperty":null,"prototype":{"valueOf":[true]},"":"empty"}') as Record<string, unknown>;
+    const record = makeRecord({ metadata });
+    await insertAll([record]);
+    for (const found of [await store().findByHash(record.hash), await store().get(record.organizationId, record.id)]) {
+      expect(Object.keys(found!.metadata!).sort()).toEqual(Object.keys(metadata).sort());
+      expect(found!.metadata).toEqual(metadata);
+    }
+    const changed = { ...metadata, constructor: { nested: 'x' } };
+    expect(await store().update(record.organizationId, record.id, { metadata: changed })).toMatchObject({ metadata: changed });
+    expect((await store().findByHash(record.hash))?.metadata).toEqual(changed);
+  });
+
   test('roll() with a grace period: the new and the old secret both find the updated record', { timeout }, async () => {
     const record = makeRecord({ permissions: ['builds:read'], metadata: { a: 1 }, expiresAt: 2_000_000_000_000, lastUsedAt: 1_700_000_000_500 });
     await insertAll([record]);

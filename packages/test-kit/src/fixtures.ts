@@ -22,6 +22,8 @@ export const ACTORS = {
   member: { userId: 'u_member', organizationId: 'org_a', role: 'member' },
   otherOwner: { userId: 'u_other_owner', organizationId: 'org_b', role: 'owner' },
   otherAdmin: { userId: 'u_other', organizationId: 'org_b', role: 'admin' },
+  /** Owner of "org_a " (a trailing space): an organization the host let someone create beside org_a. */
+  impostor: { userId: 'u_impostor', organizationId: 'org_a ', role: 'owner' },
 } as const satisfies Record<string, Actor>;
 export type ActorName = keyof typeof ACTORS;
 

@@ -133,7 +133,9 @@ export function createApiClient({ base, headers }: ApiClientOptions): ApiClient 
   async function request<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
     const extra = typeof headers === 'function' ? await headers() : (headers ?? {});
     const sent: Record<string, string> = { accept: 'application/json, application/problem+json', ...extra };
-    if (init.body !== undefined) sent['content-type'] = 'application/json';
+    // Every change says JSON, body or not: the server refuses a change without it (a page on
+    // another site could send that one without asking first).
+    if (init.method !== undefined && init.method !== 'GET') sent['content-type'] = 'application/json';
     let response: Response;
     try {
       response = await fetch(root + path, {

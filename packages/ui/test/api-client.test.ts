@@ -19,7 +19,7 @@ const seen: string[] = [];
 beforeAll(async () => {
   const app = new Hono();
   app.use('*', async (c, next) => {
-    seen.push(`${c.req.method} ${c.req.path} csrf=${c.req.header('x-csrf-token') ?? ''}`);
+    seen.push(`${c.req.method} ${c.req.path} type=${c.req.header('content-type') ?? ''} csrf=${c.req.header('x-csrf-token') ?? ''}`);
     await next();
   });
   app.route('/settings', tokensApp({ keyward, getActor: (c) => ACTORS[c.req.header('x-user') ?? ''] ?? null }));
@@ -47,6 +47,17 @@ test('create → list → preview → delete → bulk delete, with a header hook
   const two = [await api.create({ name: 'A', scope: { kind: 'organization' }, expiresIn: '1d' }), await api.create({ name: 'B', scope: { kind: 'organization' }, expiresIn: '1d' })];
   expect(await api.removeMany([...two.map((c) => c.token.id), created.token.id])).toEqual({ deleted: 2, notFound: [created.token.id] });
   expect(seen.filter((line) => line.startsWith('POST') || line.startsWith('DELETE')).every((line) => /csrf=t\d+$/.test(line))).toBe(true);
+});
+
+test('every change says Content-Type: application/json, a DELETE and a roll without a body included', async () => {
+  const api = createApiClient({ base: `${base}/settings`, headers: { 'x-user': 'admin' } });
+  const created = await api.create({ name: 'Typed', scope: { kind: 'organization' }, expiresIn: '1d' });
+  await api.update(created.token.id, { name: 'Typed 2' });
+  await api.roll(created.token.id, undefined as never);
+  await api.remove(created.token.id);
+  const changes = seen.filter((line) => !line.startsWith('GET'));
+  expect(changes.length).toBeGreaterThan(0);
+  for (const line of changes) expect(line).toContain('type=application/json ');
 });
 
 test('refusals are ApiErrors with the status, the problem code and its detail', async () => {

@@ -24,14 +24,20 @@ export interface GuardResponses {
   missingPermissions(missing: readonly string[]): HttpResponse;
 }
 
+// RFC 7230 §3.2.6 qdtext without obs-text (which senders must not generate): tab, space and
+// visible ASCII except `"` and `\`. Anything else breaks the header's syntax, or cannot be written
+// at all (Node throws ERR_INVALID_CHAR beyond Latin-1, on every refusal, long after startup).
+const QDTEXT = /^[\t\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /**
  * Throws ConfigurationError unless `realm` can sit inside a quoted-string as is.
  * @example assertValidRealm('api') // ok
  */
 export function assertValidRealm(realm: unknown): asserts realm is string {
-  // Allowing quotes, backslashes or control characters would let a realm break the header's syntax.
-  if (typeof realm !== 'string' || realm.length > 256 || /["\\\x00-\x1f\x7f]/.test(realm)) {
-    throw new ConfigurationError(`realm must be a string of at most 256 characters without quotes, backslashes or control characters, got ${JSON.stringify(realm)}`);
+  if (typeof realm !== 'string' || realm.length > 256 || !QDTEXT.test(realm)) {
+    throw new ConfigurationError(
+      `realm must be at most 256 characters of visible ASCII, spaces or tabs, without quotes or backslashes (it is written inside WWW-Authenticate's quoted-string), got ${JSON.stringify(realm)}`,
+    );
   }
 }
 

@@ -33,7 +33,7 @@ export interface GuardOptions<Ctx> {
   permissions?: readonly string[] | undefined;
   /** An extra header that may carry the bare token, e.g. `x-api-key`. `Authorization: Bearer` always works. */
   header?: string | undefined;
-  /** The realm in `WWW-Authenticate` challenges. Default `api`. */
+  /** The realm in `WWW-Authenticate` challenges: visible ASCII, spaces and tabs, without `"` or `\` (checked at construction). Default `api`. */
   realm?: string | undefined;
   /** Told why a request failed closed (store down, unreadable route id). Default: console.error. Never sees the token. */
   onError?: ((error: unknown) => void) | undefined;

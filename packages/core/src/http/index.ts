@@ -4,6 +4,18 @@ export { MANAGEMENT_PROBLEM_CODES, REFUSAL_CODES, type ManagementProblemCode, ty
 export { MAX_CREDENTIALS_LENGTH, parseCredentials, type CredentialsInput, type MalformedReason, type ParsedCredentials } from './credentials.js';
 export { createGuard, incomingHeaderValue, type Guard, type GuardOptions, type IncomingHeaders, type RouteIdReader } from './guard.js';
 export { RETRY_AFTER_SECONDS, failureResponse } from './failures.js';
+export {
+  CROSS_SITE_RESPONSE,
+  NOT_JSON_RESPONSE,
+  admit,
+  fetchManagementHeaders,
+  nodeManagementHeaders,
+  resolveCrossSite,
+  type CrossSiteOptions,
+  type CrossSitePolicy,
+  type FetchRequestHeaders,
+  type ManagementHeaders,
+} from './cross-site.js';
 export { DEFAULT_REALM, assertValidRealm, guardResponses, type GuardResponses } from './guard-responses.js';
 export {
   BODY_RESPONSES,

@@ -4,7 +4,15 @@ import { assertCanManageTokens } from '../policy.js';
 import type { ZodError } from 'zod';
 import { ConfigurationError } from '../errors.js';
 import { issueMessage } from '../issue-messages.js';
-import { actorSchema, toValidationError, type CreateTokenInput, type RollTokenInput, type UpdateTokenInput } from '../schemas.js';
+import {
+  actorSchema,
+  deleteManyInputSchema,
+  parseInput,
+  toValidationError,
+  type CreateTokenInput,
+  type RollTokenInput,
+  type UpdateTokenInput,
+} from '../schemas.js';
 import type { Actor } from '../scope.js';
 import { BODY_RESPONSES } from './json-body.js';
 import { UNAUTHENTICATED_RESPONSE, errorResponse } from './management-errors.js';
@@ -39,10 +47,6 @@ function json(status: HttpStatus, body: unknown): HttpResponse {
 function queryValue(query: ManagementRequest['query'], name: string): unknown {
   const value = query?.[name];
   return Array.isArray(value) && value.length === 1 ? value[0] : value;
-}
-
-function field(body: unknown, name: string): unknown {
-  return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>)[name] : undefined;
 }
 
 /** What onError hears about an actor getActor() should not have returned: each field, in keyward's words. */
@@ -128,7 +132,10 @@ export const handleDeleteToken: ManagementHandler = managed(async (keyward, acto
  */
 export const handleBulkDeleteTokens: ManagementHandler = managed(async (keyward, actor, { body }) => {
   if (body === undefined) return BODY_RESPONSES.unsupportedMediaType;
-  return json(200, await keyward.deleteMany(actor, field(body, 'ids') as string[]));
+  // Rights first, as every route answers a member; then the whole body, so an unknown field is refused, not ignored.
+  assertCanManageTokens(actor, 'delete');
+  const { ids } = parseInput(deleteManyInputSchema, body);
+  return json(200, await keyward.deleteMany(actor, ids));
 });
 
 /**

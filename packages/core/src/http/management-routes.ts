@@ -2,6 +2,7 @@ import { ConfigurationError } from '../errors.js';
 import type { Keyward } from '../keyward.js';
 import type { Actor } from '../scope.js';
 import type { MaybePromise } from '../store.js';
+import { admit, resolveCrossSite, type CrossSiteOptions, type ManagementHeaders } from './cross-site.js';
 import { errorResponse } from './management-errors.js';
 import { createOpenApiDocument, openApiResponse, type OpenApiOptions } from './openapi.js';
 import {
@@ -23,7 +24,7 @@ export interface ManagementRoute {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Relative to where the host mounts the API; `:id` is a path parameter in both Express and Hono. */
   readonly path: string;
-  /** Whether the route reads a JSON body. */
+  /** Whether the route reads a JSON body. Every POST, PATCH and DELETE is a change, body or not: see `admit`. */
   readonly body: boolean;
   readonly handler: ManagementHandler;
 }
@@ -47,7 +48,7 @@ export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = Object.freeze([
 ].map((route) => Object.freeze(route as ManagementRoute)));
 
 /** Options of `tokensRouter()` / `tokensApp()`; `Req` is the framework's request or context type. */
-export interface ManagementApiOptions<Req> {
+export interface ManagementApiOptions<Req> extends CrossSiteOptions {
   /** The token service, from `createKeyward()`. */
   keyward: Keyward;
   /** Who is signed in, from the host's own session auth; null when nobody is (401). */
@@ -62,13 +63,22 @@ export interface ManagementApiOptions<Req> {
 }
 
 /** What the framework glue extracts from a request, besides the request itself for `getActor`. */
-export type ManagementRequestParts = Omit<ManagementRequest, 'actor'>;
+export interface ManagementRequestParts extends Omit<ManagementRequest, 'actor'> {
+  /** The headers that say where the request came from and what it carries; `handle` refuses a change without them. */
+  headers: ManagementHeaders;
+}
 
 export interface ManagementApi<Req> {
   readonly routes: readonly ManagementRoute[];
   /** The answer to `GET …/tokens/openapi.json` for the API mounted at `basePath`, with the host's `openApi` options. */
   openApi(basePath: string): HttpResponse;
-  /** Resolves the actor and runs the route. Never rejects. */
+  /**
+   * The refusal of a change a browser could have sent from another site (403 `CROSS_SITE_REQUEST`,
+   * 415 `UNSUPPORTED_MEDIA_TYPE`), or undefined. `handle` checks it too; glue calls it first so
+   * a refused request's body is never read.
+   */
+  admit(route: ManagementRoute, headers: ManagementHeaders): HttpResponse | undefined;
+  /** Checks `admit`, resolves the actor and runs the route. Never rejects. */
   handle(route: ManagementRoute, request: Req, parts: ManagementRequestParts): Promise<HttpResponse>;
 }
 
@@ -81,7 +91,8 @@ function defaultOnError(error: unknown): void {
  * `routes` and pass each request to `handle`.
  * @example
  * const api = createManagementApi<Request>({ keyward, getActor: (req) => req.session.actor }, 'tokensRouter');
- * for (const route of api.routes) router[route.method.toLowerCase()](route.path, async (req, res) => send(res, await api.handle(route, req, { body: req.body, query: req.query, params: req.params })));
+ * const headers = (req) => ({ contentType: req.get('content-type'), origin: req.get('origin'), secFetchSite: req.get('sec-fetch-site'), host: req.host });
+ * for (const route of api.routes) router[route.method.toLowerCase()](route.path, async (req, res) => send(res, await api.handle(route, req, { body: req.body, query: req.query, params: req.params, headers: headers(req) })));
  */
 export function createManagementApi<Req>(options: ManagementApiOptions<Req>, caller = 'tokensRouter'): ManagementApi<Req> {
   const fail = (message: string) => new ConfigurationError(`${caller}(options): ${message}`);
@@ -99,10 +110,17 @@ export function createManagementApi<Req>(options: ManagementApiOptions<Req>, cal
     throw fail(`openApi: ${(error as Error).message.replace(/^createOpenApiDocument\(options\): /, '')}`);
   }
 
+  const policy = resolveCrossSite(options, caller);
+  const check = (route: ManagementRoute, headers: ManagementHeaders | undefined) => admit(route.method, headers, policy);
+
   return Object.freeze({
     routes: MANAGEMENT_ROUTES,
     openApi: (basePath: string) => openApiResponse(basePath, openApi),
+    admit: check,
     async handle(route: ManagementRoute, request: Req, parts: ManagementRequestParts): Promise<HttpResponse> {
+      // Here as well as in the glue: no adapter can run a change without the check.
+      const refused = check(route, parts.headers);
+      if (refused !== undefined) return refused;
       let actor: Actor | null | undefined;
       try {
         actor = await getActor(request);

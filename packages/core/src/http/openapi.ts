@@ -11,7 +11,6 @@ import {
   listOptionsSchema,
   rollTokenInputSchema,
   tokenIdSchema,
-  tokenMetadataSchema,
   updateTokenInputSchema,
   tokenNameSchema,
   tokenScopeSchema,
@@ -76,7 +75,8 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
     expiresAt: nullableEpochMs('When it stops working; null if it never expires.'),
     lastUsedAt: nullableEpochMs('When it last passed verification (recorded at most once per interval); null if never used.'),
     permissions: d(z.array(z.string()).nullable(), 'Permission names granted, sorted; null when the server declares no permissions.'),
-    metadata: d(tokenMetadataSchema.nullable(), 'The host\'s own JSON object (at most 4 KB as JSON), or null.'),
+    // The answer's shape (the input schema checks raw input first, which JSON Schema would read as optional).
+    metadata: d(z.record(z.string(), z.unknown()).nullable(), 'The host\'s own JSON object (at most 4 KB as JSON), or null.'),
     previousSecret: d(
       z.object({ hint: z.string(), expiresAt: epochMs('When the old secret stops working.') }).nullable(),
       'After a roll with a grace period: the old secret, which keeps working until `expiresAt`; null otherwise.',
@@ -177,11 +177,15 @@ const refResponse = (name: string) => ({ $ref: `#/components/responses/${name}` 
 const RESPONSES = {
   BadRequest: problem('`VALIDATION_FAILED` (with `errors[].path` naming each field) or `INVALID_JSON`.'),
   Unauthenticated: problem('`UNAUTHENTICATED`: nobody is signed in (the host\'s session found no actor).'),
-  Forbidden: problem('`FORBIDDEN`: the signed-in member may not manage tokens (owners and admins may).'),
+  Forbidden: problem(
+    '`FORBIDDEN`: the signed-in member may not manage tokens (owners and admins may). `CROSS_SITE_REQUEST`: a change (POST, PATCH, DELETE) a browser sent from another site (by `Sec-Fetch-Site`, or `Origin` against the request\'s host) and the host does not trust.',
+  ),
   NotFound: problem('`TOKEN_NOT_FOUND`: no such token in the actor\'s organization (other organizations\' tokens answer the same). `ids` lists them.'),
   Conflict: problem('`NAME_TAKEN`: another token of the organization has this name (compared case-insensitively).'),
   PayloadTooLarge: problem('`PAYLOAD_TOO_LARGE`: the body is over 128 KiB.'),
-  UnsupportedMediaType: problem('`UNSUPPORTED_MEDIA_TYPE`: the body is missing or not `application/json`.'),
+  UnsupportedMediaType: problem(
+    '`UNSUPPORTED_MEDIA_TYPE`: a POST or PATCH without `Content-Type: application/json` (UTF-8, uncompressed), body or not; a DELETE that carries another type. A browser cannot send those cross-site without asking first.',
+  ),
   InternalError: problem('`INTERNAL_ERROR`, or `STORE_FAILED` when the store failed in a way retrying will not fix. Nothing about the cause is sent (it goes to the host\'s onError).'),
   Unavailable: problem('`STORE_UNAVAILABLE` or `CLOSED`: retry after the given seconds.', { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }),
 };
@@ -255,7 +259,7 @@ function paths(): OpenApiDocument['paths'] {
         operationId: 'deleteToken',
         summary: 'Delete a token: it is refused everywhere as soon as this answers',
         parameters: [idParameter],
-        responses: { 204: { description: 'Deleted.', headers: noStore }, 400: refResponse('BadRequest'), 404: refResponse('NotFound'), ...COMMON },
+        responses: { 204: { description: 'Deleted.', headers: noStore }, 400: refResponse('BadRequest'), 404: refResponse('NotFound'), 415: refResponse('UnsupportedMediaType'), ...COMMON },
       },
     },
     '/tokens/{id}/roll': {
@@ -318,7 +322,8 @@ function build(): string {
       description:
         'Create, list, roll, rename and delete the API tokens of the signed-in user\'s organization. Requests are authenticated by the host application\'s own session ' +
         '(the host mounts this API and tells keyward who is signed in); owners and admins may use it, members get 403. ' +
-        `Every answer carries \`Cache-Control: no-store\`. Expiry presets: ${EXPIRY_PRESETS.join(', ')}.`,
+        'Every change (POST, PATCH, DELETE) comes from the host\'s own pages: one a browser sent from another site answers 403 `CROSS_SITE_REQUEST`, and a POST or PATCH needs `Content-Type: application/json` even without a body (415 otherwise). ' +
+        `Every answer carries \`Cache-Control: no-store\` and \`X-Content-Type-Options: nosniff\`. Expiry presets: ${EXPIRY_PRESETS.join(', ')}.`,
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/' }],
@@ -370,5 +375,5 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
  * @example send(res, openApiResponse(req.baseUrl || '/', { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sid' } } }))
  */
 export function openApiResponse(basePath: string, options: Omit<OpenApiOptions, 'basePath'> = {}): HttpResponse {
-  return { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE, 'cache-control': 'no-cache' }, body: createOpenApiDocument({ ...options, basePath: basePath || '/' }) };
+  return { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }, body: createOpenApiDocument({ ...options, basePath: basePath || '/' }) };
 }

@@ -27,8 +27,12 @@ export interface ProblemDetails {
   [extension: string]: unknown;
 }
 
-/** Token answers are about secrets and per-client: no cache may keep any of them. */
-export const NO_STORE_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'cache-control': 'no-store' });
+/**
+ * The headers of every keyward answer. Token answers are about secrets and per client: no cache
+ * may keep any of them (`no-store`). And each says exactly what it is: no browser may guess
+ * another type from the body (`nosniff`), e.g. run a problem whose detail echoes input as a script.
+ */
+export const NO_STORE_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
 
 /** Content-Type of every refusal and error (RFC 9457). */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -51,7 +55,7 @@ const TITLES: Record<HttpStatus, string> = {
 };
 
 /**
- * Builds a problem response. Extra headers are merged over the problem Content-Type.
+ * Builds a problem response. Extra headers are merged over the problem Content-Type and `nosniff`.
  * @example
  * problemResponse(404, 'TOKEN_NOT_FOUND', 'no token with id "tok_1"', { ids: ['tok_1'] })
  */
@@ -63,7 +67,7 @@ export function problemResponse(
   headers?: Record<string, string>,
 ): HttpResponse {
   const body: ProblemDetails = { type: 'about:blank', title: TITLES[status], status, code, detail, ...extensions };
-  return { status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers }, body };
+  return { status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'x-content-type-options': 'nosniff', ...headers }, body };
 }
 
 /**

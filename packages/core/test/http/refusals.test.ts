@@ -135,11 +135,16 @@ describe('formatRefusal', () => {
     return { response: result.response, onError };
   };
 
-  test('a body replaces the problem, sent as JSON; the challenge and no-store stay', () => {
+  test('a body replaces the problem, sent as JSON; the challenge, no-store and nosniff stay', () => {
     const { response } = formatted((r) => ({ body: { message: r.code } }));
     expect(response).toEqual({
       status: 401,
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'www-authenticate': 'Bearer realm="api", error="invalid_token"' },
+      headers: {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'www-authenticate': 'Bearer realm="api", error="invalid_token"',
+      },
       body: { message: 'TOKEN_EXPIRED' },
     });
   });

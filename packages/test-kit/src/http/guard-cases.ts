@@ -347,6 +347,8 @@ export function describeGuardCases(framework: string, start: StartServer, makeGu
         else expect(response.body).not.toHaveProperty('missingPermissions');
       }
       expect(response.headers.get('retry-after')).toBe(c.status === 503 ? '5' : null);
+      // A refusal says exactly what it is: no browser may sniff another type out of it.
+      if (c.code !== null) expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       // Whatever happens, a response never repeats a token back.
       for (const secret of secretsOf(tokens)) expect(response.text).not.toContain(secret);
     });
@@ -437,6 +439,24 @@ export function describeGuardCases(framework: string, start: StartServer, makeGu
         const error = thrownBy(() => makeGuard({ keyward: catalog ? catalogKeyward : keyward, permissions, realm: REALM }));
         expect(error).toBeInstanceOf(ConfigurationError);
         expect((error as Error).message).toContain(message);
+      });
+
+      // A realm goes inside WWW-Authenticate's quoted-string: a character no header can carry would
+      // make every refusal throw inside the server (ERR_INVALID_CHAR) instead of answering 401.
+      test.each([
+        { label: 'an emoji', realm: 'API 🔑' },
+        { label: 'a character outside Latin-1', realm: 'Ωmega' },
+        { label: 'a quote', realm: 'a"b' },
+        { label: 'a backslash', realm: 'a\\b' },
+        { label: 'a control character', realm: 'a\u0001b' },
+      ])('a realm with $label → ConfigurationError at construction', ({ realm }) => {
+        const error = thrownBy(() => makeGuard({ keyward, realm }));
+        expect(error).toBeInstanceOf(ConfigurationError);
+        expect((error as Error).message).toContain('realm');
+      });
+
+      test('a realm of visible ASCII, spaces and tabs is accepted', () => {
+        expect(thrownBy(() => makeGuard({ keyward, realm: 'Acme API\tv2 (prod) #1' }))).toBe(undefined);
       });
     }
 

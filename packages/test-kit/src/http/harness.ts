@@ -3,7 +3,7 @@
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DAY_MS, createKeyward, memoryStore, type Actor, type Keyward, type PermissionCatalog, type TokenStore } from '@keyward/core';
-import type { Refusal, RefusalAnswer } from '@keyward/core/http';
+import type { CrossSiteOptions, Refusal, RefusalAnswer } from '@keyward/core/http';
 import { ACTORS, fixedClock, resolveProject, type ActorName, type Clock } from '../fixtures.js';
 
 export const REALM = 'keyward-test';
@@ -47,6 +47,8 @@ export interface TestAppSetup {
   getActor?: (actorHeader: string | undefined) => Actor | null;
   /** The onRefusal recorder of the observed guard routes (`observed` in GUARD_ROUTES). */
   onRefusal?: ((refusal: Refusal) => void) | undefined;
+  /** The cross-site options of the management API mounted at /settings (default: keyward's). */
+  management?: CrossSiteOptions | undefined;
 }
 
 /** The header whose value the observed guard routes hand to onRefusal as `context` (a stand-in for the client IP). */

@@ -26,6 +26,7 @@ export function expectProblem(response: TestResponse, status: number, code: Mana
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toBe('application/problem+json');
   expect(response.body).toMatchObject({ type: 'about:blank', status, code });
+  expect(response.headers.get('x-content-type-options')).toBe('nosniff');
 }
 
 export function expectFieldError(response: TestResponse, path: string): void {
@@ -75,16 +76,24 @@ export function describeLifecycleRoutes(s: ManagementSuiteState): void {
       expect((await s.keyward.verify(response.body.plaintext)).ok).toBe(true);
     });
 
-    test('with an empty JSON body, or no body at all → the default, now', async () => {
+    test('with an empty JSON body, or a JSON type and no body → the default, now', async () => {
       const empty = await s.api(`/tokens/${s.existing.id}/roll`, { method: 'POST', actor: 'owner', body: {} });
       expect(empty.status).toBe(200);
       expect(empty.body.token.previousSecret).toBeNull();
       expect(await s.keyward.verify(s.existing.plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
-      const none = await s.api(`/tokens/${s.existing.id}/roll`, { method: 'POST', actor: 'owner' });
+      const none = await s.api(`/tokens/${s.existing.id}/roll`, { method: 'POST', actor: 'owner', headers: json });
       expect(none.status).toBe(200);
       expect(none.body.token.previousSecret).toBeNull();
       expect(await s.keyward.verify(empty.body.plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
       expect((await s.keyward.verify(none.body.plaintext)).ok).toBe(true);
+    });
+
+    test('without a JSON type (no body at all, text/plain, a form) → 415, nothing rolled: a page on another site could send those', async () => {
+      for (const headers of [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }] as Record<string, string>[]) {
+        const rawBody = 'content-type' in headers ? 'previousSecretExpiresIn=now' : undefined;
+        expectProblem(await s.api(`/tokens/${s.existing.id}/roll`, { method: 'POST', actor: 'owner', headers, rawBody }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      }
+      expect((await s.keyward.verify(s.existing.plaintext)).ok).toBe(true);
     });
 
     test('the grace period never outlives the token: a 1-day token rolled with 7d keeps its old secret until the token expires', async () => {

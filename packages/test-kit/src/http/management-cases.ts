@@ -3,6 +3,7 @@
 import { ConfigurationError, MAX_BULK_IDS, memoryStore, type Keyward } from '@keyward/core';
 import type { ManagementProblemCode } from '@keyward/core/http';
 import { countingStore } from '../stores.js';
+import { describeCrossSiteRequests } from './cross-site-cases.js';
 import { describeLifecycleRoutes, expectFieldError, expectProblem } from './lifecycle-cases.js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
@@ -84,6 +85,7 @@ export function describeManagementApi(framework: string, start: StartServer): vo
         const response = await api(path, { method, body, actor });
         expect(response.status).toBe(route.ok);
         expect(response.headers.get('cache-control')).toBe('no-store');
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       });
     });
 
@@ -153,8 +155,36 @@ export function describeManagementApi(framework: string, start: StartServer): vo
       { label: 'a project of another organization', body: { name: 'n', scope: { kind: 'project', projectId: 'proj_b1' }, expiresIn: '7d' }, path: 'scope.projectId' },
       { label: 'a project scope without projectId', body: { name: 'n', scope: { kind: 'project' }, expiresIn: '7d' }, path: 'scope.projectId' },
       { label: 'an unknown expiry', body: { name: 'n', scope: { kind: 'organization' }, expiresIn: '45d' }, path: 'expiresIn' },
-    ])('POST /tokens with $label → 400 naming $path', async ({ body, path }) => {
+      { label: 'a misspelt field (metdata)', body: { name: 'n', scope: { kind: 'organization' }, expiresIn: '7d', metdata: { team: 'web' } }, path: 'metdata' },
+      { label: 'a projectId on an organization scope', body: { name: 'n', scope: { kind: 'organization', projectId: 'proj_a1' }, expiresIn: '7d' }, path: 'scope.projectId' },
+      { label: 'a project id with a trailing space', body: { name: 'n', scope: { kind: 'project', projectId: 'proj_a1 ' }, expiresIn: '7d' }, path: 'scope.projectId' },
+    ])('POST /tokens with $label → 400 naming $path, nothing created', async ({ body, path }) => {
       expectFieldError(await api('/tokens', { method: 'POST', actor: 'owner', body }), path);
+      expect((await keyward.list(ACTORS.owner)).items.map((t) => t.id)).toEqual([existing.id]);
+    });
+
+    test.each([
+      { label: 'at the top', json: '{"__proto__":{"admin":true},"team":"web"}', path: 'metadata.__proto__' },
+      { label: 'nested', json: '{"team":{"__proto__":{"admin":true}}}', path: 'metadata.team.__proto__' },
+    ])('a metadata key __proto__ $label → POST and PATCH answer 400 naming $path; nothing stored', async ({ json, path }) => {
+      const create = `{"name":"Proto","scope":{"kind":"organization"},"expiresIn":"7d","metadata":${json}}`;
+      const headers = { 'content-type': 'application/json' };
+      expectFieldError(await api('/tokens', { method: 'POST', actor: 'owner', headers, rawBody: create }), path);
+      expect((await keyward.list(ACTORS.owner)).items.map((t) => t.id)).toEqual([existing.id]);
+      expectFieldError(await api(`/tokens/${existing.id}`, { method: 'PATCH', actor: 'owner', headers, rawBody: `{"metadata":${json}}` }), path);
+      expect((await keyward.get(ACTORS.owner, existing.id)).metadata).toBeNull();
+    });
+
+    test.each([
+      { label: 'POST /tokens/bulk-delete with a field it does not know (dryRun)', path: () => '/tokens/bulk-delete', method: 'POST', body: (id: string) => ({ ids: [id], dryRun: true }), field: 'dryRun' },
+      { label: 'POST /tokens/:id/roll with a misspelt field', path: (id: string) => `/tokens/${id}/roll`, method: 'POST', body: () => ({ previousSecretExpiresln: '24h' }), field: 'previousSecretExpiresln' },
+      { label: 'PATCH /tokens/:id with a misspelt field beside a real one', path: (id: string) => `/tokens/${id}`, method: 'PATCH', body: () => ({ name: 'X', metdata: {} }), field: 'metdata' },
+      { label: 'POST /tokens/bulk-delete with an id with a leading space', path: () => '/tokens/bulk-delete', method: 'POST', body: (id: string) => ({ ids: [` ${id}`] }), field: 'ids.0' },
+    ])('$label → 400 naming it, nothing changes', async ({ path, method, body, field }) => {
+      const before = await keyward.list(ACTORS.owner);
+      expectFieldError(await api(path(existing.id), { method, actor: 'owner', body: body(existing.id) }), field);
+      expect(await keyward.list(ACTORS.owner)).toEqual(before);
+      expect((await keyward.verify(existing.plaintext)).ok).toBe(true);
     });
 
     test('POST /tokens with a name already taken (any case) → 409 NAME_TAKEN', async () => {
@@ -348,6 +378,24 @@ export function describeManagementApi(framework: string, start: StartServer): vo
         expect(deleted.status).toBe(204);
       });
 
+      // The host checks membership on the exact id from the URL; "org_a " is another organization,
+      // owned by the impostor. keyward must not take it for org_a.
+      test('an owner of organization "org_a " (trailing space) cannot list, create, roll or delete org_a\'s tokens', async () => {
+        const base = '/orgs/org_a%20/settings/tokens';
+        const listed = await call(server.url, base, { actor: 'impostor' });
+        expectProblem(listed, 500, 'INTERNAL_ERROR');
+        expect(listed.text).not.toContain(existing.id);
+        const created = await call(server.url, base, { method: 'POST', actor: 'impostor', body: { name: 'Planted', scope: { kind: 'organization' }, expiresIn: 'never' } });
+        expectProblem(created, 500, 'INTERNAL_ERROR');
+        expectProblem(await call(server.url, `${base}/${existing.id}/roll`, { method: 'POST', actor: 'impostor', body: {} }), 500, 'INTERNAL_ERROR');
+        expectProblem(await call(server.url, `${base}/${existing.id}`, { method: 'DELETE', actor: 'impostor' }), 500, 'INTERNAL_ERROR');
+        expect((await keyward.list(ACTORS.owner)).items.map((t) => t.id)).toEqual([existing.id]);
+        expect((await keyward.verify(existing.plaintext)).ok).toBe(true);
+        // The host hears why: its getActor handed over an id keyward will not take.
+        expect(errors).toHaveLength(4);
+        for (const error of errors) expect(String((error as Error).message)).toContain('actor.organizationId must not start or end with whitespace');
+      });
+
       test('an organization the user does not belong to → 401, its tokens untouched', async () => {
         expectProblem(await call(server.url, '/orgs/org_b/settings/tokens', { actor: 'owner' }), 401, 'UNAUTHENTICATED');
         expectProblem(await call(server.url, `/orgs/org_b/settings/tokens/${existing.id}`, { method: 'DELETE', actor: 'owner' }), 401, 'UNAUTHENTICATED');
@@ -379,4 +427,6 @@ export function describeManagementApi(framework: string, start: StartServer): vo
       expectProblem(await api('/tokens', { headers: { 'x-test-actor': 'nobody' } }), 401, 'UNAUTHENTICATED');
     });
   });
+  // Its own servers, one per cross-site setting, shared by its rows.
+  describeCrossSiteRequests(framework, start);
 }

@@ -2,23 +2,14 @@
 // with npm into a scratch project under the OS temp folder, outside the workspace, so nothing
 // resolves through pnpm's links, the TypeScript sources or the workspace's node_modules.
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ROOT, publishedPackages } from '../workspace.js';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { ROOT };
 const run = promisify(execFile);
-
-/** The published packages: every packages/* that is not private. */
-export function publishedPackages(): { dir: string; name: string }[] {
-  return readdirSync(join(ROOT, 'packages'))
-    .filter((dir) => existsSync(join(ROOT, 'packages', dir, 'package.json')))
-    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(ROOT, 'packages', dir, 'package.json'), 'utf8')) as { name: string; private?: boolean } }))
-    .filter(({ manifest }) => !manifest.private)
-    .map(({ dir, manifest }) => ({ dir, name: manifest.name }));
-}
 
 /**
  * Packs every published package (or those named in `only`) into `dest` (pnpm rewrites
@@ -28,7 +19,7 @@ export async function packAll(dest: string, only?: readonly string[]): Promise<R
   mkdirSync(dest, { recursive: true });
   const tarballs: Record<string, string> = {};
   for (const { dir, name } of publishedPackages().filter((p) => !only || only.includes(p.name))) {
-    const cwd = join(ROOT, 'packages', dir);
+    const cwd = join(ROOT, dir);
     if (!existsSync(join(cwd, 'dist', 'index.js'))) throw new Error(`${name} is not built: run \`npx -y pnpm@12.4.2 build\` first (the test command does)`);
     const { stdout } = await run('npx', ['-y', 'pnpm@12.4.2', 'pack', '--pack-destination', dest], { cwd });
     const tarball = stdout.trim().split('\n').at(-1)!.trim();

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
+import { RUNNABLE, codeBlocks, runnableBlocks } from '../src/code-blocks.js';
 import { expectedOutput, printsAsPromised } from '../src/expected-output.js';
 
 // Every ```ts / ```js block of README.md, docs/ and the package and example READMEs runs here,
-// unless the line before it is `<!-- excerpt -->` (a fragment that needs surrounding code) or
-// `<!-- runtime: … -->` (a program for Bun, Deno or workerd, which examples/runtime-matrix runs there).
+// unless it is marked as an excerpt or a program for another runtime (src/code-blocks.ts).
 // Servers a snippet starts are moved to a free port and stopped (src/short-lived-servers.mjs).
 // Each block states what it prints in trailing `// → …` comments, and what it prints is compared.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -28,43 +28,13 @@ function markdownFiles(): string[] {
   return files.filter((f) => !f.startsWith('docs/benchmarks'));
 }
 
-interface Snippet {
-  file: string;
-  line: number;
-  code: string;
-}
-
-interface CodeBlock extends Snippet {
-  language: string;
-  excerpt: boolean;
-}
-
-const RUNNABLE = new Set(['ts', 'typescript', 'js', 'mjs']);
-
-function codeBlocks(file: string): CodeBlock[] {
-  const lines = readFileSync(join(root, file), 'utf8').split('\n');
-  const blocks: CodeBlock[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\S*)\s*$/.exec(lines[i]!);
-    if (!open) continue;
-    const end = lines.indexOf('```', i + 1);
-    // `<!-- runtime: bun -->` (deno, workerd…): a program for another runtime, run by examples/runtime-matrix.
-    const excerpt = /^<!-- (excerpt|runtime: [a-z]+) -->$/.test(lines[i - 1]?.trim() ?? '');
-    blocks.push({ file, line: i + 1, language: open[1]!, excerpt, code: lines.slice(i + 1, end).join('\n') });
-    i = end;
-  }
-  return blocks;
-}
-
-function extractSnippets(file: string): Snippet[] {
-  return codeBlocks(file).filter((b) => RUNNABLE.has(b.language) && !b.excerpt);
-}
+const read = (file: string) => readFileSync(join(root, file), 'utf8');
 
 mkdirSync(work, { recursive: true });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('documentation code blocks run', () => {
-  const snippets = markdownFiles().flatMap(extractSnippets);
+  const snippets = markdownFiles().flatMap((file) => runnableBlocks(file, read(file)));
 
   test('there are snippets to run', () => {
     expect(snippets.length).toBeGreaterThan(0);
@@ -84,7 +54,7 @@ describe('documentation code blocks run', () => {
   });
 
   test('every other code block is marked as an excerpt, except the Quick start, which CI runs verbatim', () => {
-    const blocks = markdownFiles().flatMap(codeBlocks);
+    const blocks = markdownFiles().flatMap((file) => codeBlocks(file, read(file)));
     const quickStart = blocks.find((b) => b.file === 'README.md' && b.language === 'sh' && !b.excerpt);
     expect(quickStart, 'README.md has an unmarked sh block: the Quick start').toBeDefined();
     const commands = quickStart!.code.split('\n').filter((l) => l.trim() !== '');

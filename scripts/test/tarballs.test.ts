@@ -145,9 +145,10 @@ beforeAll(async () => {
   Object.assign(projects, { lowest, newest, node20 });
 }, 600_000);
 
+// Four node_modules trees: removing them takes a while on a busy machine.
 afterAll(() => {
   if (work && !process.env.KEEP_SCRATCH) rmSync(work, { recursive: true, force: true });
-});
+}, 180_000);
 
 const installed = (at: ScratchProject, name: string) => (JSON.parse(readFileSync(join(at.dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 /** The highest major a range names (`^5.4.0 || ^6.0.0` → 6). */

@@ -16,7 +16,14 @@ describeTokenStore(
   `sqliteStore on better-sqlite3 ${version}, Node ${process.versions.node}`,
   () => {
     const dir = mkdtempSync(join(tmpdir(), 'keyward-peer-sqlite-'));
-    const db = new Database(join(dir, 'tokens.db'));
+    let db: Database.Database;
+    try {
+      db = new Database(join(dir, 'tokens.db'));
+    } catch (error) {
+      // A binary that does not load (built for another Node) fails every test: leave no folder behind.
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
     const store = sqliteStore({ db });
     opened.set(store, { db, dir });
     return store;

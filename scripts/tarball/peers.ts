@@ -9,13 +9,14 @@ import { publishedPackages } from '../workspace.js';
 const run = promisify(execFile);
 
 /**
- * Peers not installed at their ends: type packages follow their library, and vitest (the peer of
- * @keyward/store-tests) runs the suites themselves, at the workspace's version.
+ * Peers not installed at their ends: optional ones (type packages; the UI's framework wrappers,
+ * which examples/ui-frameworks runs), and vitest, the peer of @keyward/store-tests, which runs
+ * the suites themselves at the workspace's version.
  */
 const NOT_A_LIBRARY_PEER = /^@types\/|^vitest$/;
 
 /**
- * Each library peer and its range, as the packages declare it (one range per peer).
+ * Each required library peer and its range, as the packages declare it (one range per peer).
  *
  * @example
  * peerRanges(); // { express: '^5.0.0', fastify: '^5.0.0', hono: '^4.4.2', pg: '^8.11.0', ioredis: '^5.4.0 || ^6.0.0', 'better-sqlite3': '^12.0.0 || ^13.0.0' }
@@ -23,8 +24,9 @@ const NOT_A_LIBRARY_PEER = /^@types\/|^vitest$/;
 export function peerRanges(): Record<string, string> {
   const ranges: Record<string, string> = {};
   for (const { name, manifest } of publishedPackages()) {
+    const optional = (manifest.peerDependenciesMeta ?? {}) as Record<string, { optional?: boolean }>;
     for (const [peer, range] of Object.entries((manifest.peerDependencies ?? {}) as Record<string, string>)) {
-      if (NOT_A_LIBRARY_PEER.test(peer)) continue;
+      if (NOT_A_LIBRARY_PEER.test(peer) || optional[peer]?.optional) continue;
       if (ranges[peer] !== undefined && ranges[peer] !== range) throw new Error(`${name} asks for ${peer} ${range}, another package for ${ranges[peer]}: keep one range per peer`);
       ranges[peer] = range;
     }

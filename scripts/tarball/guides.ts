@@ -3,7 +3,7 @@
 // way), each printing what its `// → …` comments say.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runnableBlocks } from '../../examples/docs-check/src/code-blocks.js';
+import { runnableBlocks } from '../../examples/docs-check/src/markdown.js';
 import { expectedOutput, printsAsPromised } from '../../examples/docs-check/src/expected-output.js';
 import { ROOT } from '../workspace.js';
 import { onPath, type ScratchProject } from './scratch.js';
@@ -27,7 +27,7 @@ export interface GuideProgram {
  */
 export function guidePrograms(): GuideProgram[] {
   return GUIDES.flatMap((guide) =>
-    runnableBlocks(guide, readFileSync(join(ROOT, guide), 'utf8')).map((block) => ({
+    runnableBlocks(guide).map((block) => ({
       where: `${guide}:${block.line}`,
       file: `guides/${guide.replace(/\.md$/, '').replace(/\W+/g, '-')}-${block.line}.ts`,
       code: `${block.code}\nexport {};\n`,

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import semver from 'semver';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { codeBlocks, runnableBlocks } from '../../examples/docs-check/src/code-blocks.js';
+import { codeBlocks, runnableBlocks } from '../../examples/docs-check/src/markdown.js';
 import { expectedOutput, printsAsPromised } from '../../examples/docs-check/src/expected-output.js';
 import { SHORT_LIVED_SERVERS, guidePrograms, runGuides } from '../tarball/guides.js';
 import { nodeBinary, peerEnds, peerRanges } from '../tarball/peers.js';
@@ -30,9 +30,10 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
 /** The README's Install block: clone; install, build and pack; install the tarballs in your app. */
 function installCommands(): string[] {
-  const readme = read('README.md');
-  const section = readme.slice(readme.indexOf('\n## Install\n'), readme.indexOf('\n## ', readme.indexOf('\n## Install\n') + 1));
-  const block = codeBlocks('README.md', section).find((b) => b.language === 'sh');
+  const lines = read('README.md').split('\n');
+  const start = lines.indexOf('## Install') + 1;
+  const end = lines.findIndex((line, i) => i >= start && line.startsWith('## ')) + 1;
+  const block = codeBlocks('README.md').find((b) => b.language === 'sh' && b.line > start && b.line < end);
   return (block?.code ?? '').split('\n').filter((line) => line.trim() !== '');
 }
 
@@ -89,7 +90,7 @@ function node10Files(): Record<string, string> {
   };
 }
 
-const [keywardProgram, serverProgram] = runnableBlocks('docs/getting-started.md', read('docs/getting-started.md')).map((b) => b.code);
+const [keywardProgram, serverProgram] = runnableBlocks('docs/getting-started.md').map((b) => b.code);
 const ends = peerEnds();
 /** Node majors each peer end runs on: the lowest on the oldest Node keyward supports; the newest where its better-sqlite3 runs. */
 const NODES = { lowest: [20], newest: [22, 24] } as const;
@@ -219,9 +220,10 @@ describe('a Node 20 app on the newest peers', () => {
     expect(printsAsPromised((await project().exec('node_modules/.bin/tsx', ['keyward.ts'])).stdout, expectedOutput(keywardProgram!))).toBe(true);
   });
 
-  test('getting started, steps 3–5 (server.ts): the curl session answers as the guide says, SIGTERM closes cleanly', async () => {
+  test('getting started, steps 3–5 (server.ts): the curl session answers as the guide says, SIGTERM to `node --import tsx server.ts` closes cleanly', async () => {
     const port = await freePort();
-    const child = spawn('node_modules/.bin/tsx', ['server.ts'], { cwd: project().dir, env: { ...process.env, NODE_OPTIONS: '', PORT: String(port) } });
+    // As step 5 starts it: one process, whose pid is the server's.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { cwd: project().dir, env: { ...process.env, NODE_OPTIONS: '', PORT: String(port) } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -252,6 +254,23 @@ describe('a Node 20 app on the newest peers', () => {
     expect(printsAsPromised(stdout.replace(`:${port}`, ':3000'), expectedOutput(serverProgram!)), stdout).toBe(true);
   });
 
+  test('getting started, step 5: Ctrl-C (SIGINT to the whole command) stops `npx tsx server.ts` cleanly, leaving no process behind', async () => {
+    const port = await freePort();
+    // A process group of its own, as a terminal gives each command: Ctrl-C signals all of it.
+    const child = spawn('npx', ['tsx', 'server.ts'], { cwd: project().dir, detached: true, env: { ...process.env, NODE_OPTIONS: '', PORT: String(port) } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    for (let i = 0; i < 300 && !stdout.includes('Listening'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(stdout).toContain('Listening');
+    process.kill(-child.pid!, 'SIGINT');
+    await exited;
+    for (let i = 0; i < 100 && !stdout.includes('Closed'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(stdout).toContain('Closed');
+    // Nothing of the group is left listening: the port is free again.
+    await expect(fetch(`http://127.0.0.1:${port}/api/billing`)).rejects.toThrow();
+  });
+
   test('CommonJS require() works without require(esm), and errors keep their class names', async () => {
     const { stdout, stderr } = await project().exec('node', ['--no-experimental-require-module', 'cjs-require.cjs']);
     expect(stderr).toBe('');
@@ -263,6 +282,13 @@ describe('a Node 20 app on the newest peers', () => {
       .exec('node_modules/.bin/tsc', ['-p', tsconfig], { timeout: 110_000 })
       .catch((error: { stdout: string }) => error);
     expect(result.stdout).toBe('');
+  });
+
+  test('@keyward/postgres/sql/*.sql resolve by package path, from ESM and CommonJS (for drizzle-kit, Prisma, node-pg-migrate)', async () => {
+    const shipped = readdirSync(join(ROOT, 'packages/postgres/sql')).filter((name) => name.endsWith('.sql')).length;
+    const { stdout, stderr } = await project().exec('node', ['postgres-sql.mjs']);
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe(`${shipped} of ${shipped} SQL files resolve by package path`);
   });
 
   test('Jest 30 (CommonJS) loads and runs the packages', { timeout: 100_000 }, async () => {

@@ -2,23 +2,14 @@
 // with npm into a scratch project under the OS temp folder, outside the workspace, so nothing
 // resolves through pnpm's links, the TypeScript sources or the workspace's node_modules.
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { ROOT, publishedPackages } from '../workspace.js';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { ROOT };
 const run = promisify(execFile);
-
-/** The published packages: every packages/* that is not private. */
-export function publishedPackages(): { dir: string; name: string }[] {
-  return readdirSync(join(ROOT, 'packages'))
-    .filter((dir) => existsSync(join(ROOT, 'packages', dir, 'package.json')))
-    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(ROOT, 'packages', dir, 'package.json'), 'utf8')) as { name: string; private?: boolean } }))
-    .filter(({ manifest }) => !manifest.private)
-    .map(({ dir, manifest }) => ({ dir, name: manifest.name }));
-}
 
 /**
  * Packs every published package (or those named in `only`) into `dest` (pnpm rewrites
@@ -28,7 +19,7 @@ export async function packAll(dest: string, only?: readonly string[]): Promise<R
   mkdirSync(dest, { recursive: true });
   const tarballs: Record<string, string> = {};
   for (const { dir, name } of publishedPackages().filter((p) => !only || only.includes(p.name))) {
-    const cwd = join(ROOT, 'packages', dir);
+    const cwd = join(ROOT, dir);
     if (!existsSync(join(cwd, 'dist', 'index.js'))) throw new Error(`${name} is not built: run \`npx -y pnpm@12.4.2 build\` first (the test command does)`);
     const { stdout } = await run('npx', ['-y', 'pnpm@12.4.2', 'pack', '--pack-destination', dest], { cwd });
     const tarball = stdout.trim().split('\n').at(-1)!.trim();
@@ -43,11 +34,47 @@ export function scratchDir(label: string): string {
   return mkdtempSync(join(tmpdir(), `keyward-${label}-`));
 }
 
-/** The workspace's better-sqlite3, whose compiled binary is reused: building one needs the network. */
-function workspaceBetterSqlite(): { version: string; binary: string } {
+/** The workspace's own better-sqlite3 (12.x: Node 20 runs it) and its compiled binary. */
+export function workspaceBetterSqlite(): { version: string; binary: string } {
   const dir = join(ROOT, 'packages/sqlite/node_modules/better-sqlite3');
   const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
   return { version, binary: join(dir, 'build/Release/better_sqlite3.node') };
+}
+
+/**
+ * better-sqlite3 needs a compiled binary. 13 and later ship theirs inside the npm package; 12.x
+ * downloads one at install (impossible here: only the npm registry is reachable) or compiles it.
+ * So a binary in the package is used as it is, the workspace's own version gets the workspace's
+ * binary, and any other version is compiled from source (node-gyp: about 80 s of one core) once per
+ * version and Node ABI, kept in the workspace's node_modules/.cache for the next run.
+ */
+async function provideBetterSqliteBinary(dir: string): Promise<void> {
+  const pkg = join(dir, 'node_modules/better-sqlite3');
+  if (!existsSync(pkg) || existsSync(join(pkg, 'prebuilds', `${process.platform}-${process.arch}.node`))) return;
+  const { version } = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string };
+  const binary = join(pkg, 'build/Release/better_sqlite3.node');
+  const workspace = workspaceBetterSqlite();
+  const cached = join(ROOT, 'node_modules/.cache/keyward-better-sqlite3', `${version}-abi${process.versions.modules}-${process.platform}-${process.arch}.node`);
+  if (version !== workspace.version && !existsSync(cached)) {
+    // Its install script: prebuild-install (told to build from source, it gives way) || node-gyp rebuild.
+    await run('npm', ['rebuild', 'better-sqlite3', '--loglevel=error'], { cwd: dir, timeout: 600_000, env: { ...process.env, npm_config_build_from_source: 'true', JOBS: 'max' } });
+    mkdirSync(dirname(cached), { recursive: true });
+    copyFileSync(binary, cached);
+    return;
+  }
+  mkdirSync(dirname(binary), { recursive: true });
+  copyFileSync(version === workspace.version ? workspace.binary : cached, binary);
+}
+
+/**
+ * An environment whose `node` is the binary at `node`: for npm (which then picks the versions that
+ * Node admits, as a user's npm would) and for anything a program spawns by name.
+ *
+ * @example
+ * project.exec(node22, ['node_modules/tsx/dist/cli.mjs', 'app.ts'], { env: onPath(node22) });
+ */
+export function onPath(node: string): NodeJS.ProcessEnv {
+  return { PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` };
 }
 
 export interface ScratchProject {
@@ -59,27 +86,26 @@ export interface ScratchProject {
 /**
  * Writes a package.json with `dependencies` (the keyward tarballs are added, and pinned through
  * `overrides` so their own `@keyward/*` dependencies resolve to the tarballs too), runs
- * `npm install`, and puts the workspace's better-sqlite3 binary in place when it is installed.
+ * `npm install` (on the Node binary `node`, Node 20 by default), and gives better-sqlite3, when it
+ * is installed, its binary.
  */
 export async function installProject(
   dir: string,
   tarballs: Record<string, string>,
   dependencies: Record<string, string>,
   files: Record<string, string> = {},
+  node: string = process.execPath,
 ): Promise<ScratchProject> {
   const local = Object.fromEntries(Object.entries(tarballs).map(([name, path]) => [name, `file:${path}`]));
-  const sqlite = workspaceBetterSqlite();
   const deps = { ...local, ...dependencies };
-  if ('better-sqlite3' in deps) deps['better-sqlite3'] = sqlite.version;
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module', dependencies: deps, overrides: local }, null, 2));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  // --ignore-scripts: no install script may reach for the network (better-sqlite3 would download or compile).
-  await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir, timeout: 150_000 });
-  if ('better-sqlite3' in deps) {
-    const release = join(dir, 'node_modules/better-sqlite3/build/Release');
-    mkdirSync(release, { recursive: true });
-    copyFileSync(sqlite.binary, join(release, 'better_sqlite3.node'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
   }
+  // --ignore-scripts: no install script may reach for the network (better-sqlite3 would download or compile).
+  await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir, timeout: 150_000, env: { ...process.env, ...onPath(node) } });
+  await provideBetterSqliteBinary(dir);
   return {
     dir,
     exec: (file, args, options = {}) =>

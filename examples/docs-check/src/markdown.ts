@@ -45,3 +45,17 @@ export function codeBlocks(file: string): CodeBlock[] {
   }
   return blocks;
 }
+
+/** The languages a docs program may be written in (tsx runs them all). */
+export const RUNNABLE = new Set(['ts', 'typescript', 'js', 'mjs']);
+
+/**
+ * The blocks of `file` that run as programs: not excerpts, in a runnable language. docs-check runs
+ * them all; the tarball test runs the guides' with each peer at both ends of its range.
+ *
+ * @example
+ * runnableBlocks('docs/hono.md')[0]?.line; // the line of the guide's first program
+ */
+export function runnableBlocks(file: string): CodeBlock[] {
+  return codeBlocks(file).filter((block) => RUNNABLE.has(block.language) && !block.excerpt);
+}

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
 import { expectedOutput, printsAsPromised } from '../src/expected-output.js';
-import { ROOT, codeBlocks, markdownFiles } from '../src/markdown.js';
+import { ROOT, RUNNABLE, codeBlocks, markdownFiles, runnableBlocks } from '../src/markdown.js';
 import { keyPrefixesOf, usesRedis } from '../src/redis-prefixes.js';
 import { Redis } from 'ioredis';
 
@@ -18,17 +18,6 @@ const root = ROOT;
 const work = fileURLToPath(new URL('../.snippets/', import.meta.url));
 const run = promisify(execFile);
 
-interface Snippet {
-  file: string;
-  line: number;
-  code: string;
-}
-
-const RUNNABLE = new Set(['ts', 'typescript', 'js', 'mjs']);
-
-function extractSnippets(file: string): Snippet[] {
-  return codeBlocks(file).filter((b) => RUNNABLE.has(b.language) && !b.excerpt);
-}
 
 mkdirSync(work, { recursive: true });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -45,7 +34,7 @@ async function keysUnder(prefix: string): Promise<string[]> {
 }
 
 describe('documentation code blocks run', () => {
-  const snippets = markdownFiles().flatMap(extractSnippets);
+  const snippets = markdownFiles().flatMap(runnableBlocks);
 
   test('there are snippets to run', () => {
     expect(snippets.length).toBeGreaterThan(0);

@@ -11,6 +11,7 @@ import { fetchGone, fetchRecords, fetchTokens, resolveIndexEntries, type StoredT
 import { parseReconcileOptions, reconcile, removeOrphans, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
 import { ensureSchema } from './schema.js';
 import { insertSteps, newRemoval, recordHashes, removalKey, removeSteps, runSteps, type Claim } from './steps.js';
+import { oneAtATime } from './one-at-a-time.js';
 
 /** Parsed lookup records remembered per store (the most recently first seen). */
 const PARSED_RECORDS = 2048;
@@ -169,6 +170,8 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
       await ready();
       return work();
     });
+  // Rolls and updates of one token from this process go one at a time (see oneAtATime).
+  const perToken = oneAtATime();
   const failedLookup = (error: unknown): never => {
     throw toStoreError('findByHash', error);
   };
@@ -342,12 +345,12 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
 
     async roll(organizationId, id, change) {
       changeChecks.roll(change);
-      return run('roll', () => rollToken(ctx, organizationId, id, change));
+      return run('roll', () => perToken(removalKey(organizationId, id), () => rollToken(ctx, organizationId, id, change)));
     },
 
     async update(organizationId, id, change) {
       changeChecks.update(change);
-      return run('update', () => updateToken(ctx, organizationId, id, change));
+      return run('update', () => perToken(removalKey(organizationId, id), () => updateToken(ctx, organizationId, id, change)));
     },
 
     async listExpiring(expiringOptions) {

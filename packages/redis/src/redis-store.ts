@@ -357,5 +357,10 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
       checkExpiringOptions(expiringOptions);
       return run('listExpiring', () => listExpiring(ctx, expiringOptions));
     },
+
+    async close() {
+      // The durability waits' connections; the caller's client stays open.
+      await ctx.close();
+    },
   } satisfies RedisTokenStore;
 }

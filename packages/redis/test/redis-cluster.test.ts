@@ -5,7 +5,7 @@ import { ACTORS, resolveProject } from '@keyward/test-kit/fixtures';
 import { sha256 } from '@keyward/test-kit/stores';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { redisInvalidations, redisStore } from '../src/index.js';
-import { keySlot } from '../src/durability.js';
+import { keySlot } from '../src/slots.js';
 import { startCluster, type TestCluster } from '@keyward/test-kit/redis';
 import { waitUntil } from '@keyward/test-kit/net';
 import { describeRedisStore } from './conformance.js';

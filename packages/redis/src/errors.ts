@@ -11,7 +11,7 @@ export type RedisFailure = 'outage' | 'bug';
 /**
  * One row of the classification. `on` says what is matched: `reply` the first word of a Redis
  * error reply (`READONLY You can't write…`), `message` the start of an ioredis error message,
- * `name` an ioredis error class, `code` a Node.js socket error code.
+ * `name` an ioredis error class, `code` one of the Node.js socket error codes listed (`, `-separated).
  */
 export interface RedisErrorRule {
   on: 'reply' | 'message' | 'name' | 'code';
@@ -59,21 +59,19 @@ export const REDIS_ERRORS: readonly RedisErrorRule[] = Object.freeze([
   outage('message', 'Cluster isn\'t ready', 'the Cluster client is still connecting, with enableOfflineQueue false'),
   outage('message', 'Cluster is disconnected.', 'the Cluster client lost every node'),
   outage('message', 'Node is disconnected', 'the node the command was sent to dropped'),
-  outage('message', 'WAIT:', 'fewer replicas than durability.replicas acknowledged a write in time'),
+  outage('message', 'WAIT:', 'durability: fewer than durability.replicas replicas acknowledged a write within durability.timeoutMs, or the primary did not answer WAIT'),
   bug('message', 'Connection in subscriber mode', 'the client given to the store is a subscriber connection'),
   outage('name', 'MaxRetriesPerRequestError', 'still disconnected after maxRetriesPerRequest reconnection attempts'),
   outage('name', 'ClusterAllFailedError', 'no node could refresh the Cluster slot map'),
   outage('name', 'AbortError', 'the connection closed with the command in flight'),
   outage('name', 'InterruptError', 'the connection closed with the command in flight'),
   outage('name', 'ParserError', 'the reply stream was cut mid-reply; ioredis reconnects'),
-  ...['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].map((code) =>
-    outage('code', code, 'the server cannot be reached'),
-  ),
+  outage('code', 'ECONNREFUSED, ECONNRESET, ECONNABORTED, ETIMEDOUT, EPIPE, EHOSTUNREACH, ENETUNREACH, ENOTFOUND, EAI_AGAIN', 'the server cannot be reached'),
 ]);
 
 const byReply = new Map(REDIS_ERRORS.filter((r) => r.on === 'reply').map((r) => [r.match, r]));
 const byName = new Map(REDIS_ERRORS.filter((r) => r.on === 'name').map((r) => [r.match, r]));
-const byCode = new Map(REDIS_ERRORS.filter((r) => r.on === 'code').map((r) => [r.match, r]));
+const byCode = new Map(REDIS_ERRORS.filter((r) => r.on === 'code').flatMap((r) => r.match.split(', ').map((code) => [code, r] as const)));
 const byMessage = REDIS_ERRORS.filter((r) => r.on === 'message');
 
 /**

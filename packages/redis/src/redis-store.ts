@@ -127,6 +127,12 @@ export interface RedisTokenStore extends TokenStore {
    * do ({ cursor } = await store.reconcile({ cursor })); while (cursor);
    */
   reconcile(options?: ReconcileOptions): Promise<ReconcileResult>;
+  /**
+   * Closes the connections the store opened itself (one per primary for durability's WAIT,
+   * opened on first use); the caller's client stays open. `keyward.close()` calls it.
+   * @example await store.close(); await client.quit();
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -135,9 +141,12 @@ export interface RedisTokenStore extends TokenStore {
  * Verification (`findByHash`) is one HMGET. Name uniqueness is decided by a Lua script on the
  * organization's Cluster slot. Writes spanning slots are ordered so an interruption can leave a
  * listed token that does not verify, never a token that verifies but is not listed. Every Redis
- * failure becomes `StoreUnavailableError`, so callers fail closed.
+ * failure fails closed: an outage as `StoreUnavailableError` (503), anything retrying will not
+ * change as `StoreFailedError` (500); `REDIS_ERRORS` in errors.ts (and docs/stores.md) says which.
+ * Concurrent rolls and renames of one token all succeed.
  *
- * The store registers `keywardV2…` script commands on the client and never closes it. Keys written
+ * The store registers `keywardV2…` script commands on the client and never closes it; with
+ * durability, it opens one connection of its own per primary for WAIT (closed by `close()`). Keys written
  * by the first release (schema 1) are upgraded in place on first use (see README, "Schema").
  * Give the client `maxRetriesPerRequest: 1` and a `commandTimeout` so an outage fails fast.
  *

@@ -32,14 +32,14 @@ function connect(port: number, options: RedisOptions = {}): Redis {
   return client;
 }
 
-async function failure(call: () => Promise<unknown>): Promise<Error> {
-  return call().then(
+async function failure(call: () => unknown): Promise<Error> {
+  return Promise.resolve().then(call).then(
     (value) => new Error(`answered ${JSON.stringify(value)} instead of failing`),
     (error: unknown) => error as Error,
   );
 }
 
-async function expectAnswer(call: () => Promise<unknown>, kind: typeof StoreUnavailableError | typeof StoreFailedError, reply: RegExp): Promise<void> {
+async function expectAnswer(call: () => unknown, kind: typeof StoreUnavailableError | typeof StoreFailedError, reply: RegExp): Promise<void> {
   const error = await failure(call);
   expect(error).toBeInstanceOf(kind);
   expect((error.cause as Error).message).toMatch(reply);

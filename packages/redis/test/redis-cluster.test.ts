@@ -85,7 +85,10 @@ describe('redisStore on a Cluster', () => {
       // A lookup key that another node holds.
       do hash = sha256(randomUUID());
       while (client.slots[keySlot(`${keyPrefix}h:${hash}`)]![0] === `127.0.0.1:${port}`);
-      const error = await redisStore({ client: plain, keyPrefix, durability: false }).findByHash(hash).catch((thrown: unknown) => thrown as Error);
+      const store = redisStore({ client: plain, keyPrefix, durability: false });
+      const error = await Promise.resolve()
+        .then(() => store.findByHash(hash))
+        .catch((thrown: unknown) => thrown as Error);
       expect(error).toBeInstanceOf(StoreFailedError);
       expect(((error as Error).cause as Error).message).toMatch(/^MOVED \d+ /);
     } finally {

@@ -135,6 +135,13 @@ function primariesFor(client: RedisClient, keys: readonly string[], wirePrefix: 
 export function replicaWaits(client: RedisClient, durability: DurabilityOptions, keyPrefix: string): ReplicaWaits {
   const lines = new Map<string, WaitLine>();
   let closed = false;
+  const closeLines = () => {
+    for (const line of lines.values()) line.close();
+    lines.clear();
+  };
+  // The caller's client ended (quit, disconnect): the store's own connections go with it, so a
+  // process that quits its client without closing keyward still exits. Used again, they reopen.
+  client.on('end', closeLines);
   return {
     async settle(keys) {
       if (keys.length === 0) return;
@@ -150,8 +157,8 @@ export function replicaWaits(client: RedisClient, durability: DurabilityOptions,
     },
     async close() {
       closed = true;
-      for (const line of lines.values()) line.close();
-      lines.clear();
+      client.off('end', closeLines);
+      closeLines();
     },
   };
 }

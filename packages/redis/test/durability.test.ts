@@ -9,6 +9,9 @@ import { makeHash, makeRecord } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { redisStore } from '../src/index.js';
+import { createContext } from '../src/context.js';
+import { fetchTokens } from '../src/reads.js';
+import { removeSteps } from '../src/steps.js';
 import { FAIL_FAST, randomPrefix } from '@keyward/test-kit/redis-keys';
 import { sleep, waitUntil } from '@keyward/test-kit/net';
 import { redisCli, startRedisServer, type RedisServer } from '@keyward/test-kit/redis';
@@ -112,6 +115,43 @@ describe('durability', () => {
     expect((await store.list('org_1', { limit: 10 })).items).toEqual([]);
   });
 
+  test('a delete answered 503 goes through when sent again, whichever step\'s WAIT failed; the token stopped verifying at the first attempt', async () => {
+    const keyPrefix = randomPrefix('retry-delete');
+    const durability = { replicas: 1, timeoutMs: 200 };
+    const store = redisStore({ client, keyPrefix, durability });
+    const ctx = createContext({ client, keyPrefix, durability });
+    try {
+      // The deletion's three steps (lookup keys, listing, index entries): the replica stops
+      // answering before step `failing` (0-based) and the user retries after it is back.
+      for (const failing of [0, 1, 2]) {
+        const record = makeRecord({ scope: { kind: 'project', projectId: 'proj_retry' }, expiresAt: 9_000_000_000_000 });
+        expect(await store.insert(record)).toBe('ok');
+        const [token] = await fetchTokens(ctx, record.organizationId, [record.id]);
+        const steps = removeSteps(ctx, [token!]);
+        for (const step of steps.slice(0, failing)) await step();
+        await replica.signal('SIGSTOP');
+        try {
+          await redisCli(primary.port, 'client', 'kill', 'type', 'replica');
+          await expect(steps[failing]!()).rejects.toThrow(/WAIT: 0 of 1 replicas/);
+        } finally {
+          await replica.signal('SIGCONT');
+        }
+        expect(await store.findByHash(record.hash)).toBeNull();
+        await replicaOnline();
+        // The retry resolves (the token deleted now, or reported missing: an earlier attempt
+        // already removed its listing); either way it is gone, index entries included.
+        await store.deleteMany(record.organizationId, [record.id]);
+        expect(await store.get(record.organizationId, record.id)).toBeNull();
+        expect(await store.findByHash(record.hash)).toBeNull();
+        await store.deleteByProject('proj_retry');
+        expect(await store.listExpiring({ expiresAfter: 0, expiresBy: 9_000_000_000_000, limit: 10 })).toMatchObject({ items: [] });
+      }
+    } finally {
+      await ctx.close();
+      await store.close();
+    }
+  });
+
   test('reads never wait behind durability: with the replica\'s link down, verifies of other tokens on the same primary answer while deletes wait, and each delete fails saying WAIT did', async () => {
     // The client the README recommends: its commandTimeout equals the default WAIT timeout.
     const recommended = new Redis({ ...FAIL_FAST, port: primary.port, commandTimeout: 1000 });
@@ -159,6 +199,26 @@ describe('durability', () => {
     console.log(`[reads during WAIT] ${latencies.length} verifies, p50 ${latencies[Math.floor(latencies.length * 0.5)]!.toFixed(2)} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)]!.toFixed(2)} ms, max ${latencies.at(-1)!.toFixed(2)} ms`);
     expect(latencies.length).toBeGreaterThan(readers.length);
     await replicaOnline();
+  });
+
+  test('the store\'s WAIT connections close with store.close() (the client stays open), and with the caller\'s client when it ends', async () => {
+    const named = async (name: string) => (await redisCli(primary.port, 'client', 'list')).split('\n').filter((line) => line.includes(` name=${name} `)).length;
+    const own = new Redis({ ...FAIL_FAST, port: primary.port, connectionName: 'kw-closing' });
+    const store = redisStore({ client: own, keyPrefix: randomPrefix(), durability: { replicas: 1, timeoutMs: 1000 } });
+    expect(await store.insert(makeRecord())).toBe('ok');
+    // The client's connection and the store's WAIT connection (a duplicate: same name).
+    expect(await named('kw-closing')).toBe(2);
+    await store.close();
+    await waitUntil('the WAIT connection to close', async () => (await named('kw-closing')) === 1);
+    expect(await own.ping()).toBe('PONG');
+    await expect(store.insert(makeRecord())).rejects.toThrow(StoreUnavailableError);
+
+    // A process that quits its client without closing keyward must still be able to exit.
+    const other = redisStore({ client: own, keyPrefix: randomPrefix(), durability: { replicas: 1, timeoutMs: 1000 } });
+    expect(await other.insert(makeRecord())).toBe('ok');
+    expect(await named('kw-closing')).toBe(2);
+    await own.quit();
+    await waitUntil('every connection of the name to close', async () => (await named('kw-closing')) === 0);
   });
 
   test('a plain client does not wait by default; options are checked at construction', async () => {

@@ -10,63 +10,48 @@ export type RedisFailure = 'outage' | 'bug';
 
 /**
  * One row of the classification. `on` says what is matched: `reply` the first word of a Redis
- * error reply (`READONLY You can't write…`), `message` the start of an ioredis error message,
- * `name` an ioredis error class, `code` one of the Node.js socket error codes listed (`, `-separated).
+ * error reply (`READONLY You can't write…`), `message` the start of an error's message (ioredis's
+ * own, or a whole reply), `name` an ioredis error class, `code` one of the Node.js socket error
+ * codes listed (`, `-separated).
  */
 export interface RedisErrorRule {
   on: 'reply' | 'message' | 'name' | 'code';
   match: string;
   failure: RedisFailure;
-  /** Why, in a few words (the docs table says the same). */
-  because: string;
 }
 
-const outage = (on: RedisErrorRule['on'], match: string, because: string): RedisErrorRule => ({ on, match, failure: 'outage', because });
-const bug = (on: RedisErrorRule['on'], match: string, because: string): RedisErrorRule => ({ on, match, failure: 'bug', because });
+const outage = (on: RedisErrorRule['on'], match: string): RedisErrorRule => ({ on, match, failure: 'outage' });
+const bug = (on: RedisErrorRule['on'], match: string): RedisErrorRule => ({ on, match, failure: 'bug' });
 
 /**
- * Every Redis error the store tells apart, most specific first; docs/stores.md ("Redis errors")
- * shows the same table and a test holds them equal. Anything not listed is a `bug`: a
- * recognised outage asks the caller to come back, so only a known transient condition may.
+ * Every Redis error the store tells apart. docs/stores.md ("Redis errors") says why for each, and
+ * a test checks every error it lists against this table and every row here against it. Anything
+ * not listed is a `bug`: an outage asks the caller to come back, so only a known transient
+ * condition may.
  * @example REDIS_ERRORS.find((rule) => rule.match === 'READONLY')?.failure // 'outage'
  */
 export const REDIS_ERRORS: readonly RedisErrorRule[] = Object.freeze([
-  outage('reply', 'LOADING', 'the server is loading its data after a restart'),
-  outage('reply', 'BUSY', 'a script runs past busy-reply-threshold; the server answers once it ends or SCRIPT KILL stops it'),
-  outage('reply', 'MASTERDOWN', 'a replica lost its primary and replica-serve-stale-data is no'),
-  outage('reply', 'TRYAGAIN', 'a slot is being migrated'),
-  outage('reply', 'CLUSTERDOWN', 'some slots have no primary (a failover in progress)'),
-  outage('reply', 'READONLY', 'a write reached a replica: a failover demoted the node; the client finds the new primary'),
-  outage('reply', 'NOREPLICAS', 'min-replicas-to-write is not met'),
-  outage('reply', 'OOM', 'maxmemory is reached and nothing can be evicted: writes fail until memory is freed'),
-  outage('reply', 'MISCONF', 'the server cannot persist (stop-writes-on-bgsave-error) and refuses writes until it can'),
-  outage('message', 'ERR max number of clients reached', 'maxclients is reached'),
-  bug('reply', 'NOSCRIPT', 'ioredis resends a script the server forgot (restart, failover, SCRIPT FLUSH) by itself; reaching the store, the resend itself failed'),
-  bug('reply', 'NOAUTH', 'the client sends no password or ACL user: fix its options'),
-  bug('reply', 'WRONGPASS', 'the client\'s password or ACL user is wrong: fix its options'),
-  bug('reply', 'NOPERM', 'the ACL user lacks a command or key the store uses'),
-  bug('reply', 'MOVED', 'a plain client talks to a Cluster: pass new Redis.Cluster(…), which follows redirections'),
-  bug('reply', 'ASK', 'as MOVED'),
-  bug('reply', 'CROSSSLOT', 'a command spans slots: a store bug'),
-  bug('reply', 'WRONGTYPE', 'a key under the store\'s prefix holds another type: something else writes there'),
-  bug('reply', 'EXECABORT', 'a transaction held an invalid command'),
-  bug('reply', 'ERR', 'the server refuses a command or a script fails (arguments, a Lua error, a command this Redis lacks)'),
-  outage('message', 'Command timed out', 'no answer within the client\'s commandTimeout'),
-  outage('message', 'Connection is closed.', 'the connection dropped, or the caller closed the client'),
-  outage('message', 'Stream isn\'t writeable', 'disconnected, with enableOfflineQueue false'),
-  outage('message', 'Too many Cluster redirections', 'the slot map keeps changing (a resharding or failover)'),
-  outage('message', 'None of startup nodes is available', 'no Cluster node answers'),
-  outage('message', 'Cluster isn\'t ready', 'the Cluster client is still connecting, with enableOfflineQueue false'),
-  outage('message', 'Cluster is disconnected.', 'the Cluster client lost every node'),
-  outage('message', 'Node is disconnected', 'the node the command was sent to dropped'),
-  outage('message', 'WAIT:', 'durability: fewer than durability.replicas replicas acknowledged a write within durability.timeoutMs, or the primary did not answer WAIT'),
-  bug('message', 'Connection in subscriber mode', 'the client given to the store is a subscriber connection'),
-  outage('name', 'MaxRetriesPerRequestError', 'still disconnected after maxRetriesPerRequest reconnection attempts'),
-  outage('name', 'ClusterAllFailedError', 'no node could refresh the Cluster slot map'),
-  outage('name', 'AbortError', 'the connection closed with the command in flight'),
-  outage('name', 'InterruptError', 'the connection closed with the command in flight'),
-  outage('name', 'ParserError', 'the reply stream was cut mid-reply; ioredis reconnects'),
-  outage('code', 'ECONNREFUSED, ECONNRESET, ECONNABORTED, ETIMEDOUT, EPIPE, EHOSTUNREACH, ENETUNREACH, ENOTFOUND, EAI_AGAIN', 'the server cannot be reached'),
+  // The server is there but cannot answer this now: loading, busy, failing over, full.
+  ...['LOADING', 'BUSY', 'MASTERDOWN', 'TRYAGAIN', 'CLUSTERDOWN', 'READONLY', 'NOREPLICAS', 'OOM', 'MISCONF'].map((reply) => outage('reply', reply)),
+  outage('message', 'ERR max number of clients reached'),
+  // The connection, the Cluster topology or durability's WAIT.
+  ...[
+    'Command timed out',
+    'Connection is closed.',
+    "Stream isn't writeable",
+    'Too many Cluster redirections',
+    'None of startup nodes is available',
+    "Cluster isn't ready",
+    'Cluster is disconnected.',
+    'Node is disconnected',
+    'WAIT:',
+  ].map((message) => outage('message', message)),
+  ...['MaxRetriesPerRequestError', 'ClusterAllFailedError', 'AbortError', 'InterruptError', 'ParserError'].map((name) => outage('name', name)),
+  outage('code', 'ECONNREFUSED, ECONNRESET, ECONNABORTED, ETIMEDOUT, EPIPE, EHOSTUNREACH, ENETUNREACH, ENOTFOUND, EAI_AGAIN'),
+  // Answers retrying will not change: credentials, ACLs, a plain client on a Cluster, keys that
+  // are not keyward's, a refused command or script.
+  ...['NOSCRIPT', 'NOAUTH', 'WRONGPASS', 'NOPERM', 'MOVED', 'ASK', 'CROSSSLOT', 'WRONGTYPE', 'EXECABORT', 'ERR'].map((reply) => bug('reply', reply)),
+  bug('message', 'Connection in subscriber mode'),
 ]);
 
 const byReply = new Map(REDIS_ERRORS.filter((r) => r.on === 'reply').map((r) => [r.match, r]));

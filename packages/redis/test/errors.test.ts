@@ -1,9 +1,10 @@
 // Which Redis failures are an outage (StoreUnavailableError, 503) and which a bug (StoreFailedError,
-// 500): every row of the table over the errors as ioredis hands them over, and the docs' table
-// held equal to the code's. Real replies from real servers are in error-replies.test.ts.
-import { readFileSync } from 'node:fs';
+// 500): errors worded as Redis and ioredis word them, and docs/stores.md "Redis errors" row by row
+// (read from the doc, so the two cannot drift apart). Real replies from real servers are in
+// error-replies.test.ts.
 import { StoreFailedError, StoreUnavailableError } from '@keyward/core';
 import { ReplyError } from 'ioredis';
+import { codeSpans, errorTable } from '@keyward/test-kit/doc-tables';
 import { describe, expect, test } from 'vitest';
 import { REDIS_ERRORS, classifyRedisError, toStoreError } from '../src/errors.js';
 
@@ -81,21 +82,30 @@ describe('Redis errors: outage (503) or bug (500)', () => {
   });
 });
 
-describe('docs/stores.md, "Redis errors"', () => {
-  const docs = readFileSync(new URL('../../../docs/stores.md', import.meta.url), 'utf8');
-  const section = /^## Redis errors\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(docs)?.[1] ?? '';
-  const rows = section
-    .split('\n')
-    .filter((line) => /^\| `/.test(line))
-    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+/** The errors a row of docs/stores.md's table names, as Redis and ioredis hand them over. */
+function errorsOf(cell: string): Array<[label: string, error: Error]> {
+  const items = codeSpans(cell);
+  if (cell.startsWith('an unreadable record')) return [['unreadable record', new SyntaxError('Unexpected end of JSON input')]];
+  if (cell.startsWith('socket errors')) return items.map((code) => [code, socket(code)]);
+  if (cell.startsWith('ioredis errors')) return items.map((name) => [name, named(name, `${name} as ioredis throws it`)]);
+  if (cell.startsWith('reply')) return items.map((word) => [word, reply(word.includes(' ') ? word : `${word} as Redis words it`)]);
+  return items.map((message) => [message, new Error(message.replace(/…$/, ''))]);
+}
 
-  test('lists every row of the code\'s table, in order, with the same answer and reason', () => {
-    const expected = REDIS_ERRORS.map((rule) => [
-      `\`${rule.match}\``,
-      { reply: 'error reply', message: 'message starts', name: 'ioredis error', code: 'socket error code' }[rule.on],
-      rule.failure === 'outage' ? '503 `STORE_UNAVAILABLE`' : '500 `STORE_FAILED`',
-      rule.because,
-    ]);
-    expect(rows).toEqual(expected);
+describe('docs/stores.md "Redis errors": every row is what the store does', () => {
+  const rows = errorTable('Redis errors', errorsOf);
+
+  for (const { cell, answer, errors } of rows) {
+    test(`${answer}: ${cell}`, () => {
+      for (const [label, error] of errors) {
+        expect(classifyRedisError(error)?.failure ?? 'bug', label).toBe(answer);
+        expect(toStoreError('list', error), label).toBeInstanceOf(answer === 'outage' ? StoreUnavailableError : StoreFailedError);
+      }
+    });
+  }
+
+  test('every entry of the store\'s own table is a row of the docs\' table', () => {
+    const documented = new Set(rows.flatMap((row) => row.errors.map(([, error]) => classifyRedisError(error))));
+    expect(REDIS_ERRORS.filter((rule) => !documented.has(rule)).map((rule) => rule.match)).toEqual([]);
   });
 });

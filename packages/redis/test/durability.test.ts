@@ -117,7 +117,7 @@ describe('durability', () => {
 
   test('a delete answered 503 goes through when sent again, whichever step\'s WAIT failed; the token stopped verifying at the first attempt', async () => {
     const keyPrefix = randomPrefix('retry-delete');
-    const durability = { replicas: 1, timeoutMs: 200 };
+    const durability = { replicas: 1, timeoutMs: 1000 };
     const store = redisStore({ client, keyPrefix, durability });
     const ctx = createContext({ client, keyPrefix, durability });
     try {

@@ -1,16 +1,4 @@
 import { z } from 'zod';
-declare const DAY_MS = 86400000;
-declare const EXPIRY_PRESETS: readonly ["1d", "7d", "30d", "60d", "90d", "never"];
-type ExpiryPreset = (typeof EXPIRY_PRESETS)[number];
-declare const EXPIRY_PRESET_LABELS: Record<ExpiryPreset, string>;
-declare function previewExpiration(preset: ExpiryPreset, now: number): number | null;
-declare const ROLL_GRACE_PRESETS: readonly ["now", "1h", "24h", "3d", "7d"];
-type RollGracePreset = (typeof ROLL_GRACE_PRESETS)[number];
-type PermissionCatalog = Readonly<Record<string, string>>;
-interface PermissionInfo {
-    name: string;
-    description: string;
-}
 type TokenScope = {
     kind: 'organization';
 } | {
@@ -80,13 +68,10 @@ interface LastUsedUpdate {
     organizationId: string;
     lastUsedAt: number;
 }
-type DeleteManyResult = {
-    ok: true;
+interface DeleteManyResult {
     deleted: TokenRecord[];
-} | {
-    ok: false;
     missing: string[];
-};
+}
 type MaybePromise<T> = T | Promise<T>;
 interface TokenStore {
     insert(record: TokenRecord): Promise<'ok' | 'name_taken'>;
@@ -109,6 +94,22 @@ interface TokenStore {
         after?: ExpiringCursor | undefined;
     }): Promise<ExpiringPage>;
     close?(): Promise<void>;
+}
+interface BulkDeleteResult {
+    deleted: number;
+    notFound: string[];
+}
+declare const DAY_MS = 86400000;
+declare const EXPIRY_PRESETS: readonly ["1d", "7d", "30d", "60d", "90d", "never"];
+type ExpiryPreset = (typeof EXPIRY_PRESETS)[number];
+declare const EXPIRY_PRESET_LABELS: Record<ExpiryPreset, string>;
+declare function previewExpiration(preset: ExpiryPreset, now: number): number | null;
+declare const ROLL_GRACE_PRESETS: readonly ["now", "1h", "24h", "3d", "7d"];
+type RollGracePreset = (typeof ROLL_GRACE_PRESETS)[number];
+type PermissionCatalog = Readonly<Record<string, string>>;
+interface PermissionInfo {
+    name: string;
+    description: string;
 }
 interface InvalidationListener {
     invalidate(hashes: readonly string[] | null): void;
@@ -369,9 +370,7 @@ declare class Keyward {
     update(actor: Actor, id: string, input: UpdateTokenInput): Promise<TokenInfo>;
     listExpiring(options: ListExpiringOptions): Promise<ExpiringTokenPage>;
     delete(actor: Actor, id: string): Promise<void>;
-    deleteMany(actor: Actor, ids: readonly string[]): Promise<{
-        deleted: number;
-    }>;
+    deleteMany(actor: Actor, ids: readonly string[]): Promise<BulkDeleteResult>;
     private deleteIds;
     revokeProject(projectId: string): Promise<{
         deleted: number;
@@ -389,4 +388,4 @@ declare class Keyward {
 declare function createKeyward(options: KeywardOptions): Keyward;
 declare function memoryStore(): TokenStore;
 declare function isWellFormedToken(token: unknown, prefix?: string): token is string;
-export { type Actor, type CacheOptions, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiringCursor, type ExpiringPage, type ExpiringTokenPage, type ExpiryPreset, type FieldIssue, ForbiddenError, type InvalidationChannel, type InvalidationListener, Keyward, KeywardError, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type ListCursor, type ListExpiringOptions, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type PermissionCatalog, type PermissionInfo, type PreviousSecret, type ProjectInfo, ROLL_GRACE_PRESETS, type Role, type RollChange, type RollGracePreset, type RollTokenInput, type RouteTarget, StoreFailedError, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenRolledEvent, type TokenScope, type TokenStatus, type TokenStore, type TokenUpdatedEvent, type UpdateChange, type UpdateTokenInput, ValidationError, type VerifyFailure, type VerifyFailureCode, type VerifyResult, canManageTokens, createKeyward, createTokenInputSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryStore, previewExpiration, rollTokenInputSchema, tokenMetadataSchema, tokenNameSchema, tokenScopeSchema, updateTokenInputSchema };
+export { type Actor, type BulkDeleteResult, type CacheOptions, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiringCursor, type ExpiringPage, type ExpiringTokenPage, type ExpiryPreset, type FieldIssue, ForbiddenError, type InvalidationChannel, type InvalidationListener, Keyward, KeywardError, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type ListCursor, type ListExpiringOptions, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type PermissionCatalog, type PermissionInfo, type PreviousSecret, type ProjectInfo, ROLL_GRACE_PRESETS, type Role, type RollChange, type RollGracePreset, type RollTokenInput, type RouteTarget, StoreFailedError, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenRolledEvent, type TokenScope, type TokenStatus, type TokenStore, type TokenUpdatedEvent, type UpdateChange, type UpdateTokenInput, ValidationError, type VerifyFailure, type VerifyFailureCode, type VerifyResult, canManageTokens, createKeyward, createTokenInputSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryStore, previewExpiration, rollTokenInputSchema, tokenMetadataSchema, tokenNameSchema, tokenScopeSchema, updateTokenInputSchema };

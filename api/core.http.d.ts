@@ -1,11 +1,4 @@
 import { z } from 'zod';
-declare const EXPIRY_PRESETS: readonly ["1d", "7d", "30d", "60d", "90d", "never"];
-type ExpiryPreset = (typeof EXPIRY_PRESETS)[number];
-type PermissionCatalog = Readonly<Record<string, string>>;
-interface PermissionInfo {
-    name: string;
-    description: string;
-}
 type TokenScope = {
     kind: 'organization';
 } | {
@@ -75,13 +68,10 @@ interface LastUsedUpdate {
     organizationId: string;
     lastUsedAt: number;
 }
-type DeleteManyResult = {
-    ok: true;
+interface DeleteManyResult {
     deleted: TokenRecord[];
-} | {
-    ok: false;
     missing: string[];
-};
+}
 type MaybePromise<T> = T | Promise<T>;
 interface TokenStore {
     insert(record: TokenRecord): Promise<'ok' | 'name_taken'>;
@@ -104,6 +94,17 @@ interface TokenStore {
         after?: ExpiringCursor | undefined;
     }): Promise<ExpiringPage>;
     close?(): Promise<void>;
+}
+interface BulkDeleteResult {
+    deleted: number;
+    notFound: string[];
+}
+declare const EXPIRY_PRESETS: readonly ["1d", "7d", "30d", "60d", "90d", "never"];
+type ExpiryPreset = (typeof EXPIRY_PRESETS)[number];
+type PermissionCatalog = Readonly<Record<string, string>>;
+interface PermissionInfo {
+    name: string;
+    description: string;
 }
 interface InvalidationListener {
     invalidate(hashes: readonly string[] | null): void;
@@ -296,9 +297,7 @@ declare class Keyward {
     update(actor: Actor, id: string, input: UpdateTokenInput): Promise<TokenInfo>;
     listExpiring(options: ListExpiringOptions): Promise<ExpiringTokenPage>;
     delete(actor: Actor, id: string): Promise<void>;
-    deleteMany(actor: Actor, ids: readonly string[]): Promise<{
-        deleted: number;
-    }>;
+    deleteMany(actor: Actor, ids: readonly string[]): Promise<BulkDeleteResult>;
     private deleteIds;
     revokeProject(projectId: string): Promise<{
         deleted: number;

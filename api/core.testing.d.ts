@@ -68,13 +68,10 @@ interface LastUsedUpdate {
     organizationId: string;
     lastUsedAt: number;
 }
-type DeleteManyResult = {
-    ok: true;
+interface DeleteManyResult {
     deleted: TokenRecord[];
-} | {
-    ok: false;
     missing: string[];
-};
+}
 type MaybePromise<T> = T | Promise<T>;
 interface TokenStore {
     insert(record: TokenRecord): Promise<'ok' | 'name_taken'>;
@@ -164,6 +161,10 @@ interface TokenUpdatedEvent {
 type KeywardEvent = TokenCreatedEvent | TokenDeletedEvent | TokenRolledEvent | TokenUpdatedEvent;
 declare const EXPIRY_PRESETS: readonly ["1d", "7d", "30d", "60d", "90d", "never"];
 type ExpiryPreset = (typeof EXPIRY_PRESETS)[number];
+interface BulkDeleteResult {
+    deleted: number;
+    notFound: string[];
+}
 type PermissionCatalog = Readonly<Record<string, string>>;
 interface PermissionInfo {
     name: string;
@@ -296,9 +297,7 @@ declare class Keyward {
     update(actor: Actor, id: string, input: UpdateTokenInput): Promise<TokenInfo>;
     listExpiring(options: ListExpiringOptions): Promise<ExpiringTokenPage>;
     delete(actor: Actor, id: string): Promise<void>;
-    deleteMany(actor: Actor, ids: readonly string[]): Promise<{
-        deleted: number;
-    }>;
+    deleteMany(actor: Actor, ids: readonly string[]): Promise<BulkDeleteResult>;
     private deleteIds;
     revokeProject(projectId: string): Promise<{
         deleted: number;

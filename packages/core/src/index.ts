@@ -9,6 +9,7 @@ export type { KeywardOptions } from './options.js';
 export type { PepperOptions } from './hash.js';
 export type { VerifyFailure, VerifyFailureCode, VerifyResult } from './verify.js';
 export { memoryStore } from './memory-store.js';
+export type { BulkDeleteResult } from './bulk-delete.js';
 export type { CacheOptions, InvalidationChannel, InvalidationListener } from './cache.js';
 
 // What tokens are and who may manage them

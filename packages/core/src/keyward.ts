@@ -1,4 +1,5 @@
 import { nanoid } from 'nanoid';
+import { checkDeleteManyResult, type BulkDeleteResult } from './bulk-delete.js';
 import { decodeCursor, decodeExpiringCursor, encodeCursor, encodeExpiringCursor } from './cursor.js';
 import { ClosedError, NameTakenError, TokenNotFoundError, ValidationError } from './errors.js';
 import { EventEmitter, type DeletionReason } from './events.js';
@@ -28,7 +29,7 @@ import {
 } from './schemas.js';
 import type { Actor } from './scope.js';
 import { fromStore, toStoreError } from './store-errors.js';
-import type { MaybePromise, TokenRecord, UpdateChange } from './store.js';
+import type { DeleteManyResult, MaybePromise, TokenRecord, UpdateChange } from './store.js';
 import {
   projectNamesOf,
   toTokenInfo,
@@ -262,25 +263,27 @@ export class Keyward {
   async delete(actor: Actor, id: string): Promise<void> {
     const who = this.manager(actor, 'delete');
     const tokenId = parseInput(tokenIdSchema, id, 'id');
-    await this.deleteIds(who, [tokenId], 'deleted');
+    const { missing } = await this.deleteIds(who, [tokenId], 'deleted');
+    if (missing.length > 0) throw new TokenNotFoundError(missing);
   }
 
   /**
-   * Deletes up to 1000 tokens, all or none: if any id is unknown, nothing is deleted.
-   * @returns the number deleted
-   * @throws ValidationError (0 or more than 1000 ids), TokenNotFoundError (lists the unknown ids)
+   * Deletes up to 1000 tokens in one atomic store step. An id that is already gone (another admin
+   * deleted it a moment earlier), unknown or of another organization does not stop the others:
+   * it is listed in `notFound`. Only the tokens actually deleted emit `token.deleted`.
+   * @throws ValidationError (0 or more than 1000 ids)
    */
-  async deleteMany(actor: Actor, ids: readonly string[]): Promise<{ deleted: number }> {
+  async deleteMany(actor: Actor, ids: readonly string[]): Promise<BulkDeleteResult> {
     const who = this.manager(actor, 'delete');
     const tokenIds = parseInput(tokenIdsSchema, ids, 'ids');
-    return { deleted: await this.deleteIds(who, tokenIds, 'bulk_deleted') };
+    const { deleted, missing } = await this.deleteIds(who, tokenIds, 'bulk_deleted');
+    return { deleted: deleted.length, notFound: missing };
   }
 
-  private async deleteIds(actor: Actor, ids: string[], reason: DeletionReason): Promise<number> {
-    const result = await fromStore(() => this.options.store.deleteMany(actor.organizationId, ids));
-    if (!result.ok) throw new TokenNotFoundError(result.missing);
+  private async deleteIds(actor: Actor, ids: string[], reason: DeletionReason): Promise<DeleteManyResult> {
+    const result = checkDeleteManyResult(await fromStore(() => this.options.store.deleteMany(actor.organizationId, ids)));
     this.deleted(result.deleted, actor, reason);
-    return result.deleted.length;
+    return result;
   }
 
   /**

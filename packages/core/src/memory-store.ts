@@ -187,12 +187,19 @@ export function memoryStore(): TokenStore {
     },
 
     async deleteMany(organizationId, ids): Promise<DeleteManyResult> {
-      const records = ids.map((id) => ownRecord(organizationId, id));
-      const missing = ids.filter((_, i) => records[i] === undefined);
-      if (missing.length > 0) return { ok: false, missing };
-      const deleted = records as TokenRecord[];
-      for (const record of deleted) remove(record);
-      return { ok: true, deleted: deleted.map(copy) };
+      // Synchronous from here to the return, so the whole call is one atomic step.
+      const deleted: TokenRecord[] = [];
+      const missing: string[] = [];
+      for (const id of ids) {
+        const record = ownRecord(organizationId, id);
+        if (record) {
+          remove(record);
+          deleted.push(copy(record));
+        } else {
+          missing.push(id);
+        }
+      }
+      return { deleted, missing };
     },
 
     async deleteByProject(projectId) {

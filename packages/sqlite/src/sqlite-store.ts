@@ -35,15 +35,13 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
     return prepareStatements(db, tablePrefix);
   });
 
-  // Read-then-write transactions are IMMEDIATE: in WAL, upgrading a read transaction to a write
-  // fails with SQLITE_BUSY_SNAPSHOT without waiting when another process committed in between.
-  const deleteMany = db.transaction((organizationId: string, ids: readonly string[]): DeleteManyResult => {
-    const idsJson = JSON.stringify(ids);
-    const existing = new Set(statements.existingIds.all(organizationId, idsJson));
-    const missing = ids.filter((id) => !existing.has(id));
-    if (missing.length > 0) return { ok: false, missing };
-    return { ok: true, deleted: statements.deleteIds.all(organizationId, idsJson).map(toRecord) };
-  });
+  // One DELETE … RETURNING: a single statement, so one atomic write that reports exactly the rows
+  // it removed; an id it did not find (unknown, foreign, or deleted just before) is simply missing.
+  const deleteMany = (organizationId: string, ids: readonly string[]): DeleteManyResult => {
+    const deleted = statements.deleteIds.all(organizationId, JSON.stringify(ids)).map(toRecord);
+    const found = new Set(deleted.map((record) => record.id));
+    return { deleted, missing: ids.filter((id) => !found.has(id)) };
+  };
 
   const file = watchFile(db);
   const write = writer(db, file);
@@ -90,7 +88,7 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
     },
 
     async deleteMany(organizationId: string, ids: readonly string[]) {
-      return write('deleteMany', () => deleteMany.immediate(organizationId, ids));
+      return write('deleteMany', () => deleteMany(organizationId, ids));
     },
 
     async deleteByProject(projectId: string) {

@@ -219,9 +219,11 @@ interface RouteTarget {
     organizationLevel?: boolean | undefined;
     permissions?: readonly string[] | undefined;
 }
+declare const KEYWARD_ERROR_CODES: readonly ["VALIDATION_FAILED", "INVALID_CONFIGURATION", "FORBIDDEN", "TOKEN_NOT_FOUND", "NAME_TAKEN", "STORE_UNAVAILABLE", "STORE_FAILED", "CLOSED"];
+type KeywardErrorCode = (typeof KEYWARD_ERROR_CODES)[number];
 declare class KeywardError extends Error {
-    readonly code: string;
-    constructor(code: string, message: string, options?: {
+    readonly code: KeywardErrorCode;
+    constructor(code: KeywardErrorCode, message: string, options?: {
         cause?: unknown;
     });
 }
@@ -230,6 +232,7 @@ interface FieldIssue {
     message: string;
 }
 declare class ValidationError extends KeywardError {
+    readonly code: 'VALIDATION_FAILED';
     readonly field: string;
     readonly issues: readonly FieldIssue[];
     constructor(issues: readonly FieldIssue[], options?: {
@@ -238,32 +241,39 @@ declare class ValidationError extends KeywardError {
     static of(path: string, message: string): ValidationError;
 }
 declare class ConfigurationError extends KeywardError {
+    readonly code: 'INVALID_CONFIGURATION';
     constructor(message: string, options?: {
         cause?: unknown;
     });
 }
 declare class ForbiddenError extends KeywardError {
+    readonly code: 'FORBIDDEN';
     constructor(message?: string);
 }
 declare class TokenNotFoundError extends KeywardError {
+    readonly code: 'TOKEN_NOT_FOUND';
     readonly ids: readonly string[];
     constructor(ids: readonly string[]);
 }
 declare class NameTakenError extends KeywardError {
+    readonly code: 'NAME_TAKEN';
     readonly field = "name";
     constructor(name: string);
 }
 declare class StoreUnavailableError extends KeywardError {
+    readonly code: 'STORE_UNAVAILABLE';
     constructor(message: string, options?: {
         cause?: unknown;
     });
 }
 declare class StoreFailedError extends KeywardError {
+    readonly code: 'STORE_FAILED';
     constructor(message: string, options?: {
         cause?: unknown;
     });
 }
 declare class ClosedError extends KeywardError {
+    readonly code: 'CLOSED';
     constructor();
 }
 declare const MAX_BULK_IDS = 1000;
@@ -338,7 +348,8 @@ declare const listExpiringOptionsSchema: z.ZodObject<{
     }>]>;
 }, z.core.$strip>;
 type ListExpiringOptions = z.input<typeof listExpiringOptionsSchema>;
-type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED';
+declare const VERIFY_FAILURE_CODES: readonly ["MALFORMED", "NOT_FOUND", "EXPIRED", "SCOPE_DENIED", "PERMISSION_DENIED"];
+type VerifyFailureCode = (typeof VERIFY_FAILURE_CODES)[number];
 interface VerifyFailure {
     ok: false;
     code: VerifyFailureCode;
@@ -388,4 +399,4 @@ declare class Keyward {
 declare function createKeyward(options: KeywardOptions): Keyward;
 declare function memoryStore(): TokenStore;
 declare function isWellFormedToken(token: unknown, prefix?: string): token is string;
-export { type Actor, type BulkDeleteResult, type CacheOptions, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiringCursor, type ExpiringPage, type ExpiringTokenPage, type ExpiryPreset, type FieldIssue, ForbiddenError, type InvalidationChannel, type InvalidationListener, Keyward, KeywardError, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type ListCursor, type ListExpiringOptions, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type PermissionCatalog, type PermissionInfo, type PreviousSecret, type ProjectInfo, ROLL_GRACE_PRESETS, type Role, type RollChange, type RollGracePreset, type RollTokenInput, type RouteTarget, StoreFailedError, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenRolledEvent, type TokenScope, type TokenStatus, type TokenStore, type TokenUpdatedEvent, type UpdateChange, type UpdateTokenInput, ValidationError, type VerifyFailure, type VerifyFailureCode, type VerifyResult, canManageTokens, createKeyward, createTokenInputSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryStore, previewExpiration, rollTokenInputSchema, tokenMetadataSchema, tokenNameSchema, tokenScopeSchema, updateTokenInputSchema };
+export { type Actor, type BulkDeleteResult, type CacheOptions, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiringCursor, type ExpiringPage, type ExpiringTokenPage, type ExpiryPreset, type FieldIssue, ForbiddenError, type InvalidationChannel, type InvalidationListener, KEYWARD_ERROR_CODES, Keyward, KeywardError, type KeywardErrorCode, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type ListCursor, type ListExpiringOptions, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type PermissionCatalog, type PermissionInfo, type PreviousSecret, type ProjectInfo, ROLL_GRACE_PRESETS, type Role, type RollChange, type RollGracePreset, type RollTokenInput, type RouteTarget, StoreFailedError, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenRolledEvent, type TokenScope, type TokenStatus, type TokenStore, type TokenUpdatedEvent, type UpdateChange, type UpdateTokenInput, VERIFY_FAILURE_CODES, ValidationError, type VerifyFailure, type VerifyFailureCode, type VerifyResult, canManageTokens, createKeyward, createTokenInputSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryStore, previewExpiration, rollTokenInputSchema, tokenMetadataSchema, tokenNameSchema, tokenScopeSchema, updateTokenInputSchema };

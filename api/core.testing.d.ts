@@ -265,7 +265,8 @@ declare const listExpiringOptionsSchema: z.ZodObject<{
     }>]>;
 }, z.core.$strip>;
 type ListExpiringOptions = z.input<typeof listExpiringOptionsSchema>;
-type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED';
+declare const VERIFY_FAILURE_CODES: readonly ["MALFORMED", "NOT_FOUND", "EXPIRED", "SCOPE_DENIED", "PERMISSION_DENIED"];
+type VerifyFailureCode = (typeof VERIFY_FAILURE_CODES)[number];
 interface VerifyFailure {
     ok: false;
     code: VerifyFailureCode;

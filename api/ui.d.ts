@@ -50,8 +50,7 @@ interface CreatedToken {
 }
 interface ExpirationPreview {
     expiresIn: ExpiryPreset;
-    expiresAt: string | null;
-    expiresAtMs: number | null;
+    expiresAt: number | null;
 }
 interface Problem {
     status?: number;
@@ -238,7 +237,7 @@ declare class KeywardTokensElement extends Base {
     get headers(): HeadersOption;
     set headers(value: HeadersOption);
     get projects(): ProjectOption[];
-    set projects(value: ProjectOption[]);
+    set projects(value: ProjectOption[] | string);
     get strings(): Partial<Strings>;
     set strings(value: Partial<Strings>);
     get locale(): string | undefined;

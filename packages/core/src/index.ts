@@ -7,7 +7,7 @@
 export { Keyward, createKeyward } from './keyward.js';
 export type { KeywardOptions } from './options.js';
 export type { PepperOptions } from './hash.js';
-export type { VerifyFailure, VerifyFailureCode, VerifyResult } from './verify.js';
+export { VERIFY_FAILURE_CODES, type VerifyFailure, type VerifyFailureCode, type VerifyResult } from './verify.js';
 export { memoryStore } from './memory-store.js';
 export type { BulkDeleteResult } from './bulk-delete.js';
 export type { CacheOptions, InvalidationChannel, InvalidationListener } from './cache.js';
@@ -26,6 +26,7 @@ export {
   ClosedError,
   ConfigurationError,
   ForbiddenError,
+  KEYWARD_ERROR_CODES,
   KeywardError,
   NameTakenError,
   StoreFailedError,
@@ -33,6 +34,7 @@ export {
   TokenNotFoundError,
   ValidationError,
   type FieldIssue,
+  type KeywardErrorCode,
 } from './errors.js';
 
 // Schemas for the host's own forms and API layers (zod 4)

@@ -23,6 +23,7 @@ interface ReconcileResult {
 }
 interface RedisTokenStore extends TokenStore {
     reconcile(options?: ReconcileOptions): Promise<ReconcileResult>;
+    close(): Promise<void>;
 }
 declare function redisStore(options: RedisStoreOptions): RedisTokenStore;
 interface RedisInvalidationsOptions {

@@ -1,11 +1,19 @@
-import type { RollChange, TokenRecord, UpdateChange } from '@keyward/core';
+import { StoreUnavailableError, type RollChange, type TokenRecord, type UpdateChange } from '@keyward/core';
 import { decodeRecord, encodeRecord } from './codec.js';
 import type { StoreContext } from './context.js';
 import { lastUsedField, recordField } from './keys.js';
 import { newRemoval, recordHashes, syncLookups, unpublish } from './steps.js';
 
-/** Attempts of a compare-and-set on one record before giving up (each lost one means another change landed). */
-const CAS_ATTEMPTS = 20;
+/**
+ * Attempts of a compare-and-set on one record before giving up. Each lost one means another
+ * change of the token landed, and a process sends one change of a token at a time (the store
+ * queues them), so this only runs out when more than this many changes from other processes land
+ * during one call.
+ */
+const CAS_ATTEMPTS = 100;
+
+/** After the nth lost compare-and-set, wait up to this long (random, up to 2^n ms, at most 50 ms) so contenders stop meeting in step. */
+const backoff = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
 
 /** The record and lastUsedAt as stored, or null. */
 async function readRecord(ctx: StoreContext, organizationId: string, id: string): Promise<{ json: string; lastUsedAt: string | null } | null> {
@@ -13,8 +21,8 @@ async function readRecord(ctx: StoreContext, organizationId: string, id: string)
   return json == null ? null : { json, lastUsedAt: lastUsedAt ?? null };
 }
 
-function contended(operation: string, id: string): Error {
-  return new Error(`${operation}: the record of ${id} kept changing during ${CAS_ATTEMPTS} attempts`);
+function contended(operation: string, id: string): StoreUnavailableError {
+  return new StoreUnavailableError(`redis store: ${operation}: the record of ${id} kept changing during ${CAS_ATTEMPTS} attempts (other processes changed it that often meanwhile); try again`);
 }
 
 /** The steps of a roll, run in order by `rollToken` (or stopped part-way by the crash tests). */
@@ -34,8 +42,10 @@ export interface RollSteps {
  * 3. the lookup keys of the current and previous secret are rewritten (the previous one expiring
  *    at its `expiresAt`) and those of the retired secrets deleted, each script announcing it;
  * 4. the roll confirms: the retired hashes leave the record, and if the token was deleted or
- *    rolled again meanwhile, the new lookup key is taken back (it must not outlive its listing);
- *    when a concurrent roll retired the new secret, the step throws (that secret never works).
+ *    rolled again meanwhile, the new lookup key is taken back (it must not outlive its listing).
+ *    A concurrent roll that retired the new secret came after this one (its step 1 read this
+ *    one's record), so this roll still succeeded, as it would in a SQL store where the two
+ *    updates queue on the row lock: it answers its record, already superseded.
  * @example const { steps, result } = rollSteps(ctx, 'org_1', 'tok_a', change); for (const step of steps) if (!(await step())) break;
  */
 export function rollSteps(ctx: StoreContext, organizationId: string, id: string, change: RollChange): RollSteps {
@@ -49,6 +59,7 @@ export function rollSteps(ctx: StoreContext, organizationId: string, id: string,
     steps: [
       async function switchRecord() {
         for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+          if (attempt > 0) await backoff(attempt);
           const stored = await readRecord(ctx, organizationId, id);
           if (!stored) return false;
           const current = decodeRecord(stored.json, stored.lastUsedAt);
@@ -91,10 +102,14 @@ export function rollSteps(ctx: StoreContext, organizationId: string, id: string,
         }
         await unpublish(ctx, [change.hash], newRemoval());
         await ctx.settle([ctx.keys.byHash(change.hash)]);
-        rolled = null;
-        if (confirmed === -1) return false;
-        // A concurrent roll retired this one's secret: its plaintext must not be handed out as working.
-        throw new Error(`roll: a concurrent roll of ${id} replaced this one's new secret; roll again`);
+        if (confirmed === -1) {
+          rolled = null;
+          return false;
+        }
+        // A later roll (whose step 1 read this one's record) retired this secret: this roll took
+        // effect and was superseded, not refused. Retrying with the same secret could not help: an
+        // in-flight step 3 of that later roll may still delete its lookup key.
+        return true;
       },
     ],
   };
@@ -120,6 +135,7 @@ export async function rollToken(ctx: StoreContext, organizationId: string, id: s
 export async function updateToken(ctx: StoreContext, organizationId: string, id: string, change: UpdateChange): Promise<TokenRecord | 'name_taken' | null> {
   const organization = ctx.keys.organization(organizationId);
   for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+    if (attempt > 0) await backoff(attempt);
     const stored = await readRecord(ctx, organizationId, id);
     if (!stored) return null;
     const current = decodeRecord(stored.json, stored.lastUsedAt);

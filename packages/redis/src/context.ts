@@ -1,6 +1,6 @@
 import { invalidationChannel } from './invalidations.js';
 import { keyLayout, type KeyLayout } from './keys.js';
-import { waitForReplicas } from './durability.js';
+import { replicaWaits } from './durability.js';
 import { isCluster, resolveOptions, type DurabilityOptions, type RedisClient, type RedisStoreOptions } from './options.js';
 import { defineScripts, type Scripts } from './scripts.js';
 
@@ -23,16 +23,20 @@ export interface StoreContext {
   durability: DurabilityOptions | null;
   /** Resolves once the writes just made to `keys` are on enough replicas (at once without durability). */
   settle(keys: readonly string[]): Promise<void>;
+  /** Closes what the context opened itself (the durability waits' connections), never `client`. */
+  close(): Promise<void>;
 }
 
 /**
- * Validates options and prepares a store's context. Holds nothing connection-specific, so
- * there is no broken state to cache: ioredis reconnects, scripts are resent on NOSCRIPT.
+ * Validates options and prepares a store's context. Holds nothing connection-specific but the
+ * durability waits' own connections (opened on first use), so there is no broken state to cache:
+ * ioredis reconnects, scripts are resent on NOSCRIPT.
  * @throws ConfigurationError naming the offending option
  * @example const ctx = createContext({ client: new Redis(), keyPrefix: 'app:' });
  */
 export function createContext(options: RedisStoreOptions): StoreContext {
   const { client, keyPrefix, durability } = resolveOptions(options);
+  const waits = durability ? replicaWaits(client, durability, keyPrefix) : null;
   return {
     client,
     cluster: isCluster(client),
@@ -41,6 +45,7 @@ export function createContext(options: RedisStoreOptions): StoreContext {
     scripts: defineScripts(client),
     channel: invalidationChannel(keyPrefix),
     durability,
-    settle: durability ? (keys) => waitForReplicas(client, durability, keys) : () => Promise.resolve(),
+    settle: waits ? (keys) => waits.settle(keys) : () => Promise.resolve(),
+    close: async () => waits?.close(),
   };
 }

@@ -20,11 +20,12 @@ export interface RedisStoreOptions {
   /** Prepended to every key the store writes, so `SCAN MATCH <keyPrefix>*` finds them all. Default `keyward:`. */
   keyPrefix?: string;
   /**
-   * Wait for replicas after each ordered write step (`WAIT replicas timeoutMs` on every primary),
-   * so that a failover cannot undo an acknowledged write: `{ replicas: 1, timeoutMs: 1000 }`.
-   * When fewer replicas acknowledge in time, the call throws `StoreUnavailableError` (503); the
-   * write order still guarantees that nothing verifies without being listed.
-   * `false` never waits. Reads never wait.
+   * Wait for replicas after each ordered write step (`WAIT replicas timeoutMs` on every primary
+   * the step wrote to), so that a failover cannot undo an acknowledged write:
+   * `{ replicas: 1, timeoutMs: 1000 }`. When fewer replicas acknowledge in time, the call throws
+   * `StoreUnavailableError` (503, a message starting `WAIT:`); the write order still guarantees
+   * that nothing verifies without being listed. `false` never waits. Reads never wait: WAIT runs
+   * on a connection of the store's own per primary (closed by `store.close()`), never on `client`.
    *
    * Default: `{ replicas: 1, timeoutMs: 1000 }` for clients that fail over (a Cluster client, or a
    * Sentinel client), `false` for a plain client. A Cluster without replicas must pass `false`.

@@ -11,6 +11,7 @@ import { fetchGone, fetchRecords, fetchTokens, resolveIndexEntries, type StoredT
 import { parseReconcileOptions, reconcile, removeOrphans, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
 import { ensureSchema } from './schema.js';
 import { insertSteps, newRemoval, recordHashes, removalKey, removeSteps, runSteps, type Claim } from './steps.js';
+import { oneAtATime } from './one-at-a-time.js';
 
 /** Parsed lookup records remembered per store (the most recently first seen). */
 const PARSED_RECORDS = 2048;
@@ -126,6 +127,12 @@ export interface RedisTokenStore extends TokenStore {
    * do ({ cursor } = await store.reconcile({ cursor })); while (cursor);
    */
   reconcile(options?: ReconcileOptions): Promise<ReconcileResult>;
+  /**
+   * Closes the connections the store opened itself (one per primary for durability's WAIT,
+   * opened on first use); the caller's client stays open. `keyward.close()` calls it.
+   * @example await store.close(); await client.quit();
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -134,9 +141,12 @@ export interface RedisTokenStore extends TokenStore {
  * Verification (`findByHash`) is one HMGET. Name uniqueness is decided by a Lua script on the
  * organization's Cluster slot. Writes spanning slots are ordered so an interruption can leave a
  * listed token that does not verify, never a token that verifies but is not listed. Every Redis
- * failure becomes `StoreUnavailableError`, so callers fail closed.
+ * failure fails closed: an outage as `StoreUnavailableError` (503), anything retrying will not
+ * change as `StoreFailedError` (500); `REDIS_ERRORS` in errors.ts (and docs/stores.md) says which.
+ * Concurrent rolls and renames of one token all succeed.
  *
- * The store registers `keywardV2…` script commands on the client and never closes it. Keys written
+ * The store registers `keywardV2…` script commands on the client and never closes it; with
+ * durability, it opens one connection of its own per primary for WAIT (closed by `close()`). Keys written
  * by the first release (schema 1) are upgraded in place on first use (see README, "Schema").
  * Give the client `maxRetriesPerRequest: 1` and a `commandTimeout` so an outage fails fast.
  *
@@ -169,6 +179,8 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
       await ready();
       return work();
     });
+  // Rolls and updates of one token from this process go one at a time (see oneAtATime).
+  const perToken = oneAtATime();
   const failedLookup = (error: unknown): never => {
     throw toStoreError('findByHash', error);
   };
@@ -339,17 +351,22 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
 
     async roll(organizationId, id, change) {
       changeChecks.roll(change);
-      return run('roll', () => rollToken(ctx, organizationId, id, change));
+      return run('roll', () => perToken(removalKey(organizationId, id), () => rollToken(ctx, organizationId, id, change)));
     },
 
     async update(organizationId, id, change) {
       changeChecks.update(change);
-      return run('update', () => updateToken(ctx, organizationId, id, change));
+      return run('update', () => perToken(removalKey(organizationId, id), () => updateToken(ctx, organizationId, id, change)));
     },
 
     async listExpiring(expiringOptions) {
       checkExpiringOptions(expiringOptions);
       return run('listExpiring', () => listExpiring(ctx, expiringOptions));
+    },
+
+    async close() {
+      // The durability waits' connections; the caller's client stays open.
+      await ctx.close();
     },
   } satisfies RedisTokenStore;
 }

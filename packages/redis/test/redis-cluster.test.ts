@@ -1,11 +1,12 @@
 import { makeRecord } from '@keyward/store-tests';
-import { Cluster } from 'ioredis';
-import { createKeyward, type CreatedToken, type Keyward } from '@keyward/core';
+import { randomUUID } from 'node:crypto';
+import { Cluster, Redis } from 'ioredis';
+import { StoreFailedError, createKeyward, type CreatedToken, type Keyward } from '@keyward/core';
 import { ACTORS, resolveProject } from '@keyward/test-kit/fixtures';
 import { sha256 } from '@keyward/test-kit/stores';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { redisInvalidations, redisStore } from '../src/index.js';
-import { keySlot } from '../src/durability.js';
+import { keySlot, sameSlotKey } from '../src/slots.js';
 import { startCluster, type TestCluster } from '@keyward/test-kit/redis';
 import { waitUntil } from '@keyward/test-kit/net';
 import { describeRedisStore } from './conformance.js';
@@ -70,7 +71,28 @@ describe('redisStore on a Cluster', () => {
       expect(await redisStore({ client, keyPrefix, durability: false }).insert(readable)).toBe('ok');
       expect(await store.findByHash(readable.hash)).toEqual(readable);
     } finally {
+      await store.close();
       await deleteKeysWithPrefix(client, keyPrefix);
+    }
+  });
+
+  test('a plain client talking to a Cluster node: the MOVED reply is a bug (StoreFailedError, 500), not an outage', async () => {
+    const port = cluster!.nodes[0]!.port;
+    const plain = new Redis({ ...FAIL_FAST, port });
+    try {
+      const keyPrefix = randomPrefix();
+      let hash: string;
+      // A lookup key that another node holds.
+      do hash = sha256(randomUUID());
+      while (client.slots[keySlot(`${keyPrefix}h:${hash}`)]![0] === `127.0.0.1:${port}`);
+      const store = redisStore({ client: plain, keyPrefix, durability: false });
+      const error = await Promise.resolve()
+        .then(() => store.findByHash(hash))
+        .catch((thrown: unknown) => thrown as Error);
+      expect(error).toBeInstanceOf(StoreFailedError);
+      expect(((error as Error).cause as Error).message).toMatch(/^MOVED \d+ /);
+    } finally {
+      plain.disconnect();
     }
   });
 
@@ -78,6 +100,16 @@ describe('redisStore on a Cluster', () => {
     expect(keySlot('123456789')).toBe(12739);
     for (const key of ['a', 'keyward:h:abc', 'p:{o:org_1}:records', '{}x', 'x{}y{z}', '{a}{b}', 'ünïcødé', `k${'x'.repeat(300)}`]) {
       expect(keySlot(key)).toBe(Number(await client.cluster('KEYSLOT', key)));
+    }
+  });
+
+  test('sameSlotKey() (where the durability fence writes) lands on the slot of its key, whatever braces the prefix holds', async () => {
+    for (const prefix of ['keyward:', 'app{', 'a}b:', '{tenant}:', 'x{}y:', '}{', 'ü{']) {
+      for (const key of [`${prefix}h:abc`, `${prefix}{o:org_1}:records`, `${prefix}expiring`, `${prefix}{p:}}:tokens`]) {
+        const fence = sameSlotKey(key, prefix);
+        expect(fence.startsWith(`${prefix}fence`)).toBe(true);
+        expect(Number(await client.cluster('KEYSLOT', fence)), `${key} → ${fence}`).toBe(Number(await client.cluster('KEYSLOT', key)));
+      }
     }
   });
 

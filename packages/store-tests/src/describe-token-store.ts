@@ -1,5 +1,6 @@
 import type { DeleteManyResult, TokenRecord, TokenStore } from '@keyward/core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describeConcurrentChanges } from './concurrent-changes.js';
 import { describeFailClosed } from './fail-closed.js';
 import { describeLifecycle } from './lifecycle.js';
 import { makeRecord } from './records.js';
@@ -346,6 +347,7 @@ export function describeTokenStore(
     });
 
     describeLifecycle(() => store, timeout);
+    describeConcurrentChanges(() => store, timeout);
 
     if (options.breakStore) describeFailClosed(() => store, options.breakStore, timeout);
   });

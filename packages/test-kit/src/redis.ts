@@ -74,10 +74,16 @@ export async function startRedisServer(args: readonly string[] = [], port?: numb
     child = proc;
     children.add(proc);
     proc.once('exit', () => children.delete(proc));
-    await waitUntil(`redis-server on port ${chosen}`, async () => {
-      if (proc.exitCode !== null) throw new Error(`redis-server on port ${chosen} exited with ${proc.exitCode}`);
-      return pingRedis(chosen);
-    });
+    try {
+      await waitUntil(`redis-server on port ${chosen}`, async () => {
+        if (proc.exitCode !== null) throw new Error(`redis-server on port ${chosen} exited with ${proc.exitCode}`);
+        return pingRedis(chosen);
+      });
+    } catch (error) {
+      // One that never answered PONG (e.g. started with requirepass) must not outlive the test.
+      proc.kill('SIGKILL');
+      throw error;
+    }
   }
 
   async function stop({ save = false } = {}): Promise<void> {
@@ -202,8 +208,22 @@ export async function startCluster(options: ClusterOptions | number = {}): Promi
       await waitUntil(`cluster_state:ok on ${server.port}`, async () => (await redisCli(server.port, 'cluster', 'info')).includes('cluster_state:ok'));
     }
     if (replicas > 0) {
-      await waitUntil('every replica in sync with its primary', async () => {
-        for (const node of (await topology()).filter((n) => n.role === 'replica')) {
+      // Roles spread by gossip: right after the create, one node may still see a replica as a
+      // primary without slots, so a test reading the roles from it would pick the wrong nodes
+      // (found: 2 of 6 runs of durability-cluster.test.ts). Wait until every node sees the same
+      // roles, `masters` primaries each with `replicas` replicas online.
+      const view = (nodes: ClusterNode[]) => nodes.map((n) => `${n.port}:${n.role}:${n.masterPort}`).sort().join(' ');
+      await waitUntil('every node to agree on the roles, every replica in sync with its primary', async () => {
+        const views = await Promise.all(servers.map((s) => topology(s.port)));
+        const [first] = views;
+        if (!views.every((v) => view(v) === view(first!))) return false;
+        const primaries = first!.filter((n) => n.role === 'master');
+        if (primaries.length !== masters) return false;
+        for (const primary of primaries) {
+          const info = await redisCli(primary.port, 'info', 'replication');
+          if ((info.match(/state=online/g) ?? []).length !== replicas) return false;
+        }
+        for (const node of first!.filter((n) => n.role === 'replica')) {
           if (!(await redisCli(node.port, 'info', 'replication')).includes('master_link_status:up')) return false;
         }
         return true;

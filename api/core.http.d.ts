@@ -265,7 +265,8 @@ declare const listExpiringOptionsSchema: z.ZodObject<{
     }>]>;
 }, z.core.$strict>;
 type ListExpiringOptions = z.input<typeof listExpiringOptionsSchema>;
-type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED';
+declare const VERIFY_FAILURE_CODES: readonly ["MALFORMED", "NOT_FOUND", "EXPIRED", "SCOPE_DENIED", "PERMISSION_DENIED"];
+type VerifyFailureCode = (typeof VERIFY_FAILURE_CODES)[number];
 interface VerifyFailure {
     ok: false;
     code: VerifyFailureCode;
@@ -328,6 +329,11 @@ type ParsedCredentials = {
     reason: MalformedReason;
 };
 declare function parseCredentials(input: CredentialsInput): ParsedCredentials;
+declare const REFUSAL_CODES: readonly ["MISSING_CREDENTIALS", "INVALID_REQUEST", "INVALID_TOKEN", "TOKEN_EXPIRED", "INSUFFICIENT_SCOPE", "MISSING_PERMISSIONS", "STORE_UNAVAILABLE", "CLOSED", "STORE_FAILED", "INTERNAL_ERROR"];
+type RefusalCode = (typeof REFUSAL_CODES)[number];
+declare const MANAGEMENT_PROBLEM_CODES: readonly ["VALIDATION_FAILED", "INVALID_JSON", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "CROSS_SITE_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "TOKEN_NOT_FOUND", "NAME_TAKEN", "NOT_FOUND", "METHOD_NOT_ALLOWED", "INTERNAL_ERROR", "STORE_FAILED", "STORE_UNAVAILABLE", "CLOSED"];
+type ManagementProblemCode = (typeof MANAGEMENT_PROBLEM_CODES)[number];
+type ProblemCode = RefusalCode | ManagementProblemCode;
 type HttpStatus = 200 | 201 | 204 | 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503;
 interface HttpResponse {
     readonly status: HttpStatus;
@@ -338,17 +344,16 @@ interface ProblemDetails {
     type: 'about:blank';
     title: string;
     status: HttpStatus;
-    code: string;
+    code: ProblemCode;
     detail: string;
     [extension: string]: unknown;
 }
 declare const NO_STORE_HEADERS: Readonly<Record<string, string>>;
 declare const PROBLEM_CONTENT_TYPE = "application/problem+json";
 declare const JSON_CONTENT_TYPE = "application/json";
-declare function problemResponse(status: HttpStatus, code: string, detail: string, extensions?: Record<string, unknown>, headers?: Record<string, string>): HttpResponse;
+declare function problemResponse(status: HttpStatus, code: ProblemCode, detail: string, extensions?: Record<string, unknown>, headers?: Record<string, string>): HttpResponse;
 declare function frozenResponse(response: HttpResponse): HttpResponse;
 declare function responseText(response: HttpResponse): string | null;
-type RefusalCode = 'MISSING_CREDENTIALS' | 'INVALID_REQUEST' | 'INVALID_TOKEN' | 'TOKEN_EXPIRED' | 'INSUFFICIENT_SCOPE' | 'MISSING_PERMISSIONS' | 'STORE_UNAVAILABLE' | 'CLOSED' | 'STORE_FAILED' | 'INTERNAL_ERROR';
 interface Refusal {
     readonly code: RefusalCode;
     readonly status: HttpStatus;
@@ -496,6 +501,41 @@ declare const handleBulkDeleteTokens: ManagementHandler;
 declare const handleListPermissions: ManagementHandler;
 declare const handleRollToken: ManagementHandler;
 declare const handleUpdateToken: ManagementHandler;
+declare const OPENAPI_PATH = "/tokens/openapi.json";
+declare const MANAGEMENT_API_VERSION = "1.0.0";
+type OpenApiSecurityScheme = {
+    type: 'apiKey';
+    in: 'header' | 'query' | 'cookie';
+    name: string;
+    description?: string | undefined;
+} | {
+    type: 'http';
+    scheme: string;
+    bearerFormat?: string | undefined;
+    description?: string | undefined;
+} | {
+    type: 'oauth2';
+    flows: Record<string, unknown>;
+    description?: string | undefined;
+} | {
+    type: 'openIdConnect';
+    openIdConnectUrl: string;
+    description?: string | undefined;
+} | {
+    type: 'mutualTLS';
+    description?: string | undefined;
+};
+interface OpenApiOptions {
+    basePath?: string | undefined;
+    title?: string | undefined;
+    securitySchemes?: Readonly<Record<string, OpenApiSecurityScheme>> | undefined;
+}
+type OpenApiDocument = Record<string, unknown> & {
+    openapi: '3.1.0';
+    paths: Record<string, Record<string, unknown>>;
+};
+declare function createOpenApiDocument(options?: OpenApiOptions): OpenApiDocument;
+declare function openApiResponse(basePath: string, options?: Omit<OpenApiOptions, 'basePath'>): HttpResponse;
 interface ManagementRoute {
     readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
     readonly path: string;
@@ -507,26 +547,16 @@ interface ManagementApiOptions<Req> extends CrossSiteOptions {
     keyward: Keyward;
     getActor: (request: Req) => MaybePromise<Actor | null | undefined>;
     onError?: ((error: unknown) => void) | undefined;
+    openApi?: Omit<OpenApiOptions, 'basePath'> | undefined;
 }
 interface ManagementRequestParts extends Omit<ManagementRequest, 'actor'> {
     headers: ManagementHeaders;
 }
 interface ManagementApi<Req> {
     readonly routes: readonly ManagementRoute[];
+    openApi(basePath: string): HttpResponse;
     admit(route: ManagementRoute, headers: ManagementHeaders): HttpResponse | undefined;
     handle(route: ManagementRoute, request: Req, parts: ManagementRequestParts): Promise<HttpResponse>;
 }
 declare function createManagementApi<Req>(options: ManagementApiOptions<Req>, caller?: string): ManagementApi<Req>;
-declare const OPENAPI_PATH = "/tokens/openapi.json";
-declare const MANAGEMENT_API_VERSION = "1.0.0";
-interface OpenApiOptions {
-    basePath?: string | undefined;
-    title?: string | undefined;
-}
-type OpenApiDocument = Record<string, unknown> & {
-    openapi: '3.1.0';
-    paths: Record<string, Record<string, unknown>>;
-};
-declare function createOpenApiDocument(options?: OpenApiOptions): OpenApiDocument;
-declare function openApiResponse(basePath: string): HttpResponse;
-export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, CROSS_SITE_RESPONSE, type CredentialsInput, type CrossSiteOptions, type CrossSitePolicy, DEFAULT_REALM, type FetchRequestHeaders, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementHeaders, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NOT_JSON_RESPONSE, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemDetails, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, UNAUTHENTICATED_RESPONSE, admit, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, errorResponse, failureResponse, fetchManagementHeaders, frozenResponse, guardResponses, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListPermissions, handleListTokens, handlePreviewExpiration, handleRollToken, handleUpdateToken, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, nodeManagementHeaders, openApiResponse, parseCredentials, parseJsonBody, problemResponse, resolveCrossSite, responseText };
+export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, CROSS_SITE_RESPONSE, type CredentialsInput, type CrossSiteOptions, type CrossSitePolicy, DEFAULT_REALM, type FetchRequestHeaders, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_PROBLEM_CODES, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementHeaders, type ManagementProblemCode, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NOT_JSON_RESPONSE, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, type OpenApiSecurityScheme, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemCode, type ProblemDetails, REFUSAL_CODES, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, UNAUTHENTICATED_RESPONSE, admit, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, errorResponse, failureResponse, fetchManagementHeaders, frozenResponse, guardResponses, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListPermissions, handleListTokens, handlePreviewExpiration, handleRollToken, handleUpdateToken, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, nodeManagementHeaders, openApiResponse, parseCredentials, parseJsonBody, problemResponse, resolveCrossSite, responseText };

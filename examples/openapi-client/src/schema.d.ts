@@ -265,7 +265,7 @@ export interface components {
              * @description Stable code to branch on; each response says which it carries.
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOKEN_NOT_FOUND" | "NAME_TAKEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "STORE_FAILED" | "STORE_UNAVAILABLE" | "CLOSED";
+            code: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "CROSS_SITE_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOKEN_NOT_FOUND" | "NAME_TAKEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "STORE_FAILED" | "STORE_UNAVAILABLE" | "CLOSED";
             /** @description For people. */
             detail: string;
             errors?: {

@@ -203,6 +203,14 @@ export class LookupCache {
     this.invalidate(hashes);
   }
 
+  /**
+   * `forget` for records this instance changed or deleted: by every hash each can be found by
+   * (its current secret and, after a roll, its previous one).
+   */
+  forgetTokens(records: readonly TokenRecord[]): void {
+    this.invalidate(records.flatMap((record) => (record.previous ? [record.hash, record.previous.hash] : [record.hash])));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -111,6 +111,20 @@ export class StoreFailedError extends KeywardError {
 }
 
 /**
+ * A contract v3 feature this instance does not run: turned off, or the store cannot carry it
+ * (HTTP 501). Turning a feature on explicitly with a store that lacks it fails at startup instead.
+ * @example await keyward.auditLog(admin) // rejects with FeatureUnavailableError when audit is off
+ */
+export class FeatureUnavailableError extends KeywardError {
+  readonly feature: string;
+
+  constructor(feature: string) {
+    super('FEATURE_UNAVAILABLE', `${feature} is not available: it is turned off, or the token store cannot carry it`);
+    this.feature = feature;
+  }
+}
+
+/**
  * The keyward instance was closed; no further operations are accepted (HTTP 503 `CLOSED`).
  * @example await keyward.close(); await keyward.verify(token) // rejects with ClosedError
  */

@@ -236,7 +236,10 @@ export function auditEntryId(draft: Pick<AuditDraft, 'id'>, tokenId: string): st
 // ── Contract v3: usage counts ──
 
 /** The verification refusals that are counted per token (the ones where the token was found). */
-export type UsageRefusalCode = 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED' | 'DISABLED' | 'RATE_LIMITED' | 'USAGE_EXHAUSTED';
+export type UsageRefusalCode = 'DISABLED' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED' | 'RATE_LIMITED' | 'USAGE_EXHAUSTED';
+
+/** Every refusal code counted in usage, in the order verification checks them. */
+export const USAGE_REFUSAL_CODES: readonly UsageRefusalCode[] = Object.freeze(['DISABLED', 'EXPIRED', 'SCOPE_DENIED', 'PERMISSION_DENIED', 'RATE_LIMITED', 'USAGE_EXHAUSTED']);
 
 /** Counts of one token on one UTC day, as keyward sends them to `addUsage` (increments, not totals). */
 export interface UsageCount {
@@ -303,6 +306,8 @@ export interface RateLimiterOptions {
  */
 export interface RateLimiterLike {
   consume(key: string, points: number): Promise<RateLimiterAnswer>;
+  /** Gives points back (a request counted, then refused for another reason). Optional. */
+  reward?(key: string, points: number): Promise<unknown>;
 }
 
 /** The fields keyward reads of rate-limiter-flexible's `RateLimiterRes`. */

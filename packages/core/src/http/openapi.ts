@@ -14,6 +14,7 @@ import {
   updateTokenInputSchema,
   tokenNameSchema,
   tokenScopeSchema,
+  refillSchema,
 } from '../schemas.js';
 import { JSON_CONTENT_TYPE, NO_STORE_HEADERS, PROBLEM_CONTENT_TYPE, type HttpResponse } from './response.js';
 
@@ -62,11 +63,19 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
       z.object({ hint: z.string(), expiresAt: epochMs('When the old secret stops working.') }).nullable(),
       'After a roll with a grace period: the old secret, which keeps working until `expiresAt`; null otherwise.',
     ),
+    enabled: d(z.boolean(), 'false while paused: the token is kept but refused (`TOKEN_DISABLED`) until resumed.'),
+    rateLimit: d(
+      z.object({ limit: z.number().int().min(1), window: d(z.number().int().min(1000), 'Window length in ms (whole seconds).') }).nullable(),
+      'At most `limit` requests per `window`; null for no rate limit.',
+    ),
+    remaining: d(z.number().int().min(0).nullable(), 'Usage credits left; null for unlimited.'),
+    refill: d(refillSchema.nullable(), 'Credits are set back to `amount` every `interval`; null: never.'),
+    nextRefillAt: nullableEpochMs('When the next refill falls due; null without a refill.'),
   };
   const tokenInfoSchema = z.object(tokenInfoShape);
   const tokenListItemSchema = z.object({
     ...tokenInfoShape,
-    status: d(z.enum(['active', 'expired']), 'Expired tokens stay listed until pruned.'),
+    status: d(z.enum(['active', 'expired', 'paused']), 'Expired tokens stay listed until pruned; `paused` until resumed (an expired token is `expired`, paused or not).'),
     scopeLabel: d(z.string(), '"Organization", or the project\'s name as the host resolves it.'),
     expiresSoon: d(z.boolean(), 'Active and expiring within 7 days.'),
   });
@@ -76,7 +85,11 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
     [expiryPresetSchema, 'ExpiryPreset', 'How long the token lives from its creation: a day is 86 400 000 ms; `never` does not expire.'],
     [createTokenInputSchema, 'CreateTokenInput', '`permissions` is required when the server declares permissions (see `GET /tokens/permissions`) and refused when it does not.'],
     [rollTokenInputSchema, 'RollTokenInput', 'How long the current secret keeps working after the roll: `now` (the default) ends it at once.'],
-    [updateTokenInputSchema, 'UpdateTokenInput', 'At least one of `name` and `metadata`; `metadata: null` clears it.'],
+    [
+      updateTokenInputSchema,
+      'UpdateTokenInput',
+      'At least one field. `metadata: null` clears it; `enabled: false` pauses the token, `true` resumes it; `rateLimit`, `remaining` or `refill` set to null removes that limit. Setting `remaining` or `refill` restarts the refill clock.',
+    ],
     [
       z.object({ permissions: z.array(z.object({ name: d(z.string(), '`resource:action`, e.g. `builds:read`.'), description: z.string() })) }),
       'PermissionList',
@@ -214,7 +227,7 @@ function paths(): OpenApiDocument['paths'] {
       },
       patch: {
         operationId: 'updateToken',
-        summary: 'Rename a token or replace its metadata',
+        summary: 'Rename, pause or resume a token, or change its metadata or limits',
         parameters: [idParameter],
         requestBody: { required: true, content: { [JSON_CONTENT_TYPE]: { schema: ref('UpdateTokenInput') } } },
         responses: { 200: ok('The token as it is now.', 'TokenInfo'), ...WITH_BODY, 404: refResponse('NotFound'), 409: refResponse('Conflict'), ...COMMON },

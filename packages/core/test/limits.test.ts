@@ -67,6 +67,33 @@ describe('pause and resume', () => {
   });
 });
 
+describe('tokens without limits', () => {
+  test('never reach spend() or a rate limiter, and verify synchronously on the memory store', async () => {
+    const { keyward, store } = setup();
+    let limiters = 0;
+    const rateLimiter = (store as unknown as { rateLimiter: (o: unknown) => unknown }).rateLimiter;
+    (store as unknown as { rateLimiter: (o: unknown) => unknown }).rateLimiter = (o) => (limiters++, rateLimiter(o));
+    const { plaintext } = await keyward.create(owner, { name: 'plain', scope: org, expiresIn: 'never' });
+    for (let i = 0; i < 5; i++) {
+      const result = keyward.check(plaintext);
+      expect(result).not.toBeInstanceOf(Promise);
+      expect(result).toMatchObject({ ok: true });
+      expect(result).not.toHaveProperty('limits');
+    }
+    expect(store.calls.spend).toBe(0);
+    expect(limiters).toBe(0);
+  });
+
+  test('a token with credits only still verifies synchronously on the memory store (spend answers in the same step)', async () => {
+    const { keyward, store } = setup();
+    const { plaintext } = await keyward.create(owner, { name: 'credits', scope: org, expiresIn: 'never', remaining: 5 });
+    const result = keyward.check(plaintext);
+    expect(result).not.toBeInstanceOf(Promise);
+    expect(result).toMatchObject({ ok: true, token: { remaining: 4 } });
+    expect(store.calls.spend).toBe(1);
+  });
+});
+
 describe('rate limits', () => {
   test('a token with { limit: 3, window: "1m" } passes 3 times, then RATE_LIMITED with the wait until the window resets', async () => {
     const { keyward } = setup();

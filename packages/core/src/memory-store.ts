@@ -4,7 +4,7 @@ import { MemoryAuditLog } from './memory-audit.js';
 import { memoryRateLimiter } from './memory-rate-limiter.js';
 import { MemoryUsage } from './memory-usage.js';
 import type { TokenScope } from './scope.js';
-import type { AuditDraft, DeleteManyResult, ExpiringPage, FullTokenStore, LastUsedUpdate, ListCursor, ListPage, SpendResult, TokenRecord } from './store.js';
+import type { AuditDraft, DeleteManyResult, RateLimiterLike, ExpiringPage, FullTokenStore, LastUsedUpdate, ListCursor, ListPage, SpendResult, TokenRecord } from './store.js';
 
 /** Oldest first: createdAt ascending, then id ascending (the reverse of the listing order). */
 function compareOldestFirst(a: ListCursor, b: ListCursor): number {
@@ -70,6 +70,7 @@ interface Organization {
 export function memoryStore(): FullTokenStore {
   const audit = new MemoryAuditLog();
   const usage = new MemoryUsage();
+  const limiters = new Map<string, RateLimiterLike>();
   const byHash = new Map<string, TokenRecord>();
   // Token ids are unique across organizations (ids are random; SQLite enforces it with a primary
   // key), so one map serves every organization; lookups still check the organization.
@@ -270,7 +271,13 @@ export function memoryStore(): FullTokenStore {
       return ok ? { ok, remaining: left, refilledAt } : { ok, remaining: left, refilledAt };
     },
 
-    rateLimiter: memoryRateLimiter,
+    rateLimiter(options) {
+      // Every keyward sharing this store must count in the same limiter, as they would in Redis.
+      const key = `${options.keyPrefix}|${options.points}|${options.duration}`;
+      let limiter = limiters.get(key);
+      if (limiter === undefined) limiters.set(key, (limiter = memoryRateLimiter(options)));
+      return limiter;
+    },
 
     async auditLog(organizationId, options) {
       return audit.page(organizationId, options);

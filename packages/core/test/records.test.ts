@@ -1,7 +1,7 @@
 // Issue #24 on core and the memory store: the audit trail (one entry per management action, in the
 // same step), its keyset pages, JSON lines and retention; usage per token per UTC day, batched off
 // the request path, read back per token and per organization.
-import { DAY_MS, FeatureUnavailableError, ForbiddenError, createKeyward, memoryStore, type AuditEntry } from '@keyward/core';
+import { DAY_MS, FeatureUnavailableError, ForbiddenError, createKeyward, memoryStore, type AuditEntry, type UsageStore } from '@keyward/core';
 import { ACTORS, T0, resolveProject, setup } from '@keyward/test-kit/fixtures';
 import { describe, expect, test } from 'vitest';
 
@@ -170,7 +170,7 @@ describe('usage', () => {
     expect(store.calls.addUsage).toBe(0);
     await keyward.close();
     expect(store.calls.addUsage).toBe(1);
-    expect((await store.readUsage!('org_a', { tokenId: a.token.id, fromDay: '2026-01-01', toDay: '2026-01-01' }))[0]?.accepted).toBe(1000);
+    expect((await (store as unknown as UsageStore).readUsage('org_a', { tokenId: a.token.id, fromDay: '2026-01-01', toDay: '2026-01-01' }))[0]?.accepted).toBe(1000);
   });
 
   test('organizationUsage() sums every token, deleted ones included; another organization\'s stay out', async () => {

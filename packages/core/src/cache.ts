@@ -85,6 +85,12 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
   };
 }
 
+/**
+ * The longest `close()` waits for the channel's subscription to close, ms. The channels keyward
+ * ships bound their own close below this (PostgreSQL: 1000 ms); this bounds any channel.
+ */
+const CHANNEL_CLOSE_TIMEOUT_MS = 2000;
+
 interface Entry {
   record: TokenRecord;
   /** performance.now() after which the store is read again. */
@@ -211,11 +217,30 @@ export class LookupCache {
     this.invalidate(records.flatMap((record) => (record.previous ? [record.hash, record.previous.hash] : [record.hash])));
   }
 
+  /**
+   * Stops the cache and closes the channel's subscription, waiting for it at most
+   * `CHANNEL_CLOSE_TIMEOUT_MS`: a channel stuck on a silent connection must not hold up shutdown.
+   * A subscription that fails to close, or takes longer, is reported to `onError`; close() itself
+   * always resolves.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
     this.entries.clear();
-    await this.subscription.close();
+    const closing = Promise.resolve()
+      .then(() => this.subscription.close())
+      .then(
+        () => 'closed' as const,
+        (error: unknown) => {
+          this.onError(error);
+          return 'failed' as const;
+        },
+      );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bound = new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), CHANNEL_CLOSE_TIMEOUT_MS)));
+    const outcome = await Promise.race([closing, bound]);
+    clearTimeout(timer);
+    if (outcome === 'timed out') this.onError(new Error(`keyward cache: the invalidation channel did not close within ${CHANNEL_CLOSE_TIMEOUT_MS} ms; closed without waiting for it`));
   }
 }

@@ -175,6 +175,36 @@ describe('lookup cache', () => {
     expect(feed.channel.closed).toBe(true);
   });
 
+  test('a channel whose close() never settles: keyward.close() still resolves (within 2000 ms), closes the store, and reports the channel to onError once', async () => {
+    const closedStores: string[] = [];
+    const store: TokenStore = { ...memoryStore(), close: async () => void closedStores.push('store') };
+    const errors: unknown[] = [];
+    const channel: InvalidationChannel = { subscribe: () => ({ close: () => new Promise<void>(() => {}) }) };
+    const keyward = createKeyward({ store, resolveProject, onError: (e) => errors.push(e), cache: { channel } });
+    let closed = false;
+    const closing = keyward.close().then(() => (closed = true));
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(closed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await closing;
+    expect(closedStores).toEqual(['store']);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/did not close within 2000 ms/);
+  });
+
+  test('a channel whose close() throws or rejects: keyward.close() resolves, closes the store, and reports the failure to onError', async () => {
+    for (const close of [() => Promise.reject(new Error('UNLISTEN failed')), () => { throw new Error('UNLISTEN failed'); }]) {
+      const closedStores: string[] = [];
+      const store: TokenStore = { ...memoryStore(), close: async () => void closedStores.push('store') };
+      const errors: unknown[] = [];
+      const channel: InvalidationChannel = { subscribe: () => ({ close: close as () => Promise<void> }) };
+      const keyward = createKeyward({ store, resolveProject, onError: (e) => errors.push(e), cache: { channel } });
+      await keyward.close();
+      expect(closedStores).toEqual(['store']);
+      expect(errors.map(String)).toEqual(['Error: UNLISTEN failed']);
+    }
+  });
+
   test('bad cache options throw ConfigurationError naming the option', () => {
     const { channel } = handChannel();
     const make = (cache: unknown) => () => createKeyward({ store: memoryStore(), resolveProject, cache: cache as never });

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '@keyward/core';
 import type { Pool, PoolClient } from 'pg';
+import { holdErrors } from './checked-out.js';
 import { names } from './names.js';
 import type { Location } from './options.js';
 import { MIGRATIONS, SCHEMA_VERSION, migrationSql, migrationsTableSql } from './schema-sql.js';
@@ -34,6 +35,7 @@ export async function migrate(pool: Pool, location: Location): Promise<void> {
   if ((await schemaVersion(pool, location)) === SCHEMA_VERSION) return;
   const n = names(location);
   const client = await pool.connect();
+  const letGo = holdErrors(client);
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
@@ -53,6 +55,7 @@ export async function migrate(pool: Pool, location: Location): Promise<void> {
   } finally {
     // A connection that could not even roll back is dropped rather than returned to the pool.
     client.release(broken);
+    letGo();
   }
 }
 

@@ -1,6 +1,7 @@
 import type { DeleteManyResult, ExpiringPage, LastUsedUpdate, ListPage, RollChange, TokenRecord, TokenStore, UpdateChange } from '@keyward/core';
 import type { PoolClient, QueryArrayConfig } from 'pg';
-import { guard, toStoreError } from './errors.js';
+import { holdErrors } from './checked-out.js';
+import { guard } from './errors.js';
 import { prepare } from './migrate.js';
 import { resolveOptions, type PostgresStoreOptions } from './options.js';
 import { jsonParam, toParams, toRecord, type TokenRow } from './rows.js';
@@ -12,9 +13,11 @@ import { statements } from './statements.js';
  * Verification is one round trip: a named prepared statement on the unique indexes of the current
  * and the previous secret. Every statement that deletes a token, rolls its secret or changes what
  * a verification answers publishes the token's old hashes on `postgresInvalidationChannel()` in
- * the same transaction. A server that cannot answer (unreachable, connection lost, statement or
- * connect timeout, shutting down, read-only, out of connections) makes every method throw
- * `StoreUnavailableError`; any other error is a bug and is rethrown as it is.
+ * the same transaction. A server that cannot answer (unreachable, connection lost, statement,
+ * lock or connect timeout, shutting down, read-only, out of connections) makes every method throw
+ * `StoreUnavailableError`; a serialization failure or deadlock is run again (3 attempts in all)
+ * before it counts as one; any other error is a bug and is rethrown as it is (docs/stores.md,
+ * "PostgreSQL errors", lists every code).
  *
  * @throws ConfigurationError for a bad `pool`, `schema`, `tablePrefix` or `migrate`
  * @example
@@ -74,12 +77,10 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
     },
 
     async findByHash(hash: string) {
-      try {
+      return guard('findByHash', async () => {
         if (!ready) await start();
         return first((await pool.query<TokenRow>(findByHashQuery(hash))).rows);
-      } catch (error) {
-        throw toStoreError('findByHash', error);
-      }
+      });
     },
 
     async get(organizationId: string, id: string) {
@@ -172,8 +173,11 @@ function isUniqueViolationOf(error: unknown, index: string): boolean {
 /**
  * Runs `work` between BEGIN and COMMIT (or ROLLBACK when it asks for it or throws) on a client of
  * its own, then releases the client; a client that failed mid-transaction is destroyed, not reused.
+ * Its 'error' events are held meanwhile (see holdErrors): a connection lost mid-transaction rejects
+ * the query, and must not also kill the process.
  */
 async function inTransaction<T>(client: PoolClient, work: (client: PoolClient) => Promise<{ commit: boolean; result: T }>): Promise<T> {
+  const letGo = holdErrors(client);
   let failure: Error | undefined;
   try {
     await client.query('BEGIN');
@@ -186,5 +190,6 @@ async function inTransaction<T>(client: PoolClient, work: (client: PoolClient) =
     throw error;
   } finally {
     client.release(failure);
+    letGo();
   }
 }

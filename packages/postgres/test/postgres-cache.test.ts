@@ -4,7 +4,13 @@
 //   never comes back, the deleting call rejects; the cached instances must still refuse the tokens,
 //   because the NOTIFY is sent by a trigger in the deleting transaction, not by the client after it.
 // - a stalled LISTEN connection: it stops delivering without closing; the instance must stop
-//   answering from its cache within maxStalenessMs of delete() resolving, and report the lapse.
+//   answering from its cache within maxStalenessMs of delete() resolving, and report the lapse;
+//   it must replace the connection and answer from its cache again, and close() must still return.
+// - a LISTEN connection that dies while close() is under way: no unhandled 'error' (in a child
+//   process, so a crash shows as an exit code).
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { createKeyward, StoreUnavailableError, type Actor, type Keyward } from '@keyward/core';
 import { postgresInvalidations, postgresStore } from '@keyward/postgres';
 import { sleep, waitUntil } from '@keyward/test-kit/net';
@@ -13,6 +19,9 @@ import { startTcpProxy, type TcpProxy } from '@keyward/test-kit/tcp-proxy';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, randomPrefix, SHARED_SERVER, type TestDatabase } from './database.js';
+
+const tsx = createRequire(import.meta.url).resolve('tsx');
+const closeChild = fileURLToPath(new URL('./close-child.ts', import.meta.url));
 
 const DAY = 86_400_000;
 const MAX_STALENESS_MS = 500;
@@ -200,6 +209,85 @@ describe('PostgreSQL cache: stalled LISTEN connection', () => {
       const kept = await deleter.keyward.create(actor, { name: 'after the stall', scope: { kind: 'organization' }, expiresIn: '30d' });
       await warm([stalled], [kept.plaintext]);
       for (const plaintext of plaintexts) expect(await stalled.keyward.verify(plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('PostgreSQL cache: close() never hangs and never crashes; a silent LISTEN connection is replaced', () => {
+  /** Settles with 'closed', or 'still open' when `closing` has not resolved after `ms` (far above close()'s bound). */
+  const within = (closing: Promise<unknown>, ms: number) => Promise.race([closing.then(() => 'closed'), sleep(ms).then(() => 'still open')]);
+
+  test('a LISTEN connection stalled without closing: keyward.close() resolves (pool), and so does the channel\'s close() on a caller\'s client', async () => {
+    const proxy = await startTcpProxy(SHARED_SERVER.port);
+    try {
+      const tablePrefix = randomPrefix();
+      const stalled = instance(tablePrefix, { listenPort: proxy.port });
+      const created = await stalled.keyward.create(actor, { name: 'close', scope: { kind: 'organization' }, expiresIn: '30d' });
+      await warm([stalled], [created.plaintext]);
+      proxy.setMode('stall');
+      expect(await within(stalled.keyward.close(), 10_000)).toBe('closed');
+
+      proxy.setMode('forward');
+      const client = new pg.Client({ ...database.config, port: proxy.port });
+      client.on('error', () => {});
+      await client.connect();
+      let proven = 0;
+      const subscription = postgresInvalidations({ client, tablePrefix }).subscribe(
+        { invalidate() {}, proven: () => void proven++, lost() {} },
+        { heartbeatMs: 50, onError: () => {} },
+      );
+      await waitUntil('a heartbeat to come back', () => proven > 0);
+      proxy.setMode('stall');
+      expect(await within(subscription.close(), 10_000)).toBe('closed');
+      await client.end().catch(() => {});
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  for (const mode of ['pool', 'client'] as const) {
+    test(`the LISTEN connection (${mode}) dies while close() is under way: no unhandled 'error' (the process lives, exit code 0), close() resolves, nothing reported after it`, async () => {
+      const tablePrefix = randomPrefix();
+      await postgresStore({ pool: admin, tablePrefix }).findByHash('migrate first');
+      const child = spawnSync(process.execPath, ['--import', tsx, closeChild, database.name, tablePrefix, mode], { encoding: 'utf8', timeout: 30_000 });
+      expect(child.status, child.stderr).toBe(0);
+      expect(JSON.parse(child.stdout)).toEqual({ proven: true, closed: true, reportsAfterClose: 0 });
+    });
+  }
+
+  test('a LISTEN connection that goes silent without an error is replaced: one onError report, and cache hits come back while the old connection is still silent', async () => {
+    const proxy = await startTcpProxy(SHARED_SERVER.port);
+    try {
+      const tablePrefix = randomPrefix();
+      const deleter = instance(tablePrefix);
+      const silent = instance(tablePrefix, { listenPort: proxy.port });
+      const created = await Promise.all(Array.from({ length: 3 }, (_, i) => deleter.keyward.create(actor, { name: `silent ${i}`, scope: { kind: 'organization' }, expiresIn: '30d' })));
+      const [kept, ...doomed] = created;
+      await warm([silent], created.map((c) => c.plaintext));
+      const connectionsBefore = proxy.accepted;
+
+      // Only the connection open now goes silent; a new one would flow.
+      proxy.setMode('stall', 'open');
+      await waitUntil('the cache to lapse', () => !fromCache(silent.keyward, kept!.plaintext));
+      await waitUntil('cached answers to come back on a new connection', async () => {
+        await silent.keyward.verify(kept!.plaintext);
+        return fromCache(silent.keyward, kept!.plaintext);
+      });
+      expect(proxy.accepted).toBeGreaterThan(connectionsBefore);
+      const replacements = silent.errors.filter((error) => /LISTEN connection/.test(String(error)));
+      expect(replacements).toHaveLength(1);
+      expect(String(replacements[0])).toMatch(/no heartbeat came back/);
+
+      // The new connection delivers deletions: a token deleted elsewhere is refused at once.
+      await warm([silent], doomed.map((c) => c.plaintext));
+      await deleter.keyward.deleteMany(actor, doomed.map((c) => c.token.id));
+      await waitUntil('the deletion to arrive', async () => {
+        for (const c of doomed) if ((await silent.keyward.verify(c.plaintext)).ok) return false;
+        return true;
+      });
+      expect(fromCache(silent.keyward, kept!.plaintext)).toBe(true);
     } finally {
       await proxy.close();
     }

@@ -69,6 +69,9 @@ function release(subscriber: object, channel: string): boolean {
   return left <= 0;
 }
 
+/** The longest `close()` waits for UNSUBSCRIBE, ms. */
+const CLOSE_TIMEOUT_MS = 1000;
+
 /** Any of these means messages may have been missed: nothing delivered before proves anything. */
 const SUBSCRIBER_LOSSES = ['close', 'end', 'reconnecting', 'error', '+node', '-node', 'node error'];
 const TOPOLOGY_LOSSES = ['+node', '-node', 'node error'];
@@ -170,7 +173,11 @@ class Subscription {
     clearInterval(this.timer);
     for (const [emitter, event, handler] of this.listeners) emitter.off(event, handler as (...args: unknown[]) => void);
     const channels = release(this.subscriber, this.invalidations) ? [this.invalidations, this.heartbeatChannel] : [this.heartbeatChannel];
-    await (this.subscriber as Redis).unsubscribe(...channels).catch(() => {});
+    // A stalled subscriber without a commandTimeout never answers: wait for it at most CLOSE_TIMEOUT_MS.
+    const unsubscribed = (this.subscriber as Redis).unsubscribe(...channels).catch(() => {});
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([unsubscribed, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS)))]);
+    clearTimeout(timer);
   }
 }
 

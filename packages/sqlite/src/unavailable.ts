@@ -1,8 +1,10 @@
 import { StoreUnavailableError } from '@keyward/core';
 
 // Result codes (and their extended forms, e.g. SQLITE_IOERR_WRITE) that mean the database could not
-// answer at all, as opposed to a query that answered with a constraint failure or a bug. Callers must
-// fail closed on these, so they become StoreUnavailableError.
+// answer now, for a reason an operator or time fixes, as opposed to an answer about the question (a
+// constraint, a missing table, a misused API, an authorizer's refusal: a bug or a configuration).
+// Callers must fail closed on these, so they become StoreUnavailableError. docs/stores.md "SQLite
+// errors" explains each one; a test checks every row of that table against this list.
 const UNAVAILABLE_CODES = [
   'SQLITE_BUSY',
   'SQLITE_LOCKED',
@@ -15,9 +17,10 @@ const UNAVAILABLE_CODES = [
   'SQLITE_NOMEM',
   'SQLITE_PROTOCOL',
   'SQLITE_PERM',
-  'SQLITE_AUTH',
   'SQLITE_INTERRUPT',
   'SQLITE_NOLFS',
+  // Another connection changed the schema during the call, more often than SQLite re-prepares for.
+  'SQLITE_SCHEMA',
 ] as const;
 
 // better-sqlite3 reports a closed handle as a plain TypeError without a code.

@@ -1,11 +1,19 @@
-import { writeFileSync } from 'node:fs';
-import { createKeyward, StoreUnavailableError, type TokenStore } from '@keyward/core';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createKeyward, StoreFailedError, StoreUnavailableError, type TokenStore } from '@keyward/core';
+import { codeSpans, errorTable } from '@keyward/test-kit/doc-tables';
 import { sqliteStore } from '@keyward/sqlite';
 import { makeRecord } from '@keyward/store-tests';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { isUnavailableError, toStoreError } from '../src/unavailable.js';
 import { tempDatabase, type TempDatabase } from './temp-db.js';
+
+const tsx = createRequire(import.meta.url).resolve('tsx');
+const fileModeChild = fileURLToPath(new URL('./file-mode-child.ts', import.meta.url));
 
 let file: TempDatabase;
 beforeEach(() => {
@@ -104,27 +112,147 @@ describe('a database that cannot answer throws StoreUnavailableError', () => {
   });
 });
 
-describe('error classification', () => {
-  test.each(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED', 'SQLITE_READONLY_DBMOVED', 'SQLITE_IOERR', 'SQLITE_IOERR_FSYNC', 'SQLITE_CANTOPEN', 'SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_FULL'])(
-    '%s means unavailable',
-    (code) => {
-      const cause = new Database.SqliteError('boom', code);
-      const error = toStoreError('list', cause);
-      expect(error).toBeInstanceOf(StoreUnavailableError);
-      expect((error as Error).cause).toBe(cause);
-      expect((error as Error).message).toContain('list');
-    },
-  );
+describe('docs/stores.md "SQLite errors": every row is what the store does', () => {
+  /** The errors a table cell stands for: result codes (`_*`: one extended code of the base), driver messages. */
+  const errorsOf = (cell: string): Array<[label: string, error: Error]> =>
+    codeSpans(cell).flatMap((item): Array<[string, Error]> => {
+      if (item.endsWith('_*')) return [[item, new Database.SqliteError('boom', `${item.slice(0, -2)}_SOMETHING`)]];
+      if (/^SQLITE_[A-Z_]+$/.test(item)) return [[item, new Database.SqliteError('boom', item)]];
+      return [[item, new TypeError(item)]];
+    });
+  const rows = errorTable('SQLite errors', errorsOf);
 
-  test.each(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_ERROR', 'SQLITE_MISMATCH', 'SQLITE_BUSYNESS'])('%s passes through unchanged', (code) => {
-    const error = new Database.SqliteError('boom', code);
-    expect(isUnavailableError(error)).toBe(false);
-    expect(toStoreError('insert', error)).toBe(error);
+  test('the table lists the result codes', () => {
+    expect(rows.length).toBeGreaterThan(8);
   });
+
+  for (const { cell, answer, errors } of rows) {
+    test(`${answer}: ${cell}`, () => {
+      // "any other code" is a bug: one SQLite may add later, and one that only looks like a listed one.
+      if (/any other code/.test(cell)) errors.push(['SQLITE_NEWCODE', new Database.SqliteError('boom', 'SQLITE_NEWCODE')], ['SQLITE_BUSYNESS', new Database.SqliteError('boom', 'SQLITE_BUSYNESS')]);
+      for (const [label, error] of errors) {
+        expect(isUnavailableError(error), label).toBe(answer !== 'bug');
+        const thrown = toStoreError('list', error);
+        if (answer === 'bug') expect(thrown, label).toBe(error);
+        else {
+          expect(thrown, label).toBeInstanceOf(StoreUnavailableError);
+          expect((thrown as Error).cause, label).toBe(error);
+          expect((thrown as Error).message, label).toContain('list');
+        }
+      }
+    });
+  }
 
   test('errors that are not SQLite\'s pass through unchanged', () => {
     const error = new RangeError('bug');
     expect(toStoreError('insert', error)).toBe(error);
     expect(toStoreError('insert', 'text')).toBe('text');
+  });
+});
+
+describe('SQLite errors produced for real', () => {
+  test('SQLITE_FULL (max_page_count reached): a create answers as an outage; room again, it succeeds', async () => {
+    const db = file.open();
+    const store = sqliteStore({ db });
+    await store.insert(makeRecord());
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    const record = makeRecord({ metadata: { padding: 'x'.repeat(20_000) } });
+    const error = await rejection(store.insert(record));
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(((error as Error).cause as { code: string }).code).toBe('SQLITE_FULL');
+    db.pragma('max_page_count = 1073741823');
+    expect(await store.insert(record)).toBe('ok');
+  });
+
+  test('SQLITE_READONLY (query_only): every write is an outage, lookups answer', async () => {
+    const db = file.open();
+    const store = sqliteStore({ db });
+    const record = makeRecord({ scope: { kind: 'project', projectId: 'proj_1' }, expiresAt: 1 });
+    await store.insert(record);
+    db.pragma('query_only = on');
+    expect(store.findByHash(record.hash)).toEqual(record);
+    for (const [name, write] of writes(store, record)) {
+      const error = await rejection(write());
+      expect(error, name).toBeInstanceOf(StoreUnavailableError);
+      expect(((error as Error).cause as { code: string }).code, name).toBe('SQLITE_READONLY');
+    }
+  });
+
+  test('SQLITE_READONLY on a file the process may not write (chmod 444, as an unprivileged user): in a read-only directory refused at construction, otherwise writes are an outage and lookups answer', async () => {
+    const record = makeRecord();
+    const db = file.open();
+    await sqliteStore({ db }).insert(record);
+    db.close();
+    chmodSync(file.path, 0o444);
+    // Root writes whatever the mode says: the check runs in a process of the unprivileged "nobody".
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const run = () => {
+      const child = spawnSync(process.execPath, ['--import', tsx, fileModeChild, file.path, record.hash, JSON.stringify(makeRecord())], { ...asUser, encoding: 'utf8', timeout: 30_000 });
+      expect(child.status, child.stderr).toBe(0);
+      return JSON.parse(child.stdout) as { open: { ok: boolean; code?: string; unavailable?: boolean }; find: { ok: boolean; value?: unknown } | null; insert: { ok: boolean; code?: string; unavailable?: boolean } | null };
+    };
+    const dir = dirname(file.path);
+    // First with the directory read-only too (nowhere to create the WAL index), then writable.
+    chmodSync(dir, 0o555);
+    try {
+      expect(run()).toMatchObject({ open: { ok: false, unavailable: true, code: expect.stringMatching(/^SQLITE_READONLY/) } });
+    } finally {
+      chmodSync(dir, 0o777);
+    }
+    expect(run()).toEqual({ open: { ok: true, value: 'object' }, find: { ok: true, value: 'object' }, insert: { ok: false, unavailable: true, code: 'SQLITE_READONLY' } });
+  });
+
+  test('SQLITE_CORRUPT (pages overwritten while closed): lookups are an outage, not "not found"', async () => {
+    const db = file.open();
+    const store = sqliteStore({ db });
+    const records = Array.from({ length: 200 }, () => makeRecord());
+    for (const record of records) await store.insert(record);
+    db.close();
+    // Everything after the first three pages (the header and the schema stay readable).
+    const bytes = readFileSync(file.path);
+    bytes.fill(0x5a, 3 * 4096);
+    writeFileSync(file.path, bytes);
+    const damaged = sqliteStore({ db: file.open() });
+    let thrown: unknown;
+    try {
+      damaged.findByHash(records[0]!.hash);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(StoreUnavailableError);
+    expect(((thrown as Error).cause as { code: string }).code).toMatch(/^SQLITE_CORRUPT/);
+  });
+
+  test('SQLITE_CONSTRAINT (a duplicate id): SQLite\'s error passes through (core reports it as a bug, StoreFailedError), never "name_taken" or an outage', async () => {
+    const store = sqliteStore({ db: file.open() });
+    const record = makeRecord();
+    await store.insert(record);
+    const error = await rejection(store.insert(makeRecord({ id: record.id })));
+    expect(error).not.toBeInstanceOf(StoreUnavailableError);
+    expect(error).toBeInstanceOf(Database.SqliteError);
+    expect((error as { code: string }).code).toMatch(/^SQLITE_CONSTRAINT/);
+  });
+
+  test('SQLITE_ERROR (the table dropped under the store): a bug, StoreFailedError through keyward', async () => {
+    const db = file.open();
+    const keyward = createKeyward({ store: sqliteStore({ db }), resolveProject: () => null, onError: () => {} });
+    db.exec('DROP TABLE keyward_tokens');
+    const error = await rejection(keyward.list(owner));
+    expect(error).toBeInstanceOf(StoreFailedError);
+    expect(((error as Error).cause as { code: string }).code).toBe('SQLITE_ERROR');
+    await keyward.close();
+  });
+
+  test('"busy executing a query" (the host holds an iterator open on the handle): a bug, not an outage', async () => {
+    const db = file.open();
+    const store = sqliteStore({ db });
+    const iterator = db.prepare('SELECT 1 FROM keyward_tokens').iterate();
+    try {
+      const error = await rejection(store.insert(makeRecord()));
+      expect(error).not.toBeInstanceOf(StoreUnavailableError);
+      expect(String(error)).toMatch(/busy executing a query/);
+    } finally {
+      iterator.return?.();
+    }
   });
 });

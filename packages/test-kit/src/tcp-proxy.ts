@@ -15,8 +15,16 @@ export type ProxyMode = 'forward' | 'drop-replies' | 'stall';
 export interface TcpProxy {
   /** Port on 127.0.0.1 to point the client at. */
   readonly port: number;
-  /** Changes what happens to bytes on every connection from now on (stalled bytes are delivered on `forward`). */
-  setMode(mode: ProxyMode): void;
+  /**
+   * Changes what happens to bytes from now on (stalled bytes are delivered on `forward`): on every
+   * connection, open or yet to come (`'all'`, the default), or only on those open now (`'open'`:
+   * e.g. one connection goes silent while its replacement would flow).
+   */
+  setMode(mode: ProxyMode, which?: 'all' | 'open'): void;
+  /** Destroys every open connection at once (the client sees it closed: a crash, a reset), and keeps listening. */
+  resetConnections(): void;
+  /** Connections accepted so far, closed ones included. */
+  readonly accepted: number;
   /**
    * Arms a trigger: the first client → server chunk for which `match` is true is forwarded, and
    * from then on that connection (only) is in `drop-replies`. With `connections` > 1 it stays
@@ -38,6 +46,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   let droppedBytes = 0;
   let trigger: ((chunk: string) => boolean) | undefined;
   let armedFor = 0;
+  let accepted = 0;
   const pairs = new Set<{ client: Socket; server: Socket; mode: ProxyMode; held: { toServer: Buffer[]; toClient: Buffer[] } }>();
 
   const flush = () => {
@@ -48,6 +57,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   };
 
   const server = createServer((client) => {
+    accepted++;
     const upstream = connect({ host: '127.0.0.1', port: targetPort });
     const pair = { client, server: upstream, mode, held: { toServer: [] as Buffer[], toClient: [] as Buffer[] } };
     pairs.add(pair);
@@ -80,10 +90,20 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
 
   return {
     port,
-    setMode(next) {
-      mode = next;
+    setMode(next, which = 'all') {
+      if (which === 'all') mode = next;
       for (const pair of pairs) pair.mode = next;
       if (next === 'forward') flush();
+    },
+    resetConnections() {
+      for (const pair of pairs) {
+        pair.client.destroy();
+        pair.server.destroy();
+      }
+      pairs.clear();
+    },
+    get accepted() {
+      return accepted;
     },
     dropRepliesAfter(match, connections = 1) {
       trigger = match;

@@ -67,7 +67,7 @@ export function tokensRouter(options: TokensRouterOptions): Router {
   for (const route of api.routes) {
     mount(router, route, async (req, res) => {
       const body: unknown = route.body ? req.body : undefined;
-      send(res, await api.handle(route, req, { body, query: req.query, params: req.params }));
+      send(res, await api.handle(route, req, { body, query: req.query, params: req.params, client: { ip: req.ip, userAgent: req.get('user-agent') } }));
     });
   }
   router.use(bodyErrors);

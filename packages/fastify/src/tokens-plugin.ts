@@ -35,7 +35,7 @@ const tokensPluginImpl: FastifyPluginAsync<TokensPluginOptions> = async (fastify
             const body: unknown = route.body ? request.body : undefined;
             const query = request.query as Record<string, unknown>;
             const params = request.params as Record<string, unknown>;
-            return send(reply, await api.handle(route, request, { body, query, params }));
+            return send(reply, await api.handle(route, request, { body, query, params, client: { ip: request.ip, userAgent: request.headers['user-agent'] } }));
           },
         });
       }

@@ -124,7 +124,8 @@ export function createFetchManagement(options: FetchManagementOptions): (request
       if (!read.ok) return toResponse(read.response);
       body = read.value;
     }
-    const parts = { body, query: queryOf(url), params: match.params };
+    // The client's IP is not part of a fetch Request: the audit trail gets the User-Agent only.
+    const parts = { body, query: queryOf(url), params: match.params, client: { userAgent: request.headers.get('user-agent') } };
     const response = toResponse(await api.handle(match.route, { request, params: mounted.params }, parts));
     return head ? new Response(null, { status: response.status, headers: response.headers }) : response;
   };

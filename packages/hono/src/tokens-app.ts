@@ -74,7 +74,7 @@ export function tokensApp<E extends Env = Env>(options: TokensAppOptions<E>): Ho
         if (!read.ok) return send(c, read.response);
         body = read.value;
       }
-      return send(c, await api.handle(route, c, { body, query: c.req.queries(), params: c.req.param() }));
+      return send(c, await api.handle(route, c, { body, query: c.req.queries(), params: c.req.param(), client: { userAgent: c.req.header('user-agent') } }));
     };
     if (route.body) app.on(route.method, route.path, limit, handler);
     else app.on(route.method, route.path, handler);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EXPIRY_PRESETS } from '../expiry.js';
+import { USAGE_REFUSAL_CODES } from '../store.js';
 import {
   DEFAULT_PAGE_SIZE,
   MAX_BULK_IDS,
@@ -15,6 +16,7 @@ import {
   tokenNameSchema,
   tokenScopeSchema,
   refillSchema,
+  usageOptionsSchema,
 } from '../schemas.js';
 import { JSON_CONTENT_TYPE, NO_STORE_HEADERS, PROBLEM_CONTENT_TYPE, type HttpResponse } from './response.js';
 
@@ -73,6 +75,8 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
     nextRefillAt: nullableEpochMs('When the next refill falls due; null without a refill.'),
   };
   const tokenInfoSchema = z.object(tokenInfoShape);
+  const refusalCounts = z.object(Object.fromEntries(USAGE_REFUSAL_CODES.map((code) => [code, z.number().int().min(0)])));
+  const usageDay = z.object({ day: d(z.string(), 'UTC day, `YYYY-MM-DD`.'), accepted: z.number().int().min(0), refused: d(refusalCounts, 'Refused requests of the token (found, then refused), by code.') });
   const tokenListItemSchema = z.object({
     ...tokenInfoShape,
     status: d(z.enum(['active', 'expired', 'paused']), 'Expired tokens stay listed until pruned; `paused` until resumed (an expired token is `expired`, paused or not).'),
@@ -117,6 +121,39 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
       'Exactly the expiresAt that creating a token now would store.',
     ],
     [z.object({ deleted: z.number().int().min(0) }), 'BulkDeleteResult'],
+    [
+      z.object({
+        items: z.array(
+          z.object({
+            id: z.string(),
+            organizationId: z.string(),
+            at: epochMs('When it happened.'),
+            actor: d(
+              z.union([z.object({ type: z.literal('user'), userId: z.string(), role: z.enum(['owner', 'admin', 'member']) }), z.object({ type: z.literal('system') })]),
+              'Who did it: a signed-in user, or keyward itself (pruning, a project revoked, a leak report).',
+            ),
+            action: z.enum(['created', 'updated', 'paused', 'resumed', 'rolled', 'deleted', 'bulk_deleted', 'project_revoked', 'expired_pruned', 'leaked']),
+            tokenId: z.string(),
+            tokenName: d(z.string(), 'The token\'s name just before the action.'),
+            changes: d(z.record(z.string(), z.unknown()).nullable(), 'The new value of each changed field (metadata as its keys only); never a secret or a hash.'),
+            ip: z.string().nullable(),
+            userAgent: z.string().nullable(),
+          }),
+        ),
+        nextCursor: d(z.string().nullable(), 'Pass as `cursor` for the next page; null on the last page.'),
+      }),
+      'AuditLogPage',
+      'Newest first.',
+    ],
+    [
+      z.object({
+        tokenId: d(z.string().nullable(), 'The token, or null for the organization\'s total.'),
+        days: z.array(usageDay),
+        total: d(usageDay.omit({ day: true }), 'The sums over `days`.'),
+      }),
+      'UsageReport',
+      'Requests per UTC day, oldest first, every day present (zeros included).',
+    ],
     [
       z.object({
         type: d(z.string(), 'Always `about:blank`.'),
@@ -168,11 +205,13 @@ const RESPONSES = {
   PayloadTooLarge: problem('`PAYLOAD_TOO_LARGE`: the body is over 128 KiB.'),
   UnsupportedMediaType: problem('`UNSUPPORTED_MEDIA_TYPE`: the body is missing or not `application/json`.'),
   InternalError: problem('`INTERNAL_ERROR`, or `STORE_FAILED` when the store failed in a way retrying will not fix. Nothing about the cause is sent (it goes to the host\'s onError).'),
+  FeatureUnavailable: problem('`FEATURE_UNAVAILABLE`: the audit trail or usage counting is turned off, or the token store cannot carry it.'),
   Unavailable: problem('`STORE_UNAVAILABLE` or `CLOSED`: retry after the given seconds.', { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }),
 };
 
 const COMMON = { 401: refResponse('Unauthenticated'), 403: refResponse('Forbidden'), 500: refResponse('InternalError'), 503: refResponse('Unavailable') };
 const WITH_BODY = { 400: refResponse('BadRequest'), 413: refResponse('PayloadTooLarge'), 415: refResponse('UnsupportedMediaType') };
+const daysParameter = { name: 'days', in: 'query', required: false, description: 'UTC days to read back, today included: 1–400 (default 30).', schema: inlineSchema(usageOptionsSchema.shape.days) };
 const idParameter = { name: 'id', in: 'path', required: true, description: 'The token\'s public id.', schema: inlineSchema(tokenIdSchema) };
 
 function paths(): OpenApiDocument['paths'] {
@@ -216,6 +255,34 @@ function paths(): OpenApiDocument['paths'] {
         summary: `Delete up to ${MAX_BULK_IDS} tokens at once, all or none`,
         requestBody: { required: true, content: { [JSON_CONTENT_TYPE]: { schema: ref('BulkDeleteInput') } } },
         responses: { 200: ok('All of them are deleted: they are refused everywhere from now on.', 'BulkDeleteResult'), ...WITH_BODY, 404: refResponse('NotFound'), ...COMMON },
+      },
+    },
+    '/tokens/audit': {
+      get: {
+        operationId: 'auditLog',
+        summary: 'The organization\'s audit trail, newest first',
+        parameters: [
+          { name: 'tokenId', in: 'query', required: false, description: 'Only this token\'s entries.', schema: inlineSchema(tokenIdSchema) },
+          { name: 'limit', in: 'query', required: false, description: `Page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`, schema: inlineSchema(list.limit) },
+          { name: 'cursor', in: 'query', required: false, description: '`nextCursor` of the previous page.', schema: inlineSchema(list.cursor) },
+        ],
+        responses: { 200: ok('A page of entries.', 'AuditLogPage'), 400: refResponse('BadRequest'), 501: refResponse('FeatureUnavailable'), ...COMMON },
+      },
+    },
+    '/tokens/usage': {
+      get: {
+        operationId: 'organizationUsage',
+        summary: 'Requests per UTC day, summed over every token of the organization',
+        parameters: [daysParameter],
+        responses: { 200: ok('The days, oldest first, and their total.', 'UsageReport'), 400: refResponse('BadRequest'), 501: refResponse('FeatureUnavailable'), ...COMMON },
+      },
+    },
+    '/tokens/{id}/usage': {
+      get: {
+        operationId: 'tokenUsage',
+        summary: 'A token\'s requests per UTC day: accepted, and refused by code',
+        parameters: [idParameter, daysParameter],
+        responses: { 200: ok('The days, oldest first, and their total.', 'UsageReport'), 400: refResponse('BadRequest'), 404: refResponse('NotFound'), 501: refResponse('FeatureUnavailable'), ...COMMON },
       },
     },
     '/tokens/{id}': {

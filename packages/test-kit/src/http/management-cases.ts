@@ -2,7 +2,8 @@
 // Each test gets a fresh keyward and server, so tests cannot leak tokens into each other.
 import { ConfigurationError, MAX_BULK_IDS, memoryStore, type Keyward } from '@keyward/core';
 import { countingStore } from '../stores.js';
-import { describeLifecycleRoutes, expectFieldError, expectProblem } from './lifecycle-cases.js';
+import { describeLifecycleRoutes, expectFieldError, expectProblem, type ManagementSuiteState } from './lifecycle-cases.js';
+import { describeRecordRoutes } from './records-cases.js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   ACTORS,
@@ -351,7 +352,7 @@ export function describeManagementApi(framework: string, start: StartServer): vo
       });
     });
 
-    describeLifecycleRoutes({
+    const state: ManagementSuiteState = {
       api,
       get keyward() {
         return keyward;
@@ -369,7 +370,9 @@ export function describeManagementApi(framework: string, start: StartServer): vo
         await server.close();
         server = await start({ keyward, downKeyward: keyward, catalogKeyward, onError: (error) => errors.push(error), ...setup });
       },
-    });
+    };
+    describeLifecycleRoutes(state);
+    describeRecordRoutes(state);
 
     test('an actor name header the host does not know is treated as signed out', async () => {
       expectProblem(await api('/tokens', { headers: { 'x-test-actor': 'nobody' } }), 401, 'UNAUTHENTICATED');

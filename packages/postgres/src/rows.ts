@@ -23,6 +23,13 @@ export const TOKEN_COLUMNS = [
   'previous_hash',
   'previous_hint',
   'previous_expires_at',
+  'enabled',
+  'rate_limit',
+  'rate_window',
+  'remaining',
+  'refill_amount',
+  'refill_interval',
+  'refilled_at',
 ] as const;
 
 // The jsonb columns are read as text and parsed here, so a host's global type parser for jsonb
@@ -59,9 +66,17 @@ export type TokenRow = [
   previousHash: string | null,
   previousHint: string | null,
   previousExpiresAt: string | null,
+  enabled: boolean,
+  rateLimit: number | null,
+  rateWindow: string | null,
+  remaining: string | null,
+  refillAmount: string | null,
+  refillInterval: string | null,
+  refilledAt: string | null,
 ];
 
-const instant = (value: string | null): number | null => (value === null ? null : Number(value));
+// bigint columns (instants, credits, intervals) arrive as strings; every value keyward stores is a safe integer.
+const int8 = (value: string | null): number | null => (value === null ? null : Number(value));
 const json = <T>(value: string | null): T | null => (value === null ? null : (JSON.parse(value) as T));
 
 /**
@@ -82,12 +97,18 @@ export function toRecord(row: TokenRow): TokenRecord {
     hint: row[7],
     createdAt: Number(row[8]),
     createdBy: row[9],
-    expiresAt: instant(row[10]),
-    lastUsedAt: instant(row[11]),
+    expiresAt: int8(row[10]),
+    lastUsedAt: int8(row[11]),
     permissions: json<string[]>(row[12]),
     metadata: json<Record<string, unknown>>(row[13]),
     // The table's CHECK keeps the three previous_* columns null together.
     previous: previousHash === null ? null : { hash: previousHash, hint: row[15]!, expiresAt: Number(row[16]) },
+    enabled: row[17],
+    // CHECKs keep rate_limit/rate_window and refill_amount/refill_interval null together.
+    rateLimit: row[18] === null ? null : { limit: row[18], window: Number(row[19]) },
+    remaining: int8(row[20]),
+    refill: row[21] === null ? null : { amount: Number(row[21]), interval: Number(row[22]) },
+    refilledAt: int8(row[23]),
   };
 }
 
@@ -116,6 +137,14 @@ export function toParams(record: TokenRecord): unknown[] {
     record.previous?.hash ?? null,
     record.previous?.hint ?? null,
     record.previous?.expiresAt ?? null,
+    // A record without the v3 fields (an older caller) is stored enabled, without limits.
+    record.enabled ?? true,
+    record.rateLimit?.limit ?? null,
+    record.rateLimit?.window ?? null,
+    record.remaining ?? null,
+    record.refill?.amount ?? null,
+    record.refill?.interval ?? null,
+    record.refilledAt ?? null,
   ];
 }
 

@@ -32,6 +32,8 @@ export interface Statements {
   /** Name of the credit spend's server-side prepared statement (run per limited request). */
   spendName: string;
   spend: string;
+  /** spend() with the row locked, when `spend`'s unlocked read cannot answer (see spendSql). */
+  spendLocked: string;
   auditFirst: string;
   auditAfter: string;
   auditTokenFirst: string;
@@ -172,6 +174,7 @@ export function statements(location: Location): Statements {
       WHERE expires_at IS NOT NULL AND (expires_at, id) > ($1, $2) AND expires_at <= $3 ${soonestFirst} LIMIT $4`,
     spendName: `keyward_spend_${spendDigest}`,
     spend,
+    spendLocked: spendLockedSql(t),
     // Keyset pages, newest first, on (organization_id[, token_id], at DESC, id DESC).
     auditFirst: `SELECT ${AUDIT_COLUMNS} FROM ${n.audit} WHERE organization_id = $1 ${newestEntriesFirst} LIMIT $2`,
     auditAfter: `SELECT ${AUDIT_COLUMNS} FROM ${n.audit} WHERE organization_id = $1 AND (at, id) < ($2, $3) ${newestEntriesFirst} LIMIT $4`,
@@ -198,20 +201,40 @@ export function statements(location: Location): Statements {
 }
 
 /**
- * spend() in one statement. The usual case is the first UPDATE alone: it takes the credits when
- * enough are left once a due refill is applied, and READ COMMITTED re-checks its WHERE on the row's
- * latest version after waiting for a concurrent spend, so N spends against C credits take exactly
- * min(N, C / cost) whatever their interleaving. When it takes nothing, `latest` locks the row and
- * reads it as it stands now (a plain read would see the statement's snapshot, from before the
- * spends it waited for), `refilled` keeps a refill that fell due, and the answer says why: no
- * credits (unlimited), or too few. No row at all: no such token in that organization.
- * Answers (ok, remaining, refilled_at).
+ * spend()'s statement. The usual case is the first UPDATE alone: it takes the credits when enough
+ * are left once a due refill is applied, and READ COMMITTED re-checks its WHERE on the row's latest
+ * version after waiting for a concurrent spend, so N spends against C credits take exactly
+ * min(N, C / cost) whatever their interleaving. When it takes nothing, `seen` reads the row without
+ * locking it, so a refusal (a client calling on with no credits left) writes nothing and commits
+ * nothing: no transaction id, no WAL flush. Its values are the statement's snapshot: when they say
+ * the spend should have passed (a concurrent change the UPDATE saw and this read cannot) or that a
+ * refill fell due (which must be kept), the store runs `spendLocked` instead.
+ * Answers (spent, remaining, refilled_at, available, anchor): one `spent` row, or the row as seen.
  */
 function spendSql(t: string): string {
   return `WITH spent AS (
-      UPDATE ${t} SET remaining = ${AVAILABLE} - $3::bigint, refilled_at = ${ANCHOR}
+      ${SPEND_UPDATE(t)}
+    ), seen AS (
+      SELECT remaining, refilled_at, ${AVAILABLE} AS available, ${ANCHOR} AS anchor FROM ${t}
+      WHERE organization_id = $1 AND id = $2 AND NOT EXISTS (SELECT FROM spent)
+    )
+    SELECT true, remaining, refilled_at, NULL::bigint, NULL::bigint FROM spent
+    UNION ALL
+    SELECT false, remaining, refilled_at, available, anchor FROM seen`;
+}
+
+const SPEND_UPDATE = (t: string) => `UPDATE ${t} SET remaining = ${AVAILABLE} - $3::bigint, refilled_at = ${ANCHOR}
       WHERE organization_id = $1 AND id = $2 AND remaining IS NOT NULL AND ${AVAILABLE} >= $3::bigint
-      RETURNING remaining, refilled_at
+      RETURNING remaining, refilled_at`;
+
+/**
+ * spend() when `spendSql`'s unlocked read cannot answer (rare): the same UPDATE, then `latest` locks
+ * the row and reads it as it stands now, and `refilled` keeps a refill that fell due. Answers like
+ * `spendSql`, with `available` and `anchor` already written.
+ */
+function spendLockedSql(t: string): string {
+  return `WITH spent AS (
+      ${SPEND_UPDATE(t)}
     ), latest AS (
       SELECT id, remaining, refilled_at, ${AVAILABLE} AS available, ${ANCHOR} AS anchor FROM ${t}
       WHERE organization_id = $1 AND id = $2 AND NOT EXISTS (SELECT FROM spent)
@@ -220,7 +243,7 @@ function spendSql(t: string): string {
       UPDATE ${t} SET remaining = latest.available, refilled_at = latest.anchor FROM latest
       WHERE ${t}.id = latest.id AND latest.remaining IS NOT NULL AND latest.anchor IS DISTINCT FROM latest.refilled_at
     )
-    SELECT true, remaining, refilled_at FROM spent
+    SELECT true, remaining, refilled_at, NULL::bigint, NULL::bigint FROM spent
     UNION ALL
-    SELECT remaining IS NULL, CASE WHEN remaining IS NULL THEN NULL ELSE available END, CASE WHEN remaining IS NULL THEN refilled_at ELSE anchor END FROM latest`;
+    SELECT false, CASE WHEN remaining IS NULL THEN NULL ELSE available END, CASE WHEN remaining IS NULL THEN refilled_at ELSE anchor END, available, anchor FROM latest`;
 }

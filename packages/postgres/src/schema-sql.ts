@@ -310,8 +310,8 @@ export function migrationSql(migration: Migration, location: Location): string {
  * @example
  * import { postgresSchemaSql } from '@keyward/postgres';
  * await pool.query(`BEGIN; ${postgresSchemaSql({ schema: 'auth' })} COMMIT;`);
- * // Tables already at version 1: only what version 2 adds.
- * const upgrade = postgresSchemaSql({ schema: 'auth', afterVersion: 1 });
+ * // Tables already at version 2: only what version 3 adds.
+ * const upgrade = postgresSchemaSql({ schema: 'auth', afterVersion: 2 });
  */
 export function postgresSchemaSql(options: { schema?: string; tablePrefix?: string; afterVersion?: number } = {}): string {
   const location = resolveLocation('postgresSchemaSql', options);

@@ -238,7 +238,7 @@ declare class KeywardTokensElement extends Base {
     get headers(): HeadersOption;
     set headers(value: HeadersOption);
     get projects(): ProjectOption[];
-    set projects(value: ProjectOption[]);
+    set projects(value: ProjectOption[] | string);
     get strings(): Partial<Strings>;
     set strings(value: Partial<Strings>);
     get locale(): string | undefined;

@@ -77,6 +77,7 @@ declare const DEFAULT_STRINGS: {
     confirmDelete: string;
     deletedOne: string;
     deletedMany: string;
+    alreadyDeleted: string;
     deleteFailed: string;
     renameHeading: string;
     renameText: string;
@@ -131,7 +132,7 @@ declare class KeywardTokensElement extends Base {
     get headers(): HeadersOption;
     set headers(value: HeadersOption);
     get projects(): ProjectOption[];
-    set projects(value: ProjectOption[]);
+    set projects(value: ProjectOption[] | string);
     get strings(): Partial<Strings>;
     set strings(value: Partial<Strings>);
     get locale(): string | undefined;

@@ -77,6 +77,7 @@ declare const DEFAULT_STRINGS: {
     confirmDelete: string;
     deletedOne: string;
     deletedMany: string;
+    alreadyDeleted: string;
     deleteFailed: string;
     renameHeading: string;
     renameText: string;

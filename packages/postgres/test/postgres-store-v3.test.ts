@@ -1,6 +1,7 @@
 // What schema version 3 adds, as PostgreSQL does it: spend() as one prepared statement whose
 // refusal writes nothing, rate-limiter-flexible on the store's pool and the migration's table,
 // usage batches as one upsert, and dates that do not depend on the session's DateStyle.
+import { createKeyward } from '@keyward/core';
 import { postgresStore } from '@keyward/postgres';
 import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import type pg from 'pg';
@@ -44,6 +45,31 @@ describe('postgresStore, schema version 3', () => {
     const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
     expect(text).toMatch(new RegExp(`Index Scan using ${tablePrefix}tokens_`));
     expect(text).not.toMatch(/Seq Scan/);
+  });
+
+  test('a verification is one statement for a token without limits, two with credits, two with a rate limit', async () => {
+    const counted = database.pool({ max: 2 });
+    const store = postgresStore({ pool: counted, tablePrefix: randomPrefix() });
+    const keyward = createKeyward({ store, resolveProject: () => null, usage: false });
+    const actor = { userId: 'user_1', organizationId: 'org_1', role: 'owner' } as const;
+    const create = async (limits: object) => (await keyward.create(actor, { name: `t ${Math.random()}`, scope: { kind: 'organization' }, expiresIn: 'never', ...limits })).plaintext;
+    const plain = await create({});
+    const credited = await create({ remaining: 10 });
+    const limited = await create({ rateLimit: { limit: 10, window: '1m' } });
+    const query = counted.query.bind(counted);
+    let statements = 0;
+    counted.query = ((...args: Parameters<typeof query>) => {
+      statements++;
+      return query(...args);
+    }) as typeof counted.query;
+    const count = async (plaintext: string) => {
+      statements = 0;
+      expect((await keyward.verify(plaintext)).ok).toBe(true);
+      return statements;
+    };
+    expect([await count(plain), await count(credited), await count(limited)]).toEqual([1, 2, 2]);
+    counted.query = query;
+    await keyward.close();
   });
 
   test('a refused spend (credits used up, no refill due) neither writes nor locks the row; a refill that fell due is written', async () => {

@@ -4,7 +4,6 @@ import {
   OPENAPI_PATH,
   createManagementApi,
   isJsonContentType,
-  openApiResponse,
   type HttpResponse,
   type ManagementApiOptions,
   type ManagementRoute,
@@ -63,7 +62,7 @@ export function tokensRouter(options: TokensRouterOptions): Router {
     }),
   );
   // Before `/tokens/:id`, which would take it for an id. `servers` is where this router is mounted.
-  router.get(OPENAPI_PATH, (req, res) => send(res, openApiResponse(req.baseUrl)));
+  router.get(OPENAPI_PATH, (req, res) => send(res, api.openApi(req.baseUrl)));
   for (const route of api.routes) {
     mount(router, route, async (req, res) => {
       const body: unknown = route.body ? req.body : undefined;

@@ -16,6 +16,7 @@ import {
   updateTokenInputSchema,
   tokenNameSchema,
   tokenScopeSchema,
+  rateLimitSchema,
   refillSchema,
   usageOptionsSchema,
 } from '../schemas.js';
@@ -85,10 +86,8 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
       'After a roll with a grace period: the old secret, which keeps working until `expiresAt`; null otherwise.',
     ),
     enabled: d(z.boolean(), 'false while paused: the token is kept but refused (`TOKEN_DISABLED`) until resumed.'),
-    rateLimit: d(
-      z.object({ limit: z.number().int().min(1), window: d(z.number().int().min(1000), 'Window length in ms (whole seconds).') }).nullable(),
-      'At most `limit` requests per `window`; null for no rate limit.',
-    ),
+    // The schema clients send (a window by name or in ms), so one field name has one format across the API; answers always give ms.
+    rateLimit: d(rateLimitSchema.nullable(), 'At most `limit` requests per `window` (answers give the window in ms); null for no rate limit.'),
     remaining: d(z.number().int().min(0).nullable(), 'Usage credits left; null for unlimited.'),
     refill: d(refillSchema.nullable(), 'Credits are set back to `amount` every `interval`; null: never.'),
     nextRefillAt: nullableEpochMs('When the next refill falls due; null without a refill.'),

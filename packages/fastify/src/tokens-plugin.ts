@@ -46,7 +46,7 @@ const tokensPluginImpl: FastifyPluginAsync<TokensPluginOptions> = async (fastify
 
 /**
  * The token management API as a Fastify plugin: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
- * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete` and `GET /tokens/openapi.json`, under `prefix`. Bodies are read by Fastify
+ * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete`, `GET /tokens/audit`, `GET /tokens/usage`, `GET /tokens/:id/usage` and `GET /tokens/openapi.json`, under `prefix`. Bodies are read by Fastify
  * (at most 128 KiB) and judged by core, so the answers match `@keyward/express` and `@keyward/hono`.
  * It also declares `request.apiToken` for `requireToken()`. Options are checked at registration.
  * @example

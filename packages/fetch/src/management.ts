@@ -75,7 +75,7 @@ function queryOf(url: URL): Record<string, string[]> {
 
 /**
  * The token management API as one fetch handler: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
- * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete` and `GET /tokens/openapi.json`, under `basePath`. It reads its own JSON
+ * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete`, `GET /tokens/audit`, `GET /tokens/usage`, `GET /tokens/:id/usage` and `GET /tokens/openapi.json`, under `basePath`. It reads its own JSON
  * bodies (UTF-8, uncompressed, at most 128 KiB, Content-Length not needed). Options are checked
  * here, once: bad ones throw ConfigurationError. Other paths answer 404, other methods 405; HEAD
  * answers as GET without the body.

@@ -53,7 +53,7 @@ async function readJson(c: Context): Promise<JsonBodyResult> {
 
 /**
  * The token management API as a Hono app: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
- * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete`, and its OpenAPI description at
+ * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete`, `GET /tokens/audit`, `GET /tokens/usage`, `GET /tokens/:id/usage`, and its OpenAPI description at
  * `GET /tokens/openapi.json` (no actor needed: it holds no data). Mount it where your settings live.
  * Options are checked here, once: bad ones throw ConfigurationError.
  * @example

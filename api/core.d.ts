@@ -398,9 +398,11 @@ interface RouteTarget {
     permissions?: readonly string[] | undefined;
     cost?: number | undefined;
 }
+declare const KEYWARD_ERROR_CODES: readonly ["VALIDATION_FAILED", "INVALID_CONFIGURATION", "FORBIDDEN", "TOKEN_NOT_FOUND", "NAME_TAKEN", "FEATURE_UNAVAILABLE", "STORE_UNAVAILABLE", "STORE_FAILED", "CLOSED"];
+type KeywardErrorCode = (typeof KEYWARD_ERROR_CODES)[number];
 declare class KeywardError extends Error {
-    readonly code: string;
-    constructor(code: string, message: string, options?: {
+    readonly code: KeywardErrorCode;
+    constructor(code: KeywardErrorCode, message: string, options?: {
         cause?: unknown;
     });
 }
@@ -409,6 +411,7 @@ interface FieldIssue {
     message: string;
 }
 declare class ValidationError extends KeywardError {
+    readonly code: 'VALIDATION_FAILED';
     readonly field: string;
     readonly issues: readonly FieldIssue[];
     constructor(issues: readonly FieldIssue[], options?: {
@@ -417,36 +420,44 @@ declare class ValidationError extends KeywardError {
     static of(path: string, message: string): ValidationError;
 }
 declare class ConfigurationError extends KeywardError {
+    readonly code: 'INVALID_CONFIGURATION';
     constructor(message: string, options?: {
         cause?: unknown;
     });
 }
 declare class ForbiddenError extends KeywardError {
+    readonly code: 'FORBIDDEN';
     constructor(message?: string);
 }
 declare class TokenNotFoundError extends KeywardError {
+    readonly code: 'TOKEN_NOT_FOUND';
     readonly ids: readonly string[];
     constructor(ids: readonly string[]);
 }
 declare class NameTakenError extends KeywardError {
+    readonly code: 'NAME_TAKEN';
     readonly field = "name";
     constructor(name: string);
 }
 declare class StoreUnavailableError extends KeywardError {
+    readonly code: 'STORE_UNAVAILABLE';
     constructor(message: string, options?: {
         cause?: unknown;
     });
 }
 declare class StoreFailedError extends KeywardError {
+    readonly code: 'STORE_FAILED';
     constructor(message: string, options?: {
         cause?: unknown;
     });
 }
 declare class FeatureUnavailableError extends KeywardError {
+    readonly code: 'FEATURE_UNAVAILABLE';
     readonly feature: string;
     constructor(feature: string);
 }
 declare class ClosedError extends KeywardError {
+    readonly code: 'CLOSED';
     constructor();
 }
 declare const MAX_BULK_IDS = 1000;
@@ -586,7 +597,8 @@ declare const usageOptionsSchema: z.ZodObject<{
     days: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
 }, z.core.$strip>;
 type UsageOptions = z.input<typeof usageOptionsSchema>;
-type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'DISABLED' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED' | 'RATE_LIMITED' | 'USAGE_EXHAUSTED';
+declare const VERIFY_FAILURE_CODES: readonly ["MALFORMED", "NOT_FOUND", "DISABLED", "EXPIRED", "SCOPE_DENIED", "PERMISSION_DENIED", "RATE_LIMITED", "USAGE_EXHAUSTED"];
+type VerifyFailureCode = (typeof VERIFY_FAILURE_CODES)[number];
 interface LimitsState {
     rateLimit?: RateLimitState | undefined;
     credits?: CreditsState | undefined;
@@ -662,4 +674,4 @@ declare class Keyward {
 declare function createKeyward(options: KeywardOptions): Keyward;
 declare function memoryStore(): FullTokenStore;
 declare function isWellFormedToken(token: unknown, prefix?: string): token is string;
-export { type Actor, type AuditAction, type AuditActor, type AuditCursor, type AuditDraft, type AuditEntry, type AuditLogOptions, type AuditLogPage, type AuditPage, type AuditStore, type BulkDeleteResult, type CacheOptions, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, type CreditsState, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiringCursor, type ExpiringPage, type ExpiringTokenPage, type ExpiryPreset, FeatureUnavailableError, type FieldIssue, ForbiddenError, type FullTokenStore, type InvalidationChannel, type InvalidationListener, Keyward, KeywardError, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type LimitsState, type LimitsStore, type ListCursor, type ListExpiringOptions, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type PermissionCatalog, type PermissionInfo, type PreviousSecret, type ProjectInfo, RATE_LIMIT_WINDOWS, REFILL_INTERVALS, ROLL_GRACE_PRESETS, type RateLimit, type RateLimitInput, type RateLimitState, type RateLimitWindowPreset, type RateLimiterAnswer, type RateLimiterLike, type RateLimiterOptions, type RateLimiterStore, type RateLimitsOptions, type Refill, type RefillInput, type RefillInterval, type RequestContext, type Role, type RollChange, type RollGracePreset, type RollTokenInput, type RouteTarget, type SpendResult, StoreFailedError, type StoreFeature, type StoreFeatures, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenRolledEvent, type TokenScope, type TokenStatus, type TokenStore, type TokenUpdatedEvent, USAGE_REFUSAL_CODES, type UpdateChange, type UpdateTokenInput, type UpdatedField, type UsageCount, type UsageDay, type UsageOptions, type UsageRefusalCode, type UsageReport, type UsageStore, ValidationError, type VerifyFailure, type VerifyFailureCode, type VerifyResult, type VerifySuccess, auditEntryId, canManageTokens, createKeyward, createTokenInputSchema, creditsSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryStore, previewExpiration, rateLimitSchema, refillSchema, rollTokenInputSchema, storeFeatures, tokenMetadataSchema, tokenNameSchema, tokenScopeSchema, updateTokenInputSchema };
+export { type Actor, type AuditAction, type AuditActor, type AuditCursor, type AuditDraft, type AuditEntry, type AuditLogOptions, type AuditLogPage, type AuditPage, type AuditStore, type BulkDeleteResult, type CacheOptions, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, type CreditsState, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiringCursor, type ExpiringPage, type ExpiringTokenPage, type ExpiryPreset, FeatureUnavailableError, type FieldIssue, ForbiddenError, type FullTokenStore, type InvalidationChannel, type InvalidationListener, KEYWARD_ERROR_CODES, Keyward, KeywardError, type KeywardErrorCode, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type LimitsState, type LimitsStore, type ListCursor, type ListExpiringOptions, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type PermissionCatalog, type PermissionInfo, type PreviousSecret, type ProjectInfo, RATE_LIMIT_WINDOWS, REFILL_INTERVALS, ROLL_GRACE_PRESETS, type RateLimit, type RateLimitInput, type RateLimitState, type RateLimitWindowPreset, type RateLimiterAnswer, type RateLimiterLike, type RateLimiterOptions, type RateLimiterStore, type RateLimitsOptions, type Refill, type RefillInput, type RefillInterval, type RequestContext, type Role, type RollChange, type RollGracePreset, type RollTokenInput, type RouteTarget, type SpendResult, StoreFailedError, type StoreFeature, type StoreFeatures, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenRolledEvent, type TokenScope, type TokenStatus, type TokenStore, type TokenUpdatedEvent, USAGE_REFUSAL_CODES, type UpdateChange, type UpdateTokenInput, type UpdatedField, type UsageCount, type UsageDay, type UsageOptions, type UsageRefusalCode, type UsageReport, type UsageStore, VERIFY_FAILURE_CODES, ValidationError, type VerifyFailure, type VerifyFailureCode, type VerifyResult, type VerifySuccess, auditEntryId, canManageTokens, createKeyward, createTokenInputSchema, creditsSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryStore, previewExpiration, rateLimitSchema, refillSchema, rollTokenInputSchema, storeFeatures, tokenMetadataSchema, tokenNameSchema, tokenScopeSchema, updateTokenInputSchema };

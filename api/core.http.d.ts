@@ -426,7 +426,8 @@ declare const usageOptionsSchema: z.ZodObject<{
     days: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
 }, z.core.$strip>;
 type UsageOptions = z.input<typeof usageOptionsSchema>;
-type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'DISABLED' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED' | 'RATE_LIMITED' | 'USAGE_EXHAUSTED';
+declare const VERIFY_FAILURE_CODES: readonly ["MALFORMED", "NOT_FOUND", "DISABLED", "EXPIRED", "SCOPE_DENIED", "PERMISSION_DENIED", "RATE_LIMITED", "USAGE_EXHAUSTED"];
+type VerifyFailureCode = (typeof VERIFY_FAILURE_CODES)[number];
 interface LimitsState {
     rateLimit?: RateLimitState | undefined;
     credits?: CreditsState | undefined;
@@ -515,6 +516,11 @@ type ParsedCredentials = {
     reason: MalformedReason;
 };
 declare function parseCredentials(input: CredentialsInput): ParsedCredentials;
+declare const REFUSAL_CODES: readonly ["MISSING_CREDENTIALS", "INVALID_REQUEST", "INVALID_TOKEN", "TOKEN_EXPIRED", "TOKEN_DISABLED", "INSUFFICIENT_SCOPE", "MISSING_PERMISSIONS", "RATE_LIMITED", "USAGE_EXHAUSTED", "STORE_UNAVAILABLE", "CLOSED", "STORE_FAILED", "INTERNAL_ERROR"];
+type RefusalCode = (typeof REFUSAL_CODES)[number];
+declare const MANAGEMENT_PROBLEM_CODES: readonly ["VALIDATION_FAILED", "INVALID_JSON", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "UNAUTHENTICATED", "FORBIDDEN", "TOKEN_NOT_FOUND", "NAME_TAKEN", "FEATURE_UNAVAILABLE", "NOT_FOUND", "METHOD_NOT_ALLOWED", "INTERNAL_ERROR", "STORE_FAILED", "STORE_UNAVAILABLE", "CLOSED"];
+type ManagementProblemCode = (typeof MANAGEMENT_PROBLEM_CODES)[number];
+type ProblemCode = RefusalCode | ManagementProblemCode;
 type HttpStatus = 200 | 201 | 204 | 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 501 | 503;
 interface HttpResponse {
     readonly status: HttpStatus;
@@ -525,17 +531,16 @@ interface ProblemDetails {
     type: 'about:blank';
     title: string;
     status: HttpStatus;
-    code: string;
+    code: ProblemCode;
     detail: string;
     [extension: string]: unknown;
 }
 declare const NO_STORE_HEADERS: Readonly<Record<string, string>>;
 declare const PROBLEM_CONTENT_TYPE = "application/problem+json";
 declare const JSON_CONTENT_TYPE = "application/json";
-declare function problemResponse(status: HttpStatus, code: string, detail: string, extensions?: Record<string, unknown>, headers?: Record<string, string>): HttpResponse;
+declare function problemResponse(status: HttpStatus, code: ProblemCode, detail: string, extensions?: Record<string, unknown>, headers?: Record<string, string>): HttpResponse;
 declare function frozenResponse(response: HttpResponse): HttpResponse;
 declare function responseText(response: HttpResponse): string | null;
-type RefusalCode = 'MISSING_CREDENTIALS' | 'INVALID_REQUEST' | 'INVALID_TOKEN' | 'TOKEN_EXPIRED' | 'TOKEN_DISABLED' | 'INSUFFICIENT_SCOPE' | 'MISSING_PERMISSIONS' | 'RATE_LIMITED' | 'USAGE_EXHAUSTED' | 'STORE_UNAVAILABLE' | 'CLOSED' | 'STORE_FAILED' | 'INTERNAL_ERROR';
 interface Refusal {
     readonly code: RefusalCode;
     readonly status: HttpStatus;
@@ -667,6 +672,41 @@ declare const handleOrganizationUsage: ManagementHandler;
 declare const handleTokenUsage: ManagementHandler;
 declare function limitHeaders(limits: LimitsState): Record<string, string>;
 declare function retryAfter(ms: number): string;
+declare const OPENAPI_PATH = "/tokens/openapi.json";
+declare const MANAGEMENT_API_VERSION = "1.0.0";
+type OpenApiSecurityScheme = {
+    type: 'apiKey';
+    in: 'header' | 'query' | 'cookie';
+    name: string;
+    description?: string | undefined;
+} | {
+    type: 'http';
+    scheme: string;
+    bearerFormat?: string | undefined;
+    description?: string | undefined;
+} | {
+    type: 'oauth2';
+    flows: Record<string, unknown>;
+    description?: string | undefined;
+} | {
+    type: 'openIdConnect';
+    openIdConnectUrl: string;
+    description?: string | undefined;
+} | {
+    type: 'mutualTLS';
+    description?: string | undefined;
+};
+interface OpenApiOptions {
+    basePath?: string | undefined;
+    title?: string | undefined;
+    securitySchemes?: Readonly<Record<string, OpenApiSecurityScheme>> | undefined;
+}
+type OpenApiDocument = Record<string, unknown> & {
+    openapi: '3.1.0';
+    paths: Record<string, Record<string, unknown>>;
+};
+declare function createOpenApiDocument(options?: OpenApiOptions): OpenApiDocument;
+declare function openApiResponse(basePath: string, options?: Omit<OpenApiOptions, 'basePath'>): HttpResponse;
 interface ManagementRoute {
     readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
     readonly path: string;
@@ -678,23 +718,13 @@ interface ManagementApiOptions<Req> {
     keyward: Keyward;
     getActor: (request: Req) => MaybePromise<Actor | null | undefined>;
     onError?: ((error: unknown) => void) | undefined;
+    openApi?: Omit<OpenApiOptions, 'basePath'> | undefined;
 }
 type ManagementRequestParts = Omit<ManagementRequest, 'actor'>;
 interface ManagementApi<Req> {
     readonly routes: readonly ManagementRoute[];
+    openApi(basePath: string): HttpResponse;
     handle(route: ManagementRoute, request: Req, parts: ManagementRequestParts): Promise<HttpResponse>;
 }
 declare function createManagementApi<Req>(options: ManagementApiOptions<Req>, caller?: string): ManagementApi<Req>;
-declare const OPENAPI_PATH = "/tokens/openapi.json";
-declare const MANAGEMENT_API_VERSION = "1.0.0";
-interface OpenApiOptions {
-    basePath?: string | undefined;
-    title?: string | undefined;
-}
-type OpenApiDocument = Record<string, unknown> & {
-    openapi: '3.1.0';
-    paths: Record<string, Record<string, unknown>>;
-};
-declare function createOpenApiDocument(options?: OpenApiOptions): OpenApiDocument;
-declare function openApiResponse(basePath: string): HttpResponse;
-export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, type CredentialsInput, DEFAULT_REALM, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemDetails, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, UNAUTHENTICATED_RESPONSE, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, errorResponse, failureResponse, frozenResponse, guardResponses, handleAuditLog, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListPermissions, handleListTokens, handleOrganizationUsage, handlePreviewExpiration, handleRollToken, handleTokenUsage, handleUpdateToken, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, limitHeaders, openApiResponse, parseCredentials, parseJsonBody, problemResponse, responseText, retryAfter };
+export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, type CredentialsInput, DEFAULT_REALM, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_PROBLEM_CODES, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementProblemCode, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, type OpenApiSecurityScheme, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemCode, type ProblemDetails, REFUSAL_CODES, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, UNAUTHENTICATED_RESPONSE, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, errorResponse, failureResponse, frozenResponse, guardResponses, handleAuditLog, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListPermissions, handleListTokens, handleOrganizationUsage, handlePreviewExpiration, handleRollToken, handleTokenUsage, handleUpdateToken, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, limitHeaders, openApiResponse, parseCredentials, parseJsonBody, problemResponse, responseText, retryAfter };

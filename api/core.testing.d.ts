@@ -426,7 +426,8 @@ declare const usageOptionsSchema: z.ZodObject<{
     days: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
 }, z.core.$strip>;
 type UsageOptions = z.input<typeof usageOptionsSchema>;
-type VerifyFailureCode = 'MALFORMED' | 'NOT_FOUND' | 'DISABLED' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED' | 'RATE_LIMITED' | 'USAGE_EXHAUSTED';
+declare const VERIFY_FAILURE_CODES: readonly ["MALFORMED", "NOT_FOUND", "DISABLED", "EXPIRED", "SCOPE_DENIED", "PERMISSION_DENIED", "RATE_LIMITED", "USAGE_EXHAUSTED"];
+type VerifyFailureCode = (typeof VERIFY_FAILURE_CODES)[number];
 interface LimitsState {
     rateLimit?: RateLimitState | undefined;
     credits?: CreditsState | undefined;

@@ -50,8 +50,7 @@ interface CreatedToken {
 }
 interface ExpirationPreview {
     expiresIn: ExpiryPreset;
-    expiresAt: string | null;
-    expiresAtMs: number | null;
+    expiresAt: number | null;
 }
 interface Problem {
     status?: number;

@@ -143,9 +143,10 @@ describe('packed packages, installed with npm outside the workspace', () => {
     expect(printsAsPromised((await project.exec('node_modules/.bin/tsx', ['keyward.ts'])).stdout, expectedOutput(keywardProgram!))).toBe(true);
   });
 
-  test('getting started, steps 3–5 (server.ts): the curl session answers as the guide says, SIGTERM closes cleanly', async () => {
+  test('getting started, steps 3–5 (server.ts): the curl session answers as the guide says, SIGTERM to `node --import tsx server.ts` closes cleanly', async () => {
     const port = await freePort();
-    const child = spawn('node_modules/.bin/tsx', ['server.ts'], { cwd: project.dir, env: { ...process.env, NODE_OPTIONS: '', PORT: String(port) } });
+    // As step 5 starts it: one process, whose pid is the server's.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { cwd: project.dir, env: { ...process.env, NODE_OPTIONS: '', PORT: String(port) } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -176,6 +177,23 @@ describe('packed packages, installed with npm outside the workspace', () => {
     expect(printsAsPromised(stdout.replace(`:${port}`, ':3000'), expectedOutput(serverProgram!)), stdout).toBe(true);
   });
 
+  test('getting started, step 5: Ctrl-C (SIGINT to the whole command) stops `npx tsx server.ts` cleanly, leaving no process behind', async () => {
+    const port = await freePort();
+    // A process group of its own, as a terminal gives each command: Ctrl-C signals all of it.
+    const child = spawn('npx', ['tsx', 'server.ts'], { cwd: project.dir, detached: true, env: { ...process.env, NODE_OPTIONS: '', PORT: String(port) } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    for (let i = 0; i < 300 && !stdout.includes('Listening'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(stdout).toContain('Listening');
+    process.kill(-child.pid!, 'SIGINT');
+    await exited;
+    for (let i = 0; i < 100 && !stdout.includes('Closed'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(stdout).toContain('Closed');
+    // Nothing of the group is left listening: the port is free again.
+    await expect(fetch(`http://127.0.0.1:${port}/api/billing`)).rejects.toThrow();
+  });
+
   test('CommonJS require() works without require(esm), and errors keep their class names', async () => {
     const { stdout, stderr } = await project.exec('node', ['--no-experimental-require-module', 'cjs-require.cjs']);
     expect(stderr).toBe('');
@@ -187,6 +205,13 @@ describe('packed packages, installed with npm outside the workspace', () => {
       .exec('node_modules/.bin/tsc', ['-p', `tsconfig.${resolution}.json`], { timeout: 110_000 })
       .catch((error: { stdout: string }) => error);
     expect(result.stdout).toBe('');
+  });
+
+  test('@keyward/postgres/sql/*.sql resolve by package path, from ESM and CommonJS (for drizzle-kit, Prisma, node-pg-migrate)', async () => {
+    const shipped = readdirSync(join(ROOT, 'packages/postgres/sql')).filter((name) => name.endsWith('.sql')).length;
+    const { stdout, stderr } = await project.exec('node', ['postgres-sql.mjs']);
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe(`${shipped} of ${shipped} SQL files resolve by package path`);
   });
 
   test('Jest 30 (CommonJS) loads and runs the packages', { timeout: 100_000 }, async () => {

@@ -1,32 +1,22 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
 import { expectedOutput, printsAsPromised } from '../src/expected-output.js';
+import { ROOT, codeBlocks, markdownFiles } from '../src/markdown.js';
+import { keyPrefixesOf, usesRedis } from '../src/redis-prefixes.js';
+import { Redis } from 'ioredis';
 
 // Every ```ts / ```js block of README.md, docs/ and the package and example READMEs runs here,
 // unless the line before it is `<!-- excerpt -->` (a fragment that needs surrounding code) or
 // `<!-- runtime: … -->` (a program for Bun, Deno or workerd, which examples/runtime-matrix runs there).
 // Servers a snippet starts are moved to a free port and stopped (src/short-lived-servers.mjs).
 // Each block states what it prints in trailing `// → …` comments, and what it prints is compared.
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = ROOT;
 const work = fileURLToPath(new URL('../.snippets/', import.meta.url));
 const run = promisify(execFile);
-
-function markdownFiles(): string[] {
-  const files = ['README.md'];
-  for (const dir of ['docs', 'packages', 'examples']) {
-    const base = join(root, dir);
-    if (!existsSync(base)) continue;
-    for (const entry of readdirSync(base, { withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith('.md')) files.push(join(dir, entry.name));
-      if (entry.isDirectory() && existsSync(join(base, entry.name, 'README.md'))) files.push(join(dir, entry.name, 'README.md'));
-    }
-  }
-  return files.filter((f) => !f.startsWith('docs/benchmarks'));
-}
 
 interface Snippet {
   file: string;
@@ -34,27 +24,7 @@ interface Snippet {
   code: string;
 }
 
-interface CodeBlock extends Snippet {
-  language: string;
-  excerpt: boolean;
-}
-
 const RUNNABLE = new Set(['ts', 'typescript', 'js', 'mjs']);
-
-function codeBlocks(file: string): CodeBlock[] {
-  const lines = readFileSync(join(root, file), 'utf8').split('\n');
-  const blocks: CodeBlock[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\S*)\s*$/.exec(lines[i]!);
-    if (!open) continue;
-    const end = lines.indexOf('```', i + 1);
-    // `<!-- runtime: bun -->` (deno, workerd…): a program for another runtime, run by examples/runtime-matrix.
-    const excerpt = /^<!-- (excerpt|runtime: [a-z]+) -->$/.test(lines[i - 1]?.trim() ?? '');
-    blocks.push({ file, line: i + 1, language: open[1]!, excerpt, code: lines.slice(i + 1, end).join('\n') });
-    i = end;
-  }
-  return blocks;
-}
 
 function extractSnippets(file: string): Snippet[] {
   return codeBlocks(file).filter((b) => RUNNABLE.has(b.language) && !b.excerpt);
@@ -62,6 +32,17 @@ function extractSnippets(file: string): Snippet[] {
 
 mkdirSync(work, { recursive: true });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+let redis: Redis | undefined;
+afterAll(() => redis?.disconnect());
+
+/** Every key under `prefix` on the Redis the snippets use. */
+async function keysUnder(prefix: string): Promise<string[]> {
+  redis ??= new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1, lazyConnect: true });
+  const found: string[] = [];
+  for await (const keys of redis.scanStream({ match: `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, count: 1000 })) found.push(...(keys as string[]));
+  return found.sort();
+}
 
 describe('documentation code blocks run', () => {
   const snippets = markdownFiles().flatMap(extractSnippets);
@@ -95,21 +76,36 @@ describe('documentation code blocks run', () => {
     expect(unmarked.map((b) => `${b.file}:${b.line} (${b.language || 'no language'})`)).toEqual([]);
   });
 
+  test('a Redis key prefix with the process id is read from a snippet as the prefix it wrote under', () => {
+    expect(keyPrefixesOf("const keyPrefix = `docs-example:${process.pid}:`;\nredisStore({ client, keyPrefix })", 42)).toEqual(['docs-example:42:']);
+    expect(keyPrefixesOf("redisStore({ client, keyPrefix: 'myapp:tokens:' })", 42)).toEqual(['myapp:tokens:']);
+  });
+
   for (const snippet of snippets) {
     test(`${snippet.file}:${snippet.line}`, { timeout: 60_000 }, async () => {
-      const path = join(work, `${snippet.file.replace(/[^a-z0-9]+/gi, '_')}_${snippet.line}.ts`);
+      const name = `${snippet.file.replace(/[^a-z0-9]+/gi, '_')}_${snippet.line}`;
+      const path = join(work, `${name}.ts`);
+      const pidFile = join(work, `${name}.pid`);
       writeFileSync(path, `${snippet.code}\nexport {};\n`);
       const tsx = join(root, 'node_modules/.bin/tsx');
-      const preload = join(root, 'examples/docs-check/src/short-lived-servers.mjs');
-      const { stdout, stderr } = await run(tsx, ['--tsconfig', join(root, 'tsconfig.json'), '--import', preload, path], {
+      const preloads = ['short-lived-servers.mjs', 'record-pid.mjs'].flatMap((file) => ['--import', join(root, 'examples/docs-check/src', file)]);
+      const { stdout, stderr } = await run(tsx, ['--tsconfig', join(root, 'tsconfig.json'), ...preloads, path], {
         // A fresh working directory, so files a snippet creates (app.db…) do not outlive it.
         cwd: mkdtempSync(join(work, 'cwd-')),
         timeout: 50_000,
-        env: { ...process.env, KEYWARD_DOCS_CHECK: '1' },
+        env: { ...process.env, KEYWARD_DOCS_CHECK: '1', KEYWARD_SNIPPET_PID_FILE: pidFile },
       });
       expect(stderr).toBe('');
       const expected = expectedOutput(snippet.code);
       expect(printsAsPromised(stdout, expected), `printed:\n${stdout}\npromised:\n${expected.join('\n')}`).toBe(true);
+      if (usesRedis(snippet.code)) {
+        // Under a prefix of its own process, and nothing left there once it has ended.
+        const pid = Number(readFileSync(pidFile, 'utf8'));
+        const prefixes = keyPrefixesOf(snippet.code, pid);
+        expect(prefixes.length, 'a Redis snippet passes its own keyPrefix').toBeGreaterThan(0);
+        expect(prefixes.filter((prefix) => !prefix.includes(String(pid))), 'each prefix holds ${process.pid}').toEqual([]);
+        for (const prefix of prefixes) expect(await keysUnder(prefix), `keys left under ${prefix}`).toEqual([]);
+      }
     });
   }
 });

@@ -18,3 +18,9 @@ test('the Next.js files shown in docs/fetch.md are the tested ones', () => {
   }
   expect(shown).toHaveLength(3);
 });
+
+test('docs/fetch.md sets up a project the way the tested one is: an ES module package (npm 11\'s init writes commonjs)', () => {
+  const guide = readFileSync(`${root}docs/fetch.md`, 'utf8');
+  const { type } = JSON.parse(readFileSync(`${root}examples/next-app/package.json`, 'utf8')) as { type?: string };
+  expect(guide).toContain(`npm pkg set type=${type}`);
+});

@@ -265,11 +265,10 @@ export interface components {
             } | null;
             /** @description false while paused: the token is kept but refused (`TOKEN_DISABLED`) until resumed. */
             enabled: boolean;
-            /** @description At most `limit` requests per `window`; null for no rate limit. */
+            /** @description At most `limit` requests per `window` (answers give the window in ms); null for no rate limit. */
             rateLimit: {
                 limit: number;
-                /** @description Window length in ms (whole seconds). */
-                window: number;
+                window: ("1s" | "1m" | "1h" | "1d") | number;
             } | null;
             /** @description Usage credits left; null for unlimited. */
             remaining: number | null;
@@ -313,11 +312,10 @@ export interface components {
             } | null;
             /** @description false while paused: the token is kept but refused (`TOKEN_DISABLED`) until resumed. */
             enabled: boolean;
-            /** @description At most `limit` requests per `window`; null for no rate limit. */
+            /** @description At most `limit` requests per `window` (answers give the window in ms); null for no rate limit. */
             rateLimit: {
                 limit: number;
-                /** @description Window length in ms (whole seconds). */
-                window: number;
+                window: ("1s" | "1m" | "1h" | "1d") | number;
             } | null;
             /** @description Usage credits left; null for unlimited. */
             remaining: number | null;
@@ -353,10 +351,8 @@ export interface components {
         /** @description Exactly the expiresAt that creating a token now would store. */
         ExpirationPreview: {
             expiresIn: components["schemas"]["ExpiryPreset"];
-            /** @description ISO 8601; null for `never`. */
-            expiresAt: string | null;
-            /** @description The same instant; null for `never`. Milliseconds since the Unix epoch. */
-            expiresAtMs: number | null;
+            /** @description When a token created now would stop working; null for `never`. Milliseconds since the Unix epoch. */
+            expiresAt: number | null;
         };
         /** @description Every id asked for is counted in `deleted` or listed in `notFound`. */
         BulkDeleteResult: {
@@ -436,8 +432,11 @@ export interface components {
             type: string;
             title: string;
             status: number;
-            /** @description Stable UPPER_SNAKE code to branch on, e.g. `VALIDATION_FAILED`, `NAME_TAKEN`, `TOKEN_NOT_FOUND`. */
-            code: string;
+            /**
+             * @description Stable code to branch on; each response says which it carries.
+             * @enum {string}
+             */
+            code: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOKEN_NOT_FOUND" | "NAME_TAKEN" | "FEATURE_UNAVAILABLE" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "STORE_FAILED" | "STORE_UNAVAILABLE" | "CLOSED";
             /** @description For people. */
             detail: string;
             errors?: {

@@ -4,7 +4,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { serve, type ServerType } from '@hono/node-server';
 import { createKeyward, memoryStore, type Actor, type Keyward } from '@keyward/core';
-import { MANAGEMENT_ROUTES, createOpenApiDocument } from '@keyward/core/http';
+import { MANAGEMENT_PROBLEM_CODES, MANAGEMENT_ROUTES, createOpenApiDocument } from '@keyward/core/http';
 import { tokensRouter } from '@keyward/express';
 import { tokensApp } from '@keyward/hono';
 import express from 'express';
@@ -49,6 +49,44 @@ describe('docs/openapi.json', () => {
     const { components } = createOpenApiDocument() as unknown as { components: { schemas: Record<string, { enum?: string[]; properties?: Record<string, { maxItems?: number }> }> } };
     expect(components.schemas.ExpiryPreset!.enum).toEqual(['1d', '7d', '30d', '60d', '90d', 'never']);
     expect(components.schemas.BulkDeleteInput!.properties!.ids!.maxItems).toBe(1000);
+  });
+
+  test('Problem.code is the enum of the codes the API answers with, and every code a response names is in it', () => {
+    const { components } = createOpenApiDocument() as unknown as {
+      components: { schemas: { Problem: { properties: { code: { enum: string[] } } } }; responses: Record<string, { description: string }> };
+    };
+    const codes = components.schemas.Problem.properties.code.enum;
+    expect(codes).toEqual([...MANAGEMENT_PROBLEM_CODES]);
+    const named = Object.values(components.responses).flatMap((response) => [...response.description.matchAll(/`([A-Z][A-Z_]+)`/g)].map((m) => m[1]!));
+    expect(named.length).toBeGreaterThan(5);
+    expect(named.filter((code) => !codes.includes(code))).toEqual([]);
+  });
+
+  test('a field name has one format across the API (expiresAt is epoch ms wherever it appears)', () => {
+    // A client that parses `expiresAt` once must be right for every answer that carries it.
+    type Schema = { type?: string | string[]; format?: string; properties?: Record<string, Schema>; items?: Schema; $ref?: string; anyOf?: Schema[]; oneOf?: Schema[] };
+    const { components } = createOpenApiDocument() as unknown as { components: { schemas: Record<string, Schema> } };
+    const formats = new Map<string, Set<string>>();
+    const formatOf = (schema: Schema): string => {
+      if (schema.$ref) return formatOf(components.schemas[schema.$ref.split('/').pop()!]!);
+      const variants = schema.anyOf ?? schema.oneOf;
+      if (variants) return variants.map(formatOf).filter((f) => f !== '').sort().join('|');
+      const types = [schema.type ?? 'any'].flat().filter((t) => t !== 'null');
+      return `${types.sort().join('|')}${schema.format ? `:${schema.format}` : ''}`;
+    };
+    const walk = (schema: Schema): void => {
+      for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        formats.set(name, (formats.get(name) ?? new Set()).add(formatOf(property)));
+        walk(property);
+      }
+      if (schema.items) walk(schema.items);
+      for (const variant of schema.anyOf ?? schema.oneOf ?? []) walk(variant);
+    };
+    // Problem's fields (`status`: the HTTP status…) are RFC 9457's, not the API's own.
+    for (const [id, schema] of Object.entries(components.schemas)) if (id !== 'Problem') walk(schema);
+    expect(formats.get('expiresAt')).toEqual(new Set(['integer']));
+    const mixed = [...formats].filter(([, seen]) => seen.size > 1).map(([name, seen]) => `${name}: ${[...seen].join(', ')}`);
+    expect(mixed).toEqual([]);
   });
 
   test('src/schema.d.ts is what openapi-typescript generates from it', async () => {
@@ -115,7 +153,7 @@ describe.each(['hono', 'express'])('%s', (name) => {
     expect(row).toMatchObject({ name: tokenName, status: 'active', scopeLabel: 'Website', scope: { kind: 'project', projectId: 'proj_1' } });
 
     const preview = await api.GET('/tokens/expiration-preview', { params: { query: { expiresIn: 'never' } } });
-    expect(preview.data).toEqual({ expiresIn: 'never', expiresAt: null, expiresAtMs: null });
+    expect(preview.data).toEqual({ expiresIn: 'never', expiresAt: null });
 
     const taken = await api.POST('/tokens', { body: { name: tokenName.toUpperCase(), scope: { kind: 'organization' }, expiresIn: '1d' } });
     expect(taken.response.status).toBe(409);

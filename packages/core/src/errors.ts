@@ -1,12 +1,40 @@
 /**
+ * Every `code` a KeywardError carries, one per error class. A union, so `switch (error.code)` is
+ * checked for exhaustiveness; each class narrows it to its own code.
+ */
+export const KEYWARD_ERROR_CODES = Object.freeze([
+  'VALIDATION_FAILED',
+  'INVALID_CONFIGURATION',
+  'FORBIDDEN',
+  'TOKEN_NOT_FOUND',
+  'NAME_TAKEN',
+  'FEATURE_UNAVAILABLE',
+  'STORE_UNAVAILABLE',
+  'STORE_FAILED',
+  'CLOSED',
+] as const);
+
+/** The `code` of a KeywardError: see KEYWARD_ERROR_CODES. */
+export type KeywardErrorCode = (typeof KEYWARD_ERROR_CODES)[number];
+
+/**
  * Every error keyward throws on purpose. `code` is stable and UPPER_SNAKE; branch on it, not on the message.
  * @example
- * try { await keyward.create(actor, input); } catch (error) { if (error instanceof KeywardError) log(error.code); }
+ * try { await keyward.create(actor, input); } catch (error) {
+ *   if (!(error instanceof KeywardError)) throw error;
+ *   switch (error.code) {
+ *     case 'VALIDATION_FAILED': case 'NAME_TAKEN': return showFormError(error);
+ *     case 'FORBIDDEN': case 'TOKEN_NOT_FOUND': return showNotAllowed();
+ *     case 'STORE_UNAVAILABLE': case 'CLOSED': return retryLater();
+ *     case 'INVALID_CONFIGURATION': case 'STORE_FAILED': throw error;
+ *     default: return error.code satisfies never;
+ *   }
+ * }
  */
 export class KeywardError extends Error {
-  readonly code: string;
+  readonly code: KeywardErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: KeywardErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -26,6 +54,7 @@ export interface FieldIssue {
  * catch (error) { if (error instanceof ValidationError) form.showError(error.field, error.message); }
  */
 export class ValidationError extends KeywardError {
+  declare readonly code: 'VALIDATION_FAILED';
   readonly field: string;
   readonly issues: readonly FieldIssue[];
 
@@ -46,6 +75,7 @@ export class ValidationError extends KeywardError {
  * @example createKeyward({ store: memoryStore(), resolveProject, prefix: 'Bad!' }) // throws ConfigurationError
  */
 export class ConfigurationError extends KeywardError {
+  declare readonly code: 'INVALID_CONFIGURATION';
   constructor(message: string, options?: { cause?: unknown }) {
     super('INVALID_CONFIGURATION', message, options);
   }
@@ -56,6 +86,7 @@ export class ConfigurationError extends KeywardError {
  * @example await keyward.list({ userId: 'u', organizationId: 'o', role: 'member' }) // rejects with ForbiddenError
  */
 export class ForbiddenError extends KeywardError {
+  declare readonly code: 'FORBIDDEN';
   constructor(message = 'only organization owners and admins can manage API tokens') {
     super('FORBIDDEN', message);
   }
@@ -66,6 +97,7 @@ export class ForbiddenError extends KeywardError {
  * @example catch (error) { if (error instanceof TokenNotFoundError) console.log(error.ids); }
  */
 export class TokenNotFoundError extends KeywardError {
+  declare readonly code: 'TOKEN_NOT_FOUND';
   readonly ids: readonly string[];
 
   constructor(ids: readonly string[]) {
@@ -79,6 +111,7 @@ export class TokenNotFoundError extends KeywardError {
  * @example await keyward.create(actor, { name: 'ci', scope, expiresIn: '7d' }) // rejects when "CI" exists
  */
 export class NameTakenError extends KeywardError {
+  declare readonly code: 'NAME_TAKEN';
   readonly field = 'name';
 
   constructor(name: string) {
@@ -93,6 +126,7 @@ export class NameTakenError extends KeywardError {
  * @example throw new StoreUnavailableError('redis store: findByHash failed: Connection is closed.', { cause: error });
  */
 export class StoreUnavailableError extends KeywardError {
+  declare readonly code: 'STORE_UNAVAILABLE';
   constructor(message: string, options?: { cause?: unknown }) {
     super('STORE_UNAVAILABLE', message, options);
   }
@@ -105,6 +139,7 @@ export class StoreUnavailableError extends KeywardError {
  * @example catch (error) { if (error instanceof StoreFailedError) alertOnCall(error.cause); }
  */
 export class StoreFailedError extends KeywardError {
+  declare readonly code: 'STORE_FAILED';
   constructor(message: string, options?: { cause?: unknown }) {
     super('STORE_FAILED', message, options);
   }
@@ -116,6 +151,7 @@ export class StoreFailedError extends KeywardError {
  * @example await keyward.auditLog(admin) // rejects with FeatureUnavailableError when audit is off
  */
 export class FeatureUnavailableError extends KeywardError {
+  declare readonly code: 'FEATURE_UNAVAILABLE';
   readonly feature: string;
 
   constructor(feature: string) {
@@ -129,6 +165,7 @@ export class FeatureUnavailableError extends KeywardError {
  * @example await keyward.close(); await keyward.verify(token) // rejects with ClosedError
  */
 export class ClosedError extends KeywardError {
+  declare readonly code: 'CLOSED';
   constructor() {
     super('CLOSED', 'this keyward instance has been closed');
   }

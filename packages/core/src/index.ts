@@ -7,7 +7,7 @@
 export { Keyward, createKeyward } from './keyward.js';
 export type { KeywardOptions } from './options.js';
 export type { PepperOptions } from './hash.js';
-export type { LimitsState, VerifyFailure, VerifyFailureCode, VerifyResult, VerifySuccess } from './verify.js';
+export { VERIFY_FAILURE_CODES, type LimitsState, type VerifyFailure, type VerifyFailureCode, type VerifyResult, type VerifySuccess } from './verify.js';
 export { storeFeatures, type StoreFeature, type StoreFeatures } from './features.js';
 export { RATE_LIMIT_WINDOWS, type RateLimitInput, type RateLimitState, type RateLimitsOptions, type RateLimitWindowPreset } from './limits.js';
 export { REFILL_INTERVALS, type CreditsState, type RefillInput, type RefillInterval } from './credits.js';
@@ -32,6 +32,7 @@ export {
   ConfigurationError,
   FeatureUnavailableError,
   ForbiddenError,
+  KEYWARD_ERROR_CODES,
   KeywardError,
   NameTakenError,
   StoreFailedError,
@@ -39,6 +40,7 @@ export {
   TokenNotFoundError,
   ValidationError,
   type FieldIssue,
+  type KeywardErrorCode,
 } from './errors.js';
 
 // Schemas for the host's own forms and API layers (zod 4)

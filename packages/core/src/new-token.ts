@@ -23,7 +23,9 @@ export function grantedPermissions(catalog: readonly PermissionInfo[] | undefine
   if (requested === undefined) throw ValidationError.of('permissions', 'is required: list at least one permission');
   // Checked in the order sent, so the error's index is the client's own.
   requested.forEach((name, i) => {
-    if (!catalog.some((entry) => entry.name === name)) throw ValidationError.of(`permissions.${i}`, `"${name}" is not a permission of this server`);
+    if (!catalog.some((entry) => entry.name === name)) {
+      throw ValidationError.of(`permissions.${i}`, `"${name}" is not a permission of this server, which declares ${catalog.map((entry) => entry.name).join(', ')}`);
+    }
   });
   return [...new Set(requested)].sort();
 }

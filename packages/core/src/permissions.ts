@@ -49,6 +49,31 @@ export function resolvePermissionCatalog(catalog: PermissionCatalog | undefined)
 }
 
 /**
+ * The catalog's names, for messages that say what a typo should have been.
+ * @example declaredNames(new Set(['builds:read', 'deploys:write'])) // 'builds:read, deploys:write'
+ */
+export function declaredNames(names: ReadonlySet<string>): string {
+  return [...names].join(', ');
+}
+
+/**
+ * Why `required` cannot be what a route or a `verify()` call demands, or null when it can: a
+ * non-empty list of names the catalog (`names`) declares. The guard asks at startup and `verify()`
+ * on each call, so a typo is refused the same way in both, instead of quietly refusing every token.
+ * @example requiredPermissionsProblem(['builds:raed'], new Set(['builds:read'])) // 'permissions: "builds:raed" is not in the catalog …'
+ */
+export function requiredPermissionsProblem(required: unknown, names: ReadonlySet<string>): string | null {
+  if (!Array.isArray(required) || required.length === 0) return 'permissions must be a non-empty list of permission names';
+  if (names.size === 0) return 'permissions needs a catalog: declare createKeyward({ permissions: { … } })';
+  for (const name of required) {
+    if (typeof name !== 'string' || !names.has(name)) {
+      return `permissions: ${JSON.stringify(name)} is not in the catalog given to createKeyward(), which declares ${declaredNames(names)}`;
+    }
+  }
+  return null;
+}
+
+/**
  * The names of `required` that `granted` lacks, in the order required; empty when every one is granted.
  * A token without permissions (created while the host declared none) holds none of them.
  * @example missingPermissions(['builds:read'], ['builds:read', 'deploys:write']) // ['deploys:write']

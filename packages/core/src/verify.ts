@@ -7,21 +7,21 @@ import type { TokenHasher } from './hash.js';
 import type { LastUsedRecorder } from './last-used.js';
 import { isWithinScope, needsProjectLookup, type RouteTarget } from './policy.js';
 import type { ProjectInfo } from './scope.js';
-import { holdsAll, missingPermissions } from './permissions.js';
+import { ConfigurationError } from './errors.js';
+import { holdsAll, missingPermissions, requiredPermissionsProblem, type PermissionInfo } from './permissions.js';
 import { isPromise, toStoreError } from './store-errors.js';
 import type { LimitsStore, MaybePromise, TokenRecord, TokenStore, UsageRefusalCode } from './store.js';
 import { toTokenInfo, type TokenInfo } from './token-info.js';
 import { isWellFormedToken } from './token-format.js';
 
-export type VerifyFailureCode =
-  | 'MALFORMED'
-  | 'NOT_FOUND'
-  | 'DISABLED'
-  | 'EXPIRED'
-  | 'SCOPE_DENIED'
-  | 'PERMISSION_DENIED'
-  | 'RATE_LIMITED'
-  | 'USAGE_EXHAUSTED';
+/**
+ * Every `code` a refused verification answers with, in the order the checks run.
+ * @example VERIFY_FAILURE_CODES.includes('EXPIRED') // true
+ */
+export const VERIFY_FAILURE_CODES = Object.freeze(['MALFORMED', 'NOT_FOUND', 'DISABLED', 'EXPIRED', 'SCOPE_DENIED', 'PERMISSION_DENIED', 'RATE_LIMITED', 'USAGE_EXHAUSTED'] as const);
+
+/** The `code` of a refused verification: see VERIFY_FAILURE_CODES. */
+export type VerifyFailureCode = (typeof VERIFY_FAILURE_CODES)[number];
 
 /** A token's limits after a request: what the `RateLimit` header fields report. Absent parts: no such limit. */
 export interface LimitsState {
@@ -73,6 +73,8 @@ export interface VerifierParts {
   rateLimiters: RateLimiters | undefined;
   /** Usage counts, or undefined when usage is off. */
   usage: UsageCounter | undefined;
+  /** The host's permission catalog, or undefined when it declares none. */
+  permissions?: readonly PermissionInfo[] | undefined;
 }
 
 function refuse(code: VerifyFailureCode): VerifyResult {
@@ -100,12 +102,20 @@ function rejectAsStoreError(error: unknown): Promise<never> {
  */
 export class Verifier {
   private readonly digests: ReadonlyArray<(token: string) => string>;
+  private readonly catalog: ReadonlySet<string>;
 
   constructor(private readonly parts: VerifierParts) {
     this.digests = [parts.hasher.hash, ...parts.hasher.previousHashes];
+    this.catalog = new Set(parts.permissions?.map((entry) => entry.name));
   }
 
   check(token: unknown, target: RouteTarget): MaybePromise<VerifyResult> {
+    // A name outside the catalog is the caller's typo, not the token's fault: refused as the guard
+    // refuses it at startup, instead of answering PERMISSION_DENIED for every token.
+    if (target.permissions !== undefined) {
+      const problem = requiredPermissionsProblem(target.permissions, this.catalog);
+      if (problem !== null) throw new ConfigurationError(`verify(token, target): ${problem}`);
+    }
     // A typo (or anything that is not a token) is refused here, before any store call.
     if (!isWellFormedToken(token, this.parts.prefix)) return refuse('MALFORMED');
     return this.find(token, target, 0);

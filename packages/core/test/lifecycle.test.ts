@@ -15,6 +15,7 @@ import {
   type KeywardEvent,
   type PermissionCatalog,
 } from '@keyward/core';
+import { createGuard } from '@keyward/core/http';
 import { ACTORS, T0, resolveProject, setup } from '@keyward/test-kit/fixtures';
 import { countingStore } from '@keyward/test-kit/stores';
 import { afterEach, describe, expect, test, vi } from 'vitest';
@@ -87,6 +88,10 @@ describe('create and verify with permissions', () => {
     await expectFieldError(keyward.create(owner, { name: 'a', scope: orgScope, expiresIn: 'never', permissions: ['builds:read', 'builds:delete'] }), 'permissions.1');
     await expectFieldError(keyward.create(owner, { name: 'a', scope: orgScope, expiresIn: 'never', permissions: ['deploys:write', 'Builds:read'] }), 'permissions.1');
     await expectFieldError(keyward.create(owner, { name: 'a', scope: orgScope, expiresIn: 'never', permissions: ['builds:*'] }), 'permissions.0');
+    // The message says what the server does declare, so the typo can be fixed from it.
+    expect(String(await rejection(keyward.create(owner, { name: 'a', scope: orgScope, expiresIn: 'never', permissions: ['builds:raed'] })))).toContain(
+      'permissions.0: "builds:raed" is not a permission of this server, which declares builds:read, builds:write, deploys:write',
+    );
     expect((await keyward.list(owner)).items).toEqual([]);
     const { token } = await keyward.create(owner, { name: 'a', scope: orgScope, expiresIn: 'never', permissions: ['deploys:write', 'builds:read', 'deploys:write'] });
     expect(token.permissions).toEqual(['builds:read', 'deploys:write']);
@@ -111,6 +116,32 @@ describe('create and verify with permissions', () => {
       tokenId: token.id,
       missingPermissions: ['deploys:write', 'builds:write'],
     });
+  });
+
+  test('a required permission outside the catalog is refused as the guard refuses it at startup, not answered PERMISSION_DENIED', async () => {
+    const { keyward } = setup({ permissions: CATALOG });
+    const { plaintext } = await keyward.create(owner, { name: 'a', scope: orgScope, expiresIn: 'never', permissions: ['builds:read'] });
+    const noCatalog = setup().keyward;
+    const cases = [
+      { service: keyward, permissions: ['builds:raed'], says: '"builds:raed" is not in the catalog given to createKeyward(), which declares builds:read, builds:write, deploys:write' },
+      { service: keyward, permissions: ['builds:read', 'deploy:write'], says: '"deploy:write" is not in the catalog' },
+      { service: keyward, permissions: [], says: 'permissions must be a non-empty list' },
+      { service: keyward, permissions: 'builds:read', says: 'permissions must be a non-empty list' },
+      { service: noCatalog, permissions: ['builds:read'], says: 'permissions needs a catalog' },
+    ];
+    for (const { service, permissions, says } of cases) {
+      const refused = await rejection(service.verify(plaintext, { permissions: permissions as string[] }));
+      expect(refused).toBeInstanceOf(ConfigurationError);
+      expect((refused as Error).message).toContain(says);
+      // The guard says the same thing about the same list, at construction.
+      let guardSays = '';
+      try {
+        createGuard({ keyward: service, permissions: permissions as string[] });
+      } catch (error) {
+        guardSays = (error as Error).message;
+      }
+      expect(guardSays.replace(/^requireToken\(options\): /, '')).toBe((refused as Error).message.replace(/^verify\(token, target\): /, ''));
+    }
   });
 
   test('scope is checked before permissions: out of scope is SCOPE_DENIED even when permissions are missing too', async () => {

@@ -4,7 +4,6 @@ import {
   OPENAPI_PATH,
   createManagementApi,
   isJsonContentType,
-  openApiResponse,
   type HttpResponse,
   type ManagementApiOptions,
   type ManagementRoute,
@@ -39,7 +38,7 @@ function mount(router: Router, route: ManagementRoute, handler: RequestHandler):
 
 /**
  * The token management API as an Express router: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
- * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`,
+ * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `GET /tokens/audit`, `GET /tokens/usage`, `GET /tokens/:id/usage`,
  * `POST /tokens/bulk-delete`, and its OpenAPI description at
  * `GET /tokens/openapi.json` (no actor needed: it holds no data). It parses its own JSON bodies (UTF-8,
  * uncompressed, at most 128 KiB), so the host needs no body parser. Options are checked here, once.
@@ -63,7 +62,7 @@ export function tokensRouter(options: TokensRouterOptions): Router {
     }),
   );
   // Before `/tokens/:id`, which would take it for an id. `servers` is where this router is mounted.
-  router.get(OPENAPI_PATH, (req, res) => send(res, openApiResponse(req.baseUrl)));
+  router.get(OPENAPI_PATH, (req, res) => send(res, api.openApi(req.baseUrl)));
   for (const route of api.routes) {
     mount(router, route, async (req, res) => {
       const body: unknown = route.body ? req.body : undefined;

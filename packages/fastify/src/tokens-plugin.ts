@@ -1,4 +1,4 @@
-import { OPENAPI_PATH, createManagementApi, openApiResponse, type ManagementApiOptions } from '@keyward/core/http';
+import { OPENAPI_PATH, createManagementApi, type ManagementApiOptions } from '@keyward/core/http';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { bodyErrorResponse, useJsonBodies } from './body.js';
@@ -26,7 +26,7 @@ const tokensPluginImpl: FastifyPluginAsync<TokensPluginOptions> = async (fastify
         return send(reply, response);
       });
       // The API's own description, as Hono and Express serve it: no actor needed, it holds no data.
-      scope.get(OPENAPI_PATH, async (request, reply) => send(reply, openApiResponse(request.url.split('?')[0]!.slice(0, -OPENAPI_PATH.length))));
+      scope.get(OPENAPI_PATH, async (request, reply) => send(reply, api.openApi(request.url.split('?')[0]!.slice(0, -OPENAPI_PATH.length))));
       for (const route of api.routes) {
         scope.route({
           method: route.method,
@@ -46,7 +46,7 @@ const tokensPluginImpl: FastifyPluginAsync<TokensPluginOptions> = async (fastify
 
 /**
  * The token management API as a Fastify plugin: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
- * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete` and `GET /tokens/openapi.json`, under `prefix`. Bodies are read by Fastify
+ * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete`, `GET /tokens/audit`, `GET /tokens/usage`, `GET /tokens/:id/usage` and `GET /tokens/openapi.json`, under `prefix`. Bodies are read by Fastify
  * (at most 128 KiB) and judged by core, so the answers match `@keyward/express` and `@keyward/hono`.
  * It also declares `request.apiToken` for `requireToken()`. Options are checked at registration.
  * @example

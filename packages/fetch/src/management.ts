@@ -5,7 +5,6 @@ import {
   OPENAPI_PATH,
   PROBLEM_CONTENT_TYPE,
   createManagementApi,
-  openApiResponse,
   problemResponse,
   type ManagementApiOptions,
 } from '@keyward/core/http';
@@ -76,14 +75,14 @@ function queryOf(url: URL): Record<string, string[]> {
 
 /**
  * The token management API as one fetch handler: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
- * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete` and `GET /tokens/openapi.json`, under `basePath`. It reads its own JSON
+ * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete`, `GET /tokens/audit`, `GET /tokens/usage`, `GET /tokens/:id/usage` and `GET /tokens/openapi.json`, under `basePath`. It reads its own JSON
  * bodies (UTF-8, uncompressed, at most 128 KiB, Content-Length not needed). Options are checked
  * here, once: bad ones throw ConfigurationError. Other paths answer 404, other methods 405; HEAD
  * answers as GET without the body.
  * @example
- * // app/api/settings/[...path]/route.ts (Next.js App Router)
+ * // app/api/settings/[...path]/route.ts (Next.js App Router): export it for every method the API answers.
  * const handle = createFetchManagement({ keyward, basePath: '/api/settings', getActor: (request) => sessionActor(request) });
- * export { handle as GET, handle as POST, handle as DELETE };
+ * export { handle as DELETE, handle as GET, handle as PATCH, handle as POST };
  */
 export function createFetchManagement(options: FetchManagementOptions): (request: Request) => Promise<Response> {
   // getActor is checked by createManagementApi; only a function is adapted, anything else is refused there.
@@ -106,7 +105,7 @@ export function createFetchManagement(options: FetchManagementOptions): (request
     const head = request.method === 'HEAD';
     if (mounted.rest === OPENAPI_PATH && (head || request.method === 'GET')) {
       // The API's own description, as Hono and Express serve it: no actor needed, it holds no data.
-      const document = toResponse(openApiResponse(url.pathname.slice(0, -OPENAPI_PATH.length)));
+      const document = toResponse(api.openApi(url.pathname.slice(0, -OPENAPI_PATH.length)));
       return head ? new Response(null, { status: document.status, headers: document.headers }) : document;
     }
     const match = matchRoute(api.routes, head ? 'GET' : request.method, mounted.rest);

@@ -4,7 +4,6 @@ import {
   OPENAPI_PATH,
   createManagementApi,
   jsonBodyDisposition,
-  openApiResponse,
   parseJsonBody,
   type JsonBodyResult,
   type ManagementApiOptions,
@@ -54,7 +53,7 @@ async function readJson(c: Context): Promise<JsonBodyResult> {
 
 /**
  * The token management API as a Hono app: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
- * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete`, and its OpenAPI description at
+ * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete`, `GET /tokens/audit`, `GET /tokens/usage`, `GET /tokens/:id/usage`, and its OpenAPI description at
  * `GET /tokens/openapi.json` (no actor needed: it holds no data). Mount it where your settings live.
  * Options are checked here, once: bad ones throw ConfigurationError.
  * @example
@@ -65,7 +64,7 @@ export function tokensApp<E extends Env = Env>(options: TokensAppOptions<E>): Ho
   const limit = bodyLimit({ maxSize: MAX_JSON_BODY_BYTES, onError: (c) => send(c, BODY_RESPONSES.tooLarge) });
   const app = new Hono<E>();
   // Before `/tokens/:id`, which would take it for an id. `servers` is where this app is mounted.
-  app.get(OPENAPI_PATH, (c) => send(c, openApiResponse(c.req.path.slice(0, -OPENAPI_PATH.length))));
+  app.get(OPENAPI_PATH, (c) => send(c, api.openApi(c.req.path.slice(0, -OPENAPI_PATH.length))));
   for (const route of api.routes) {
     const handler = async (c: Context<E>) => {
       let body: unknown;

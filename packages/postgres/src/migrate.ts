@@ -2,8 +2,8 @@ import { ConfigurationError } from '@keyward/core';
 import type { Pool, PoolClient } from 'pg';
 import { holdErrors } from './checked-out.js';
 import { names } from './names.js';
-import type { Location } from './options.js';
-import { MIGRATIONS, SCHEMA_VERSION, migrationSql, migrationsTableSql } from './schema-sql.js';
+import { DEFAULT_SCHEMA, DEFAULT_TABLE_PREFIX, type Location } from './options.js';
+import { MIGRATIONS, SCHEMA_VERSION, migrationFileName, migrationSql, migrationsTableSql } from './schema-sql.js';
 
 // First key of the two-key advisory lock ("kw"); the second is a hash of the location, so stores at
 // different locations migrate independently.
@@ -60,11 +60,33 @@ export async function migrate(pool: Pool, location: Location): Promise<void> {
 }
 
 /**
- * What the store does before its first query: refuses a standby (verification must read the
- * primary: a replica's lag would let a token deleted on the primary through), then migrates
- * unless the host manages the schema itself.
+ * For a host that applies the schema itself (`migrate: false`): throws unless the tables are at
+ * `SCHEMA_VERSION`, naming what to apply. Without it, the first request would fail with
+ * `relation "…tokens" does not exist` (or a missing column) as a 500, far from the cause.
  *
- * @throws ConfigurationError when the pool reaches a standby, or the tables are newer than this package
+ * @throws ConfigurationError when migrations are missing, or the tables are newer than this package
+ * @example await assertSchemaCurrent(pool, { schema: 'public', tablePrefix: 'keyward_' });
+ */
+export async function assertSchemaCurrent(db: Pool | PoolClient, location: Location): Promise<void> {
+  const version = await schemaVersion(db, location);
+  if (version === SCHEMA_VERSION) return;
+  const missing = MIGRATIONS.filter((migration) => migration.version > version).map((migration) => `@keyward/postgres/sql/${migrationFileName(migration)}`);
+  const found = version === 0 ? 'has no keyward tables' : `is at schema version ${version} of ${SCHEMA_VERSION}`;
+  const where = `schema "${location.schema}" with tablePrefix "${location.tablePrefix}"`;
+  // The shipped files name public.keyward_*; any other location gets the same text from postgresSchemaSql().
+  const shipped = location.schema === DEFAULT_SCHEMA && location.tablePrefix === DEFAULT_TABLE_PREFIX;
+  const apply = shipped
+    ? `apply ${missing.join(', ')} in that order, each in one transaction`
+    : `apply postgresSchemaSql({ schema: "${location.schema}", tablePrefix: "${location.tablePrefix}", afterVersion: ${version} }) in one transaction (the shipped ${missing.join(', ')} are written for schema "public" and tablePrefix "keyward_")`;
+  throw new ConfigurationError(`postgresStore: migrate is false and ${where} ${found}: ${apply}, or pass migrate: true to let the store apply them`);
+}
+
+/**
+ * What the store does before its first query: refuses a standby (verification must read the
+ * primary: a replica's lag would let a token deleted on the primary through), then migrates, or,
+ * when the host manages the schema itself, checks that it is current. Runs once per store.
+ *
+ * @throws ConfigurationError when the pool reaches a standby, migrations are missing, or the tables are newer than this package
  * @example await prepare(pool, { schema: 'public', tablePrefix: 'keyward_' }, true);
  */
 export async function prepare(pool: Pool, location: Location, migrating: boolean): Promise<void> {
@@ -74,7 +96,7 @@ export async function prepare(pool: Pool, location: Location, migrating: boolean
       'postgresStore: pool connects to a standby (read replica); pass a pool on the primary. Verification must read the primary: a replica lags, so a token deleted on the primary would still be accepted there.',
     );
   }
-  if (migrating) await migrate(pool, location);
+  await (migrating ? migrate(pool, location) : assertSchemaCurrent(pool, location));
 }
 
 function checked(version: number, location: Location): number {

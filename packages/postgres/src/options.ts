@@ -63,6 +63,11 @@ export function resolveLocation(caller: string, options: { schema?: string | und
   return { schema, tablePrefix };
 }
 
+function isPool(value: unknown): value is Pool {
+  const pool = value as Partial<Record<'query' | 'connect', unknown>> | null;
+  return pool !== null && typeof pool === 'object' && typeof pool.query === 'function' && typeof pool.connect === 'function';
+}
+
 /**
  * Checks `postgresStore`'s options once, at construction, naming the offending option.
  *
@@ -73,10 +78,10 @@ export function resolveOptions(options: PostgresStoreOptions): Location & { pool
   if (!options || typeof options !== 'object') {
     throw new ConfigurationError('postgresStore(options): options must be an object such as { pool }');
   }
+  // The pool itself, passed where its options belong, is the right value in the wrong place.
+  if (isPool(options)) throw new ConfigurationError('postgresStore(options): pass the pool as { pool }: postgresStore({ pool })');
   const { pool } = options;
-  const looksLikePool =
-    pool !== null && typeof pool === 'object' && typeof pool.query === 'function' && typeof pool.connect === 'function';
-  if (!looksLikePool) {
+  if (!isPool(pool)) {
     throw new ConfigurationError('postgresStore: pool must be a node-postgres Pool, e.g. new Pool({ connectionString })');
   }
   const migrate = options.migrate ?? true;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { ConfigurationError, StoreUnavailableError } from '@keyward/core';
+import { ConfigurationError } from '@keyward/core';
 import { SCHEMA_VERSION, postgresSchemaSql, postgresStore } from '@keyward/postgres';
 import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { MIGRATIONS, migrationSql } from '../src/schema-sql.js';
+import { MIGRATIONS, migrationFileName, migrationSql } from '../src/schema-sql.js';
 import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
 
 // The store carries contract v3's limits: every read returns the limit fields, so records made here carry them too.
@@ -87,13 +87,60 @@ describe('migrations', () => {
     expect((error as Error).message).toMatch(new RegExp(`tablePrefix "${tablePrefix}".*schema version ${SCHEMA_VERSION + 1}`));
   });
 
-  test('migrate: false never creates anything; a missing table is an error (not null, not unavailable)', async () => {
+  test('migrate: false never creates anything; missing tables are a ConfigurationError naming what to apply (not a 42P01 on some later query)', async () => {
     const tablePrefix = randomPrefix();
     const store = postgresStore({ pool, tablePrefix, migrate: false });
     const error = await Promise.resolve(store.findByHash('x')).catch((e: unknown) => e);
-    expect(error).not.toBeInstanceOf(StoreUnavailableError);
-    expect((error as { code?: string }).code).toBe('42P01');
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const files = MIGRATIONS.map((m) => `@keyward/postgres/sql/${migrationFileName(m)}`);
+    expect((error as Error).message).toBe(
+      `postgresStore: migrate is false and schema "public" with tablePrefix "${tablePrefix}" has no keyward tables: apply postgresSchemaSql({ schema: "public", tablePrefix: "${tablePrefix}", afterVersion: 0 }) in one transaction (the shipped ${files.join(', ')} are written for schema "public" and tablePrefix "keyward_"), or pass migrate: true to let the store apply them`,
+    );
     expect(await exists(`public.${tablePrefix}schema_migrations`)).toBe(false);
+  });
+
+  test('migrate: false on tables a version behind names only the missing files; once applied the store works, and checks no more', async () => {
+    const schema = `behind_${randomPrefix()}`;
+    const location = { schema, tablePrefix: 'keyward_' };
+    await pool.query(`BEGIN;\n${migrationSql(MIGRATIONS[0]!, location)}\nCOMMIT;`);
+    const store = postgresStore({ ...location, pool, migrate: false });
+    const error = await Promise.resolve(store.findByHash('x')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain(`is at schema version 1 of ${SCHEMA_VERSION}: apply postgresSchemaSql({ schema: "${schema}", tablePrefix: "keyward_", afterVersion: 1 })`);
+    expect((error as Error).message).not.toContain(migrationFileName(MIGRATIONS[0]!));
+    await pool.query(`BEGIN;\n${postgresSchemaSql({ ...location, afterVersion: 1 })}\nCOMMIT;`);
+    // The refusal was not remembered: the next call checks again, finds the schema current, and works.
+    const record = makeRecord();
+    expect(await store.insert(record)).toBe('ok');
+    // Checked once: verification is one query, with no version check in front of it.
+    const queries: string[] = [];
+    const query = pool.query.bind(pool);
+    pool.query = ((config: unknown, ...rest: unknown[]) => {
+      queries.push(typeof config === 'string' ? config : (config as { text: string }).text);
+      return (query as (...args: unknown[]) => unknown)(config, ...rest);
+    }) as typeof pool.query;
+    try {
+      expect(await store.findByHash(record.hash)).toEqual(record);
+    } finally {
+      pool.query = query;
+    }
+    expect(queries).toHaveLength(1);
+    expect(queries[0]).not.toContain('schema_migrations');
+  });
+
+  test('migrate: false at the default location names the shipped files to apply', async () => {
+    // A database of its own: the default location (public.keyward_*) is shared by other tests' stores.
+    const own = await createTestDatabase();
+    const ownPool = own.pool({ max: 1 });
+    try {
+      const error = await Promise.resolve(postgresStore({ pool: ownPool, migrate: false }).findByHash('x')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).toBe(
+        `postgresStore: migrate is false and schema "public" with tablePrefix "keyward_" has no keyward tables: apply ${MIGRATIONS.map((m) => `@keyward/postgres/sql/${migrationFileName(m)}`).join(', ')} in that order, each in one transaction, or pass migrate: true to let the store apply them`,
+      );
+    } finally {
+      await own.drop();
+    }
   });
 
   test('postgresSchemaSql() for another location, applied by hand in one transaction, serves a store with migrate: false', async () => {

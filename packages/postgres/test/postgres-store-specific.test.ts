@@ -208,6 +208,11 @@ describe('postgresStore options', () => {
     expect(() => postgresStore({ pool, schema: 'A'.repeat(63), tablePrefix: `_${'a'.repeat(30)}` })).not.toThrow();
   });
 
+  test('the pool passed positionally, postgresStore(pool), says to pass it as { pool }', () => {
+    expect(() => postgresStore(pool as never)).toThrow(ConfigurationError);
+    expect(() => postgresStore(pool as never)).toThrow('postgresStore(options): pass the pool as { pool }: postgresStore({ pool })');
+  });
+
   test('migrate must be a boolean', () => {
     expect(() => postgresStore({ pool, migrate: 'no' } as never)).toThrow(/migrate/);
   });

@@ -4,7 +4,7 @@
 // and deadlocks: retried inside the store). The server-wide ones (a killed postmaster, terminated
 // backends, connection limits, a server down at first use) are in unavailable.test.ts, on a
 // cluster of its own.
-import { createKeyward, StoreFailedError, StoreUnavailableError, type Actor } from '@keyward/core';
+import { ConfigurationError, createKeyward, StoreFailedError, StoreUnavailableError, type Actor } from '@keyward/core';
 import { postgresStore } from '@keyward/postgres';
 import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import { sleep, waitUntil } from '@keyward/test-kit/net';
@@ -232,8 +232,18 @@ describe('PostgreSQL errors: serialization failures and deadlocks are retried in
 });
 
 describe('PostgreSQL errors: bugs and configuration (the driver error, StoreFailedError through keyward, 500)', () => {
-  test('tables never migrated (migrate: false, 42P01): verify rejects with StoreFailedError, not an outage', async () => {
+  test('tables never migrated (migrate: false): the first call rejects with ConfigurationError naming what to apply, not an outage', async () => {
     const keyward = createKeyward({ store: postgresStore({ pool: admin, tablePrefix: randomPrefix(), migrate: false }), resolveProject: () => null, onError: () => {} });
+    const error = await settled(keyward.list(actor));
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(/has no keyward tables: apply postgresSchemaSql\(.*or pass migrate: true/);
+    await keyward.close();
+  });
+
+  test('tables dropped after the store started (42P01): StoreFailedError, not an outage', async () => {
+    const { store, table } = await migratedStore(admin);
+    const keyward = createKeyward({ store, resolveProject: () => null, onError: () => {} });
+    await admin.query(`DROP TABLE ${table}`);
     const error = await settled(keyward.list(actor));
     expect(error).toBeInstanceOf(StoreFailedError);
     expect(sqlstate(error)).toBe('42P01');

@@ -101,21 +101,23 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError('redisStore(options): options must be an object with a client');
   }
+  // The client itself, passed where its options belong, is the right value in the wrong place.
+  if (isClient(options)) throw new ConfigurationError('redisStore(options): pass the client as { client }: redisStore({ client })');
   const { client, keyPrefix = DEFAULT_KEY_PREFIX } = options;
   if ((options as { cache?: unknown }).cache !== undefined) {
     // The cache moved into core; a store option that silently did nothing would look like a cache.
     throw new ConfigurationError('redisStore: the cache option moved to core: createKeyward({ store, cache: { channel: redisInvalidations({ client, subscriber, keyPrefix }) } })');
   }
   if (!isClient(client)) {
-    throw new ConfigurationError('client must be an ioredis client (new Redis(...) or new Redis.Cluster(...))');
+    throw new ConfigurationError('redisStore: client must be an ioredis client (new Redis(...) or new Redis.Cluster(...))');
   }
   // Replicas lag behind their primary: a lookup routed to one could accept a token that was just
   // deleted, breaking "deletion is immediate". Only primaries may answer.
   const scaleReads = (client.options as { scaleReads?: unknown }).scaleReads;
   if (scaleReads !== undefined && scaleReads !== 'master') {
-    throw new ConfigurationError(`client: a Cluster client must keep scaleReads "master" (got ${JSON.stringify(String(scaleReads))}), replicas may still hold deleted tokens`);
+    throw new ConfigurationError(`redisStore: client: a Cluster client must keep scaleReads "master" (got ${JSON.stringify(String(scaleReads))}), replicas may still hold deleted tokens`);
   }
-  return { client, keyPrefix: resolveKeyPrefix(keyPrefix, 'keyPrefix'), durability: resolveDurability(options.durability, client) };
+  return { client, keyPrefix: resolveKeyPrefix(keyPrefix, 'redisStore: keyPrefix'), durability: resolveDurability(options.durability, client) };
 }
 
 function resolveDurability(durability: RedisStoreOptions['durability'], client: RedisClient): DurabilityOptions | null {
@@ -127,12 +129,12 @@ function resolveDurability(durability: RedisStoreOptions['durability'], client: 
     return failsOver ? DEFAULT_DURABILITY : null;
   }
   if (typeof durability !== 'object' || durability === null) {
-    throw new ConfigurationError('durability must be { replicas, timeoutMs } or false');
+    throw new ConfigurationError('redisStore: durability must be { replicas, timeoutMs } or false');
   }
   for (const field of ['replicas', 'timeoutMs'] as const) {
     const value = durability[field];
     if (!Number.isSafeInteger(value) || value < 1) {
-      throw new ConfigurationError(`durability.${field} must be a positive integer, got ${JSON.stringify(value)}`);
+      throw new ConfigurationError(`redisStore: durability.${field} must be a positive integer, got ${JSON.stringify(value)}`);
     }
   }
   return { replicas: durability.replicas, timeoutMs: durability.timeoutMs };

@@ -44,6 +44,23 @@ describe('redisStore options', () => {
     expect(build({ client, keyPrefix: 'x'.repeat(257) })).toThrow(/keyPrefix/);
   });
 
+  test('the client passed positionally, redisStore(client), says to pass it as { client }', () => {
+    expect(() => redisStore(client as never)).toThrow(ConfigurationError);
+    expect(() => redisStore(client as never)).toThrow('redisStore(options): pass the client as { client }: redisStore({ client })');
+  });
+
+  test('every refused option names redisStore first, as the other stores name themselves', () => {
+    const messages = [undefined, {}, { client: { hmget() {} } }, { client, keyPrefix: 42 }, { client, durability: 'yes' }, { client, durability: { replicas: 0, timeoutMs: 1 } }].map((options) => {
+      try {
+        redisStore(options as never);
+        return 'did not throw';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+    expect(messages.filter((message) => !message.startsWith('redisStore'))).toEqual([]);
+  });
+
   test('refuse a Cluster client that reads from replicas, which could accept a deleted token', () => {
     const replicaReads = new Cluster([{ host: '127.0.0.1', port: 1 }], { scaleReads: 'slave', lazyConnect: true });
     try {

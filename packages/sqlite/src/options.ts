@@ -20,6 +20,18 @@ export const DEFAULT_TABLE_PREFIX = 'keyward_';
 // The prefix is spliced into SQL as an identifier, so it must never need quoting.
 const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,30}$/;
 
+function isDatabase(value: unknown): value is BetterSqlite3.Database {
+  const db = value as Partial<Record<'prepare' | 'exec' | 'pragma' | 'transaction', unknown>> | null;
+  return (
+    db !== null &&
+    typeof db === 'object' &&
+    typeof db.prepare === 'function' &&
+    typeof db.exec === 'function' &&
+    typeof db.pragma === 'function' &&
+    typeof db.transaction === 'function'
+  );
+}
+
 /**
  * Checks `sqliteStore`'s options once, at construction, naming the offending option.
  *
@@ -30,15 +42,10 @@ export function resolveOptions(options: SqliteStoreOptions): { db: BetterSqlite3
   if (!options || typeof options !== 'object') {
     throw new ConfigurationError('sqliteStore(options): options must be an object such as { db }');
   }
+  // The handle itself, passed where its options belong, is the right value in the wrong place.
+  if (isDatabase(options)) throw new ConfigurationError('sqliteStore(options): pass the database as { db }: sqliteStore({ db })');
   const { db } = options;
-  const looksLikeDatabase =
-    db !== null &&
-    typeof db === 'object' &&
-    typeof db.prepare === 'function' &&
-    typeof db.exec === 'function' &&
-    typeof db.pragma === 'function' &&
-    typeof db.transaction === 'function';
-  if (!looksLikeDatabase) {
+  if (!isDatabase(db)) {
     throw new ConfigurationError('sqliteStore: db must be a better-sqlite3 Database, e.g. new Database("app.db")');
   }
   if (db.open === false) throw new ConfigurationError('sqliteStore: db is closed; pass an open better-sqlite3 Database');

@@ -63,6 +63,12 @@ describe('sqliteStore specifics', () => {
     expect(() => sqliteStore(undefined as never)).toThrow(ConfigurationError);
   });
 
+  test('the database passed positionally, sqliteStore(db), says to pass it as { db }', () => {
+    const db = file.open();
+    expect(() => sqliteStore(db as never)).toThrow(ConfigurationError);
+    expect(() => sqliteStore(db as never)).toThrow('sqliteStore(options): pass the database as { db }: sqliteStore({ db })');
+  });
+
   test('a closed db handle is a ConfigurationError naming db', () => {
     const db = file.open();
     db.close();

@@ -62,10 +62,10 @@ export interface CreatedToken {
   token: TokenInfo;
 }
 
+/** `GET /tokens/expiration-preview` answers: `expiresAt` in epoch ms, as tokens carry it; null for `never`. */
 export interface ExpirationPreview {
   expiresIn: ExpiryPreset;
-  expiresAt: string | null;
-  expiresAtMs: number | null;
+  expiresAt: number | null;
 }
 
 /** An RFC 9457 problem as the management API sends it. */

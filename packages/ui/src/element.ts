@@ -355,8 +355,8 @@ export class KeywardTokensElement extends Base {
       delete target.dataset.expiresAt;
       return;
     }
-    target.dataset.expiresAt = preview.expiresAtMs === null ? 'never' : String(preview.expiresAtMs);
-    target.textContent = preview.expiresAtMs === null ? this.#t('previewNever') : this.#t('previewExpires', { date: this.#l10n.dates.dateTime(preview.expiresAtMs) });
+    target.dataset.expiresAt = preview.expiresAt === null ? 'never' : String(preview.expiresAt);
+    target.textContent = preview.expiresAt === null ? this.#t('previewNever') : this.#t('previewExpires', { date: this.#l10n.dates.dateTime(preview.expiresAt) });
   }
 
   #announce(text: string): void {

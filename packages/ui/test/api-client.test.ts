@@ -42,7 +42,7 @@ test('create → list → preview → delete → bulk delete, with a header hook
   expect(created.plaintext).toMatch(/^kw_/);
   const page = await api.list({ limit: 10 });
   expect(page.items.map((t) => [t.name, t.scopeLabel, t.status])).toEqual([['CI', 'Website', 'active']]);
-  expect((await api.preview('never')).expiresAtMs).toBeNull();
+  expect((await api.preview('never')).expiresAt).toBeNull();
   expect(await api.remove(created.token.id)).toBeUndefined();
   const two = [await api.create({ name: 'A', scope: { kind: 'organization' }, expiresIn: '1d' }), await api.create({ name: 'B', scope: { kind: 'organization' }, expiresIn: '1d' })];
   expect(await api.removeMany([...two.map((c) => c.token.id), created.token.id])).toEqual({ deleted: 2, notFound: [created.token.id] });

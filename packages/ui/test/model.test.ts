@@ -55,7 +55,7 @@ describe('TokensModel', () => {
     const stop = model.subscribe((changes) => heard.push([...changes]));
     model.setPage({ items: [token('a')], nextCursor: null }, false);
     model.toggle('a', true);
-    model.setPreview({ expiresIn: 'never', expiresAt: null, expiresAtMs: null });
+    model.setPreview({ expiresIn: 'never', expiresAt: null });
     stop();
     model.toggle('a', false);
     expect(heard).toEqual([['phase', 'rows', 'selection', 'more'], ['selection'], ['preview']]);

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors.js';
 import { MAX_RATE_LIMIT } from '../limits.js';
 import type { Keyward } from '../keyward.js';
+import { requiredPermissionsProblem } from '../permissions.js';
 import type { RouteTarget } from '../policy.js';
 import type { AuthenticateOptions } from './authenticate.js';
 import { DEFAULT_REALM, guardResponses, type GuardResponses } from './guard-responses.js';
@@ -180,12 +181,8 @@ function withCost<Ctx>(read: (ctx: Ctx) => RouteTarget | null, cost: number | un
 /** The guard's required permissions, checked against the service's catalog: frozen, or undefined for none. */
 function requiredPermissions(keyward: Keyward, permissions: unknown, fail: (message: string) => Error): readonly string[] | undefined {
   if (permissions === undefined) return undefined;
-  if (!Array.isArray(permissions) || permissions.length === 0) throw fail('permissions must be a non-empty list of permission names');
-  const catalog = new Set((keyward.permissions ?? []).map((p) => p.name));
-  if (catalog.size === 0) throw fail('permissions needs a catalog: declare createKeyward({ permissions: { … } })');
-  for (const name of permissions) {
-    if (typeof name !== 'string' || !catalog.has(name)) throw fail(`permissions: ${JSON.stringify(name)} is not in the catalog given to createKeyward()`);
-  }
+  const problem = requiredPermissionsProblem(permissions, new Set((keyward.permissions ?? []).map((p) => p.name)));
+  if (problem !== null) throw fail(problem);
   return Object.freeze([...new Set(permissions as string[])]);
 }
 

@@ -1,5 +1,6 @@
 export { authenticate, type AuthenticateOptions, type AuthenticateResult, type IsOptional } from './authenticate.js';
-export type { Refusal, RefusalAnswer, RefusalCode, RefusalHooks } from './refusals.js';
+export type { Refusal, RefusalAnswer, RefusalHooks } from './refusals.js';
+export { MANAGEMENT_PROBLEM_CODES, REFUSAL_CODES, type ManagementProblemCode, type ProblemCode, type RefusalCode } from './problem-codes.js';
 export { MAX_CREDENTIALS_LENGTH, parseCredentials, type CredentialsInput, type MalformedReason, type ParsedCredentials } from './credentials.js';
 export { createGuard, incomingHeaderValue, type Guard, type GuardOptions, type IncomingHeaders, type RouteIdReader } from './guard.js';
 export { RETRY_AFTER_SECONDS, failureResponse } from './failures.js';
@@ -48,4 +49,12 @@ export {
   type HttpStatus,
   type ProblemDetails,
 } from './response.js';
-export { MANAGEMENT_API_VERSION, OPENAPI_PATH, createOpenApiDocument, openApiResponse, type OpenApiDocument, type OpenApiOptions } from './openapi.js';
+export {
+  MANAGEMENT_API_VERSION,
+  OPENAPI_PATH,
+  createOpenApiDocument,
+  openApiResponse,
+  type OpenApiDocument,
+  type OpenApiOptions,
+  type OpenApiSecurityScheme,
+} from './openapi.js';

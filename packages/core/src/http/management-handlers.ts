@@ -102,17 +102,15 @@ export const handleCreateToken: ManagementHandler = managed(async (keyward, acto
 });
 
 /**
- * `GET /tokens/expiration-preview?expiresIn=30d` → 200 `{ expiresIn, expiresAt, expiresAtMs }`:
- * `expiresAt` is an ISO 8601 string (null for `never`), `expiresAtMs` the same instant in epoch ms.
- * It is exactly what `create` would store now.
+ * `GET /tokens/expiration-preview?expiresIn=30d` → 200 `{ expiresIn, expiresAt }`: `expiresAt` in
+ * epoch ms (null for `never`), as every token answer writes it, and exactly what `create` would store now.
  * @example await handlePreviewExpiration(keyward, { actor, query: { expiresIn: '7d' } })
  */
 export const handlePreviewExpiration: ManagementHandler = managed(async (keyward, actor, { query }) => {
   // Previewing is part of creating, so it needs the same rights.
   assertCanManageTokens(actor, 'create');
   const expiresIn = queryValue(query, 'expiresIn') as ExpiryPreset;
-  const expiresAtMs = keyward.previewExpiration(expiresIn);
-  return json(200, { expiresIn, expiresAt: expiresAtMs === null ? null : new Date(expiresAtMs).toISOString(), expiresAtMs });
+  return json(200, { expiresIn, expiresAt: keyward.previewExpiration(expiresIn) });
 });
 
 /**

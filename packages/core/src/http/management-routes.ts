@@ -3,6 +3,7 @@ import type { Keyward } from '../keyward.js';
 import type { Actor } from '../scope.js';
 import type { MaybePromise } from '../store.js';
 import { errorResponse } from './management-errors.js';
+import { createOpenApiDocument, openApiResponse, type OpenApiOptions } from './openapi.js';
 import {
   handleBulkDeleteTokens,
   handleCreateToken,
@@ -57,6 +58,11 @@ export interface ManagementApiOptions<Req> {
   getActor: (request: Req) => MaybePromise<Actor | null | undefined>;
   /** Told about server-side failures (500, 503) the client only sees as a generic problem. Default: console.error. */
   onError?: ((error: unknown) => void) | undefined;
+  /**
+   * What `GET …/tokens/openapi.json` says besides the routes: how clients authenticate (your
+   * session cookie, a bearer token… as `securitySchemes`, put on every operation) and its title.
+   */
+  openApi?: Omit<OpenApiOptions, 'basePath'> | undefined;
 }
 
 /** What the framework glue extracts from a request, besides the request itself for `getActor`. */
@@ -64,6 +70,8 @@ export type ManagementRequestParts = Omit<ManagementRequest, 'actor'>;
 
 export interface ManagementApi<Req> {
   readonly routes: readonly ManagementRoute[];
+  /** The answer to `GET …/tokens/openapi.json` for the API mounted at `basePath`, with the host's `openApi` options. */
+  openApi(basePath: string): HttpResponse;
   /** Resolves the actor and runs the route. Never rejects. */
   handle(route: ManagementRoute, request: Req, parts: ManagementRequestParts): Promise<HttpResponse>;
 }
@@ -86,9 +94,18 @@ export function createManagementApi<Req>(options: ManagementApiOptions<Req>, cal
   if (!keyward || typeof keyward.create !== 'function') throw fail('keyward must be the service returned by createKeyward()');
   if (typeof getActor !== 'function') throw fail('getActor must be a function (request) => { userId, organizationId, role } | null');
   if (typeof onError !== 'function') throw fail('onError must be a function');
+  const { openApi = {} } = options;
+  if (openApi === null || typeof openApi !== 'object') throw fail('openApi must be an object such as { securitySchemes }');
+  try {
+    // Built once here, so a bad scheme is refused at startup rather than on the first GET.
+    createOpenApiDocument(openApi);
+  } catch (error) {
+    throw fail(`openApi: ${(error as Error).message.replace(/^createOpenApiDocument\(options\): /, '')}`);
+  }
 
   return Object.freeze({
     routes: MANAGEMENT_ROUTES,
+    openApi: (basePath: string) => openApiResponse(basePath, openApi),
     async handle(route: ManagementRoute, request: Req, parts: ManagementRequestParts): Promise<HttpResponse> {
       let actor: Actor | null | undefined;
       try {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigurationError } from '../errors.js';
 import { EXPIRY_PRESETS } from '../expiry.js';
 import { USAGE_REFUSAL_CODES } from '../store.js';
 import {
@@ -15,9 +16,11 @@ import {
   updateTokenInputSchema,
   tokenNameSchema,
   tokenScopeSchema,
+  rateLimitSchema,
   refillSchema,
   usageOptionsSchema,
 } from '../schemas.js';
+import { MANAGEMENT_PROBLEM_CODES } from './problem-codes.js';
 import { JSON_CONTENT_TYPE, NO_STORE_HEADERS, PROBLEM_CONTENT_TYPE, type HttpResponse } from './response.js';
 
 /** Where every framework adapter serves the document, relative to the management API's mount. */
@@ -26,11 +29,28 @@ export const OPENAPI_PATH = '/tokens/openapi.json';
 /** Version of the management API this document describes (not of the npm package). */
 export const MANAGEMENT_API_VERSION = '1.0.0';
 
+/**
+ * How a client authenticates to the management API, as OpenAPI 3.1 describes it: the host's own
+ * session cookie, a bearer token, … keyward does not know which; the host says.
+ */
+export type OpenApiSecurityScheme =
+  | { type: 'apiKey'; in: 'header' | 'query' | 'cookie'; name: string; description?: string | undefined }
+  | { type: 'http'; scheme: string; bearerFormat?: string | undefined; description?: string | undefined }
+  | { type: 'oauth2'; flows: Record<string, unknown>; description?: string | undefined }
+  | { type: 'openIdConnect'; openIdConnectUrl: string; description?: string | undefined }
+  | { type: 'mutualTLS'; description?: string | undefined };
+
 export interface OpenApiOptions {
   /** Where the host mounts the management API, e.g. `/settings`: the document's `servers` URL. Default `/`. */
   basePath?: string | undefined;
   /** `info.title`. Default "keyward token management API". */
   title?: string | undefined;
+  /**
+   * How the host authenticates the management API, by name, e.g. `{ session: { type: 'apiKey',
+   * in: 'cookie', name: 'sid' } }`: written to `components.securitySchemes`, and every operation
+   * requires one of them. Default: none declared (keyward cannot know the host's session).
+   */
+  securitySchemes?: Readonly<Record<string, OpenApiSecurityScheme>> | undefined;
 }
 
 /** An OpenAPI 3.1 document, as plain JSON. */
@@ -66,10 +86,8 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
       'After a roll with a grace period: the old secret, which keeps working until `expiresAt`; null otherwise.',
     ),
     enabled: d(z.boolean(), 'false while paused: the token is kept but refused (`TOKEN_DISABLED`) until resumed.'),
-    rateLimit: d(
-      z.object({ limit: z.number().int().min(1), window: d(z.number().int().min(1000), 'Window length in ms (whole seconds).') }).nullable(),
-      'At most `limit` requests per `window`; null for no rate limit.',
-    ),
+    // The schema clients send (a window by name or in ms), so one field name has one format across the API; answers always give ms.
+    rateLimit: d(rateLimitSchema.nullable(), 'At most `limit` requests per `window` (answers give the window in ms); null for no rate limit.'),
     remaining: d(z.number().int().min(0).nullable(), 'Usage credits left; null for unlimited.'),
     refill: d(refillSchema.nullable(), 'Credits are set back to `amount` every `interval`; null: never.'),
     nextRefillAt: nullableEpochMs('When the next refill falls due; null without a refill.'),
@@ -114,8 +132,7 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
     [
       z.object({
         expiresIn: expiryPresetSchema,
-        expiresAt: d(z.iso.datetime().nullable(), 'ISO 8601; null for `never`.'),
-        expiresAtMs: nullableEpochMs('The same instant; null for `never`.'),
+        expiresAt: nullableEpochMs('When a token created now would stop working; null for `never`.'),
       }),
       'ExpirationPreview',
       'Exactly the expiresAt that creating a token now would store.',
@@ -169,7 +186,7 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
         type: d(z.string(), 'Always `about:blank`.'),
         title: z.string(),
         status: z.number().int(),
-        code: d(z.string(), 'Stable UPPER_SNAKE code to branch on, e.g. `VALIDATION_FAILED`, `NAME_TAKEN`, `TOKEN_NOT_FOUND`.'),
+        code: d(z.enum(MANAGEMENT_PROBLEM_CODES), 'Stable code to branch on; each response says which it carries.'),
         detail: d(z.string(), 'For people.'),
         errors: z.array(z.object({ path: d(z.string(), 'Dotted field path, e.g. `scope.projectId`.'), message: z.string() })).optional(),
         ids: d(z.array(z.string()).optional(), 'With TOKEN_NOT_FOUND: the ids that were not found.'),
@@ -339,6 +356,38 @@ function paths(): OpenApiDocument['paths'] {
 
 let cached: string | undefined;
 
+// What each scheme type needs, per OpenAPI 3.1 §4.8.27: a scheme without it describes nothing a client can use.
+const SCHEME_FIELDS: Record<OpenApiSecurityScheme['type'], readonly string[]> = {
+  apiKey: ['in', 'name'],
+  http: ['scheme'],
+  oauth2: ['flows'],
+  openIdConnect: ['openIdConnectUrl'],
+  mutualTLS: [],
+};
+const COMPONENT_NAME = /^[A-Za-z0-9._-]+$/;
+
+function checkedSecuritySchemes(
+  schemes: OpenApiOptions['securitySchemes'],
+  fail: (message: string) => Error,
+): Readonly<Record<string, OpenApiSecurityScheme>> | undefined {
+  if (schemes === undefined) return undefined;
+  if (schemes === null || typeof schemes !== 'object' || Array.isArray(schemes) || Object.keys(schemes).length === 0) {
+    throw fail("securitySchemes must name at least one scheme, e.g. { session: { type: 'apiKey', in: 'cookie', name: 'sid' } }");
+  }
+  for (const [name, scheme] of Object.entries(schemes)) {
+    const at = `securitySchemes.${name}`;
+    if (!COMPONENT_NAME.test(name)) throw fail(`${JSON.stringify(name)} is not a component name (letters, digits, ".", "_", "-")`);
+    if (scheme === null || typeof scheme !== 'object' || !Object.hasOwn(SCHEME_FIELDS, (scheme as { type?: unknown }).type as string)) {
+      throw fail(`${at}.type must be one of ${Object.keys(SCHEME_FIELDS).join(', ')}`);
+    }
+    for (const field of SCHEME_FIELDS[scheme.type]) {
+      if ((scheme as Record<string, unknown>)[field] === undefined) throw fail(`${at}.${field} is required for type "${scheme.type}"`);
+    }
+    if (scheme.type === 'apiKey' && !['header', 'query', 'cookie'].includes(scheme.in)) throw fail(`${at}.in must be header, query or cookie`);
+  }
+  return schemes;
+}
+
 function build(): string {
   const document = {
     openapi: '3.1.0',
@@ -352,7 +401,7 @@ function build(): string {
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/' }],
-    tags: [{ name: 'tokens' }],
+    tags: [{ name: 'tokens', description: 'The API tokens of the signed-in user\'s organization: create, list, roll, rename, delete.' }],
     paths: paths(),
     components: {
       schemas: componentSchemas(),
@@ -375,20 +424,30 @@ function build(): string {
  * doc.servers // [{ url: '/settings' }]
  */
 export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocument {
+  const fail = (message: string) => new ConfigurationError(`createOpenApiDocument(options): ${message}`);
   const basePath = options.basePath ?? '/';
-  if (typeof basePath !== 'string' || !basePath.startsWith('/')) throw new TypeError('createOpenApiDocument(options): basePath must be a path starting with "/"');
+  if (typeof basePath !== 'string' || !basePath.startsWith('/')) throw fail('basePath must be a path starting with "/"');
+  if (options.title !== undefined && typeof options.title !== 'string') throw fail('title must be a string');
+  const schemes = checkedSecuritySchemes(options.securitySchemes, fail);
   // zod's conversion runs once per process; callers each get their own copy.
   cached ??= build();
   const document = JSON.parse(cached) as OpenApiDocument;
   document.servers = [{ url: basePath }];
   if (options.title !== undefined) (document.info as { title: string }).title = options.title;
+  if (schemes !== undefined) {
+    (document.components as Record<string, unknown>).securitySchemes = structuredClone(schemes);
+    // Any one of the declared schemes will do (OpenAPI's list of alternatives).
+    const security = Object.keys(schemes).map((name) => ({ [name]: [] }));
+    for (const item of Object.values(document.paths)) for (const operation of Object.values(item)) (operation as { security?: unknown }).security = security;
+  }
   return document;
 }
 
 /**
- * The answer to `GET …/tokens/openapi.json` for a management API mounted at `basePath`.
- * @example send(res, openApiResponse(req.baseUrl || '/'))
+ * The answer to `GET …/tokens/openapi.json` for a management API mounted at `basePath`;
+ * `options` are createOpenApiDocument's others (`securitySchemes`, `title`).
+ * @example send(res, openApiResponse(req.baseUrl || '/', { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sid' } } }))
  */
-export function openApiResponse(basePath: string): HttpResponse {
-  return { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE, 'cache-control': 'no-cache' }, body: createOpenApiDocument({ basePath: basePath || '/' }) };
+export function openApiResponse(basePath: string, options: Omit<OpenApiOptions, 'basePath'> = {}): HttpResponse {
+  return { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE, 'cache-control': 'no-cache' }, body: createOpenApiDocument({ ...options, basePath: basePath || '/' }) };
 }

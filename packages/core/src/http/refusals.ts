@@ -1,22 +1,7 @@
 import type { RouteTarget } from '../policy.js';
 import type { MalformedReason } from './credentials.js';
+import type { RefusalCode } from './problem-codes.js';
 import type { HttpResponse, HttpStatus } from './response.js';
-
-/** The `code` of every answer a route guard refuses with (the problem body's `code`). */
-export type RefusalCode =
-  | 'MISSING_CREDENTIALS'
-  | 'INVALID_REQUEST'
-  | 'INVALID_TOKEN'
-  | 'TOKEN_EXPIRED'
-  | 'TOKEN_DISABLED'
-  | 'INSUFFICIENT_SCOPE'
-  | 'MISSING_PERMISSIONS'
-  | 'RATE_LIMITED'
-  | 'USAGE_EXHAUSTED'
-  | 'STORE_UNAVAILABLE'
-  | 'CLOSED'
-  | 'STORE_FAILED'
-  | 'INTERNAL_ERROR';
 
 /**
  * A request a route guard refused, as `onRefusal` and `formatRefusal` see it. Never holds the

@@ -1,4 +1,5 @@
 import { deepFreeze } from '../deep-freeze.js';
+import type { ProblemCode } from './problem-codes.js';
 
 /** Every status keyward's HTTP helpers answer with; a union so framework glue needs no casts. */
 export type HttpStatus = 200 | 201 | 204 | 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 501 | 503;
@@ -21,7 +22,7 @@ export interface ProblemDetails {
   type: 'about:blank';
   title: string;
   status: HttpStatus;
-  code: string;
+  code: ProblemCode;
   detail: string;
   [extension: string]: unknown;
 }
@@ -58,7 +59,7 @@ const TITLES: Record<HttpStatus, string> = {
  */
 export function problemResponse(
   status: HttpStatus,
-  code: string,
+  code: ProblemCode,
   detail: string,
   extensions?: Record<string, unknown>,
   headers?: Record<string, string>,

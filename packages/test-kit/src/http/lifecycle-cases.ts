@@ -1,6 +1,7 @@
 // The management API's token-lifecycle routes (roll, PATCH, the permission catalog, create with
 // permissions), run inside describeManagementApi so every framework gets them over real HTTP.
 import type { Keyward } from '@keyward/core';
+import type { ManagementProblemCode } from '@keyward/core/http';
 import { describe, expect, test } from 'vitest';
 import { ACTORS, DAY_MS, PERMISSION_CATALOG, T0, call, type Clock, type TestAppSetup, type TestResponse } from './harness.js';
 
@@ -21,7 +22,7 @@ export interface ManagementSuiteState {
   restart(setup: Partial<TestAppSetup>): Promise<void>;
 }
 
-export function expectProblem(response: TestResponse, status: number, code: string): void {
+export function expectProblem(response: TestResponse, status: number, code: ManagementProblemCode): void {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toBe('application/problem+json');
   expect(response.body).toMatchObject({ type: 'about:blank', status, code });

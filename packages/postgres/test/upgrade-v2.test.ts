@@ -5,7 +5,7 @@
 // processes opening it at once migrate it once.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createKeyward, type TokenRecord, type TokenScope } from '@keyward/core';
+import { ConfigurationError, createKeyward, type TokenRecord, type TokenScope } from '@keyward/core';
 import { SCHEMA_VERSION, postgresInvalidationChannel, postgresStore } from '@keyward/postgres';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -59,6 +59,14 @@ describe('a v2 database (commit eb35b77) opened by this version', () => {
   let clock = now;
   const keyward = (usage = true) =>
     createKeyward({ store, resolveProject: (id) => projects.get(id) ?? null, permissions, now: () => (clock += 1), onError: () => {}, usage: usage && { flushIntervalMs: 60_000 } });
+
+  test('with migrate: false, a store refuses the v2 tables by name: apply sql/003_limits_audit_usage.sql, and only it', async () => {
+    const error = await Promise.resolve(postgresStore({ pool, migrate: false }).findByHash('x')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain('is at schema version 2 of 3: apply @keyward/postgres/sql/003_limits_audit_usage.sql in that order');
+    expect((error as Error).message).not.toContain('002_');
+    expect(await versions(pool)).toEqual([1, 2]);
+  });
 
   test('is migrated to version 3 on first use, keeping every row; each reads as it was, enabled and without limits', async () => {
     expect(await store.findByHash('x')).toBeNull();

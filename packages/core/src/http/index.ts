@@ -49,3 +49,13 @@ export {
   type ProblemDetails,
 } from './response.js';
 export { MANAGEMENT_API_VERSION, OPENAPI_PATH, createOpenApiDocument, openApiResponse, type OpenApiDocument, type OpenApiOptions } from './openapi.js';
+export {
+  DEFAULT_REPLAY_WINDOW_MS,
+  GITHUB_KEY_ID_HEADER,
+  GITHUB_SIGNATURE_HEADER,
+  MAX_LEAK_REPORT_BYTES,
+  createSecretScanningEndpoint,
+  type SecretScanningEndpoint,
+  type SecretScanningOptions,
+  type SecretScanningRequest,
+} from './secret-scanning.js';

@@ -1,5 +1,5 @@
 import { ConfigurationError, KeywardError } from '../errors.js';
-import { importP256PublicKey } from './signature.js';
+import { importP256PublicKey, type PublicKey } from './signature.js';
 
 /** Where GitHub publishes the keys that sign secret scanning reports. */
 export const GITHUB_SECRET_SCANNING_KEYS_URL = 'https://api.github.com/meta/public_keys/secret_scanning';
@@ -42,10 +42,10 @@ function checkedDuration(name: string, value: number | undefined, fallback: numb
 }
 
 /** The entries of a keys document, by key id; keys that do not import as P-256 are left out. */
-async function importKeys(document: unknown): Promise<Map<string, CryptoKey>> {
+async function importKeys(document: unknown): Promise<Map<string, PublicKey>> {
   const list = (document as { public_keys?: unknown } | null)?.public_keys;
   if (!Array.isArray(list)) throw new KeysUnavailableError('the public keys document has no public_keys list');
-  const keys = new Map<string, CryptoKey>();
+  const keys = new Map<string, PublicKey>();
   for (const entry of list) {
     const { key_identifier: id, key } = (entry ?? {}) as { key_identifier?: unknown; key?: unknown };
     if (typeof id !== 'string' || typeof key !== 'string') continue;
@@ -65,16 +65,16 @@ async function importKeys(document: unknown): Promise<Map<string, CryptoKey>> {
  * with the previous key while it rotates.
  * @example
  * const keys = new GitHubKeyring();
- * const key = await keys.key(request.headers.get('github-public-key-identifier')!); // CryptoKey or null
+ * const key = await keys.key(request.headers.get('github-public-key-identifier')!); // a WebCrypto key, or null
  */
 export class GitHubKeyring {
   private readonly fetchKeys: PublicKeysFetcher;
   private readonly ttlMs: number;
   private readonly minRefetchMs: number;
   private readonly now: () => number;
-  private keys: Map<string, CryptoKey> | undefined;
+  private keys: Map<string, PublicKey> | undefined;
   private fetchedAt = -Infinity;
-  private inFlight: Promise<Map<string, CryptoKey>> | undefined;
+  private inFlight: Promise<Map<string, PublicKey>> | undefined;
 
   constructor(options: GitHubKeyringOptions = {}) {
     if (options.fetchKeys !== undefined && typeof options.fetchKeys !== 'function') throw new ConfigurationError('githubKeyring(options): fetchKeys must be a function');
@@ -88,7 +88,7 @@ export class GitHubKeyring {
    * The key with this id, or null when GitHub does not list it (even after a fresh fetch).
    * @throws KeysUnavailableError when the keys cannot be fetched and none fresh are cached
    */
-  async key(id: string): Promise<CryptoKey | null> {
+  async key(id: string): Promise<PublicKey | null> {
     const age = this.now() - this.fetchedAt;
     let keys = this.keys !== undefined && age < this.ttlMs ? this.keys : await this.refresh();
     const found = keys.get(id);
@@ -98,7 +98,7 @@ export class GitHubKeyring {
     return keys.get(id) ?? null;
   }
 
-  private refresh(): Promise<Map<string, CryptoKey>> {
+  private refresh(): Promise<Map<string, PublicKey>> {
     this.inFlight ??= (async () => {
       try {
         const keys = await importKeys(await this.fetchKeys());

@@ -4,6 +4,9 @@
  * Bun, Deno and Workers.
  */
 
+/** WebCrypto's key type, named without the DOM library (which core does not compile against). */
+export type PublicKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const P256_BYTES = 32;
 
@@ -61,7 +64,7 @@ export function derToP1363(der: Uint8Array): Uint8Array<ArrayBuffer> | null {
  * Imports a PEM `PUBLIC KEY` (SPKI) on P-256 for ECDSA verification; rejects when it is not one.
  * @example const key = await importP256PublicKey(pem);
  */
-export async function importP256PublicKey(pem: string): Promise<CryptoKey> {
+export async function importP256PublicKey(pem: string): Promise<PublicKey> {
   const body = pem.replace(/-----(BEGIN|END) PUBLIC KEY-----/g, '').replace(/\s+/g, '');
   const der = decodeBase64(body);
   if (der === null) throw new TypeError('key is not a PEM "PUBLIC KEY"');
@@ -72,9 +75,9 @@ export async function importP256PublicKey(pem: string): Promise<CryptoKey> {
  * True when `signature` (the P1363 bytes from `derToP1363`) signs exactly `body` under `key`.
  * @example await verifyP256(key, derToP1363(der)!, body) // true
  */
-export async function verifyP256(key: CryptoKey, signature: Uint8Array, body: Uint8Array): Promise<boolean> {
+export async function verifyP256(key: PublicKey, signature: Uint8Array, body: Uint8Array): Promise<boolean> {
   // WebCrypto reads plain ArrayBuffer views; request bodies never sit in shared memory.
-  return crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature as BufferSource, body as BufferSource);
+  return crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature, body as Uint8Array<ArrayBuffer>);
 }
 
 /**
@@ -83,7 +86,7 @@ export async function verifyP256(key: CryptoKey, signature: Uint8Array, body: Ui
  */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   let hex = '';
   for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
   return hex;

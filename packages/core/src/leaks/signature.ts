@@ -75,7 +75,7 @@ export async function importP256PublicKey(pem: string): Promise<PublicKey> {
  * True when `signature` (the P1363 bytes from `derToP1363`) signs exactly `body` under `key`.
  * @example await verifyP256(key, derToP1363(der)!, body) // true
  */
-export async function verifyP256(key: PublicKey, signature: Uint8Array, body: Uint8Array): Promise<boolean> {
+export async function verifyP256(key: PublicKey, signature: Uint8Array<ArrayBuffer>, body: Uint8Array): Promise<boolean> {
   // WebCrypto reads plain ArrayBuffer views; request bodies never sit in shared memory.
   return crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature, body as Uint8Array<ArrayBuffer>);
 }

@@ -242,7 +242,7 @@ interface ExpiringTokenPage {
     items: TokenInfo[];
     nextCursor: string | null;
 }
-type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned';
+type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned' | 'leaked';
 interface TokenCreatedEvent {
     type: 'token.created';
     at: number;
@@ -318,6 +318,27 @@ interface KeywardOptions {
         retentionDays?: number;
         flushIntervalMs?: number;
     };
+}
+interface LeakReport {
+    token: string;
+    type: string;
+    url: string;
+    source?: string | undefined;
+}
+type LeakLabel = 'true_positive' | 'false_positive';
+interface LeakNotice {
+    tokenId: string;
+    organizationId: string;
+    tokenName: string;
+    action: 'revoked' | 'flagged';
+    url: string;
+    source: string | null;
+    at: number;
+}
+interface LeakHandling {
+    mode: 'revoke' | 'flag';
+    onLeak?: ((notice: LeakNotice) => MaybePromise<void>) | undefined;
+    concurrency?: number | undefined;
 }
 interface RouteTarget {
     organizationId?: string | undefined;
@@ -495,6 +516,7 @@ declare class Keyward {
         auditEntries: number;
         usageRows: number;
     }>;
+    reportLeaks(reports: readonly LeakReport[], handling: LeakHandling): Promise<LeakLabel[]>;
     verify(token: string, target?: RouteTarget): Promise<VerifyResult>;
     check(token: string, target?: RouteTarget): MaybePromise<VerifyResult>;
     flush(): Promise<void>;
@@ -698,4 +720,37 @@ type OpenApiDocument = Record<string, unknown> & {
 };
 declare function createOpenApiDocument(options?: OpenApiOptions): OpenApiDocument;
 declare function openApiResponse(basePath: string): HttpResponse;
-export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, type CredentialsInput, DEFAULT_REALM, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemDetails, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, UNAUTHENTICATED_RESPONSE, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, errorResponse, failureResponse, frozenResponse, guardResponses, handleAuditLog, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListPermissions, handleListTokens, handleOrganizationUsage, handlePreviewExpiration, handleRollToken, handleTokenUsage, handleUpdateToken, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, limitHeaders, openApiResponse, parseCredentials, parseJsonBody, problemResponse, responseText, retryAfter };
+type PublicKeysFetcher = () => Promise<unknown>;
+interface GitHubKeyringOptions {
+    fetchKeys?: PublicKeysFetcher | undefined;
+    ttlMs?: number | undefined;
+    minRefetchMs?: number | undefined;
+    now?: (() => number) | undefined;
+}
+interface ReplayGuard {
+    claim(key: string, ttlMs: number): MaybePromise<boolean>;
+    release(key: string): MaybePromise<void>;
+}
+declare const MAX_LEAK_REPORT_BYTES: number;
+declare const DEFAULT_REPLAY_WINDOW_MS = 600000;
+declare const GITHUB_KEY_ID_HEADER = "github-public-key-identifier";
+declare const GITHUB_SIGNATURE_HEADER = "github-public-key-signature";
+interface SecretScanningOptions extends LeakHandling, GitHubKeyringOptions {
+    keyward: Keyward;
+    maxBodyBytes?: number | undefined;
+    replayWindowMs?: number | undefined;
+    replayGuard?: ReplayGuard | undefined;
+    onError?: ((error: unknown) => void) | undefined;
+}
+interface SecretScanningRequest {
+    keyId: string | null | undefined;
+    signature: string | null | undefined;
+    body: Uint8Array;
+}
+interface SecretScanningEndpoint {
+    readonly maxBodyBytes: number;
+    readonly tooLarge: HttpResponse;
+    handle(request: SecretScanningRequest): Promise<HttpResponse>;
+}
+declare function createSecretScanningEndpoint(options: SecretScanningOptions, caller?: string): SecretScanningEndpoint;
+export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, type CredentialsInput, DEFAULT_REALM, DEFAULT_REPLAY_WINDOW_MS, GITHUB_KEY_ID_HEADER, GITHUB_SIGNATURE_HEADER, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, MAX_LEAK_REPORT_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemDetails, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, type SecretScanningEndpoint, type SecretScanningOptions, type SecretScanningRequest, UNAUTHENTICATED_RESPONSE, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, createSecretScanningEndpoint, errorResponse, failureResponse, frozenResponse, guardResponses, handleAuditLog, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListPermissions, handleListTokens, handleOrganizationUsage, handlePreviewExpiration, handleRollToken, handleTokenUsage, handleUpdateToken, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, limitHeaders, openApiResponse, parseCredentials, parseJsonBody, problemResponse, responseText, retryAfter };

@@ -82,13 +82,20 @@ describe('audit trail', () => {
     expect((await allEntries(keyward, expiring.token.id)).map((e) => e.action)).toEqual(['expired_pruned', 'created']);
   });
 
-  test('a refused action writes nothing: a name taken, an unknown id, an all-or-none bulk delete', async () => {
-    const { keyward } = setup();
+  test('a refused action writes nothing: a name taken, an unknown id; a bulk delete records only what it deleted', async () => {
+    const { keyward, clock } = setup();
     const a = await keyward.create(owner, { name: 'A', scope: org, expiresIn: 'never' });
     await expect(keyward.create(owner, { name: 'a', scope: org, expiresIn: 'never' })).rejects.toThrow();
     await expect(keyward.update(owner, 'tok_nope', { name: 'B' })).rejects.toThrow();
-    await expect(keyward.deleteMany(owner, [a.token.id, 'tok_nope'])).rejects.toThrow();
+    await expect(keyward.delete(owner, 'tok_nope')).rejects.toThrow();
+    expect(await keyward.deleteMany(owner, ['tok_nope'])).toEqual({ deleted: 0, notFound: ['tok_nope'] });
     expect((await allEntries(keyward)).map((e) => e.action)).toEqual(['created']);
+    clock.advance(1);
+    expect(await keyward.deleteMany(owner, [a.token.id, 'tok_nope'])).toEqual({ deleted: 1, notFound: ['tok_nope'] });
+    expect((await allEntries(keyward)).map((e) => [e.action, e.tokenId])).toEqual([
+      ['bulk_deleted', a.token.id],
+      ['created', a.token.id],
+    ]);
   });
 
   test('only owners and admins read it, each their own organization\'s; keyset pages join up exactly', async () => {

@@ -59,16 +59,18 @@ export function describeAudit(store: () => TokenStore & AuditStore, timeout: num
     expect((await trail('org_1')).map((e) => e.tokenId)).toEqual([winner.id]);
   });
 
-  test('deleteMany() with a draft stores one entry per deleted token; an all-or-none refusal stores none', { timeout }, async () => {
+  test('deleteMany() with a draft stores one entry per token it deleted, none for the ids it did not find', { timeout }, async () => {
     const records = [makeRecord(), makeRecord(), makeRecord()];
     for (const record of records) await store().insert(record);
-    expect((await store().deleteMany('org_1', [records[0]!.id, 'tok_unknown'], makeDraft({ action: 'bulk_deleted' }))).ok).toBe(false);
-    expect(await trail('org_1')).toEqual([]);
-    const draft = makeDraft({ action: 'bulk_deleted' });
-    await store().deleteMany('org_1', [records[0]!.id, records[2]!.id], draft);
-    const entries = await trail('org_1');
-    expect(entries.map((e) => e.tokenId).sort()).toEqual([records[0]!.id, records[2]!.id].sort());
-    expect(entries).toContainEqual(entryOf(draft, records[0]!));
+    const first = makeDraft({ action: 'bulk_deleted' });
+    expect((await store().deleteMany('org_1', [records[0]!.id, 'tok_unknown'], first)).missing).toEqual(['tok_unknown']);
+    expect(await trail('org_1')).toEqual([entryOf(first, records[0]!)]);
+    // Asked again for an id already gone: nothing deleted, nothing recorded for it.
+    const second = makeDraft({ action: 'bulk_deleted', at: first.at + 1 });
+    await store().deleteMany('org_1', [records[0]!.id, records[2]!.id], second);
+    expect(await trail('org_1')).toEqual([entryOf(second, records[2]!), entryOf(first, records[0]!)]);
+    expect(await store().deleteMany('org_1', ['tok_none'], makeDraft({ action: 'deleted' }))).toEqual({ deleted: [], missing: ['tok_none'] });
+    expect(await trail('org_1')).toHaveLength(2);
   });
 
   test('deleteByProject() and deleteExpired() store one entry per token, in each token\'s own organization', { timeout }, async () => {

@@ -165,13 +165,10 @@ interface LastUsedUpdate {
     organizationId: string;
     lastUsedAt: number;
 }
-type DeleteManyResult = {
-    ok: true;
+interface DeleteManyResult {
     deleted: TokenRecord[];
-} | {
-    ok: false;
     missing: string[];
-};
+}
 type MaybePromise<T> = T | Promise<T>;
 interface TokenStore {
     insert(record: TokenRecord, audit?: AuditDraft): Promise<'ok' | 'name_taken'>;
@@ -217,6 +214,10 @@ interface RequestContext {
 interface AuditLogPage {
     items: AuditEntry[];
     nextCursor: string | null;
+}
+interface BulkDeleteResult {
+    deleted: number;
+    notFound: string[];
 }
 type StoreFeature = 'pause' | 'credits' | 'rateLimits' | 'audit' | 'usage';
 type StoreFeatures = Readonly<Record<StoreFeature, boolean>>;
@@ -632,9 +633,7 @@ declare class Keyward {
     update(actor: Actor, id: string, input: UpdateTokenInput, context?: RequestContext): Promise<TokenInfo>;
     listExpiring(options: ListExpiringOptions): Promise<ExpiringTokenPage>;
     delete(actor: Actor, id: string, context?: RequestContext): Promise<void>;
-    deleteMany(actor: Actor, ids: readonly string[], context?: RequestContext): Promise<{
-        deleted: number;
-    }>;
+    deleteMany(actor: Actor, ids: readonly string[], context?: RequestContext): Promise<BulkDeleteResult>;
     private deleteIds;
     revokeProject(projectId: string): Promise<{
         deleted: number;
@@ -663,4 +662,4 @@ declare class Keyward {
 declare function createKeyward(options: KeywardOptions): Keyward;
 declare function memoryStore(): FullTokenStore;
 declare function isWellFormedToken(token: unknown, prefix?: string): token is string;
-export { type Actor, type AuditAction, type AuditActor, type AuditCursor, type AuditDraft, type AuditEntry, type AuditLogOptions, type AuditLogPage, type AuditPage, type AuditStore, type CacheOptions, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, type CreditsState, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiringCursor, type ExpiringPage, type ExpiringTokenPage, type ExpiryPreset, FeatureUnavailableError, type FieldIssue, ForbiddenError, type FullTokenStore, type InvalidationChannel, type InvalidationListener, Keyward, KeywardError, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type LimitsState, type LimitsStore, type ListCursor, type ListExpiringOptions, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type PermissionCatalog, type PermissionInfo, type PreviousSecret, type ProjectInfo, RATE_LIMIT_WINDOWS, REFILL_INTERVALS, ROLL_GRACE_PRESETS, type RateLimit, type RateLimitInput, type RateLimitState, type RateLimitWindowPreset, type RateLimiterAnswer, type RateLimiterLike, type RateLimiterOptions, type RateLimiterStore, type RateLimitsOptions, type Refill, type RefillInput, type RefillInterval, type RequestContext, type Role, type RollChange, type RollGracePreset, type RollTokenInput, type RouteTarget, type SpendResult, StoreFailedError, type StoreFeature, type StoreFeatures, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenRolledEvent, type TokenScope, type TokenStatus, type TokenStore, type TokenUpdatedEvent, USAGE_REFUSAL_CODES, type UpdateChange, type UpdateTokenInput, type UpdatedField, type UsageCount, type UsageDay, type UsageOptions, type UsageRefusalCode, type UsageReport, type UsageStore, ValidationError, type VerifyFailure, type VerifyFailureCode, type VerifyResult, type VerifySuccess, auditEntryId, canManageTokens, createKeyward, createTokenInputSchema, creditsSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryStore, previewExpiration, rateLimitSchema, refillSchema, rollTokenInputSchema, storeFeatures, tokenMetadataSchema, tokenNameSchema, tokenScopeSchema, updateTokenInputSchema };
+export { type Actor, type AuditAction, type AuditActor, type AuditCursor, type AuditDraft, type AuditEntry, type AuditLogOptions, type AuditLogPage, type AuditPage, type AuditStore, type BulkDeleteResult, type CacheOptions, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, type CreditsState, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiringCursor, type ExpiringPage, type ExpiringTokenPage, type ExpiryPreset, FeatureUnavailableError, type FieldIssue, ForbiddenError, type FullTokenStore, type InvalidationChannel, type InvalidationListener, Keyward, KeywardError, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type LimitsState, type LimitsStore, type ListCursor, type ListExpiringOptions, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type PermissionCatalog, type PermissionInfo, type PreviousSecret, type ProjectInfo, RATE_LIMIT_WINDOWS, REFILL_INTERVALS, ROLL_GRACE_PRESETS, type RateLimit, type RateLimitInput, type RateLimitState, type RateLimitWindowPreset, type RateLimiterAnswer, type RateLimiterLike, type RateLimiterOptions, type RateLimiterStore, type RateLimitsOptions, type Refill, type RefillInput, type RefillInterval, type RequestContext, type Role, type RollChange, type RollGracePreset, type RollTokenInput, type RouteTarget, type SpendResult, StoreFailedError, type StoreFeature, type StoreFeatures, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenRolledEvent, type TokenScope, type TokenStatus, type TokenStore, type TokenUpdatedEvent, USAGE_REFUSAL_CODES, type UpdateChange, type UpdateTokenInput, type UpdatedField, type UsageCount, type UsageDay, type UsageOptions, type UsageRefusalCode, type UsageReport, type UsageStore, ValidationError, type VerifyFailure, type VerifyFailureCode, type VerifyResult, type VerifySuccess, auditEntryId, canManageTokens, createKeyward, createTokenInputSchema, creditsSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryStore, previewExpiration, rateLimitSchema, refillSchema, rollTokenInputSchema, storeFeatures, tokenMetadataSchema, tokenNameSchema, tokenScopeSchema, updateTokenInputSchema };

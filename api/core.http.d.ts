@@ -116,13 +116,10 @@ interface LastUsedUpdate {
     organizationId: string;
     lastUsedAt: number;
 }
-type DeleteManyResult = {
-    ok: true;
+interface DeleteManyResult {
     deleted: TokenRecord[];
-} | {
-    ok: false;
     missing: string[];
-};
+}
 type MaybePromise<T> = T | Promise<T>;
 interface TokenStore {
     insert(record: TokenRecord, audit?: AuditDraft): Promise<'ok' | 'name_taken'>;
@@ -153,6 +150,10 @@ interface RequestContext {
 interface AuditLogPage {
     items: AuditEntry[];
     nextCursor: string | null;
+}
+interface BulkDeleteResult {
+    deleted: number;
+    notFound: string[];
 }
 type StoreFeature = 'pause' | 'credits' | 'rateLimits' | 'audit' | 'usage';
 type StoreFeatures = Readonly<Record<StoreFeature, boolean>>;
@@ -472,9 +473,7 @@ declare class Keyward {
     update(actor: Actor, id: string, input: UpdateTokenInput, context?: RequestContext): Promise<TokenInfo>;
     listExpiring(options: ListExpiringOptions): Promise<ExpiringTokenPage>;
     delete(actor: Actor, id: string, context?: RequestContext): Promise<void>;
-    deleteMany(actor: Actor, ids: readonly string[], context?: RequestContext): Promise<{
-        deleted: number;
-    }>;
+    deleteMany(actor: Actor, ids: readonly string[], context?: RequestContext): Promise<BulkDeleteResult>;
     private deleteIds;
     revokeProject(projectId: string): Promise<{
         deleted: number;

@@ -28,11 +28,57 @@ interface TokenListItem {
         hint: string;
         expiresAt: number;
     } | null;
-    status: 'active' | 'expired';
+    enabled: boolean;
+    rateLimit: {
+        limit: number;
+        window: number;
+    } | null;
+    remaining: number | null;
+    refill: Refill | null;
+    nextRefillAt: number | null;
+    status: 'active' | 'expired' | 'paused';
     expiresSoon: boolean;
     scopeLabel: string;
 }
 type TokenInfo = Omit<TokenListItem, 'status' | 'scopeLabel' | 'expiresSoon'>;
+type RateWindow = '1s' | '1m' | '1h' | '1d';
+type RefillInterval = '1d' | '7d' | '30d';
+interface Refill {
+    amount: number;
+    interval: RefillInterval;
+}
+interface LimitFields {
+    rateLimit?: {
+        limit: number;
+        window: RateWindow | number;
+    } | null;
+    remaining?: number | null;
+    refill?: Refill | null;
+}
+interface UsageDay {
+    day: string;
+    accepted: number;
+    refused: Record<string, number>;
+}
+interface UsageReport {
+    tokenId: string | null;
+    days: UsageDay[];
+}
+interface AuditEntry {
+    id: string;
+    at: number;
+    actor: {
+        type: 'user';
+        userId: string;
+        role: string;
+    } | {
+        type: 'system';
+    };
+    action: string;
+    tokenId: string;
+    tokenName: string;
+    changes: Record<string, unknown> | null;
+}
 interface TokenPage {
     items: TokenListItem[];
     nextCursor: string | null;
@@ -43,6 +89,9 @@ interface CreateTokenBody {
     expiresIn: ExpiryPreset;
     permissions?: string[];
     metadata?: Record<string, unknown>;
+    rateLimit?: LimitFields['rateLimit'];
+    remaining?: number;
+    refill?: Refill;
 }
 interface CreatedToken {
     plaintext: string;
@@ -86,6 +135,7 @@ interface ApiClient {
     remove(id: string): Promise<void>;
     removeMany(ids: string[]): Promise<{
         deleted: number;
+        notFound: string[];
     }>;
     permissions(): Promise<{
         permissions: PermissionInfo[];
@@ -93,7 +143,16 @@ interface ApiClient {
     update(id: string, body: {
         name?: string;
         metadata?: Record<string, unknown> | null;
-    }): Promise<TokenInfo>;
+        enabled?: boolean;
+    } & LimitFields): Promise<TokenInfo>;
+    usage(id: string, days: number): Promise<UsageReport>;
+    audit(options: {
+        limit?: number;
+        cursor?: string | null;
+    }): Promise<{
+        items: AuditEntry[];
+        nextCursor: string | null;
+    }>;
     roll(id: string, body: {
         previousSecretExpiresIn: RollGracePreset;
     }): Promise<CreatedToken>;
@@ -105,7 +164,7 @@ interface DateFormatter {
     relative(ms: number, now: number, justNow: string): string;
 }
 declare function dateFormatter(locale: string | undefined): DateFormatter;
-type Message = string | ((params: Record<string, string | number>) => string);
+type Message = string | ((params: Record<string, string | number>, locale: string) => string);
 declare const DEFAULT_STRINGS: {
     createHeading: string;
     nameLabel: string;
@@ -181,6 +240,7 @@ declare const DEFAULT_STRINGS: {
     confirmDelete: string;
     deletedOne: string;
     deletedMany: string;
+    alreadyDeleted: string;
     deleteFailed: string;
     renameHeading: string;
     renameText: string;
@@ -200,10 +260,43 @@ declare const DEFAULT_STRINGS: {
     rollFailed: string;
     justNow: string;
     requestFailed: string;
+    nameTaken: string;
+    loadMoreFailed: string;
+    pauseAction: string;
+    resumeAction: string;
+    statusPaused: string;
+    paused: string;
+    resumed: string;
+    updateFailed: string;
+    limitsLabel: string;
+    limitsAction: string;
+    rateLimitLabel: string;
+    windowLabel: string;
+    window1s: string;
+    window1m: string;
+    window1h: string;
+    window1d: string;
+    windowSeconds: string;
+    creditsLabel: string;
+    refillLabel: string;
+    refillNever: string;
+    refill1d: string;
+    refill7d: string;
+    refill30d: string;
+    limitsHint: string;
+    refillNeedsCredits: string;
+    columnLimits: string;
+    creditsLeft: string;
+    creditsRefill: string;
+    rateShown: string;
+    limitsNone: string;
+    limitsHeading: string;
+    limitsText: string;
+    limitsSaved: string;
 };
 type StringKey = keyof typeof DEFAULT_STRINGS;
 type Strings = Record<StringKey, Message>;
-declare function format(strings: Partial<Strings>, key: StringKey, params?: Record<string, string | number>): string;
+declare function format(strings: Partial<Strings>, key: StringKey, params?: Record<string, string | number>, locale?: string): string;
 interface ProjectOption {
     id: string;
     name: string;
@@ -223,6 +316,7 @@ type TokenChangedEvent = CustomEvent<{
         name: string;
     };
 }>;
+type Theme = 'light' | 'dark' | 'auto';
 declare const Base: typeof HTMLElement;
 declare class KeywardTokensElement extends Base {
     #private;
@@ -233,17 +327,35 @@ declare class KeywardTokensElement extends Base {
     get headers(): HeadersOption;
     set headers(value: HeadersOption);
     get projects(): ProjectOption[];
-    set projects(value: ProjectOption[]);
+    set projects(value: ProjectOption[] | string);
     get strings(): Partial<Strings>;
     set strings(value: Partial<Strings>);
     get locale(): string | undefined;
     set locale(value: string | undefined);
+    get theme(): Theme;
+    set theme(value: Theme);
     get pageSize(): number;
     set pageSize(value: number);
     refresh(): Promise<void>;
     connectedCallback(): void;
     disconnectedCallback(): void;
     attributeChangedCallback(name: string, old: string | null, value: string | null): void;
+}
+interface KeywardTokensAttributes {
+    api?: string;
+    projects?: ProjectOption[] | string;
+    headers?: HeadersOption;
+    strings?: Partial<Strings>;
+    locale?: string;
+    theme?: Theme;
+    'page-size'?: number | string;
+    'default-expiry'?: ExpiryPreset;
+}
+interface KeywardTokensEventMap {
+    'keyward-token-created': TokenCreatedEvent;
+    'keyward-tokens-deleted': TokensDeletedEvent;
+    'keyward-token-updated': TokenChangedEvent;
+    'keyward-token-rolled': TokenChangedEvent;
 }
 type Phase = 'loading' | 'ready' | 'error' | 'forbidden' | 'unauthenticated';
 type Change = 'phase' | 'rows' | 'selection' | 'preview' | 'more' | 'permissions';
@@ -256,6 +368,7 @@ interface TokensState {
     selected: Set<string>;
     preview: ExpirationPreview | null;
     permissions: PermissionInfo[];
+    rowErrors: Map<string, string>;
 }
 declare class TokensModel {
     #private;
@@ -268,6 +381,7 @@ declare class TokensModel {
     }, append: boolean): void;
     setLoadingMore(loading: boolean): void;
     removeTokens(ids: readonly string[]): void;
+    setRowError(id: string, message: string | null): void;
     updateToken(token: TokenInfo): void;
     toggle(id: string, selected: boolean): void;
     selectAll(selected: boolean): void;
@@ -275,4 +389,4 @@ declare class TokensModel {
     setPermissions(permissions: PermissionInfo[]): void;
     setPreview(preview: ExpirationPreview | null): void;
 }
-export { type ApiClient, type ApiClientOptions, ApiError, type Change, type CreateTokenBody, type CreatedToken, DEFAULT_STRINGS, type DateFormatter, EXPIRY_PRESETS, type ExpirationPreview, type ExpiryPreset, type HeadersOption, KeywardTokensElement, type Message, type PermissionInfo, type Phase, type Problem, type ProjectOption, ROLL_GRACE_PRESETS, type RollGracePreset, type StringKey, type Strings, type TokenChangedEvent, type TokenCreatedEvent, type TokenInfo, type TokenListItem, type TokenPage, type TokenScope, type TokensDeletedEvent, TokensModel, type TokensState, createApiClient, dateFormatter, format };
+export { type ApiClient, type ApiClientOptions, ApiError, type Change, type CreateTokenBody, type CreatedToken, DEFAULT_STRINGS, type DateFormatter, EXPIRY_PRESETS, type ExpirationPreview, type ExpiryPreset, type HeadersOption, type KeywardTokensAttributes, KeywardTokensElement, type KeywardTokensEventMap, type Message, type PermissionInfo, type Phase, type Problem, type ProjectOption, ROLL_GRACE_PRESETS, type RollGracePreset, type StringKey, type Strings, type Theme, type TokenChangedEvent, type TokenCreatedEvent, type TokenInfo, type TokenListItem, type TokenPage, type TokenScope, type TokensDeletedEvent, TokensModel, type TokensState, createApiClient, dateFormatter, format };

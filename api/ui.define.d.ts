@@ -1,5 +1,5 @@
 type HeadersOption = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>) | null | undefined;
-type Message = string | ((params: Record<string, string | number>) => string);
+type Message = string | ((params: Record<string, string | number>, locale: string) => string);
 declare const DEFAULT_STRINGS: {
     createHeading: string;
     nameLabel: string;
@@ -75,6 +75,7 @@ declare const DEFAULT_STRINGS: {
     confirmDelete: string;
     deletedOne: string;
     deletedMany: string;
+    alreadyDeleted: string;
     deleteFailed: string;
     renameHeading: string;
     renameText: string;
@@ -94,6 +95,39 @@ declare const DEFAULT_STRINGS: {
     rollFailed: string;
     justNow: string;
     requestFailed: string;
+    nameTaken: string;
+    loadMoreFailed: string;
+    pauseAction: string;
+    resumeAction: string;
+    statusPaused: string;
+    paused: string;
+    resumed: string;
+    updateFailed: string;
+    limitsLabel: string;
+    limitsAction: string;
+    rateLimitLabel: string;
+    windowLabel: string;
+    window1s: string;
+    window1m: string;
+    window1h: string;
+    window1d: string;
+    windowSeconds: string;
+    creditsLabel: string;
+    refillLabel: string;
+    refillNever: string;
+    refill1d: string;
+    refill7d: string;
+    refill30d: string;
+    limitsHint: string;
+    refillNeedsCredits: string;
+    columnLimits: string;
+    creditsLeft: string;
+    creditsRefill: string;
+    rateShown: string;
+    limitsNone: string;
+    limitsHeading: string;
+    limitsText: string;
+    limitsSaved: string;
 };
 type StringKey = keyof typeof DEFAULT_STRINGS;
 type Strings = Record<StringKey, Message>;
@@ -101,6 +135,7 @@ interface ProjectOption {
     id: string;
     name: string;
 }
+type Theme = 'light' | 'dark' | 'auto';
 declare const Base: typeof HTMLElement;
 declare class KeywardTokensElement extends Base {
     #private;
@@ -111,11 +146,13 @@ declare class KeywardTokensElement extends Base {
     get headers(): HeadersOption;
     set headers(value: HeadersOption);
     get projects(): ProjectOption[];
-    set projects(value: ProjectOption[]);
+    set projects(value: ProjectOption[] | string);
     get strings(): Partial<Strings>;
     set strings(value: Partial<Strings>);
     get locale(): string | undefined;
     set locale(value: string | undefined);
+    get theme(): Theme;
+    set theme(value: Theme);
     get pageSize(): number;
     set pageSize(value: number);
     refresh(): Promise<void>;

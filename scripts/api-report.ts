@@ -26,8 +26,9 @@ export function entries(): Entry[] {
     const dir = join(ROOT, 'packages', folder);
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { private?: boolean; exports?: Record<string, unknown> };
     if (manifest.private || !manifest.exports) continue;
-    for (const subpath of Object.keys(manifest.exports)) {
-      if (subpath === './package.json') continue;
+    for (const [subpath, target] of Object.entries(manifest.exports)) {
+      // A plain file (e.g. @keyward/ui/keyward-tokens.js, served to browsers as is) has no types to report.
+      if (subpath === './package.json' || typeof target === 'string') continue;
       const name = subpath === '.' ? 'index' : `${subpath.slice(2)}/index`;
       found.push({ report: `${folder}${subpath === '.' ? '' : `.${subpath.slice(2)}`}.d.ts`, dir, source: join(dir, 'src', `${name}.ts`) });
     }

@@ -5,7 +5,7 @@ import { createKeyward, type Actor, type ProjectInfo, type VerifyResult } from '
 import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // The host app owns organizations, projects and users; keyward only asks about projects.
@@ -23,6 +23,22 @@ const keyward = createKeyward({
   // What a token may do within its scope; each token is granted a subset.
   permissions: { 'builds:read': 'Read builds', 'deploys:write': 'Start deploys' },
 });
+
+// Stopped half-way (Ctrl-C, SIGTERM), the demo still closes keyward (flushing "last used") and
+// the database, and leaves no file behind; then it exits 128 + the signal's number.
+let cleaned: Promise<void> | undefined;
+const cleanUp = () =>
+  (cleaned ??= (async () => {
+    try {
+      await keyward.close();
+    } finally {
+      db.close();
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    }
+  })());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void cleanUp().finally(() => process.exit(128 + constants.signals[signal])));
+}
 
 const say = (line: string) => console.log(line);
 const outcome = (result: VerifyResult) => (result.ok ? `accepted (token "${result.token.name}")` : `refused: ${result.code}`);
@@ -72,9 +88,5 @@ try {
   if (after.ok) throw new Error('a deleted token was accepted');
   say('\nDone: every step behaved as documented.');
 } finally {
-  await keyward.close();
-  db.close();
-  rmSync(file, { force: true });
-  rmSync(`${file}-wal`, { force: true });
-  rmSync(`${file}-shm`, { force: true });
+  await cleanUp();
 }

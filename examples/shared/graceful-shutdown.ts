@@ -1,6 +1,11 @@
-// Graceful shutdown for the examples' HTTP servers, shared by examples/dashboard and
-// examples/express-api: stop accepting connections, let requests in flight finish, close
-// keep-alive connections without cutting off a request already on its way, then flush and exit 0.
+// Graceful shutdown for the examples' HTTP servers (examples/dashboard, express-api, better-auth,
+// ui-frameworks): stop accepting connections, let requests in flight finish, close keep-alive
+// connections without cutting off a request already on its way, then flush and exit 0.
+//
+// Start a server with `node --import tsx file.ts` (the examples' start scripts do), not with the
+// `tsx file.ts` command: tsx runs the file in a child process, relays SIGTERM/SIGINT to it, and
+// SIGKILLs the child when it has not acknowledged the relayed signal within 30 ms — which a busy
+// machine misses, and then nothing drains or flushes.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 
@@ -9,6 +14,8 @@ export interface GracefulShutdownOptions {
   close: () => Promise<void> | void;
   /** How long requests in flight get before the remaining connections are dropped, in ms. Default 10 000. */
   graceMs?: number;
+  /** How long `close` may take before the process exits 1 anyway, in ms. Default 10 000. */
+  closeTimeoutMs?: number;
   /** How long a connection must have been idle before it is closed, in ms. Default 250. */
   idleMs?: number;
   /** Default `['SIGTERM', 'SIGINT']`. */
@@ -20,7 +27,8 @@ export interface GracefulShutdownOptions {
 /**
  * On the first of `signals`: answer every request from then on with `Connection: close`, stop
  * accepting connections, close each keep-alive connection once it has been idle for `idleMs`,
- * drop whatever is left after `graceMs`, run `close`, and exit 0 (1 if `close` failed).
+ * drop whatever is left after `graceMs`, run `close`, and exit 0 (1 if `close` failed or took
+ * longer than `closeTimeoutMs`).
  *
  * Idle connections are not closed at once (as `server.close()` does on Node 19+): a client may
  * have sent its next request on one a moment ago, and closing the socket under that request
@@ -33,6 +41,7 @@ export interface GracefulShutdownOptions {
  */
 export function closeOnSignals(server: Server, options: GracefulShutdownOptions): void {
   const graceMs = options.graceMs ?? 10_000;
+  const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
   const idleMs = options.idleMs ?? 250;
   const log = options.log ?? console.log;
   let stopping = false;
@@ -75,12 +84,18 @@ export function closeOnSignals(server: Server, options: GracefulShutdownOptions)
     await closed;
     clearInterval(sweep);
     clearTimeout(deadline);
+    // A store that cannot be reached must not keep the process from ever exiting.
+    const stuck = setTimeout(() => {
+      console.error(`shutdown: close did not finish within ${closeTimeoutMs} ms`);
+      process.exit(1);
+    }, closeTimeoutMs);
     try {
       await options.close();
     } catch (error) {
       console.error('shutdown: close failed', error);
       process.exit(1);
     }
+    clearTimeout(stuck);
     log('closed');
     process.exit(0);
   }

@@ -40,8 +40,8 @@ GET /tokens/:id                         | other        | 404         | 404      
 DELETE /tokens/:id                      | own          | 204 gone    | 204 gone    | 403 kept | 401 kept
 DELETE /tokens/:id                      | other        | 404 kept    | 404 kept    | 403 kept | 401 kept
 POST /tokens/bulk-delete                | own          | 200 gone    | 200 gone    | 403 kept | 401 kept
-POST /tokens/bulk-delete                | other        | 404 kept    | 404 kept    | 403 kept | 401 kept
-POST /tokens/bulk-delete                | own + other  | 404 kept    | 404 kept    | 403 kept | 401 kept
+POST /tokens/bulk-delete                | other        | 200 kept    | 200 kept    | 403 kept | 401 kept
+POST /tokens/bulk-delete                | own + other  | 200 own gone, other kept | 200 own gone, other kept | 403 own kept, other kept | 401 own kept, other kept
 PATCH /tokens/:id                       | own          | 200 renamed | 200 renamed | 403 kept | 401 kept
 PATCH /tokens/:id                       | other        | 404 kept    | 404 kept    | 403 kept | 401 kept
 POST /tokens/:id/roll                   | own          | 200 rolled  | 200 rolled  | 403 kept | 401 kept
@@ -140,8 +140,12 @@ async function managementCell(port: number, route: string, target: string, actor
       if (target !== 'own') targets.push({ id: (await tokenOf('org_b')).id, organization: 'org_b' });
       const { status } = await call(port, 'POST', '/settings/tokens/bulk-delete', { headers, body: { ids: targets.map((t) => t.id) } });
       const left = await Promise.all(targets.map((t) => exists(t.id, t.organization)));
-      // All or none: a mix would be a bug, and shows up as "mixed".
-      return `${status} ${left.every((l) => !l) ? 'gone' : left.every((l) => l) ? 'kept' : 'mixed'}`;
+      // Within one organization all or none: a mix would be a bug, and shows up as "mixed".
+      const state = (of: boolean[]) => (of.every((l) => !l) ? 'gone' : of.every((l) => l) ? 'kept' : 'mixed');
+      if (target !== 'own + other') return `${status} ${state(left)}`;
+      const own = left.filter((_, i) => targets[i]!.organization === 'org_a');
+      const other = left.filter((_, i) => targets[i]!.organization === 'org_b');
+      return `${status} own ${state(own)}, other ${state(other)}`;
     }
     case 'PATCH /tokens/:id | own':
     case 'PATCH /tokens/:id | other': {

@@ -1,4 +1,4 @@
-// `pnpm --filter dashboard start`: serves the example on http://localhost:3000.
+// `pnpm --filter dashboard start` (`node --import tsx src/server.ts`): serves the example on http://localhost:3000.
 import { serve } from '@hono/node-server';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { closeOnSignals } from '../../shared/graceful-shutdown.js';
+import { SERVER_TIMEOUTS } from '../../shared/server-timeouts.js';
 import { createDashboard } from './app.js';
 
 const file = process.env.DASHBOARD_DB ?? fileURLToPath(new URL('../data/dashboard.db', import.meta.url));
@@ -33,7 +34,7 @@ const dashboard = createDashboard({
   lastUsedIntervalMs: millisecondsFromEnv('DASHBOARD_LAST_USED_INTERVAL_MS'),
   lastUsedFlushDelayMs: millisecondsFromEnv('DASHBOARD_LAST_USED_FLUSH_MS'),
 });
-const server = serve({ fetch: dashboard.app.fetch, port, hostname }, (info) => {
+const server = serve({ fetch: dashboard.app.fetch, port, hostname, serverOptions: SERVER_TIMEOUTS }, (info) => {
   console.log(`keyward dashboard on http://${hostname}:${info.port}/ (data in ${file}${pool ? ', tokens in PostgreSQL' : ''})`);
 });
 

@@ -323,6 +323,53 @@ describe('Tokens settings page in Chromium', () => {
     expect((await call('/api/projects/proj_distribution/status', tokens[2]!)).status).toBe(401);
   });
 
+  test('every width from 320 px, light and dark: no sideways scroll, the sidebar collapses on a phone, the element takes the width, targets big enough, axe clean', { timeout: 120_000 }, async () => {
+    // A 100-character unbroken name and a right-to-left one among the rows.
+    for (const name of ['n'.repeat(100), 'بناء 2 CI']) {
+      const created = await fetch(`${origin}/settings/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: 'dashboard_user=user_olivia' }, body: JSON.stringify({ name, scope: { kind: 'organization' }, expiresIn: '30d', permissions: ['builds:read'] }) });
+      expect(created.status).toBe(201);
+    }
+    await page.reload();
+    await ready();
+    await row('n'.repeat(100)).waitFor();
+    const cdp = await page.context().newCDPSession(page);
+    try {
+      for (const { width, height, touch } of [{ width: 320, height: 640, touch: true }, { width: 390, height: 844, touch: true }, { width: 768, height: 1024, touch: true }, { width: 1280, height: 800, touch: false }]) {
+        await page.setViewportSize({ width, height });
+        await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: touch, maxTouchPoints: 5 });
+        for (const scheme of ['light', 'dark'] as const) {
+          await page.emulateMedia({ colorScheme: scheme });
+          const cell = `${width} ${scheme}`;
+          const m = await page.evaluate((min) => {
+            const sidebar = document.querySelector('.sidebar')!.getBoundingClientRect();
+            const main = document.querySelector('main')!.getBoundingClientRect();
+            const element = document.querySelector('keyward-tokens')!.getBoundingClientRect();
+            const small: string[] = [];
+            const controls = [...document.querySelectorAll<HTMLElement>('a, select, button'), ...document.querySelector('keyward-tokens')!.shadowRoot!.querySelectorAll<HTMLElement>('button, input, select, summary')];
+            for (const el of controls) {
+              if (!el.checkVisibility({ visibilityProperty: true }) || el.closest('[hidden]')) continue;
+              const box = ((el.matches('input[type=checkbox]') && el.closest('label')) || el).getBoundingClientRect();
+              if (box.width < min - 0.5 || box.height < min - 0.5) small.push(`${el.tagName} ${el.textContent?.trim().slice(0, 20) ?? ''} ${Math.round(box.width)}×${Math.round(box.height)}`);
+            }
+            return { scrollWidth: document.documentElement.scrollWidth, innerWidth, sidebarAbove: sidebar.bottom <= main.top, element: element.width, small };
+          }, touch ? 44 : 24);
+          expect(m.innerWidth, cell).toBe(width);
+          expect(m.scrollWidth, `${cell}: sideways scroll`).toBeLessThanOrEqual(width);
+          // On a phone the sidebar is a row above the page, and the element gets the whole width.
+          expect(m.sidebarAbove, `${cell}: sidebar collapsed`).toBe(width <= 720);
+          expect(m.element, `${cell}: element width`).toBeGreaterThanOrEqual(width <= 720 ? width - 32 : 480);
+          expect(m.small, `${cell}: tap targets`).toEqual([]);
+          expect(await axeViolations(), `${cell}: axe`).toEqual([]);
+          if (width === 390) await page.screenshot({ path: join(screenshotDir, `phone-${scheme}.png`) });
+        }
+      }
+    } finally {
+      await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false, maxTouchPoints: 5 });
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.setViewportSize({ width: 1200, height: 820 });
+    }
+  });
+
   test('an admin manages tokens too; a member sees that they have no access', async () => {
     await open('user_adam');
     expect(await row('Weekly export').count()).toBe(1);

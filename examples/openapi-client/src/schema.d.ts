@@ -61,7 +61,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Delete up to 1000 tokens at once, all or none */
+        /** Delete up to 1000 tokens at once */
         post: operations["bulkDeleteTokens"];
         delete?: never;
         options?: never;
@@ -230,7 +230,7 @@ export interface components {
                 description: string;
             }[];
         };
-        /** @description All or none: one unknown id answers 404 and deletes nothing. At most 1000 ids; repeats count once. */
+        /** @description At most 1000 ids; repeats count once. An id that is already gone does not stop the others. */
         BulkDeleteInput: {
             ids: string[];
         };
@@ -358,8 +358,12 @@ export interface components {
             /** @description The same instant; null for `never`. Milliseconds since the Unix epoch. */
             expiresAtMs: number | null;
         };
+        /** @description Every id asked for is counted in `deleted` or listed in `notFound`. */
         BulkDeleteResult: {
+            /** @description How many tokens this request deleted. */
             deleted: number;
+            /** @description The ids it did not delete, in the order given: already deleted (e.g. by another admin a moment earlier), unknown, or of another organization. */
+            notFound: string[];
         };
         /** @description Newest first. */
         AuditLogPage: {
@@ -690,7 +694,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description All of them are deleted: they are refused everywhere from now on. */
+            /** @description The listed tokens that existed are deleted in one atomic step and refused everywhere from now on; the others are listed in `notFound`. */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -703,7 +707,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];

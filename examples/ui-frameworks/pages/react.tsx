@@ -1,25 +1,10 @@
 // React 19 sets unknown props on custom elements as properties when the element has them, so
-// arrays and functions pass straight through; `on` + event name listens to its events.
+// arrays and functions pass straight through; `on` + event name listens to its events. The tag's
+// types come from the package: `import type {} from '@keyward/ui/react'`, nothing declared here.
 import '@keyward/ui/define';
-import type { KeywardTokensElement } from '@keyward/ui';
-import { StrictMode, useState, type DetailedHTMLProps, type HTMLAttributes } from 'react';
+import type {} from '@keyward/ui/react';
+import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-
-type TokensProps = DetailedHTMLProps<HTMLAttributes<KeywardTokensElement>, KeywardTokensElement> & {
-  api: string;
-  projects?: { id: string; name: string }[];
-  headers?: KeywardTokensElement['headers'];
-  strings?: KeywardTokensElement['strings'];
-  'onkeyward-token-created'?: (event: CustomEvent<{ token: { id: string; name: string } }>) => void;
-};
-
-declare module 'react' {
-  namespace JSX {
-    interface IntrinsicElements {
-      'keyward-tokens': TokensProps;
-    }
-  }
-}
 
 const projects = [
   { id: 'proj_web', name: 'Website' },

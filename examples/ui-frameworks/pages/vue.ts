@@ -1,7 +1,9 @@
 // Vue 3 sets props on a custom element as DOM properties when the element has them, and
 // `onKeywardTokenCreated` listens to `keyward-token-created`. A render function, so the
-// runtime-only build of Vue is enough (no template compiler in the page).
+// runtime-only build of Vue is enough (no template compiler in the page). The props are checked
+// against the package's own types (`@keyward/ui/vue`, which also declares the tag for templates).
 import '@keyward/ui/define';
+import type { KeywardTokensVueProps } from '@keyward/ui/vue';
 import { createApp, defineComponent, h, ref } from 'vue';
 
 const projects = [
@@ -20,8 +22,8 @@ const App = defineComponent(() => {
         projects,
         headers: () => ({ 'x-csrf-token': 'vue-csrf' }),
         strings: { createHeading: 'New token' },
-        onKeywardTokenCreated: (event: CustomEvent<{ token: { name: string } }>) => created.value.push(event.detail.token.name),
-      }),
+        onKeywardTokenCreated: (event) => void created.value.push(event.detail.token.name),
+      } satisfies KeywardTokensVueProps),
     ]);
 });
 

@@ -73,7 +73,8 @@ describe.each(PAGES)('$path', ({ path, heading, csrf }) => {
       const el = page.locator('keyward-tokens');
       await page.waitForSelector('keyward-tokens[data-state="ready"]');
       expect(await el.locator('#create-heading').textContent()).toBe(heading);
-      expect(await el.locator('#token-scope option').allTextContents()).toEqual(['Organization: every project', 'Project: Website', 'Project: Mobile app']);
+      // Project names are isolated (U+2068 … U+2069) in their options, whatever their script.
+      expect(await el.locator('#token-scope option').allTextContents()).toEqual(['Organization: every project', 'Project: \u2068Website\u2069', 'Project: \u2068Mobile app\u2069']);
 
       const name = `Deploy hook ${path.slice(1)}`;
       await el.locator('#token-name').fill(name);

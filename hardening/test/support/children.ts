@@ -18,7 +18,7 @@ const tsconfig = fileURLToPath(new URL('../../../tsconfig.json', import.meta.url
 const workersDir = fileURLToPath(new URL('../workers/', import.meta.url));
 const hardeningDir = fileURLToPath(new URL('../../', import.meta.url));
 
-export type WorkerName = 'sqlite-bulk-delete' | 'redis-writes' | 'race';
+export type WorkerName = 'sqlite-bulk-delete' | 'redis-writes' | 'race' | 'last-used';
 
 interface Launch {
   file: string;
@@ -29,7 +29,7 @@ let bundled: Promise<Map<WorkerName, Launch>> | undefined;
 let bundleDir: string | undefined;
 
 async function bundle(): Promise<Map<WorkerName, Launch>> {
-  const names: WorkerName[] = ['sqlite-bulk-delete', 'redis-writes', 'race'];
+  const names: WorkerName[] = ['sqlite-bulk-delete', 'redis-writes', 'race', 'last-used'];
   const launches = new Map<WorkerName, Launch>();
   let esbuild: { build(options: Record<string, unknown>): Promise<unknown> } | undefined;
   try {

@@ -14,6 +14,7 @@ export { REFILL_INTERVALS, type CreditsState, type RefillInput, type RefillInter
 export type { AuditLogPage, RequestContext } from './audit.js';
 export type { UsageReport } from './usage.js';
 export { memoryStore } from './memory-store.js';
+export type { BulkDeleteResult } from './bulk-delete.js';
 export type { CacheOptions, InvalidationChannel, InvalidationListener } from './cache.js';
 
 // What tokens are and who may manage them

@@ -1,4 +1,5 @@
 import { AuditTrail, createdChanges, updateAction, updateChanges, type AuditLogPage, type RequestContext } from './audit.js';
+import { checkDeleteManyResult, type BulkDeleteResult } from './bulk-delete.js';
 import { decodeCursor, decodeExpiringCursor, encodeCursor, encodeExpiringCursor } from './cursor.js';
 import { ClosedError, FeatureUnavailableError, NameTakenError, TokenNotFoundError, ValidationError } from './errors.js';
 import { EventEmitter, type DeletionReason, type UpdatedField } from './events.js';
@@ -17,7 +18,7 @@ import { pruneOptionsSchema, rollTokenInputSchema, tokenIdSchema, tokenIdsSchema
 import type { AuditLogOptions, CreateTokenInput, ListExpiringOptions, ListOptions, RollTokenInput, UpdateTokenInput, UsageOptions } from './schemas.js';
 import type { Actor } from './scope.js';
 import { fromStore, toStoreError } from './store-errors.js';
-import type { MaybePromise, TokenRecord, UpdateChange } from './store.js';
+import type { DeleteManyResult, MaybePromise, TokenRecord, UpdateChange } from './store.js';
 import { projectNamesOf, toTokenInfo, toTokenListItem, type CreatedToken, type ExpiringTokenPage, type TokenInfo, type TokenPage } from './token-info.js';
 import { readUsageReport, UsageRecorder, type UsageReport } from './usage.js';
 import { Verifier, type VerifyResult } from './verify.js';
@@ -219,26 +220,28 @@ export class Keyward {
   async delete(actor: Actor, id: string, context?: RequestContext): Promise<void> {
     const who = this.manager(actor, 'delete');
     const tokenId = parseInput(tokenIdSchema, id, 'id');
-    await this.deleteIds(who, [tokenId], 'deleted', context);
+    const { missing } = await this.deleteIds(who, [tokenId], 'deleted', context);
+    if (missing.length > 0) throw new TokenNotFoundError(missing);
   }
 
   /**
-   * Deletes up to 1000 tokens, all or none: if any id is unknown, nothing is deleted.
-   * @returns the number deleted
-   * @throws ValidationError (0 or more than 1000 ids), TokenNotFoundError (lists the unknown ids)
+   * Deletes up to 1000 tokens in one atomic store step. An id that is already gone (another admin
+   * deleted it a moment earlier), unknown or of another organization does not stop the others:
+   * it is listed in `notFound`. Only the tokens actually deleted emit `token.deleted`.
+   * @throws ValidationError (0 or more than 1000 ids)
    */
-  async deleteMany(actor: Actor, ids: readonly string[], context?: RequestContext): Promise<{ deleted: number }> {
+  async deleteMany(actor: Actor, ids: readonly string[], context?: RequestContext): Promise<BulkDeleteResult> {
     const who = this.manager(actor, 'delete');
     const tokenIds = parseInput(tokenIdsSchema, ids, 'ids');
-    return { deleted: await this.deleteIds(who, tokenIds, 'bulk_deleted', context) };
+    const { deleted, missing } = await this.deleteIds(who, tokenIds, 'bulk_deleted', context);
+    return { deleted: deleted.length, notFound: missing };
   }
 
-  private async deleteIds(actor: Actor, ids: string[], reason: DeletionReason, context: RequestContext | undefined): Promise<number> {
+  private async deleteIds(actor: Actor, ids: string[], reason: DeletionReason, context: RequestContext | undefined): Promise<DeleteManyResult> {
     const audit = this.audit.draft(actor, reason, null, context);
-    const result = await fromStore(() => this.options.store.deleteMany(actor.organizationId, ids, audit));
-    if (!result.ok) throw new TokenNotFoundError(result.missing);
+    const result = checkDeleteManyResult(await fromStore(() => this.options.store.deleteMany(actor.organizationId, ids, audit)));
     this.deleted(result.deleted, actor, reason);
-    return result.deleted.length;
+    return result;
   }
 
   /**

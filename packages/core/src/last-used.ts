@@ -2,8 +2,14 @@ import type { LastUsedUpdate, TokenRecord, TokenStore } from './store.js';
 
 /**
  * Coalesces "last used" writes so verification never waits on them: at most one store write per
- * token per `intervalMs`, sent in batches a moment later. A crash loses at most one interval of
- * last-used precision, never a token.
+ * token per `intervalMs`, sent in a batch `flushDelayMs` after the use that queued it. A use within
+ * `intervalMs` of the last one queued is not written, so the stored time trails the latest use by
+ * less than `intervalMs`.
+ *
+ * What a crash loses: a process that dies without `close()` loses the writes still pending, i.e.
+ * the uses queued within the last `flushDelayMs` (plus a batch being written at that instant);
+ * while the store refuses writes, everything since the last successful flush (retries back off up
+ * to `RETRY_CAP_MS` apart). Such a token keeps its previous time, or none. Never a token.
  */
 export class LastUsedRecorder {
   /** Writes waiting for the next flush, by token id. */

@@ -204,13 +204,20 @@ export function memoryStore(): FullTokenStore {
     },
 
     async deleteMany(organizationId, ids, draft): Promise<DeleteManyResult> {
-      const records = ids.map((id) => ownRecord(organizationId, id));
-      const missing = ids.filter((_, i) => records[i] === undefined);
-      if (missing.length > 0) return { ok: false, missing };
-      const deleted = records as TokenRecord[];
-      for (const record of deleted) remove(record);
+      // Synchronous from here to the return, so the whole call is one atomic step.
+      const deleted: TokenRecord[] = [];
+      const missing: string[] = [];
+      for (const id of ids) {
+        const record = ownRecord(organizationId, id);
+        if (record) {
+          remove(record);
+          deleted.push(record);
+        } else {
+          missing.push(id);
+        }
+      }
       audit.write(draft, deleted);
-      return { ok: true, deleted: deleted.map(copy) };
+      return { deleted: deleted.map(copy), missing };
     },
 
     async deleteByProject(projectId, draft) {

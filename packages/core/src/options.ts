@@ -25,9 +25,16 @@ export interface KeywardOptions {
   permissions?: PermissionCatalog;
   /** Server-side secret mixed into hashes (HMAC-SHA-256); `previous` peppers keep verifying during rotation. */
   pepper?: string | PepperOptions;
-  /** At most one last-used write per token per this many ms. Default 60 000. */
+  /**
+   * At most one last-used write per token per this many ms; a stored "last used" trails the latest
+   * use by less than this. Default 60 000.
+   */
   lastUsedIntervalMs?: number;
-  /** How long last-used updates wait to be batched, in ms. Default min(1000, lastUsedIntervalMs). */
+  /**
+   * How long last-used updates wait to be batched, in ms. Default min(1000, lastUsedIntervalMs).
+   * A process that dies without `close()` (SIGKILL, a crash) loses the updates queued within this
+   * window (and a batch being written): those tokens keep their previous "last used".
+   */
   lastUsedFlushDelayMs?: number;
   /** Clock, epoch ms. Inject one in tests. Default `Date.now`. */
   now?: () => number;

@@ -328,9 +328,19 @@ export interface LastUsedUpdate {
   lastUsedAt: number;
 }
 
-export type DeleteManyResult =
-  | { ok: true; deleted: TokenRecord[] }
-  | { ok: false; missing: string[] };
+/**
+ * What `deleteMany` answers: every id it was asked for is in exactly one of the two lists.
+ * @example { deleted: [record], missing: ['tok_gone'] }
+ */
+export interface DeleteManyResult {
+  /** The records this call deleted (each with the secrets it had), in any order. */
+  deleted: TokenRecord[];
+  /**
+   * The ids this call did not delete, in the order asked: unknown, of another organization (the
+   * two look the same, so existence does not leak), or deleted a moment earlier by another call.
+   */
+  missing: string[];
+}
 
 /** A value, or a promise of it: synchronous stores (memory, SQLite) skip a microtask on the hot path. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -389,8 +399,11 @@ export interface TokenStore {
   list(organizationId: string, options: { limit: number; after?: ListCursor | undefined }): Promise<ListPage>;
 
   /**
-   * Deletes all of `ids` (distinct, ≤ 1000) from `organizationId`, or none of them. Must be atomic:
-   * if any id is not a token of that organization, nothing is deleted and `missing` lists those ids.
+   * Deletes those of `ids` (distinct, ≤ 1000) that are tokens of `organizationId`, in one atomic
+   * step, and lists the others in `missing`: an id that is unknown, of another organization, or
+   * already deleted (by another admin a moment earlier) never stops the rest from being deleted.
+   * Of overlapping calls, each token is reported `deleted` by exactly one; the others list it
+   * `missing`, as if they had run just after. An empty `ids` deletes nothing.
    * Once it resolves, `findByHash` returns null for every deleted token on every instance, for its
    * current and its previous secret alike (the same holds for every deleting method below).
    * With `audit`, one entry per deleted token, in the same step (none when nothing is deleted).

@@ -282,15 +282,30 @@ describe('bad input → typed error naming the field, store unchanged', () => {
 });
 
 describe('deletion', () => {
-  test('deleteMany is all-or-none: one unknown id → TokenNotFoundError listing it, nothing deleted', async () => {
+  test('deleteMany of 1000 ids, 1 deleted a moment earlier by another admin: 999 deleted, 1 reported in notFound, 999 token.deleted events', async () => {
+    const { keyward, events } = setup();
+    const made = [];
+    for (let i = 0; i < 1000; i++) made.push(await keyward.create(owner, { name: `t${i}`, scope: orgScope, expiresIn: '7d' }));
+    const gone = made[500]!.token.id;
+    await keyward.delete(admin, gone);
+    const before = events.length;
+    expect(await keyward.deleteMany(owner, made.map((m) => m.token.id))).toEqual({ deleted: 999, notFound: [gone] });
+    const emitted = events.slice(before);
+    expect(emitted).toHaveLength(999);
+    expect(emitted.every((e) => e.type === 'token.deleted' && e.reason === 'bulk_deleted' && e.token.id !== gone)).toBe(true);
+    for (const m of [made[0]!, made[999]!]) expect(await keyward.verify(m.plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
+  });
+
+  test('deleteMany reports unknown ids in notFound in the order given, counts repeats once, and deletes the rest', async () => {
     const { keyward } = setup();
     const a = await keyward.create(owner, { name: 'a', scope: orgScope, expiresIn: '7d' });
     const b = await keyward.create(owner, { name: 'b', scope: orgScope, expiresIn: '7d' });
-    const error = await expectError(keyward.deleteMany(owner, [a.token.id, 'tok_nope', b.token.id]), TokenNotFoundError);
-    expect(error.ids).toEqual(['tok_nope']);
-    expect((await keyward.verify(a.plaintext)).ok).toBe(true);
-    expect(await keyward.deleteMany(admin, [a.token.id, b.token.id, a.token.id])).toEqual({ deleted: 2 });
+    const kept = await keyward.create(owner, { name: 'kept', scope: orgScope, expiresIn: '7d' });
+    expect(await keyward.deleteMany(admin, ['tok_nope', a.token.id, b.token.id, a.token.id, 'tok_nada'])).toEqual({ deleted: 2, notFound: ['tok_nope', 'tok_nada'] });
     expect(await keyward.verify(b.plaintext)).toEqual({ ok: false, code: 'NOT_FOUND' });
+    expect((await keyward.verify(kept.plaintext)).ok).toBe(true);
+    // Asked again, everything is already gone: nothing deleted, nothing thrown.
+    expect(await keyward.deleteMany(admin, [a.token.id, b.token.id])).toEqual({ deleted: 0, notFound: [a.token.id, b.token.id] });
   });
 
   test('another organization\'s token is "not found", not "forbidden", and is left alone', async () => {
@@ -298,8 +313,20 @@ describe('deletion', () => {
     const theirs = await keyward.create(otherAdmin, { name: 'theirs', scope: orgScope, expiresIn: '7d' });
     await expectError(keyward.get(owner, theirs.token.id), TokenNotFoundError);
     await expectError(keyward.delete(owner, theirs.token.id), TokenNotFoundError);
-    await expectError(keyward.deleteMany(owner, [theirs.token.id]), TokenNotFoundError);
+    expect(await keyward.deleteMany(owner, [theirs.token.id])).toEqual({ deleted: 0, notFound: [theirs.token.id] });
+    expect(await keyward.deleteMany(owner, ['tok_unknown'])).toEqual({ deleted: 0, notFound: ['tok_unknown'] });
     expect((await keyward.verify(theirs.plaintext)).ok).toBe(true);
+  });
+
+  test('a store answering deleteMany with the old all-or-none shape ({ ok, missing }) → StoreFailedError naming the contract, no event', async () => {
+    const store = memoryStore();
+    const events: unknown[] = [];
+    const keyward = createKeyward({ store: { ...store, deleteMany: async (_org, ids) => ({ ok: false, missing: [...ids] }) as never }, resolveProject, onEvent: (e) => events.push(e) });
+    const { token } = await keyward.create(owner, { name: 'old', scope: orgScope, expiresIn: '7d' });
+    const error = await expectError(keyward.deleteMany(owner, [token.id]), StoreFailedError);
+    expect(error.message).toMatch(/deleted, missing/);
+    await expectError(keyward.delete(owner, token.id), StoreFailedError);
+    expect(events).toHaveLength(1);
   });
 
   test('events: created and deleted with actor and reason', async () => {

@@ -1,6 +1,5 @@
 import type { DeleteManyResult, ExpiringPage, LastUsedUpdate, ListPage, RollChange, TokenRecord, TokenStore, UpdateChange } from '@keyward/core';
-import type { PoolClient, QueryArrayConfig } from 'pg';
-import { holdErrors } from './checked-out.js';
+import type { QueryArrayConfig } from 'pg';
 import { guard } from './errors.js';
 import { prepare } from './migrate.js';
 import { resolveOptions, type PostgresStoreOptions } from './options.js';
@@ -98,18 +97,13 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
     },
 
     async deleteMany(organizationId: string, ids: readonly string[]): Promise<DeleteManyResult> {
-      if (ids.length === 0) return { ok: true, deleted: [] };
-      return guard('deleteMany', async () => {
-        if (!ready) await start();
-        return inTransaction<DeleteManyResult>(await pool.connect(), async (client) => {
-          // The DELETE locks and removes what it finds; a row another transaction deleted first is
-          // simply not returned. Any id short, and the whole statement (and its NOTIFY) is rolled back.
-          const { rows: deleted } = await client.query<TokenRow>({ text: sql.deleteIds, values: [organizationId, ids], rowMode: 'array' });
-          if (deleted.length === ids.length) return { commit: true, result: { ok: true, deleted: deleted.map(toRecord) } };
-          const found = new Set(deleted.map((row) => row[0]));
-          return { commit: false, result: { ok: false, missing: ids.filter((id) => !found.has(id)) } };
-        });
-      });
+      if (ids.length === 0) return { deleted: [], missing: [] };
+      // One autocommitted DELETE … RETURNING: atomic on its own, and it returns exactly the rows it
+      // removed (a row another transaction deleted first is simply not returned), so each token is
+      // reported by one call; the rest of the ids are missing.
+      const deleted = (await rows('deleteMany', sql.deleteIds, [organizationId, ids])).map(toRecord);
+      const found = new Set(deleted.map((record) => record.id));
+      return { deleted, missing: ids.filter((id) => !found.has(id)) };
     },
 
     async deleteByProject(projectId: string) {
@@ -168,28 +162,4 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
 function isUniqueViolationOf(error: unknown, index: string): boolean {
   const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
   return code === '23505' && constraint === index;
-}
-
-/**
- * Runs `work` between BEGIN and COMMIT (or ROLLBACK when it asks for it or throws) on a client of
- * its own, then releases the client; a client that failed mid-transaction is destroyed, not reused.
- * Its 'error' events are held meanwhile (see holdErrors): a connection lost mid-transaction rejects
- * the query, and must not also kill the process.
- */
-async function inTransaction<T>(client: PoolClient, work: (client: PoolClient) => Promise<{ commit: boolean; result: T }>): Promise<T> {
-  const letGo = holdErrors(client);
-  let failure: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    const { commit, result } = await work(client);
-    await client.query(commit ? 'COMMIT' : 'ROLLBACK');
-    return result;
-  } catch (error) {
-    failure = error instanceof Error ? error : new Error(String(error));
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release(failure);
-    letGo();
-  }
 }

@@ -75,7 +75,7 @@ describe('deletions publish the deleted hashes on the channel, on commit', () =>
     const records = Array.from({ length: 1000 }, () => makeRecord());
     await Promise.all(records.map((r) => store.insert(r)));
     const result = await store.deleteMany('org_1', records.map((r) => r.id));
-    expect(result.ok).toBe(true);
+    expect(result.missing).toEqual([]);
     // 43-byte hashes and a separator: 181 per payload.
     await listener.waitFor(6);
     for (const payload of listener.payloads) expect(Buffer.byteLength(payload)).toBeLessThan(8000);
@@ -83,16 +83,18 @@ describe('deletions publish the deleted hashes on the channel, on commit', () =>
     await listener.end();
   });
 
-  test('a bulk delete refused as all-or-none (one missing id) notifies nothing', async () => {
+  test('a bulk delete that meets an id already gone notifies exactly the tokens it deleted, and one that finds nothing notifies nothing', async () => {
     const { store, listener } = await storeWithListener();
     const records = [makeRecord(), makeRecord()];
     const sentinel = makeRecord();
     for (const record of [...records, sentinel]) await store.insert(record);
-    expect(await store.deleteMany('org_1', [...records.map((r) => r.id), 'tok_missing'])).toEqual({ ok: false, missing: ['tok_missing'] });
+    expect(await store.deleteMany('org_1', ['tok_missing'])).toEqual({ deleted: [], missing: ['tok_missing'] });
+    const result = await store.deleteMany('org_1', [records[0]!.id, 'tok_missing', records[1]!.id]);
+    expect(result.missing).toEqual(['tok_missing']);
     // Notifications arrive in commit order: once the sentinel's arrives, an earlier one would have.
     await store.deleteMany('org_1', [sentinel.id]);
-    await listener.waitFor(1);
-    expect(listener.payloads).toEqual([sentinel.hash]);
+    await listener.waitFor(2);
+    expect(listener.payloads.map((p) => p.split(' ').sort())).toEqual([records.map((r) => r.hash).sort(), [sentinel.hash]]);
     await listener.end();
   });
 
@@ -184,7 +186,7 @@ describe('postgresInvalidations(): the channel for core\'s lookup cache', () => 
     const before = performance.now();
     for (const event of seen.events) if (event.kind === 'proven') expect(event.sentAt).toBeLessThanOrEqual(before);
 
-    expect(await store.deleteMany('org_1', [a.id, 'tok_missing'])).toMatchObject({ ok: false });
+    expect(await store.deleteMany('org_1', ['tok_missing'])).toEqual({ deleted: [], missing: ['tok_missing'] });
     await store.deleteMany('org_1', [a.id, b.id]);
     await seen.until('the deletion arrived', () => seen.count('invalidate') >= 1);
     expect(seen.invalidations().map((h) => [...h!].sort())).toEqual([[a.hash, b.hash].sort()]);

@@ -128,12 +128,12 @@ describe('PostgreSQL cache: lost reply to the deleting statement', () => {
     await proxy.close();
   });
 
-  // What the deleting instance sends last for each operation: deleteMany commits with COMMIT (its
-  // transaction also checks every id was found); the others are one autocommitted DELETE. delete(id)
-  // deletes 5 tokens at once, one transaction (and one pooled connection) each, every reply lost.
+  // What the deleting instance sends last for each operation: every one is a single autocommitted
+  // DELETE. delete(id) deletes 5 tokens at once, one statement (and one pooled connection) each,
+  // every reply lost.
   const operations: Record<string, { lastSent: string; connections: number; run: (k: Keyward, ids: string[]) => Array<Promise<unknown>> }> = {
-    'delete(id)': { lastSent: 'COMMIT', connections: 5, run: (k, ids) => ids.map((id) => k.delete(actor, id)) },
-    'deleteMany(ids)': { lastSent: 'COMMIT', connections: 1, run: (k, ids) => [k.deleteMany(actor, ids)] },
+    'delete(id)': { lastSent: 'DELETE FROM', connections: 5, run: (k, ids) => ids.map((id) => k.delete(actor, id)) },
+    'deleteMany(ids)': { lastSent: 'DELETE FROM', connections: 1, run: (k, ids) => [k.deleteMany(actor, ids)] },
     'revokeProject(id)': { lastSent: 'DELETE FROM', connections: 1, run: (k) => [k.revokeProject('proj_faults')] },
     'pruneExpired()': { lastSent: 'DELETE FROM', connections: 1, run: (k) => [k.pruneExpired()] },
   };

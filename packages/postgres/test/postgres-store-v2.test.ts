@@ -248,7 +248,7 @@ describe('deleting returns records with their previous secret, and both stop', (
       await store.insert(r);
       rolled.push((await store.roll('org_1', r.id, { hash: hashOf(i), hint: 'kw_new', previousExpiresAt: 9_000_000_000_000 }))!);
     }
-    expect(await store.deleteMany('org_1', [many.id])).toEqual({ ok: true, deleted: [rolled[0]] });
+    expect(await store.deleteMany('org_1', [many.id])).toEqual({ deleted: [rolled[0]], missing: [] });
     expect(await store.deleteByProject('proj_d')).toEqual([rolled[1]]);
     expect(await store.deleteExpired(50)).toEqual([rolled[2]]);
     for (const r of rolled) {

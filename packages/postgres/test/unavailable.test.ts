@@ -133,7 +133,7 @@ describe('postgresStore when PostgreSQL cannot answer', () => {
     const after = makeRecord();
     expect(await store.insert(after)).toBe('ok');
     expect(await store.findByHash(after.hash)).toEqual(after);
-    expect(await store.deleteMany('org_1', [after.id])).toMatchObject({ ok: true });
+    expect(await store.deleteMany('org_1', [after.id])).toMatchObject({ missing: [] });
     expect(await store.findByHash(after.hash)).toBeNull();
     await keyward.close();
   });

@@ -248,21 +248,18 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
 
     async deleteMany(organizationId, ids): Promise<DeleteManyResult> {
       return run('deleteMany', async () => {
-        // One HMGET is an atomic snapshot of the organization: either every id is there and the
-        // deletion goes ahead, or nothing is touched. A concurrent deletion of some of the same ids
+        // One HMGET is an atomic snapshot of the organization: the ids it finds are deleted, the
+        // others are missing and do not stop them. A concurrent deletion of some of the same ids
         // makes the later steps find less to remove: each token is reported by the one call whose
-        // script unlisted it, and a call that removed none of its ids answers them missing, as
-        // if it had run just after the other.
+        // script unlisted it, and the other calls answer it missing, as if they had run just after.
         const tokens = await fetchTokens(ctx, organizationId, ids);
         const unlistedIds = ids.filter((_, i) => tokens[i] === null);
         // A token that verifies must stay deletable by id, even when its listing is gone.
         const unlisted = unlistedIds.length > 0 ? await findUnlisted(ctx, organizationId, unlistedIds) : new Map<string, string[]>();
-        const missing = unlistedIds.filter((id) => !unlisted.has(id));
-        if (missing.length > 0) return { ok: false, missing };
         const deleted = await removeExactly(ctx, tokens.filter((t): t is StoredToken => t !== null));
         deleted.push(...(await removeOrphans(ctx, [...unlisted.values()].flat())));
-        if (deleted.length === 0) return { ok: false, missing: [...ids] };
-        return { ok: true, deleted };
+        const found = new Set(deleted.map((record) => record.id));
+        return { deleted, missing: ids.filter((id) => !found.has(id)) };
       });
     },
 

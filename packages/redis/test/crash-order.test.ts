@@ -56,7 +56,7 @@ describe('interrupted writes keep "nothing verifies that is not listed"', () => 
       const listed = (await listedIds('org_crash')).includes(record.id);
       expect({ done, verifies, listed }).toEqual({ done, verifies: done === stepCount, listed: done >= 1 });
       // Whatever was left is still reachable by id, and deleting it frees the name.
-      if (listed) expect(await store.deleteMany('org_crash', [record.id])).toMatchObject({ ok: true });
+      if (listed) expect(await store.deleteMany('org_crash', [record.id])).toMatchObject({ missing: [] });
       expect(await store.insert({ ...tokenFor('org_crash', done), nameKey: record.nameKey })).toBe('ok');
     }
   });
@@ -75,8 +75,8 @@ describe('interrupted writes keep "nothing verifies that is not listed"', () => 
 
       // Finish it through the public API: listed leftovers by id, index leftovers by the sweeps.
       if (stillListed) {
-        expect(await store.deleteMany('org_a', [records[0]!.id, records[1]!.id])).toMatchObject({ ok: true });
-        expect(await store.deleteMany('org_b', [records[2]!.id, records[3]!.id])).toMatchObject({ ok: true });
+        expect(await store.deleteMany('org_a', [records[0]!.id, records[1]!.id])).toMatchObject({ missing: [] });
+        expect(await store.deleteMany('org_b', [records[2]!.id, records[3]!.id])).toMatchObject({ missing: [] });
       }
       expect(await store.deleteByProject('proj_crash')).toEqual([]);
       expect(await store.deleteExpired(5000)).toEqual([]);

@@ -50,7 +50,7 @@ describe('durability', () => {
     expect(await store.findByHash(record.hash)).toEqual(record);
     expect(await store.get('org_1', record.id)).toEqual(record);
     expect(wait).not.toHaveBeenCalled();
-    expect((await store.deleteMany('org_1', [record.id])).ok).toBe(true);
+    expect((await store.deleteMany('org_1', [record.id])).missing).toEqual([]);
     expect(wait).toHaveBeenCalledTimes(3);
     wait.mockRestore();
   });
@@ -99,11 +99,11 @@ describe('durability', () => {
       await replica.signal('SIGCONT');
     }
     await replicaOnline();
-    expect(await store.deleteMany('org_1', [kept.id])).toMatchObject({ ok: true });
+    expect(await store.deleteMany('org_1', [kept.id])).toMatchObject({ missing: [] });
     const listed = (await store.list('org_1', { limit: 10 })).items;
     // The refused inserts may stay listed but not verifying; they are deleted by id.
     for (const record of listed) expect(await store.findByHash(record.hash)).toBeNull();
-    if (listed.length > 0) expect((await store.deleteMany('org_1', listed.map((r) => r.id))).ok).toBe(true);
+    if (listed.length > 0) expect((await store.deleteMany('org_1', listed.map((r) => r.id))).missing).toEqual([]);
     expect((await store.list('org_1', { limit: 10 })).items).toEqual([]);
   });
 

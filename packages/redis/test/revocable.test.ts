@@ -25,7 +25,7 @@ afterAll(() => client.quit());
 async function deleteThenRevive(records: TokenRecord[], alsoIndex = false): Promise<void> {
   const dumps = await Promise.all(records.map((r) => client.dumpBuffer(`${keyPrefix}h:${r.hash}`)));
   const result = await store.deleteMany(records[0]!.organizationId, records.map((r) => r.id));
-  expect(result.ok).toBe(true);
+  expect(result.missing).toEqual([]);
   await Promise.all(records.map((r, i) => client.restore(`${keyPrefix}h:${r.hash}`, 0, dumps[i]!)));
   if (alsoIndex) {
     for (const r of records) {
@@ -47,10 +47,10 @@ describe('a token that verifies without being listed', () => {
     for (const r of [...records, listed]) await store.insert(r);
     await deleteThenRevive(records);
     const result = await store.deleteMany('org_1', [records[0]!.id, listed.id, records[1]!.id]);
-    expect(result.ok && result.deleted.map((r) => r.id).sort()).toEqual([records[0]!.id, listed.id, records[1]!.id].sort());
+    expect(result.deleted.map((r) => r.id).sort()).toEqual([records[0]!.id, listed.id, records[1]!.id].sort());
     for (const r of [...records, listed]) expect(await store.findByHash(r.hash)).toBeNull();
     // Nothing left to delete: the second time, not found.
-    expect(await store.deleteMany('org_1', [records[0]!.id])).toEqual({ ok: false, missing: [records[0]!.id] });
+    expect(await store.deleteMany('org_1', [records[0]!.id])).toEqual({ deleted: [], missing: [records[0]!.id] });
   });
 
   test('is removed by revokeProject() and pruneExpired() through its index entry, which carries the hash', async () => {
@@ -150,7 +150,7 @@ describe('a rolled token that a failover brought back after its deletion', () =>
   /** Deletes the token, then restores both lookup keys and its index entries (carrying the hash at insert), as a failover that lost those writes would. */
   async function deleteThenReviveBoth({ record, hashes }: { record: TokenRecord; hashes: string[] }): Promise<void> {
     const dumps = await Promise.all(hashes.map((h) => client.dumpBuffer(`${keyPrefix}h:${h}`)));
-    expect((await store.deleteMany(record.organizationId, [record.id])).ok).toBe(true);
+    expect((await store.deleteMany(record.organizationId, [record.id])).missing).toEqual([]);
     await Promise.all(hashes.map((h, i) => client.restore(`${keyPrefix}h:${h}`, 0, dumps[i]!)));
     const member = indexMember(record.organizationId, record.id, record.hash);
     await client.sadd(`${keyPrefix}{p:proj_back}:tokens`, member);
@@ -162,7 +162,7 @@ describe('a rolled token that a failover brought back after its deletion', () =>
     const token = await rolledToken();
     await deleteThenReviveBoth(token);
     const result = await store.deleteMany(token.record.organizationId, [token.record.id]);
-    expect(result.ok && result.deleted.map((r) => r.id)).toEqual([token.record.id]);
+    expect(result.deleted.map((r) => r.id)).toEqual([token.record.id]);
     for (const h of token.hashes) expect(await store.findByHash(h)).toBeNull();
   });
 

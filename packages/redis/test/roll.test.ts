@@ -84,7 +84,7 @@ describe('a roll stopped after any of its steps', () => {
       await rollPart(record, next, done, null);
       await expectEveryLookupKeyNamed();
       if (done >= 3) expect(await store.findByHash(record.hash)).toBeNull();
-      expect((await store.deleteMany(record.organizationId, [record.id])).ok).toBe(true);
+      expect((await store.deleteMany(record.organizationId, [record.id])).missing).toEqual([]);
       for (const hash of [record.hash, next]) expect(await store.findByHash(hash)).toBeNull();
     }
     expect(await verifiableRecords(client, keyPrefix)).toEqual([]);
@@ -131,7 +131,7 @@ describe('a roll stopped after any of its steps', () => {
       const next = makeHash();
       const { steps, result } = rollSteps(ctx, record.organizationId, record.id, { hash: next, hint: 'kw_race', previousExpiresAt: GRACE_END });
       for (const step of steps.slice(0, done)) await step();
-      expect((await store.deleteMany(record.organizationId, [record.id])).ok).toBe(true);
+      expect((await store.deleteMany(record.organizationId, [record.id])).missing).toEqual([]);
       for (const step of steps.slice(done)) if (!(await step())) break;
       expect(result()).toBeNull();
       for (const hash of [record.hash, next]) expect(await store.findByHash(hash)).toBeNull();
@@ -156,7 +156,7 @@ describe('two rolls of one token interleaved', () => {
           for (const step of steps.slice(before, after)) await step().catch((error: unknown) => expect(String(error)).toMatch(/concurrent roll/));
           await expectEveryLookupKeyNamed();
           expect((await store.findByHash(second))?.hash).toBe(second);
-          expect((await store.deleteMany(record.organizationId, [record.id])).ok).toBe(true);
+          expect((await store.deleteMany(record.organizationId, [record.id])).missing).toEqual([]);
           for (const hash of [record.hash, first, second]) expect(await store.findByHash(hash), `before ${before}, after ${after}, grace ${grace}`).toBeNull();
         }
       }

@@ -43,14 +43,13 @@ export function sqliteStore(options: SqliteStoreOptions): FullTokenStore {
   // Read-then-write transactions are IMMEDIATE: in WAL, upgrading a read transaction to a write
   // fails with SQLITE_BUSY_SNAPSHOT without waiting when another process committed in between.
   // Each write and its audit entries are one transaction: both are stored, or neither.
+  // One DELETE … RETURNING reports exactly the rows it removed; an id it did not find (unknown,
+  // foreign, or deleted just before) is simply missing. Its audit entries share the transaction.
   const deleteMany = db.transaction((organizationId: string, ids: readonly string[], draft: AuditDraft | undefined): DeleteManyResult => {
-    const idsJson = JSON.stringify(ids);
-    const existing = new Set(statements.existingIds.all(organizationId, idsJson));
-    const missing = ids.filter((id) => !existing.has(id));
-    if (missing.length > 0) return { ok: false, missing };
-    const deleted = statements.deleteIds.all(organizationId, idsJson).map(toRecord);
+    const deleted = statements.deleteIds.all(organizationId, JSON.stringify(ids)).map(toRecord);
     history.writeAudit(draft, deleted);
-    return { ok: true, deleted };
+    const found = new Set(deleted.map((record) => record.id));
+    return { deleted, missing: ids.filter((id) => !found.has(id)) };
   });
   const insert = db.transaction((record: TokenRecord, draft: AuditDraft | undefined): boolean => {
     if (statements.insert.run(...toParams(record)).changes !== 1) return false;

@@ -66,7 +66,6 @@ export interface Statements {
   listAfter: Statement<[organizationId: string, createdAt: number, id: string, limit: number], TokenRow>;
   expiringFirst: Statement<[expiresAfter: number, expiresBy: number, limit: number], TokenRow>;
   expiringAfter: Statement<[expiresAt: number, id: string, expiresBy: number, limit: number], TokenRow>;
-  existingIds: Statement<[organizationId: string, idsJson: string], string>;
   deleteIds: Statement<[organizationId: string, idsJson: string], TokenRow>;
   deleteByProject: Statement<[projectId: string], TokenRow>;
   deleteExpired: Statement<[expiredBefore: number], TokenRow>;
@@ -131,7 +130,6 @@ export function prepareStatements(db: BetterSqlite3.Database, prefix: string): S
     // passes the cursor only when it lies inside the window, where it implies the other bound.
     expiringFirst: prepare(`SELECT ${columns} FROM ${table} WHERE expires_at > ? AND expires_at <= ? ${soonestFirst}`),
     expiringAfter: prepare(`SELECT ${columns} FROM ${table} WHERE (expires_at, id) > (?, ?) AND expires_at <= ? ${soonestFirst}`),
-    existingIds: prepare<[string, string], string>(`SELECT id FROM ${table} WHERE ${inIds}`).pluck(),
     deleteIds: prepare(`DELETE FROM ${table} WHERE ${inIds} RETURNING ${columns}`),
     deleteByProject: prepare(`DELETE FROM ${table} WHERE project_id = ? RETURNING ${columns}`),
     deleteExpired: prepare(`DELETE FROM ${table} WHERE expires_at IS NOT NULL AND expires_at <= ? RETURNING ${columns}`),

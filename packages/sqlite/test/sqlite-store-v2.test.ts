@@ -55,7 +55,7 @@ describe('sqliteStore v2', () => {
     expect(rolled).toEqual({ ...r, hash: 'new_hash', hint: 'kw_new_', previous: { hash: r.hash, hint: r.hint, expiresAt: LATER } });
     await store.touch([{ id: r.id, organizationId: r.organizationId, lastUsedAt: 9 }]);
     const result = await store.deleteMany(r.organizationId, [r.id]);
-    expect(result).toEqual({ ok: true, deleted: [{ ...rolled, lastUsedAt: 9 }] });
+    expect(result).toEqual({ deleted: [{ ...rolled, lastUsedAt: 9 }], missing: [] });
     expect(store.findByHash(r.hash)).toBeNull();
     expect(store.findByHash('new_hash')).toBeNull();
   });

@@ -112,7 +112,7 @@ export interface ApiClient {
   create(body: CreateTokenBody): Promise<CreatedToken>;
   preview(expiresIn: ExpiryPreset): Promise<ExpirationPreview>;
   remove(id: string): Promise<void>;
-  removeMany(ids: string[]): Promise<{ deleted: number }>;
+  removeMany(ids: string[]): Promise<{ deleted: number; notFound: string[] }>;
   /** The host's permission catalog; empty when it declares none. */
   permissions(): Promise<{ permissions: PermissionInfo[] }>;
   update(id: string, body: { name?: string; metadata?: Record<string, unknown> | null }): Promise<TokenInfo>;
@@ -173,7 +173,7 @@ export function createApiClient({ base, headers }: ApiClientOptions): ApiClient 
     create: (body) => request<CreatedToken>('', { method: 'POST', body }),
     preview: (expiresIn) => request<ExpirationPreview>(`/expiration-preview?expiresIn=${encodeURIComponent(expiresIn)}`),
     remove: (id) => request<void>(`/${encodeURIComponent(id)}`, { method: 'DELETE' }),
-    removeMany: (ids) => request<{ deleted: number }>('/bulk-delete', { method: 'POST', body: { ids } }),
+    removeMany: (ids) => request<{ deleted: number; notFound: string[] }>('/bulk-delete', { method: 'POST', body: { ids } }),
     permissions: () => request<{ permissions: PermissionInfo[] }>('/permissions'),
     update: (id, body) => request<TokenInfo>(`/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
     roll: (id, body) => request<CreatedToken>(`/${encodeURIComponent(id)}/roll`, { method: 'POST', body }),

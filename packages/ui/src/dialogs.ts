@@ -1,30 +1,46 @@
 // The modal dialogs. Native <dialog>.showModal() makes the rest of the page inert (focus stays
 // inside), closes on Escape, and gives focus back to what had it when the dialog closes.
 import { h } from './dom.js';
-import { format, type StringKey, type Strings } from './strings.js';
+import type { Localizer } from './i18n.js';
+import type { StringKey } from './strings.js';
+
+/** Text for a dialog's heading or message: a string, or nodes (names isolated in <bdi>). */
+export type Content = string | (string | Node)[];
+
+const fill = (target: HTMLElement, content: Content) => (typeof content === 'string' ? (target.textContent = content) : target.replaceChildren(...content));
+
+// Dialogs fit the viewport and scroll inside (styles.ts); each holds a status region, so what the
+// page announces while one is open is said where a screen reader is (the rest is inert).
+const statusRegion = (id: string, visible: boolean) => h('p', { id, role: 'status', class: visible ? 'hint' : 'sr-only', 'data-announce': '' });
 
 export interface RevealDialog {
   readonly element: HTMLDialogElement;
-  /** Shows the secret until the dialog closes; resolves then, with the secret gone from the page. */
-  show(plaintext: string, heading?: string): Promise<void>;
+  /**
+   * Shows the secret until the dialog closes; resolves then, with the secret gone from the page.
+   * `status` (e.g. "Token "CI" created.") is shown above the warning and is part of what a
+   * screen reader reads as the dialog opens.
+   */
+  show(plaintext: string, options?: { heading?: Content; status?: Content }): Promise<void>;
 }
 
 /**
  * The one-time reveal: the secret, a copy button, and a warning that it is never shown again.
  * On close the secret leaves the DOM and this closure, so nothing on the page still holds it.
- * @example await createRevealDialog(strings).show(created.plaintext)
+ * @example await createRevealDialog(l10n).show(created.plaintext, { status: 'Token "CI" created.' })
  */
-export function createRevealDialog(strings: Partial<Strings>): RevealDialog {
-  const t = (key: Parameters<typeof format>[1]) => format(strings, key);
+export function createRevealDialog(l10n: Localizer): RevealDialog {
+  const t = l10n.text;
   const heading = h('h2', { id: 'reveal-heading' });
-  const secret = h('code', { id: 'reveal-secret', part: 'secret', class: 'secret', 'aria-label': t('revealLabel') });
-  const copyStatus = h('p', { id: 'copy-status', role: 'status', class: 'hint' });
+  const status = h('p', { id: 'reveal-status' });
+  const secret = h('code', { id: 'reveal-secret', part: 'secret', class: 'secret', dir: 'ltr', 'aria-label': t('revealLabel') });
+  const copyStatus = statusRegion('copy-status', true);
   const copyButton = h('button', { type: 'button', id: 'copy-button', part: 'button copy-button', class: 'secondary' }, t('copy'));
   const doneButton = h('button', { value: 'done', id: 'reveal-done', part: 'button primary-button', class: 'primary' }, t('revealDone'));
   const element = h(
     'dialog',
-    { id: 'reveal-dialog', part: 'dialog reveal-dialog', 'aria-labelledby': 'reveal-heading', 'aria-describedby': 'reveal-warning' },
+    { id: 'reveal-dialog', part: 'dialog reveal-dialog', 'aria-labelledby': 'reveal-heading', 'aria-describedby': 'reveal-status reveal-warning' },
     heading,
+    status,
     h('p', { id: 'reveal-warning', class: 'warning', part: 'warning' }, t('revealWarning')),
     h('div', { class: 'secret-row' }, secret, copyButton),
     copyStatus,
@@ -66,8 +82,9 @@ export function createRevealDialog(strings: Partial<Strings>): RevealDialog {
 
   return {
     element,
-    show(plaintext, title = t('revealHeading')) {
-      heading.textContent = title;
+    show(plaintext, { heading: title = t('revealHeading'), status: said = '' } = {}) {
+      fill(heading, title);
+      fill(status, said);
       current = plaintext;
       secret.textContent = plaintext;
       element.showModal();
@@ -83,7 +100,7 @@ export interface ConfirmDialog {
    * Resolves true when the user confirms; false on Cancel or Escape. With `accept`, confirming
    * runs it and the dialog stays open until it answers true (e.g. a rename the server refused).
    */
-  ask(title: string, text: string, accept?: () => Promise<boolean>): Promise<boolean>;
+  ask(title: Content, text: Content, accept?: () => Promise<boolean>): Promise<boolean>;
 }
 
 export interface ConfirmOptions {
@@ -99,7 +116,7 @@ export interface ConfirmOptions {
  * with one, it asks for what the action needs (the focus starts in `body`).
  * @example if (await confirm.ask('Delete "CI"?', 'Anything using this token loses access.')) await api.remove(id)
  */
-export function createConfirmDialog(strings: Partial<Strings>, { id = 'confirm', confirmKey = 'confirmDelete', body }: ConfirmOptions = {}): ConfirmDialog {
+export function createConfirmDialog(l10n: Localizer, { id = 'confirm', confirmKey = 'confirmDelete', body }: ConfirmOptions = {}): ConfirmDialog {
   const title = h('h2', { id: `${id}-heading` });
   const text = h('p', { id: `${id}-text` });
   const kind = body ? 'primary' : 'danger';
@@ -108,10 +125,11 @@ export function createConfirmDialog(strings: Partial<Strings>, { id = 'confirm',
     { id: `${id}-dialog`, role: body ? null : 'alertdialog', part: `dialog ${id}-dialog`, 'aria-labelledby': `${id}-heading`, 'aria-describedby': `${id}-text` },
     title,
     text,
+    statusRegion(`${id}-status`, false),
   );
-  const cancel = h('button', { type: 'button', id: `${id}-cancel`, part: 'button secondary-button', class: 'secondary', onclick: () => element.close() }, format(strings, 'cancel'));
+  const cancel = h('button', { type: 'button', id: `${id}-cancel`, part: 'button secondary-button', class: 'secondary', onclick: () => element.close() }, l10n.text('cancel'));
   // The only submit button, so Enter in a field of `body` confirms.
-  const confirm = h('button', { value: 'confirm', id: `${id}-button`, part: `button ${kind}-button`, class: kind }, format(strings, confirmKey));
+  const confirm = h('button', { value: 'confirm', id: `${id}-button`, part: `button ${kind}-button`, class: kind }, l10n.text(confirmKey));
   const form = h('form', { method: 'dialog', novalidate: true }, body, h('div', { class: 'buttons' }, cancel, confirm));
   element.append(form);
   let answer: ((yes: boolean) => void) | null = null;
@@ -138,8 +156,8 @@ export function createConfirmDialog(strings: Partial<Strings>, { id = 'confirm',
     element,
     ask(heading, message, onAccept) {
       accept = onAccept;
-      title.textContent = heading;
-      text.textContent = message;
+      fill(title, heading);
+      fill(text, message);
       element.returnValue = '';
       element.showModal();
       const first = body?.querySelector<HTMLInputElement>('input, select');

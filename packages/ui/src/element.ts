@@ -1,15 +1,16 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // <keyward-tokens>: wires the API client, the state and the templates together.
-import { ApiError, EXPIRY_PRESETS, ROLL_GRACE_PRESETS, createApiClient, type ApiClient, type ExpiryPreset, type HeadersOption, type RollGracePreset, type TokenListItem } from './api.js';
-import { dateFormatter, type DateFormatter } from './dates.js';
+import { ApiError, EXPIRY_PRESETS, ROLL_GRACE_PRESETS, createApiClient, type ApiClient, type ExpiryPreset, type HeadersOption, type RollGracePreset, type TokenInfo, type TokenListItem } from './api.js';
 import { createConfirmDialog, createRevealDialog, type ConfirmDialog, type RevealDialog } from './dialogs.js';
 import { h } from './dom.js';
+import { announce, focusInPlace, showMessage } from './focus.js';
+import { createLocalizer, pageLocale, type Localizer, type Params } from './i18n.js';
 import { createMenu, type Menu } from './menu.js';
 import { TokensModel, type Change } from './state.js';
-import { format, type StringKey, type Strings } from './strings.js';
+import type { StringKey, Strings } from './strings.js';
 import { STYLES } from './styles.js';
-import { createFormTemplate, errorSlot, field, listTemplate, noticeTemplate, permissionCheckboxes, rowTemplate, type ProjectOption } from './templates.js';
+import { COLUMNS, createFormTemplate, errorSlot, field, listTemplate, noticeTemplate, permissionCheckboxes, rowErrorTemplate, rowTemplate, type ProjectOption } from './templates.js';
 
 /** Fired (bubbling, composed) after a token was created. `detail.token` never holds the secret. */
 export type TokenCreatedEvent = CustomEvent<{ token: { id: string; name: string } }>;
@@ -23,6 +24,18 @@ const ERROR_SLOTS: Record<string, string> = { name: 'name-error', scope: 'scope-
 const SLOT_FIELDS: Record<string, string> = { 'name-error': 'token-name', 'scope-error': 'token-scope', 'expiry-error': 'token-expiry', 'permissions-error': 'permissions-field' };
 const GRACE_KEYS: Record<RollGracePreset, StringKey> = { now: 'graceNow', '1h': 'grace1h', '24h': 'grace24h', '3d': 'grace3d', '7d': 'grace7d' };
 
+/** `light`, `dark`, or `auto` (the default: the page's `prefers-color-scheme`). */
+export type Theme = 'light' | 'dark' | 'auto';
+
+function parseProjects(json: string): ProjectOption[] {
+  try {
+    return json ? (JSON.parse(json) as ProjectOption[]) : [];
+  } catch {
+    console.warn('<keyward-tokens>: the projects attribute must be JSON like [{"id":"proj_1","name":"Catalog"}]');
+    return [];
+  }
+}
+
 // Importing on a server (SSR) must not throw: there is no HTMLElement there, and nothing to render.
 const Base: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} as typeof HTMLElement) : HTMLElement;
 
@@ -30,9 +43,10 @@ const Base: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} 
  * The whole API tokens settings page as one element, over keyward's management API.
  *
  * Attributes: `api` (where the management API is mounted, e.g. `/settings`), `projects` (JSON
- * `[{ id, name }]`, the projects a token may be scoped to), `locale`, `page-size`, `default-expiry`.
+ * `[{ id, name }]`, the projects a token may be scoped to), `locale` (default: the page's `lang`),
+ * `theme` (`light`, `dark` or `auto`), `page-size`, `default-expiry`.
  * Properties: the same, plus `headers` (extra request headers, or a function returning them) and
- * `strings` (replacements for any of the texts).
+ * `strings` (replacements for any of the texts; `@keyward/ui/locales` has German and Arabic).
  * @example
  * <keyward-tokens api="/settings" projects='[{"id":"proj_1","name":"Catalog"}]'></keyward-tokens>
  * <script type="module">
@@ -42,6 +56,7 @@ const Base: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} 
  */
 export class KeywardTokensElement extends Base {
   static readonly observedAttributes = ['api', 'projects', 'locale', 'page-size', 'default-expiry'];
+  // `theme` is not observed: the styles follow the attribute by themselves (:host([theme=dark])).
 
   readonly #root: ShadowRoot;
   readonly #model = new TokensModel();
@@ -54,7 +69,7 @@ export class KeywardTokensElement extends Base {
   #generation = 0;
   #previewSeq = 0;
   #creating = false;
-  #dates: DateFormatter = dateFormatter(undefined);
+  #l10n: Localizer = createLocalizer({}, 'en');
   #bulkMenu: Menu | null = null;
   #openMenu: Menu | null = null;
   #reveal: RevealDialog | null = null;
@@ -89,7 +104,9 @@ export class KeywardTokensElement extends Base {
   get projects(): ProjectOption[] {
     return this.#projects;
   }
-  set projects(value: ProjectOption[]) {
+  set projects(value: ProjectOption[] | string) {
+    // A framework may hand the attribute's JSON to the property.
+    if (typeof value === 'string') value = parseProjects(value);
     const next = Array.isArray(value) ? value.map((p) => ({ id: String(p.id), name: String(p.name) })) : [];
     // Frameworks set properties again on every render, with new but equal values: redrawing the
     // form then would lose what the user typed (and an open dialog), so only real changes count.
@@ -110,13 +127,22 @@ export class KeywardTokensElement extends Base {
     this.#rebuild();
   }
 
-  /** BCP 47 locale for dates; default: the browser's. */
+  /** BCP 47 locale for numbers and dates; default: the page's language (the nearest `lang`), else the browser's. */
   get locale(): string | undefined {
     return this.getAttribute('locale') ?? undefined;
   }
   set locale(value: string | undefined) {
     if (value) this.setAttribute('locale', value);
     else this.removeAttribute('locale');
+  }
+
+  /** `light`, `dark`, or `auto` (default): follow the page's `prefers-color-scheme`. */
+  get theme(): Theme {
+    const value = this.getAttribute('theme');
+    return value === 'light' || value === 'dark' ? value : 'auto';
+  }
+  set theme(value: Theme) {
+    this.setAttribute('theme', value);
   }
 
   get pageSize(): number {
@@ -135,7 +161,7 @@ export class KeywardTokensElement extends Base {
   connectedCallback(): void {
     // A page may set properties before the element is defined: those landed on the plain element
     // and would hide the accessors. Take them over.
-    for (const key of ['headers', 'projects', 'strings', 'api', 'locale', 'pageSize'] as const) {
+    for (const key of ['headers', 'projects', 'strings', 'api', 'locale', 'theme', 'pageSize'] as const) {
       if (Object.hasOwn(this, key)) {
         const value = (this as unknown as Record<string, unknown>)[key];
         delete (this as unknown as Record<string, unknown>)[key];
@@ -161,18 +187,11 @@ export class KeywardTokensElement extends Base {
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (old === value) return;
     if (name === 'projects') {
-      let parsed: unknown = [];
-      try {
-        parsed = value ? JSON.parse(value) : [];
-      } catch {
-        console.warn('<keyward-tokens>: the projects attribute must be JSON like [{"id":"proj_1","name":"Catalog"}]');
-      }
-      this.projects = parsed as ProjectOption[];
+      this.projects = value ?? '';
     } else if (name === 'api') {
       this.#generation++;
       if (this.isConnected && this.#built) void this.#loadFirstPage(false);
     } else if (name === 'locale') {
-      this.#dates = dateFormatter(value ?? undefined);
       this.#rebuild();
     } else if (name === 'default-expiry') {
       this.#rebuild();
@@ -181,8 +200,8 @@ export class KeywardTokensElement extends Base {
 
   // ── building and rendering
 
-  #t(key: StringKey, params?: Record<string, string | number>): string {
-    return format(this.#strings, key, params);
+  #t(key: StringKey, params?: Params): string {
+    return this.#l10n.text(key, params);
   }
 
   #$<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -197,18 +216,18 @@ export class KeywardTokensElement extends Base {
   #rebuild(force = false): void {
     if (!this.#built && !force) return;
     this.#built = true;
-    this.#dates = dateFormatter(this.locale);
+    this.#l10n = createLocalizer(this.#strings, pageLocale(this, this.getAttribute('locale')));
     this.#openMenu = null;
     this.#bulkMenu = createMenu(this.#t('bulkActions'), [{ text: this.#t('deleteSelected'), onSelect: () => this.#askDelete(this.#model.selectedTokens()) }], this.#onMenuOpen);
-    this.#reveal = createRevealDialog(this.#strings);
-    this.#confirm = createConfirmDialog(this.#strings);
-    const nameInput = h('input', { id: 'rename-name', part: 'input', maxlength: 100, autocomplete: 'off', required: true, 'aria-describedby': 'rename-error' });
-    this.#rename = createConfirmDialog(this.#strings, { id: 'rename', confirmKey: 'renameSave', body: field('rename-name', this.#t('nameLabel'), nameInput, errorSlot('rename-error')) });
+    this.#reveal = createRevealDialog(this.#l10n);
+    this.#confirm = createConfirmDialog(this.#l10n);
+    const nameInput = h('input', { id: 'rename-name', part: 'input', maxlength: 100, autocomplete: 'off', required: true, dir: 'auto', 'aria-describedby': 'rename-error' });
+    this.#rename = createConfirmDialog(this.#l10n, { id: 'rename', confirmKey: 'renameSave', body: field('rename-name', this.#t('nameLabel'), nameInput, errorSlot('rename-error')) });
     // The grace choice: 24 hours unless the admin picks another, so running jobs are not cut off by default.
     const grace = h('select', { id: 'roll-grace', part: 'select' }, ...ROLL_GRACE_PRESETS.map((p) => h('option', { value: p, selected: p === '24h' }, this.#t(GRACE_KEYS[p]))));
-    this.#rollConfirm = createConfirmDialog(this.#strings, { id: 'roll', confirmKey: 'rollConfirm', body: field('roll-grace', this.#t('rollGraceLabel'), grace) });
+    this.#rollConfirm = createConfirmDialog(this.#l10n, { id: 'roll', confirmKey: 'rollConfirm', body: field('roll-grace', this.#t('rollGraceLabel'), grace) });
     const preset = this.getAttribute('default-expiry');
-    const form = createFormTemplate(this.#strings, this.#projects, EXPIRY_PRESETS.includes(preset as ExpiryPreset) ? (preset as ExpiryPreset) : '30d');
+    const form = createFormTemplate(this.#l10n, this.#projects, EXPIRY_PRESETS.includes(preset as ExpiryPreset) ? (preset as ExpiryPreset) : '30d');
     this.#root.replaceChildren(
       h('style', {}, STYLES),
       h(
@@ -216,7 +235,7 @@ export class KeywardTokensElement extends Base {
         { part: 'root', class: 'root' },
         h('div', { id: 'notice-slot' }),
         form,
-        listTemplate(this.#strings, this.#bulkMenu.root),
+        listTemplate(this.#l10n, this.#bulkMenu.root),
         h('p', { id: 'announce', class: 'sr-only', role: 'status' }),
         this.#reveal.element,
         this.#confirm.element,
@@ -226,6 +245,14 @@ export class KeywardTokensElement extends Base {
     );
     this.#$('create-form').addEventListener('submit', (event) => void this.#create(event));
     this.#$('token-expiry').addEventListener('change', () => void this.#updatePreview());
+    // A field's error is about what was in it: it goes as soon as that changes.
+    this.#$('token-name').addEventListener('input', () => this.#clearFieldError('name-error'));
+    this.#$('token-scope').addEventListener('change', () => this.#clearFieldError('scope-error'));
+    this.#$('permissions-list').addEventListener('change', () => this.#clearFieldError('permissions-error'));
+    nameInput.addEventListener('input', () => {
+      this.#$('rename-error').textContent = '';
+      nameInput.removeAttribute('aria-invalid');
+    });
     this.#$<HTMLInputElement>('select-all').addEventListener('change', (event) => this.#model.selectAll((event.target as HTMLInputElement).checked));
     this.#$('tokens-body').addEventListener('change', (event) => {
       const box = event.target as HTMLInputElement;
@@ -274,12 +301,16 @@ export class KeywardTokensElement extends Base {
     const { state } = this.#model;
     const ready = state.phase === 'ready';
     if (this.#openMenu && this.#openMenu !== this.#bulkMenu) this.#openMenu = null;
+    // Rows are drawn anew: note which row control had the focus, to give it back without a scroll.
+    const active = this.#root.activeElement;
+    const activeRow = active?.closest<HTMLElement>('tr[data-id]')?.dataset.id;
+    const activeKind = active?.matches('input') ? 'input' : '[aria-haspopup]';
     const now = Date.now();
+    const span = COLUMNS.length + 3;
     const rows = ready
-      ? state.tokens.map((token) =>
+      ? state.tokens.flatMap((token) => [
           rowTemplate(token, {
-            strings: this.#strings,
-            dates: this.#dates,
+            l10n: this.#l10n,
             now,
             selected: state.selected.has(token.id),
             menu: createMenu(
@@ -292,13 +323,15 @@ export class KeywardTokensElement extends Base {
               this.#onMenuOpen,
             ).root,
           }),
-        )
+          ...(state.rowErrors.has(token.id) ? [rowErrorTemplate(token.id, state.rowErrors.get(token.id)!, span)] : []),
+        ])
       : [];
     this.#$('tokens-body').replaceChildren(...rows);
+    if (activeRow) this.#rowControl(activeRow, activeKind)?.focus({ preventScroll: true });
     // No column for permissions on a host without a catalog (unless older tokens carry some).
     this.#$('tokens-table').classList.toggle('no-perms', state.permissions.length === 0 && state.tokens.every((t) => t.permissions === null));
-    this.#$('tokens-table').hidden = !ready || rows.length === 0;
-    this.#$('empty').hidden = !ready || rows.length > 0;
+    this.#$('tokens-table').hidden = !ready || state.tokens.length === 0;
+    this.#$('empty').hidden = !ready || state.tokens.length > 0;
   }
 
   #renderSelection(): void {
@@ -323,11 +356,17 @@ export class KeywardTokensElement extends Base {
       return;
     }
     target.dataset.expiresAt = preview.expiresAtMs === null ? 'never' : String(preview.expiresAtMs);
-    target.textContent = preview.expiresAtMs === null ? this.#t('previewNever') : this.#t('previewExpires', { date: this.#dates.dateTime(preview.expiresAtMs) });
+    target.textContent = preview.expiresAtMs === null ? this.#t('previewNever') : this.#t('previewExpires', { date: this.#l10n.dates.dateTime(preview.expiresAtMs) });
   }
 
   #announce(text: string): void {
-    this.#$('announce').textContent = text;
+    announce(this.#root, text);
+  }
+
+  /** A control of a listed row: its checkbox (`input`) or its menu button. */
+  #rowControl(id: string, kind: 'input' | '[aria-haspopup]'): HTMLElement | null {
+    for (const row of this.#root.querySelectorAll<HTMLElement>('#tokens-body tr[data-id]')) if (row.dataset.id === id) return row.querySelector<HTMLElement>(kind);
+    return null;
   }
 
   // ── menus
@@ -381,22 +420,28 @@ export class KeywardTokensElement extends Base {
     const { nextCursor } = this.#model.state;
     if (!nextCursor) return;
     const generation = this.#generation;
+    const firstNew = this.#model.state.tokens.length;
     this.#model.setLoadingMore(true);
+    showMessage(this.#$('more-error'), '');
     try {
       const page = await this.#client().list({ limit: this.pageSize, cursor: nextCursor });
       if (generation !== this.#generation) return;
       this.#model.setPage(page, true);
-      // Keep keyboard users where they were: on the button if more remain, else on the list.
-      if (!page.nextCursor) this.#$('tokens-heading').focus();
+      // Keep keyboard users where they were: on the button if more remain, else on the first row
+      // just loaded (where the button was), never back at the top of the list.
+      const first = this.#model.state.tokens[firstNew];
+      if (!page.nextCursor && first) focusInPlace(this.#rowControl(first.id, 'input'));
     } catch (error) {
       this.#model.setLoadingMore(false);
-      if (!this.#handleAccess(error)) this.#$('action-error').textContent = this.#t('requestFailed', { detail: this.#detail(error) });
+      if (!this.#handleAccess(error)) showMessage(this.#$('more-error'), this.#t('loadMoreFailed', { detail: this.#detail(error) }));
     }
   }
 
   async #updatePreview(): Promise<void> {
     const seq = ++this.#previewSeq;
     const preset = this.#$<HTMLSelectElement>('token-expiry').value as ExpiryPreset;
+    // A new choice: the error about the last one no longer applies.
+    this.#clearFieldError('expiry-error');
     try {
       const preview = await this.#client().preview(preset);
       if (seq === this.#previewSeq) this.#model.setPreview(preview);
@@ -420,15 +465,20 @@ export class KeywardTokensElement extends Base {
   }
 
   #clearFormErrors(): void {
-    for (const slot of ['name-error', 'scope-error', 'expiry-error', 'permissions-error', 'form-error']) this.#$(slot).textContent = '';
-    for (const id of Object.values(SLOT_FIELDS)) this.#$(id).removeAttribute('aria-invalid');
+    for (const slot of ['name-error', 'scope-error', 'expiry-error', 'permissions-error', 'form-error']) this.#clearFieldError(slot);
+  }
+
+  #clearFieldError(slot: string): void {
+    this.#$(slot).textContent = '';
+    const fieldId = SLOT_FIELDS[slot];
+    if (fieldId) this.#$(fieldId).removeAttribute('aria-invalid');
   }
 
   #showFormError(error: unknown): void {
     const problem = error instanceof ApiError ? error.problem : null;
     const issues =
       error instanceof ApiError && error.code === 'NAME_TAKEN'
-        ? [{ path: 'name', message: error.message }]
+        ? [{ path: 'name', message: this.#t('nameTaken', { name: this.#$<HTMLInputElement>('token-name').value.trim() }) }]
         : error instanceof ApiError && error.status === 400 && problem?.errors?.length
           ? problem.errors
           : [{ path: '', message: this.#t('requestFailed', { detail: this.#detail(error) }) }];
@@ -445,7 +495,8 @@ export class KeywardTokensElement extends Base {
         first ??= control.querySelector('input') ?? control;
       }
     }
-    first?.focus();
+    focusInPlace(first);
+    if (!first) this.#$('form-error').scrollIntoView({ block: 'nearest' });
   }
 
   async #create(event: Event): Promise<void> {
@@ -476,12 +527,13 @@ export class KeywardTokensElement extends Base {
     }
     nameInput.value = '';
     for (const box of boxes) box.checked = false;
-    this.#announce(this.#t('created', { name: created.token.name }));
     this.dispatchEvent(new CustomEvent('keyward-token-created', { detail: { token: { id: created.token.id, name: created.token.name } }, bubbles: true, composed: true }));
     const reload = this.#loadFirstPage(true);
     const plaintext = created.plaintext;
+    // Said inside the dialog, as part of what it reads out when it opens: outside, it would be inert.
+    const status = this.#l10n.nodes('created', { name: created.token.name });
     created = undefined;
-    await this.#reveal!.show(plaintext);
+    await this.#reveal!.show(plaintext, { status });
     await reload;
     void this.#updatePreview();
   }
@@ -489,36 +541,54 @@ export class KeywardTokensElement extends Base {
   async #askDelete(tokens: TokenListItem[]): Promise<void> {
     if (tokens.length === 0) return;
     const one = tokens.length === 1;
-    const title = one ? this.#t('confirmDeleteOne', { name: tokens[0]!.name }) : this.#t('confirmDeleteMany', { count: tokens.length });
+    const title = one ? this.#l10n.nodes('confirmDeleteOne', { name: tokens[0]!.name }) : this.#t('confirmDeleteMany', { count: tokens.length });
     const text = this.#t('confirmDeleteText', { what: this.#t(one ? 'confirmWhatOne' : 'confirmWhatMany') });
     if (!(await this.#confirm!.ask(title, text))) return;
     const ids = tokens.map((t) => t.id);
     const api = this.#client();
-    this.#$('action-error').textContent = '';
+    let notFound: string[] = [];
+    // A failure is shown where the action started: under the row, or at the header's menu.
+    if (one) this.#model.setRowError(ids[0]!, null);
+    else showMessage(this.#$('bulk-error'), '');
     try {
       if (one) await api.remove(ids[0]!);
-      else await api.removeMany(ids);
+      else ({ notFound } = await api.removeMany(ids));
     } catch (error) {
       if (this.#handleAccess(error)) return;
-      this.#$('action-error').textContent = this.#t('deleteFailed', { detail: this.#detail(error) });
-      // Someone else may have deleted some already (404): show what is really there.
-      if (error instanceof ApiError && error.status === 404) await this.#loadFirstPage(true);
+      const message = this.#t('deleteFailed', { detail: this.#detail(error) });
+      if (one) this.#showRowError(ids[0]!, message);
+      else showMessage(this.#$('bulk-error'), message);
       return;
     }
+    // The focus goes to the row that takes the deleted one's place (or the one before it), so the
+    // page stays where it is; after a bulk delete, back to the menu it started from.
+    const at = this.#model.state.tokens.findIndex((t) => ids.includes(t.id));
     this.#model.removeTokens(ids);
-    this.#announce(one ? this.#t('deletedOne', { name: tokens[0]!.name }) : this.#t('deletedMany', { count: ids.length }));
+    // Another admin may have deleted some a moment earlier: the rest are deleted all the same, and
+    // the ones that were already gone are named where the action happened.
+    const gone = tokens.filter((t) => notFound.includes(t.id));
+    const deleted = tokens.filter((t) => !notFound.includes(t.id));
+    if (gone.length > 0) {
+      const names = new Intl.ListFormat(this.#l10n.locale, { type: 'conjunction' }).format(gone.map((t) => `"${t.name}"`));
+      showMessage(this.#$('bulk-error'), this.#t('alreadyDeleted', { names }));
+    }
+    if (deleted.length > 0) this.#announce(deleted.length === 1 ? this.#t('deletedOne', { name: deleted[0]!.name }) : this.#t('deletedMany', { count: deleted.length }));
     this.dispatchEvent(new CustomEvent('keyward-tokens-deleted', { detail: { ids }, bubbles: true, composed: true }));
-    this.#$('tokens-heading').focus();
-    if (this.#model.state.tokens.length === 0 && this.#model.state.nextCursor) await this.#loadFirstPage(true);
+    const left = this.#model.state.tokens;
+    const next = left[Math.min(at, left.length - 1)];
+    if (!one) focusInPlace(this.#bulkMenu!.button);
+    else if (next) focusInPlace(this.#rowControl(next.id, '[aria-haspopup]'));
+    else focusInPlace(this.#$('tokens-heading'));
+    if (left.length === 0 && this.#model.state.nextCursor) await this.#loadFirstPage(true);
+  }
+
+  #showRowError(id: string, message: string): void {
+    this.#model.setRowError(id, message);
+    for (const row of this.#root.querySelectorAll<HTMLElement>('#tokens-body tr.row-error')) if (row.dataset.errorFor === id) row.scrollIntoView({ block: 'nearest' });
   }
 
   #changed(type: 'updated' | 'rolled', token: { id: string; name: string }): void {
     this.dispatchEvent(new CustomEvent(`keyward-token-${type}`, { detail: { token: { id: token.id, name: token.name } }, bubbles: true, composed: true }));
-  }
-
-  /** After a dialog over a row closes, the row is redrawn: put the focus back on its menu button. */
-  #focusRowMenu(id: string): void {
-    for (const row of this.#root.querySelectorAll<HTMLElement>('#tokens-body tr')) if (row.dataset.id === id) row.querySelector<HTMLElement>('[aria-haspopup]')?.focus();
   }
 
   async #askRename(token: TokenListItem): Promise<void> {
@@ -530,51 +600,55 @@ export class KeywardTokensElement extends Base {
     };
     input.value = token.name;
     clear();
-    await this.#rename!.ask(this.#t('renameHeading', { name: token.name }), this.#t('renameText'), async () => {
+    let updated: TokenInfo | undefined;
+    await this.#rename!.ask(this.#l10n.nodes('renameHeading', { name: token.name }), this.#t('renameText'), async () => {
       clear();
       try {
-        const updated = await this.#client().update(token.id, { name: input.value });
-        this.#model.updateToken(updated);
-        this.#announce(this.#t('renamed', { name: updated.name }));
-        this.#changed('updated', updated);
+        updated = await this.#client().update(token.id, { name: input.value });
         return true;
       } catch (e) {
         if (this.#handleAccess(e)) return true;
         const problem = e instanceof ApiError ? e.problem : null;
         // A taken name (409) or a refused one (400 naming the field) marks the field, worded as the create
         // form words it (the problem's detail, or its field messages); any other failure is said there too.
-        const invalid = e instanceof ApiError && (e.code === 'NAME_TAKEN' || (e.status === 400 && !!problem?.errors?.length));
-        error.textContent = !invalid ? this.#t('requestFailed', { detail: this.#detail(e) }) : e.code === 'NAME_TAKEN' ? e.message : problem!.errors!.map((i) => i.message).join(' ');
+        const taken = e instanceof ApiError && e.code === 'NAME_TAKEN';
+        const invalid = taken || (e instanceof ApiError && e.status === 400 && !!problem?.errors?.length);
+        error.textContent = taken ? this.#t('nameTaken', { name: input.value.trim() }) : invalid ? problem!.errors!.map((i) => i.message).join(' ') : this.#t('requestFailed', { detail: this.#detail(e) });
         if (invalid) input.setAttribute('aria-invalid', 'true');
         input.focus();
         return false;
       }
     });
-    this.#focusRowMenu(token.id);
+    // Only now that the dialog is closed: the row is redrawn (the focus stays on its menu button)
+    // and the announcement is made where a screen reader can read it.
+    if (updated) {
+      this.#model.updateToken(updated);
+      this.#announce(this.#t('renamed', { name: updated.name }));
+      this.#changed('updated', updated);
+    }
+    focusInPlace(this.#rowControl(token.id, '[aria-haspopup]'));
   }
 
   async #askRoll(token: TokenListItem): Promise<void> {
     const grace = this.#$<HTMLSelectElement>('roll-grace');
     grace.value = '24h';
-    if (!(await this.#rollConfirm!.ask(this.#t('rollHeading', { name: token.name }), this.#t('rollText')))) return;
-    this.#$('action-error').textContent = '';
+    if (!(await this.#rollConfirm!.ask(this.#l10n.nodes('rollHeading', { name: token.name }), this.#t('rollText')))) return;
+    this.#model.setRowError(token.id, null);
     let rolled;
     try {
       rolled = await this.#client().roll(token.id, { previousSecretExpiresIn: grace.value as RollGracePreset });
     } catch (error) {
       if (this.#handleAccess(error)) return;
-      this.#$('action-error').textContent = this.#t('rollFailed', { detail: this.#detail(error) });
-      if (error instanceof ApiError && error.status === 404) await this.#loadFirstPage(true);
+      this.#showRowError(token.id, this.#t('rollFailed', { detail: this.#detail(error) }));
       return;
     }
-    this.#announce(this.#t('rolled', { name: token.name }));
     this.#changed('rolled', rolled.token);
     const plaintext = rolled.plaintext;
     const info = rolled.token;
     rolled = undefined;
-    await this.#reveal!.show(plaintext, this.#t('rollRevealHeading', { name: token.name }));
+    await this.#reveal!.show(plaintext, { heading: this.#l10n.nodes('rollRevealHeading', { name: token.name }), status: this.#l10n.nodes('rolled', { name: token.name }) });
     // Redrawn only now: the row's menu button must still be there for the dialogs to give focus back to.
     this.#model.updateToken(info);
-    this.#focusRowMenu(token.id);
+    focusInPlace(this.#rowControl(token.id, '[aria-haspopup]'));
   }
 }

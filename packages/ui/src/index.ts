@@ -19,7 +19,8 @@ export {
   type TokenScope,
 } from './api.js';
 export { dateFormatter, type DateFormatter } from './dates.js';
-export { KeywardTokensElement, type TokenChangedEvent, type TokenCreatedEvent, type TokensDeletedEvent } from './element.js';
+export { KeywardTokensElement, type Theme, type TokenChangedEvent, type TokenCreatedEvent, type TokensDeletedEvent } from './element.js';
+export type { KeywardTokensAttributes, KeywardTokensEventMap } from './props.js';
 export { TokensModel, type Change, type Phase, type TokensState } from './state.js';
 export { DEFAULT_STRINGS, format, type Message, type StringKey, type Strings } from './strings.js';
 export type { ProjectOption } from './templates.js';

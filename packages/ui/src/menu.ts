@@ -1,6 +1,7 @@
 // A menu button (WAI-ARIA APG "menu button"): Enter, Space or ↓ opens on the first item, ↑ on the
 // last; ↑ ↓ Home End move; Escape closes back to the button; Tab closes; a click elsewhere closes.
 import { h } from './dom.js';
+import { focusInPlace } from './focus.js';
 
 export interface MenuItemSpec {
   text: string;
@@ -41,7 +42,7 @@ export function createMenu(label: string, specs: MenuItemSpec[], onOpen: (menu: 
   const list = h('div', { id, role: 'menu', 'aria-label': label, part: 'menu', class: 'menu-list', hidden: true }, ...items);
   const root = h('div', { class: 'menu' }, button, list);
 
-  const focusAt = (index: number) => items[(index + items.length) % items.length]?.focus();
+  const focusAt = (index: number) => focusInPlace(items[(index + items.length) % items.length]);
   const current = () => items.indexOf(root.getRootNode() instanceof ShadowRoot ? ((root.getRootNode() as ShadowRoot).activeElement as HTMLButtonElement) : (document.activeElement as HTMLButtonElement));
 
   const menu: Menu = {
@@ -59,7 +60,7 @@ export function createMenu(label: string, specs: MenuItemSpec[], onOpen: (menu: 
       if (list.hidden) return;
       list.hidden = true;
       button.setAttribute('aria-expanded', 'false');
-      if (returnFocus) button.focus();
+      if (returnFocus) focusInPlace(button);
     },
   };
 

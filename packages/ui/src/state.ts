@@ -18,6 +18,8 @@ export interface TokensState {
   preview: ExpirationPreview | null;
   /** The host's permission catalog, for the create form; empty when it declares none. */
   permissions: PermissionInfo[];
+  /** Why the last action on a row failed, by token id: shown under that row until it is acted on again. */
+  rowErrors: Map<string, string>;
 }
 
 /**
@@ -37,6 +39,7 @@ export class TokensModel {
     selected: new Set(),
     preview: null,
     permissions: [],
+    rowErrors: new Map(),
   };
   readonly #listeners = new Set<(changes: ReadonlySet<Change>) => void>();
 
@@ -56,6 +59,7 @@ export class TokensModel {
     if (phase !== 'ready') {
       this.state.tokens = [];
       this.state.selected.clear();
+      this.state.rowErrors.clear();
       this.state.nextCursor = null;
     }
     this.#emit('phase', 'rows', 'selection', 'more');
@@ -70,6 +74,7 @@ export class TokensModel {
     this.state.loadingMore = false;
     const ids = new Set(this.state.tokens.map((t) => t.id));
     for (const id of this.state.selected) if (!ids.has(id)) this.state.selected.delete(id);
+    for (const id of this.state.rowErrors.keys()) if (!ids.has(id)) this.state.rowErrors.delete(id);
     const wasReady = this.state.phase === 'ready';
     this.state.phase = 'ready';
     this.state.error = null;
@@ -84,8 +89,19 @@ export class TokensModel {
   removeTokens(ids: readonly string[]): void {
     const gone = new Set(ids);
     this.state.tokens = this.state.tokens.filter((t) => !gone.has(t.id));
-    for (const id of ids) this.state.selected.delete(id);
+    for (const id of ids) {
+      this.state.selected.delete(id);
+      this.state.rowErrors.delete(id);
+    }
     this.#emit('rows', 'selection');
+  }
+
+  /** Shows (or, with null, clears) why an action on a listed token failed. */
+  setRowError(id: string, message: string | null): void {
+    if ((this.state.rowErrors.get(id) ?? null) === message) return;
+    if (message === null) this.state.rowErrors.delete(id);
+    else if (this.state.tokens.some((t) => t.id === id)) this.state.rowErrors.set(id, message);
+    this.#emit('rows');
   }
 
   /** A renamed or rolled token: its new fields over the listed row (status and scope label stay). */

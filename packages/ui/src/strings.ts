@@ -1,7 +1,12 @@
-// Every word the element shows. Replace any of them through the `strings` property.
+// Every word the element shows, in English. Replace any of them through the `strings` property;
+// `@keyward/ui/locales` ships complete German and Arabic tables.
 
-/** A message: plain text with `{placeholders}`, or a function of the same parameters (for plurals). */
-export type Message = string | ((params: Record<string, string | number>) => string);
+/**
+ * A message: plain text with `{placeholders}`, or a function of the same parameters and the
+ * locale (for plurals: see `plural` in `@keyward/ui/locales`). In plain text, numbers are
+ * formatted for the locale (`Intl.NumberFormat`); a function gets them raw.
+ */
+export type Message = string | ((params: Record<string, string | number>, locale: string) => string);
 
 export const DEFAULT_STRINGS = {
   createHeading: 'Create a token',
@@ -45,7 +50,7 @@ export const DEFAULT_STRINGS = {
   statusExpiresSoon: 'Expires soon',
   permissionsNone: 'None',
   permissionsCount: '{count} permissions',
-  previousSecret: 'Previous secret {hint}… valid until {date}',
+  previousSecret: 'Previous secret {hint} valid until {date}',
   rowActions: 'Actions for {name}',
   bulkActions: 'Actions for selected tokens',
   renameAction: 'Rename',
@@ -78,6 +83,7 @@ export const DEFAULT_STRINGS = {
   confirmDelete: 'Delete',
   deletedOne: 'Token "{name}" deleted.',
   deletedMany: '{count} tokens deleted.',
+  alreadyDeleted: 'Already deleted by someone else: {names}.',
   deleteFailed: 'Could not delete: {detail}',
   renameHeading: 'Rename "{name}"',
   renameText: 'Only the name changes: the secret stays the same.',
@@ -97,17 +103,26 @@ export const DEFAULT_STRINGS = {
   rollFailed: 'Could not roll the secret: {detail}',
   justNow: 'just now',
   requestFailed: 'Something went wrong: {detail}',
+  nameTaken: 'A token named "{name}" already exists.',
+  loadMoreFailed: 'Could not load more tokens: {detail}',
 } satisfies Record<string, Message>;
 
 export type StringKey = keyof typeof DEFAULT_STRINGS;
 export type Strings = Record<StringKey, Message>;
 
 /**
- * The message for `key` with `{placeholders}` filled in from `params`.
+ * The message for `key` with `{placeholders}` filled in from `params`; numbers are written for
+ * `locale` (default: English).
  * @example format({ ...DEFAULT_STRINGS }, 'selectToken', { name: 'CI' }) // 'Select CI'
+ * @example format({}, 'deletedMany', { count: 1200 }, 'de') // '1.200 tokens deleted.'
  */
-export function format(strings: Partial<Strings>, key: StringKey, params: Record<string, string | number> = {}): string {
+export function format(strings: Partial<Strings>, key: StringKey, params: Record<string, string | number> = {}, locale = 'en'): string {
   const message = strings[key] ?? DEFAULT_STRINGS[key];
-  if (typeof message === 'function') return message(params);
-  return message.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+  if (typeof message === 'function') return message(params, locale);
+  const numbers = new Intl.NumberFormat(locale);
+  return message.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (!Object.hasOwn(params, name)) return whole;
+    const value = params[name]!;
+    return typeof value === 'number' ? numbers.format(value) : value;
+  });
 }

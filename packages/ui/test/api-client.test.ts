@@ -45,7 +45,7 @@ test('create → list → preview → delete → bulk delete, with a header hook
   expect((await api.preview('never')).expiresAtMs).toBeNull();
   expect(await api.remove(created.token.id)).toBeUndefined();
   const two = [await api.create({ name: 'A', scope: { kind: 'organization' }, expiresIn: '1d' }), await api.create({ name: 'B', scope: { kind: 'organization' }, expiresIn: '1d' })];
-  expect(await api.removeMany(two.map((c) => c.token.id))).toEqual({ deleted: 2 });
+  expect(await api.removeMany([...two.map((c) => c.token.id), created.token.id])).toEqual({ deleted: 2, notFound: [created.token.id] });
   expect(seen.filter((line) => line.startsWith('POST') || line.startsWith('DELETE')).every((line) => /csrf=t\d+$/.test(line))).toBe(true);
 });
 

@@ -19,14 +19,18 @@ export interface AxeViolation {
   targets: string[];
 }
 
-/** Runs axe-core (WCAG 2.x A/AA and best practices) over the page as it is now, shadow roots included. */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+/**
+ * Runs axe-core (WCAG 2.x A/AA and best practices, and WCAG 2.2's target size) over the page as
+ * it is now, shadow roots included; `only` limits the run to those rules.
+ */
+export async function axeViolations(page: Page, only?: string[]): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  return page.evaluate(async () => {
+  return page.evaluate(async (only) => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
+    const options = only ? { runOnly: { type: 'rule', values: only } } : { rules: { 'target-size': { enabled: true } } };
+    const result = await axe.run(document, { resultTypes: ['violations'], ...options });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  });
+  }, only);
 }
 
 /** Whether `needle` is anywhere the page keeps things: any DOM tree, any form value, local or session storage. */

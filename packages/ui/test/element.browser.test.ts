@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { axeViolations, focusedId, launchChromium, pageHolds, ready } from './browser-support.js';
 import { startUiServer, type UiServer } from './server.js';
 
@@ -30,6 +30,34 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 
+// Every announcement on every page of these tests: its text, and whether a screen reader could
+// read it when it was made (no modal dialog open, or the live region inside the open one: the
+// rest of the page is inert while a modal is open).
+const WATCH_ANNOUNCEMENTS = () => {
+  const said: { text: string; readable: boolean }[] = ((window as unknown as { __announcements: unknown[] }).__announcements = []) as never;
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attach.call(this, init);
+    const last = new WeakMap<Element, string>();
+    new MutationObserver(() => {
+      for (const region of root.querySelectorAll('[role=status], [role=alert], [aria-live]')) {
+        const text = region.textContent?.trim() ?? '';
+        if (last.get(region) === text) continue;
+        last.set(region, text);
+        const open = root.querySelector('dialog[open]');
+        if (text) said.push({ text, readable: !open || open.contains(region) });
+      }
+    }).observe(root, { subtree: true, childList: true, characterData: true });
+    return root;
+  };
+};
+
+afterEach(async () => {
+  if (!page || page.isClosed()) return;
+  const lost = await page.evaluate(() => ((window as unknown as { __announcements?: { text: string; readable: boolean }[] }).__announcements ?? []).filter((a) => !a.readable).map((a) => a.text));
+  expect(lost, 'announcements made outside the open modal dialog').toEqual([]);
+});
+
 afterAll(async () => {
   await browser?.close();
   await server?.close();
@@ -39,6 +67,7 @@ afterAll(async () => {
 async function openPage(path: string, user = 'owner_a'): Promise<Locator> {
   await context?.close();
   context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-US', timezoneId: 'UTC' });
+  await context.addInitScript(WATCH_ANNOUNCEMENTS);
   await context.addCookies([{ name: 'user', value: user, url: server.origin }]);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
   page = await context.newPage();
@@ -47,6 +76,24 @@ async function openPage(path: string, user = 'owner_a'): Promise<Locator> {
   await page.goto(server.origin + path);
   const element = page.locator('keyward-tokens').first();
   return element;
+}
+
+/**
+ * The README's pictures of a state: at the desktop size, and with `phone` (what to scroll to the
+ * top) also at 390 × 844 with touch, when the pictures are being refreshed.
+ */
+async function snap(name: string, { fullPage = false, phone }: { fullPage?: boolean; phone?: Locator } = {}): Promise<void> {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
+  if (!phone || !process.env.UPDATE_SCREENSHOTS) return;
+  const size = page.viewportSize()!;
+  const cdp = await context.newCDPSession(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+  await phone.evaluate((node) => node.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: join(shots, `${name}-phone.png`) });
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false, maxTouchPoints: 5 });
+  await page.setViewportSize(size);
+  await cdp.detach();
 }
 
 async function expectNoAxeViolations(state: string) {
@@ -87,7 +134,7 @@ describe('<keyward-tokens> in Chromium', () => {
     expect(await el.locator('#empty').textContent()).toContain('No tokens yet');
     expect(await el.locator('#tokens-table').isHidden()).toBe(true);
     await poll(() => el.locator('#expiry-preview').textContent()).toMatch(/^Expires on /);
-    await page.screenshot({ path: join(shots, 'empty.png') });
+    await snap('empty', { phone: el.locator('#create-section') });
     await expectNoAxeViolations('empty');
   });
 
@@ -102,9 +149,11 @@ describe('<keyward-tokens> in Chromium', () => {
     await el.locator('#reveal-dialog[open]').waitFor();
     catalogSecret = (await el.locator('#reveal-secret').textContent())!;
     expect(catalogSecret).toMatch(TOKEN_PATTERN);
+    // Said inside the dialog (and read with it as it opens), not behind it.
+    expect(await el.locator('#reveal-status').textContent()).toBe('Token "Catalog sync" created.');
     expect(await el.locator('#reveal-warning').textContent()).toContain('only time it is shown');
     expect(await focusedId(page)).toBe('copy-button');
-    await page.screenshot({ path: join(shots, 'reveal.png') });
+    await snap('reveal', { phone: el.locator('#reveal-dialog') });
     await expectNoAxeViolations('reveal dialog');
     await el.locator('#copy-button').click();
     await poll(() => el.locator('#copy-button').textContent()).toBe('Copied');
@@ -180,7 +229,7 @@ describe('<keyward-tokens> in Chromium', () => {
         { timeout: 10_000, interval: 300 },
       )
       .toBe('just now');
-    await page.screenshot({ path: join(shots, 'table.png'), fullPage: true });
+    await snap('table', { fullPage: true, phone: page.locator('keyward-tokens').locator('#list-section') });
     await expectNoAxeViolations('table');
   });
 
@@ -223,7 +272,7 @@ describe('<keyward-tokens> in Chromium', () => {
     expect(await menuButton.getAttribute('aria-expanded')).toBe('true');
     expect(await focusedId(page)).toBe('button[Rename]');
     expect(await row.getByRole('menuitem').allTextContents()).toEqual(['Rename', 'Roll secret', 'Delete']);
-    await page.screenshot({ path: join(shots, 'row-menu.png') });
+    await snap('row-menu', { phone: row });
     await expectNoAxeViolations('row menu open');
     await page.keyboard.press('Escape');
     expect(await menuButton.getAttribute('aria-expanded')).toBe('false');
@@ -236,7 +285,7 @@ describe('<keyward-tokens> in Chromium', () => {
     await el.locator('#confirm-dialog[open]').waitFor();
     expect(await el.locator('#confirm-heading').textContent()).toBe('Delete "Keyboard token"?');
     expect(await focusedId(page)).toBe('confirm-cancel');
-    await page.screenshot({ path: join(shots, 'confirm-delete.png') });
+    await snap('confirm-delete', { phone: el.locator('#confirm-dialog') });
     await expectNoAxeViolations('confirm dialog');
     await page.keyboard.press('Escape');
     await el.locator('#confirm-dialog').waitFor({ state: 'hidden' });
@@ -253,8 +302,9 @@ describe('<keyward-tokens> in Chromium', () => {
     expect(await focusedId(page)).toBe('confirm-button');
     await page.keyboard.press('Enter');
     await poll(() => row.count()).toBe(0);
-    expect(await focusedId(page)).toBe('tokens-heading');
-    expect(await el.locator('#announce').textContent()).toBe('Token "Keyboard token" deleted.');
+    // The focus goes to the row now in its place (the next one), not back up to the heading.
+    expect(await focusedId(page)).toBe('button[Actions for Used once]');
+    await poll(() => el.locator('#announce').textContent()).toBe('Token "Keyboard token" deleted.');
     const after = await ping(secret);
     expect(after.status).toBe(401);
     expect(after.headers.get('www-authenticate')).toContain('invalid_token');
@@ -300,9 +350,27 @@ describe('<keyward-tokens> in Chromium', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await poll(() => el.locator('tbody tr', { hasText: 'Bulk' }).count()).toBe(0);
-    expect(await el.locator('#announce').textContent()).toBe('3 tokens deleted.');
+    await poll(() => el.locator('#announce').textContent()).toBe('3 tokens deleted.');
+    expect(await focusedId(page)).toBe('button[Actions for selected tokens]');
     expect(await rowOf(el, 'Weekly export').count()).toBe(1);
     for (const secret of secrets) expect((await ping(secret)).status).toBe(401);
+  });
+
+  test('bulk delete after another admin deleted one of the selected tokens: the others are deleted, the gone one is named', async () => {
+    const el = page.locator('keyward-tokens');
+    const secrets = [await createByMouse(el, 'Race one'), await createByMouse(el, 'Race two'), await createByMouse(el, 'Race three')];
+    for (const name of ['Race one', 'Race two', 'Race three']) await rowOf(el, name).getByRole('checkbox').check();
+    // Another admin deletes "Race two" while this page still lists it.
+    const goneId = await rowOf(el, 'Race two').getAttribute('data-id');
+    expect(await page.evaluate(async (id) => (await fetch(`/settings/tokens/${id}`, { method: 'DELETE' })).status, goneId)).toBe(204);
+    await el.getByRole('button', { name: 'Actions for selected tokens' }).click();
+    await el.getByRole('menuitem', { name: 'Delete selected (3)' }).click();
+    await el.locator('#confirm-button').click();
+    await poll(() => el.locator('tbody tr', { hasText: 'Race' }).count()).toBe(0);
+    expect(await el.locator('#bulk-error').textContent()).toBe('Already deleted by someone else: "Race two".');
+    expect(await el.locator('#announce').textContent()).toBe('2 tokens deleted.');
+    for (const secret of secrets) expect((await ping(secret)).status).toBe(401);
+    await expectNoAxeViolations('bulk delete with one already gone');
   });
 
   test('select all, then unselect all', async () => {
@@ -390,7 +458,8 @@ describe('<keyward-tokens> in Chromium', () => {
     await ready(a);
     await ready(b);
     expect(await b.locator('tbody tr').count()).toBe(0);
-    expect(await b.locator('#token-scope option').allTextContents()).toEqual(['Organization: every project', 'Project: Beta launch']);
+    // A project's name is isolated (U+2068 … U+2069) in its option: an <option> cannot hold a <bdi>.
+    expect(await b.locator('#token-scope option').allTextContents()).toEqual(['Organization: every project', 'Project: \u2068Beta launch\u2069']);
     await createByMouse(b, 'Beta deploy', 'proj_beta');
     expect(await a.locator('tbody tr', { hasText: 'Beta deploy' }).count()).toBe(0);
     expect(await rowOf(b, 'Beta deploy').count()).toBe(1);
@@ -409,6 +478,16 @@ describe('<keyward-tokens> in Chromium', () => {
     await poll(() => b.locator('tbody tr').count()).toBe(0);
     expect(await rowOf(a, 'Weekly export').count()).toBe(1);
     await expectNoAxeViolations('two elements');
+  });
+
+  test('projects: the property takes an array, or the attribute\'s JSON (as a framework may pass it)', async () => {
+    const el = await openPage('/');
+    await ready(el);
+    const options = () => el.locator('#token-scope option').allTextContents();
+    await el.evaluate((node) => ((node as unknown as { projects: unknown }).projects = [{ id: 'p1', name: 'One' }]));
+    expect(await options()).toEqual(['Organization: every project', 'Project: \u2068One\u2069']);
+    await el.evaluate((node) => ((node as unknown as { projects: unknown }).projects = '[{"id":"p2","name":"Two"}]'));
+    expect(await options()).toEqual(['Organization: every project', 'Project: \u2068Two\u2069']);
   });
 
   test('the expiry preview is asked again each minute while the page is open', async () => {
@@ -567,7 +646,7 @@ describe('<keyward-tokens> permissions, rename and roll', () => {
     expect(await el.locator('#rename-name').getAttribute('aria-invalid')).toBe('true');
     expect(await focusedId(page)).toBe('rename-name');
     expect(await el.locator('#rename-dialog[open]').count()).toBe(1);
-    await page.screenshot({ path: join(shots, 'rename-taken.png') });
+    await snap('rename-taken', { phone: el.locator('#rename-dialog') });
     await expectNoAxeViolations('rename: name taken');
     // An empty name: the server's 400 for the field, shown the same way.
     await el.locator('#rename-name').fill('   ');
@@ -585,7 +664,7 @@ describe('<keyward-tokens> permissions, rename and roll', () => {
     await renamed.waitFor();
     expect(await renamed.getAttribute('data-id')).toBe(id);
     expect(await rowOf(el, 'Deployer').count()).toBe(0);
-    expect(await el.locator('#announce').textContent()).toBe('Token renamed to "Build reader".');
+    await poll(() => el.locator('#announce').textContent()).toBe('Token renamed to "Build reader".');
     expect(await focusedId(page)).toBe('button[Actions for Build reader]');
     // Same token, same secret.
     expect((await catalogPing(reader)).status).toBe(200);
@@ -620,12 +699,13 @@ describe('<keyward-tokens> permissions, rename and roll', () => {
     expect(rolled).not.toBe(reader);
     expect(await el.locator('#reveal-heading').textContent()).toBe('The new secret of "Build reader"');
     expect(await el.locator('#reveal-warning').textContent()).toContain('only time it is shown');
+    // Said inside the dialog, where a screen reader is while it is open.
+    expect(await el.locator('#reveal-status').textContent()).toBe('Secret of "Build reader" rolled.');
     await page.screenshot({ path: join(shots, 'roll-reveal.png') });
     await expectNoAxeViolations('roll reveal');
     await closeReveal(el);
     expect(await pageHolds(page, rolled)).toBe(false);
     expect(await focusedId(page)).toBe('button[Actions for Build reader]');
-    expect(await el.locator('#announce').textContent()).toBe('Secret of "Build reader" rolled.');
 
     const row = rowOf(el, 'Build reader');
     expect(await row.locator('.hint-code').textContent()).toBe(`${rolled.slice(0, 7)}…`);
@@ -682,5 +762,128 @@ describe('<keyward-tokens> permissions, rename and roll', () => {
     expect((await deploy(rolled)).status).toBe(202);
     expect(await rowOf(el, 'All access').locator('[part="previous-secret"]').count()).toBe(0);
     expect(await pageHolds(page, rolled)).toBe(false);
+  });
+});
+
+describe('<keyward-tokens> keeps the reader where they are: focus, errors, announcements', () => {
+  /** Where the page is scrolled, and whether the focused control (through shadow roots) is in view. */
+  const where = () =>
+    page.evaluate(() => {
+      let active = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      const box = active?.getBoundingClientRect();
+      return { scrollY, inView: !!box && box.top >= 0 && box.bottom <= innerHeight, focused: active?.getAttribute('aria-label') ?? active?.id ?? '' };
+    });
+  const inView = (locator: Locator) => locator.evaluate((node) => {
+    const box = node.getBoundingClientRect();
+    return box.height > 0 && box.top >= 0 && box.bottom <= innerHeight;
+  });
+  const failWith503 = { status: 503, contentType: 'application/problem+json', body: JSON.stringify({ status: 503, code: 'STORE_UNAVAILABLE', detail: 'API tokens cannot be reached right now; retry later.' }) };
+
+  test('60 tokens: "Load more" and deleting row 55 keep the page where it is; failures show under their row or button, in view', async () => {
+    for (let i = 1; i <= 60; i++) {
+      const response = await fetch(`${server.origin}/many/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `Job ${String(i).padStart(2, '0')}`, scope: { kind: 'organization' }, expiresIn: '30d' }) });
+      expect(response.status).toBe(201);
+    }
+    await openPage('/matrix?api=/many&lang=en');
+    const el = page.locator('keyward-tokens');
+    await ready(el);
+    expect(await el.locator('tbody tr[data-id]').count()).toBe(50);
+
+    // Load more fails: the message is under the button, in view; the page stays.
+    await page.route('**/many/tokens?*cursor=*', (route) => route.fulfill(failWith503));
+    await el.locator('#load-more').scrollIntoViewIfNeeded();
+    const atButton = (await where()).scrollY;
+    expect(atButton).toBeGreaterThan(1500);
+    await el.locator('#load-more').click();
+    await poll(() => el.locator('#more-error').textContent()).toContain('Could not load more tokens');
+    expect(await inView(el.locator('#more-error'))).toBe(true);
+    expect(Math.abs((await where()).scrollY - atButton)).toBeLessThan(300);
+    await page.unroute('**/many/tokens?*cursor=*');
+
+    // Load more works: the focus goes to the first row it brought, where the button was.
+    await el.locator('#load-more').click();
+    await poll(() => el.locator('tbody tr[data-id]').count()).toBe(60);
+    expect(await el.locator('#more-error').textContent()).toBe('');
+    const afterMore = await where();
+    expect(afterMore.focused).toBe('Select Job 10');
+    expect(afterMore.inView).toBe(true);
+    expect(Math.abs(afterMore.scrollY - atButton)).toBeLessThan(760);
+
+    // Delete row 55 (newest first: "Job 06"): the focus goes to the next row's menu, in view.
+    const row55 = el.locator('tbody tr[data-id]').nth(54);
+    expect(await row55.textContent()).toContain('Job 06');
+    await row55.locator('[aria-haspopup]').click();
+    const before = (await where()).scrollY;
+    await row55.getByRole('menuitem', { name: 'Delete' }).click();
+    await el.locator('#confirm-button').click();
+    await poll(() => el.locator('tbody tr[data-id]').count()).toBe(59);
+    const afterDelete = await where();
+    expect(afterDelete.focused).toBe('Actions for Job 05');
+    expect(afterDelete.inView).toBe(true);
+    expect(Math.abs(afterDelete.scrollY - before)).toBeLessThan(300);
+    await poll(() => el.locator('#announce').textContent()).toBe('Token "Job 06" deleted.');
+
+    // A failed delete: the message is under that row (not at the top of the list), in view.
+    await page.route('**/many/tokens/*', (route) => (route.request().method() === 'DELETE' ? route.fulfill(failWith503) : route.fallback()));
+    const job03 = rowOf(el, 'Job 03');
+    await job03.locator('[aria-haspopup]').click();
+    await job03.getByRole('menuitem', { name: 'Delete' }).click();
+    await el.locator('#confirm-button').click();
+    const message = el.locator('tr.row-error');
+    await message.waitFor();
+    expect(await message.getAttribute('data-error-for')).toBe(await job03.getAttribute('data-id'));
+    expect(await message.evaluate((tr) => (tr.previousElementSibling as HTMLElement).dataset.id)).toBe(await job03.getAttribute('data-id'));
+    expect(await message.textContent()).toBe('Could not delete: API tokens cannot be reached right now; retry later.');
+    expect(await message.locator('[role=alert]').count()).toBe(1);
+    expect(await inView(message)).toBe(true);
+    expect((await where()).focused).toBe('Actions for Job 03');
+    await page.screenshot({ path: join(shots, 'row-error.png') });
+    await expectNoAxeViolations('a failed delete under its row');
+    await page.unroute('**/many/tokens/*');
+    // Acting on the row again clears its message first.
+    await job03.locator('[aria-haspopup]').click();
+    await job03.getByRole('menuitem', { name: 'Delete' }).click();
+    await el.locator('#confirm-button').click();
+    await poll(() => job03.count()).toBe(0);
+    expect(await el.locator('tr.row-error').count()).toBe(0);
+  });
+
+  test('a failed expiry preview leaves no stale error once the choice changes; a field error goes when its field changes', async () => {
+    const el = await openPage('/');
+    await ready(el);
+    await poll(() => el.locator('#expiry-preview').textContent()).toMatch(/^Expires on/);
+    await page.route('**/expiration-preview?expiresIn=7d', (route) => route.fulfill(failWith503));
+    await el.locator('#token-expiry').selectOption('7d');
+    await poll(() => el.locator('#expiry-error').textContent()).toContain('cannot be reached');
+    await el.locator('#token-expiry').selectOption('90d');
+    await poll(() => el.locator('#expiry-preview').textContent()).toMatch(/^Expires on/);
+    expect(await el.locator('#expiry-error').textContent()).toBe('');
+    await page.unroute('**/expiration-preview?expiresIn=7d');
+    // An empty name is refused at the field; typing clears the error and aria-invalid at once.
+    await el.locator('#create-button').click();
+    await poll(() => el.locator('#name-error').textContent()).not.toBe('');
+    expect(await el.locator('#token-name').getAttribute('aria-invalid')).toBe('true');
+    await page.keyboard.type('A');
+    expect(await el.locator('#name-error').textContent()).toBe('');
+    expect(await el.locator('#token-name').getAttribute('aria-invalid')).toBeNull();
+  });
+
+  test('theme: the page\'s prefers-color-scheme by default, the theme attribute over it', async () => {
+    const el = await openPage('/');
+    await ready(el);
+    const background = () => el.locator('#create-section').evaluate((node) => getComputedStyle(node).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await background()).toBe('rgb(255, 255, 255)');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).toBe('rgb(21, 27, 35)');
+    await el.evaluate((node) => node.setAttribute('theme', 'light'));
+    expect(await background()).toBe('rgb(255, 255, 255)');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await el.evaluate((node) => node.setAttribute('theme', 'dark'));
+    expect(await background()).toBe('rgb(21, 27, 35)');
+    expect(await el.evaluate((node) => (node as HTMLElement & { theme: string }).theme)).toBe('dark');
+    await el.evaluate((node) => node.setAttribute('theme', 'auto'));
+    expect(await background()).toBe('rgb(255, 255, 255)');
   });
 });

@@ -14,10 +14,16 @@ export const PROJECTS: ProjectInfo[] = [
   { id: 'proj_catalog', organizationId: 'org_a', name: 'Catalog' },
   { id: 'proj_royalties', organizationId: 'org_a', name: 'Royalties' },
   { id: 'proj_beta', organizationId: 'org_b', name: 'Beta launch' },
+  // A long unbroken name and a right-to-left one: the layout tests' projects.
+  { id: 'proj_long', organizationId: 'org_wide', name: `Projekt${'x'.repeat(60)}` },
+  { id: 'proj_rtl', organizationId: 'org_wide', name: 'متجر 2 الويب' },
 ];
 
 export const USERS: Record<string, Actor> = {
   owner_a: { userId: 'owner_a', organizationId: 'org_a', role: 'owner' },
+  owner_wide: { userId: 'owner_wide', organizationId: 'org_wide', role: 'owner' },
+  owner_empty: { userId: 'owner_empty', organizationId: 'org_empty', role: 'owner' },
+  owner_many: { userId: 'owner_many', organizationId: 'org_many', role: 'owner' },
   member_a: { userId: 'member_a', organizationId: 'org_a', role: 'member' },
   admin_b: { userId: 'admin_b', organizationId: 'org_b', role: 'admin' },
 };
@@ -27,10 +33,10 @@ export const PERMISSIONS = { 'builds:read': 'Read builds', 'builds:write': 'Star
 
 const projectsOf = (org: string) => JSON.stringify(PROJECTS.filter((p) => p.organizationId === org).map(({ id, name }) => ({ id, name })));
 
-/** Bundles the element from its sources, as `keyward-tokens.js` is built for pages. */
-export async function bundleElement(): Promise<string> {
+/** Bundles the element from its sources, as `keyward-tokens.js` is built for pages (or another entry, e.g. the locales). */
+export async function bundleElement(entry = '../src/define/index.ts'): Promise<string> {
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('../src/define/index.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
     bundle: true,
     format: 'esm',
     minify: true,
@@ -67,7 +73,7 @@ export interface UiServer {
 }
 
 export async function startUiServer(): Promise<UiServer> {
-  const bundle = await bundleElement();
+  const [bundle, locales] = await Promise.all([bundleElement(), bundleElement('../src/locales/index.ts')]);
   let offsetMs = 0;
   const options = { resolveProject: (id: string) => PROJECTS.find((p) => p.id === id) ?? null, lastUsedIntervalMs: 0, now: () => Date.now() + offsetMs };
   const keyward = createKeyward({ store: memoryStore(), ...options });
@@ -80,6 +86,7 @@ export async function startUiServer(): Promise<UiServer> {
   const signedIn = (c: Context) => USERS[getCookie(c, 'user') ?? 'owner_a'] ?? null;
   const app = new Hono();
   app.get('/keyward-tokens.js', (c) => c.body(bundle, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/keyward-locales.js', (c) => c.body(locales, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 
   app.use('/settings/*', async (c, next) => {
     if (c.req.method !== 'GET') csrfSeen.push(c.req.header('x-csrf-token') ?? '');
@@ -99,6 +106,11 @@ export async function startUiServer(): Promise<UiServer> {
   app.route('/slow', tokensApp({ keyward, getActor: signedIn }));
 
   app.route('/catalog', tokensApp({ keyward: withCatalog, getActor: signedIn }));
+  // The layout tests' organizations: one with every kind of row, one without tokens.
+  app.route('/wide', tokensApp({ keyward: withCatalog, getActor: () => USERS.owner_wide! }));
+  app.route('/empty-org', tokensApp({ keyward: withCatalog, getActor: () => USERS.owner_empty! }));
+  // The focus tests' organization: more tokens than a page holds.
+  app.route('/many', tokensApp({ keyward, getActor: () => USERS.owner_many! }));
 
   app.get('/api/ping', requireToken({ keyward, organizationLevel: true }), (c) => c.json({ ok: true, token: c.get('apiToken').name }));
   app.get('/catalog-api/ping', requireToken({ keyward: withCatalog, organizationLevel: true }), (c) => c.json({ ok: true, token: c.get('apiToken').name }));
@@ -139,6 +151,25 @@ export async function startUiServer(): Promise<UiServer> {
       ).replace('<html lang="en">', '<html lang="de">'),
     ),
   );
+
+  // Any mount, language and direction: /matrix?api=/wide&lang=ar&dir=rtl (the strings follow lang).
+  app.get('/matrix', (c) => {
+    const api = c.req.query('api') ?? '/wide';
+    const lang = c.req.query('lang') ?? 'en';
+    const dir = c.req.query('dir') === 'rtl' ? 'rtl' : 'ltr';
+    const org = api === '/wide' ? 'org_wide' : 'org_a';
+    return c.html(
+      page(
+        'API tokens',
+        element(api, org),
+        `<style>:root { color-scheme: light dark; } body { margin: 16px; max-width: none; }</style>
+        <script type="module">
+          import * as locales from '/keyward-locales.js';
+          document.querySelector('keyward-tokens').strings = locales[document.documentElement.lang] ?? {};
+        </script>`,
+      ).replace('<html lang="en">', `<html lang="${lang}" dir="${dir}">`),
+    );
+  });
 
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));

@@ -133,8 +133,9 @@ export const handleDeleteToken: ManagementHandler = managed(async (keyward, acto
 });
 
 /**
- * `POST /tokens/bulk-delete` `{ ids }` → 200 `{ deleted }`. All or nothing, at most 1000 ids:
- * one unknown id answers 404 and deletes none.
+ * `POST /tokens/bulk-delete` `{ ids }` → 200 `{ deleted, notFound }`, at most 1000 ids: deletes
+ * every listed token of the organization in one atomic step and lists the ids that were already
+ * gone (unknown, of another organization, or deleted a moment earlier) in `notFound`.
  * @example await handleBulkDeleteTokens(keyward, { actor, body: { ids: ['tok_1', 'tok_2'] } })
  */
 export const handleBulkDeleteTokens: ManagementHandler = managed(async (keyward, actor, { body, client }) => {

@@ -99,7 +99,7 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
       'PermissionList',
       'What a new token can be granted; empty when the server declares no permissions.',
     ],
-    [deleteManyInputSchema, 'BulkDeleteInput', `All or none: one unknown id answers 404 and deletes nothing. At most ${MAX_BULK_IDS} ids; repeats count once.`],
+    [deleteManyInputSchema, 'BulkDeleteInput', `At most ${MAX_BULK_IDS} ids; repeats count once. An id that is already gone does not stop the others.`],
     [tokenInfoSchema, 'TokenInfo', 'A token as anyone outside the store sees it: never its secret or hash.'],
     [tokenListItemSchema, 'TokenListItem', 'A row of the tokens table.'],
     [
@@ -120,7 +120,17 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
       'ExpirationPreview',
       'Exactly the expiresAt that creating a token now would store.',
     ],
-    [z.object({ deleted: z.number().int().min(0) }), 'BulkDeleteResult'],
+    [
+      z.object({
+        deleted: d(z.number().int().min(0), 'How many tokens this request deleted.'),
+        notFound: d(
+          z.array(z.string()),
+          'The ids it did not delete, in the order given: already deleted (e.g. by another admin a moment earlier), unknown, or of another organization.',
+        ),
+      }),
+      'BulkDeleteResult',
+      'Every id asked for is counted in `deleted` or listed in `notFound`.',
+    ],
     [
       z.object({
         items: z.array(
@@ -252,9 +262,13 @@ function paths(): OpenApiDocument['paths'] {
     '/tokens/bulk-delete': {
       post: {
         operationId: 'bulkDeleteTokens',
-        summary: `Delete up to ${MAX_BULK_IDS} tokens at once, all or none`,
+        summary: `Delete up to ${MAX_BULK_IDS} tokens at once`,
         requestBody: { required: true, content: { [JSON_CONTENT_TYPE]: { schema: ref('BulkDeleteInput') } } },
-        responses: { 200: ok('All of them are deleted: they are refused everywhere from now on.', 'BulkDeleteResult'), ...WITH_BODY, 404: refResponse('NotFound'), ...COMMON },
+        responses: {
+          200: ok('The listed tokens that existed are deleted in one atomic step and refused everywhere from now on; the others are listed in `notFound`.', 'BulkDeleteResult'),
+          ...WITH_BODY,
+          ...COMMON,
+        },
       },
     },
     '/tokens/audit': {

@@ -271,7 +271,7 @@ describe('<keyward-tokens> in Chromium', () => {
     await page.keyboard.press('ArrowDown');
     expect(await menuButton.getAttribute('aria-expanded')).toBe('true');
     expect(await focusedId(page)).toBe('button[Rename]');
-    expect(await row.getByRole('menuitem').allTextContents()).toEqual(['Rename', 'Roll secret', 'Delete']);
+    expect(await row.getByRole('menuitem').allTextContents()).toEqual(['Rename', 'Pause', 'Limits', 'Roll secret', 'Delete']);
     await snap('row-menu', { phone: row });
     await expectNoAxeViolations('row menu open');
     await page.keyboard.press('Escape');

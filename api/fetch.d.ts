@@ -11,6 +11,7 @@ type FetchGuardToken<Optional extends boolean = false> = Optional extends true ?
 type FetchGuardResult<Optional extends boolean = false> = {
     ok: true;
     token: FetchGuardToken<Optional>;
+    headers?: Readonly<Record<string, string>>;
 } | {
     ok: false;
     response: Response;

@@ -5,6 +5,7 @@ import * as core from '@keyward/core';
 import {
   ClosedError,
   ConfigurationError,
+  FeatureUnavailableError,
   ForbiddenError,
   KEYWARD_ERROR_CODES,
   KeywardError,
@@ -30,6 +31,8 @@ function advice(error: KeywardError): string {
     case 'STORE_UNAVAILABLE':
     case 'CLOSED':
       return 'retry later';
+    case 'FEATURE_UNAVAILABLE':
+      return 'turn it on';
     case 'INVALID_CONFIGURATION':
     case 'STORE_FAILED':
       return 'a bug';
@@ -47,6 +50,7 @@ const samples: KeywardError[] = [
   new StoreUnavailableError('down'),
   new StoreFailedError('broken'),
   new ClosedError(),
+  new FeatureUnavailableError('audit'),
 ];
 
 describe('KeywardError codes', () => {
@@ -69,7 +73,7 @@ describe('KeywardError codes', () => {
   });
 
   test('a switch over error.code reaches a branch for every code', () => {
-    expect(samples.map(advice)).toEqual(['fix the form', 'a bug', 'not yours', 'not yours', 'fix the form', 'retry later', 'a bug', 'retry later']);
+    expect(samples.map(advice)).toEqual(['fix the form', 'a bug', 'not yours', 'not yours', 'fix the form', 'retry later', 'a bug', 'retry later', 'turn it on']);
   });
 });
 

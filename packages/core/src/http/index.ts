@@ -40,6 +40,8 @@ export {
   type ManagementHandler,
   type ManagementRequest,
 } from './management-handlers.js';
+export { handleAuditLog, handleOrganizationUsage, handleTokenUsage } from './history-handlers.js';
+export { limitHeaders, retryAfter } from './limit-headers.js';
 export {
   MANAGEMENT_ROUTES,
   createManagementApi,

@@ -202,7 +202,7 @@ interface ExpiringTokenPage {
     items: TokenInfo[];
     nextCursor: string | null;
 }
-type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned';
+type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned' | 'leaked';
 interface TokenCreatedEvent {
     type: 'token.created';
     at: number;
@@ -319,6 +319,27 @@ interface KeywardOptions {
         retentionDays?: number;
         flushIntervalMs?: number;
     };
+}
+interface LeakReport {
+    token: string;
+    type: string;
+    url: string;
+    source?: string | undefined;
+}
+type LeakLabel = 'true_positive' | 'false_positive';
+interface LeakNotice {
+    tokenId: string;
+    organizationId: string;
+    tokenName: string;
+    action: 'revoked' | 'flagged';
+    url: string;
+    source: string | null;
+    at: number;
+}
+interface LeakHandling {
+    mode: 'revoke' | 'flag';
+    onLeak?: ((notice: LeakNotice) => MaybePromise<void>) | undefined;
+    concurrency?: number | undefined;
 }
 interface RouteTarget {
     organizationId?: string | undefined;
@@ -495,6 +516,7 @@ declare class Keyward {
         auditEntries: number;
         usageRows: number;
     }>;
+    reportLeaks(reports: readonly LeakReport[], handling: LeakHandling): Promise<LeakLabel[]>;
     verify(token: string, target?: RouteTarget): Promise<VerifyResult>;
     check(token: string, target?: RouteTarget): MaybePromise<VerifyResult>;
     flush(): Promise<void>;

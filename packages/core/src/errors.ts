@@ -14,6 +14,7 @@ export const KEYWARD_ERROR_CODES = Object.freeze([
   'STORE_UNAVAILABLE',
   'STORE_FAILED',
   'CLOSED',
+  'KEYS_UNAVAILABLE',
 ] as const);
 
 /** The `code` of a KeywardError: see KEYWARD_ERROR_CODES. */
@@ -27,7 +28,7 @@ export type KeywardErrorCode = (typeof KEYWARD_ERROR_CODES)[number];
  *   switch (error.code) {
  *     case 'VALIDATION_FAILED': case 'NAME_TAKEN': return showFormError(error);
  *     case 'FORBIDDEN': case 'TOKEN_NOT_FOUND': return showNotAllowed();
- *     case 'STORE_UNAVAILABLE': case 'CLOSED': return retryLater();
+ *     case 'STORE_UNAVAILABLE': case 'CLOSED': case 'KEYS_UNAVAILABLE': return retryLater();
  *     case 'INVALID_CONFIGURATION': case 'STORE_FAILED': throw error;
  *     default: return error.code satisfies never;
  *   }

@@ -3,7 +3,7 @@ import type { TokenRecord } from './store.js';
 import { toTokenInfo, type TokenInfo } from './token-info.js';
 
 /** Why a token stopped existing. */
-export type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned';
+export type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned' | 'leaked';
 
 /** Emitted after a token was stored. Never carries the plaintext. */
 export interface TokenCreatedEvent {

@@ -24,6 +24,10 @@ export type { CreatedToken, ExpiringTokenPage, TokenInfo, TokenListItem, TokenPa
 export type { PermissionCatalog, PermissionInfo } from './permissions.js';
 export { DAY_MS, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, ROLL_GRACE_PRESETS, previewExpiration, type ExpiryPreset, type RollGracePreset } from './expiry.js';
 export { isWellFormedToken } from './token-format.js';
+export type { LeakHandling, LeakLabel, LeakNotice, LeakReport } from './leaks/check-leaks.js';
+export { GITHUB_SECRET_SCANNING_KEYS_URL, GitHubKeyring, KeysUnavailableError, type GitHubKeyringOptions, type PublicKeysFetcher } from './leaks/github-keys.js';
+export { secretScanningPattern } from './leaks/pattern.js';
+export { memoryReplayGuard, type ReplayGuard } from './leaks/replay.js';
 export type { DeletionReason, KeywardEvent, TokenCreatedEvent, TokenDeletedEvent, TokenRolledEvent, TokenUpdatedEvent, UpdatedField } from './events.js';
 
 // Errors: every one a KeywardError with a stable UPPER_SNAKE `code`

@@ -10,6 +10,7 @@ import { RateLimiters } from './limits.js';
 import type { PermissionInfo } from './permissions.js';
 import { resolveOptions, type KeywardOptions, type ResolvedOptions } from './options.js';
 import { LastUsedRecorder } from './last-used.js';
+import { checkLeaks, type LeakHandling, type LeakLabel, type LeakReport } from './leaks/check-leaks.js';
 import { tokenNameKey } from './name.js';
 import { newSecret, newToken } from './new-token.js';
 import { assertCanManageTokens, type RouteTarget, type TokenOperation } from './policy.js';
@@ -63,8 +64,7 @@ export class Keyward {
   }
 
   /**
-   * The permissions tokens can be granted, sorted by name: the host's catalog, or an empty list
-   * when it declared none.
+   * The permissions tokens can be granted, sorted by name: the host's catalog, or [] without one.
    * @example keyward.permissions // [{ name: 'builds:read', description: 'Read builds' }]
    */
   get permissions(): readonly PermissionInfo[] {
@@ -331,6 +331,12 @@ export class Keyward {
     const cutoff = new Date(Math.floor(now()) - usageRetentionDays * 86_400_000).toISOString().slice(0, 10);
     const usageRows = features.usage ? await fromStore(() => asUsageStore(this.options.store).pruneUsage(cutoff)) : 0;
     return { auditEntries, usageRows };
+  }
+
+  /** Labels tokens reported leaked and revokes or flags the real ones: see `checkLeaks` (leaks/check-leaks.ts). Trusted code only. */
+  async reportLeaks(reports: readonly LeakReport[], handling: LeakHandling): Promise<LeakLabel[]> {
+    this.assertOpen();
+    return checkLeaks({ ...this.options, audit: this.audit, deleted: (records) => this.deleted(records, null, 'leaked') }, reports, handling);
   }
 
   /**

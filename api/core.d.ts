@@ -313,7 +313,7 @@ interface ExpiringTokenPage {
     items: TokenInfo[];
     nextCursor: string | null;
 }
-type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned';
+type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned' | 'leaked';
 interface TokenCreatedEvent {
     type: 'token.created';
     at: number;
@@ -390,6 +390,27 @@ interface KeywardOptions {
         flushIntervalMs?: number;
     };
 }
+interface LeakReport {
+    token: string;
+    type: string;
+    url: string;
+    source?: string | undefined;
+}
+type LeakLabel = 'true_positive' | 'false_positive';
+interface LeakNotice {
+    tokenId: string;
+    organizationId: string;
+    tokenName: string;
+    action: 'revoked' | 'flagged';
+    url: string;
+    source: string | null;
+    at: number;
+}
+interface LeakHandling {
+    mode: 'revoke' | 'flag';
+    onLeak?: ((notice: LeakNotice) => MaybePromise<void>) | undefined;
+    concurrency?: number | undefined;
+}
 declare function canManageTokens(role: Role): boolean;
 interface RouteTarget {
     organizationId?: string | undefined;
@@ -398,7 +419,7 @@ interface RouteTarget {
     permissions?: readonly string[] | undefined;
     cost?: number | undefined;
 }
-declare const KEYWARD_ERROR_CODES: readonly ["VALIDATION_FAILED", "INVALID_CONFIGURATION", "FORBIDDEN", "TOKEN_NOT_FOUND", "NAME_TAKEN", "FEATURE_UNAVAILABLE", "STORE_UNAVAILABLE", "STORE_FAILED", "CLOSED"];
+declare const KEYWARD_ERROR_CODES: readonly ["VALIDATION_FAILED", "INVALID_CONFIGURATION", "FORBIDDEN", "TOKEN_NOT_FOUND", "NAME_TAKEN", "FEATURE_UNAVAILABLE", "STORE_UNAVAILABLE", "STORE_FAILED", "CLOSED", "KEYS_UNAVAILABLE"];
 type KeywardErrorCode = (typeof KEYWARD_ERROR_CODES)[number];
 declare class KeywardError extends Error {
     readonly code: KeywardErrorCode;
@@ -666,6 +687,7 @@ declare class Keyward {
         auditEntries: number;
         usageRows: number;
     }>;
+    reportLeaks(reports: readonly LeakReport[], handling: LeakHandling): Promise<LeakLabel[]>;
     verify(token: string, target?: RouteTarget): Promise<VerifyResult>;
     check(token: string, target?: RouteTarget): MaybePromise<VerifyResult>;
     flush(): Promise<void>;
@@ -674,4 +696,39 @@ declare class Keyward {
 declare function createKeyward(options: KeywardOptions): Keyward;
 declare function memoryStore(): FullTokenStore;
 declare function isWellFormedToken(token: unknown, prefix?: string): token is string;
-export { type Actor, type AuditAction, type AuditActor, type AuditCursor, type AuditDraft, type AuditEntry, type AuditLogOptions, type AuditLogPage, type AuditPage, type AuditStore, type BulkDeleteResult, type CacheOptions, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, type CreditsState, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiringCursor, type ExpiringPage, type ExpiringTokenPage, type ExpiryPreset, FeatureUnavailableError, type FieldIssue, ForbiddenError, type FullTokenStore, type InvalidationChannel, type InvalidationListener, KEYWARD_ERROR_CODES, Keyward, KeywardError, type KeywardErrorCode, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type LimitsState, type LimitsStore, type ListCursor, type ListExpiringOptions, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type PermissionCatalog, type PermissionInfo, type PreviousSecret, type ProjectInfo, RATE_LIMIT_WINDOWS, REFILL_INTERVALS, ROLL_GRACE_PRESETS, type RateLimit, type RateLimitInput, type RateLimitState, type RateLimitWindowPreset, type RateLimiterAnswer, type RateLimiterLike, type RateLimiterOptions, type RateLimiterStore, type RateLimitsOptions, type Refill, type RefillInput, type RefillInterval, type RequestContext, type Role, type RollChange, type RollGracePreset, type RollTokenInput, type RouteTarget, type SpendResult, StoreFailedError, type StoreFeature, type StoreFeatures, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenRolledEvent, type TokenScope, type TokenStatus, type TokenStore, type TokenUpdatedEvent, USAGE_REFUSAL_CODES, type UpdateChange, type UpdateTokenInput, type UpdatedField, type UsageCount, type UsageDay, type UsageOptions, type UsageRefusalCode, type UsageReport, type UsageStore, VERIFY_FAILURE_CODES, ValidationError, type VerifyFailure, type VerifyFailureCode, type VerifyResult, type VerifySuccess, auditEntryId, canManageTokens, createKeyward, createTokenInputSchema, creditsSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryStore, previewExpiration, rateLimitSchema, refillSchema, rollTokenInputSchema, storeFeatures, tokenMetadataSchema, tokenNameSchema, tokenScopeSchema, updateTokenInputSchema };
+type PublicKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+declare const GITHUB_SECRET_SCANNING_KEYS_URL = "https://api.github.com/meta/public_keys/secret_scanning";
+declare class KeysUnavailableError extends KeywardError {
+    constructor(message: string, options?: {
+        cause?: unknown;
+    });
+}
+type PublicKeysFetcher = () => Promise<unknown>;
+interface GitHubKeyringOptions {
+    fetchKeys?: PublicKeysFetcher | undefined;
+    ttlMs?: number | undefined;
+    minRefetchMs?: number | undefined;
+    now?: (() => number) | undefined;
+}
+declare class GitHubKeyring {
+    private readonly fetchKeys;
+    private readonly ttlMs;
+    private readonly minRefetchMs;
+    private readonly now;
+    private keys;
+    private fetchedAt;
+    private inFlight;
+    constructor(options?: GitHubKeyringOptions);
+    key(id: string): Promise<PublicKey | null>;
+    private refresh;
+}
+declare function secretScanningPattern(prefix: string): string;
+interface ReplayGuard {
+    claim(key: string, ttlMs: number): MaybePromise<boolean>;
+    release(key: string): MaybePromise<void>;
+}
+declare function memoryReplayGuard(options?: {
+    maxEntries?: number;
+    now?: () => number;
+}): ReplayGuard;
+export { type Actor, type AuditAction, type AuditActor, type AuditCursor, type AuditDraft, type AuditEntry, type AuditLogOptions, type AuditLogPage, type AuditPage, type AuditStore, type BulkDeleteResult, type CacheOptions, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, type CreditsState, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiringCursor, type ExpiringPage, type ExpiringTokenPage, type ExpiryPreset, FeatureUnavailableError, type FieldIssue, ForbiddenError, type FullTokenStore, GITHUB_SECRET_SCANNING_KEYS_URL, GitHubKeyring, type GitHubKeyringOptions, type InvalidationChannel, type InvalidationListener, KEYWARD_ERROR_CODES, KeysUnavailableError, Keyward, KeywardError, type KeywardErrorCode, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type LeakHandling, type LeakLabel, type LeakNotice, type LeakReport, type LimitsState, type LimitsStore, type ListCursor, type ListExpiringOptions, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type PermissionCatalog, type PermissionInfo, type PreviousSecret, type ProjectInfo, type PublicKeysFetcher, RATE_LIMIT_WINDOWS, REFILL_INTERVALS, ROLL_GRACE_PRESETS, type RateLimit, type RateLimitInput, type RateLimitState, type RateLimitWindowPreset, type RateLimiterAnswer, type RateLimiterLike, type RateLimiterOptions, type RateLimiterStore, type RateLimitsOptions, type Refill, type RefillInput, type RefillInterval, type ReplayGuard, type RequestContext, type Role, type RollChange, type RollGracePreset, type RollTokenInput, type RouteTarget, type SpendResult, StoreFailedError, type StoreFeature, type StoreFeatures, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenRolledEvent, type TokenScope, type TokenStatus, type TokenStore, type TokenUpdatedEvent, USAGE_REFUSAL_CODES, type UpdateChange, type UpdateTokenInput, type UpdatedField, type UsageCount, type UsageDay, type UsageOptions, type UsageRefusalCode, type UsageReport, type UsageStore, VERIFY_FAILURE_CODES, ValidationError, type VerifyFailure, type VerifyFailureCode, type VerifyResult, type VerifySuccess, auditEntryId, canManageTokens, createKeyward, createTokenInputSchema, creditsSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryReplayGuard, memoryStore, previewExpiration, rateLimitSchema, refillSchema, rollTokenInputSchema, secretScanningPattern, storeFeatures, tokenMetadataSchema, tokenNameSchema, tokenScopeSchema, updateTokenInputSchema };

@@ -243,7 +243,7 @@ interface ExpiringTokenPage {
     items: TokenInfo[];
     nextCursor: string | null;
 }
-type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned';
+type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned' | 'leaked';
 interface TokenCreatedEvent {
     type: 'token.created';
     at: number;
@@ -319,6 +319,27 @@ interface KeywardOptions {
         retentionDays?: number;
         flushIntervalMs?: number;
     };
+}
+interface LeakReport {
+    token: string;
+    type: string;
+    url: string;
+    source?: string | undefined;
+}
+type LeakLabel = 'true_positive' | 'false_positive';
+interface LeakNotice {
+    tokenId: string;
+    organizationId: string;
+    tokenName: string;
+    action: 'revoked' | 'flagged';
+    url: string;
+    source: string | null;
+    at: number;
+}
+interface LeakHandling {
+    mode: 'revoke' | 'flag';
+    onLeak?: ((notice: LeakNotice) => MaybePromise<void>) | undefined;
+    concurrency?: number | undefined;
 }
 interface RouteTarget {
     organizationId?: string | undefined;
@@ -495,6 +516,7 @@ declare class Keyward {
         auditEntries: number;
         usageRows: number;
     }>;
+    reportLeaks(reports: readonly LeakReport[], handling: LeakHandling): Promise<LeakLabel[]>;
     verify(token: string, target?: RouteTarget): Promise<VerifyResult>;
     check(token: string, target?: RouteTarget): MaybePromise<VerifyResult>;
     flush(): Promise<void>;
@@ -520,7 +542,9 @@ declare const REFUSAL_CODES: readonly ["MISSING_CREDENTIALS", "INVALID_REQUEST",
 type RefusalCode = (typeof REFUSAL_CODES)[number];
 declare const MANAGEMENT_PROBLEM_CODES: readonly ["VALIDATION_FAILED", "INVALID_JSON", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "CROSS_SITE_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "TOKEN_NOT_FOUND", "NAME_TAKEN", "FEATURE_UNAVAILABLE", "NOT_FOUND", "METHOD_NOT_ALLOWED", "INTERNAL_ERROR", "STORE_FAILED", "STORE_UNAVAILABLE", "CLOSED"];
 type ManagementProblemCode = (typeof MANAGEMENT_PROBLEM_CODES)[number];
-type ProblemCode = RefusalCode | ManagementProblemCode;
+declare const SECRET_SCANNING_PROBLEM_CODES: readonly ["SIGNATURE_MISSING", "SIGNATURE_MALFORMED", "SIGNATURE_INVALID", "REPORT_REPLAYED", "INVALID_REPORT", "PAYLOAD_TOO_LARGE", "METHOD_NOT_ALLOWED", "SERVICE_UNAVAILABLE", "INTERNAL_ERROR"];
+type SecretScanningProblemCode = (typeof SECRET_SCANNING_PROBLEM_CODES)[number];
+type ProblemCode = RefusalCode | ManagementProblemCode | SecretScanningProblemCode;
 type HttpStatus = 200 | 201 | 204 | 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 501 | 503;
 interface HttpResponse {
     readonly status: HttpStatus;
@@ -756,4 +780,37 @@ interface ManagementApi<Req> {
     handle(route: ManagementRoute, request: Req, parts: ManagementRequestParts): Promise<HttpResponse>;
 }
 declare function createManagementApi<Req>(options: ManagementApiOptions<Req>, caller?: string): ManagementApi<Req>;
-export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, CROSS_SITE_RESPONSE, type CredentialsInput, type CrossSiteOptions, type CrossSitePolicy, DEFAULT_REALM, type FetchRequestHeaders, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_PROBLEM_CODES, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementHeaders, type ManagementProblemCode, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NOT_JSON_RESPONSE, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, type OpenApiSecurityScheme, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemCode, type ProblemDetails, REFUSAL_CODES, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, UNAUTHENTICATED_RESPONSE, admit, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, errorResponse, failureResponse, fetchManagementHeaders, frozenResponse, guardResponses, handleAuditLog, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListPermissions, handleListTokens, handleOrganizationUsage, handlePreviewExpiration, handleRollToken, handleTokenUsage, handleUpdateToken, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, limitHeaders, nodeManagementHeaders, openApiResponse, parseCredentials, parseJsonBody, problemResponse, resolveCrossSite, responseText, retryAfter };
+type PublicKeysFetcher = () => Promise<unknown>;
+interface GitHubKeyringOptions {
+    fetchKeys?: PublicKeysFetcher | undefined;
+    ttlMs?: number | undefined;
+    minRefetchMs?: number | undefined;
+    now?: (() => number) | undefined;
+}
+interface ReplayGuard {
+    claim(key: string, ttlMs: number): MaybePromise<boolean>;
+    release(key: string): MaybePromise<void>;
+}
+declare const MAX_LEAK_REPORT_BYTES: number;
+declare const DEFAULT_REPLAY_WINDOW_MS = 600000;
+declare const GITHUB_KEY_ID_HEADER = "github-public-key-identifier";
+declare const GITHUB_SIGNATURE_HEADER = "github-public-key-signature";
+interface SecretScanningOptions extends LeakHandling, GitHubKeyringOptions {
+    keyward: Keyward;
+    maxBodyBytes?: number | undefined;
+    replayWindowMs?: number | undefined;
+    replayGuard?: ReplayGuard | undefined;
+    onError?: ((error: unknown) => void) | undefined;
+}
+interface SecretScanningRequest {
+    keyId: string | null | undefined;
+    signature: string | null | undefined;
+    body: Uint8Array;
+}
+interface SecretScanningEndpoint {
+    readonly maxBodyBytes: number;
+    readonly tooLarge: HttpResponse;
+    handle(request: SecretScanningRequest): Promise<HttpResponse>;
+}
+declare function createSecretScanningEndpoint(options: SecretScanningOptions, caller?: string): SecretScanningEndpoint;
+export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, CROSS_SITE_RESPONSE, type CredentialsInput, type CrossSiteOptions, type CrossSitePolicy, DEFAULT_REALM, DEFAULT_REPLAY_WINDOW_MS, type FetchRequestHeaders, GITHUB_KEY_ID_HEADER, GITHUB_SIGNATURE_HEADER, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_PROBLEM_CODES, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, MAX_LEAK_REPORT_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementHeaders, type ManagementProblemCode, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NOT_JSON_RESPONSE, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, type OpenApiSecurityScheme, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemCode, type ProblemDetails, REFUSAL_CODES, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, SECRET_SCANNING_PROBLEM_CODES, type SecretScanningEndpoint, type SecretScanningOptions, type SecretScanningProblemCode, type SecretScanningRequest, UNAUTHENTICATED_RESPONSE, admit, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, createSecretScanningEndpoint, errorResponse, failureResponse, fetchManagementHeaders, frozenResponse, guardResponses, handleAuditLog, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListPermissions, handleListTokens, handleOrganizationUsage, handlePreviewExpiration, handleRollToken, handleTokenUsage, handleUpdateToken, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, limitHeaders, nodeManagementHeaders, openApiResponse, parseCredentials, parseJsonBody, problemResponse, resolveCrossSite, responseText, retryAfter };

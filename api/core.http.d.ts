@@ -31,6 +31,19 @@ interface TokenRecord {
     permissions: string[] | null;
     metadata: Record<string, unknown> | null;
     previous: PreviousSecret | null;
+    enabled?: boolean;
+    rateLimit?: RateLimit | null;
+    remaining?: number | null;
+    refill?: Refill | null;
+    refilledAt?: number | null;
+}
+interface RateLimit {
+    limit: number;
+    window: number;
+}
+interface Refill {
+    amount: number;
+    interval: number;
 }
 interface PreviousSecret {
     hash: string;
@@ -46,6 +59,11 @@ interface UpdateChange {
     name?: string;
     nameKey?: string;
     metadata?: Record<string, unknown> | null;
+    enabled?: boolean;
+    rateLimit?: RateLimit | null;
+    remaining?: number | null;
+    refill?: Refill | null;
+    refilledAt?: number | null;
 }
 interface ExpiringCursor {
     expiresAt: number;
@@ -63,6 +81,36 @@ interface ListPage {
     items: TokenRecord[];
     next: ListCursor | null;
 }
+type AuditActor = {
+    type: 'user';
+    userId: string;
+    role: Role;
+} | {
+    type: 'system';
+};
+type AuditAction = 'created'
+ | 'updated'
+ | 'paused' | 'resumed' | 'rolled' | 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned' | 'leaked';
+interface AuditDraft {
+    id: string;
+    at: number;
+    actor: AuditActor;
+    action: AuditAction;
+    changes: Record<string, unknown> | null;
+    ip: string | null;
+    userAgent: string | null;
+}
+interface AuditEntry extends AuditDraft {
+    organizationId: string;
+    tokenId: string;
+    tokenName: string;
+}
+type UsageRefusalCode = 'DISABLED' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED' | 'RATE_LIMITED' | 'USAGE_EXHAUSTED';
+interface UsageDay {
+    day: string;
+    accepted: number;
+    refused: Record<UsageRefusalCode, number>;
+}
 interface LastUsedUpdate {
     id: string;
     organizationId: string;
@@ -74,19 +122,19 @@ interface DeleteManyResult {
 }
 type MaybePromise<T> = T | Promise<T>;
 interface TokenStore {
-    insert(record: TokenRecord): Promise<'ok' | 'name_taken'>;
+    insert(record: TokenRecord, audit?: AuditDraft): Promise<'ok' | 'name_taken'>;
     findByHash(hash: string): MaybePromise<TokenRecord | null>;
     get(organizationId: string, id: string): Promise<TokenRecord | null>;
     list(organizationId: string, options: {
         limit: number;
         after?: ListCursor | undefined;
     }): Promise<ListPage>;
-    deleteMany(organizationId: string, ids: readonly string[]): Promise<DeleteManyResult>;
-    deleteByProject(projectId: string): Promise<TokenRecord[]>;
-    deleteExpired(expiredBefore: number): Promise<TokenRecord[]>;
+    deleteMany(organizationId: string, ids: readonly string[], audit?: AuditDraft): Promise<DeleteManyResult>;
+    deleteByProject(projectId: string, audit?: AuditDraft): Promise<TokenRecord[]>;
+    deleteExpired(expiredBefore: number, audit?: AuditDraft): Promise<TokenRecord[]>;
     touch(updates: readonly LastUsedUpdate[]): Promise<void>;
-    roll(organizationId: string, id: string, change: RollChange): Promise<TokenRecord | null>;
-    update(organizationId: string, id: string, change: UpdateChange): Promise<TokenRecord | 'name_taken' | null>;
+    roll(organizationId: string, id: string, change: RollChange, audit?: AuditDraft): Promise<TokenRecord | null>;
+    update(organizationId: string, id: string, change: UpdateChange, audit?: AuditDraft): Promise<TokenRecord | 'name_taken' | null>;
     listExpiring(options: {
         expiresAfter: number;
         expiresBy: number;
@@ -95,10 +143,20 @@ interface TokenStore {
     }): Promise<ExpiringPage>;
     close?(): Promise<void>;
 }
+interface RequestContext {
+    ip?: string | null | undefined;
+    userAgent?: string | null | undefined;
+}
+interface AuditLogPage {
+    items: AuditEntry[];
+    nextCursor: string | null;
+}
 interface BulkDeleteResult {
     deleted: number;
     notFound: string[];
 }
+type StoreFeature = 'pause' | 'credits' | 'rateLimits' | 'audit' | 'usage';
+type StoreFeatures = Readonly<Record<StoreFeature, boolean>>;
 declare const EXPIRY_PRESETS: readonly ["1d", "7d", "30d", "60d", "90d", "never"];
 type ExpiryPreset = (typeof EXPIRY_PRESETS)[number];
 type PermissionCatalog = Readonly<Record<string, string>>;
@@ -126,6 +184,22 @@ interface CacheOptions {
     ttlMs?: number;
     maxEntries?: number;
 }
+declare const REFILL_INTERVALS: Readonly<{
+    '1d': 86400000;
+    '7d': number;
+    '30d': number;
+}>;
+type RefillInterval = keyof typeof REFILL_INTERVALS;
+interface RefillInput {
+    amount: number;
+    interval: RefillInterval;
+}
+interface CreditsState {
+    remaining: number;
+    refill: Refill | null;
+    nextRefillAt: number | null;
+    refillInMs: number | null;
+}
 interface TokenInfo {
     id: string;
     organizationId: string;
@@ -142,8 +216,16 @@ interface TokenInfo {
         hint: string;
         expiresAt: number;
     } | null;
+    enabled: boolean;
+    rateLimit: {
+        limit: number;
+        window: number;
+    } | null;
+    remaining: number | null;
+    refill: RefillInput | null;
+    nextRefillAt: number | null;
 }
-type TokenStatus = 'active' | 'expired';
+type TokenStatus = 'active' | 'expired' | 'paused';
 interface CreatedToken {
     plaintext: string;
     token: TokenInfo;
@@ -161,7 +243,7 @@ interface ExpiringTokenPage {
     items: TokenInfo[];
     nextCursor: string | null;
 }
-type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned';
+type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned' | 'leaked';
 interface TokenCreatedEvent {
     type: 'token.created';
     at: number;
@@ -187,12 +269,35 @@ interface TokenUpdatedEvent {
     at: number;
     actor: Actor;
     token: TokenInfo;
-    changed: Array<'name' | 'metadata'>;
+    changed: UpdatedField[];
 }
+type UpdatedField = 'name' | 'metadata' | 'enabled' | 'rateLimit' | 'remaining' | 'refill';
 type KeywardEvent = TokenCreatedEvent | TokenDeletedEvent | TokenRolledEvent | TokenUpdatedEvent;
 interface PepperOptions {
     current: string;
     previous?: readonly (string | null)[];
+}
+declare const RATE_LIMIT_WINDOWS: Readonly<{
+    '1s': 1000;
+    '1m': 60000;
+    '1h': 3600000;
+    '1d': 86400000;
+}>;
+type RateLimitWindowPreset = keyof typeof RATE_LIMIT_WINDOWS;
+interface RateLimitInput {
+    limit: number;
+    window: RateLimitWindowPreset | number;
+}
+interface RateLimitsOptions {
+    default?: RateLimitInput | undefined;
+    max?: RateLimitInput | undefined;
+    onLimiterError?: 'refuse' | 'allow' | undefined;
+}
+interface RateLimitState {
+    limit: number;
+    window: number;
+    remaining: number;
+    resetMs: number;
 }
 interface KeywardOptions {
     store: TokenStore;
@@ -206,14 +311,62 @@ interface KeywardOptions {
     onEvent?: (event: KeywardEvent) => void;
     onError?: (error: unknown) => void;
     cache?: CacheOptions;
+    rateLimits?: RateLimitsOptions;
+    audit?: boolean | {
+        retentionDays?: number;
+    };
+    usage?: boolean | {
+        retentionDays?: number;
+        flushIntervalMs?: number;
+    };
+}
+interface LeakReport {
+    token: string;
+    type: string;
+    url: string;
+    source?: string | undefined;
+}
+type LeakLabel = 'true_positive' | 'false_positive';
+interface LeakNotice {
+    tokenId: string;
+    organizationId: string;
+    tokenName: string;
+    action: 'revoked' | 'flagged';
+    url: string;
+    source: string | null;
+    at: number;
+}
+interface LeakHandling {
+    mode: 'revoke' | 'flag';
+    onLeak?: ((notice: LeakNotice) => MaybePromise<void>) | undefined;
+    concurrency?: number | undefined;
 }
 interface RouteTarget {
     organizationId?: string | undefined;
     projectId?: string | undefined;
     organizationLevel?: boolean | undefined;
     permissions?: readonly string[] | undefined;
+    cost?: number | undefined;
 }
 declare const createTokenInputSchema: z.ZodObject<{
+    rateLimit: z.ZodOptional<z.ZodNullable<z.ZodObject<{
+        limit: z.ZodNumber;
+        window: z.ZodUnion<readonly [z.ZodEnum<{
+            "1d": "1d";
+            "1h": "1h";
+            "1s": "1s";
+            "1m": "1m";
+        }>, z.ZodNumber]>;
+    }, z.core.$strict>>>;
+    remaining: z.ZodOptional<z.ZodNullable<z.ZodNumber>>;
+    refill: z.ZodOptional<z.ZodNullable<z.ZodObject<{
+        amount: z.ZodNumber;
+        interval: z.ZodEnum<{
+            "1d": "1d";
+            "7d": "7d";
+            "30d": "30d";
+        }>;
+    }, z.core.$strict>>>;
     name: z.ZodPipe<z.ZodString, z.ZodTransform<string, string>>;
     scope: z.ZodDiscriminatedUnion<[z.ZodObject<{
         kind: z.ZodLiteral<"organization">;
@@ -244,8 +397,27 @@ declare const rollTokenInputSchema: z.ZodObject<{
 }, z.core.$strict>;
 type RollTokenInput = z.input<typeof rollTokenInputSchema>;
 declare const updateTokenInputSchema: z.ZodObject<{
+    rateLimit: z.ZodOptional<z.ZodNullable<z.ZodObject<{
+        limit: z.ZodNumber;
+        window: z.ZodUnion<readonly [z.ZodEnum<{
+            "1d": "1d";
+            "1h": "1h";
+            "1s": "1s";
+            "1m": "1m";
+        }>, z.ZodNumber]>;
+    }, z.core.$strict>>>;
+    remaining: z.ZodOptional<z.ZodNullable<z.ZodNumber>>;
+    refill: z.ZodOptional<z.ZodNullable<z.ZodObject<{
+        amount: z.ZodNumber;
+        interval: z.ZodEnum<{
+            "1d": "1d";
+            "7d": "7d";
+            "30d": "30d";
+        }>;
+    }, z.core.$strict>>>;
     name: z.ZodOptional<z.ZodPipe<z.ZodString, z.ZodTransform<string, string>>>;
     metadata: z.ZodOptional<z.ZodNullable<z.ZodPreprocess<z.ZodRecord<z.ZodString, z.ZodUnknown>, Record<string, unknown>>>>;
+    enabled: z.ZodOptional<z.ZodBoolean>;
 }, z.core.$strict>;
 type UpdateTokenInput = z.input<typeof updateTokenInputSchema>;
 declare const listOptionsSchema: z.ZodObject<{
@@ -265,40 +437,65 @@ declare const listExpiringOptionsSchema: z.ZodObject<{
     }>]>;
 }, z.core.$strict>;
 type ListExpiringOptions = z.input<typeof listExpiringOptionsSchema>;
-declare const VERIFY_FAILURE_CODES: readonly ["MALFORMED", "NOT_FOUND", "EXPIRED", "SCOPE_DENIED", "PERMISSION_DENIED"];
+declare const auditLogOptionsSchema: z.ZodObject<{
+    limit: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+    cursor: z.ZodOptional<z.ZodString>;
+    tokenId: z.ZodOptional<z.ZodString>;
+}, z.core.$strict>;
+type AuditLogOptions = z.input<typeof auditLogOptionsSchema>;
+declare const usageOptionsSchema: z.ZodObject<{
+    days: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+}, z.core.$strict>;
+type UsageOptions = z.input<typeof usageOptionsSchema>;
+declare const VERIFY_FAILURE_CODES: readonly ["MALFORMED", "NOT_FOUND", "DISABLED", "EXPIRED", "SCOPE_DENIED", "PERMISSION_DENIED", "RATE_LIMITED", "USAGE_EXHAUSTED"];
 type VerifyFailureCode = (typeof VERIFY_FAILURE_CODES)[number];
+interface LimitsState {
+    rateLimit?: RateLimitState | undefined;
+    credits?: CreditsState | undefined;
+}
 interface VerifyFailure {
     ok: false;
     code: VerifyFailureCode;
     tokenId?: string;
     missingPermissions?: string[];
+    retryAfterMs?: number;
+    limits?: LimitsState;
 }
-type VerifyResult = {
+interface VerifySuccess {
     ok: true;
     token: TokenInfo;
-} | VerifyFailure;
+    limits?: LimitsState;
+}
+type VerifyResult = VerifySuccess | VerifyFailure;
+interface UsageReport {
+    tokenId: string | null;
+    days: UsageDay[];
+    total: Omit<UsageDay, 'day'>;
+}
 declare class Keyward {
     readonly prefix: string;
     private readonly options;
     private readonly lastUsed;
+    private readonly usageRecorder;
+    private readonly audit;
     private readonly verifier;
     private readonly events;
     private closed;
     constructor(options: KeywardOptions);
+    get features(): StoreFeatures;
     get permissions(): readonly PermissionInfo[];
-    private grantable;
     private deleted;
     private assertOpen;
     private manager;
     previewExpiration(expiresIn: ExpiryPreset, now?: number): number | null;
-    create(actor: Actor, input: CreateTokenInput): Promise<CreatedToken>;
+    create(actor: Actor, input: CreateTokenInput, context?: RequestContext): Promise<CreatedToken>;
     list(actor: Actor, options?: ListOptions): Promise<TokenPage>;
     get(actor: Actor, id: string): Promise<TokenInfo>;
-    roll(actor: Actor, id: string, input?: RollTokenInput): Promise<CreatedToken>;
-    update(actor: Actor, id: string, input: UpdateTokenInput): Promise<TokenInfo>;
+    roll(actor: Actor, id: string, input?: RollTokenInput, context?: RequestContext): Promise<CreatedToken>;
+    update(actor: Actor, id: string, input: UpdateTokenInput, context?: RequestContext): Promise<TokenInfo>;
     listExpiring(options: ListExpiringOptions): Promise<ExpiringTokenPage>;
-    delete(actor: Actor, id: string): Promise<void>;
-    deleteMany(actor: Actor, ids: readonly string[]): Promise<BulkDeleteResult>;
+    delete(actor: Actor, id: string, context?: RequestContext): Promise<void>;
+    deleteMany(actor: Actor, ids: readonly string[], context?: RequestContext): Promise<BulkDeleteResult>;
     private deleteIds;
     revokeProject(projectId: string): Promise<{
         deleted: number;
@@ -308,6 +505,18 @@ declare class Keyward {
     }): Promise<{
         deleted: number;
     }>;
+    auditLog(actor: Actor, options?: AuditLogOptions): Promise<AuditLogPage>;
+    auditLines(actor: Actor, options?: {
+        tokenId?: string;
+    }): AsyncGenerator<string>;
+    usage(actor: Actor, tokenId: string, options?: UsageOptions): Promise<UsageReport>;
+    organizationUsage(actor: Actor, options?: UsageOptions): Promise<UsageReport>;
+    private usageReport;
+    pruneHistory(): Promise<{
+        auditEntries: number;
+        usageRows: number;
+    }>;
+    reportLeaks(reports: readonly LeakReport[], handling: LeakHandling): Promise<LeakLabel[]>;
     verify(token: string, target?: RouteTarget): Promise<VerifyResult>;
     check(token: string, target?: RouteTarget): MaybePromise<VerifyResult>;
     flush(): Promise<void>;
@@ -329,12 +538,14 @@ type ParsedCredentials = {
     reason: MalformedReason;
 };
 declare function parseCredentials(input: CredentialsInput): ParsedCredentials;
-declare const REFUSAL_CODES: readonly ["MISSING_CREDENTIALS", "INVALID_REQUEST", "INVALID_TOKEN", "TOKEN_EXPIRED", "INSUFFICIENT_SCOPE", "MISSING_PERMISSIONS", "STORE_UNAVAILABLE", "CLOSED", "STORE_FAILED", "INTERNAL_ERROR"];
+declare const REFUSAL_CODES: readonly ["MISSING_CREDENTIALS", "INVALID_REQUEST", "INVALID_TOKEN", "TOKEN_EXPIRED", "TOKEN_DISABLED", "INSUFFICIENT_SCOPE", "MISSING_PERMISSIONS", "RATE_LIMITED", "USAGE_EXHAUSTED", "STORE_UNAVAILABLE", "CLOSED", "STORE_FAILED", "INTERNAL_ERROR"];
 type RefusalCode = (typeof REFUSAL_CODES)[number];
-declare const MANAGEMENT_PROBLEM_CODES: readonly ["VALIDATION_FAILED", "INVALID_JSON", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "CROSS_SITE_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "TOKEN_NOT_FOUND", "NAME_TAKEN", "NOT_FOUND", "METHOD_NOT_ALLOWED", "INTERNAL_ERROR", "STORE_FAILED", "STORE_UNAVAILABLE", "CLOSED"];
+declare const MANAGEMENT_PROBLEM_CODES: readonly ["VALIDATION_FAILED", "INVALID_JSON", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "CROSS_SITE_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "TOKEN_NOT_FOUND", "NAME_TAKEN", "FEATURE_UNAVAILABLE", "NOT_FOUND", "METHOD_NOT_ALLOWED", "INTERNAL_ERROR", "STORE_FAILED", "STORE_UNAVAILABLE", "CLOSED"];
 type ManagementProblemCode = (typeof MANAGEMENT_PROBLEM_CODES)[number];
-type ProblemCode = RefusalCode | ManagementProblemCode;
-type HttpStatus = 200 | 201 | 204 | 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503;
+declare const SECRET_SCANNING_PROBLEM_CODES: readonly ["SIGNATURE_MISSING", "SIGNATURE_MALFORMED", "SIGNATURE_INVALID", "REPORT_REPLAYED", "INVALID_REPORT", "PAYLOAD_TOO_LARGE", "METHOD_NOT_ALLOWED", "SERVICE_UNAVAILABLE", "INTERNAL_ERROR"];
+type SecretScanningProblemCode = (typeof SECRET_SCANNING_PROBLEM_CODES)[number];
+type ProblemCode = RefusalCode | ManagementProblemCode | SecretScanningProblemCode;
+type HttpStatus = 200 | 201 | 204 | 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 501 | 503;
 interface HttpResponse {
     readonly status: HttpStatus;
     readonly headers: Readonly<Record<string, string>>;
@@ -383,6 +594,8 @@ interface GuardResponses {
     readonly expired: HttpResponse;
     readonly insufficientScope: HttpResponse;
     missingPermissions(missing: readonly string[]): HttpResponse;
+    readonly disabled: HttpResponse;
+    tooManyRequests(code: 'RATE_LIMITED' | 'USAGE_EXHAUSTED', limits: LimitsState | undefined, retryAfterMs: number | undefined): HttpResponse;
 }
 declare function assertValidRealm(realm: unknown): asserts realm is string;
 declare function guardResponses(realm?: string, header?: string): GuardResponses;
@@ -394,6 +607,7 @@ interface AuthenticateOptions extends RefusalHooks {
 type AuthenticateResult<Optional extends boolean = false> = {
     ok: true;
     token: Optional extends true ? TokenInfo | undefined : TokenInfo;
+    headers?: Readonly<Record<string, string>>;
 } | {
     ok: false;
     response: HttpResponse;
@@ -407,6 +621,7 @@ interface GuardOptions<Ctx> {
     organization?: RouteIdReader<Ctx> | undefined;
     organizationLevel?: boolean | undefined;
     permissions?: readonly string[] | undefined;
+    cost?: number | undefined;
     header?: string | undefined;
     realm?: string | undefined;
     onError?: ((error: unknown) => void) | undefined;
@@ -490,6 +705,7 @@ interface ManagementRequest {
     body?: unknown;
     query?: Readonly<Record<string, unknown>> | undefined;
     params?: Readonly<Record<string, unknown>> | undefined;
+    client?: RequestContext | undefined;
 }
 type ManagementHandler = (keyward: Keyward, request: ManagementRequest, onError?: (error: unknown) => void) => Promise<HttpResponse>;
 declare const handleListTokens: ManagementHandler;
@@ -501,6 +717,11 @@ declare const handleBulkDeleteTokens: ManagementHandler;
 declare const handleListPermissions: ManagementHandler;
 declare const handleRollToken: ManagementHandler;
 declare const handleUpdateToken: ManagementHandler;
+declare const handleAuditLog: ManagementHandler;
+declare const handleOrganizationUsage: ManagementHandler;
+declare const handleTokenUsage: ManagementHandler;
+declare function limitHeaders(limits: LimitsState): Record<string, string>;
+declare function retryAfter(ms: number): string;
 declare const OPENAPI_PATH = "/tokens/openapi.json";
 declare const MANAGEMENT_API_VERSION = "1.0.0";
 type OpenApiSecurityScheme = {
@@ -559,4 +780,37 @@ interface ManagementApi<Req> {
     handle(route: ManagementRoute, request: Req, parts: ManagementRequestParts): Promise<HttpResponse>;
 }
 declare function createManagementApi<Req>(options: ManagementApiOptions<Req>, caller?: string): ManagementApi<Req>;
-export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, CROSS_SITE_RESPONSE, type CredentialsInput, type CrossSiteOptions, type CrossSitePolicy, DEFAULT_REALM, type FetchRequestHeaders, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_PROBLEM_CODES, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementHeaders, type ManagementProblemCode, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NOT_JSON_RESPONSE, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, type OpenApiSecurityScheme, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemCode, type ProblemDetails, REFUSAL_CODES, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, UNAUTHENTICATED_RESPONSE, admit, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, errorResponse, failureResponse, fetchManagementHeaders, frozenResponse, guardResponses, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListPermissions, handleListTokens, handlePreviewExpiration, handleRollToken, handleUpdateToken, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, nodeManagementHeaders, openApiResponse, parseCredentials, parseJsonBody, problemResponse, resolveCrossSite, responseText };
+type PublicKeysFetcher = () => Promise<unknown>;
+interface GitHubKeyringOptions {
+    fetchKeys?: PublicKeysFetcher | undefined;
+    ttlMs?: number | undefined;
+    minRefetchMs?: number | undefined;
+    now?: (() => number) | undefined;
+}
+interface ReplayGuard {
+    claim(key: string, ttlMs: number): MaybePromise<boolean>;
+    release(key: string): MaybePromise<void>;
+}
+declare const MAX_LEAK_REPORT_BYTES: number;
+declare const DEFAULT_REPLAY_WINDOW_MS = 600000;
+declare const GITHUB_KEY_ID_HEADER = "github-public-key-identifier";
+declare const GITHUB_SIGNATURE_HEADER = "github-public-key-signature";
+interface SecretScanningOptions extends LeakHandling, GitHubKeyringOptions {
+    keyward: Keyward;
+    maxBodyBytes?: number | undefined;
+    replayWindowMs?: number | undefined;
+    replayGuard?: ReplayGuard | undefined;
+    onError?: ((error: unknown) => void) | undefined;
+}
+interface SecretScanningRequest {
+    keyId: string | null | undefined;
+    signature: string | null | undefined;
+    body: Uint8Array;
+}
+interface SecretScanningEndpoint {
+    readonly maxBodyBytes: number;
+    readonly tooLarge: HttpResponse;
+    handle(request: SecretScanningRequest): Promise<HttpResponse>;
+}
+declare function createSecretScanningEndpoint(options: SecretScanningOptions, caller?: string): SecretScanningEndpoint;
+export { type AuthenticateOptions, type AuthenticateResult, BODY_RESPONSES, type BodyHeaders, CROSS_SITE_RESPONSE, type CredentialsInput, type CrossSiteOptions, type CrossSitePolicy, DEFAULT_REALM, DEFAULT_REPLAY_WINDOW_MS, type FetchRequestHeaders, GITHUB_KEY_ID_HEADER, GITHUB_SIGNATURE_HEADER, type Guard, type GuardOptions, type GuardResponses, type HttpResponse, type HttpStatus, type IncomingHeaders, type IsOptional, JSON_CONTENT_TYPE, type JsonBodyResult, MANAGEMENT_API_VERSION, MANAGEMENT_PROBLEM_CODES, MANAGEMENT_ROUTES, MAX_CREDENTIALS_LENGTH, MAX_JSON_BODY_BYTES, MAX_LEAK_REPORT_BYTES, type MalformedReason, type ManagementApi, type ManagementApiOptions, type ManagementHandler, type ManagementHeaders, type ManagementProblemCode, type ManagementRequest, type ManagementRequestParts, type ManagementRoute, NOT_JSON_RESPONSE, NO_STORE_HEADERS, OPENAPI_PATH, type OpenApiDocument, type OpenApiOptions, type OpenApiSecurityScheme, PROBLEM_CONTENT_TYPE, type ParsedCredentials, type ProblemCode, type ProblemDetails, REFUSAL_CODES, RETRY_AFTER_SECONDS, type Refusal, type RefusalAnswer, type RefusalCode, type RefusalHooks, type RouteIdReader, SECRET_SCANNING_PROBLEM_CODES, type SecretScanningEndpoint, type SecretScanningOptions, type SecretScanningProblemCode, type SecretScanningRequest, UNAUTHENTICATED_RESPONSE, admit, assertValidRealm, authenticate, createGuard, createManagementApi, createOpenApiDocument, createSecretScanningEndpoint, errorResponse, failureResponse, fetchManagementHeaders, frozenResponse, guardResponses, handleAuditLog, handleBulkDeleteTokens, handleCreateToken, handleDeleteToken, handleGetToken, handleListPermissions, handleListTokens, handleOrganizationUsage, handlePreviewExpiration, handleRollToken, handleTokenUsage, handleUpdateToken, incomingHeaderValue, isJsonContentType, jsonBodyDisposition, limitHeaders, nodeManagementHeaders, openApiResponse, parseCredentials, parseJsonBody, problemResponse, resolveCrossSite, responseText, retryAfter };

@@ -31,6 +31,19 @@ interface TokenRecord {
     permissions: string[] | null;
     metadata: Record<string, unknown> | null;
     previous: PreviousSecret | null;
+    enabled?: boolean;
+    rateLimit?: RateLimit | null;
+    remaining?: number | null;
+    refill?: Refill | null;
+    refilledAt?: number | null;
+}
+interface RateLimit {
+    limit: number;
+    window: number;
+}
+interface Refill {
+    amount: number;
+    interval: number;
 }
 interface PreviousSecret {
     hash: string;
@@ -46,6 +59,11 @@ interface UpdateChange {
     name?: string;
     nameKey?: string;
     metadata?: Record<string, unknown> | null;
+    enabled?: boolean;
+    rateLimit?: RateLimit | null;
+    remaining?: number | null;
+    refill?: Refill | null;
+    refilledAt?: number | null;
 }
 interface ExpiringCursor {
     expiresAt: number;
@@ -63,6 +81,36 @@ interface ListPage {
     items: TokenRecord[];
     next: ListCursor | null;
 }
+type AuditActor = {
+    type: 'user';
+    userId: string;
+    role: Role;
+} | {
+    type: 'system';
+};
+type AuditAction = 'created'
+ | 'updated'
+ | 'paused' | 'resumed' | 'rolled' | 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned' | 'leaked';
+interface AuditDraft {
+    id: string;
+    at: number;
+    actor: AuditActor;
+    action: AuditAction;
+    changes: Record<string, unknown> | null;
+    ip: string | null;
+    userAgent: string | null;
+}
+interface AuditEntry extends AuditDraft {
+    organizationId: string;
+    tokenId: string;
+    tokenName: string;
+}
+type UsageRefusalCode = 'DISABLED' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED' | 'RATE_LIMITED' | 'USAGE_EXHAUSTED';
+interface UsageDay {
+    day: string;
+    accepted: number;
+    refused: Record<UsageRefusalCode, number>;
+}
 interface LastUsedUpdate {
     id: string;
     organizationId: string;
@@ -74,19 +122,19 @@ interface DeleteManyResult {
 }
 type MaybePromise<T> = T | Promise<T>;
 interface TokenStore {
-    insert(record: TokenRecord): Promise<'ok' | 'name_taken'>;
+    insert(record: TokenRecord, audit?: AuditDraft): Promise<'ok' | 'name_taken'>;
     findByHash(hash: string): MaybePromise<TokenRecord | null>;
     get(organizationId: string, id: string): Promise<TokenRecord | null>;
     list(organizationId: string, options: {
         limit: number;
         after?: ListCursor | undefined;
     }): Promise<ListPage>;
-    deleteMany(organizationId: string, ids: readonly string[]): Promise<DeleteManyResult>;
-    deleteByProject(projectId: string): Promise<TokenRecord[]>;
-    deleteExpired(expiredBefore: number): Promise<TokenRecord[]>;
+    deleteMany(organizationId: string, ids: readonly string[], audit?: AuditDraft): Promise<DeleteManyResult>;
+    deleteByProject(projectId: string, audit?: AuditDraft): Promise<TokenRecord[]>;
+    deleteExpired(expiredBefore: number, audit?: AuditDraft): Promise<TokenRecord[]>;
     touch(updates: readonly LastUsedUpdate[]): Promise<void>;
-    roll(organizationId: string, id: string, change: RollChange): Promise<TokenRecord | null>;
-    update(organizationId: string, id: string, change: UpdateChange): Promise<TokenRecord | 'name_taken' | null>;
+    roll(organizationId: string, id: string, change: RollChange, audit?: AuditDraft): Promise<TokenRecord | null>;
+    update(organizationId: string, id: string, change: UpdateChange, audit?: AuditDraft): Promise<TokenRecord | 'name_taken' | null>;
     listExpiring(options: {
         expiresAfter: number;
         expiresBy: number;
@@ -94,6 +142,22 @@ interface TokenStore {
         after?: ExpiringCursor | undefined;
     }): Promise<ExpiringPage>;
     close?(): Promise<void>;
+}
+declare const REFILL_INTERVALS: Readonly<{
+    '1d': 86400000;
+    '7d': number;
+    '30d': number;
+}>;
+type RefillInterval = keyof typeof REFILL_INTERVALS;
+interface RefillInput {
+    amount: number;
+    interval: RefillInterval;
+}
+interface CreditsState {
+    remaining: number;
+    refill: Refill | null;
+    nextRefillAt: number | null;
+    refillInMs: number | null;
 }
 interface TokenInfo {
     id: string;
@@ -111,8 +175,16 @@ interface TokenInfo {
         hint: string;
         expiresAt: number;
     } | null;
+    enabled: boolean;
+    rateLimit: {
+        limit: number;
+        window: number;
+    } | null;
+    remaining: number | null;
+    refill: RefillInput | null;
+    nextRefillAt: number | null;
 }
-type TokenStatus = 'active' | 'expired';
+type TokenStatus = 'active' | 'expired' | 'paused';
 interface CreatedToken {
     plaintext: string;
     token: TokenInfo;
@@ -130,7 +202,7 @@ interface ExpiringTokenPage {
     items: TokenInfo[];
     nextCursor: string | null;
 }
-type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned';
+type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned' | 'leaked';
 interface TokenCreatedEvent {
     type: 'token.created';
     at: number;
@@ -156,15 +228,26 @@ interface TokenUpdatedEvent {
     at: number;
     actor: Actor;
     token: TokenInfo;
-    changed: Array<'name' | 'metadata'>;
+    changed: UpdatedField[];
 }
+type UpdatedField = 'name' | 'metadata' | 'enabled' | 'rateLimit' | 'remaining' | 'refill';
 type KeywardEvent = TokenCreatedEvent | TokenDeletedEvent | TokenRolledEvent | TokenUpdatedEvent;
 declare const EXPIRY_PRESETS: readonly ["1d", "7d", "30d", "60d", "90d", "never"];
 type ExpiryPreset = (typeof EXPIRY_PRESETS)[number];
+interface RequestContext {
+    ip?: string | null | undefined;
+    userAgent?: string | null | undefined;
+}
+interface AuditLogPage {
+    items: AuditEntry[];
+    nextCursor: string | null;
+}
 interface BulkDeleteResult {
     deleted: number;
     notFound: string[];
 }
+type StoreFeature = 'pause' | 'credits' | 'rateLimits' | 'audit' | 'usage';
+type StoreFeatures = Readonly<Record<StoreFeature, boolean>>;
 type PermissionCatalog = Readonly<Record<string, string>>;
 interface PermissionInfo {
     name: string;
@@ -194,6 +277,28 @@ interface PepperOptions {
     current: string;
     previous?: readonly (string | null)[];
 }
+declare const RATE_LIMIT_WINDOWS: Readonly<{
+    '1s': 1000;
+    '1m': 60000;
+    '1h': 3600000;
+    '1d': 86400000;
+}>;
+type RateLimitWindowPreset = keyof typeof RATE_LIMIT_WINDOWS;
+interface RateLimitInput {
+    limit: number;
+    window: RateLimitWindowPreset | number;
+}
+interface RateLimitsOptions {
+    default?: RateLimitInput | undefined;
+    max?: RateLimitInput | undefined;
+    onLimiterError?: 'refuse' | 'allow' | undefined;
+}
+interface RateLimitState {
+    limit: number;
+    window: number;
+    remaining: number;
+    resetMs: number;
+}
 interface KeywardOptions {
     store: TokenStore;
     resolveProject: (projectId: string) => MaybePromise<ProjectInfo | null>;
@@ -206,14 +311,62 @@ interface KeywardOptions {
     onEvent?: (event: KeywardEvent) => void;
     onError?: (error: unknown) => void;
     cache?: CacheOptions;
+    rateLimits?: RateLimitsOptions;
+    audit?: boolean | {
+        retentionDays?: number;
+    };
+    usage?: boolean | {
+        retentionDays?: number;
+        flushIntervalMs?: number;
+    };
+}
+interface LeakReport {
+    token: string;
+    type: string;
+    url: string;
+    source?: string | undefined;
+}
+type LeakLabel = 'true_positive' | 'false_positive';
+interface LeakNotice {
+    tokenId: string;
+    organizationId: string;
+    tokenName: string;
+    action: 'revoked' | 'flagged';
+    url: string;
+    source: string | null;
+    at: number;
+}
+interface LeakHandling {
+    mode: 'revoke' | 'flag';
+    onLeak?: ((notice: LeakNotice) => MaybePromise<void>) | undefined;
+    concurrency?: number | undefined;
 }
 interface RouteTarget {
     organizationId?: string | undefined;
     projectId?: string | undefined;
     organizationLevel?: boolean | undefined;
     permissions?: readonly string[] | undefined;
+    cost?: number | undefined;
 }
 declare const createTokenInputSchema: z.ZodObject<{
+    rateLimit: z.ZodOptional<z.ZodNullable<z.ZodObject<{
+        limit: z.ZodNumber;
+        window: z.ZodUnion<readonly [z.ZodEnum<{
+            "1d": "1d";
+            "1h": "1h";
+            "1s": "1s";
+            "1m": "1m";
+        }>, z.ZodNumber]>;
+    }, z.core.$strict>>>;
+    remaining: z.ZodOptional<z.ZodNullable<z.ZodNumber>>;
+    refill: z.ZodOptional<z.ZodNullable<z.ZodObject<{
+        amount: z.ZodNumber;
+        interval: z.ZodEnum<{
+            "1d": "1d";
+            "7d": "7d";
+            "30d": "30d";
+        }>;
+    }, z.core.$strict>>>;
     name: z.ZodPipe<z.ZodString, z.ZodTransform<string, string>>;
     scope: z.ZodDiscriminatedUnion<[z.ZodObject<{
         kind: z.ZodLiteral<"organization">;
@@ -244,8 +397,27 @@ declare const rollTokenInputSchema: z.ZodObject<{
 }, z.core.$strict>;
 type RollTokenInput = z.input<typeof rollTokenInputSchema>;
 declare const updateTokenInputSchema: z.ZodObject<{
+    rateLimit: z.ZodOptional<z.ZodNullable<z.ZodObject<{
+        limit: z.ZodNumber;
+        window: z.ZodUnion<readonly [z.ZodEnum<{
+            "1d": "1d";
+            "1h": "1h";
+            "1s": "1s";
+            "1m": "1m";
+        }>, z.ZodNumber]>;
+    }, z.core.$strict>>>;
+    remaining: z.ZodOptional<z.ZodNullable<z.ZodNumber>>;
+    refill: z.ZodOptional<z.ZodNullable<z.ZodObject<{
+        amount: z.ZodNumber;
+        interval: z.ZodEnum<{
+            "1d": "1d";
+            "7d": "7d";
+            "30d": "30d";
+        }>;
+    }, z.core.$strict>>>;
     name: z.ZodOptional<z.ZodPipe<z.ZodString, z.ZodTransform<string, string>>>;
     metadata: z.ZodOptional<z.ZodNullable<z.ZodPreprocess<z.ZodRecord<z.ZodString, z.ZodUnknown>, Record<string, unknown>>>>;
+    enabled: z.ZodOptional<z.ZodBoolean>;
 }, z.core.$strict>;
 type UpdateTokenInput = z.input<typeof updateTokenInputSchema>;
 declare const listOptionsSchema: z.ZodObject<{
@@ -265,40 +437,65 @@ declare const listExpiringOptionsSchema: z.ZodObject<{
     }>]>;
 }, z.core.$strict>;
 type ListExpiringOptions = z.input<typeof listExpiringOptionsSchema>;
-declare const VERIFY_FAILURE_CODES: readonly ["MALFORMED", "NOT_FOUND", "EXPIRED", "SCOPE_DENIED", "PERMISSION_DENIED"];
+declare const auditLogOptionsSchema: z.ZodObject<{
+    limit: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+    cursor: z.ZodOptional<z.ZodString>;
+    tokenId: z.ZodOptional<z.ZodString>;
+}, z.core.$strict>;
+type AuditLogOptions = z.input<typeof auditLogOptionsSchema>;
+declare const usageOptionsSchema: z.ZodObject<{
+    days: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+}, z.core.$strict>;
+type UsageOptions = z.input<typeof usageOptionsSchema>;
+declare const VERIFY_FAILURE_CODES: readonly ["MALFORMED", "NOT_FOUND", "DISABLED", "EXPIRED", "SCOPE_DENIED", "PERMISSION_DENIED", "RATE_LIMITED", "USAGE_EXHAUSTED"];
 type VerifyFailureCode = (typeof VERIFY_FAILURE_CODES)[number];
+interface LimitsState {
+    rateLimit?: RateLimitState | undefined;
+    credits?: CreditsState | undefined;
+}
 interface VerifyFailure {
     ok: false;
     code: VerifyFailureCode;
     tokenId?: string;
     missingPermissions?: string[];
+    retryAfterMs?: number;
+    limits?: LimitsState;
 }
-type VerifyResult = {
+interface VerifySuccess {
     ok: true;
     token: TokenInfo;
-} | VerifyFailure;
+    limits?: LimitsState;
+}
+type VerifyResult = VerifySuccess | VerifyFailure;
+interface UsageReport {
+    tokenId: string | null;
+    days: UsageDay[];
+    total: Omit<UsageDay, 'day'>;
+}
 declare class Keyward {
     readonly prefix: string;
     private readonly options;
     private readonly lastUsed;
+    private readonly usageRecorder;
+    private readonly audit;
     private readonly verifier;
     private readonly events;
     private closed;
     constructor(options: KeywardOptions);
+    get features(): StoreFeatures;
     get permissions(): readonly PermissionInfo[];
-    private grantable;
     private deleted;
     private assertOpen;
     private manager;
     previewExpiration(expiresIn: ExpiryPreset, now?: number): number | null;
-    create(actor: Actor, input: CreateTokenInput): Promise<CreatedToken>;
+    create(actor: Actor, input: CreateTokenInput, context?: RequestContext): Promise<CreatedToken>;
     list(actor: Actor, options?: ListOptions): Promise<TokenPage>;
     get(actor: Actor, id: string): Promise<TokenInfo>;
-    roll(actor: Actor, id: string, input?: RollTokenInput): Promise<CreatedToken>;
-    update(actor: Actor, id: string, input: UpdateTokenInput): Promise<TokenInfo>;
+    roll(actor: Actor, id: string, input?: RollTokenInput, context?: RequestContext): Promise<CreatedToken>;
+    update(actor: Actor, id: string, input: UpdateTokenInput, context?: RequestContext): Promise<TokenInfo>;
     listExpiring(options: ListExpiringOptions): Promise<ExpiringTokenPage>;
-    delete(actor: Actor, id: string): Promise<void>;
-    deleteMany(actor: Actor, ids: readonly string[]): Promise<BulkDeleteResult>;
+    delete(actor: Actor, id: string, context?: RequestContext): Promise<void>;
+    deleteMany(actor: Actor, ids: readonly string[], context?: RequestContext): Promise<BulkDeleteResult>;
     private deleteIds;
     revokeProject(projectId: string): Promise<{
         deleted: number;
@@ -308,6 +505,18 @@ declare class Keyward {
     }): Promise<{
         deleted: number;
     }>;
+    auditLog(actor: Actor, options?: AuditLogOptions): Promise<AuditLogPage>;
+    auditLines(actor: Actor, options?: {
+        tokenId?: string;
+    }): AsyncGenerator<string>;
+    usage(actor: Actor, tokenId: string, options?: UsageOptions): Promise<UsageReport>;
+    organizationUsage(actor: Actor, options?: UsageOptions): Promise<UsageReport>;
+    private usageReport;
+    pruneHistory(): Promise<{
+        auditEntries: number;
+        usageRows: number;
+    }>;
+    reportLeaks(reports: readonly LeakReport[], handling: LeakHandling): Promise<LeakLabel[]>;
     verify(token: string, target?: RouteTarget): Promise<VerifyResult>;
     check(token: string, target?: RouteTarget): MaybePromise<VerifyResult>;
     flush(): Promise<void>;

@@ -1,5 +1,5 @@
 import { TokenInfo } from '@keyward/core';
-import { GuardOptions, ManagementApiOptions } from '@keyward/core/http';
+import { GuardOptions, ManagementApiOptions, SecretScanningOptions } from '@keyward/core/http';
 import { Request, RequestHandler, Router } from 'express';
 declare global {
     namespace Express {
@@ -13,4 +13,5 @@ declare function requireToken(options: RequireTokenOptions): RequestHandler;
 declare function getApiToken(req: Request): TokenInfo;
 type TokensRouterOptions = ManagementApiOptions<Request>;
 declare function tokensRouter(options: TokensRouterOptions): Router;
-export { type RequireTokenOptions, type TokensRouterOptions, getApiToken, requireToken, tokensRouter };
+declare function secretScanningRouter(options: SecretScanningOptions): Router;
+export { type RequireTokenOptions, type TokensRouterOptions, getApiToken, requireToken, secretScanningRouter, tokensRouter };

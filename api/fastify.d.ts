@@ -1,5 +1,5 @@
 import { TokenInfo } from '@keyward/core';
-import { GuardOptions, ManagementApiOptions } from '@keyward/core/http';
+import { GuardOptions, ManagementApiOptions, SecretScanningOptions } from '@keyward/core/http';
 import { FastifyRequest, FastifyReply, HookHandlerDoneFunction, FastifyPluginAsync } from 'fastify';
 declare module 'fastify' {
     interface FastifyRequest {
@@ -14,4 +14,8 @@ interface TokensPluginOptions extends ManagementApiOptions<FastifyRequest> {
     prefix?: string | undefined;
 }
 declare const tokensPlugin: FastifyPluginAsync<TokensPluginOptions>;
-export { type RequireTokenHook, type RequireTokenOptions, type TokensPluginOptions, getApiToken, requireToken, tokensPlugin };
+interface SecretScanningPluginOptions extends SecretScanningOptions {
+    prefix?: string | undefined;
+}
+declare const secretScanningPlugin: FastifyPluginAsync<SecretScanningPluginOptions>;
+export { type RequireTokenHook, type RequireTokenOptions, type SecretScanningPluginOptions, type TokensPluginOptions, getApiToken, requireToken, secretScanningPlugin, tokensPlugin };

@@ -1,5 +1,5 @@
 import { TokenInfo, MaybePromise, Actor } from '@keyward/core';
-import { GuardOptions, ManagementApiOptions, JsonBodyResult, HttpResponse } from '@keyward/core/http';
+import { GuardOptions, ManagementApiOptions, JsonBodyResult, HttpResponse, SecretScanningOptions } from '@keyward/core/http';
 type RouteParams = Readonly<Record<string, string | readonly string[] | undefined>>;
 type FetchIdReader<P> = (request: Request, params: P) => string | readonly string[] | null | undefined;
 interface FetchGuardOptions<P = RouteParams> extends Omit<GuardOptions<unknown>, 'project' | 'organization' | 'refusalContext'> {
@@ -11,6 +11,7 @@ type FetchGuardToken<Optional extends boolean = false> = Optional extends true ?
 type FetchGuardResult<Optional extends boolean = false> = {
     ok: true;
     token: FetchGuardToken<Optional>;
+    headers?: Readonly<Record<string, string>>;
 } | {
     ok: false;
     response: Response;
@@ -33,4 +34,5 @@ interface FetchManagementOptions extends Omit<ManagementApiOptions<Request>, 'ge
 declare function createFetchManagement(options: FetchManagementOptions): (request: Request) => Promise<Response>;
 declare function readJsonBody(request: Request, maxBytes?: number): Promise<JsonBodyResult>;
 declare function toResponse(response: HttpResponse): Response;
-export { type FetchActorReader, type FetchGuard, type FetchGuardOptions, type FetchGuardResult, type FetchGuardToken, type FetchHandler, type FetchIdReader, type FetchManagementOptions, type RouteParams, createFetchGuard, createFetchManagement, readJsonBody, toResponse };
+declare function createFetchSecretScanning(options: SecretScanningOptions): (request: Request) => Promise<Response>;
+export { type FetchActorReader, type FetchGuard, type FetchGuardOptions, type FetchGuardResult, type FetchGuardToken, type FetchHandler, type FetchIdReader, type FetchManagementOptions, type RouteParams, createFetchGuard, createFetchManagement, createFetchSecretScanning, readJsonBody, toResponse };

@@ -1,5 +1,5 @@
 import { TokenInfo } from '@keyward/core';
-import { GuardOptions, ManagementApiOptions } from '@keyward/core/http';
+import { GuardOptions, ManagementApiOptions, SecretScanningOptions } from '@keyward/core/http';
 import { Context, MiddlewareHandler, Env, Hono } from 'hono';
 type ApiTokenEnv = {
     Variables: {
@@ -21,4 +21,5 @@ declare function requireToken(options: RequireTokenOptions & {
 declare function requireToken(options: RequireTokenOptions): MiddlewareHandler<OptionalApiTokenEnv>;
 type TokensAppOptions<E extends Env = Env> = ManagementApiOptions<Context<E>>;
 declare function tokensApp<E extends Env = Env>(options: TokensAppOptions<E>): Hono<E>;
-export { type ApiTokenEnv, type OptionalApiTokenEnv, type RequireTokenOptions, type TokensAppOptions, requireToken, tokensApp };
+declare function secretScanningApp<E extends Env = Env>(options: SecretScanningOptions): Hono<E>;
+export { type ApiTokenEnv, type OptionalApiTokenEnv, type RequireTokenOptions, type TokensAppOptions, requireToken, secretScanningApp, tokensApp };

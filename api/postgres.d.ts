@@ -1,5 +1,5 @@
 import { Pool, Client, PoolClient } from 'pg';
-import { TokenStore, InvalidationChannel } from '@keyward/core';
+import { FullTokenStore, InvalidationChannel } from '@keyward/core';
 declare function isUnavailableError(error: unknown): boolean;
 interface PostgresStoreOptions {
     pool: Pool;
@@ -9,7 +9,7 @@ interface PostgresStoreOptions {
 }
 declare const DEFAULT_SCHEMA = "public";
 declare const DEFAULT_TABLE_PREFIX = "keyward_";
-declare function postgresStore(options: PostgresStoreOptions): TokenStore;
+declare function postgresStore(options: PostgresStoreOptions): FullTokenStore;
 declare const SCHEMA_VERSION: number;
 declare function postgresSchemaSql(options?: {
     schema?: string;

@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { TokenStore } from '@keyward/core';
+import { FullTokenStore } from '@keyward/core';
 declare const BUSY_TIMEOUT_MS = 5000;
 declare const SCHEMA_VERSION: number;
 interface SqliteStoreOptions {
@@ -7,5 +7,5 @@ interface SqliteStoreOptions {
     tablePrefix?: string;
 }
 declare const DEFAULT_TABLE_PREFIX = "keyward_";
-declare function sqliteStore(options: SqliteStoreOptions): TokenStore;
+declare function sqliteStore(options: SqliteStoreOptions): FullTokenStore;
 export { BUSY_TIMEOUT_MS, DEFAULT_TABLE_PREFIX, SCHEMA_VERSION, type SqliteStoreOptions, sqliteStore };

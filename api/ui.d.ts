@@ -28,11 +28,57 @@ interface TokenListItem {
         hint: string;
         expiresAt: number;
     } | null;
-    status: 'active' | 'expired';
+    enabled: boolean;
+    rateLimit: {
+        limit: number;
+        window: number;
+    } | null;
+    remaining: number | null;
+    refill: Refill | null;
+    nextRefillAt: number | null;
+    status: 'active' | 'expired' | 'paused';
     expiresSoon: boolean;
     scopeLabel: string;
 }
 type TokenInfo = Omit<TokenListItem, 'status' | 'scopeLabel' | 'expiresSoon'>;
+type RateWindow = '1s' | '1m' | '1h' | '1d';
+type RefillInterval = '1d' | '7d' | '30d';
+interface Refill {
+    amount: number;
+    interval: RefillInterval;
+}
+interface LimitFields {
+    rateLimit?: {
+        limit: number;
+        window: RateWindow | number;
+    } | null;
+    remaining?: number | null;
+    refill?: Refill | null;
+}
+interface UsageDay {
+    day: string;
+    accepted: number;
+    refused: Record<string, number>;
+}
+interface UsageReport {
+    tokenId: string | null;
+    days: UsageDay[];
+}
+interface AuditEntry {
+    id: string;
+    at: number;
+    actor: {
+        type: 'user';
+        userId: string;
+        role: string;
+    } | {
+        type: 'system';
+    };
+    action: string;
+    tokenId: string;
+    tokenName: string;
+    changes: Record<string, unknown> | null;
+}
 interface TokenPage {
     items: TokenListItem[];
     nextCursor: string | null;
@@ -43,6 +89,9 @@ interface CreateTokenBody {
     expiresIn: ExpiryPreset;
     permissions?: string[];
     metadata?: Record<string, unknown>;
+    rateLimit?: LimitFields['rateLimit'];
+    remaining?: number;
+    refill?: Refill;
 }
 interface CreatedToken {
     plaintext: string;
@@ -93,7 +142,16 @@ interface ApiClient {
     update(id: string, body: {
         name?: string;
         metadata?: Record<string, unknown> | null;
-    }): Promise<TokenInfo>;
+        enabled?: boolean;
+    } & LimitFields): Promise<TokenInfo>;
+    usage(id: string, days: number): Promise<UsageReport>;
+    audit(options: {
+        limit?: number;
+        cursor?: string | null;
+    }): Promise<{
+        items: AuditEntry[];
+        nextCursor: string | null;
+    }>;
     roll(id: string, body: {
         previousSecretExpiresIn: RollGracePreset;
     }): Promise<CreatedToken>;
@@ -203,6 +261,37 @@ declare const DEFAULT_STRINGS: {
     requestFailed: string;
     nameTaken: string;
     loadMoreFailed: string;
+    pauseAction: string;
+    resumeAction: string;
+    statusPaused: string;
+    paused: string;
+    resumed: string;
+    updateFailed: string;
+    limitsLabel: string;
+    limitsAction: string;
+    rateLimitLabel: string;
+    windowLabel: string;
+    window1s: string;
+    window1m: string;
+    window1h: string;
+    window1d: string;
+    windowSeconds: string;
+    creditsLabel: string;
+    refillLabel: string;
+    refillNever: string;
+    refill1d: string;
+    refill7d: string;
+    refill30d: string;
+    limitsHint: string;
+    refillNeedsCredits: string;
+    columnLimits: string;
+    creditsLeft: string;
+    creditsRefill: string;
+    rateShown: string;
+    limitsNone: string;
+    limitsHeading: string;
+    limitsText: string;
+    limitsSaved: string;
 };
 type StringKey = keyof typeof DEFAULT_STRINGS;
 type Strings = Record<StringKey, Message>;

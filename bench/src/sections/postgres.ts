@@ -69,6 +69,19 @@ export async function postgresSection(ctx: BenchContext): Promise<Row[]> {
     expectOk((await peer.verify(keys[i % keys.length]!)).valid, 'the peer accepts its own key');
   });
   const versusPeer = await pair(peerVerify, verify, { ...ctx.timing, rounds: Math.max(5, ctx.timing.rounds - 4) });
+
+  // Credits: the same tokens' twins with credits (at another table prefix on the same pool), so
+  // each verification also spends one in the store: a second round trip, a row write.
+  const creditStore = postgresStore({ pool, tablePrefix: 'keyward_credits_' });
+  const creditTokens = shuffle(await fill({ ...creditStore, insert: (record) => creditStore.insert({ ...record, remaining: 1_000_000_000_000 }) }, COUNT, COUNT));
+  const creditKeyward = keywardOn(creditStore);
+  await warm(creditKeyward, creditTokens);
+  const spend = concurrently(POSTGRES_CONCURRENCY, async (i) => {
+    expectOk((await creditKeyward.verify(creditTokens[i % n]!)).ok, 'verify() accepts every token with credits');
+  });
+  const credits = await pair(verify, spend, { ...ctx.timing, rounds: Math.max(5, ctx.timing.rounds - 4) });
+  const creditCpu = await cpuPerOp({ verify, spend }, ctx.quick ? 4 : 10, 5000);
+  await creditKeyward.close();
   await keyward.close();
   return [
     {
@@ -89,6 +102,16 @@ export async function postgresSection(ctx: BenchContext): Promise<Row[]> {
       ratio: `${(cpu.verify! / cpu.floor!).toFixed(2)}× floor CPU`,
       target: '(info: steadier than ops/s on a shared machine)',
       met: null,
+    },
+    {
+      section: SECTION,
+      label: `PostgreSQL, await verify() ×${POSTGRES_CONCURRENCY} of tokens with credits (each spends one: a conditional UPDATE)`,
+      value: opsPerSec(credits.b),
+      baseline: `${opsPerSec(credits.a)} verify() without limits (same pool, ×${POSTGRES_CONCURRENCY})`,
+      ratio: `${percent(credits.ratio)}; ${creditCpu.spend!.toFixed(1)} µs CPU vs ${creditCpu.verify!.toFixed(1)} µs`,
+      target: '(info: credits are a write per request)',
+      met: null,
+      explain: 'A spend is one more round trip and one row update (WAL, a new row version) per request; the pool of 10 is shared by both statements.',
     },
     {
       section: SECTION,

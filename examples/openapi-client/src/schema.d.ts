@@ -69,6 +69,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tokens/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's audit trail, newest first */
+        get: operations["auditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tokens/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Requests per UTC day, summed over every token of the organization */
+        get: operations["organizationUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tokens/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A token's requests per UTC day: accepted, and refused by code */
+        get: operations["tokenUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tokens/{id}": {
         parameters: {
             query?: never;
@@ -84,7 +135,7 @@ export interface paths {
         delete: operations["deleteToken"];
         options?: never;
         head?: never;
-        /** Rename a token or replace its metadata */
+        /** Rename, pause or resume a token, or change its metadata or limits */
         patch: operations["updateToken"];
         trace?: never;
     };
@@ -134,6 +185,16 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            rateLimit?: {
+                limit: number;
+                window: ("1s" | "1m" | "1h" | "1d") | number;
+            } | null;
+            remaining?: number | null;
+            refill?: {
+                amount: number;
+                /** @enum {string} */
+                interval: "1d" | "7d" | "30d";
+            } | null;
         };
         /** @description How long the current secret keeps working after the roll: `now` (the default) ends it at once. */
         RollTokenInput: {
@@ -143,11 +204,22 @@ export interface components {
              */
             previousSecretExpiresIn: "now" | "1h" | "24h" | "3d" | "7d";
         };
-        /** @description At least one of `name` and `metadata`; `metadata: null` clears it. */
+        /** @description At least one field. `metadata: null` clears it; `enabled: false` pauses the token, `true` resumes it; `rateLimit`, `remaining` or `refill` set to null removes that limit. Setting `remaining` or `refill` restarts the refill clock. */
         UpdateTokenInput: {
             name?: components["schemas"]["TokenName"];
             metadata?: {
                 [key: string]: unknown;
+            } | null;
+            enabled?: boolean;
+            rateLimit?: {
+                limit: number;
+                window: ("1s" | "1m" | "1h" | "1d") | number;
+            } | null;
+            remaining?: number | null;
+            refill?: {
+                amount: number;
+                /** @enum {string} */
+                interval: "1d" | "7d" | "30d";
             } | null;
         };
         /** @description What a new token can be granted; empty when the server declares no permissions. */
@@ -191,6 +263,23 @@ export interface components {
                 /** @description When the old secret stops working. Milliseconds since the Unix epoch. */
                 expiresAt: number;
             } | null;
+            /** @description false while paused: the token is kept but refused (`TOKEN_DISABLED`) until resumed. */
+            enabled: boolean;
+            /** @description At most `limit` requests per `window` (answers give the window in ms); null for no rate limit. */
+            rateLimit: {
+                limit: number;
+                window: ("1s" | "1m" | "1h" | "1d") | number;
+            } | null;
+            /** @description Usage credits left; null for unlimited. */
+            remaining: number | null;
+            /** @description Credits are set back to `amount` every `interval`; null: never. */
+            refill: {
+                amount: number;
+                /** @enum {string} */
+                interval: "1d" | "7d" | "30d";
+            } | null;
+            /** @description When the next refill falls due; null without a refill. Milliseconds since the Unix epoch. */
+            nextRefillAt: number | null;
         };
         /** @description A row of the tokens table. */
         TokenListItem: {
@@ -221,11 +310,28 @@ export interface components {
                 /** @description When the old secret stops working. Milliseconds since the Unix epoch. */
                 expiresAt: number;
             } | null;
+            /** @description false while paused: the token is kept but refused (`TOKEN_DISABLED`) until resumed. */
+            enabled: boolean;
+            /** @description At most `limit` requests per `window` (answers give the window in ms); null for no rate limit. */
+            rateLimit: {
+                limit: number;
+                window: ("1s" | "1m" | "1h" | "1d") | number;
+            } | null;
+            /** @description Usage credits left; null for unlimited. */
+            remaining: number | null;
+            /** @description Credits are set back to `amount` every `interval`; null: never. */
+            refill: {
+                amount: number;
+                /** @enum {string} */
+                interval: "1d" | "7d" | "30d";
+            } | null;
+            /** @description When the next refill falls due; null without a refill. Milliseconds since the Unix epoch. */
+            nextRefillAt: number | null;
             /**
-             * @description Expired tokens stay listed until pruned.
+             * @description Expired tokens stay listed until pruned; `paused` until resumed (an expired token is `expired`, paused or not).
              * @enum {string}
              */
-            status: "active" | "expired";
+            status: "active" | "expired" | "paused";
             /** @description "Organization", or the project's name as the host resolves it. */
             scopeLabel: string;
             /** @description Active and expiring within 7 days. */
@@ -255,6 +361,71 @@ export interface components {
             /** @description The ids it did not delete, in the order given: already deleted (e.g. by another admin a moment earlier), unknown, or of another organization. */
             notFound: string[];
         };
+        /** @description Newest first. */
+        AuditLogPage: {
+            items: {
+                id: string;
+                organizationId: string;
+                /** @description When it happened. Milliseconds since the Unix epoch. */
+                at: number;
+                /** @description Who did it: a signed-in user, or keyward itself (pruning, a project revoked, a leak report). */
+                actor: {
+                    /** @constant */
+                    type: "user";
+                    userId: string;
+                    /** @enum {string} */
+                    role: "owner" | "admin" | "member";
+                } | {
+                    /** @constant */
+                    type: "system";
+                };
+                /** @enum {string} */
+                action: "created" | "updated" | "paused" | "resumed" | "rolled" | "deleted" | "bulk_deleted" | "project_revoked" | "expired_pruned" | "leaked";
+                tokenId: string;
+                /** @description The token's name just before the action. */
+                tokenName: string;
+                /** @description The new value of each changed field (metadata as its keys only); never a secret or a hash. */
+                changes: {
+                    [key: string]: unknown;
+                } | null;
+                ip: string | null;
+                userAgent: string | null;
+            }[];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description Requests per UTC day, oldest first, every day present (zeros included). */
+        UsageReport: {
+            /** @description The token, or null for the organization's total. */
+            tokenId: string | null;
+            days: {
+                /** @description UTC day, `YYYY-MM-DD`. */
+                day: string;
+                accepted: number;
+                /** @description Refused requests of the token (found, then refused), by code. */
+                refused: {
+                    DISABLED: number;
+                    EXPIRED: number;
+                    SCOPE_DENIED: number;
+                    PERMISSION_DENIED: number;
+                    RATE_LIMITED: number;
+                    USAGE_EXHAUSTED: number;
+                };
+            }[];
+            /** @description The sums over `days`. */
+            total: {
+                accepted: number;
+                /** @description Refused requests of the token (found, then refused), by code. */
+                refused: {
+                    DISABLED: number;
+                    EXPIRED: number;
+                    SCOPE_DENIED: number;
+                    PERMISSION_DENIED: number;
+                    RATE_LIMITED: number;
+                    USAGE_EXHAUSTED: number;
+                };
+            };
+        };
         /** @description RFC 9457 problem details. */
         Problem: {
             /** @description Always `about:blank`. */
@@ -265,7 +436,7 @@ export interface components {
              * @description Stable code to branch on; each response says which it carries.
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "CROSS_SITE_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOKEN_NOT_FOUND" | "NAME_TAKEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "STORE_FAILED" | "STORE_UNAVAILABLE" | "CLOSED";
+            code: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "CROSS_SITE_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOKEN_NOT_FOUND" | "NAME_TAKEN" | "FEATURE_UNAVAILABLE" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "STORE_FAILED" | "STORE_UNAVAILABLE" | "CLOSED";
             /** @description For people. */
             detail: string;
             errors?: {
@@ -350,6 +521,16 @@ export interface components {
         };
         /** @description `INTERNAL_ERROR`, or `STORE_FAILED` when the store failed in a way retrying will not fix. Nothing about the cause is sent (it goes to the host's onError). */
         InternalError: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `FEATURE_UNAVAILABLE`: the audit trail or usage counting is turned off, or the token store cannot carry it. */
+        FeatureUnavailable: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
@@ -528,6 +709,104 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    auditLog: {
+        parameters: {
+            query?: {
+                /** @description Only this token's entries. */
+                tokenId?: string;
+                /** @description Page size, 1–100 (default 50). */
+                limit?: number;
+                /** @description `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            501: components["responses"]["FeatureUnavailable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    organizationUsage: {
+        parameters: {
+            query?: {
+                /** @description UTC days to read back, today included: 1–400 (default 30). */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The days, oldest first, and their total. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            501: components["responses"]["FeatureUnavailable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    tokenUsage: {
+        parameters: {
+            query?: {
+                /** @description UTC days to read back, today included: 1–400 (default 30). */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The token's public id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The days, oldest first, and their total. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            501: components["responses"]["FeatureUnavailable"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -35,7 +35,7 @@ describe('docs/openapi.json', () => {
     const validated = (await SwaggerParser.validate(structuredClone(document))) as { openapi: string; paths: object };
     expect(validated.openapi).toBe('3.1.0');
     const dereferenced = (await SwaggerParser.dereference(structuredClone(document))) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: object } }> } }>> };
-    expect(Object.keys(dereferenced.paths['/tokens']!.post!.requestBody!.content['application/json']!.schema.properties)).toEqual(['name', 'scope', 'expiresIn', 'permissions', 'metadata']);
+    expect(Object.keys(dereferenced.paths['/tokens']!.post!.requestBody!.content['application/json']!.schema.properties)).toEqual(['name', 'scope', 'expiresIn', 'permissions', 'metadata', 'rateLimit', 'remaining', 'refill']);
   });
 
   test('describes exactly the routes the adapters mount', () => {

@@ -210,6 +210,14 @@ export class LookupCache {
   }
 
   /**
+   * `forget` for records this instance changed or deleted: by every hash each can be found by
+   * (its current secret and, after a roll, its previous one).
+   */
+  forgetTokens(records: readonly TokenRecord[]): void {
+    this.invalidate(records.flatMap((record) => (record.previous ? [record.hash, record.previous.hash] : [record.hash])));
+  }
+
+  /**
    * Stops the cache and closes the channel's subscription, waiting for it at most
    * `CHANNEL_CLOSE_TIMEOUT_MS`: a channel stuck on a silent connection must not hold up shutdown.
    * A subscription that fails to close, or takes longer, is reported to `onError`; close() itself

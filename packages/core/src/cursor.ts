@@ -1,5 +1,5 @@
 import { ValidationError } from './errors.js';
-import type { ExpiringCursor, ListCursor } from './store.js';
+import type { AuditCursor, ExpiringCursor, ListCursor } from './store.js';
 
 // Cursors are `<instant base36>.<id>`: URL-safe as they are, since ids are nanoid characters.
 
@@ -48,4 +48,20 @@ export function encodeExpiringCursor(cursor: ExpiringCursor): string {
 export function decodeExpiringCursor(cursor: string): ExpiringCursor {
   const { at, id } = decodePosition(cursor, 'listExpiring()');
   return { expiresAt: at, id };
+}
+
+/**
+ * `encodeCursor` for an `auditLog()` position.
+ * @example encodeAuditCursor({ at: 1767225600000, id: 'aud_1:tok_a' }) // 'mjuohs00.aud_1:tok_a'
+ */
+export function encodeAuditCursor(cursor: AuditCursor): string {
+  return encodePosition(cursor.at, cursor.id);
+}
+
+/**
+ * `decodeCursor` for an `auditLog()` cursor.
+ * @example decodeAuditCursor('mjuohs00.aud_1:tok_a') // { at: 1767225600000, id: 'aud_1:tok_a' }
+ */
+export function decodeAuditCursor(cursor: string): AuditCursor {
+  return decodePosition(cursor, 'auditLog()');
 }

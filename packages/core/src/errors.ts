@@ -10,9 +10,11 @@ export const KEYWARD_ERROR_CODES = Object.freeze([
   'FORBIDDEN',
   'TOKEN_NOT_FOUND',
   'NAME_TAKEN',
+  'FEATURE_UNAVAILABLE',
   'STORE_UNAVAILABLE',
   'STORE_FAILED',
   'CLOSED',
+  'KEYS_UNAVAILABLE',
 ] as const);
 
 /** The `code` of a KeywardError: see KEYWARD_ERROR_CODES. */
@@ -26,7 +28,7 @@ export type KeywardErrorCode = (typeof KEYWARD_ERROR_CODES)[number];
  *   switch (error.code) {
  *     case 'VALIDATION_FAILED': case 'NAME_TAKEN': return showFormError(error);
  *     case 'FORBIDDEN': case 'TOKEN_NOT_FOUND': return showNotAllowed();
- *     case 'STORE_UNAVAILABLE': case 'CLOSED': return retryLater();
+ *     case 'STORE_UNAVAILABLE': case 'CLOSED': case 'KEYS_UNAVAILABLE': return retryLater();
  *     case 'INVALID_CONFIGURATION': case 'STORE_FAILED': throw error;
  *     default: return error.code satisfies never;
  *   }
@@ -145,6 +147,21 @@ export class StoreFailedError extends KeywardError {
   declare readonly code: 'STORE_FAILED';
   constructor(message: string, options?: { cause?: unknown }) {
     super('STORE_FAILED', message, options && 'cause' in options ? { cause: withoutDriverData(options.cause) } : options);
+  }
+}
+
+/**
+ * A contract v3 feature this instance does not run: turned off, or the store cannot carry it
+ * (HTTP 501). Turning a feature on explicitly with a store that lacks it fails at startup instead.
+ * @example await keyward.auditLog(admin) // rejects with FeatureUnavailableError when audit is off
+ */
+export class FeatureUnavailableError extends KeywardError {
+  declare readonly code: 'FEATURE_UNAVAILABLE';
+  readonly feature: string;
+
+  constructor(feature: string) {
+    super('FEATURE_UNAVAILABLE', `${feature} is not available: it is turned off, or the token store cannot carry it`);
+    this.feature = feature;
   }
 }
 

@@ -3,7 +3,7 @@ import type { TokenRecord } from './store.js';
 import { toTokenInfo, type TokenInfo } from './token-info.js';
 
 /** Why a token stopped existing. */
-export type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned';
+export type DeletionReason = 'deleted' | 'bulk_deleted' | 'project_revoked' | 'expired_pruned' | 'leaked';
 
 /** Emitted after a token was stored. Never carries the plaintext. */
 export interface TokenCreatedEvent {
@@ -35,15 +35,18 @@ export interface TokenRolledEvent {
   previousSecretExpiresAt: number | null;
 }
 
-/** Emitted after a token was renamed or its metadata changed; `changed` names what. */
+/** Emitted after a token was renamed, paused or resumed, or its metadata or limits changed; `changed` names what. */
 export interface TokenUpdatedEvent {
   type: 'token.updated';
   /** Epoch ms. */
   at: number;
   actor: Actor;
   token: TokenInfo;
-  changed: Array<'name' | 'metadata'>;
+  changed: UpdatedField[];
 }
+
+/** What an update can change. */
+export type UpdatedField = 'name' | 'metadata' | 'enabled' | 'rateLimit' | 'remaining' | 'refill';
 
 export type KeywardEvent = TokenCreatedEvent | TokenDeletedEvent | TokenRolledEvent | TokenUpdatedEvent;
 
@@ -63,7 +66,7 @@ export class EventEmitter {
     this.emit({ type: 'token.rolled', at, actor, token, previousSecretExpiresAt });
   }
 
-  updated(actor: Actor, token: TokenInfo, at: number, changed: Array<'name' | 'metadata'>): void {
+  updated(actor: Actor, token: TokenInfo, at: number, changed: UpdatedField[]): void {
     this.emit({ type: 'token.updated', at, actor, token, changed });
   }
 

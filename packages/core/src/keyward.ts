@@ -1,60 +1,45 @@
-import { nanoid } from 'nanoid';
+import { AuditTrail, createdChanges, updateAction, updateChanges, type AuditLogPage, type RequestContext } from './audit.js';
 import { checkDeleteManyResult, type BulkDeleteResult } from './bulk-delete.js';
 import { decodeCursor, decodeExpiringCursor, encodeCursor, encodeExpiringCursor } from './cursor.js';
-import { ClosedError, NameTakenError, TokenNotFoundError, ValidationError } from './errors.js';
-import { EventEmitter, type DeletionReason } from './events.js';
+import { ClosedError, FeatureUnavailableError, NameTakenError, TokenNotFoundError, ValidationError } from './errors.js';
+import { EventEmitter, type DeletionReason, type UpdatedField } from './events.js';
+import { asAuditStore, asRateLimiterStore, asUsageStore, type StoreFeatures } from './features.js';
 import { previewExpiration, previousSecretExpiration, type ExpiryPreset } from './expiry.js';
+import { limitChange } from './limit-fields.js';
+import { RateLimiters } from './limits.js';
 import type { PermissionInfo } from './permissions.js';
 import { resolveOptions, type KeywardOptions, type ResolvedOptions } from './options.js';
 import { LastUsedRecorder } from './last-used.js';
+import { checkLeaks, type LeakHandling, type LeakLabel, type LeakReport } from './leaks/check-leaks.js';
 import { tokenNameKey } from './name.js';
+import { newSecret, newToken } from './new-token.js';
 import { assertCanManageTokens, type RouteTarget, type TokenOperation } from './policy.js';
-import {
-  actorSchema,
-  createTokenInputSchema,
-  expiryPresetSchema,
-  listExpiringOptionsSchema,
-  listOptionsSchema,
-  parseInput,
-  pruneOptionsSchema,
-  rollTokenInputSchema,
-  tokenIdSchema,
-  tokenIdsSchema,
-  updateTokenInputSchema,
-  type CreateTokenInput,
-  type ListExpiringOptions,
-  type ListOptions,
-  type RollTokenInput,
-  type UpdateTokenInput,
-} from './schemas.js';
+import { actorSchema, auditLogOptionsSchema, createTokenInputSchema, expiryPresetSchema, listExpiringOptionsSchema, listOptionsSchema, parseInput } from './schemas.js';
+import { pruneOptionsSchema, rollTokenInputSchema, tokenIdSchema, tokenIdsSchema, updateTokenInputSchema, usageOptionsSchema } from './schemas.js';
+import type { AuditLogOptions, CreateTokenInput, ListExpiringOptions, ListOptions, RollTokenInput, UpdateTokenInput, UsageOptions } from './schemas.js';
 import type { Actor } from './scope.js';
 import { fromStore, toStoreError } from './store-errors.js';
 import type { DeleteManyResult, MaybePromise, TokenRecord, UpdateChange } from './store.js';
-import {
-  projectNamesOf,
-  toTokenInfo,
-  toTokenListItem,
-  type CreatedToken,
-  type ExpiringTokenPage,
-  type TokenInfo,
-  type TokenPage,
-} from './token-info.js';
-import { generateToken, tokenHint } from './token-format.js';
+import { projectNamesOf, toTokenInfo, toTokenListItem, type CreatedToken, type ExpiringTokenPage, type TokenInfo, type TokenPage } from './token-info.js';
+import { readUsageReport, UsageRecorder, type UsageReport } from './usage.js';
 import { Verifier, type VerifyResult } from './verify.js';
 
 /**
- * The token service: create, list, delete and verify API tokens. One per process, shared by
- * the middleware and the management routes. Management lives here; the per-request path is
- * `Verifier` (verify.ts).
+ * The token service: create, list, update, roll, delete and verify API tokens, with their limits,
+ * usage and audit trail. One per process, shared by the middleware and the management routes.
+ * A thin facade: the per-request path is `Verifier` (verify.ts); limits, usage and audit have
+ * modules of their own.
  * @example
  * const keyward = createKeyward({ store: memoryStore(), resolveProject });
  * const { plaintext } = await keyward.create(admin, { name: 'CI', scope: { kind: 'organization' }, expiresIn: '30d' });
  */
 export class Keyward {
   readonly prefix: string;
-  /** The checked options: store, hasher, clock, resolver, hooks, cache. */
+  /** The checked options: store, hasher, clock, resolver, hooks, cache, features. */
   private readonly options: ResolvedOptions;
   private readonly lastUsed: LastUsedRecorder;
+  private readonly usageRecorder: UsageRecorder | undefined;
+  private readonly audit: AuditTrail;
   private readonly verifier: Verifier;
   private readonly events: EventEmitter;
   private closed = false;
@@ -64,39 +49,31 @@ export class Keyward {
     this.prefix = o.prefix;
     this.events = new EventEmitter(o.onEvent, o.onError, o.now);
     this.lastUsed = new LastUsedRecorder(o.store, o.lastUsedIntervalMs, o.lastUsedFlushDelayMs, o.onError);
-    this.verifier = new Verifier({ ...o, lastUsed: this.lastUsed });
+    this.usageRecorder = o.features.usage ? new UsageRecorder(asUsageStore(o.store), o.usageFlushIntervalMs, o.onError) : undefined;
+    this.audit = new AuditTrail(o.features.audit ? asAuditStore(o.store) : undefined, o.now);
+    const rateLimiters = o.features.rateLimits ? new RateLimiters(asRateLimiterStore(o.store), o.rateLimits.failOpen, o.onError) : undefined;
+    this.verifier = new Verifier({ ...o, lastUsed: this.lastUsed, rateLimiters, usage: this.usageRecorder });
   }
 
+  /**
+   * Which contract v3 features this instance runs: those its store carries, less those turned off.
+   * @example keyward.features // { pause: true, credits: true, rateLimits: true, audit: true, usage: true }
+   */
+  get features(): StoreFeatures {
+    return this.options.features;
+  }
 
   /**
-   * The permissions tokens can be granted, sorted by name: the host's catalog, or an empty list
-   * when it declared none.
+   * The permissions tokens can be granted, sorted by name: the host's catalog, or [] without one.
    * @example keyward.permissions // [{ name: 'builds:read', description: 'Read builds' }]
    */
   get permissions(): readonly PermissionInfo[] {
     return this.options.permissions ?? [];
   }
 
-  /** The permissions of a new token: a subset of the catalog when there is one, none otherwise. */
-  private grantable(requested: string[] | undefined): string[] | null {
-    const catalog = this.options.permissions;
-    if (catalog === undefined) {
-      if (requested !== undefined) throw ValidationError.of('permissions', 'this server declares no permissions; leave it out');
-      return null;
-    }
-    if (requested === undefined) throw ValidationError.of('permissions', 'is required: list at least one permission');
-    // Checked in the order sent, so the error's index is the client's own.
-    requested.forEach((name, i) => {
-      if (!catalog.some((entry) => entry.name === name)) {
-        throw ValidationError.of(`permissions.${i}`, `"${name}" is not a permission of this server, which declares ${catalog.map((entry) => entry.name).join(', ')}`);
-      }
-    });
-    return [...new Set(requested)].sort();
-  }
-
   /** This instance forgets what it deleted at once (others hear it from the store's channel), then reports it. */
   private deleted(records: readonly TokenRecord[], actor: Actor | null, reason: DeletionReason): void {
-    this.options.cache?.forget(records.flatMap(secretHashes));
+    this.options.cache?.forgetTokens(records);
     this.events.deleted(records, actor, reason);
   }
 
@@ -124,33 +101,17 @@ export class Keyward {
    * @throws ValidationError (bad name, scope or expiresIn), ForbiddenError (member), NameTakenError
    * @example const { plaintext, token } = await keyward.create(actor, { name: 'CI', scope: { kind: 'organization' }, expiresIn: '30d' });
    */
-  async create(actor: Actor, input: CreateTokenInput): Promise<CreatedToken> {
+  async create(actor: Actor, input: CreateTokenInput, context?: RequestContext): Promise<CreatedToken> {
     const who = this.manager(actor, 'create');
-    const { name, scope, expiresIn, permissions, metadata } = parseInput(createTokenInputSchema, input);
-    const granted = this.grantable(permissions);
-    if (scope.kind === 'project' && (await this.options.resolveProject(scope.projectId))?.organizationId !== who.organizationId) {
+    const parsed = parseInput(createTokenInputSchema, input);
+    if (parsed.scope.kind === 'project' && (await this.options.resolveProject(parsed.scope.projectId))?.organizationId !== who.organizationId) {
       throw ValidationError.of('scope.projectId', 'no such project in this organization');
     }
-    const plaintext = generateToken(this.prefix);
     // Stores keep whole milliseconds; an injected clock may not.
     const createdAt = Math.floor(this.options.now());
-    const record: TokenRecord = {
-      id: `tok_${nanoid()}`,
-      organizationId: who.organizationId,
-      name,
-      nameKey: tokenNameKey(name),
-      scope,
-      hash: this.options.hasher.hash(plaintext),
-      hint: tokenHint(plaintext, this.prefix),
-      createdAt,
-      createdBy: who.userId,
-      expiresAt: previewExpiration(expiresIn, createdAt),
-      lastUsedAt: null,
-      permissions: granted,
-      metadata: metadata ?? null,
-      previous: null,
-    };
-    if ((await fromStore(() => this.options.store.insert(record))) === 'name_taken') throw new NameTakenError(name);
+    const { record, plaintext } = newToken(this.options, who, parsed, createdAt);
+    const audit = this.audit.draft(who, 'created', createdChanges(record), context, createdAt);
+    if ((await fromStore(() => this.options.store.insert(record, audit))) === 'name_taken') throw new NameTakenError(parsed.name);
     const token = toTokenInfo(record, createdAt);
     this.events.created(who, token, createdAt);
     return { plaintext, token };
@@ -167,10 +128,7 @@ export class Keyward {
     const page = await fromStore(() => this.options.store.list(who.organizationId, { limit, after }));
     const projectNames = await projectNamesOf(page.items, who.organizationId, this.options.resolveProject);
     const now = this.options.now();
-    return {
-      items: page.items.map((record) => toTokenListItem(record, now, projectNames)),
-      nextCursor: page.next ? encodeCursor(page.next) : null,
-    };
+    return { items: page.items.map((record) => toTokenListItem(record, now, projectNames)), nextCursor: page.next ? encodeCursor(page.next) : null };
   }
 
   /**
@@ -193,48 +151,48 @@ export class Keyward {
    * @throws ValidationError, ForbiddenError (member), TokenNotFoundError
    * @example const { plaintext } = await keyward.roll(admin, token.id, { previousSecretExpiresIn: '24h' });
    */
-  async roll(actor: Actor, id: string, input: RollTokenInput = {}): Promise<CreatedToken> {
+  async roll(actor: Actor, id: string, input: RollTokenInput = {}, context?: RequestContext): Promise<CreatedToken> {
     const who = this.manager(actor, 'roll');
     const tokenId = parseInput(tokenIdSchema, id, 'id');
     const { previousSecretExpiresIn } = parseInput(rollTokenInputSchema, input);
     const current = await fromStore(() => this.options.store.get(who.organizationId, tokenId));
     if (!current) throw new TokenNotFoundError([tokenId]);
-    const plaintext = generateToken(this.prefix);
     const now = Math.floor(this.options.now());
     const previousExpiresAt = previousSecretExpiration(previousSecretExpiresIn, now, current.expiresAt);
-    const change = { hash: this.options.hasher.hash(plaintext), hint: tokenHint(plaintext, this.prefix), previousExpiresAt };
-    const record = await fromStore(() => this.options.store.roll(who.organizationId, tokenId, change));
+    const { plaintext, change } = newSecret(this.options, previousExpiresAt);
+    const audit = this.audit.draft(who, 'rolled', { previousSecretExpiresAt: previousExpiresAt }, context, now);
+    const record = await fromStore(() => this.options.store.roll(who.organizationId, tokenId, change, audit));
     if (!record) throw new TokenNotFoundError([tokenId]);
     // This instance's cache must not keep answering for the old secret as if it were current.
-    this.options.cache?.forget(secretHashes(current));
+    this.options.cache?.forgetTokens([current]);
     const token = toTokenInfo(record, now);
     this.events.rolled(who, token, now, previousExpiresAt);
     return { plaintext, token };
   }
 
   /**
-   * Renames a token and/or replaces its metadata (`null` clears it). The secret, scope and
-   * permissions never change here.
+   * Changes a token: rename it, replace its metadata (`null` clears it), pause it (`enabled: false`:
+   * refused with TOKEN_DISABLED at once, everywhere, nothing lost) or resume it, and set its rate
+   * limit, credits and refill (`null` removes one). The secret, scope and permissions never change here.
    * @throws ValidationError, ForbiddenError (member), NameTakenError, TokenNotFoundError
-   * @example await keyward.update(admin, token.id, { name: 'CI (old runner)', metadata: { owner: 'platform' } });
+   * @example await keyward.update(admin, token.id, { enabled: false });
    */
-  async update(actor: Actor, id: string, input: UpdateTokenInput): Promise<TokenInfo> {
+  async update(actor: Actor, id: string, input: UpdateTokenInput, context?: RequestContext): Promise<TokenInfo> {
     const who = this.manager(actor, 'update');
     const tokenId = parseInput(tokenIdSchema, id, 'id');
-    const { name, metadata } = parseInput(updateTokenInputSchema, input);
-    const change: UpdateChange = {};
+    const { name, metadata, ...limits } = parseInput(updateTokenInputSchema, input);
+    const now = Math.floor(this.options.now());
+    const change: UpdateChange = limitChange(limits, this.options, now);
     if (name !== undefined) Object.assign(change, { name, nameKey: tokenNameKey(name) });
     if (metadata !== undefined) change.metadata = metadata;
-    const result = await fromStore(() => this.options.store.update(who.organizationId, tokenId, change));
+    const audit = this.audit.draft(who, updateAction(change), updateChanges(change), context, now);
+    const result = await fromStore(() => this.options.store.update(who.organizationId, tokenId, change, audit));
     if (result === 'name_taken') throw new NameTakenError(name!);
     if (!result) throw new TokenNotFoundError([tokenId]);
-    this.options.cache?.forget(secretHashes(result));
-    const now = this.options.now();
+    // A pause must stop this instance at once, as a delete does (others hear it from the store's channel).
+    this.options.cache?.forgetTokens([result]);
     const token = toTokenInfo(result, now);
-    const changed: Array<'name' | 'metadata'> = [];
-    if (name !== undefined) changed.push('name');
-    if (metadata !== undefined) changed.push('metadata');
-    this.events.updated(who, token, now, changed);
+    this.events.updated(who, token, now, Object.keys(updateChanges(change)) as UpdatedField[]);
     return token;
   }
 
@@ -252,20 +210,17 @@ export class Keyward {
     const expiresBy = typeof within === 'number' ? now + within : previewExpiration(within, now)!;
     const after = cursor === undefined ? undefined : decodeExpiringCursor(cursor);
     const page = await fromStore(() => this.options.store.listExpiring({ expiresAfter: now, expiresBy, limit, after }));
-    return {
-      items: page.items.map((record) => toTokenInfo(record, now)),
-      nextCursor: page.next ? encodeExpiringCursor(page.next) : null,
-    };
+    return { items: page.items.map((record) => toTokenInfo(record, now)), nextCursor: page.next ? encodeExpiringCursor(page.next) : null };
   }
 
   /**
    * Deletes one token. Once this resolves, the token is refused everywhere the store is shared.
    * @throws TokenNotFoundError
    */
-  async delete(actor: Actor, id: string): Promise<void> {
+  async delete(actor: Actor, id: string, context?: RequestContext): Promise<void> {
     const who = this.manager(actor, 'delete');
     const tokenId = parseInput(tokenIdSchema, id, 'id');
-    const { missing } = await this.deleteIds(who, [tokenId], 'deleted');
+    const { missing } = await this.deleteIds(who, [tokenId], 'deleted', context);
     if (missing.length > 0) throw new TokenNotFoundError(missing);
   }
 
@@ -275,15 +230,17 @@ export class Keyward {
    * it is listed in `notFound`. Only the tokens actually deleted emit `token.deleted`.
    * @throws ValidationError (0 or more than 1000 ids)
    */
-  async deleteMany(actor: Actor, ids: readonly string[]): Promise<BulkDeleteResult> {
+  async deleteMany(actor: Actor, ids: readonly string[], context?: RequestContext): Promise<BulkDeleteResult> {
     const who = this.manager(actor, 'delete');
     const tokenIds = parseInput(tokenIdsSchema, ids, 'ids');
-    const { deleted, missing } = await this.deleteIds(who, tokenIds, 'bulk_deleted');
+    const { deleted, missing } = await this.deleteIds(who, tokenIds, 'bulk_deleted', context);
     return { deleted: deleted.length, notFound: missing };
   }
 
-  private async deleteIds(actor: Actor, ids: string[], reason: DeletionReason): Promise<DeleteManyResult> {
-    const result = checkDeleteManyResult(await fromStore(() => this.options.store.deleteMany(actor.organizationId, ids)));
+  private async deleteIds(actor: Actor, ids: string[], reason: DeletionReason, context: RequestContext | undefined): Promise<DeleteManyResult> {
+    // The store writes one entry per token it actually deleted, in the same step.
+    const audit = this.audit.draft(actor, reason, null, context);
+    const result = checkDeleteManyResult(await fromStore(() => this.options.store.deleteMany(actor.organizationId, ids, audit)));
     this.deleted(result.deleted, actor, reason);
     return result;
   }
@@ -295,7 +252,7 @@ export class Keyward {
   async revokeProject(projectId: string): Promise<{ deleted: number }> {
     this.assertOpen();
     const id = parseInput(tokenIdSchema, projectId, 'projectId');
-    const deleted = await fromStore(() => this.options.store.deleteByProject(id));
+    const deleted = await fromStore(() => this.options.store.deleteByProject(id, this.audit.draft(null, 'project_revoked', null, undefined)));
     this.deleted(deleted, null, 'project_revoked');
     return { deleted: deleted.length };
   }
@@ -307,9 +264,79 @@ export class Keyward {
   async pruneExpired(options: { olderThanMs?: number } = {}): Promise<{ deleted: number }> {
     this.assertOpen();
     const { olderThanMs } = parseInput(pruneOptionsSchema, options);
-    const deleted = await fromStore(() => this.options.store.deleteExpired(this.options.now() - olderThanMs));
+    const audit = this.audit.draft(null, 'expired_pruned', null, undefined);
+    const deleted = await fromStore(() => this.options.store.deleteExpired(this.options.now() - olderThanMs, audit));
     this.deleted(deleted, null, 'expired_pruned');
     return { deleted: deleted.length };
+  }
+
+  /**
+   * One page of the organization's audit trail (of one token with `tokenId`), newest first: who
+   * did what to which token, when, from where. Deleted tokens' entries stay until pruned.
+   * @throws ForbiddenError (member), FeatureUnavailableError (audit off)
+   * @example const { items, nextCursor } = await keyward.auditLog(admin, { limit: 50 });
+   */
+  async auditLog(actor: Actor, options: AuditLogOptions = {}): Promise<AuditLogPage> {
+    const who = this.manager(actor, 'view');
+    const { tokenId, cursor, limit } = parseInput(auditLogOptionsSchema, options);
+    return this.audit.page(who.organizationId, { tokenId, cursor, limit });
+  }
+
+  /**
+   * The whole audit trail of the actor's organization as JSON lines (newest first), for a SIEM.
+   * @example for await (const line of keyward.auditLines(admin)) out.write(line);
+   */
+  auditLines(actor: Actor, options: { tokenId?: string } = {}): AsyncGenerator<string> {
+    const who = this.manager(actor, 'view');
+    const { tokenId } = parseInput(auditLogOptionsSchema, options);
+    return this.audit.lines(who.organizationId, tokenId);
+  }
+
+  /**
+   * A token's requests per UTC day over the last `days` (default 30, today included): accepted,
+   * and refused by code. Counts reach the store in batches, so the latest seconds may be missing.
+   * @throws TokenNotFoundError, FeatureUnavailableError (usage off)
+   * @example const { days, total } = await keyward.usage(admin, token.id, { days: 7 });
+   */
+  async usage(actor: Actor, tokenId: string, options: UsageOptions = {}): Promise<UsageReport> {
+    const who = this.manager(actor, 'view');
+    const id = parseInput(tokenIdSchema, tokenId, 'id');
+    if (!(await fromStore(() => this.options.store.get(who.organizationId, id)))) throw new TokenNotFoundError([id]);
+    return this.usageReport(who, id, options);
+  }
+
+  /**
+   * `usage()` summed over every token of the actor's organization (deleted ones included).
+   * @example const { total } = await keyward.organizationUsage(admin, { days: 30 });
+   */
+  async organizationUsage(actor: Actor, options: UsageOptions = {}): Promise<UsageReport> {
+    return this.usageReport(this.manager(actor, 'view'), null, options);
+  }
+
+  private usageReport(who: Actor, tokenId: string | null, options: UsageOptions): Promise<UsageReport> {
+    if (!this.options.features.usage) throw new FeatureUnavailableError('usage');
+    const { days } = parseInput(usageOptionsSchema, options);
+    return readUsageReport(asUsageStore(this.options.store), who.organizationId, tokenId, days, this.options.now());
+  }
+
+  /**
+   * Deletes audit entries and usage counts older than their retention (`audit.retentionDays`,
+   * default 400; `usage.retentionDays`, default 90). Call it from a daily job. Trusted code only.
+   * @example await keyward.pruneHistory() // { auditEntries: 12, usageRows: 40 }
+   */
+  async pruneHistory(): Promise<{ auditEntries: number; usageRows: number }> {
+    this.assertOpen();
+    const { features, usageRetentionDays, auditRetentionDays, now } = this.options;
+    const auditEntries = await this.audit.prune(auditRetentionDays);
+    const cutoff = new Date(Math.floor(now()) - usageRetentionDays * 86_400_000).toISOString().slice(0, 10);
+    const usageRows = features.usage ? await fromStore(() => asUsageStore(this.options.store).pruneUsage(cutoff)) : 0;
+    return { auditEntries, usageRows };
+  }
+
+  /** Labels tokens reported leaked and revokes or flags the real ones: see `checkLeaks` (leaks/check-leaks.ts). Trusted code only. */
+  async reportLeaks(reports: readonly LeakReport[], handling: LeakHandling): Promise<LeakLabel[]> {
+    this.assertOpen();
+    return checkLeaks({ ...this.options, audit: this.audit, deleted: (records) => this.deleted(records, null, 'leaked') }, reports, handling);
   }
 
   /**
@@ -339,15 +366,20 @@ export class Keyward {
     return this.verifier.check(token, target);
   }
 
-  /** Writes pending last-used updates now. */
-  flush(): Promise<void> {
-    return this.lastUsed.flush().catch((error: unknown) => Promise.reject(toStoreError(error)));
+  /** Writes pending last-used updates and usage counts now. */
+  async flush(): Promise<void> {
+    try {
+      await Promise.all([this.lastUsed.flush(), this.usageRecorder?.flush()]);
+    } catch (error) {
+      throw toStoreError(error);
+    }
   }
 
-  /** Flushes pending last-used updates and closes the store. Further calls throw ClosedError. */
+  /** Flushes pending last-used updates and usage counts, and closes the store. Further calls throw ClosedError. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.lastUsed.stop();
+    this.usageRecorder?.stop();
     try {
       await this.flush();
     } finally {
@@ -356,11 +388,6 @@ export class Keyward {
       await this.options.store.close?.();
     }
   }
-}
-
-/** Every hash a record can be found by: its current secret and, after a roll, its previous one. */
-function secretHashes(record: TokenRecord): string[] {
-  return record.previous ? [record.hash, record.previous.hash] : [record.hash];
 }
 
 /**

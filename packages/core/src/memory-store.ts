@@ -1,6 +1,10 @@
+import { refilled } from './credits.js';
 import { deepFreeze } from './deep-freeze.js';
+import { MemoryAuditLog } from './memory-audit.js';
+import { memoryRateLimiter } from './memory-rate-limiter.js';
+import { MemoryUsage } from './memory-usage.js';
 import type { TokenScope } from './scope.js';
-import type { DeleteManyResult, ExpiringPage, LastUsedUpdate, ListCursor, ListPage, TokenRecord, TokenStore } from './store.js';
+import type { AuditDraft, DeleteManyResult, RateLimiterLike, ExpiringPage, FullTokenStore, LastUsedUpdate, ListCursor, ListPage, SpendResult, TokenRecord } from './store.js';
 
 /** Oldest first: createdAt ascending, then id ascending (the reverse of the listing order). */
 function compareOldestFirst(a: ListCursor, b: ListCursor): number {
@@ -49,9 +53,11 @@ interface Organization {
 }
 
 /**
- * The in-process store: the embedded default and the one to use in host apps' tests.
+ * The in-process store: the embedded default and the one to use in host apps' tests. It carries
+ * every part of contract v3 (limits, rate limiter, audit trail, usage counts).
  * Everything lives in this process's memory and is gone when it exits; operations are
- * synchronous under the hood, so atomicity comes from JavaScript's single thread.
+ * synchronous under the hood, so atomicity comes from JavaScript's single thread: an action and
+ * its audit entries, a spend and its check, are each one synchronous step.
  *
  * Records are kept frozen and compact (one object per token, strings flattened, organization
  * ids, user ids and scopes shared), so `findByHash` hands out the stored record itself without
@@ -61,7 +67,10 @@ interface Organization {
  * @example
  * const keyward = createKeyward({ store: memoryStore(), resolveProject });
  */
-export function memoryStore(): TokenStore {
+export function memoryStore(): FullTokenStore {
+  const audit = new MemoryAuditLog();
+  const usage = new MemoryUsage();
+  const limiters = new Map<string, RateLimiterLike>();
   const byHash = new Map<string, TokenRecord>();
   // Token ids are unique across organizations (ids are random; SQLite enforces it with a primary
   // key), so one map serves every organization; lookups still check the organization.
@@ -126,15 +135,16 @@ export function memoryStore(): TokenStore {
     if (tokens[index] === record) tokens[index] = next;
   }
 
-  function removeWhere(predicate: (record: TokenRecord) => boolean): TokenRecord[] {
+  function removeWhere(predicate: (record: TokenRecord) => boolean, draft: AuditDraft | undefined): TokenRecord[] {
     const removed: TokenRecord[] = [];
     for (const record of byId.values()) if (predicate(record)) removed.push(record);
     for (const record of removed) remove(record);
+    audit.write(draft, removed);
     return removed.map(copy);
   }
 
   return {
-    async insert(input) {
+    async insert(input, draft) {
       if (byId.has(input.id)) throw new Error(`insert(record): a token with id "${input.id}" already exists`);
       const org = organization(input.organizationId);
       if (org.names.has(input.nameKey)) return 'name_taken';
@@ -155,6 +165,12 @@ export function memoryStore(): TokenStore {
         permissions: frozenCopy(input.permissions),
         metadata: frozenCopy(input.metadata),
         previous: input.previous && Object.freeze({ ...input.previous }),
+        // Kept as given: a record without the v3 fields (an older caller) reads back without them.
+        enabled: input.enabled,
+        rateLimit: input.rateLimit && Object.freeze({ ...input.rateLimit }),
+        remaining: input.remaining,
+        refill: input.refill && Object.freeze({ ...input.refill }),
+        refilledAt: input.refilledAt,
       });
       byHash.set(record.hash, record);
       if (record.previous) byHash.set(record.previous.hash, record);
@@ -163,6 +179,7 @@ export function memoryStore(): TokenStore {
       const at = bound(org.tokens, record, true);
       if (at === org.tokens.length) org.tokens.push(record);
       else org.tokens.splice(at, 0, record);
+      audit.write(draft, [record]);
       return 'ok';
     },
 
@@ -186,42 +203,44 @@ export function memoryStore(): TokenStore {
       return { items, next: start > 0 && last ? { createdAt: last.createdAt, id: last.id } : null };
     },
 
-    async deleteMany(organizationId, ids): Promise<DeleteManyResult> {
-      // Synchronous from here to the return, so the whole call is one atomic step.
+    async deleteMany(organizationId, ids, draft): Promise<DeleteManyResult> {
+      // Synchronous from here to the return, so the whole call (its audit entries included) is one atomic step.
       const deleted: TokenRecord[] = [];
       const missing: string[] = [];
       for (const id of ids) {
         const record = ownRecord(organizationId, id);
         if (record) {
           remove(record);
-          deleted.push(copy(record));
+          deleted.push(record);
         } else {
           missing.push(id);
         }
       }
-      return { deleted, missing };
+      audit.write(draft, deleted);
+      return { deleted: deleted.map(copy), missing };
     },
 
-    async deleteByProject(projectId) {
-      const deleted = removeWhere((r) => r.scope.kind === 'project' && r.scope.projectId === projectId);
+    async deleteByProject(projectId, draft) {
+      const deleted = removeWhere((r) => r.scope.kind === 'project' && r.scope.projectId === projectId, draft);
       for (const org of organizations.values()) org.scopes.delete(projectId);
       return deleted;
     },
 
-    async deleteExpired(expiredBefore) {
-      return removeWhere((r) => r.expiresAt !== null && r.expiresAt <= expiredBefore);
+    async deleteExpired(expiredBefore, draft) {
+      return removeWhere((r) => r.expiresAt !== null && r.expiresAt <= expiredBefore, draft);
     },
 
-    async roll(organizationId, id, { hash, hint, previousExpiresAt }) {
+    async roll(organizationId, id, { hash, hint, previousExpiresAt }, draft) {
       const record = ownRecord(organizationId, id);
       if (!record) return null;
       const previous = previousExpiresAt === null ? null : Object.freeze({ hash: record.hash, hint: record.hint, expiresAt: previousExpiresAt });
       const next = Object.freeze({ ...record, hash: flat(hash), hint: flat(hint), previous });
       replace(record, next);
+      audit.write(draft, [record]);
       return copy(next);
     },
 
-    async update(organizationId, id, change) {
+    async update(organizationId, id, change, draft) {
       const record = ownRecord(organizationId, id);
       if (!record) return null;
       const org = organization(organizationId);
@@ -232,13 +251,59 @@ export function memoryStore(): TokenStore {
         ...(change.name !== undefined && { name: flat(change.name) }),
         ...(change.nameKey !== undefined && { nameKey: flat(change.nameKey) }),
         ...(change.metadata !== undefined && { metadata: frozenCopy(change.metadata) }),
+        ...(change.enabled !== undefined && { enabled: change.enabled }),
+        ...(change.rateLimit !== undefined && { rateLimit: frozenCopy(change.rateLimit) }),
+        ...(change.remaining !== undefined && { remaining: change.remaining }),
+        ...(change.refill !== undefined && { refill: frozenCopy(change.refill) }),
+        ...(change.refilledAt !== undefined && { refilledAt: change.refilledAt }),
       });
       if (renamed) {
         org.names.delete(record.nameKey);
         org.names.add(next.nameKey);
       }
       replace(record, next);
+      audit.write(draft, [record]);
       return copy(next);
+    },
+
+    spend(organizationId, id, cost, now): SpendResult {
+      const record = ownRecord(organizationId, id);
+      if (!record) return null;
+      if (typeof record.remaining !== 'number') return { ok: true, remaining: null, refilledAt: record.refilledAt ?? null };
+      const { remaining, refilledAt } = refilled(record, now) as { remaining: number; refilledAt: number | null };
+      const ok = remaining >= cost;
+      const left = ok ? remaining - cost : remaining;
+      // A refill that fell due is kept even when the spend is refused.
+      if (left !== record.remaining || refilledAt !== (record.refilledAt ?? null)) replace(record, Object.freeze({ ...record, remaining: left, refilledAt }));
+      return ok ? { ok, remaining: left, refilledAt } : { ok, remaining: left, refilledAt };
+    },
+
+    rateLimiter(options) {
+      // Every keyward sharing this store must count in the same limiter, as they would in Redis.
+      const key = `${options.keyPrefix}|${options.points}|${options.duration}`;
+      let limiter = limiters.get(key);
+      if (limiter === undefined) limiters.set(key, (limiter = memoryRateLimiter(options)));
+      return limiter;
+    },
+
+    async auditLog(organizationId, options) {
+      return audit.page(organizationId, options);
+    },
+
+    async pruneAudit(before) {
+      return audit.prune(before);
+    },
+
+    async addUsage(counts) {
+      usage.add(counts);
+    },
+
+    async readUsage(organizationId, options) {
+      return usage.read(organizationId, options);
+    },
+
+    async pruneUsage(beforeDay) {
+      return usage.prune(beforeDay);
     },
 
     async listExpiring({ expiresAfter, expiresBy, limit, after }): Promise<ExpiringPage> {
@@ -264,7 +329,7 @@ export function memoryStore(): TokenStore {
         }
       }
     },
-  } satisfies TokenStore;
+  } satisfies FullTokenStore;
 }
 
 /** A mutable copy for callers of everything but `findByHash`. */
@@ -275,6 +340,8 @@ function copy(record: TokenRecord): TokenRecord {
     permissions: record.permissions && [...record.permissions],
     metadata: record.metadata && (structuredClone(record.metadata) as Record<string, unknown>),
     previous: record.previous && { ...record.previous },
+    ...(record.rateLimit && { rateLimit: { ...record.rateLimit } }),
+    ...(record.refill && { refill: { ...record.refill } }),
   };
 }
 

@@ -1,7 +1,9 @@
 import { LookupCache, resolveCacheOptions, type CacheOptions } from './cache.js';
 import { ConfigurationError } from './errors.js';
 import type { KeywardEvent } from './events.js';
+import { assertStoreCarries, storeFeatures, type StoreFeatures } from './features.js';
 import { createHasher, type PepperOptions, type TokenHasher } from './hash.js';
+import { resolveRateLimits, type RateLimitsOptions, type ResolvedRateLimits } from './limits.js';
 import { resolvePermissionCatalog, type PermissionCatalog, type PermissionInfo } from './permissions.js';
 import { checkedResolver } from './project-resolver.js';
 import type { ProjectInfo } from './scope.js';
@@ -51,7 +53,28 @@ export interface KeywardOptions {
    * process; never more than `maxStalenessMs` behind a `delete()`. Off by default.
    */
   cache?: CacheOptions;
+  /**
+   * Per-token rate limits: a default for new tokens, a maximum, and what happens when the
+   * limiter's backend is down (default: refuse, 503). Needs a store with a rate limiter (every
+   * keyward store has one); tokens may carry their own `rateLimit` without this option.
+   */
+  rateLimits?: RateLimitsOptions;
+  /**
+   * The audit trail (one entry per management action, stored atomically with it). Default: on
+   * when the store carries it. `true` or an object requires it (ConfigurationError otherwise);
+   * `false` turns it off. `retentionDays` (default 400) is what `pruneHistory()` keeps.
+   */
+  audit?: boolean | { retentionDays?: number };
+  /**
+   * Daily usage counts per token, batched off the request path. Default: on when the store
+   * carries it. `true` or an object requires it; `false` turns it off. `retentionDays` (default 90)
+   * is what `pruneHistory()` keeps; at most one write per `flushIntervalMs` (default 10 000).
+   */
+  usage?: boolean | { retentionDays?: number; flushIntervalMs?: number };
 }
+
+/** Whether each contract v3 feature is on for this instance. */
+export type EnabledFeatures = StoreFeatures;
 
 /** The options with defaults applied and every value checked. */
 export interface ResolvedOptions {
@@ -67,6 +90,12 @@ export interface ResolvedOptions {
   onEvent: ((event: KeywardEvent) => void) | undefined;
   onError: (error: unknown) => void;
   cache: LookupCache | undefined;
+  /** What is on: the store's features, less those turned off. */
+  features: EnabledFeatures;
+  rateLimits: ResolvedRateLimits;
+  auditRetentionDays: number;
+  usageRetentionDays: number;
+  usageFlushIntervalMs: number;
 }
 
 const STORE_METHODS = ['insert', 'findByHash', 'get', 'list', 'deleteMany', 'deleteByProject', 'deleteExpired', 'touch', 'roll', 'update', 'listExpiring'] as const;
@@ -79,6 +108,31 @@ function nonNegativeInteger(value: number, name: string): number {
 function optionalFunction<F>(value: F | undefined, name: string, what: string): F | undefined {
   if (value !== undefined && typeof value !== 'function') throw new ConfigurationError(`${name} must be ${what}`);
   return value;
+}
+
+function positive(value: unknown, name: string, fallback: number, unit: string): number {
+  const chosen = value ?? fallback;
+  if (!Number.isSafeInteger(chosen) || (chosen as number) < 1) throw new ConfigurationError(`${name} must be a positive integer (${unit}), got ${String(value)}`);
+  return chosen as number;
+}
+
+/** One optional feature's switch: off, on when the store carries it (default), or required. */
+function featureSwitch(value: unknown, name: string): 'off' | 'auto' | 'required' {
+  if (value === undefined) return 'auto';
+  if (value === false) return 'off';
+  if (value === true || (typeof value === 'object' && value !== null)) return 'required';
+  throw new ConfigurationError(`${name} must be true, false or an options object, got ${JSON.stringify(value)}`);
+}
+
+/** The v3 features this instance runs, refusing at startup (by name) one the host asked for that the store cannot carry. */
+function resolveFeatures(options: KeywardOptions): EnabledFeatures {
+  const carried = storeFeatures(options.store);
+  if (options.rateLimits !== undefined) assertStoreCarries(options.store, 'rateLimits', 'rateLimits');
+  const audit = featureSwitch(options.audit, 'audit');
+  if (audit === 'required') assertStoreCarries(options.store, 'audit', 'audit');
+  const usage = featureSwitch(options.usage, 'usage');
+  if (usage === 'required') assertStoreCarries(options.store, 'usage', 'usage');
+  return Object.freeze({ ...carried, audit: audit !== 'off' && carried.audit, usage: usage !== 'off' && carried.usage });
 }
 
 /**
@@ -104,7 +158,16 @@ export function resolveOptions(options: KeywardOptions): ResolvedOptions {
   // Checked before anything is started, so bad options never leave a subscription behind.
   const cache = options.cache === undefined ? undefined : resolveCacheOptions(options.cache);
   const hasher = createHasher(options.pepper);
+  const features = resolveFeatures(options);
+  const rateLimits = resolveRateLimits(options.rateLimits);
+  const audit = typeof options.audit === 'object' ? options.audit : {};
+  const usage = typeof options.usage === 'object' ? options.usage : {};
   return {
+    features,
+    rateLimits,
+    auditRetentionDays: positive(audit.retentionDays, 'audit.retentionDays', 400, 'days'),
+    usageRetentionDays: positive(usage.retentionDays, 'usage.retentionDays', 90, 'days'),
+    usageFlushIntervalMs: positive(usage.flushIntervalMs, 'usage.flushIntervalMs', 10_000, 'ms'),
     store: options.store,
     // Held to its contract: a host resolver that returns anything but a project or null is reported, and refused.
     resolveProject: checkedResolver(options.resolveProject, onError),

@@ -31,12 +31,18 @@ export function assertCanManageTokens(actor: Actor, operation: TokenOperation): 
  * - `{}`: any valid token passes; the host checks the rest itself.
  * - `permissions`: besides the scope, the token must hold every one of these (names from the
  *   host's catalog); a token lacking one is refused with `PERMISSION_DENIED`.
+ * - `cost`: what the request takes from the token's rate limit and credits (default 1).
  */
 export interface RouteTarget {
   organizationId?: string | undefined;
   projectId?: string | undefined;
   organizationLevel?: boolean | undefined;
   permissions?: readonly string[] | undefined;
+  /**
+   * Points this request takes from the token's rate limit and credits (a positive integer).
+   * Default 1. Refused requests take none of its credits.
+   */
+  cost?: number | undefined;
 }
 
 /**

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { MAX_CREDITS, REFILL_INTERVALS } from './credits.js';
 import { ValidationError, type FieldIssue } from './errors.js';
 import { EXPIRY_PRESETS, ROLL_GRACE_PRESETS } from './expiry.js';
 import { metadataProblem, protoKeyPath } from './metadata.js';
 import { isPermissionName } from './permissions.js';
 import { issueMessage } from './issue-messages.js';
+import { MAX_RATE_LIMIT, MAX_RATE_LIMIT_WINDOW_MS, RATE_LIMIT_WINDOWS } from './limits.js';
 import { CONTROL_CHARS, normalizeTokenName } from './name.js';
 import type { Actor } from './scope.js';
 
@@ -104,6 +106,35 @@ export const permissionNamesSchema = z
   .min(1, 'must list at least one permission')
   .max(100, 'must list at most 100 permissions');
 
+const windowNames = Object.keys(RATE_LIMIT_WINDOWS) as [keyof typeof RATE_LIMIT_WINDOWS, ...Array<keyof typeof RATE_LIMIT_WINDOWS>];
+const refillNames = Object.keys(REFILL_INTERVALS) as [keyof typeof REFILL_INTERVALS, ...Array<keyof typeof REFILL_INTERVALS>];
+
+/** A per-token rate limit: `limit` requests per `window` (`1s`, `1m`, `1h`, `1d`, or whole seconds in ms up to 30 days). */
+export const rateLimitSchema = z.strictObject({
+  limit: z.number().int().min(1).max(MAX_RATE_LIMIT),
+  window: z.union([z.enum(windowNames), z.number().int().min(1000).max(MAX_RATE_LIMIT_WINDOW_MS).multipleOf(1000)], {
+    error: `must be one of ${windowNames.join(', ')} or a whole number of seconds in ms (1000 to ${MAX_RATE_LIMIT_WINDOW_MS})`,
+  }),
+});
+
+/** Usage credits left: a whole number, 0 to 10^12. */
+export const creditsSchema = z.number().int().min(0).max(MAX_CREDITS);
+
+/** A credit refill: back to `amount` every `interval` (`1d`, `7d`, `30d`). */
+export const refillSchema = z.strictObject({
+  amount: z.number().int().min(1).max(MAX_CREDITS),
+  interval: z.enum(refillNames, { error: `must be one of ${refillNames.join(', ')}` }),
+});
+
+/** The limit fields of create and update: null removes a limit. */
+const limitFields = {
+  /** Absent: the host's default (createKeyward({ rateLimits })); null: none. */
+  rateLimit: rateLimitSchema.nullable().optional(),
+  /** Usage credits (request points) the token may still spend; null: unlimited. */
+  remaining: creditsSchema.nullable().optional(),
+  refill: refillSchema.nullable().optional(),
+};
+
 // Inputs are strict objects: a field keyward does not know (a typo such as `metdata`) is refused
 // with its path, never dropped.
 export const createTokenInputSchema = z.strictObject({
@@ -113,6 +144,7 @@ export const createTokenInputSchema = z.strictObject({
   /** Required when the host declared a permission catalog; refused when it did not. */
   permissions: permissionNamesSchema.optional(),
   metadata: tokenMetadataSchema.optional(),
+  ...limitFields,
 });
 export type CreateTokenInput = z.input<typeof createTokenInputSchema>;
 
@@ -133,8 +165,11 @@ export const updateTokenInputSchema = z
     name: tokenNameSchema.optional(),
     /** null clears it. */
     metadata: tokenMetadataSchema.nullable().optional(),
+    /** false pauses the token (refused with TOKEN_DISABLED, nothing lost); true resumes it. */
+    enabled: z.boolean().optional(),
+    ...limitFields,
   })
-  .refine((input) => input.name !== undefined || input.metadata !== undefined, 'must change name or metadata');
+  .refine((input) => Object.values(input).some((value) => value !== undefined), 'must change name, metadata, enabled, rateLimit, remaining or refill');
 export type UpdateTokenInput = z.input<typeof updateTokenInputSchema>;
 
 export const tokenIdsSchema = z
@@ -159,6 +194,18 @@ export const listExpiringOptionsSchema = listOptionsSchema.extend({
   }),
 });
 export type ListExpiringOptions = z.input<typeof listExpiringOptionsSchema>;
+
+/** `auditLog()` paging, optionally of one token. */
+export const auditLogOptionsSchema = listOptionsSchema.extend({
+  tokenId: idString.optional(),
+});
+export type AuditLogOptions = z.input<typeof auditLogOptionsSchema>;
+
+/** How many UTC days of usage to read back, today included (1 to 400, default 30). */
+export const usageOptionsSchema = z.strictObject({
+  days: z.coerce.number().int().min(1).max(400).default(30),
+});
+export type UsageOptions = z.input<typeof usageOptionsSchema>;
 
 export const pruneOptionsSchema = z.strictObject({
   olderThanMs: z.number().int().min(0).default(0),

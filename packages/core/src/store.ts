@@ -1,4 +1,4 @@
-import type { TokenScope } from './scope.js';
+import type { Role, TokenScope } from './scope.js';
 
 /**
  * A token as stored. Never holds the plaintext: only its hash and a short display hint.
@@ -37,6 +37,44 @@ export interface TokenRecord {
    * drop it once `expiresAt` has passed (keyward refuses it from then on either way).
    */
   previous: PreviousSecret | null;
+
+  // ── Contract v3: limits. keyward always sends them to insert(); a store that implements
+  // `LimitsStore` keeps them and returns each of them from every read (absent and null alike mean
+  // "none"). A store without that part may leave them out: keyward then reads the token as enabled
+  // and without limits, and refuses to set any (ConfigurationError at startup, ValidationError per field).
+
+  /** false while the token is paused: it is kept (id, name, secret, history) but refused. Absent: true. */
+  enabled?: boolean;
+  /** Requests allowed per window, or null for none. Counted by the store's rate limiter, not here. */
+  rateLimit?: RateLimit | null;
+  /**
+   * Usage credits left (a count of request points, ≥ 0), or null when the token has none (unlimited).
+   * Only `spend()` takes them off, atomically; `update()` sets them.
+   */
+  remaining?: number | null;
+  /** How `remaining` is set back, or null: never. Meaningful only while `remaining` is not null. */
+  refill?: Refill | null;
+  /** Epoch ms of the last refill (or of when credits were set): the refill clock's anchor. Null without a refill. */
+  refilledAt?: number | null;
+}
+
+/** A per-token rate limit: at most `limit` points per `window` (a fixed window, counted per token id). */
+export interface RateLimit {
+  /** Points per window, a positive integer. */
+  limit: number;
+  /** Window length in ms: a whole number of seconds, ≥ 1000. */
+  window: number;
+}
+
+/**
+ * A credit refill: every `interval` ms after `refilledAt`, `remaining` is set back to `amount`
+ * (not added to: unused credits do not pile up).
+ */
+export interface Refill {
+  /** What `remaining` becomes at each refill, a positive integer. */
+  amount: number;
+  /** ms between refills: 1, 7 or 30 days (86 400 000 × n). */
+  interval: number;
 }
 
 /** A rolled-away secret that keeps verifying until `expiresAt`. */
@@ -62,13 +100,39 @@ export interface RollChange {
   previousExpiresAt: number | null;
 }
 
-/** What `update()` changes; absent fields stay as they are. `name` and `nameKey` come together. */
+/**
+ * What `update()` changes; absent fields stay as they are. `name` and `nameKey` come together.
+ * The limit fields (`enabled` and after it) only reach a store that implements `LimitsStore`.
+ */
 export interface UpdateChange {
   name?: string;
   nameKey?: string;
   /** null clears it. */
   metadata?: Record<string, unknown> | null;
+  /** false pauses the token, true resumes it. */
+  enabled?: boolean;
+  /** null removes the rate limit. */
+  rateLimit?: RateLimit | null;
+  /** Sets the credits outright (null: unlimited). Replaces whatever concurrent spends left. */
+  remaining?: number | null;
+  /** null removes the refill. */
+  refill?: Refill | null;
+  /** The new refill anchor (epoch ms); sent with `remaining` or `refill` whenever either changes. */
+  refilledAt?: number | null;
 }
+
+/**
+ * What `spend()` answers. `remaining` and `refilledAt` are the token's values after the call (a
+ * refill that fell due is applied first, and kept even when the spend is refused).
+ * - `{ ok: true, remaining: number }`: `cost` credits were taken off.
+ * - `{ ok: true, remaining: null }`: the token has no credits (unlimited); nothing was written.
+ * - `{ ok: false }`: fewer than `cost` credits were left; none were taken.
+ * - `null`: no such token (nothing written).
+ */
+export type SpendResult =
+  | { ok: true; remaining: number | null; refilledAt: number | null }
+  | { ok: false; remaining: number; refilledAt: number | null }
+  | null;
 
 /** Position after which a page of `listExpiring` starts: the last item of the previous page. */
 export interface ExpiringCursor {
@@ -92,6 +156,168 @@ export interface ListPage {
   items: TokenRecord[];
   /** Position to pass as `after` for the next page, or null when this is the last page. */
   next: ListCursor | null;
+}
+
+// ── Contract v3: audit trail ──
+
+/** Who did it: a signed-in user, or keyward itself (pruning, a project revoked, a leak report). */
+export type AuditActor = { type: 'user'; userId: string; role: Role } | { type: 'system' };
+
+/** What happened to the token. */
+export type AuditAction =
+  | 'created'
+  /** Renamed, metadata, permissions or limits changed (`changes` says which). */
+  | 'updated'
+  /** An update whose only change was `enabled: false` / `enabled: true`. */
+  | 'paused'
+  | 'resumed'
+  | 'rolled'
+  | 'deleted'
+  | 'bulk_deleted'
+  | 'project_revoked'
+  | 'expired_pruned'
+  | 'leaked';
+
+/**
+ * What keyward hands a write method so that the store records the action in the same atomic step
+ * (same SQL transaction, same Redis script, same synchronous step in memory): either the action
+ * and all of its entries are stored, or neither is. The store makes one `AuditEntry` per token the
+ * action actually touched (none when it touched none: a refused insert, an unknown id), filling
+ * `tokenId`, `organizationId` and `tokenName` from the record as it was just before the action
+ * (for `insert`, the new record). Never holds a secret or a hash.
+ */
+export interface AuditDraft {
+  /** Unique per action (`aud_` + random). Each entry's id is `${draft.id}:${tokenId}`. */
+  id: string;
+  /** Epoch ms. */
+  at: number;
+  actor: AuditActor;
+  action: AuditAction;
+  /**
+   * What changed, as plain JSON, or null: for `updated`/`paused`/`resumed` the new value of each
+   * changed field (`metadata` as its list of keys), for `created` the token's settings, for
+   * `rolled` `{ previousSecretExpiresAt }`, for `leaked` `{ url }`. Stored as it is.
+   */
+  changes: Record<string, unknown> | null;
+  /** The client's IP address when the adapter knows it, else null. */
+  ip: string | null;
+  /** The client's User-Agent when the adapter knows it (at most 512 characters), else null. */
+  userAgent: string | null;
+}
+
+/** One stored audit entry: the draft, made concrete for one token. */
+export interface AuditEntry extends AuditDraft {
+  organizationId: string;
+  tokenId: string;
+  /** The token's name just before the action (for `created`: its name). */
+  tokenName: string;
+}
+
+/** Position after which a page of `auditLog` starts: the last entry of the previous page. */
+export interface AuditCursor {
+  at: number;
+  id: string;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  /** Position to pass as `after` for the next page, or null when this is the last page. */
+  next: AuditCursor | null;
+}
+
+/**
+ * The id of the entry a store makes from `draft` for one token.
+ * @example auditEntryId({ id: 'aud_1', ... }, 'tok_9') // 'aud_1:tok_9'
+ */
+export function auditEntryId(draft: Pick<AuditDraft, 'id'>, tokenId: string): string {
+  return `${draft.id}:${tokenId}`;
+}
+
+// ── Contract v3: usage counts ──
+
+/** The verification refusals that are counted per token (the ones where the token was found). */
+export type UsageRefusalCode = 'DISABLED' | 'EXPIRED' | 'SCOPE_DENIED' | 'PERMISSION_DENIED' | 'RATE_LIMITED' | 'USAGE_EXHAUSTED';
+
+/** Every refusal code counted in usage, in the order verification checks them. */
+export const USAGE_REFUSAL_CODES: readonly UsageRefusalCode[] = Object.freeze(['DISABLED', 'EXPIRED', 'SCOPE_DENIED', 'PERMISSION_DENIED', 'RATE_LIMITED', 'USAGE_EXHAUSTED']);
+
+/** Counts of one token on one UTC day, as keyward sends them to `addUsage` (increments, not totals). */
+export interface UsageCount {
+  tokenId: string;
+  organizationId: string;
+  /** UTC calendar day, `YYYY-MM-DD`. */
+  day: string;
+  /** Accepted requests. */
+  accepted: number;
+  /** Refused requests by code; a code that did not occur may be absent. */
+  refused: Partial<Record<UsageRefusalCode, number>>;
+}
+
+/** One UTC day of counts, as `readUsage` answers (all codes present, 0 when none). */
+export interface UsageDay {
+  /** `YYYY-MM-DD`. */
+  day: string;
+  accepted: number;
+  refused: Record<UsageRefusalCode, number>;
+}
+
+/**
+ * Daily usage counts, the optional part of a store that records them; usually the token store
+ * itself (`memoryStore()`, `sqliteStore()` implement both). Counts are never secret: only ids, days
+ * and numbers. keyward batches them off the request path (one `addUsage` per flush interval).
+ * @example
+ * const keyward = createKeyward({ store, usage: { retentionDays: 90 } }); // store implements UsageStore
+ */
+export interface UsageStore {
+  /**
+   * Adds each count to the row (`tokenId`, `day`), creating it at 0 first. Must be an atomic
+   * increment per row: two processes adding to one row at once lose and double nothing (a SQL
+   * `INSERT … ON CONFLICT DO UPDATE SET accepted = accepted + excluded.accepted`, Redis `HINCRBY`).
+   * The whole batch should be one transaction or script where the store allows. Counts for tokens
+   * that no longer exist are still kept (the organization's total includes them).
+   */
+  addUsage(counts: readonly UsageCount[]): Promise<void>;
+  /**
+   * The counts of `organizationId` for each day in [`fromDay`, `toDay`] (`YYYY-MM-DD`, inclusive)
+   * that has any, oldest first: of one token, or with `tokenId: null` summed over every token of
+   * the organization (deleted ones included). Days without counts may be left out.
+   */
+  readUsage(organizationId: string, options: { tokenId: string | null; fromDay: string; toDay: string }): Promise<UsageDay[]>;
+  /** Deletes every row whose day is before `beforeDay` (`YYYY-MM-DD`); returns how many rows. */
+  pruneUsage(beforeDay: string): Promise<number>;
+}
+
+/**
+ * The rate-limiter-flexible options keyward asks a store's limiter for. `duration` is in seconds
+ * (a whole number, ≥ 1), as rate-limiter-flexible counts it; `keyPrefix` already names the limit
+ * (`keyward:rl:<points>:<duration>`): a store adds its own prefix in front, never replaces it.
+ */
+export interface RateLimiterOptions {
+  keyPrefix: string;
+  points: number;
+  duration: number;
+}
+
+/**
+ * What keyward uses of a rate-limiter-flexible limiter (`RateLimiterMemory`, `RateLimiterRedis`,
+ * `RateLimiterSQLite`, `RateLimiterPostgres` all fit). `consume` resolves when the points fit in
+ * the window, rejects with the limiter's result object (not an Error) when they do not, and
+ * rejects with an Error when its backend failed.
+ */
+export interface RateLimiterLike {
+  consume(key: string, points: number): Promise<RateLimiterAnswer>;
+  /** Gives points back (a request counted, then refused for another reason). Optional. */
+  reward?(key: string, points: number): Promise<unknown>;
+}
+
+/** The fields keyward reads of rate-limiter-flexible's `RateLimiterRes`. */
+export interface RateLimiterAnswer {
+  /** Points left in this window (0 when refused). */
+  remainingPoints: number;
+  /** ms until the window resets. */
+  msBeforeNext: number;
+  /** Points consumed in this window, this request included. */
+  consumedPoints: number;
 }
 
 /** One coalesced "last used" update. */
@@ -130,24 +356,32 @@ export type MaybePromise<T> = T | Promise<T>;
  * throws is taken for a bug and reported as `StoreFailedError` (code `STORE_FAILED`, HTTP 500).
  * Either way the request is refused.
  *
- * Every store must pass `describeTokenStore` from `@keyward/store-tests`.
+ * Contract v3 grows by capability: this interface is the token part; `LimitsStore`,
+ * `RateLimiterStore`, `AuditStore` and `UsageStore` are the optional parts a store adds
+ * (`FullTokenStore` is all of them). keyward refuses at startup, by name, a feature the store
+ * cannot carry (`ConfigurationError`). The write methods take an optional `audit` draft: a store
+ * that implements `AuditStore` must store its entries in the same atomic step as the write (see
+ * `AuditDraft`); a store without it ignores the argument.
+ *
+ * Every store must pass `describeTokenStore` from `@keyward/store-tests`, which checks each part
+ * the store implements; and every store upgrades the data of an earlier version in place.
  */
 export interface TokenStore {
   /**
    * Inserts a new record. Must be atomic with the uniqueness check on
    * (`organizationId`, `nameKey`): of two concurrent inserts with the same key, exactly one
-   * succeeds and the other resolves `'name_taken'` without writing anything.
+   * succeeds and the other resolves `'name_taken'` without writing anything (no audit entry either).
    * After it resolves `'ok'`, `findByHash(record.hash)` returns the record on every instance.
    * A record whose `id` already exists (in any organization) must be refused by rejecting, never
    * overwrite the other record nor resolve `'name_taken'`: ids are generated, so this is a bug.
    */
-  insert(record: TokenRecord): Promise<'ok' | 'name_taken'>;
+  insert(record: TokenRecord, audit?: AuditDraft): Promise<'ok' | 'name_taken'>;
 
   /**
    * The record whose `hash` or `previous.hash` equals `hash`, or null. This is the verification
-   * hot path: one indexed lookup (one round trip for a network store). Expired records, and
-   * previous secrets past their `expiresAt` that the store still keeps, are returned as they are.
-   * The result may be an object the store keeps (the memory store does, to avoid a copy per
+   * hot path: one indexed lookup (one round trip for a network store). Expired and paused records,
+   * and previous secrets past their `expiresAt` that the store still keeps, are returned as they
+   * are. The result may be an object the store keeps (the memory store does, to avoid a copy per
    * request): callers must treat it as read-only. Every other method returns copies.
    */
   findByHash(hash: string): MaybePromise<TokenRecord | null>;
@@ -160,7 +394,7 @@ export interface TokenStore {
    * `id` descending. `after` is the last item of the previous page (only items strictly after it
    * come back); `limit` is a positive integer (keyward asks for at most 100). A page must cost about
    * the same at any depth: seek to `after`, never skip over the items before it.
-   * Expired tokens are included.
+   * Expired and paused tokens are included.
    */
   list(organizationId: string, options: { limit: number; after?: ListCursor | undefined }): Promise<ListPage>;
 
@@ -172,21 +406,23 @@ export interface TokenStore {
    * `missing`, as if they had run just after. An empty `ids` deletes nothing.
    * Once it resolves, `findByHash` returns null for every deleted token on every instance, for its
    * current and its previous secret alike (the same holds for every deleting method below).
+   * With `audit`, one entry per deleted token, in the same step (none when nothing is deleted).
    */
-  deleteMany(organizationId: string, ids: readonly string[]): Promise<DeleteManyResult>;
+  deleteMany(organizationId: string, ids: readonly string[], audit?: AuditDraft): Promise<DeleteManyResult>;
 
-  /** Deletes every token scoped to this project (any organization); returns the deleted records. */
-  deleteByProject(projectId: string): Promise<TokenRecord[]>;
+  /** Deletes every token scoped to this project (any organization); returns the deleted records. With `audit`, one entry per deleted token. */
+  deleteByProject(projectId: string, audit?: AuditDraft): Promise<TokenRecord[]>;
 
   /**
    * Deletes every token whose `expiresAt` is not null and ≤ `expiredBefore` (epoch ms);
-   * returns the deleted records.
+   * returns the deleted records. With `audit`, one entry per deleted token.
    */
-  deleteExpired(expiredBefore: number): Promise<TokenRecord[]>;
+  deleteExpired(expiredBefore: number, audit?: AuditDraft): Promise<TokenRecord[]>;
 
   /**
    * Records uses. Monotonic: a record's `lastUsedAt` becomes max(current, update); an older
    * value never overwrites a newer one. Updates for tokens that no longer exist are ignored.
+   * Never touches the limit fields (a concurrent `spend` or pause must not be undone).
    */
   touch(updates: readonly LastUsedUpdate[]): Promise<void>;
 
@@ -195,21 +431,24 @@ export interface TokenStore {
    * `hint` become the new ones; the current secret becomes `previous` (until
    * `change.previousExpiresAt`) or, when that is null, stops verifying; an earlier `previous`
    * secret stops verifying either way. Everything else (id, name, scope, permissions, metadata,
-   * expiry, last used) stays. Resolves the updated record, or null when there is no such token
-   * (nothing written). Once it resolves, on every instance: `findByHash(change.hash)` and
-   * `findByHash(old current hash)` (while kept as previous) return the updated record, and
+   * expiry, last used, limits and credits) stays. Resolves the updated record, or null when there
+   * is no such token (nothing written). Once it resolves, on every instance: `findByHash(change.hash)`
+   * and `findByHash(old current hash)` (while kept as previous) return the updated record, and
    * `findByHash` of each secret that stopped returns null. A store with an invalidation channel
    * announces the old current hash and the dropped previous hash in the same atomic step.
+   * With `audit`, one entry in the same step.
    */
-  roll(organizationId: string, id: string, change: RollChange): Promise<TokenRecord | null>;
+  roll(organizationId: string, id: string, change: RollChange, audit?: AuditDraft): Promise<TokenRecord | null>;
 
   /**
-   * Renames the token and/or replaces its metadata. Atomic with the uniqueness check on
-   * (`organizationId`, `nameKey`), as `insert` (a token keeping its own name key is not a clash).
-   * Resolves the updated record, `'name_taken'` (nothing written), or null when there is no such
-   * token. A store with an invalidation channel announces the token's hashes in the same step.
+   * Changes the fields `change` holds: rename, metadata and (a `LimitsStore`) pause/resume, rate
+   * limit, credits and refill. Atomic with the uniqueness check on (`organizationId`, `nameKey`), as
+   * `insert` (a token keeping its own name key is not a clash). Resolves the updated record,
+   * `'name_taken'` (nothing written), or null when there is no such token. A store with an
+   * invalidation channel announces the token's hashes in the same step, so that a pause reaches
+   * every cache exactly as a delete does. With `audit`, one entry in the same step.
    */
-  update(organizationId: string, id: string, change: UpdateChange): Promise<TokenRecord | 'name_taken' | null>;
+  update(organizationId: string, id: string, change: UpdateChange, audit?: AuditDraft): Promise<TokenRecord | 'name_taken' | null>;
 
   /**
    * One page of the tokens of every organization whose `expiresAt` is in
@@ -223,3 +462,60 @@ export interface TokenStore {
   /** Releases resources the store owns. Does not close clients the caller passed in. */
   close?(): Promise<void>;
 }
+
+/**
+ * The limits part of contract v3: the store keeps `enabled`, `rateLimit`, `remaining`, `refill`
+ * and `refilledAt` on every record (insert, update, and every read return them) and counts credits
+ * down. Needed for pause, credits and (with `RateLimiterStore`) rate limits.
+ */
+export interface LimitsStore {
+  /**
+   * Takes `cost` (a positive integer) credits off the token `id` of `organizationId`, atomically,
+   * never below zero. One atomic step (a conditional `UPDATE … WHERE remaining >= cost RETURNING`,
+   * one Lua script, one synchronous step) does all of this, so that N concurrent spends against C
+   * credits accept exactly min(N, C / cost) on every instance together:
+   * 1. refill: when `refill` is set and `now` ≥ `refilledAt + refill.interval`, `remaining` becomes
+   *    `refill.amount` and `refilledAt` advances by the whole intervals that passed
+   *    (`refilledAt + floor((now - refilledAt) / interval) × interval`);
+   * 2. spend: when `remaining` ≥ `cost`, `remaining` -= `cost` and it answers `ok: true`; otherwise
+   *    nothing more is written and it answers `ok: false` with what is left.
+   * A token without credits (`remaining` null) answers `{ ok: true, remaining: null }` and writes
+   * nothing; an unknown id (or another organization's) answers null. Paused or expired tokens are
+   * not refused here: keyward checks those before spending. `now` is epoch ms.
+   * May answer synchronously (memory, SQLite), like `findByHash`.
+   */
+  spend(organizationId: string, id: string, cost: number, now: number): MaybePromise<SpendResult>;
+}
+
+/**
+ * Rate limits' counters: a rate-limiter-flexible limiter on the store's own client, so that every
+ * process sharing the store shares the counts (memory: `RateLimiterMemory`; SQLite:
+ * `RateLimiterSQLite` on the same database; PostgreSQL: `RateLimiterPostgres` on the same pool;
+ * Redis: `RateLimiterRedis` on the same client, Cluster included).
+ */
+export interface RateLimiterStore {
+  /**
+   * A limiter with these options (keyward makes one per distinct limit and window, and keys each
+   * token by its id). Called rarely, never per request; must not do I/O before the first `consume`.
+   */
+  rateLimiter(options: RateLimiterOptions): RateLimiterLike;
+}
+
+/**
+ * The audit part of contract v3: the write methods store the `audit` draft's entries in their own
+ * atomic step, and the trail can be read and pruned.
+ */
+export interface AuditStore {
+  /**
+   * One page of the organization's entries (of one token when `tokenId` is set), newest first:
+   * `at` descending, then `id` descending. `after` is the last entry of the previous page; `limit`
+   * a positive integer (keyward asks for at most 100). Seek, never skip: a page costs about the
+   * same at any depth. Entries outlive their token (a deleted token's trail stays until pruned).
+   */
+  auditLog(organizationId: string, options: { tokenId?: string | undefined; limit: number; after?: AuditCursor | undefined }): Promise<AuditPage>;
+  /** Deletes every entry (of every organization) with `at` < `before` (epoch ms); returns how many. */
+  pruneAudit(before: number): Promise<number>;
+}
+
+/** A store with every part of contract v3, as `memoryStore()` is. */
+export type FullTokenStore = TokenStore & LimitsStore & RateLimiterStore & AuditStore & UsageStore;

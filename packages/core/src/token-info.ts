@@ -1,3 +1,4 @@
+import { nextRefillAt, refillIntervalName, type RefillInput } from './credits.js';
 import { EXPIRES_SOON_MS, isExpired } from './expiry.js';
 import type { ProjectInfo, TokenScope } from './scope.js';
 import type { MaybePromise, TokenRecord } from './store.js';
@@ -23,9 +24,20 @@ export interface TokenInfo {
   metadata: Readonly<Record<string, unknown>> | null;
   /** After a roll with a grace period: the old secret's hint and when it stops (epoch ms); null once it has. */
   previousSecret: { hint: string; expiresAt: number } | null;
+  /** false while paused: the token is kept but refused (401 TOKEN_DISABLED) until resumed. */
+  enabled: boolean;
+  /** At most `limit` requests per `window` (ms), or null for no rate limit. */
+  rateLimit: { limit: number; window: number } | null;
+  /** Usage credits left, or null for unlimited. After a verification: what that request left. */
+  remaining: number | null;
+  /** Credits are set back to `amount` every `interval`, or null: never. */
+  refill: RefillInput | null;
+  /** When the next refill falls due (epoch ms), or null without one. */
+  nextRefillAt: number | null;
 }
 
-export type TokenStatus = 'active' | 'expired';
+/** `paused` until resumed; an expired token is `expired` whether paused or not (resuming would not help). */
+export type TokenStatus = 'active' | 'expired' | 'paused';
 
 /** What `create()` and `roll()` return. */
 export interface CreatedToken {
@@ -64,6 +76,12 @@ export function toTokenInfo(record: TokenRecord, now: number): TokenInfo {
     permissions: record.permissions,
     metadata: record.metadata,
     previousSecret: previous !== null && now < previous.expiresAt ? { hint: previous.hint, expiresAt: previous.expiresAt } : null,
+    // A store without the limits part leaves these out: the token is then enabled and unlimited.
+    enabled: record.enabled !== false,
+    rateLimit: record.rateLimit ? { limit: record.rateLimit.limit, window: record.rateLimit.window } : null,
+    remaining: record.remaining ?? null,
+    refill: record.refill ? { amount: record.refill.amount, interval: refillIntervalName(record.refill.interval) } : null,
+    nextRefillAt: nextRefillAt(record.refill, record.refilledAt),
   };
 }
 
@@ -77,7 +95,7 @@ export function toTokenListItem(record: TokenRecord, now: number, projectNames: 
   const expired = isExpired(record.expiresAt, now);
   return {
     ...toTokenInfo(record, now),
-    status: expired ? 'expired' : 'active',
+    status: expired ? 'expired' : record.enabled === false ? 'paused' : 'active',
     expiresSoon: !expired && record.expiresAt !== null && record.expiresAt - now <= EXPIRES_SOON_MS,
     scopeLabel: scope.kind === 'organization' ? 'Organization' : (projectNames.get(scope.projectId) ?? `Unknown project (${scope.projectId})`),
   };

@@ -5,8 +5,10 @@ import * as core from '@keyward/core';
 import {
   ClosedError,
   ConfigurationError,
+  FeatureUnavailableError,
   ForbiddenError,
   KEYWARD_ERROR_CODES,
+  KeysUnavailableError,
   KeywardError,
   NameTakenError,
   StoreFailedError,
@@ -15,7 +17,7 @@ import {
   ValidationError,
   type KeywardErrorCode,
 } from '@keyward/core';
-import { MANAGEMENT_PROBLEM_CODES, REFUSAL_CODES, type ProblemCode, type ProblemDetails, type RefusalCode } from '@keyward/core/http';
+import { MANAGEMENT_PROBLEM_CODES, REFUSAL_CODES, SECRET_SCANNING_PROBLEM_CODES, type ProblemCode, type ProblemDetails, type RefusalCode } from '@keyward/core/http';
 import { describe, expect, expectTypeOf, test } from 'vitest';
 
 /** Compiles only while every code has a branch: a code added to the union without one breaks the build. */
@@ -29,7 +31,10 @@ function advice(error: KeywardError): string {
       return 'not yours';
     case 'STORE_UNAVAILABLE':
     case 'CLOSED':
+    case 'KEYS_UNAVAILABLE':
       return 'retry later';
+    case 'FEATURE_UNAVAILABLE':
+      return 'turn it on';
     case 'INVALID_CONFIGURATION':
     case 'STORE_FAILED':
       return 'a bug';
@@ -47,6 +52,8 @@ const samples: KeywardError[] = [
   new StoreUnavailableError('down'),
   new StoreFailedError('broken'),
   new ClosedError(),
+  new FeatureUnavailableError('audit'),
+  new KeysUnavailableError('GitHub is down'),
 ];
 
 describe('KeywardError codes', () => {
@@ -69,13 +76,14 @@ describe('KeywardError codes', () => {
   });
 
   test('a switch over error.code reaches a branch for every code', () => {
-    expect(samples.map(advice)).toEqual(['fix the form', 'a bug', 'not yours', 'not yours', 'fix the form', 'retry later', 'a bug', 'retry later']);
+    expect(samples.map(advice)).toEqual(['fix the form', 'a bug', 'not yours', 'not yours', 'fix the form', 'retry later', 'a bug', 'retry later', 'turn it on', 'retry later']);
   });
 });
 
 describe('problem codes', () => {
-  test('ProblemDetails.code is the union of the guard and management lists', () => {
+  test('ProblemDetails.code is the union of the guard, management and secret scanning lists', () => {
     expectTypeOf<ProblemDetails['code']>().toEqualTypeOf<ProblemCode>();
+    expectTypeOf<ProblemCode>().toEqualTypeOf<RefusalCode | (typeof MANAGEMENT_PROBLEM_CODES)[number] | (typeof SECRET_SCANNING_PROBLEM_CODES)[number]>();
     expectTypeOf<RefusalCode>().toEqualTypeOf<(typeof REFUSAL_CODES)[number]>();
   });
 
@@ -85,5 +93,6 @@ describe('problem codes', () => {
     }
     expect(new Set(MANAGEMENT_PROBLEM_CODES).size).toBe(MANAGEMENT_PROBLEM_CODES.length);
     expect(new Set(REFUSAL_CODES).size).toBe(REFUSAL_CODES.length);
+    expect(new Set(SECRET_SCANNING_PROBLEM_CODES).size).toBe(SECRET_SCANNING_PROBLEM_CODES.length);
   });
 });

@@ -4,7 +4,10 @@ import { countingStore, type CountingStore } from '@keyward/test-kit/stores';
 import { describe, expect, test } from 'vitest';
 
 // Wrapped so the fail-closed tests can switch it off: the memory store itself never fails.
-describeTokenStore('memoryStore', () => countingStore(memoryStore()), { breakStore: (store) => void ((store as CountingStore).down = true) });
+describeTokenStore('memoryStore', () => countingStore(memoryStore()), {
+  breakStore: (store) => void ((store as CountingStore).down = true),
+  parts: ['limits', 'rateLimiter', 'audit', 'usage'],
+});
 
 describe('memory store specifics', () => {
   test('findByHash hands out a frozen record that later uses replace rather than change', async () => {

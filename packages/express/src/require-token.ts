@@ -42,6 +42,8 @@ export function requireToken(options: RequireTokenOptions): RequestHandler {
     if (!result.ok) return send(res, result.response);
     // An optional guard without credentials passes no token: req.apiToken stays unset.
     if (result.token !== undefined) req.apiToken = result.token;
+    // A token with a rate limit or credits: RateLimit fields on the answer, so clients can pace themselves.
+    if (result.headers !== undefined) res.set(result.headers);
     next();
   };
   // Not async: on a synchronous store (memory, SQLite) the request goes on without waiting a microtask.

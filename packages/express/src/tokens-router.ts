@@ -44,7 +44,7 @@ function headersOf(req: Request): ManagementHeaders {
 
 /**
  * The token management API as an Express router: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
- * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`,
+ * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `GET /tokens/audit`, `GET /tokens/usage`, `GET /tokens/:id/usage`,
  * `POST /tokens/bulk-delete`, and its OpenAPI description at
  * `GET /tokens/openapi.json` (no actor needed: it holds no data). It parses its own JSON bodies (UTF-8,
  * uncompressed, at most 128 KiB), so the host needs no body parser. Options are checked here, once.
@@ -70,7 +70,7 @@ export function tokensRouter(options: TokensRouterOptions): Router {
   for (const route of api.routes) {
     const handle: RequestHandler = async (req, res) => {
       const body: unknown = route.body ? req.body : undefined;
-      send(res, await api.handle(route, req, { body, query: req.query, params: req.params, headers: headersOf(req) }));
+      send(res, await api.handle(route, req, { body, query: req.query, params: req.params, headers: headersOf(req), client: { ip: req.ip, userAgent: req.get('user-agent') } }));
     };
     if (route.method === 'GET') {
       mount(router, route, [handle]);

@@ -46,6 +46,8 @@ export function requireToken(options: RequireTokenOptions): RequireTokenHook {
     }
     // An optional guard without credentials passes no token: request.apiToken stays unset.
     if (result.token !== undefined) request.apiToken = result.token;
+    // A token with a rate limit or credits: RateLimit fields on the answer, so clients can pace themselves.
+    if (result.headers !== undefined) reply.headers(result.headers);
     done();
   };
   // Callback style, not async: on a synchronous store (memory, SQLite) the request goes on without a microtask.

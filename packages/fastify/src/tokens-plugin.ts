@@ -48,7 +48,7 @@ const tokensPluginImpl: FastifyPluginAsync<TokensPluginOptions> = async (fastify
             const body: unknown = route.body ? request.body : undefined;
             const query = request.query as Record<string, unknown>;
             const params = request.params as Record<string, unknown>;
-            return send(reply, await api.handle(route, request, { body, query, params, headers: headersOf(request) }));
+            return send(reply, await api.handle(route, request, { body, query, params, headers: headersOf(request), client: { ip: request.ip, userAgent: request.headers['user-agent'] } }));
           },
         });
       }
@@ -59,7 +59,7 @@ const tokensPluginImpl: FastifyPluginAsync<TokensPluginOptions> = async (fastify
 
 /**
  * The token management API as a Fastify plugin: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
- * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete` and `GET /tokens/openapi.json`, under `prefix`. Bodies are read by Fastify
+ * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete`, `GET /tokens/audit`, `GET /tokens/usage`, `GET /tokens/:id/usage` and `GET /tokens/openapi.json`, under `prefix`. Bodies are read by Fastify
  * (at most 128 KiB) and judged by core, so the answers match `@keyward/express` and `@keyward/hono`.
  * It also declares `request.apiToken` for `requireToken()`. Options are checked at registration.
  * @example

@@ -24,8 +24,14 @@ export interface FetchGuardOptions<P = RouteParams> extends Omit<GuardOptions<un
 /** The token a guard hands on: possibly undefined only for `optional: true` guards. */
 export type FetchGuardToken<Optional extends boolean = false> = Optional extends true ? TokenInfo | undefined : TokenInfo;
 
-/** Either the verified token (undefined after an optional guard let a request without credentials through), or the refusal to return as is. */
-export type FetchGuardResult<Optional extends boolean = false> = { ok: true; token: FetchGuardToken<Optional> } | { ok: false; response: Response };
+/**
+ * Either the verified token (undefined after an optional guard let a request without credentials
+ * through), with `headers` for the answer when the token has a rate limit or credits
+ * (`RateLimit-Policy`, `RateLimit`; `withToken` sets them itself), or the refusal to return as is.
+ */
+export type FetchGuardResult<Optional extends boolean = false> =
+  | { ok: true; token: FetchGuardToken<Optional>; headers?: Readonly<Record<string, string>> }
+  | { ok: false; response: Response };
 
 /** A route handler as Next.js, Bun.serve, Deno.serve and Workers call it: the request, then one context argument. */
 export type FetchHandler<C> = (request: Request, context: C) => Promise<Response>;
@@ -52,6 +58,22 @@ interface FetchCtx<P> {
 }
 
 const NO_PARAMS = Object.freeze({});
+
+/** The handler's response with the guard's headers added (unless the handler set them); a copy when its headers are immutable. */
+function withHeaders(response: Response, headers: Readonly<Record<string, string>>): Response {
+  let target = response;
+  for (const [name, value] of Object.entries(headers)) {
+    if (target.headers.has(name)) continue;
+    try {
+      target.headers.set(name, value);
+    } catch {
+      // A Response from fetch() has immutable headers: answer with a copy that can take them.
+      target = new Response(target.body, target);
+      target.headers.set(name, value);
+    }
+  }
+  return target;
+}
 
 /** A reader of `(request, params)` as createGuard's one-argument reader; anything else goes on to be refused there. */
 function adapt<P, R>(reader: ((request: Request, params: P) => R) | undefined): ((ctx: FetchCtx<P>) => R) | undefined {
@@ -112,7 +134,9 @@ export function createFetchGuard<P = RouteParams, Optional extends boolean = fal
       if (typeof handler !== 'function') throw new TypeError('withToken(handler): handler must be a function (request, token, context) => Response');
       return async function withToken(request: Request, context: C): Promise<Response> {
         const result = await fetchGuard(request, await paramsOf<P>(context));
-        return result.ok ? handler(request, result.token, context) : result.response;
+        if (!result.ok) return result.response;
+        const response = await handler(request, result.token, context);
+        return result.headers === undefined ? response : withHeaders(response, result.headers);
       };
     },
   });

@@ -2,3 +2,4 @@ export { createFetchGuard, type FetchGuard, type FetchGuardOptions, type FetchGu
 export { createFetchManagement, type FetchActorReader, type FetchManagementOptions } from './management.js';
 export { readJsonBody } from './read-body.js';
 export { toResponse } from './respond.js';
+export { createFetchSecretScanning } from './secret-scanning.js';

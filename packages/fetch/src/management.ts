@@ -76,7 +76,7 @@ function queryOf(url: URL): Record<string, string[]> {
 
 /**
  * The token management API as one fetch handler: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
- * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete` and `GET /tokens/openapi.json`, under `basePath`. It reads its own JSON
+ * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete`, `GET /tokens/audit`, `GET /tokens/usage`, `GET /tokens/:id/usage` and `GET /tokens/openapi.json`, under `basePath`. It reads its own JSON
  * bodies (UTF-8, uncompressed, at most 128 KiB, Content-Length not needed). Options are checked
  * here, once: bad ones throw ConfigurationError. Other paths answer 404, other methods 405; HEAD
  * answers as GET without the body.
@@ -128,7 +128,8 @@ export function createFetchManagement(options: FetchManagementOptions): (request
       if (!read.ok) return toResponse(read.response);
       body = read.value;
     }
-    const parts = { body, query: queryOf(url), params: match.params, headers };
+    // The client's IP is not part of a fetch Request: the audit trail gets the User-Agent only.
+    const parts = { body, query: queryOf(url), params: match.params, headers, client: { userAgent: request.headers.get('user-agent') ?? undefined } };
     const response = toResponse(await api.handle(match.route, { request, params: mounted.params }, parts));
     return head ? new Response(null, { status: response.status, headers: response.headers }) : response;
   };

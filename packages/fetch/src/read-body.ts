@@ -4,7 +4,7 @@ const NO_BODY: JsonBodyResult = Object.freeze({ ok: true, value: undefined });
 const TOO_LARGE: JsonBodyResult = Object.freeze({ ok: false, response: BODY_RESPONSES.tooLarge });
 
 /** The body's bytes, or null as soon as they pass `maxBytes` (the rest is never read). */
-async function readAtMost(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array | null> {
+export async function readAtMost(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array | null> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -69,6 +69,8 @@ export function requireToken(options: RequireTokenOptions): MiddlewareHandler<Op
     if (!result.ok) return Promise.resolve(send(c, result.response));
     // An optional guard without credentials sets nothing: c.get('apiToken') is undefined.
     if (result.token !== undefined) c.set('apiToken', result.token);
+    // A token with a rate limit or credits: RateLimit fields on the answer, so clients can pace themselves.
+    if (result.headers !== undefined) for (const [name, value] of Object.entries(result.headers)) c.header(name, value);
     return next();
   };
   // Not async, and next()'s promise is handed back rather than awaited: on a synchronous store

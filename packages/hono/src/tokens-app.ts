@@ -54,7 +54,7 @@ async function readJson(c: Context): Promise<JsonBodyResult> {
 
 /**
  * The token management API as a Hono app: `GET/POST /tokens`, `GET /tokens/expiration-preview`,
- * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete`, and its OpenAPI description at
+ * `GET /tokens/permissions`, `GET/PATCH/DELETE /tokens/:id`, `POST /tokens/:id/roll`, `POST /tokens/bulk-delete`, `GET /tokens/audit`, `GET /tokens/usage`, `GET /tokens/:id/usage`, and its OpenAPI description at
  * `GET /tokens/openapi.json` (no actor needed: it holds no data). Mount it where your settings live.
  * Options are checked here, once: bad ones throw ConfigurationError.
  * @example
@@ -74,7 +74,7 @@ export function tokensApp<E extends Env = Env>(options: TokensAppOptions<E>): Ho
         if (!read.ok) return send(c, read.response);
         body = read.value;
       }
-      return send(c, await api.handle(route, c, { body, query: c.req.queries(), params: c.req.param(), headers: fetchManagementHeaders(c.req.raw) }));
+      return send(c, await api.handle(route, c, { body, query: c.req.queries(), params: c.req.param(), headers: fetchManagementHeaders(c.req.raw), client: { userAgent: c.req.header('user-agent') } }));
     };
     if (route.method === 'GET') {
       app.on(route.method, route.path, handler);

@@ -13,6 +13,12 @@ export interface Names {
   tokens: string;
   /** The table recording applied migration versions, schema-qualified. */
   migrations: string;
+  /** The audit trail (schema v3), schema-qualified. */
+  audit: string;
+  /** Daily usage counts (schema v3), schema-qualified. */
+  usage: string;
+  /** rate-limiter-flexible's counters (schema v3), schema-qualified. */
+  rateLimits: string;
   /** Unquoted `<prefix>…`: index, function and trigger names derive from it. */
   prefix: string;
   /** The NOTIFY channel every deleting statement publishes to (see `postgresInvalidationChannel`). */
@@ -21,12 +27,23 @@ export interface Names {
 
 const quote = (identifier: string) => `"${identifier}"`;
 
+/**
+ * The unquoted name of the rate limit counters' table, as rate-limiter-flexible takes it (`tableName`).
+ * @example rateLimitsTable('keyward_') // 'keyward_rate_limits'
+ */
+export function rateLimitsTable(tablePrefix: string): string {
+  return `${tablePrefix}rate_limits`;
+}
+
 /** @example names({ schema: 'auth', tablePrefix: 'kw_' }).channel // 'kw_tokens_deleted' */
 export function names({ schema, tablePrefix }: Location): Names {
   return {
     schema: quote(schema),
     tokens: `${quote(schema)}.${quote(`${tablePrefix}tokens`)}`,
     migrations: `${quote(schema)}.${quote(`${tablePrefix}schema_migrations`)}`,
+    audit: `${quote(schema)}.${quote(`${tablePrefix}audit`)}`,
+    usage: `${quote(schema)}.${quote(`${tablePrefix}usage`)}`,
+    rateLimits: `${quote(schema)}.${quote(rateLimitsTable(tablePrefix))}`,
     prefix: tablePrefix,
     channel: `${tablePrefix}tokens_deleted`,
   };

@@ -1,14 +1,23 @@
-import type { DeleteManyResult, ExpiringPage, LastUsedUpdate, ListPage, RollChange, TokenRecord, TokenStore, UpdateChange } from '@keyward/core';
+import type { AuditDraft, DeleteManyResult, ExpiringPage, FullTokenStore, LastUsedUpdate, ListPage, RollChange, TokenRecord, UpdateChange } from '@keyward/core';
 import type { QueryArrayConfig } from 'pg';
+import { auditPart } from './audit-log.js';
+import type { StoreContext } from './context.js';
 import { guard } from './errors.js';
+import { draftParam } from './history-rows.js';
 import { prepare } from './migrate.js';
 import { resolveOptions, type PostgresStoreOptions } from './options.js';
+import { rateLimiterPart } from './rate-limiter.js';
 import { jsonParam, toParams, toRecord, type TokenRow } from './rows.js';
+import { limitsPart } from './spend.js';
 import { statements } from './statements.js';
+import { usagePart } from './usage.js';
 
 /**
  * A `TokenStore` in PostgreSQL, over the caller's node-postgres Pool (on the primary: see the
- * README on read replicas). Applies its migrations on first use unless `migrate: false`.
+ * README on read replicas), with every part of contract v3: limits (`spend()` is one statement),
+ * a rate limiter (rate-limiter-flexible's `RateLimiterPostgres` on the same pool), the audit trail
+ * (each entry written by its action's own statement) and usage counts. Applies its migrations on
+ * first use unless `migrate: false`.
  * Verification is one round trip: a named prepared statement on the unique indexes of the current
  * and the previous secret. Every statement that deletes a token, rolls its secret or changes what
  * a verification answers publishes the token's old hashes on `postgresInvalidationChannel()` in
@@ -28,7 +37,7 @@ import { statements } from './statements.js';
  * pool.on('error', (error) => console.error('idle PostgreSQL connection failed', error));
  * const keyward = createKeyward({ store: postgresStore({ pool }), resolveProject });
  */
-export function postgresStore(options: PostgresStoreOptions): TokenStore {
+export function postgresStore(options: PostgresStoreOptions): FullTokenStore {
   const { pool, migrate, ...location } = resolveOptions(options);
   const sql = statements(location);
 
@@ -49,11 +58,16 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
     return starting;
   }
 
-  async function rows(operation: string, text: string, values: unknown[]): Promise<TokenRow[]> {
+  function run<T>(operation: string, work: () => Promise<T>): Promise<T> {
     return guard(operation, async () => {
       if (!ready) await start();
-      return (await pool.query<TokenRow>({ text, values, rowMode: 'array' })).rows;
+      return work();
     });
+  }
+  const context: StoreContext = { pool, location, sql, run };
+
+  async function rows(operation: string, text: string, values: unknown[]): Promise<TokenRow[]> {
+    return run(operation, async () => (await pool.query<TokenRow>({ text, values, rowMode: 'array' })).rows);
   }
   const first = (found: TokenRow[]): TokenRecord | null => (found.length === 0 ? null : toRecord(found[0]!));
 
@@ -67,14 +81,12 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
   });
 
   return {
-    async insert(record: TokenRecord) {
-      return guard('insert', async () => {
-        if (!ready) await start();
-        const { rowCount } = await pool.query(sql.insert, toParams(record));
-        return rowCount === 1 ? 'ok' : 'name_taken';
-      });
+    async insert(record: TokenRecord, audit?: AuditDraft) {
+      const { rowCount } = await run('insert', () => pool.query(sql.insert, [...toParams(record), draftParam(audit)]));
+      return rowCount === 1 ? 'ok' : 'name_taken';
     },
 
+    // The hot path: guard() straight over one async function (run()'s extra layer costs microtasks per verification).
     async findByHash(hash: string) {
       return guard('findByHash', async () => {
         if (!ready) await start();
@@ -96,45 +108,39 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
       return { items, next: found.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
     },
 
-    async deleteMany(organizationId: string, ids: readonly string[]): Promise<DeleteManyResult> {
+    async deleteMany(organizationId: string, ids: readonly string[], audit?: AuditDraft): Promise<DeleteManyResult> {
       if (ids.length === 0) return { deleted: [], missing: [] };
-      // One autocommitted DELETE … RETURNING: atomic on its own, and it returns exactly the rows it
-      // removed (a row another transaction deleted first is simply not returned), so each token is
-      // reported by one call; the rest of the ids are missing.
-      const deleted = (await rows('deleteMany', sql.deleteIds, [organizationId, ids])).map(toRecord);
+      // One autocommitted DELETE … RETURNING: atomic on its own (with its NOTIFY and its audit
+      // entries, one per token it actually deleted), and it returns exactly the rows it removed (a
+      // row another transaction deleted first is simply not returned), so each token is reported by
+      // one call; the rest of the ids are missing.
+      const deleted = (await rows('deleteMany', sql.deleteIds, [organizationId, ids, draftParam(audit)])).map(toRecord);
       const found = new Set(deleted.map((record) => record.id));
       return { deleted, missing: ids.filter((id) => !found.has(id)) };
     },
 
-    async deleteByProject(projectId: string) {
-      return (await rows('deleteByProject', sql.deleteByProject, [projectId])).map(toRecord);
+    async deleteByProject(projectId: string, audit?: AuditDraft) {
+      return (await rows('deleteByProject', sql.deleteByProject, [projectId, draftParam(audit)])).map(toRecord);
     },
 
-    async deleteExpired(expiredBefore: number) {
-      return (await rows('deleteExpired', sql.deleteExpired, [expiredBefore])).map(toRecord);
+    async deleteExpired(expiredBefore: number, audit?: AuditDraft) {
+      return (await rows('deleteExpired', sql.deleteExpired, [expiredBefore, draftParam(audit)])).map(toRecord);
     },
 
     async touch(updates: readonly LastUsedUpdate[]) {
       if (updates.length === 0) return;
-      await guard('touch', async () => {
-        if (!ready) await start();
-        await pool.query(sql.touch, [updates.map((u) => u.id), updates.map((u) => u.organizationId), updates.map((u) => u.lastUsedAt)]);
-      });
+      await run('touch', () => pool.query(sql.touch, [updates.map((u) => u.id), updates.map((u) => u.organizationId), updates.map((u) => u.lastUsedAt)]));
     },
 
-    async roll(organizationId: string, id: string, change: RollChange) {
-      return first(await rows('roll', sql.roll, [organizationId, id, change.hash, change.hint, change.previousExpiresAt]));
+    async roll(organizationId: string, id: string, change: RollChange, audit?: AuditDraft) {
+      return first(await rows('roll', sql.roll, [organizationId, id, change.hash, change.hint, change.previousExpiresAt, draftParam(audit)]));
     },
 
-    async update(organizationId: string, id: string, change: UpdateChange) {
-      const renaming = change.name !== undefined;
-      const replacingMetadata = change.metadata !== undefined;
-      if (!renaming && !replacingMetadata) return first(await rows('update', sql.get, [organizationId, id]));
-      return guard('update', async () => {
-        if (!ready) await start();
+    async update(organizationId: string, id: string, change: UpdateChange, audit?: AuditDraft) {
+      if (audit === undefined && !changesAnything(change)) return first(await rows('update', sql.get, [organizationId, id]));
+      return run('update', async () => {
         try {
-          const values = [organizationId, id, renaming, change.name ?? null, change.nameKey ?? null, replacingMetadata, jsonParam(change.metadata)];
-          return first((await pool.query<TokenRow>({ text: sql.update, values, rowMode: 'array' })).rows);
+          return first((await pool.query<TokenRow>({ text: sql.update, values: updateParams(organizationId, id, change, audit), rowMode: 'array' })).rows);
         } catch (error) {
           if (isUniqueViolationOf(error, sql.nameKeyIndex)) return 'name_taken' as const;
           throw error;
@@ -153,9 +159,47 @@ export function postgresStore(options: PostgresStoreOptions): TokenStore {
       return { items, next: found.length > limit && last ? { expiresAt: last.expiresAt!, id: last.id } : null };
     },
 
+    ...limitsPart(context),
+    ...rateLimiterPart(context),
+    ...auditPart(context),
+    ...usagePart(context),
+
     // The pool belongs to the caller; prepared statements die with its connections.
     async close() {},
-  } satisfies TokenStore;
+  } satisfies FullTokenStore;
+}
+
+const CHANGE_FIELDS = ['name', 'metadata', 'enabled', 'rateLimit', 'remaining', 'refill', 'refilledAt'] as const;
+
+/** Whether `change` sets any field (without a draft, an empty change is a read). */
+function changesAnything(change: UpdateChange): boolean {
+  return CHANGE_FIELDS.some((field) => change[field] !== undefined);
+}
+
+/** The update statement's parameters: each field's flag (does it change?) and new value, then the draft. */
+function updateParams(organizationId: string, id: string, change: UpdateChange, audit: AuditDraft | undefined): unknown[] {
+  const { rateLimit, refill } = change;
+  return [
+    organizationId,
+    id,
+    change.name !== undefined,
+    change.name ?? null,
+    change.nameKey ?? null,
+    change.metadata !== undefined,
+    jsonParam(change.metadata),
+    change.enabled ?? null,
+    rateLimit !== undefined,
+    rateLimit?.limit ?? null,
+    rateLimit?.window ?? null,
+    change.remaining !== undefined,
+    change.remaining ?? null,
+    refill !== undefined,
+    refill?.amount ?? null,
+    refill?.interval ?? null,
+    change.refilledAt !== undefined,
+    change.refilledAt ?? null,
+    draftParam(audit),
+  ];
 }
 
 /** Whether `error` is PostgreSQL's unique_violation on the index (or constraint) named `index`. */

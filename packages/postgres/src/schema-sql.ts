@@ -40,10 +40,14 @@ const CHANGE_COLUMNS = [
   'previous_expires_at',
 ];
 
+// The columns migration 3 adds that a cached verification answers with. (`refilled_at` is left
+// out: only the refill clock, which spend() reads from the row, never from a cache.)
+const LIMIT_COLUMNS = ['enabled', 'rate_limit', 'rate_window', 'remaining', 'refill_amount', 'refill_interval'];
+
 /**
  * Every migration, oldest first.
  *
- * @example MIGRATIONS.map((m) => m.version) // [1, 2]
+ * @example MIGRATIONS.map((m) => m.version) // [1, 2, 3]
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -168,12 +172,96 @@ CREATE TRIGGER ${local(n, 'tokens_notify_changed')}
   EXECUTE FUNCTION ${qualified(n, 'tokens_notify_changed')}();
 `,
   },
+  {
+    version: 3,
+    name: 'limits_audit_usage',
+    // Contract v3. The limit columns are added with constant defaults (no table rewrite: a v2 row
+    // reads as enabled, without limits). CHECKs keep each pair whole and the credits at or above
+    // zero, and a refill interval positive (spend() divides by it).
+    // The change trigger is replaced: a pause, a new rate limit or refill, and credits set on or
+    // removed from a token change what a cached verification answers, so they announce the row's
+    // hashes like a rename. A spend only moves `remaining` between two numbers (and `refilled_at`):
+    // it announces nothing, so the per-request write never empties a cache.
+    // The audit trail is written by the same statement as its action (see statements.ts); its ids
+    // and the keyset order are byte order ("C"), like the tokens'. Usage rows are per token and UTC
+    // day. The rate limit counters' table is rate-limiter-flexible's own layout (it inserts by
+    // position: key, points, expire), made here so its limiter runs with tableCreated: true.
+    up: (n) => `ALTER TABLE ${n.tokens}
+  ADD COLUMN enabled         boolean NOT NULL DEFAULT true,
+  ADD COLUMN rate_limit      integer,
+  ADD COLUMN rate_window     bigint,
+  ADD COLUMN remaining       bigint,
+  ADD COLUMN refill_amount   bigint,
+  ADD COLUMN refill_interval bigint,
+  ADD COLUMN refilled_at     bigint,
+  ADD CONSTRAINT ${local(n, 'tokens_remaining')} CHECK (remaining >= 0),
+  ADD CONSTRAINT ${local(n, 'tokens_rate_limit_together')} CHECK ((rate_limit IS NULL) = (rate_window IS NULL)),
+  ADD CONSTRAINT ${local(n, 'tokens_refill_together')} CHECK ((refill_amount IS NULL) = (refill_interval IS NULL)),
+  ADD CONSTRAINT ${local(n, 'tokens_refill_interval')} CHECK (refill_interval > 0);
+
+DROP TRIGGER ${local(n, 'tokens_notify_changed')} ON ${n.tokens};
+CREATE TRIGGER ${local(n, 'tokens_notify_changed')}
+  AFTER UPDATE OF ${[...CHANGE_COLUMNS, ...LIMIT_COLUMNS].join(', ')} ON ${n.tokens}
+  FOR EACH ROW
+  WHEN (${[...CHANGE_COLUMNS, ...LIMIT_COLUMNS.filter((c) => c !== 'remaining')].map((c) => `OLD.${c} IS DISTINCT FROM NEW.${c}`).join('\n     OR ')}
+     OR (OLD.remaining IS NULL) <> (NEW.remaining IS NULL))
+  EXECUTE FUNCTION ${qualified(n, 'tokens_notify_changed')}();
+
+CREATE TABLE ${n.audit} (
+  id              text COLLATE "C" NOT NULL,
+  organization_id text COLLATE "C" NOT NULL,
+  token_id        text COLLATE "C" NOT NULL,
+  token_name      text   NOT NULL,
+  at              bigint NOT NULL,
+  actor_type      text   NOT NULL,
+  actor_user_id   text,
+  actor_role      text,
+  action          text   NOT NULL,
+  changes         jsonb,
+  ip              text,
+  user_agent      text,
+  CONSTRAINT ${local(n, 'audit_pkey')} PRIMARY KEY (id),
+  CONSTRAINT ${local(n, 'audit_actor')} CHECK (
+    (actor_type = 'system' AND actor_user_id IS NULL AND actor_role IS NULL)
+    OR (actor_type = 'user' AND actor_user_id IS NOT NULL AND actor_role IS NOT NULL)
+  ),
+  CONSTRAINT ${local(n, 'audit_changes_object')} CHECK (jsonb_typeof(changes) = 'object')
+);
+CREATE INDEX ${local(n, 'audit_org_at')} ON ${n.audit} (organization_id, at DESC, id DESC);
+CREATE INDEX ${local(n, 'audit_org_token_at')} ON ${n.audit} (organization_id, token_id, at DESC, id DESC);
+CREATE INDEX ${local(n, 'audit_at')} ON ${n.audit} (at);
+
+CREATE TABLE ${n.usage} (
+  token_id          text COLLATE "C" NOT NULL,
+  day               date   NOT NULL,
+  organization_id   text COLLATE "C" NOT NULL,
+  accepted          bigint NOT NULL DEFAULT 0,
+  expired           bigint NOT NULL DEFAULT 0,
+  scope_denied      bigint NOT NULL DEFAULT 0,
+  permission_denied bigint NOT NULL DEFAULT 0,
+  disabled          bigint NOT NULL DEFAULT 0,
+  rate_limited      bigint NOT NULL DEFAULT 0,
+  usage_exhausted   bigint NOT NULL DEFAULT 0,
+  CONSTRAINT ${local(n, 'usage_pkey')} PRIMARY KEY (token_id, day)
+);
+CREATE INDEX ${local(n, 'usage_org_day')} ON ${n.usage} (organization_id, day);
+CREATE INDEX ${local(n, 'usage_day')} ON ${n.usage} (day);
+
+CREATE TABLE ${n.rateLimits} (
+  key    varchar(255) COLLATE "C" NOT NULL,
+  points integer NOT NULL DEFAULT 0,
+  expire bigint,
+  CONSTRAINT ${local(n, 'rate_limits_pkey')} PRIMARY KEY (key)
+);
+CREATE INDEX ${local(n, 'rate_limits_expire')} ON ${n.rateLimits} (expire);
+`,
+  },
 ];
 
 /**
  * The schema version this package writes and expects.
  *
- * @example SCHEMA_VERSION // 2
+ * @example SCHEMA_VERSION // 3
  */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
@@ -222,8 +310,8 @@ export function migrationSql(migration: Migration, location: Location): string {
  * @example
  * import { postgresSchemaSql } from '@keyward/postgres';
  * await pool.query(`BEGIN; ${postgresSchemaSql({ schema: 'auth' })} COMMIT;`);
- * // Tables already at version 1: only what version 2 adds.
- * const upgrade = postgresSchemaSql({ schema: 'auth', afterVersion: 1 });
+ * // Tables already at version 2: only what version 3 adds.
+ * const upgrade = postgresSchemaSql({ schema: 'auth', afterVersion: 2 });
  */
 export function postgresSchemaSql(options: { schema?: string; tablePrefix?: string; afterVersion?: number } = {}): string {
   const location = resolveLocation('postgresSchemaSql', options);

@@ -4,11 +4,14 @@
 // publishes. And core's cache, fed by postgresInvalidations, follows all of it across instances.
 import { createKeyward } from '@keyward/core';
 import { postgresInvalidationChannel, postgresInvalidations, postgresStore } from '@keyward/postgres';
-import { makeHash, makeRecord } from '@keyward/store-tests';
+import { makeHash, makeRecord, useLimitFields } from '@keyward/store-tests';
 import { countingStore } from '@keyward/test-kit/stores';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
+
+// The store carries contract v3's limits: every read returns the limit fields, so records made here carry them too.
+useLimitFields(true);
 
 let database: TestDatabase;
 let pool: pg.Pool;

@@ -1,6 +1,9 @@
 // A database of the test file's own on the shared PostgreSQL at 127.0.0.1:5432, created fresh and
 // dropped at the end, so tests never see each other's rows.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import pg from 'pg';
 
 export const SHARED_SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
@@ -70,4 +73,15 @@ export async function createTestDatabase(server: { host: string; port: number; u
       }
     },
   };
+}
+
+/**
+ * A fresh database holding a pg_dump fixture (e.g. `fixtures/v1.sql`), restored by psql in one
+ * transaction as a host would restore a dump.
+ */
+export async function restoredDatabase(dump: URL): Promise<TestDatabase> {
+  const database = await createTestDatabase();
+  const psql = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-h', SHARED_SERVER.host, '-p', String(SHARED_SERVER.port), '-U', SHARED_SERVER.user];
+  await promisify(execFile)('psql', [...psql, '-d', database.name, '-f', fileURLToPath(dump)]);
+  return database;
 }

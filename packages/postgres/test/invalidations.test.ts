@@ -1,10 +1,13 @@
 import { ConfigurationError, createKeyward, type InvalidationListener } from '@keyward/core';
 import { parseInvalidation, postgresInvalidationChannel, postgresInvalidations, postgresStore } from '@keyward/postgres';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import { countingStore } from '@keyward/test-kit/stores';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
+
+// The store carries contract v3's limits: every read returns the limit fields, so records made here carry them too.
+useLimitFields(true);
 
 let database: TestDatabase;
 let pool: pg.Pool;

@@ -1,10 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { ConfigurationError } from '@keyward/core';
 import { SCHEMA_VERSION, postgresSchemaSql, postgresStore } from '@keyward/postgres';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MIGRATIONS, migrationFileName, migrationSql } from '../src/schema-sql.js';
 import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
+
+// The store carries contract v3's limits: every read returns the limit fields, so records made here carry them too.
+useLimitFields(true);
 
 let database: TestDatabase;
 let pool: pg.Pool;
@@ -162,13 +166,34 @@ describe('migrations', () => {
       v1.id, v1.organizationId, v1.name, v1.nameKey, v1.hash, v1.hint, v1.createdAt, v1.createdBy,
     ]);
     const upgrade = postgresSchemaSql({ ...location, afterVersion: 1 });
-    expect(upgrade).not.toContain('CREATE TABLE');
+    expect(upgrade).not.toContain(`CREATE TABLE "${schema}"."app_tokens"`);
+    expect(upgrade).toBe(MIGRATIONS.slice(1).map((m) => migrationSql(m, location)).join('\n'));
     await pool.query(`BEGIN;\n${upgrade}\nCOMMIT;`);
-    expect(await versions('app_', schema)).toEqual([1, 2]);
+    expect(await versions('app_', schema)).toEqual(MIGRATIONS.map((m) => m.version));
     const store = postgresStore({ ...location, pool, migrate: false });
     expect(await store.findByHash(v1.hash)).toEqual(v1);
     expect(await store.roll(v1.organizationId, v1.id, { hash: 'h2', hint: 'kw_h2', previousExpiresAt: 5 })).toMatchObject({ previous: { hash: v1.hash } });
     expect(postgresSchemaSql({ ...location, afterVersion: SCHEMA_VERSION })).toBe('');
+  });
+
+  test('postgresSchemaSql({ afterVersion: 2 }) is migration 3 alone (sql/003_*.sql at the default location) and upgrades tables a host made at version 2', async () => {
+    const schema = `up3_${randomPrefix()}`;
+    const location = { schema, tablePrefix: 'app_' };
+    const upgrade = postgresSchemaSql({ ...location, afterVersion: 2 });
+    expect(upgrade).toBe(migrationSql(MIGRATIONS[2]!, location));
+    expect(postgresSchemaSql({ afterVersion: 2 })).toBe(readFileSync(new URL('../sql/003_limits_audit_usage.sql', import.meta.url), 'utf8'));
+    await pool.query(`BEGIN;\n${postgresSchemaSql({ ...location }).replace(upgrade, '')}\nCOMMIT;`);
+    expect(await versions('app_', schema)).toEqual([1, 2]);
+    const v2 = postgresStore({ ...location, pool, migrate: false });
+    const record = makeRecord({ metadata: { team: 'ops' }, previous: { hash: 'prev', hint: 'kw_prev', expiresAt: 9 } });
+    // Written as a v2 store would: without the limit columns.
+    await pool.query(`INSERT INTO "${schema}"."app_tokens" (id, organization_id, name, name_key, scope_kind, hash, hint, created_at, created_by, metadata, previous_hash, previous_hint, previous_expires_at) VALUES ($1, $2, $3, $4, 'organization', $5, $6, $7, $8, $9, $10, $11, $12)`, [
+      record.id, record.organizationId, record.name, record.nameKey, record.hash, record.hint, record.createdAt, record.createdBy, JSON.stringify(record.metadata), 'prev', 'kw_prev', 9,
+    ]);
+    await pool.query(`BEGIN;\n${upgrade}\nCOMMIT;`);
+    expect(await versions('app_', schema)).toEqual([1, 2, 3]);
+    expect(await v2.findByHash('prev')).toEqual(record);
+    expect(await v2.spend(record.organizationId, record.id, 1, 0)).toEqual({ ok: true, remaining: null, refilledAt: null });
   });
 
   test('postgresSchemaSql() checks its options like the store does', () => {

@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startWorker as startIpcWorker, type Worker } from '@keyward/test-kit/ipc-worker';
+import { MIGRATIONS } from '../src/schema-sql.js';
 import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
-import { deletedInARefusedByB, raceForOneName, type KeywardWorkerRequest } from '@keyward/test-kit/keyward-worker';
+import { deletedInARefusedByB, raceForOneName, spendAcrossProcesses, type KeywardWorkerRequest } from '@keyward/test-kit/keyward-worker';
 
 const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
@@ -35,10 +36,19 @@ describe('two OS processes sharing one PostgreSQL database', () => {
     const count = await pool.query(`SELECT count(*)::int AS n FROM "public"."${tablePrefix}tokens" WHERE name_key = 'race'`);
     expect(count.rows).toEqual([{ n: 1 }]);
     const versions = await pool.query(`SELECT version FROM "public"."${tablePrefix}schema_migrations" ORDER BY version`);
-    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(versions.rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
   });
 
   test('a token deleted in one process is refused by the other on its very next verify, 1000 times out of 1000', { timeout: 55_000 }, async () => {
     expect(await deletedInARefusedByB(a, b, 1000)).toBe(1000);
+  });
+
+  test('1000 concurrent verifications of a token with 100 credits, half in each process, accept exactly 100; the rest are USAGE_EXHAUSTED and none goes below zero', { timeout: 55_000 }, async () => {
+    const outcomes = await spendAcrossProcesses(a, b, 100, 1000);
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(100);
+    expect(outcomes.filter((o) => o === 'USAGE_EXHAUSTED')).toHaveLength(900);
+    const pool = database.pool({ max: 1 });
+    const { rows } = await pool.query(`SELECT remaining FROM "public"."${tablePrefix}tokens" WHERE remaining IS NOT NULL`);
+    expect(rows).toEqual([{ remaining: '0' }]);
   });
 });

@@ -3,11 +3,14 @@
 // permissions and metadata, and listExpiring's keyset pages on the (expires_at, id) index.
 import { StoreUnavailableError, type TokenRecord } from '@keyward/core';
 import { postgresStore } from '@keyward/postgres';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { statements } from '../src/statements.js';
 import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
+
+// The store carries contract v3's limits: every read returns the limit fields, so records made here carry them too.
+useLimitFields(true);
 
 let database: TestDatabase;
 let pool: pg.Pool;

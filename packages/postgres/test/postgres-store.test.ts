@@ -19,6 +19,7 @@ afterAll(async () => {
 // store) leaves the others alone; and a fresh table prefix, which it migrates on first use.
 const pools = new WeakMap<TokenStore, pg.Pool>();
 const options = {
+  parts: ['limits', 'rateLimiter', 'audit', 'usage'] as const,
   breakStore: (store: TokenStore) => pools.get(store)!.end(),
   cleanup: async (store: TokenStore) => {
     const pool = pools.get(store)!;

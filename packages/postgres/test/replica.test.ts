@@ -3,11 +3,14 @@
 // The store takes one pool and refuses one that reaches a standby.
 import { ConfigurationError } from '@keyward/core';
 import { postgresStore } from '@keyward/postgres';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { waitUntil } from '@keyward/test-kit/net';
 import { startCluster, type Cluster } from './cluster.js';
+
+// The store carries contract v3's limits: every read returns the limit fields, so records made here carry them too.
+useLimitFields(true);
 
 let primary: Cluster;
 let standby: Cluster;

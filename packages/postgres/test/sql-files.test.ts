@@ -50,7 +50,8 @@ describe('the shipped sql/*.sql files', () => {
 
 // The tables are shared by every test here, so each test's rows are deleted after it.
 describeTokenStore('postgresStore on tables from the shipped .sql files (migrate: false)', () => postgresStore({ pool, migrate: false }), {
+  parts: ['limits', 'rateLimiter', 'audit', 'usage'],
   cleanup: async () => {
-    await pool.query('DELETE FROM public.keyward_tokens');
+    await pool.query('DELETE FROM public.keyward_tokens; DELETE FROM public.keyward_audit; DELETE FROM public.keyward_usage; DELETE FROM public.keyward_rate_limits');
   },
 });

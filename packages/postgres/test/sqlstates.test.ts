@@ -6,12 +6,15 @@
 // cluster of its own.
 import { ConfigurationError, createKeyward, StoreFailedError, StoreUnavailableError, type Actor } from '@keyward/core';
 import { postgresStore } from '@keyward/postgres';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import { sleep, waitUntil } from '@keyward/test-kit/net';
 import { startTcpProxy } from '@keyward/test-kit/tcp-proxy';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, randomPrefix, SHARED_SERVER, type TestDatabase } from './database.js';
+
+// The store carries contract v3's limits: every read returns the limit fields, so records made here carry them too.
+useLimitFields(true);
 
 let database: TestDatabase;
 let admin: pg.Pool;

@@ -5,13 +5,16 @@ import { once } from 'node:events';
 import { createKeyward, StoreUnavailableError, type Keyward, type TokenStore } from '@keyward/core';
 import { requireToken } from '@keyward/hono';
 import { postgresStore } from '@keyward/postgres';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import { Hono } from 'hono';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort, waitUntil } from '@keyward/test-kit/net';
 import { startCluster, type Cluster } from './cluster.js';
 import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
+
+// The store carries contract v3's limits: every read returns the limit fields, so records made here carry them too.
+useLimitFields(true);
 
 /** Every operation of the contract, each expected to fail closed while PostgreSQL cannot answer. */
 function everyOperation(store: TokenStore): Record<string, () => unknown> {

@@ -1,23 +1,15 @@
 // A database written by @keyward/postgres at schema version 1 (fixtures/v1.sql, a pg_dump made by
 // fixtures/generate-v1.ts on the code of commit 3481f4b) upgraded by this version: by one store, by
 // many at once in this process, and by two OS processes racing for the migration lock.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { createKeyward, type TokenScope, type TokenStore } from '@keyward/core';
 import { SCHEMA_VERSION, postgresStore } from '@keyward/postgres';
-import { startWorker, type Worker } from '@keyward/test-kit/ipc-worker';
-import type { KeywardWorkerRequest } from '@keyward/test-kit/keyward-worker';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MIGRATIONS } from '../src/schema-sql.js';
-import { createTestDatabase, type TestDatabase } from './database.js';
-
-const run = promisify(execFile);
-const fixtureSql = fileURLToPath(new URL('./fixtures/v1.sql', import.meta.url));
-const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
+import { restoredDatabase, type TestDatabase } from './database.js';
+import { raceTwoProcesses, versions } from './upgrade-race.js';
 
 interface FixtureToken {
   plaintext: string;
@@ -38,16 +30,9 @@ const projects = new Map([
 const owner = { userId: 'user_owner', organizationId: 'org_acme', role: 'owner' } as const;
 const sha256 = (plaintext: string) => createHash('sha256').update(plaintext).digest('base64url');
 
-/** A fresh database holding the v1 fixture, restored by psql as a host would restore a dump. */
-async function v1Database(): Promise<TestDatabase> {
-  const database = await createTestDatabase();
-  await run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '-d', database.name, '-f', fixtureSql]);
-  return database;
-}
+/** A fresh database holding the v1 fixture. */
+const v1Database = (): Promise<TestDatabase> => restoredDatabase(new URL('./fixtures/v1.sql', import.meta.url));
 
-async function versions(pool: pg.Pool): Promise<number[]> {
-  return (await pool.query<{ version: number }>('SELECT version FROM public.keyward_schema_migrations ORDER BY version')).rows.map((r) => r.version);
-}
 
 describe('a v1 database (commit 3481f4b) opened by this version', () => {
   let database: TestDatabase;
@@ -70,7 +55,7 @@ describe('a v1 database (commit 3481f4b) opened by this version', () => {
   test('is migrated to the current version on first use, keeping every row', async () => {
     expect(await store.findByHash('x')).toBeNull();
     expect(await versions(pool)).toEqual(MIGRATIONS.map((m) => m.version));
-    expect(SCHEMA_VERSION).toBe(2);
+    expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM public.keyward_tokens');
     expect(rows).toEqual([{ n: fixture.tokens.length }]);
   });
@@ -142,7 +127,7 @@ describe('a v1 database (commit 3481f4b) opened by this version', () => {
 });
 
 describe('upgrading one v1 database from many places at once', () => {
-  test('eight stores on four pools starting together apply migration 2 exactly once, and all answer', async () => {
+  test('eight stores on four pools starting together apply migrations 2 and 3 exactly once, and all answer', async () => {
     const database = await v1Database();
     try {
       const pools = Array.from({ length: 4 }, () => database.pool({ max: 3 }));
@@ -150,55 +135,23 @@ describe('upgrading one v1 database from many places at once', () => {
       const hash = sha256(fixture.tokens[0]!.plaintext);
       const found = await Promise.all(stores.flatMap((s) => [s.findByHash(hash), s.get('org_acme', fixture.tokens[0]!.id)]));
       for (const record of found) expect(record?.id).toBe(fixture.tokens[0]!.id);
-      expect(await versions(pools[0]!)).toEqual([1, 2]);
+      expect(await versions(pools[0]!)).toEqual(MIGRATIONS.map((m) => m.version));
     } finally {
       await database.drop();
     }
   });
 
-  describe('two OS processes', () => {
-    let database: TestDatabase;
-    let a: Worker<KeywardWorkerRequest>;
-    let b: Worker<KeywardWorkerRequest>;
-
-    beforeAll(async () => {
-      database = await v1Database();
-      a = startWorker<KeywardWorkerRequest>(workerPath, [database.name, 'keyward_']);
-      b = startWorker<KeywardWorkerRequest>(workerPath, [database.name, 'keyward_']);
-      await Promise.all([a.ready, b.ready]);
-    });
-
-    afterAll(async () => {
-      await Promise.all([a?.stop(), b?.stop()]);
-      await database?.drop();
-    });
-
-    test('both find version 1, both wait for the migration lock, one migrates, the other applies nothing, and both verify the v1 tokens', async () => {
-      const pool = database.pool({ max: 2 });
-      const holder = await pool.connect();
-      try {
-        // Hold the store's migration lock (see migrate.ts), so both processes read version 1 and
-        // queue on it: the overlap this test is about, made certain rather than likely.
-        await holder.query('SELECT pg_advisory_lock($1, hashtext($2))', [0x6b77, 'public.keyward_']);
-        const answers = Promise.all(
-          [a, b].flatMap((worker) => fixture.tokens.map((token) => worker.request<string>({ type: 'verify', plaintext: token.plaintext }))),
-        );
-        let waiting = 0;
-        for (let i = 0; i < 500 && waiting < 2; i++) {
-          const { rows } = await pool.query<{ n: number }>("SELECT count(DISTINCT pid)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
-          waiting = rows[0]!.n;
-          if (waiting < 2) await new Promise((r) => setTimeout(r, 10));
-        }
-        expect(waiting).toBe(2);
-        expect(await versions(pool)).toEqual([1]);
-        await holder.query('SELECT pg_advisory_unlock($1, hashtext($2))', [0x6b77, 'public.keyward_']);
-        // The workers' clock is the real one: a fixture token whose expiry has passed answers EXPIRED, never NOT_FOUND.
-        const expected = [a, b].flatMap(() => fixture.tokens.map((t) => (t.expiresAt === null || t.expiresAt > Date.now() ? 'ok' : 'EXPIRED')));
-        expect(await answers).toEqual(expected);
-        expect(await versions(pool)).toEqual([1, 2]);
-      } finally {
-        holder.release();
-      }
-    });
+  test('two OS processes: both find version 1, both wait for the migration lock, one migrates, the other applies nothing, and both verify the v1 tokens', async () => {
+    const database = await v1Database();
+    try {
+      const race = await raceTwoProcesses(database, fixture.tokens.map((t) => t.plaintext));
+      expect(race.waiting).toBe(2);
+      expect(race.versionsWhileWaiting).toEqual([1]);
+      // The workers' clock is the real one: a fixture token whose expiry has passed answers EXPIRED, never NOT_FOUND.
+      expect(race.answers).toEqual([0, 1].flatMap(() => fixture.tokens.map((t) => (t.expiresAt === null || t.expiresAt > Date.now() ? 'ok' : 'EXPIRED'))));
+      expect(race.versionsAfter).toEqual(MIGRATIONS.map((m) => m.version));
+    } finally {
+      await database.drop();
+    }
   });
 });

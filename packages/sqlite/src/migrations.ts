@@ -92,6 +92,55 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 3,
+    // Store contract v3: limits on the token row, the audit trail, daily usage counts, and the
+    // table of rate-limiter-flexible's RateLimiterSQLite. Added in place like v2: every new column
+    // has a default (enabled) or may be NULL (no limit), so a v2 file upgrades in milliseconds and
+    // v2 code still running on it keeps working (its rows read as enabled and unlimited).
+    // A CHECK keeps each pair (limit, window) and (amount, interval) null together, and credits
+    // never below zero: a spend that would go negative fails instead of being stored.
+    up: (p) => `
+      ALTER TABLE ${p}tokens ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1));
+      ALTER TABLE ${p}tokens ADD COLUMN rate_limit INTEGER CHECK (rate_limit > 0);
+      ALTER TABLE ${p}tokens ADD COLUMN rate_window INTEGER CHECK ((rate_limit IS NULL) = (rate_window IS NULL) AND rate_window > 0);
+      ALTER TABLE ${p}tokens ADD COLUMN remaining INTEGER CHECK (remaining >= 0);
+      ALTER TABLE ${p}tokens ADD COLUMN refill_amount INTEGER CHECK (refill_amount > 0);
+      ALTER TABLE ${p}tokens ADD COLUMN refill_interval INTEGER CHECK ((refill_amount IS NULL) = (refill_interval IS NULL) AND refill_interval > 0);
+      ALTER TABLE ${p}tokens ADD COLUMN refilled_at INTEGER;
+      CREATE TABLE ${p}audit (
+        id              TEXT    NOT NULL PRIMARY KEY,
+        organization_id TEXT    NOT NULL,
+        at              INTEGER NOT NULL,
+        actor           TEXT    NOT NULL CHECK (json_valid(actor)),
+        action          TEXT    NOT NULL,
+        token_id        TEXT    NOT NULL,
+        token_name      TEXT    NOT NULL,
+        changes         TEXT    CHECK (changes IS NULL OR json_valid(changes)),
+        ip              TEXT,
+        user_agent      TEXT
+      ) STRICT;
+      CREATE INDEX ${p}audit_org ON ${p}audit (organization_id, at DESC, id DESC);
+      CREATE INDEX ${p}audit_token ON ${p}audit (organization_id, token_id, at DESC, id DESC);
+      CREATE INDEX ${p}audit_at ON ${p}audit (at);
+      CREATE TABLE ${p}usage (
+        token_id          TEXT    NOT NULL,
+        day               TEXT    NOT NULL,
+        organization_id   TEXT    NOT NULL,
+        accepted          INTEGER NOT NULL DEFAULT 0,
+        disabled          INTEGER NOT NULL DEFAULT 0,
+        expired           INTEGER NOT NULL DEFAULT 0,
+        scope_denied      INTEGER NOT NULL DEFAULT 0,
+        permission_denied INTEGER NOT NULL DEFAULT 0,
+        rate_limited      INTEGER NOT NULL DEFAULT 0,
+        usage_exhausted   INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (token_id, day)
+      ) STRICT;
+      CREATE INDEX ${p}usage_org_day ON ${p}usage (organization_id, day);
+      CREATE INDEX ${p}usage_day ON ${p}usage (day);
+      CREATE TABLE ${p}rate_limits (key TEXT PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire INTEGER);
+    `,
+  },
 ];
 
 /**

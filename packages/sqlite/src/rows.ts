@@ -24,6 +24,13 @@ export interface TokenRow {
   previous_hash: string | null;
   previous_hint: string | null;
   previous_expires_at: number | null;
+  enabled: 0 | 1;
+  rate_limit: number | null;
+  rate_window: number | null;
+  remaining: number | null;
+  refill_amount: number | null;
+  refill_interval: number | null;
+  refilled_at: number | null;
 }
 
 /**
@@ -49,6 +56,13 @@ export const TOKEN_COLUMNS = [
   'previous_hash',
   'previous_hint',
   'previous_expires_at',
+  'enabled',
+  'rate_limit',
+  'rate_window',
+  'remaining',
+  'refill_amount',
+  'refill_interval',
+  'refilled_at',
 ] as const satisfies readonly (keyof TokenRow)[];
 
 /**
@@ -75,6 +89,13 @@ export const LOOKUP_COLUMNS = [
   'previous_hash',
   'previous_hint',
   'previous_expires_at',
+  'enabled',
+  'rate_limit',
+  'rate_window',
+  'remaining',
+  'refill_amount',
+  'refill_interval',
+  'refilled_at',
 ] as const satisfies readonly (keyof TokenRow)[];
 
 /** A raw row of `LOOKUP_COLUMNS`. */
@@ -95,6 +116,13 @@ export type LookupRow = [
   previousHash: string | null,
   previousHint: string | null,
   previousExpiresAt: number | null,
+  enabled: 0 | 1,
+  rateLimit: number | null,
+  rateWindow: number | null,
+  remaining: number | null,
+  refillAmount: number | null,
+  refillInterval: number | null,
+  refilledAt: number | null,
 ];
 
 /**
@@ -119,6 +147,11 @@ export function fromLookupRow(row: LookupRow): TokenRecord {
     permissions: fromJson(row[11]),
     metadata: fromJson(row[12]),
     previous: previousOf(row[13], row[14], row[15]),
+    enabled: row[16] === 1,
+    rateLimit: row[17] === null ? null : { limit: row[17], window: row[18]! },
+    remaining: row[19],
+    refill: row[20] === null ? null : { amount: row[20], interval: row[21]! },
+    refilledAt: row[22],
   };
 }
 
@@ -143,6 +176,11 @@ export function toRecord(row: TokenRow): TokenRecord {
     permissions: fromJson(row.permissions),
     metadata: fromJson(row.metadata),
     previous: previousOf(row.previous_hash, row.previous_hint, row.previous_expires_at),
+    enabled: row.enabled === 1,
+    rateLimit: row.rate_limit === null ? null : { limit: row.rate_limit, window: row.rate_window! },
+    remaining: row.remaining,
+    refill: row.refill_amount === null ? null : { amount: row.refill_amount, interval: row.refill_interval! },
+    refilledAt: row.refilled_at,
   };
 }
 
@@ -171,6 +209,14 @@ export function toParams(record: TokenRecord): unknown[] {
     previous ? previous.hash : null,
     previous ? previous.hint : null,
     previous ? previous.expiresAt : null,
+    // A record without the v3 fields (an older caller) is enabled and unlimited.
+    record.enabled === false ? 0 : 1,
+    record.rateLimit?.limit ?? null,
+    record.rateLimit?.window ?? null,
+    record.remaining ?? null,
+    record.refill?.amount ?? null,
+    record.refill?.interval ?? null,
+    record.refilledAt ?? null,
   ];
 }
 

@@ -1,15 +1,20 @@
-import type { DeleteManyResult, ExpiringPage, LastUsedUpdate, ListPage, RollChange, TokenRecord, TokenStore, UpdateChange } from '@keyward/core';
+import type { AuditDraft, DeleteManyResult, ExpiringPage, FullTokenStore, LastUsedUpdate, ListPage, RollChange, SpendResult, TokenRecord, UpdateChange } from '@keyward/core';
+import { RateLimiterSQLite } from 'rate-limiter-flexible';
+import { sqliteHistory } from './history.js';
 import { configureConnection } from './connection.js';
 import { watchFile } from './file-identity.js';
 import { migrate } from './migrations.js';
 import { resolveOptions, type SqliteStoreOptions } from './options.js';
 import { fromLookupRow, toJson, toParams, toRecord } from './rows.js';
-import { prepareStatements, type UpdateParams } from './statements.js';
+import { prepareStatements, type SpendParams, type UpdateParams } from './statements.js';
 import { guard, toStoreError } from './unavailable.js';
 import { writer } from './writes.js';
 
 /**
- * A `TokenStore` in SQLite, over the caller's better-sqlite3 handle. Creates (or migrates) its tables
+ * A `TokenStore` in SQLite, over the caller's better-sqlite3 handle, carrying every part of store
+ * contract v3: limits (a spend is one conditional UPDATE … RETURNING), rate limits
+ * (rate-limiter-flexible's RateLimiterSQLite on the same database), the audit trail (each entry
+ * written in its action's transaction) and daily usage counts (INSERT … ON CONFLICT increments). Creates (or migrates) its tables
  * on construction and switches the file to WAL, so several processes can share one file. Every
  * operation is synchronous underneath; `findByHash` returns its answer directly. Writes never wait
  * for another process's lock inside SQLite (which would freeze the event loop): they retry on a
@@ -27,21 +32,73 @@ import { writer } from './writes.js';
  * const db = new Database('app.db');
  * const keyward = createKeyward({ store: sqliteStore({ db }), resolveProject });
  */
-export function sqliteStore(options: SqliteStoreOptions): TokenStore {
+export function sqliteStore(options: SqliteStoreOptions): FullTokenStore {
   const { db, tablePrefix } = resolveOptions(options);
-  const statements = guard('setup', () => {
+  const { statements, history } = guard('setup', () => {
     configureConnection(db);
     migrate(db, tablePrefix);
-    return prepareStatements(db, tablePrefix);
+    return { statements: prepareStatements(db, tablePrefix), history: sqliteHistory(db, tablePrefix) };
   });
 
-  // One DELETE … RETURNING: a single statement, so one atomic write that reports exactly the rows
-  // it removed; an id it did not find (unknown, foreign, or deleted just before) is simply missing.
-  const deleteMany = (organizationId: string, ids: readonly string[]): DeleteManyResult => {
+  // Read-then-write transactions are IMMEDIATE: in WAL, upgrading a read transaction to a write
+  // fails with SQLITE_BUSY_SNAPSHOT without waiting when another process committed in between.
+  // Each write and its audit entries are one transaction: both are stored, or neither.
+  // One DELETE … RETURNING reports exactly the rows it removed (an id it did not find — unknown,
+  // foreign, or deleted just before — is missing); their audit entries go in the same transaction.
+  const deleteMany = db.transaction((organizationId: string, ids: readonly string[], draft: AuditDraft | undefined): DeleteManyResult => {
     const deleted = statements.deleteIds.all(organizationId, JSON.stringify(ids)).map(toRecord);
+    history.writeAudit(draft, deleted);
     const found = new Set(deleted.map((record) => record.id));
     return { deleted, missing: ids.filter((id) => !found.has(id)) };
-  };
+  });
+  const insert = db.transaction((record: TokenRecord, draft: AuditDraft | undefined): boolean => {
+    if (statements.insert.run(...toParams(record)).changes !== 1) return false;
+    history.writeAudit(draft, [record]);
+    return true;
+  });
+  const audited = db.transaction((records: TokenRecord[], draft: AuditDraft | undefined): TokenRecord[] => {
+    history.writeAudit(draft, records);
+    return records;
+  });
+  const deleteByProject = db.transaction((projectId: string, draft: AuditDraft | undefined) => audited(statements.deleteByProject.all(projectId).map(toRecord), draft));
+  const deleteExpired = db.transaction((before: number, draft: AuditDraft | undefined) => audited(statements.deleteExpired.all(before).map(toRecord), draft));
+  const roll = db.transaction((organizationId: string, id: string, change: RollChange, draft: AuditDraft | undefined): TokenRecord | null => {
+    const row = statements.roll.get({ organizationId, id, ...change });
+    if (row === undefined) return null;
+    const record = toRecord(row);
+    // A roll keeps the name: the entry's name is the one before it.
+    history.writeAudit(draft, [record]);
+    return record;
+  });
+  const update = db.transaction((params: UpdateParams, draft: AuditDraft | undefined): TokenRecord | 'name_taken' | null => {
+    // The entry names the token as it was before a rename: read it first, in the same transaction.
+    const before = draft && params.setName ? statements.get.get(params.organizationId, params.id) : undefined;
+    let row;
+    try {
+      row = statements.update.get(params);
+    } catch (error) {
+      if (isUniqueViolation(error)) return 'name_taken';
+      throw error;
+    }
+    if (row === undefined) return null;
+    const record = toRecord(row);
+    history.writeAudit(draft, [before ? toRecord(before) : record]);
+    return record;
+  });
+  const spend = db.transaction((params: SpendParams): SpendResult => {
+    const spent = statements.spend.get(params);
+    if (spent !== undefined) return { ok: true, remaining: spent.remaining, refilledAt: spent.refilled_at };
+    const row = statements.credits.get(params.organizationId, params.id);
+    if (row === undefined) return null;
+    if (row.remaining === null) return { ok: true, remaining: null, refilledAt: row.refilled_at };
+    const due = row.refill_interval !== null && row.refilled_at !== null && params.now >= row.refilled_at + row.refill_interval;
+    if (!due) return { ok: false, remaining: row.remaining, refilledAt: row.refilled_at };
+    // Refused even after the refill (cost above the amount): the refill is kept all the same.
+    const refilledAt = row.refilled_at! + Math.floor((params.now - row.refilled_at!) / row.refill_interval!) * row.refill_interval!;
+    statements.refill.run({ organizationId: params.organizationId, id: params.id, remaining: row.refill_amount!, refilledAt });
+    return { ok: false, remaining: row.refill_amount!, refilledAt };
+  });
+  const limiters = new Map<string, RateLimiterSQLite>();
 
   const file = watchFile(db);
   const write = writer(db, file);
@@ -51,9 +108,8 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
   });
 
   return {
-    async insert(record: TokenRecord) {
-      const { changes } = await write('insert', () => statements.insert.run(...toParams(record)));
-      return changes === 1 ? 'ok' : 'name_taken';
+    async insert(record: TokenRecord, draft?: AuditDraft) {
+      return (await write('insert', () => insert.immediate(record, draft))) ? 'ok' : 'name_taken';
     },
 
     findByHash(hash: string) {
@@ -87,39 +143,67 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
       return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
     },
 
-    async deleteMany(organizationId: string, ids: readonly string[]) {
-      return write('deleteMany', () => deleteMany(organizationId, ids));
+    async deleteMany(organizationId: string, ids: readonly string[], draft?: AuditDraft) {
+      return write('deleteMany', () => deleteMany.immediate(organizationId, ids, draft));
     },
 
-    async deleteByProject(projectId: string) {
-      return (await write('deleteByProject', () => statements.deleteByProject.all(projectId))).map(toRecord);
+    async deleteByProject(projectId: string, draft?: AuditDraft) {
+      return write('deleteByProject', () => deleteByProject.immediate(projectId, draft));
     },
 
-    async deleteExpired(expiredBefore: number) {
-      return (await write('deleteExpired', () => statements.deleteExpired.all(expiredBefore))).map(toRecord);
+    async deleteExpired(expiredBefore: number, draft?: AuditDraft) {
+      return write('deleteExpired', () => deleteExpired.immediate(expiredBefore, draft));
     },
 
     async touch(updates: readonly LastUsedUpdate[]) {
       if (updates.length > 0) await write('touch', () => touch.immediate(updates));
     },
 
-    async roll(organizationId: string, id: string, change: RollChange) {
+    async roll(organizationId: string, id: string, change: RollChange, draft?: AuditDraft) {
       const { hash, hint, previousExpiresAt } = change;
-      const row = await write('roll', () => statements.roll.get({ organizationId, id, hash, hint, previousExpiresAt }));
-      return row === undefined ? null : toRecord(row);
+      return write('roll', () => roll.immediate(organizationId, id, { hash, hint, previousExpiresAt }, draft));
     },
 
-    async update(organizationId: string, id: string, change: UpdateChange) {
+    async update(organizationId: string, id: string, change: UpdateChange, draft?: AuditDraft) {
       const params = updateParams(organizationId, id, change);
-      const row = await write('update', () => {
-        try {
-          return statements.update.get(params);
-        } catch (error) {
-          if (isUniqueViolation(error)) return 'name_taken' as const;
-          throw error;
-        }
-      });
-      return row === undefined ? null : row === 'name_taken' ? row : toRecord(row);
+      return write('update', () => update.immediate(params, draft));
+    },
+
+    spend(organizationId: string, id: string, cost: number, now: number) {
+      return write('spend', () => spend.immediate({ organizationId, id, cost, now }));
+    },
+
+    rateLimiter(options) {
+      // One limiter per options, shared by every keyward on this store; the table is migration 3's.
+      const key = `${options.keyPrefix}|${options.points}|${options.duration}`;
+      let limiter = limiters.get(key);
+      if (limiter === undefined) {
+        limiter = new RateLimiterSQLite({ storeClient: db, storeType: 'better-sqlite3', tableName: `${tablePrefix}rate_limits`, tableCreated: true, ...options });
+        limiters.set(key, limiter);
+      }
+      return limiter;
+    },
+
+    async auditLog(organizationId, options) {
+      file?.assertNotLost('auditLog');
+      return guard('auditLog', () => history.auditPage(organizationId, options));
+    },
+
+    async pruneAudit(before: number) {
+      return write('pruneAudit', () => history.pruneAudit(before));
+    },
+
+    async addUsage(counts) {
+      if (counts.length > 0) await write('addUsage', () => history.addUsage(counts));
+    },
+
+    async readUsage(organizationId, options) {
+      file?.assertNotLost('readUsage');
+      return guard('readUsage', () => history.readUsage(organizationId, options));
+    },
+
+    async pruneUsage(beforeDay: string) {
+      return write('pruneUsage', () => history.pruneUsage(beforeDay));
     },
 
     async listExpiring({ expiresAfter, expiresBy, limit, after }): Promise<ExpiringPage> {
@@ -141,7 +225,7 @@ export function sqliteStore(options: SqliteStoreOptions): TokenStore {
     async close() {
       file?.stop();
     },
-  } satisfies TokenStore;
+  } satisfies FullTokenStore;
 }
 
 /** The `update` statement's parameters; `name` and `nameKey` must come together. */
@@ -150,14 +234,27 @@ function updateParams(organizationId: string, id: string, change: UpdateChange):
   if ((name === undefined) !== (nameKey === undefined)) {
     throw new TypeError('sqlite store: update(change): change.name and change.nameKey come together, or neither');
   }
+  const flag = (value: unknown): 0 | 1 => (value === undefined ? 0 : 1);
   return {
     organizationId,
     id,
-    setName: name === undefined ? 0 : 1,
+    setName: flag(name),
     name: name ?? null,
     nameKey: nameKey ?? null,
-    setMetadata: metadata === undefined ? 0 : 1,
+    setMetadata: flag(metadata),
     metadata: toJson(metadata),
+    setEnabled: flag(change.enabled),
+    enabled: change.enabled === undefined ? null : change.enabled ? 1 : 0,
+    setRateLimit: flag(change.rateLimit),
+    rateLimit: change.rateLimit?.limit ?? null,
+    rateWindow: change.rateLimit?.window ?? null,
+    setRemaining: flag(change.remaining),
+    remaining: change.remaining ?? null,
+    setRefill: flag(change.refill),
+    refillAmount: change.refill?.amount ?? null,
+    refillInterval: change.refill?.interval ?? null,
+    setRefilledAt: flag(change.refilledAt),
+    refilledAt: change.refilledAt ?? null,
   };
 }
 

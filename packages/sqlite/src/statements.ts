@@ -22,6 +22,34 @@ export interface UpdateParams {
   setMetadata: 0 | 1;
   /** JSON text, or null to clear. */
   metadata: string | null;
+  setEnabled: 0 | 1;
+  enabled: 0 | 1 | null;
+  setRateLimit: 0 | 1;
+  rateLimit: number | null;
+  rateWindow: number | null;
+  setRemaining: 0 | 1;
+  remaining: number | null;
+  setRefill: 0 | 1;
+  refillAmount: number | null;
+  refillInterval: number | null;
+  setRefilledAt: 0 | 1;
+  refilledAt: number | null;
+}
+
+/** Parameters of the `spend` statements. */
+export interface SpendParams {
+  organizationId: string;
+  id: string;
+  cost: number;
+  now: number;
+}
+
+/** What `spend` and `credits` read back. */
+export interface CreditsRow {
+  remaining: number | null;
+  refill_amount: number | null;
+  refill_interval: number | null;
+  refilled_at: number | null;
 }
 
 /**
@@ -44,6 +72,12 @@ export interface Statements {
   touch: Statement<{ id: string; organizationId: string; lastUsedAt: number }>;
   roll: Statement<RollParams, TokenRow>;
   update: Statement<UpdateParams, TokenRow>;
+  /** Takes `cost` credits after applying a due refill, only when enough are left; no row: refused, unknown or unlimited. */
+  spend: Statement<SpendParams, { remaining: number; refilled_at: number | null }>;
+  /** The credit columns, to tell why `spend` matched no row. */
+  credits: Statement<[organizationId: string, id: string], CreditsRow>;
+  /** Writes a refill that fell due on a refused spend. */
+  refill: Statement<{ organizationId: string; id: string; remaining: number; refilledAt: number }>;
 }
 
 /**
@@ -61,6 +95,10 @@ export function prepareStatements(db: BetterSqlite3.Database, prefix: string): S
   // Id lists travel as one JSON array, so a 1000-id delete is one statement with two parameters,
   // well under SQLite's variable limit and prepared once.
   const inIds = 'organization_id = ? AND id IN (SELECT value FROM json_each(?))';
+  // A refill is due once a whole interval has passed since the last one (LimitsStore.spend).
+  const due = 'refill_interval IS NOT NULL AND refilled_at IS NOT NULL AND @now >= refilled_at + refill_interval';
+  // better-sqlite3 binds a JS number as REAL: cast, so the division below is an integer one.
+  const now = 'CAST(@now AS INTEGER)';
 
   // Instants must come back as numbers even if the caller turned on defaultSafeIntegers (bigint).
   const prepare = <P extends unknown[] | object, R = unknown>(sql: string) =>
@@ -119,9 +157,27 @@ export function prepareStatements(db: BetterSqlite3.Database, prefix: string): S
       `UPDATE ${table} SET
          name = IIF(@setName, @name, name),
          name_key = IIF(@setName, @nameKey, name_key),
-         metadata = IIF(@setMetadata, @metadata, metadata)
+         metadata = IIF(@setMetadata, @metadata, metadata),
+         enabled = IIF(@setEnabled, @enabled, enabled),
+         rate_limit = IIF(@setRateLimit, @rateLimit, rate_limit),
+         rate_window = IIF(@setRateLimit, @rateWindow, rate_window),
+         remaining = IIF(@setRemaining, @remaining, remaining),
+         refill_amount = IIF(@setRefill, @refillAmount, refill_amount),
+         refill_interval = IIF(@setRefill, @refillInterval, refill_interval),
+         refilled_at = IIF(@setRefilledAt, @refilledAt, refilled_at)
        WHERE organization_id = @organizationId AND id = @id
        RETURNING ${columns}`,
     ),
+    // One statement: the refill that fell due and the conditional spend are one atomic write
+    // (right-hand sides read the row as it was). Integer division anchors refills on whole intervals.
+    spend: prepare(
+      `UPDATE ${table} SET
+         remaining = IIF(${due}, refill_amount, remaining) - @cost,
+         refilled_at = IIF(${due}, refilled_at + ((${now} - refilled_at) / refill_interval) * refill_interval, refilled_at)
+       WHERE organization_id = @organizationId AND id = @id AND remaining IS NOT NULL AND IIF(${due}, refill_amount, remaining) >= @cost
+       RETURNING remaining, refilled_at`,
+    ),
+    credits: prepare(`SELECT remaining, refill_amount, refill_interval, refilled_at FROM ${table} WHERE organization_id = ? AND id = ?`),
+    refill: prepare(`UPDATE ${table} SET remaining = @remaining, refilled_at = @refilledAt WHERE organization_id = @organizationId AND id = @id`),
   };
 }

@@ -1,10 +1,13 @@
 import { ConfigurationError } from '@keyward/core';
 import { SCHEMA_VERSION, sqliteStore } from '@keyward/sqlite';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { MIGRATIONS, migrate, schemaVersion } from '../src/migrations.js';
 import { tempDatabase, type TempDatabase } from './temp-db.js';
+
+// The SQLite store keeps the contract v3 limit fields: its records always carry them.
+useLimitFields(true);
 
 let file: TempDatabase;
 beforeEach(() => {
@@ -27,6 +30,11 @@ describe('migrations', () => {
     expect(versions(db)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(schemaVersion(db, 'keyward_')).toBe(SCHEMA_VERSION);
     expect(objects(db)).toEqual([
+      'keyward_audit',
+      'keyward_audit_at',
+      'keyward_audit_org',
+      'keyward_audit_token',
+      'keyward_rate_limits',
       'keyward_schema_version',
       'keyward_tokens',
       'keyward_tokens_expiring',
@@ -37,6 +45,9 @@ describe('migrations', () => {
       'keyward_tokens_org_name_key',
       'keyward_tokens_previous_hash',
       'keyward_tokens_project',
+      'keyward_usage',
+      'keyward_usage_day',
+      'keyward_usage_org_day',
     ]);
   });
 

@@ -1,12 +1,15 @@
 // Schema version 2: the plans the contract's cost promises rest on, and the constraints that keep
 // a row's secrets consistent even against a store bug or a hand edit.
 import { sqliteStore } from '@keyward/sqlite';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import type { TokenRecord } from '@keyward/core';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { prepareStatements } from '../src/statements.js';
 import { tempDatabase, type TempDatabase } from './temp-db.js';
+
+// The SQLite store keeps the contract v3 limit fields: its records always carry them.
+useLimitFields(true);
 
 let file: TempDatabase;
 beforeEach(() => {
@@ -66,7 +69,7 @@ describe('query plans', () => {
     expect(plan(db, statements.deleteExpired, 1)).toEqual(['SEARCH keyward_tokens USING COVERING INDEX keyward_tokens_expiring (expires_at>? AND expires_at<?)']);
     const byId = ['SEARCH keyward_tokens USING INDEX sqlite_autoindex_keyward_tokens_1 (id=?)'];
     expect(plan(db, statements.roll, { organizationId: 'o', id: 'i', hash: 'h', hint: 'k', previousExpiresAt: null })).toEqual(byId);
-    expect(plan(db, statements.update, { organizationId: 'o', id: 'i', setName: 1, name: 'n', nameKey: 'n', setMetadata: 0, metadata: null })).toEqual(byId);
+    expect(plan(db, statements.update, { organizationId: 'o', id: 'i', setName: 1, name: 'n', nameKey: 'n', setMetadata: 0, metadata: null, setEnabled: 0, enabled: null, setRateLimit: 0, rateLimit: null, rateWindow: null, setRemaining: 0, remaining: null, setRefill: 0, refillAmount: null, refillInterval: null, setRefilledAt: 0, refilledAt: null })).toEqual(byId);
   });
 });
 

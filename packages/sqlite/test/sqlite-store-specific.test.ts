@@ -1,10 +1,13 @@
 import { unlinkSync } from 'node:fs';
 import { ConfigurationError, StoreUnavailableError } from '@keyward/core';
 import { sqliteStore } from '@keyward/sqlite';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { tempDatabase, type TempDatabase } from './temp-db.js';
+
+// The SQLite store keeps the contract v3 limit fields: its records always carry them.
+useLimitFields(true);
 
 let file: TempDatabase;
 beforeEach(() => {

@@ -1,10 +1,13 @@
 // The v2 methods on SQLite beyond what describeTokenStore asks of every store: the synchronous
 // lookup of a previous secret, the argument checks, and what a roll leaves in the row.
 import { sqliteStore } from '@keyward/sqlite';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import type { TokenRecord } from '@keyward/core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { tempDatabase, type TempDatabase } from './temp-db.js';
+
+// The SQLite store keeps the contract v3 limit fields: its records always carry them.
+useLimitFields(true);
 
 let file: TempDatabase;
 beforeEach(() => {

@@ -18,6 +18,7 @@ describeTokenStore(
     return store;
   },
   {
+    parts: ['limits', 'rateLimiter', 'audit', 'usage'],
     // The host closing the handle under a running store: every call must fail closed.
     breakStore: (store) => void handles.get(store)!.close(),
     cleanup(store) {

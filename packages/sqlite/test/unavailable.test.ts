@@ -6,11 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { createKeyward, StoreFailedError, StoreUnavailableError, type TokenStore } from '@keyward/core';
 import { codeSpans, errorTable } from '@keyward/test-kit/doc-tables';
 import { sqliteStore } from '@keyward/sqlite';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { isUnavailableError, toStoreError } from '../src/unavailable.js';
 import { tempDatabase, type TempDatabase } from './temp-db.js';
+
+// The SQLite store keeps the contract v3 limit fields: its records always carry them.
+useLimitFields(true);
 
 const tsx = createRequire(import.meta.url).resolve('tsx');
 const fileModeChild = fileURLToPath(new URL('./file-mode-child.ts', import.meta.url));
@@ -208,9 +211,10 @@ describe('SQLite errors produced for real', () => {
     const records = Array.from({ length: 200 }, () => makeRecord());
     for (const record of records) await store.insert(record);
     db.close();
-    // Everything after the first three pages (the header and the schema stay readable).
+    // The second half of the file: the header, the schema and the (empty) tables made before the
+    // tokens were written stay readable; the pages the 200 tokens grew into do not.
     const bytes = readFileSync(file.path);
-    bytes.fill(0x5a, 3 * 4096);
+    bytes.fill(0x5a, Math.floor(bytes.length / 8192) * 4096);
     writeFileSync(file.path, bytes);
     const damaged = sqliteStore({ db: file.open() });
     let thrown: unknown;

@@ -39,7 +39,7 @@ test(`${PAIRS} pairs of processes open the same v1 file at once: 0 failures, the
       }
     }
     expect(outcomes.filter((o) => o !== 'ok')).toEqual([]);
-    expect(files).toEqual(Array.from({ length: PAIRS }, () => ({ versions: [1, 2], tokens: 5, integrity: 'ok' })));
+    expect(files).toEqual(Array.from({ length: PAIRS }, () => ({ versions: [1, 2, 3], tokens: 5, integrity: 'ok' })));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -23,8 +23,8 @@ interface Fixture {
 
 const fixturePath = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
 const fixture = JSON.parse(readFileSync(fixturePath('v1.json'), 'utf8')) as Fixture;
-// What v2 reads back for a v1 row: the v1 fields, and none of the new ones.
-const upgraded: TokenRecord[] = fixture.records.map((r) => ({ ...r, permissions: null, metadata: null, previous: null }));
+// What v3 reads back for a v1 row: the v1 fields, none of v2's, and v3's enabled without limits.
+const upgraded: TokenRecord[] = fixture.records.map((r) => ({ ...r, permissions: null, metadata: null, previous: null, enabled: true, rateLimit: null, remaining: null, refill: null, refilledAt: null }));
 const organizations = [...new Set(fixture.records.map((r) => r.organizationId))];
 const acme = { userId: 'user_ada', organizationId: 'org_acme', role: 'owner' } as const;
 const sha256 = (plaintext: string) => createHash('sha256').update(plaintext).digest('base64url');
@@ -52,13 +52,13 @@ describe('a schema version 1 database (written by the previous release)', () => 
     expect(fixture.records).toHaveLength(5);
   });
 
-  test('is upgraded in place on first use: version 2 recorded once, every row kept, the new columns null', async () => {
+  test('is upgraded in place on first use: versions 2 and 3 recorded once, every row kept, the new columns null', async () => {
     const store = sqliteStore({ db });
-    expect(db.prepare('SELECT version FROM keyward_schema_version ORDER BY version').pluck().all()).toEqual([1, 2]);
+    expect(db.prepare('SELECT version FROM keyward_schema_version ORDER BY version').pluck().all()).toEqual([1, 2, 3]);
     const raw = db.prepare('SELECT permissions, metadata, previous_hash, previous_hint, previous_expires_at FROM keyward_tokens').raw().all();
     expect(raw).toEqual(fixture.records.map(() => [null, null, null, null, null]));
     sqliteStore({ db: file.open() });
-    expect(db.prepare('SELECT COUNT(*) FROM keyward_schema_version').pluck().get()).toBe(2);
+    expect(db.prepare('SELECT COUNT(*) FROM keyward_schema_version').pluck().get()).toBe(3);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(store.findByHash(fixture.records[0]!.hash)).toEqual(upgraded[0]);
   });

@@ -1,9 +1,12 @@
-import type { DeleteManyResult, TokenRecord, TokenStore } from '@keyward/core';
+import { storeFeatures, type AuditStore, type DeleteManyResult, type LimitsStore, type RateLimiterStore, type TokenRecord, type TokenStore, type UsageStore } from '@keyward/core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describeAudit } from './audit.js';
 import { describeConcurrentChanges } from './concurrent-changes.js';
 import { describeFailClosed } from './fail-closed.js';
 import { describeLifecycle } from './lifecycle.js';
-import { makeRecord } from './records.js';
+import { describeLimits, describeRateLimiter } from './limits.js';
+import { makeRecord, useLimitFields } from './records.js';
+import { describeUsage } from './usage.js';
 
 export interface TokenStoreSuiteOptions {
   /** Called after each test with the store it used, e.g. to delete the test's keys or tables. */
@@ -17,10 +20,23 @@ export interface TokenStoreSuiteOptions {
    * test, after `makeStore`; `cleanup` still runs afterwards.
    */
   breakStore?: (store: TokenStore) => void | Promise<void>;
+  /**
+   * The contract v3 parts the store implements, whose conformance tests run too: `limits`
+   * (`LimitsStore`: the limit fields and `spend()`), `rateLimiter` (`RateLimiterStore`), `audit`
+   * (`AuditStore`, and the write methods' drafts), `usage` (`UsageStore`). Default: none. A test
+   * checks that the list is exactly what the store implements, so a part can be neither claimed
+   * without its methods nor implemented without its tests running.
+   */
+  parts?: readonly StorePart[];
 }
 
+/** A contract v3 part a store may implement. */
+export type StorePart = 'limits' | 'rateLimiter' | 'audit' | 'usage';
+
 /**
- * Runs the keyward store conformance suite: every behaviour the `TokenStore` contract promises.
+ * Runs the keyward store conformance suite: every behaviour the `TokenStore` contract promises,
+ * and the tests of each contract v3 part the store implements (limits, rate limiter, audit,
+ * usage), detected from one store made up front exactly as keyward detects them.
  * `makeStore` is called once per test and must return an empty store (use a fresh key prefix,
  * table prefix or file per call).
  *
@@ -39,9 +55,12 @@ export function describeTokenStore(
 
   describe(`TokenStore conformance: ${name}`, () => {
     let store: TokenStore;
+    const parts = new Set(options.parts ?? []);
 
     beforeEach(async () => {
       store = await makeStore();
+      // A store with the limits part returns the limit fields from every read: records carry them.
+      useLimitFields(parts.has('limits'));
     });
 
     afterEach(async () => {
@@ -348,6 +367,21 @@ export function describeTokenStore(
 
     describeLifecycle(() => store, timeout);
     describeConcurrentChanges(() => store, timeout);
+
+    test('implements exactly the contract v3 parts it declares (options.parts), as keyward detects them', { timeout }, () => {
+      const features = storeFeatures(store);
+      const implemented: StorePart[] = [];
+      if (features.credits) implemented.push('limits');
+      if (typeof (store as Partial<RateLimiterStore>).rateLimiter === 'function') implemented.push('rateLimiter');
+      if (features.audit) implemented.push('audit');
+      if (features.usage) implemented.push('usage');
+      expect(implemented).toEqual((['limits', 'rateLimiter', 'audit', 'usage'] as const).filter((part) => parts.has(part)));
+    });
+
+    if (parts.has('limits')) describe('limits (contract v3)', () => describeLimits(() => store as TokenStore & LimitsStore, timeout));
+    if (parts.has('rateLimiter')) describe('rate limiter (contract v3)', () => describeRateLimiter(() => store as TokenStore & RateLimiterStore, timeout));
+    if (parts.has('audit')) describe('audit trail (contract v3)', () => describeAudit(() => store as TokenStore & AuditStore, timeout));
+    if (parts.has('usage')) describe('usage counts (contract v3)', () => describeUsage(() => store as TokenStore & UsageStore, timeout));
 
     if (options.breakStore) describeFailClosed(() => store, options.breakStore, timeout);
   });

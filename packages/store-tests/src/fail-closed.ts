@@ -1,4 +1,4 @@
-import { StoreUnavailableError, type TokenStore } from '@keyward/core';
+import { StoreUnavailableError, type AuditStore, type LimitsStore, type TokenStore, type UsageStore } from '@keyward/core';
 import { expect, test } from 'vitest';
 import { makeHash, makeRecord } from './records.js';
 
@@ -29,7 +29,7 @@ export function describeFailClosed(
     expect(await outcome(() => store().findByHash(makeRecord().hash))).toBeInstanceOf(StoreUnavailableError);
   });
 
-  test('a broken store refuses every other call with StoreUnavailableError, never an empty answer', { timeout }, async () => {
+  test('a broken store refuses every other call (contract v3 parts included) with StoreUnavailableError, never an empty answer', { timeout }, async () => {
     const record = makeRecord();
     expect(await store().insert(record)).toBe('ok');
     await breakStore(store());
@@ -46,6 +46,14 @@ export function describeFailClosed(
       update: () => s.update(record.organizationId, record.id, { metadata: { x: 1 } }),
       listExpiring: () => s.listExpiring({ expiresAfter: 0, expiresBy: Date.now(), limit: 10 }),
     };
+    // Contract v3 parts, when the store has them.
+    const v3 = s as Partial<LimitsStore & AuditStore & UsageStore>;
+    if (v3.spend) calls.spend = () => v3.spend!(record.organizationId, record.id, 1, Date.now());
+    if (v3.auditLog) calls.auditLog = () => v3.auditLog!(record.organizationId, { limit: 10 });
+    if (v3.pruneAudit) calls.pruneAudit = () => v3.pruneAudit!(Date.now());
+    if (v3.addUsage) calls.addUsage = () => v3.addUsage!([{ tokenId: record.id, organizationId: record.organizationId, day: '2026-01-01', accepted: 1, refused: {} }]);
+    if (v3.readUsage) calls.readUsage = () => v3.readUsage!(record.organizationId, { tokenId: null, fromDay: '2026-01-01', toDay: '2026-01-31' });
+    if (v3.pruneUsage) calls.pruneUsage = () => v3.pruneUsage!('2026-01-01');
     for (const [method, call] of Object.entries(calls)) {
       const result = await outcome(call);
       expect(result, `${method}() on a broken store`).toBeInstanceOf(StoreUnavailableError);

@@ -1,2 +1,3 @@
-export { describeTokenStore, type TokenStoreSuiteOptions } from './describe-token-store.js';
-export { makeHash, makeRecord } from './records.js';
+export { describeTokenStore, type StorePart, type TokenStoreSuiteOptions } from './describe-token-store.js';
+export { makeDraft } from './audit.js';
+export { makeHash, makeRecord, useLimitFields } from './records.js';

@@ -4,6 +4,21 @@ import type { TokenRecord } from '@keyward/core';
 let sequence = 0;
 
 /**
+ * The v3 limit fields every record gets while the suite tests a store with the limits part (which
+ * returns them from every read); none for a store without it, which may drop them.
+ */
+let limitDefaults: Partial<TokenRecord> = {};
+
+/**
+ * Whether `makeRecord()` gives records the v3 limit fields (enabled, no limits). The suite sets it
+ * per store; call it yourself only when using `makeRecord` outside `describeTokenStore`.
+ * @example useLimitFields(typeof store.spend === 'function')
+ */
+export function useLimitFields(on: boolean): void {
+  limitDefaults = on ? { enabled: true, rateLimit: null, remaining: null, refill: null, refilledAt: null } : {};
+}
+
+/**
  * A fresh random hash, as a store would get from keyward.
  * @example store.roll('org_1', record.id, { hash: makeHash(), hint: 'kw_wxyz', previousExpiresAt: null })
  */
@@ -33,6 +48,7 @@ export function makeRecord(overrides: Partial<TokenRecord> = {}): TokenRecord {
     permissions: null,
     metadata: null,
     previous: null,
+    ...limitDefaults,
     ...overrides,
   };
 }

@@ -8,7 +8,9 @@ export type KeywardWorkerRequest =
   | { type: 'create'; names: string[] }
   | { type: 'createMany'; count: number }
   | { type: 'delete'; tokenId: string }
-  | { type: 'verify'; plaintext: string };
+  | { type: 'verify'; plaintext: string }
+  | { type: 'createWithCredits'; remaining: number }
+  | { type: 'verifyConcurrently'; plaintext: string; count: number };
 
 /**
  * Serves the requests of `KeywardWorkerRequest` on `keyward` in this child process, then
@@ -43,6 +45,14 @@ export function serveKeyward(keyward: Keyward, release: () => unknown = () => {}
         const result = await keyward.verify(request.plaintext);
         return result.ok ? 'ok' : result.code;
       }
+      case 'createWithCredits': {
+        const { plaintext, token } = await keyward.create(actor, { name: `credits ${request.remaining} ${Date.now()}`, scope, expiresIn: 'never', remaining: request.remaining });
+        return { plaintext, id: token.id };
+      }
+      case 'verifyConcurrently': {
+        const results = await Promise.all(Array.from({ length: request.count }, () => keyward.verify(request.plaintext)));
+        return results.map((result) => (result.ok ? 'ok' : result.code));
+      }
     }
   });
   process.on('disconnect', () => {
@@ -76,4 +86,18 @@ export async function deletedInARefusedByB(a: Worker<KeywardWorkerRequest>, b: W
     if ((await b.request({ type: 'verify', plaintext: token.plaintext })) === 'NOT_FOUND') refused++;
   }
   return refused;
+}
+
+/**
+ * A token with `credits` usage credits made in A, then `requests` verifications of it at once,
+ * half in each process: every outcome (exactly `credits` must be 'ok', the rest USAGE_EXHAUSTED).
+ */
+export async function spendAcrossProcesses(a: Worker<KeywardWorkerRequest>, b: Worker<KeywardWorkerRequest>, credits: number, requests: number): Promise<string[]> {
+  const { plaintext } = await a.request<{ plaintext: string; id: string }>({ type: 'createWithCredits', remaining: credits });
+  const half = Math.floor(requests / 2);
+  const answers = await Promise.all([
+    a.request<string[]>({ type: 'verifyConcurrently', plaintext, count: half }),
+    b.request<string[]>({ type: 'verifyConcurrently', plaintext, count: requests - half }),
+  ]);
+  return answers.flat();
 }

@@ -6,10 +6,12 @@ import { crc32 } from 'node:zlib';
 import { StoreUnavailableError, type TokenStore } from '@keyward/core';
 
 const METHODS = ['insert', 'findByHash', 'get', 'list', 'deleteMany', 'deleteByProject', 'deleteExpired', 'touch', 'roll', 'update', 'listExpiring'] as const;
+/** Contract v3 parts, wrapped only when the inner store has them, so the wrapper carries what it wraps. */
+const V3_METHODS = ['spend', 'auditLog', 'pruneAudit', 'addUsage', 'readUsage', 'pruneUsage'] as const;
 
 export interface CountingStore extends TokenStore {
   /** Calls per method. */
-  readonly calls: Record<(typeof METHODS)[number], number>;
+  readonly calls: Record<(typeof METHODS)[number] | (typeof V3_METHODS)[number], number>;
   /** Every hash `findByHash` was asked for, in order. */
   readonly lookedUp: string[];
   /** Last-used updates handed to `touch`, in total. */
@@ -19,9 +21,10 @@ export interface CountingStore extends TokenStore {
 }
 
 export function countingStore(inner: TokenStore): CountingStore {
-  const store = { calls: Object.fromEntries(METHODS.map((m) => [m, 0])) as Record<(typeof METHODS)[number], number>, lookedUp: [] as string[], touched: 0, down: false } as unknown as CountingStore;
-  for (const method of METHODS) {
-    const original = (inner[method] as (...args: unknown[]) => unknown).bind(inner);
+  const present = V3_METHODS.filter((m) => typeof (inner as unknown as Record<string, unknown>)[m] === 'function');
+  const store = { calls: Object.fromEntries([...METHODS, ...V3_METHODS].map((m) => [m, 0])), lookedUp: [] as string[], touched: 0, down: false } as unknown as CountingStore;
+  for (const method of [...METHODS, ...present]) {
+    const original = ((inner as unknown as Record<string, (...args: unknown[]) => unknown>)[method]!).bind(inner);
     (store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
       store.calls[method]++;
       if (method === 'findByHash') store.lookedUp.push(args[0] as string);
@@ -35,6 +38,8 @@ export function countingStore(inner: TokenStore): CountingStore {
       return original(...args);
     };
   }
+  const limiter = (inner as { rateLimiter?: unknown }).rateLimiter;
+  if (typeof limiter === 'function') (store as unknown as Record<string, unknown>).rateLimiter = limiter.bind(inner);
   if (inner.close) store.close = () => inner.close!();
   return store;
 }

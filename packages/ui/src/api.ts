@@ -33,7 +33,17 @@ export interface TokenListItem {
   metadata: Record<string, unknown> | null;
   /** After a roll with a grace period: the old secret, valid until `expiresAt` (epoch ms). */
   previousSecret: { hint: string; expiresAt: number } | null;
-  status: 'active' | 'expired';
+  /** false while paused: the token is kept but refused until resumed. */
+  enabled: boolean;
+  /** At most `limit` requests per `window` (ms); null: none. */
+  rateLimit: { limit: number; window: number } | null;
+  /** Usage credits left; null: unlimited. */
+  remaining: number | null;
+  /** Credits are set back to `amount` every `interval`; null: never. */
+  refill: Refill | null;
+  nextRefillAt: number | null;
+  /** An expired token is `expired`, paused or not. */
+  status: 'active' | 'expired' | 'paused';
   /** Active and expiring within 7 days. */
   expiresSoon: boolean;
   scopeLabel: string;
@@ -41,6 +51,46 @@ export interface TokenListItem {
 
 /** What `PATCH /tokens/:id` and `POST /tokens/:id/roll` answer with: the token without its list-only fields. */
 export type TokenInfo = Omit<TokenListItem, 'status' | 'scopeLabel' | 'expiresSoon'>;
+
+/** A rate limit's window as the management API names it. */
+export type RateWindow = '1s' | '1m' | '1h' | '1d';
+export const RATE_WINDOWS: Readonly<Record<RateWindow, number>> = { '1s': 1000, '1m': 60_000, '1h': 3_600_000, '1d': 86_400_000 };
+export type RefillInterval = '1d' | '7d' | '30d';
+export const REFILL_INTERVALS: readonly RefillInterval[] = ['1d', '7d', '30d'];
+export interface Refill {
+  amount: number;
+  interval: RefillInterval;
+}
+
+/** The limit fields of create and update: null removes a limit (on update). */
+export interface LimitFields {
+  rateLimit?: { limit: number; window: RateWindow | number } | null;
+  remaining?: number | null;
+  refill?: Refill | null;
+}
+
+/** A UTC day of a token's requests (`GET /tokens/:id/usage`). */
+export interface UsageDay {
+  day: string;
+  accepted: number;
+  refused: Record<string, number>;
+}
+
+export interface UsageReport {
+  tokenId: string | null;
+  days: UsageDay[];
+}
+
+/** An entry of the organization's audit trail (`GET /tokens/audit`). */
+export interface AuditEntry {
+  id: string;
+  at: number;
+  actor: { type: 'user'; userId: string; role: string } | { type: 'system' };
+  action: string;
+  tokenId: string;
+  tokenName: string;
+  changes: Record<string, unknown> | null;
+}
 
 export interface TokenPage {
   items: TokenListItem[];
@@ -54,6 +104,9 @@ export interface CreateTokenBody {
   /** Required (non-empty) when the host declares a catalog; left out when it does not. */
   permissions?: string[];
   metadata?: Record<string, unknown>;
+  rateLimit?: LimitFields['rateLimit'];
+  remaining?: number;
+  refill?: Refill;
 }
 
 /** `POST /tokens` and `POST /tokens/:id/roll` answer: the only ones that carry a secret. */
@@ -115,7 +168,12 @@ export interface ApiClient {
   removeMany(ids: string[]): Promise<{ deleted: number; notFound: string[] }>;
   /** The host's permission catalog; empty when it declares none. */
   permissions(): Promise<{ permissions: PermissionInfo[] }>;
-  update(id: string, body: { name?: string; metadata?: Record<string, unknown> | null }): Promise<TokenInfo>;
+  /** Renames, pauses (`enabled: false`) or resumes, or changes the limits (null removes one). */
+  update(id: string, body: { name?: string; metadata?: Record<string, unknown> | null; enabled?: boolean } & LimitFields): Promise<TokenInfo>;
+  /** The token's requests per UTC day, oldest first. */
+  usage(id: string, days: number): Promise<UsageReport>;
+  /** The organization's audit trail, newest first. */
+  audit(options: { limit?: number; cursor?: string | null }): Promise<{ items: AuditEntry[]; nextCursor: string | null }>;
   /** A new secret for the same token; the old one keeps working for the grace period. */
   roll(id: string, body: { previousSecretExpiresIn: RollGracePreset }): Promise<CreatedToken>;
 }
@@ -164,14 +222,18 @@ export function createApiClient({ base, headers }: ApiClientOptions): ApiClient 
     return parsed as T;
   }
 
+  const paged = <T>(path: string, { limit, cursor }: { limit?: number; cursor?: string | null }) => {
+    const query = new URLSearchParams();
+    if (limit !== undefined) query.set('limit', String(limit));
+    if (cursor) query.set('cursor', cursor);
+    const qs = query.toString();
+    return request<T>(qs ? `${path}?${qs}` : path);
+  };
+
   return {
-    list({ limit, cursor }) {
-      const query = new URLSearchParams();
-      if (limit !== undefined) query.set('limit', String(limit));
-      if (cursor) query.set('cursor', cursor);
-      const qs = query.toString();
-      return request<TokenPage>(qs ? `?${qs}` : '');
-    },
+    list: (options) => paged<TokenPage>('', options),
+    audit: (options) => paged('/audit', options),
+    usage: (id, days) => request<UsageReport>(`/${encodeURIComponent(id)}/usage?days=${days}`),
     create: (body) => request<CreatedToken>('', { method: 'POST', body }),
     preview: (expiresIn) => request<ExpirationPreview>(`/expiration-preview?expiresIn=${encodeURIComponent(expiresIn)}`),
     remove: (id) => request<void>(`/${encodeURIComponent(id)}`, { method: 'DELETE' }),

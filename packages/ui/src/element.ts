@@ -1,11 +1,12 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // <keyward-tokens>: wires the API client, the state and the templates together.
-import { ApiError, EXPIRY_PRESETS, ROLL_GRACE_PRESETS, createApiClient, type ApiClient, type ExpiryPreset, type HeadersOption, type RollGracePreset, type TokenInfo, type TokenListItem } from './api.js';
+import { ApiError, EXPIRY_PRESETS, RATE_WINDOWS, ROLL_GRACE_PRESETS, createApiClient, type ApiClient, type ExpiryPreset, type HeadersOption, type RollGracePreset, type TokenInfo, type TokenListItem } from './api.js';
 import { createConfirmDialog, createRevealDialog, type ConfirmDialog, type RevealDialog } from './dialogs.js';
 import { h } from './dom.js';
 import { announce, focusInPlace, showMessage } from './focus.js';
 import { createLocalizer, pageLocale, type Localizer, type Params } from './i18n.js';
+import { limitErrorSlot, limitFieldsTemplate, readLimits } from './limits.js';
 import { createMenu, type Menu } from './menu.js';
 import { TokensModel, type Change } from './state.js';
 import type { StringKey, Strings } from './strings.js';
@@ -21,7 +22,16 @@ export type TokenChangedEvent = CustomEvent<{ token: { id: string; name: string 
 
 // Which field's error slot a server-side validation path belongs to.
 const ERROR_SLOTS: Record<string, string> = { name: 'name-error', scope: 'scope-error', expiresIn: 'expiry-error', permissions: 'permissions-error' };
-const SLOT_FIELDS: Record<string, string> = { 'name-error': 'token-name', 'scope-error': 'token-scope', 'expiry-error': 'token-expiry', 'permissions-error': 'permissions-field' };
+const SLOT_FIELDS: Record<string, string> = {
+  'name-error': 'token-name',
+  'scope-error': 'token-scope',
+  'expiry-error': 'token-expiry',
+  'permissions-error': 'permissions-field',
+  'create-rate-error': 'create-limit',
+  'create-credits-error': 'create-credits',
+  'edit-rate-error': 'edit-limit',
+  'edit-credits-error': 'edit-credits',
+};
 const GRACE_KEYS: Record<RollGracePreset, StringKey> = { now: 'graceNow', '1h': 'grace1h', '24h': 'grace24h', '3d': 'grace3d', '7d': 'grace7d' };
 
 /** `light`, `dark`, or `auto` (the default: the page's `prefers-color-scheme`). */
@@ -76,6 +86,7 @@ export class KeywardTokensElement extends Base {
   #confirm: ConfirmDialog | null = null;
   #rollConfirm: ConfirmDialog | null = null;
   #rename: ConfirmDialog | null = null;
+  #limits: ConfirmDialog | null = null;
   #unsubscribe: (() => void) | null = null;
   #previewTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -226,6 +237,7 @@ export class KeywardTokensElement extends Base {
     // The grace choice: 24 hours unless the admin picks another, so running jobs are not cut off by default.
     const grace = h('select', { id: 'roll-grace', part: 'select' }, ...ROLL_GRACE_PRESETS.map((p) => h('option', { value: p, selected: p === '24h' }, this.#t(GRACE_KEYS[p]))));
     this.#rollConfirm = createConfirmDialog(this.#l10n, { id: 'roll', confirmKey: 'rollConfirm', body: field('roll-grace', this.#t('rollGraceLabel'), grace) });
+    this.#limits = createConfirmDialog(this.#l10n, { id: 'limits', confirmKey: 'renameSave', body: h('div', { id: 'limits-body' }) });
     const preset = this.getAttribute('default-expiry');
     const form = createFormTemplate(this.#l10n, this.#projects, EXPIRY_PRESETS.includes(preset as ExpiryPreset) ? (preset as ExpiryPreset) : '30d');
     this.#root.replaceChildren(
@@ -241,6 +253,7 @@ export class KeywardTokensElement extends Base {
         this.#confirm.element,
         this.#rollConfirm.element,
         this.#rename.element,
+        this.#limits.element,
       ),
     );
     this.#$('create-form').addEventListener('submit', (event) => void this.#create(event));
@@ -249,6 +262,8 @@ export class KeywardTokensElement extends Base {
     this.#$('token-name').addEventListener('input', () => this.#clearFieldError('name-error'));
     this.#$('token-scope').addEventListener('change', () => this.#clearFieldError('scope-error'));
     this.#$('permissions-list').addEventListener('change', () => this.#clearFieldError('permissions-error'));
+    this.#$('limits-field').addEventListener('input', () => this.#clearLimitErrors('create'));
+    this.#$('limits-body').addEventListener('input', () => this.#clearLimitErrors('edit'));
     nameInput.addEventListener('input', () => {
       this.#$('rename-error').textContent = '';
       nameInput.removeAttribute('aria-invalid');
@@ -317,6 +332,8 @@ export class KeywardTokensElement extends Base {
               this.#t('rowActions', { name: token.name }),
               [
                 { text: this.#t('renameAction'), onSelect: () => void this.#askRename(token) },
+                { text: this.#t(token.enabled ? 'pauseAction' : 'resumeAction'), onSelect: () => void this.#setEnabled(token, !token.enabled) },
+                { text: this.#t('limitsAction'), onSelect: () => void this.#askLimits(token) },
                 { text: this.#t('rollAction'), onSelect: () => void this.#askRoll(token) },
                 { text: this.#t('deleteAction'), onSelect: () => void this.#askDelete([token]) },
               ],
@@ -330,6 +347,7 @@ export class KeywardTokensElement extends Base {
     if (activeRow) this.#rowControl(activeRow, activeKind)?.focus({ preventScroll: true });
     // No column for permissions on a host without a catalog (unless older tokens carry some).
     this.#$('tokens-table').classList.toggle('no-perms', state.permissions.length === 0 && state.tokens.every((t) => t.permissions === null));
+    this.#$('tokens-table').classList.toggle('no-limits', state.tokens.every((t) => t.remaining === null && t.rateLimit === null));
     this.#$('tokens-table').hidden = !ready || state.tokens.length === 0;
     this.#$('empty').hidden = !ready || state.tokens.length > 0;
   }
@@ -466,6 +484,29 @@ export class KeywardTokensElement extends Base {
 
   #clearFormErrors(): void {
     for (const slot of ['name-error', 'scope-error', 'expiry-error', 'permissions-error', 'form-error']) this.#clearFieldError(slot);
+    this.#clearLimitErrors('create');
+  }
+
+  #clearLimitErrors(prefix: string): void {
+    for (const slot of ['rate-error', 'credits-error']) this.#clearFieldError(`${prefix}-${slot}`);
+  }
+
+  /**
+   * Shows the server's (or the form's own) complaints about limit fields under those fields and
+   * focuses the first; answers false when `error` is not about them.
+   */
+  #showLimitErrors(prefix: string, issues: readonly { path: string; message: string }[]): HTMLElement | null {
+    let first: HTMLElement | null = null;
+    for (const { path, message } of issues) {
+      const slotId = limitErrorSlot(path, prefix);
+      if (!slotId) continue;
+      const slot = this.#$(slotId);
+      slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
+      const control = this.#$(SLOT_FIELDS[slotId]!);
+      control.setAttribute('aria-invalid', 'true');
+      first ??= control;
+    }
+    return first;
   }
 
   #clearFieldError(slot: string): void {
@@ -482,8 +523,11 @@ export class KeywardTokensElement extends Base {
         : error instanceof ApiError && error.status === 400 && problem?.errors?.length
           ? problem.errors
           : [{ path: '', message: this.#t('requestFailed', { detail: this.#detail(error) }) }];
-    let first: HTMLElement | null = null;
+    // The limits disclosure opens when one of its fields is refused, so the error is seen.
+    let first: HTMLElement | null = this.#showLimitErrors('create', issues);
+    if (first) this.#$<HTMLDetailsElement>('limits-field').open = true;
     for (const { path, message } of issues) {
+      if (limitErrorSlot(path, 'create')) continue;
       const slotId = ERROR_SLOTS[path.split('.')[0] ?? ''] ?? 'form-error';
       const slot = this.#$(slotId);
       slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
@@ -509,6 +553,10 @@ export class KeywardTokensElement extends Base {
     const boxes = [...this.#root.querySelectorAll<HTMLInputElement>('#permissions-list input')];
     // Sent only when the host declares a catalog: the API refuses permissions otherwise.
     const permissions = this.#model.state.permissions.length ? { permissions: boxes.filter((b) => b.checked).map((b) => b.value) } : {};
+    const limits = readLimits(this.#root, 'create');
+    if ('missing' in limits) return this.#showFormError(new ApiError(400, { errors: [{ path: 'refill', message: this.#t('refillNeedsCredits') }] }, ''));
+    // Only the limits set: an absent one is the host's default, not "none".
+    const limitFields = Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== null));
     const button = this.#$<HTMLButtonElement>('create-button');
     this.#creating = true;
     // aria-disabled, not disabled: a disabled button drops the focus, and the dialog could not give it back.
@@ -516,7 +564,7 @@ export class KeywardTokensElement extends Base {
     button.textContent = this.#t('creating');
     let created;
     try {
-      created = await this.#client().create({ name: nameInput.value, scope: projectId ? { kind: 'project', projectId } : { kind: 'organization' }, expiresIn, ...permissions });
+      created = await this.#client().create({ name: nameInput.value, scope: projectId ? { kind: 'project', projectId } : { kind: 'organization' }, expiresIn, ...permissions, ...limitFields });
     } catch (error) {
       if (!this.#handleAccess(error)) this.#showFormError(error);
       return;
@@ -527,6 +575,8 @@ export class KeywardTokensElement extends Base {
     }
     nameInput.value = '';
     for (const box of boxes) box.checked = false;
+    for (const input of this.#root.querySelectorAll<HTMLInputElement>('#limits-field input')) input.value = '';
+    this.#$<HTMLSelectElement>('create-refill').value = '';
     this.dispatchEvent(new CustomEvent('keyward-token-created', { detail: { token: { id: created.token.id, name: created.token.name } }, bubbles: true, composed: true }));
     const reload = this.#loadFirstPage(true);
     const plaintext = created.plaintext;
@@ -624,6 +674,62 @@ export class KeywardTokensElement extends Base {
     if (updated) {
       this.#model.updateToken(updated);
       this.#announce(this.#t('renamed', { name: updated.name }));
+      this.#changed('updated', updated);
+    }
+    focusInPlace(this.#rowControl(token.id, '[aria-haspopup]'));
+  }
+
+  /** Pauses (the token is refused until resumed) or resumes it; a failure shows under its row. */
+  async #setEnabled(token: TokenListItem, enabled: boolean): Promise<void> {
+    this.#model.setRowError(token.id, null);
+    let updated: TokenInfo;
+    try {
+      updated = await this.#client().update(token.id, { enabled });
+    } catch (error) {
+      if (!this.#handleAccess(error)) this.#showRowError(token.id, this.#t('updateFailed', { detail: this.#detail(error) }));
+      return;
+    }
+    this.#model.updateToken(updated);
+    this.#announce(this.#t(enabled ? 'resumed' : 'paused', { name: token.name }));
+    this.#changed('updated', updated);
+    focusInPlace(this.#rowControl(token.id, '[aria-haspopup]'));
+  }
+
+  /** The Limits dialog: like Rename, it stays open with the refused field marked until the server accepts. */
+  async #askLimits(token: TokenListItem): Promise<void> {
+    this.#$('limits-body').replaceChildren(limitFieldsTemplate(this.#l10n, 'edit', token));
+    let updated: TokenInfo | undefined;
+    await this.#limits!.ask(this.#l10n.nodes('limitsHeading', { name: token.name }), this.#t('limitsText'), async () => {
+      this.#clearLimitErrors('edit');
+      const limits = readLimits(this.#root, 'edit');
+      if ('missing' in limits) {
+        this.#showLimitErrors('edit', [{ path: 'refill', message: this.#t('refillNeedsCredits') }])?.focus();
+        return false;
+      }
+      // Only what changed: sending the same credits again would restart the refill period.
+      const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+      const rate = limits.rateLimit && { limit: limits.rateLimit.limit, window: typeof limits.rateLimit.window === 'number' ? limits.rateLimit.window : RATE_WINDOWS[limits.rateLimit.window] };
+      const body = {
+        ...(same(rate, token.rateLimit) ? {} : { rateLimit: limits.rateLimit }),
+        ...(limits.remaining === token.remaining ? {} : { remaining: limits.remaining }),
+        ...(same(limits.refill, token.refill) ? {} : { refill: limits.refill }),
+      };
+      if (Object.keys(body).length === 0) return true;
+      try {
+        updated = await this.#client().update(token.id, body);
+        return true;
+      } catch (e) {
+        if (this.#handleAccess(e)) return true;
+        const issues = e instanceof ApiError && e.status === 400 ? (e.problem?.errors ?? []) : [];
+        const first = this.#showLimitErrors('edit', issues);
+        if (!first) this.#showLimitErrors('edit', [{ path: 'rateLimit', message: this.#t('updateFailed', { detail: this.#detail(e) }) }]);
+        (first ?? this.#$('edit-limit')).focus();
+        return false;
+      }
+    });
+    if (updated) {
+      this.#model.updateToken(updated);
+      this.#announce(this.#t('limitsSaved', { name: token.name }));
       this.#changed('updated', updated);
     }
     focusInPlace(this.#rowControl(token.id, '[aria-haspopup]'));

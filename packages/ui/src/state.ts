@@ -106,7 +106,9 @@ export class TokensModel {
 
   /** A renamed or rolled token: its new fields over the listed row (status and scope label stay). */
   updateToken(token: TokenInfo): void {
-    this.state.tokens = this.state.tokens.map((t) => (t.id === token.id ? { ...t, ...token } : t));
+    // Paused or resumed: the list's status follows (an expired token stays expired).
+    const status = (t: TokenListItem) => (t.status === 'expired' ? t.status : token.enabled === false ? 'paused' : 'active');
+    this.state.tokens = this.state.tokens.map((t) => (t.id === token.id ? { ...t, ...token, status: status(t) } : t));
     this.#emit('rows', 'selection');
   }
 

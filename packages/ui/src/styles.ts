@@ -59,6 +59,10 @@ tbody th { font-weight: normal; min-inline-size: 10em; inline-size: 30%; }
 .badge.expired { border-color: var(--keyward-danger); color: var(--keyward-danger); }
 .badge.soon { border-color: var(--keyward-soon); color: var(--keyward-soon); }
 .badge.status { white-space: nowrap; }
+.badge.paused { border-color: var(--keyward-muted); color: var(--keyward-muted); border-style: dashed; }
+.line { display: block; }
+.limits .hint { flex-basis: 100%; }
+.no-limits [data-col=limits] { display: none; }
 .perms { border: 0; padding: 0; margin: 12px 0 0; min-width: 0; }
 legend { font-weight: 600; padding: 0; }
 .chips { display: flex; flex-wrap: wrap; gap: 4px 14px; }
@@ -103,7 +107,7 @@ dialog p { overflow-wrap: anywhere; }
   .data-table tbody .actions-col { grid-column: 3; grid-row: 1; }
   .data-table tbody [data-col] { grid-column: 1 / -1; display: flex; flex-wrap: wrap; align-items: baseline; gap: 0 8px; }
   .data-table td[data-label]::before { content: attr(data-label); content: attr(data-label) / ''; inline-size: 9em; color: var(--keyward-muted); font-size: 13px; }
-  .data-table.no-perms [data-col=permissions] { display: none; }
+  .data-table.no-perms [data-col=permissions], .data-table.no-limits [data-col=limits] { display: none; }
   .data-table .row-error td { border: 0; padding: 4px 8px 0; }
   .select-all-text { position: static; width: auto; height: auto; margin: 0; overflow: visible; clip: auto; white-space: normal; font-weight: normal; }
 }

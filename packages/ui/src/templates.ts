@@ -3,6 +3,7 @@
 import { EXPIRY_PRESETS, type ExpiryPreset, type PermissionInfo, type TokenListItem } from './api.js';
 import { h } from './dom.js';
 import type { Localizer } from './i18n.js';
+import { limitFieldsTemplate, limitsSummary } from './limits.js';
 import type { StringKey } from './strings.js';
 
 /** A project the host offers as a scope (the management API does not list projects). */
@@ -84,6 +85,7 @@ export function createFormTemplate(l10n: Localizer, projects: readonly ProjectOp
         h('div', { id: 'permissions-list', class: 'chips' }),
         errorSlot('permissions-error'),
       ),
+      h('details', { id: 'limits-field', class: 'perms', part: 'field' }, h('summary', { part: 'label' }, t('limitsLabel')), limitFieldsTemplate(l10n, 'create')),
       h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'create-button', class: 'primary', part: 'button primary-button' }, t('createButton'))),
       h('p', { id: 'form-error', class: 'error', part: 'error', role: 'alert' }),
     ),
@@ -110,6 +112,7 @@ export function permissionCheckboxes(permissions: readonly PermissionInfo[]): HT
 export const COLUMNS = [
   ['scope', 'columnScope'],
   ['permissions', 'columnPermissions'],
+  ['limits', 'columnLimits'],
   ['created', 'columnCreated'],
   ['expires', 'columnExpires'],
   ['last-active', 'columnLastActive'],
@@ -148,7 +151,7 @@ export function listTemplate(l10n: Localizer, bulkMenu: HTMLElement): HTMLElemen
             h('label', { class: 'hit select-all' }, h('input', { type: 'checkbox', id: 'select-all', part: 'checkbox' }), h('span', { class: 'sr-only select-all-text' }, t('selectAll'))),
           ),
           h('th', { scope: 'col', role: 'columnheader' }, t('columnName')),
-          ...COLUMNS.map(([col, key]) => h('th', { scope: 'col', role: 'columnheader', 'data-col': col === 'permissions' ? col : null }, t(key))),
+          ...COLUMNS.map(([col, key]) => h('th', { scope: 'col', role: 'columnheader', 'data-col': col === 'permissions' || col === 'limits' ? col : null }, t(key))),
           h('th', { scope: 'col', role: 'columnheader', class: 'actions-col' }, h('span', { class: 'sr-only' }, t('columnActions'))),
         ),
       ),
@@ -194,16 +197,22 @@ export function rowTemplate(token: TokenListItem, { l10n, now, selected, menu }:
   const checkbox = h('input', { type: 'checkbox', part: 'checkbox', 'data-id': token.id, 'aria-label': t('selectToken', { name: token.name }) });
   checkbox.checked = selected;
   const expired = token.status === 'expired';
-  const soon = !expired && token.expiresSoon;
+  const paused = token.status === 'paused';
+  const soon = !expired && !paused && token.expiresSoon;
   const previous = token.previousSecret;
   const { dates } = l10n;
   const values: Record<(typeof COLUMNS)[number][0], Node | string> = {
     scope: h('span', { class: token.scope.kind === 'organization' ? 'badge org' : 'badge', part: 'badge' }, token.scope.kind === 'organization' ? t('scopeOrganization') : h('bdi', {}, token.scopeLabel)),
     permissions: permissionsCell(token.permissions, l10n),
+    limits: h('span', { class: 'lines' }, ...limitsSummary(token, l10n)),
     created: time(token.createdAt, dates.day(token.createdAt), l10n),
     expires: token.expiresAt === null ? t('never') : time(token.expiresAt, dates.day(token.expiresAt), l10n),
     'last-active': token.lastUsedAt === null ? t('neverUsed') : time(token.lastUsedAt, dates.relative(token.lastUsedAt, now, t('justNow')), l10n),
-    status: h('span', { class: `badge status ${expired ? 'expired' : soon ? 'soon' : 'active'}`, part: 'badge status' }, t(expired ? 'statusExpired' : soon ? 'statusExpiresSoon' : 'statusActive')),
+    status: h(
+      'span',
+      { class: `badge status ${expired ? 'expired' : paused ? 'paused' : soon ? 'soon' : 'active'}`, part: 'badge status' },
+      t(expired ? 'statusExpired' : paused ? 'statusPaused' : soon ? 'statusExpiresSoon' : 'statusActive'),
+    ),
   };
   const cells = COLUMNS.map(([col, key]) => cell(col, t(key), values[col]));
   cells.find((c) => c.dataset.col === 'expires')!.dataset.expiresAt = String(token.expiresAt ?? '');

@@ -242,6 +242,8 @@ describe('<keyward-tokens> in Chromium', () => {
     await page.keyboard.press('Tab');
     expect(await focusedId(page)).toBe('token-expiry');
     await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('summary[Limits (optional)]');
+    await page.keyboard.press('Tab');
     expect(await focusedId(page)).toBe('create-button');
     await page.keyboard.press('Enter');
     await el.locator('#reveal-dialog[open]').waitFor();
@@ -271,7 +273,7 @@ describe('<keyward-tokens> in Chromium', () => {
     await page.keyboard.press('ArrowDown');
     expect(await menuButton.getAttribute('aria-expanded')).toBe('true');
     expect(await focusedId(page)).toBe('button[Rename]');
-    expect(await row.getByRole('menuitem').allTextContents()).toEqual(['Rename', 'Roll secret', 'Delete']);
+    expect(await row.getByRole('menuitem').allTextContents()).toEqual(['Rename', 'Pause', 'Limits', 'Roll secret', 'Delete']);
     await snap('row-menu', { phone: row });
     await expectNoAxeViolations('row menu open');
     await page.keyboard.press('Escape');
@@ -738,7 +740,7 @@ describe('<keyward-tokens> permissions, rename and roll', () => {
     expect((await catalogPing(everything)).status).toBe(200);
     await rowOf(el, 'All access').getByRole('button', { name: 'Actions for All access' }).focus();
     await page.keyboard.press('Enter');
-    await page.keyboard.press('ArrowDown');
+    for (const _ of ['Pause', 'Limits', 'Roll secret']) await page.keyboard.press('ArrowDown');
     expect(await focusedId(page)).toBe('button[Roll secret]');
     await page.keyboard.press('Enter');
     await el.locator('#roll-dialog[open]').waitFor();

@@ -147,8 +147,8 @@ async function post(path: string, body: unknown): Promise<Response> {
 
 /** The wide organization's tokens: every kind of row, with names that stress the layout. */
 async function seed(): Promise<void> {
-  const create = async (name: string, scope: object, expiresIn: string, permissions: string[]) =>
-    (await (await post('/wide/tokens', { name, scope, expiresIn, permissions })).json()) as { plaintext: string; token: { id: string } };
+  const create = async (name: string, scope: object, expiresIn: string, permissions: string[], extra: object = {}) =>
+    (await (await post('/wide/tokens', { name, scope, expiresIn, permissions, ...extra })).json()) as { plaintext: string; token: { id: string } };
   server.travel(-2 * 86_400_000);
   await create('Abgelaufen', { kind: 'organization' }, '1d', ['builds:read']);
   server.travel(0);
@@ -157,7 +157,13 @@ async function seed(): Promise<void> {
   const rolled = await create('Rolled', { kind: 'project', projectId: 'proj_rtl' }, '60d', ['builds:read']);
   await post(`/wide/tokens/${rolled.token.id}/roll`, { previousSecretExpiresIn: '24h' });
   await create(LONG_WORD, { kind: 'project', projectId: 'proj_long' }, 'never', ['builds:read', 'builds:write']);
-  await create(RTL_NAME, { kind: 'project', projectId: 'proj_rtl' }, '7d', ['builds:read', 'builds:write', 'deploys:write']);
+  // A paused token with every limit: the Paused badge and the limits column's longest lines.
+  const limited = await create(RTL_NAME, { kind: 'project', projectId: 'proj_rtl' }, '7d', ['builds:read', 'builds:write', 'deploys:write'], {
+    rateLimit: { limit: 1_000_000, window: 90_000 },
+    remaining: 999_999_999,
+    refill: { amount: 999_999_999, interval: '30d' },
+  });
+  await fetch(`${server.origin}/wide/tokens/${limited.token.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: false }) });
   await create(LONG_NAME, { kind: 'organization' }, '30d', ['deploys:write']);
 }
 
@@ -255,9 +261,17 @@ describe.each(['ltr', 'rtl'] as const)('every state at 320, 390, 768, 1280 px ×
     await page.keyboard.press('Escape');
 
     await menuOf(el, LONG_NAME).click();
-    await row(el, LONG_NAME).getByRole('menuitem').nth(1).click();
+    await row(el, LONG_NAME).getByRole('menuitem').nth(3).click();
     await el.locator('#roll-dialog[open]').waitFor();
     await checkEveryCell('roll', dir);
+    await page.keyboard.press('Escape');
+
+    // The paused row with every limit (its name is also part of other rows' texts).
+    const limited = el.locator('tbody tr[data-status=paused]');
+    await limited.locator('[aria-haspopup]').click();
+    await limited.getByRole('menuitem').nth(2).click();
+    await el.locator('#limits-dialog[open]').waitFor();
+    await checkEveryCell('limits', dir);
     await page.keyboard.press('Escape');
 
     await page.route('**/wide/tokens/*', (route) =>

@@ -7,6 +7,7 @@ import type { TokenInfo } from '../token-info.js';
 import { tokenHint } from '../token-format.js';
 import { parseCredentials, type CredentialsInput } from './credentials.js';
 import { failureResponse } from './failures.js';
+import { limitHeaders } from './limit-headers.js';
 import { refusalResponse, type RefusalFacts, type RefusalHooks } from './refusals.js';
 import type { GuardResponses } from './guard-responses.js';
 import type { HttpResponse } from './response.js';
@@ -28,7 +29,15 @@ export interface AuthenticateOptions extends RefusalHooks {
  * callers of a required guard keep a `TokenInfo`.
  */
 export type AuthenticateResult<Optional extends boolean = false> =
-  | { ok: true; token: Optional extends true ? TokenInfo | undefined : TokenInfo }
+  | {
+      ok: true;
+      token: Optional extends true ? TokenInfo | undefined : TokenInfo;
+      /**
+       * Headers the answer must carry, when the token has a rate limit or credits: `RateLimit-Policy`
+       * and `RateLimit`, so clients can pace themselves. Adapters set them on the response.
+       */
+      headers?: Readonly<Record<string, string>>;
+    }
   | { ok: false; response: HttpResponse };
 
 /**
@@ -64,6 +73,11 @@ function refusalFor(result: Extract<VerifyResult, { ok: false }>, responses: Gua
       return responses.insufficientScope;
     case 'PERMISSION_DENIED':
       return responses.missingPermissions(result.missingPermissions ?? []);
+    case 'DISABLED':
+      return responses.disabled;
+    case 'RATE_LIMITED':
+    case 'USAGE_EXHAUSTED':
+      return responses.tooManyRequests(result.code, result.limits, result.retryAfterMs);
     default:
       // MALFORMED and NOT_FOUND answer alike, so probing cannot tell a typo from a deleted token.
       return responses.invalidToken;
@@ -72,7 +86,7 @@ function refusalFor(result: Extract<VerifyResult, { ok: false }>, responses: Gua
 
 /** Turns a verification answer into the guard's answer; anything unreadable fails closed. */
 function conclude(result: VerifyResult, token: string, target: RouteTarget, options: AuthenticateOptions, request: unknown): AuthenticateResult {
-  if (result?.ok === true) return result;
+  if (result?.ok === true) return result.limits === undefined ? result : { ok: true, token: result.token, headers: limitHeaders(result.limits) };
   if (result?.ok === false) {
     const response = refusalFor(result, options.responses);
     if (!hooked(options)) return { ok: false, response };

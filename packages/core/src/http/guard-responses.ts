@@ -1,5 +1,7 @@
 import { ConfigurationError } from '../errors.js';
+import type { LimitsState } from '../verify.js';
 import { MAX_CREDENTIALS_LENGTH, type MalformedReason } from './credentials.js';
+import { limitHeaders, retryAfter } from './limit-headers.js';
 import { NO_STORE_HEADERS, frozenResponse, problemResponse, type HttpResponse } from './response.js';
 
 /** The `WWW-Authenticate` realm when `requireToken()` is given none. */
@@ -22,12 +24,25 @@ export interface GuardResponses {
    * MISSING_PERMISSIONS: a token in scope that lacks permissions the route requires.
    */
   missingPermissions(missing: readonly string[]): HttpResponse;
+  /** 401 `invalid_token` with code TOKEN_DISABLED: a paused token, kept but refused until resumed. */
+  readonly disabled: HttpResponse;
+  /**
+   * 429 for a token over its rate limit (RATE_LIMITED) or out of credits (USAGE_EXHAUSTED), with
+   * `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers-10) and `Retry-After`
+   * when a wait helps (`retryAfterMs`; for credits only when a refill is due). Built per request:
+   * the numbers change every time.
+   */
+  tooManyRequests(code: 'RATE_LIMITED' | 'USAGE_EXHAUSTED', limits: LimitsState | undefined, retryAfterMs: number | undefined): HttpResponse;
 }
 
 // RFC 7230 §3.2.6 qdtext without obs-text (which senders must not generate): tab, space and
 // visible ASCII except `"` and `\`. Anything else breaks the header's syntax, or cannot be written
 // at all (Node throws ERR_INVALID_CHAR beyond Latin-1, on every refusal, long after startup).
 const QDTEXT = /^[\t\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+const TOO_MANY_DETAIL = {
+  RATE_LIMITED: 'The API token has made too many requests; retry after the time in Retry-After.',
+  USAGE_EXHAUSTED: 'The API token has used up its credits.',
+} as const;
 
 /**
  * Throws ConfigurationError unless `realm` can sit inside a quoted-string as is.
@@ -72,8 +87,17 @@ export function guardResponses(realm: string = DEFAULT_REALM, header?: string): 
     return response;
   };
 
+  const tooManyRequests = (code: 'RATE_LIMITED' | 'USAGE_EXHAUSTED', limits: LimitsState | undefined, retryAfterMs: number | undefined): HttpResponse => {
+    const headers: Record<string, string> = { ...NO_STORE_HEADERS, ...(limits && limitHeaders(limits)) };
+    if (retryAfterMs !== undefined) headers['retry-after'] = retryAfter(retryAfterMs);
+    const detail = code === 'USAGE_EXHAUSTED' && retryAfterMs !== undefined ? `${TOO_MANY_DETAIL[code]} They are refilled after the time in Retry-After.` : TOO_MANY_DETAIL[code];
+    return problemResponse(429, code, detail, undefined, headers);
+  };
+
   return Object.freeze({
     missingPermissions,
+    tooManyRequests,
+    disabled: frozenResponse(problemResponse(401, 'TOKEN_DISABLED', 'The API token is paused; its owner can resume it.', undefined, challenge('invalid_token'))),
     missing: frozenResponse(problemResponse(401, 'MISSING_CREDENTIALS', `This endpoint needs an API token: send ${how}.`, undefined, challenge())),
     malformed: Object.freeze({
       EMPTY_TOKEN: malformed('EMPTY_TOKEN', `The credentials hold an empty token: send ${how}.`),

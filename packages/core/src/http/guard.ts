@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors.js';
+import { MAX_RATE_LIMIT } from '../limits.js';
 import type { Keyward } from '../keyward.js';
 import { requiredPermissionsProblem } from '../permissions.js';
 import type { RouteTarget } from '../policy.js';
@@ -31,6 +32,11 @@ export interface GuardOptions<Ctx> {
    * A token in scope that lacks one is refused with 403 `insufficient_scope`, `scope="<missing>"`.
    */
   permissions?: readonly string[] | undefined;
+  /**
+   * What a request to this route takes from the token's rate limit and credits: a positive
+   * integer, default 1 (e.g. 10 for an expensive export).
+   */
+  cost?: number | undefined;
   /** An extra header that may carry the bare token, e.g. `x-api-key`. `Authorization: Bearer` always works. */
   header?: string | undefined;
   /** The realm in `WWW-Authenticate` challenges: visible ASCII, spaces and tabs, without `"` or `\` (checked at construction). Default `api`. */
@@ -163,6 +169,15 @@ function targetReader<Ctx>(
   return organizationLevel ? () => ORGANIZATION_ROUTE : () => ANY_ROUTE;
 }
 
+/** A route's cost on every target it reads (routes without one keep the shared, allocation-free targets). */
+function withCost<Ctx>(read: (ctx: Ctx) => RouteTarget | null, cost: number | undefined): (ctx: Ctx) => RouteTarget | null {
+  if (cost === undefined || cost === 1) return read;
+  return (ctx) => {
+    const target = read(ctx);
+    return target && { ...target, cost };
+  };
+}
+
 /** The guard's required permissions, checked against the service's catalog: frozen, or undefined for none. */
 function requiredPermissions(keyward: Keyward, permissions: unknown, fail: (message: string) => Error): readonly string[] | undefined {
   if (permissions === undefined) return undefined;
@@ -187,6 +202,7 @@ export function createGuard<Ctx>(options: GuardOptions<Ctx>, caller = 'requireTo
     organization,
     organizationLevel = false,
     permissions,
+    cost,
     header,
     realm = DEFAULT_REALM,
     onError = defaultOnError,
@@ -204,6 +220,9 @@ export function createGuard<Ctx>(options: GuardOptions<Ctx>, caller = 'requireTo
   // A route cannot be both a project route and refuse project tokens; saying so is a config mistake.
   if (organizationLevel && project) throw fail('organizationLevel cannot be combined with project');
   const required = requiredPermissions(keyward, permissions, fail);
+  if (cost !== undefined && (!Number.isSafeInteger(cost) || cost < 1 || cost > MAX_RATE_LIMIT)) {
+    throw fail(`cost must be a positive integer (at most ${MAX_RATE_LIMIT}), got ${JSON.stringify(cost)}`);
+  }
   if (header !== undefined && (typeof header !== 'string' || !HEADER_NAME.test(header))) {
     throw fail(`header must be an HTTP header name such as "x-api-key", got ${JSON.stringify(header)}`);
   }
@@ -229,6 +248,6 @@ export function createGuard<Ctx>(options: GuardOptions<Ctx>, caller = 'requireTo
     formatRefusal,
     // Without a hook to hand it to, the context would be read for nothing.
     refusalContext: onRefusal === undefined && formatRefusal === undefined ? undefined : refusalContext,
-    target: targetReader(project, organization, organizationLevel, required),
+    target: withCost(targetReader(project, organization, organizationLevel, required), cost),
   });
 }

@@ -1,6 +1,14 @@
 export { authenticate, type AuthenticateOptions, type AuthenticateResult, type IsOptional } from './authenticate.js';
 export type { Refusal, RefusalAnswer, RefusalHooks } from './refusals.js';
-export { MANAGEMENT_PROBLEM_CODES, REFUSAL_CODES, type ManagementProblemCode, type ProblemCode, type RefusalCode } from './problem-codes.js';
+export {
+  MANAGEMENT_PROBLEM_CODES,
+  REFUSAL_CODES,
+  SECRET_SCANNING_PROBLEM_CODES,
+  type ManagementProblemCode,
+  type ProblemCode,
+  type RefusalCode,
+  type SecretScanningProblemCode,
+} from './problem-codes.js';
 export { MAX_CREDENTIALS_LENGTH, parseCredentials, type CredentialsInput, type MalformedReason, type ParsedCredentials } from './credentials.js';
 export { createGuard, incomingHeaderValue, type Guard, type GuardOptions, type IncomingHeaders, type RouteIdReader } from './guard.js';
 export { RETRY_AFTER_SECONDS, failureResponse } from './failures.js';
@@ -40,6 +48,8 @@ export {
   type ManagementHandler,
   type ManagementRequest,
 } from './management-handlers.js';
+export { handleAuditLog, handleOrganizationUsage, handleTokenUsage } from './history-handlers.js';
+export { limitHeaders, retryAfter } from './limit-headers.js';
 export {
   MANAGEMENT_ROUTES,
   createManagementApi,
@@ -68,3 +78,13 @@ export {
   type OpenApiOptions,
   type OpenApiSecurityScheme,
 } from './openapi.js';
+export {
+  DEFAULT_REPLAY_WINDOW_MS,
+  GITHUB_KEY_ID_HEADER,
+  GITHUB_SIGNATURE_HEADER,
+  MAX_LEAK_REPORT_BYTES,
+  createSecretScanningEndpoint,
+  type SecretScanningEndpoint,
+  type SecretScanningOptions,
+  type SecretScanningRequest,
+} from './secret-scanning.js';

@@ -1,4 +1,4 @@
-import { ForbiddenError, NameTakenError, TokenNotFoundError, ValidationError } from '../errors.js';
+import { FeatureUnavailableError, ForbiddenError, NameTakenError, TokenNotFoundError, ValidationError } from '../errors.js';
 import { failureResponse } from './failures.js';
 import { NO_STORE_HEADERS, frozenResponse, problemResponse, type HttpResponse } from './response.js';
 
@@ -22,6 +22,7 @@ export function errorResponse(error: unknown, onError?: (error: unknown) => void
     return problemResponse(409, error.code, error.message, { errors: [{ path: error.field, message: 'is already taken' }] }, NO_STORE_HEADERS);
   }
   if (error instanceof ForbiddenError) return problemResponse(403, error.code, error.message, undefined, NO_STORE_HEADERS);
+  if (error instanceof FeatureUnavailableError) return problemResponse(501, error.code, error.message, { feature: error.feature }, NO_STORE_HEADERS);
   if (error instanceof TokenNotFoundError) return problemResponse(404, error.code, error.message, { ids: [...error.ids] }, NO_STORE_HEADERS);
   return failureResponse(error, onError);
 }

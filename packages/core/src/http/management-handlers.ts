@@ -13,6 +13,7 @@ import {
   type RollTokenInput,
   type UpdateTokenInput,
 } from '../schemas.js';
+import type { RequestContext } from '../audit.js';
 import type { Actor } from '../scope.js';
 import { BODY_RESPONSES } from './json-body.js';
 import { UNAUTHENTICATED_RESPONSE, errorResponse } from './management-errors.js';
@@ -28,6 +29,8 @@ export interface ManagementRequest {
   query?: Readonly<Record<string, unknown>> | undefined;
   /** Path parameters, e.g. `{ id }` for `/tokens/:id`. */
   params?: Readonly<Record<string, unknown>> | undefined;
+  /** The client's IP and User-Agent as the framework knows them, for the audit trail. */
+  client?: RequestContext | undefined;
 }
 
 /** Answers one management request. Never rejects: every error becomes a problem response. */
@@ -36,7 +39,11 @@ export type ManagementHandler = (keyward: Keyward, request: ManagementRequest, o
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ ...NO_STORE_HEADERS, 'content-type': JSON_CONTENT_TYPE });
 const NO_CONTENT: HttpResponse = Object.freeze({ status: 204, headers: NO_STORE_HEADERS });
 
-function json(status: HttpStatus, body: unknown): HttpResponse {
+/**
+ * A JSON answer that no cache keeps.
+ * @example json(200, { deleted: 2 })
+ */
+export function json(status: HttpStatus, body: unknown): HttpResponse {
   return { status, headers: JSON_HEADERS, body };
 }
 
@@ -44,7 +51,7 @@ function json(status: HttpStatus, body: unknown): HttpResponse {
  * One value of a query parameter. Frameworks hand repeated parameters over as arrays; a
  * one-element array is that value, anything else goes on to validation as is and is refused there.
  */
-function queryValue(query: ManagementRequest['query'], name: string): unknown {
+export function queryValue(query: ManagementRequest['query'], name: string): unknown {
   const value = query?.[name];
   return Array.isArray(value) && value.length === 1 ? value[0] : value;
 }
@@ -55,8 +62,11 @@ function invalidActor(error: ZodError): ConfigurationError {
   return new ConfigurationError(`getActor() returned an invalid actor: ${fields.join('; ')}`, { cause: error });
 }
 
-/** The 401, the malformed-actor 500 and the error mapping, shared by every handler. */
-function managed(run: (keyward: Keyward, actor: Actor, request: ManagementRequest) => Promise<HttpResponse>): ManagementHandler {
+/**
+ * The 401, the malformed-actor 500 and the error mapping, shared by every handler.
+ * @example export const handleGetToken = managed(async (keyward, actor, { params }) => json(200, await keyward.get(actor, params?.id as string)));
+ */
+export function managed(run: (keyward: Keyward, actor: Actor, request: ManagementRequest) => Promise<HttpResponse>): ManagementHandler {
   return async (keyward, request, onError) => {
     if (request.actor === null || request.actor === undefined) return UNAUTHENTICATED_RESPONSE;
     const actor = actorSchema.safeParse(request.actor, { error: issueMessage });
@@ -89,9 +99,9 @@ export const handleListTokens: ManagementHandler = managed(async (keyward, actor
  * that ever carries a plaintext token.
  * @example await handleCreateToken(keyward, { actor, body: { name: 'CI', scope: { kind: 'organization' }, expiresIn: '30d' } })
  */
-export const handleCreateToken: ManagementHandler = managed(async (keyward, actor, { body }) => {
+export const handleCreateToken: ManagementHandler = managed(async (keyward, actor, { body, client }) => {
   if (body === undefined) return BODY_RESPONSES.unsupportedMediaType;
-  const created = await keyward.create(actor, body as CreateTokenInput);
+  const created = await keyward.create(actor, body as CreateTokenInput, client);
   return json(201, { plaintext: created.plaintext, token: created.token });
 });
 
@@ -119,8 +129,8 @@ export const handleGetToken: ManagementHandler = managed(async (keyward, actor, 
  * `DELETE /tokens/:id` → 204. The token is refused everywhere as soon as this answers.
  * @example await handleDeleteToken(keyward, { actor, params: { id: 'tok_1' } })
  */
-export const handleDeleteToken: ManagementHandler = managed(async (keyward, actor, { params }) => {
-  await keyward.delete(actor, params?.id as string);
+export const handleDeleteToken: ManagementHandler = managed(async (keyward, actor, { params, client }) => {
+  await keyward.delete(actor, params?.id as string, client);
   return NO_CONTENT;
 });
 
@@ -130,12 +140,12 @@ export const handleDeleteToken: ManagementHandler = managed(async (keyward, acto
  * gone (unknown, of another organization, or deleted a moment earlier) in `notFound`.
  * @example await handleBulkDeleteTokens(keyward, { actor, body: { ids: ['tok_1', 'tok_2'] } })
  */
-export const handleBulkDeleteTokens: ManagementHandler = managed(async (keyward, actor, { body }) => {
+export const handleBulkDeleteTokens: ManagementHandler = managed(async (keyward, actor, { body, client }) => {
   if (body === undefined) return BODY_RESPONSES.unsupportedMediaType;
   // Rights first, as every route answers a member; then the whole body, so an unknown field is refused, not ignored.
   assertCanManageTokens(actor, 'delete');
   const { ids } = parseInput(deleteManyInputSchema, body);
-  return json(200, await keyward.deleteMany(actor, ids));
+  return json(200, await keyward.deleteMany(actor, ids, client));
 });
 
 /**
@@ -154,16 +164,17 @@ export const handleListPermissions: ManagementHandler = managed(async (keyward, 
  * for the same token, shown once; the old one verifies until `token.previousSecret.expiresAt`.
  * @example await handleRollToken(keyward, { actor, params: { id: 'tok_1' }, body: { previousSecretExpiresIn: '24h' } })
  */
-export const handleRollToken: ManagementHandler = managed(async (keyward, actor, { params, body }) => {
-  const rolled = await keyward.roll(actor, params?.id as string, (body ?? {}) as RollTokenInput);
+export const handleRollToken: ManagementHandler = managed(async (keyward, actor, { params, body, client }) => {
+  const rolled = await keyward.roll(actor, params?.id as string, (body ?? {}) as RollTokenInput, client);
   return json(200, { plaintext: rolled.plaintext, token: rolled.token });
 });
 
 /**
- * `PATCH /tokens/:id` `{ name?, metadata? }` → 200 with the token: rename it or replace its metadata.
- * @example await handleUpdateToken(keyward, { actor, params: { id: 'tok_1' }, body: { name: 'CI (old)' } })
+ * `PATCH /tokens/:id` `{ name?, metadata?, enabled?, rateLimit?, remaining?, refill? }` → 200 with
+ * the token: rename it, replace its metadata, pause or resume it, change its limits.
+ * @example await handleUpdateToken(keyward, { actor, params: { id: 'tok_1' }, body: { enabled: false } })
  */
-export const handleUpdateToken: ManagementHandler = managed(async (keyward, actor, { params, body }) => {
+export const handleUpdateToken: ManagementHandler = managed(async (keyward, actor, { params, body, client }) => {
   if (body === undefined) return BODY_RESPONSES.unsupportedMediaType;
-  return json(200, await keyward.update(actor, params?.id as string, body as UpdateTokenInput));
+  return json(200, await keyward.update(actor, params?.id as string, body as UpdateTokenInput, client));
 });

@@ -18,6 +18,7 @@ import {
   type ManagementHandler,
   type ManagementRequest,
 } from './management-handlers.js';
+import { handleAuditLog, handleOrganizationUsage, handleTokenUsage } from './history-handlers.js';
 import type { HttpResponse } from './response.js';
 
 export interface ManagementRoute {
@@ -31,8 +32,8 @@ export interface ManagementRoute {
 
 /**
  * The management API, in the order frameworks must register it: the static
- * `/tokens/expiration-preview` and `/tokens/permissions` come before `/tokens/:id`, which would
- * otherwise swallow them.
+ * `/tokens/expiration-preview`, `/tokens/permissions`, `/tokens/audit` and `/tokens/usage` come
+ * before `/tokens/:id`, which would otherwise swallow them.
  */
 export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = Object.freeze([
   { method: 'GET', path: '/tokens', body: false, handler: handleListTokens },
@@ -40,11 +41,14 @@ export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = Object.freeze([
   { method: 'GET', path: '/tokens/expiration-preview', body: false, handler: handlePreviewExpiration },
   { method: 'GET', path: '/tokens/permissions', body: false, handler: handleListPermissions },
   { method: 'POST', path: '/tokens/bulk-delete', body: true, handler: handleBulkDeleteTokens },
+  { method: 'GET', path: '/tokens/audit', body: false, handler: handleAuditLog },
+  { method: 'GET', path: '/tokens/usage', body: false, handler: handleOrganizationUsage },
   { method: 'GET', path: '/tokens/:id', body: false, handler: handleGetToken },
   { method: 'PATCH', path: '/tokens/:id', body: true, handler: handleUpdateToken },
   { method: 'DELETE', path: '/tokens/:id', body: false, handler: handleDeleteToken },
   // An empty body is fine here: it rolls with the default grace (`now`).
   { method: 'POST', path: '/tokens/:id/roll', body: true, handler: handleRollToken },
+  { method: 'GET', path: '/tokens/:id/usage', body: false, handler: handleTokenUsage },
 ].map((route) => Object.freeze(route as ManagementRoute)));
 
 /** Options of `tokensRouter()` / `tokensApp()`; `Req` is the framework's request or context type. */

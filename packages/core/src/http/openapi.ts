@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../errors.js';
 import { EXPIRY_PRESETS } from '../expiry.js';
+import { USAGE_REFUSAL_CODES } from '../store.js';
 import {
   DEFAULT_PAGE_SIZE,
   MAX_BULK_IDS,
@@ -14,6 +15,9 @@ import {
   updateTokenInputSchema,
   tokenNameSchema,
   tokenScopeSchema,
+  rateLimitSchema,
+  refillSchema,
+  usageOptionsSchema,
 } from '../schemas.js';
 import { MANAGEMENT_PROBLEM_CODES } from './problem-codes.js';
 import { JSON_CONTENT_TYPE, NO_STORE_HEADERS, PROBLEM_CONTENT_TYPE, type HttpResponse } from './response.js';
@@ -81,11 +85,19 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
       z.object({ hint: z.string(), expiresAt: epochMs('When the old secret stops working.') }).nullable(),
       'After a roll with a grace period: the old secret, which keeps working until `expiresAt`; null otherwise.',
     ),
+    enabled: d(z.boolean(), 'false while paused: the token is kept but refused (`TOKEN_DISABLED`) until resumed.'),
+    // The schema clients send (a window by name or in ms), so one field name has one format across the API; answers always give ms.
+    rateLimit: d(rateLimitSchema.nullable(), 'At most `limit` requests per `window` (answers give the window in ms); null for no rate limit.'),
+    remaining: d(z.number().int().min(0).nullable(), 'Usage credits left; null for unlimited.'),
+    refill: d(refillSchema.nullable(), 'Credits are set back to `amount` every `interval`; null: never.'),
+    nextRefillAt: nullableEpochMs('When the next refill falls due; null without a refill.'),
   };
   const tokenInfoSchema = z.object(tokenInfoShape);
+  const refusalCounts = z.object(Object.fromEntries(USAGE_REFUSAL_CODES.map((code) => [code, z.number().int().min(0)])));
+  const usageDay = z.object({ day: d(z.string(), 'UTC day, `YYYY-MM-DD`.'), accepted: z.number().int().min(0), refused: d(refusalCounts, 'Refused requests of the token (found, then refused), by code.') });
   const tokenListItemSchema = z.object({
     ...tokenInfoShape,
-    status: d(z.enum(['active', 'expired']), 'Expired tokens stay listed until pruned.'),
+    status: d(z.enum(['active', 'expired', 'paused']), 'Expired tokens stay listed until pruned; `paused` until resumed (an expired token is `expired`, paused or not).'),
     scopeLabel: d(z.string(), '"Organization", or the project\'s name as the host resolves it.'),
     expiresSoon: d(z.boolean(), 'Active and expiring within 7 days.'),
   });
@@ -95,7 +107,11 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
     [expiryPresetSchema, 'ExpiryPreset', 'How long the token lives from its creation: a day is 86 400 000 ms; `never` does not expire.'],
     [createTokenInputSchema, 'CreateTokenInput', '`permissions` is required when the server declares permissions (see `GET /tokens/permissions`) and refused when it does not.'],
     [rollTokenInputSchema, 'RollTokenInput', 'How long the current secret keeps working after the roll: `now` (the default) ends it at once.'],
-    [updateTokenInputSchema, 'UpdateTokenInput', 'At least one of `name` and `metadata`; `metadata: null` clears it.'],
+    [
+      updateTokenInputSchema,
+      'UpdateTokenInput',
+      'At least one field. `metadata: null` clears it; `enabled: false` pauses the token, `true` resumes it; `rateLimit`, `remaining` or `refill` set to null removes that limit. Setting `remaining` or `refill` restarts the refill clock.',
+    ],
     [
       z.object({ permissions: z.array(z.object({ name: d(z.string(), '`resource:action`, e.g. `builds:read`.'), description: z.string() })) }),
       'PermissionList',
@@ -131,6 +147,39 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
       }),
       'BulkDeleteResult',
       'Every id asked for is counted in `deleted` or listed in `notFound`.',
+    ],
+    [
+      z.object({
+        items: z.array(
+          z.object({
+            id: z.string(),
+            organizationId: z.string(),
+            at: epochMs('When it happened.'),
+            actor: d(
+              z.union([z.object({ type: z.literal('user'), userId: z.string(), role: z.enum(['owner', 'admin', 'member']) }), z.object({ type: z.literal('system') })]),
+              'Who did it: a signed-in user, or keyward itself (pruning, a project revoked, a leak report).',
+            ),
+            action: z.enum(['created', 'updated', 'paused', 'resumed', 'rolled', 'deleted', 'bulk_deleted', 'project_revoked', 'expired_pruned', 'leaked']),
+            tokenId: z.string(),
+            tokenName: d(z.string(), 'The token\'s name just before the action.'),
+            changes: d(z.record(z.string(), z.unknown()).nullable(), 'The new value of each changed field (metadata as its keys only); never a secret or a hash.'),
+            ip: z.string().nullable(),
+            userAgent: z.string().nullable(),
+          }),
+        ),
+        nextCursor: d(z.string().nullable(), 'Pass as `cursor` for the next page; null on the last page.'),
+      }),
+      'AuditLogPage',
+      'Newest first.',
+    ],
+    [
+      z.object({
+        tokenId: d(z.string().nullable(), 'The token, or null for the organization\'s total.'),
+        days: z.array(usageDay),
+        total: d(usageDay.omit({ day: true }), 'The sums over `days`.'),
+      }),
+      'UsageReport',
+      'Requests per UTC day, oldest first, every day present (zeros included).',
     ],
     [
       z.object({
@@ -187,11 +236,13 @@ const RESPONSES = {
     '`UNSUPPORTED_MEDIA_TYPE`: a POST or PATCH without `Content-Type: application/json` (UTF-8, uncompressed), body or not; a DELETE that carries another type. A browser cannot send those cross-site without asking first.',
   ),
   InternalError: problem('`INTERNAL_ERROR`, or `STORE_FAILED` when the store failed in a way retrying will not fix. Nothing about the cause is sent (it goes to the host\'s onError).'),
+  FeatureUnavailable: problem('`FEATURE_UNAVAILABLE`: the audit trail or usage counting is turned off, or the token store cannot carry it.'),
   Unavailable: problem('`STORE_UNAVAILABLE` or `CLOSED`: retry after the given seconds.', { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }),
 };
 
 const COMMON = { 401: refResponse('Unauthenticated'), 403: refResponse('Forbidden'), 500: refResponse('InternalError'), 503: refResponse('Unavailable') };
 const WITH_BODY = { 400: refResponse('BadRequest'), 413: refResponse('PayloadTooLarge'), 415: refResponse('UnsupportedMediaType') };
+const daysParameter = { name: 'days', in: 'query', required: false, description: 'UTC days to read back, today included: 1–400 (default 30).', schema: inlineSchema(usageOptionsSchema.shape.days) };
 const idParameter = { name: 'id', in: 'path', required: true, description: 'The token\'s public id.', schema: inlineSchema(tokenIdSchema) };
 
 function paths(): OpenApiDocument['paths'] {
@@ -241,6 +292,34 @@ function paths(): OpenApiDocument['paths'] {
         },
       },
     },
+    '/tokens/audit': {
+      get: {
+        operationId: 'auditLog',
+        summary: 'The organization\'s audit trail, newest first',
+        parameters: [
+          { name: 'tokenId', in: 'query', required: false, description: 'Only this token\'s entries.', schema: inlineSchema(tokenIdSchema) },
+          { name: 'limit', in: 'query', required: false, description: `Page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`, schema: inlineSchema(list.limit) },
+          { name: 'cursor', in: 'query', required: false, description: '`nextCursor` of the previous page.', schema: inlineSchema(list.cursor) },
+        ],
+        responses: { 200: ok('A page of entries.', 'AuditLogPage'), 400: refResponse('BadRequest'), 501: refResponse('FeatureUnavailable'), ...COMMON },
+      },
+    },
+    '/tokens/usage': {
+      get: {
+        operationId: 'organizationUsage',
+        summary: 'Requests per UTC day, summed over every token of the organization',
+        parameters: [daysParameter],
+        responses: { 200: ok('The days, oldest first, and their total.', 'UsageReport'), 400: refResponse('BadRequest'), 501: refResponse('FeatureUnavailable'), ...COMMON },
+      },
+    },
+    '/tokens/{id}/usage': {
+      get: {
+        operationId: 'tokenUsage',
+        summary: 'A token\'s requests per UTC day: accepted, and refused by code',
+        parameters: [idParameter, daysParameter],
+        responses: { 200: ok('The days, oldest first, and their total.', 'UsageReport'), 400: refResponse('BadRequest'), 404: refResponse('NotFound'), 501: refResponse('FeatureUnavailable'), ...COMMON },
+      },
+    },
     '/tokens/{id}': {
       get: {
         operationId: 'getToken',
@@ -250,7 +329,7 @@ function paths(): OpenApiDocument['paths'] {
       },
       patch: {
         operationId: 'updateToken',
-        summary: 'Rename a token or replace its metadata',
+        summary: 'Rename, pause or resume a token, or change its metadata or limits',
         parameters: [idParameter],
         requestBody: { required: true, content: { [JSON_CONTENT_TYPE]: { schema: ref('UpdateTokenInput') } } },
         responses: { 200: ok('The token as it is now.', 'TokenInfo'), ...WITH_BODY, 404: refResponse('NotFound'), 409: refResponse('Conflict'), ...COMMON },

@@ -11,8 +11,11 @@ export const REFUSAL_CODES = Object.freeze([
   'INVALID_REQUEST',
   'INVALID_TOKEN',
   'TOKEN_EXPIRED',
+  'TOKEN_DISABLED',
   'INSUFFICIENT_SCOPE',
   'MISSING_PERMISSIONS',
+  'RATE_LIMITED',
+  'USAGE_EXHAUSTED',
   'STORE_UNAVAILABLE',
   'CLOSED',
   'STORE_FAILED',
@@ -38,6 +41,7 @@ export const MANAGEMENT_PROBLEM_CODES = Object.freeze([
   'FORBIDDEN',
   'TOKEN_NOT_FOUND',
   'NAME_TAKEN',
+  'FEATURE_UNAVAILABLE',
   'NOT_FOUND',
   'METHOD_NOT_ALLOWED',
   'INTERNAL_ERROR',
@@ -49,5 +53,24 @@ export const MANAGEMENT_PROBLEM_CODES = Object.freeze([
 /** The `code` of a management API problem: see MANAGEMENT_PROBLEM_CODES. */
 export type ManagementProblemCode = (typeof MANAGEMENT_PROBLEM_CODES)[number];
 
+/**
+ * Every `code` the secret scanning endpoint (`createSecretScanningEndpoint`) answers GitHub with.
+ * @example SECRET_SCANNING_PROBLEM_CODES.includes('SIGNATURE_INVALID') // true
+ */
+export const SECRET_SCANNING_PROBLEM_CODES = Object.freeze([
+  'SIGNATURE_MISSING',
+  'SIGNATURE_MALFORMED',
+  'SIGNATURE_INVALID',
+  'REPORT_REPLAYED',
+  'INVALID_REPORT',
+  'PAYLOAD_TOO_LARGE',
+  'METHOD_NOT_ALLOWED',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_ERROR',
+] as const);
+
+/** The `code` of a secret scanning endpoint's problem: see SECRET_SCANNING_PROBLEM_CODES. */
+export type SecretScanningProblemCode = (typeof SECRET_SCANNING_PROBLEM_CODES)[number];
+
 /** The `code` of any problem body keyward writes. */
-export type ProblemCode = RefusalCode | ManagementProblemCode;
+export type ProblemCode = RefusalCode | ManagementProblemCode | SecretScanningProblemCode;

@@ -2,7 +2,7 @@ import { deepFreeze } from '../deep-freeze.js';
 import type { ProblemCode } from './problem-codes.js';
 
 /** Every status keyward's HTTP helpers answer with; a union so framework glue needs no casts. */
-export type HttpStatus = 200 | 201 | 204 | 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503;
+export type HttpStatus = 200 | 201 | 204 | 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 501 | 503;
 
 /**
  * A framework-free HTTP answer. Glue code writes `status`, every header as given, and
@@ -50,7 +50,9 @@ const TITLES: Record<HttpStatus, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
   503: 'Service Unavailable',
 };
 

@@ -1,6 +1,6 @@
 // THE table of route-guard cases. Both the Express and the Hono suites run it over real HTTP,
 // so "both middlewares give the same answers" is checked, not assumed.
-import { ConfigurationError, memoryStore, type Keyward } from '@keyward/core';
+import { ConfigurationError, memoryStore, type CreateTokenInput, type Keyward } from '@keyward/core';
 import type { GuardOptions, Refusal, RouteIdReader } from '@keyward/core/http';
 import { generateToken } from '@keyward/core/testing';
 import { countingStore } from '../stores.js';
@@ -49,7 +49,23 @@ interface Tokens {
   otherReader: string;
   /** The reader of the catalog keyward, rolled with a 1h grace period. */
   readerRolledOld: string;
-  ids: Record<'org' | 'project' | 'otherOrg' | 'rolled' | 'rolledNow' | 'reader' | 'builder' | 'deployer' | 'otherReader' | 'readerRolled', string>;
+  /** Paused (enabled: false). */
+  paused: string;
+  /** 1 request a day, already made. */
+  limited: string;
+  /** 100 requests an hour, none made yet. */
+  rated: string;
+  /** 0 credits, no refill. */
+  exhausted: string;
+  /** 0 credits, refilled to 5 a day from the suite's instant. */
+  refillable: string;
+  /** 1000 credits. */
+  credited: string;
+  /** 7 credits: one request of cost 5 fits. */
+  costly: string;
+  /** 4 credits: a request of cost 5 does not fit. */
+  costlyLow: string;
+  ids: Record<'org' | 'project' | 'otherOrg' | 'rolled' | 'rolledNow' | 'reader' | 'builder' | 'deployer' | 'otherReader' | 'readerRolled' | 'rated' | 'credited' | 'costly', string>;
 }
 
 /** Every secret the suite made; no response may ever repeat one. */
@@ -77,8 +93,10 @@ export interface GuardCase {
   missingPermissions?: string[];
   /** A host-formatted refusal (formatRefusal): the exact JSON body, sent as application/json. */
   body?: unknown;
-  /** Headers that must be there with exactly these values. */
-  extraHeaders?: Record<string, string>;
+  /** Headers that must be there with exactly these values (null: must be absent). */
+  extraHeaders?: Record<string, string | null>;
+  /** Headers whose value varies with time (a window's seconds left): must match. */
+  headerPatterns?: Record<string, RegExp>;
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -174,6 +192,45 @@ export const GUARD_CASES: readonly GuardCase[] = [
   { name: 'optional + permissions: no credentials → passes without a token', path: '/perm/optional/projects/proj_a1/builds', status: 200, wwwAuthenticate: null, code: null, passedAs: 'nobody' },
   { name: 'optional + permissions: a token holding it passes', path: '/perm/optional/projects/proj_a1/builds', headers: (t) => bearer(t.builder), status: 200, wwwAuthenticate: null, code: null, passedAs: 'builder', permissions: ['builds:read', 'builds:write'] },
   { name: 'optional + permissions: a token lacking it → still 403 MISSING_PERMISSIONS', path: '/perm/optional/projects/proj_a1/builds', headers: (t) => bearer(t.reader), status: 403, wwwAuthenticate: lacking('builds:write'), code: 'MISSING_PERMISSIONS', missingPermissions: ['builds:write'] },
+
+  // limits (issue #23) — pause, rate limit, credits; RateLimit fields of draft-ietf-httpapi-ratelimit-headers-10.
+  { name: 'a paused token → 401 invalid_token, TOKEN_DISABLED', path: '/projects/proj_a1/data', headers: (t) => bearer(t.paused), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'TOKEN_DISABLED' },
+  { name: 'optional: a paused token → still 401 TOKEN_DISABLED', path: '/optional/projects/proj_a1/data', headers: (t) => bearer(t.paused), status: 401, wwwAuthenticate: challenge('invalid_token'), code: 'TOKEN_DISABLED' },
+  {
+    name: 'over its rate limit → 429 RATE_LIMITED, Retry-After, RateLimit-Policy and RateLimit',
+    path: '/projects/proj_a1/data',
+    headers: (t) => bearer(t.limited),
+    status: 429,
+    wwwAuthenticate: null,
+    code: 'RATE_LIMITED',
+    extraHeaders: { 'ratelimit-policy': '"rate";q=1;w=86400' },
+    headerPatterns: { 'retry-after': /^\d+$/, ratelimit: /^"rate";r=0;t=\d+$/ },
+  },
+  {
+    name: 'within its rate limit → passes, with RateLimit-Policy and RateLimit',
+    path: '/projects/proj_a1/data',
+    headers: (t) => bearer(t.rated),
+    status: 200,
+    wwwAuthenticate: null,
+    code: null,
+    passedAs: 'rated',
+    extraHeaders: { 'ratelimit-policy': '"rate";q=100;w=3600' },
+    headerPatterns: { ratelimit: /^"rate";r=99;t=\d+$/ },
+  },
+  { name: 'credits used up, no refill → 429 USAGE_EXHAUSTED without Retry-After', path: '/projects/proj_a1/data', headers: (t) => bearer(t.exhausted), status: 429, wwwAuthenticate: null, code: 'USAGE_EXHAUSTED', extraHeaders: { 'retry-after': null, 'ratelimit-policy': null, ratelimit: '"credits";r=0' } },
+  {
+    name: 'credits used up, a refill due in a day → 429 USAGE_EXHAUSTED, Retry-After 86400',
+    path: '/projects/proj_a1/data',
+    headers: (t) => bearer(t.refillable),
+    status: 429,
+    wwwAuthenticate: null,
+    code: 'USAGE_EXHAUSTED',
+    extraHeaders: { 'retry-after': '86400', 'ratelimit-policy': '"credits";q=5;w=86400', ratelimit: '"credits";r=0;t=86400' },
+  },
+  { name: 'with credits → passes, RateLimit says what is left', path: '/projects/proj_a1/data', headers: (t) => bearer(t.credited), status: 200, wwwAuthenticate: null, code: null, passedAs: 'credited', extraHeaders: { ratelimit: '"credits";r=999', 'ratelimit-policy': null } },
+  { name: 'a route of cost 5 takes 5 credits', path: '/costly/projects/proj_a1/data', headers: (t) => bearer(t.costly), status: 200, wwwAuthenticate: null, code: null, passedAs: 'costly', extraHeaders: { ratelimit: '"credits";r=2' } },
+  { name: 'a route of cost 5 with 4 credits left → 429 USAGE_EXHAUSTED, none taken', path: '/costly/projects/proj_a1/data', headers: (t) => bearer(t.costlyLow), status: 429, wwwAuthenticate: null, code: 'USAGE_EXHAUSTED', extraHeaders: { ratelimit: '"credits";r=4' } },
+  { name: 'a token without limits passes without RateLimit fields', path: '/projects/proj_a1/data', headers: (t) => bearer(t.project), status: 200, wwwAuthenticate: null, code: null, passedAs: 'project', extraHeaders: { ratelimit: null, 'ratelimit-policy': null } },
 ];
 
 /** What the throwing observed route's hooks throw, so the suite can find them in onError. */
@@ -200,6 +257,7 @@ export function guardOptionsFor<Ctx>(
     organizationLevel: spec.organizationLevel,
     header: spec.header,
     optional: spec.optional,
+    cost: spec.cost,
     permissions: spec.permissions,
     formatRefusal: spec.format ? REFUSAL_FORMATS[spec.format] : undefined,
     onRefusal: !spec.observed
@@ -246,7 +304,26 @@ async function createTokens(keyward: Keyward, downKeyward: Keyward, catalogKeywa
   const rolledNew = await keyward.roll(ACTORS.owner, rolled.token.id, { previousSecretExpiresIn: '1h' });
   const rolledNowNew = await keyward.roll(ACTORS.owner, rolledNow.token.id, { previousSecretExpiresIn: 'now' });
   await catalogKeyward.roll(ACTORS.owner, readerRolled.token.id, { previousSecretExpiresIn: '24h' });
+  const limit = (name: string, fields: Pick<CreateTokenInput, 'rateLimit' | 'remaining' | 'refill'>) => keyward.create(ACTORS.owner, { name, scope: orgScope, expiresIn: 'never', ...fields });
+  const paused = await limit('paused', {});
+  await keyward.update(ACTORS.owner, paused.token.id, { enabled: false });
+  const limited = await limit('limited', { rateLimit: { limit: 1, window: '1d' } });
+  expect((await keyward.verify(limited.plaintext)).ok).toBe(true);
+  const rated = await limit('rated', { rateLimit: { limit: 100, window: '1h' } });
+  const exhausted = await limit('exhausted', { remaining: 0 });
+  const refillable = await limit('refillable', { remaining: 0, refill: { amount: 5, interval: '1d' } });
+  const credited = await limit('credited', { remaining: 1000 });
+  const costly = await limit('costly', { remaining: 7 });
+  const costlyLow = await limit('costly low', { remaining: 4 });
   return {
+    paused: paused.plaintext,
+    limited: limited.plaintext,
+    rated: rated.plaintext,
+    exhausted: exhausted.plaintext,
+    refillable: refillable.plaintext,
+    credited: credited.plaintext,
+    costly: costly.plaintext,
+    costlyLow: costlyLow.plaintext,
     org: org.plaintext,
     project: project.plaintext,
     otherOrg: otherOrg.plaintext,
@@ -274,6 +351,9 @@ async function createTokens(keyward: Keyward, downKeyward: Keyward, catalogKeywa
       deployer: deployer.token.id,
       otherReader: otherReader.token.id,
       readerRolled: readerRolled.token.id,
+      rated: rated.token.id,
+      credited: credited.token.id,
+      costly: costly.token.id,
     },
   };
 }
@@ -329,7 +409,8 @@ export function describeGuardCases(framework: string, start: StartServer, makeGu
 
       expect(response.status).toBe(c.status);
       expect(response.headers.get('www-authenticate')).toBe(c.wwwAuthenticate);
-      for (const [name, value] of Object.entries(c.extraHeaders ?? {})) expect(response.headers.get(name)).toBe(value);
+      for (const [name, value] of Object.entries(c.extraHeaders ?? {})) expect(response.headers.get(name), name).toBe(value);
+      for (const [name, pattern] of Object.entries(c.headerPatterns ?? {})) expect(response.headers.get(name), name).toMatch(pattern);
       if (c.code === null) {
         // JSON drops an undefined tokenId: a handler behind an optional guard saw no token.
         expect(response.body).toEqual(c.passedAs === 'nobody' ? {} : { tokenId: tokens.ids[c.passedAs!], permissions: c.permissions ?? null });
@@ -346,7 +427,7 @@ export function describeGuardCases(framework: string, start: StartServer, makeGu
         if (c.missingPermissions) expect(response.body.missingPermissions).toEqual(c.missingPermissions);
         else expect(response.body).not.toHaveProperty('missingPermissions');
       }
-      expect(response.headers.get('retry-after')).toBe(c.status === 503 ? '5' : null);
+      if (c.status !== 429) expect(response.headers.get('retry-after')).toBe(c.status === 503 ? '5' : null);
       // A refusal says exactly what it is: no browser may sniff another type out of it.
       if (c.code !== null) expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       // Whatever happens, a response never repeats a token back.

@@ -102,6 +102,8 @@ export interface GuardRouteSpec {
   format?: keyof typeof REFUSAL_FORMATS;
   /** Permissions the token must hold; the route is served by the setup's catalogKeyward. */
   permissions?: readonly string[];
+  /** What a request takes from the token's rate limit and credits. */
+  cost?: number;
 }
 
 /**
@@ -123,6 +125,7 @@ export const GUARD_ROUTES: readonly GuardRouteSpec[] = [
   { path: '/orgs/:organizationId/data', organization: 'organizationId' },
   { path: '/org-data', organizationLevel: true },
   { path: '/any' },
+  { path: '/costly/projects/:projectId/data', project: 'projectId', cost: 5 },
   { path: '/keyed/projects/:projectId/data', project: 'projectId', header: 'x-api-key' },
   { path: '/down/projects/:projectId/data', project: 'projectId', down: true },
   // Misconfigured on purpose: the route has no :projectId, so the reader returns nothing.

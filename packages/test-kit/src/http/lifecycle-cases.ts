@@ -168,10 +168,10 @@ export function describeLifecycleRoutes(s: ManagementSuiteState): void {
       expect(await s.keyward.get(ACTORS.owner, s.existing.id)).toMatchObject({ name: 'CI', metadata: null });
     });
 
-    test('an empty object → 400 VALIDATION_FAILED saying name or metadata is needed', async () => {
+    test('an empty object → 400 VALIDATION_FAILED saying which fields can change', async () => {
       const response = await s.api(`/tokens/${s.existing.id}`, { method: 'PATCH', actor: 'owner', body: {} });
       expectProblem(response, 400, 'VALIDATION_FAILED');
-      expect(JSON.stringify(response.body.errors)).toContain('name or metadata');
+      expect(JSON.stringify(response.body.errors)).toContain('must change name, metadata, enabled');
     });
 
     test.each([

@@ -4,7 +4,8 @@ import { ConfigurationError, MAX_BULK_IDS, memoryStore, type Keyward } from '@ke
 import type { ManagementProblemCode } from '@keyward/core/http';
 import { countingStore } from '../stores.js';
 import { describeCrossSiteRequests } from './cross-site-cases.js';
-import { describeLifecycleRoutes, expectFieldError, expectProblem } from './lifecycle-cases.js';
+import { describeLifecycleRoutes, expectFieldError, expectProblem, type ManagementSuiteState } from './lifecycle-cases.js';
+import { describeRecordRoutes } from './records-cases.js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   ACTORS,
@@ -403,7 +404,7 @@ export function describeManagementApi(framework: string, start: StartServer): vo
       });
     });
 
-    describeLifecycleRoutes({
+    const state: ManagementSuiteState = {
       api,
       get keyward() {
         return keyward;
@@ -421,7 +422,9 @@ export function describeManagementApi(framework: string, start: StartServer): vo
         await server.close();
         server = await start({ keyward, downKeyward: keyward, catalogKeyward, onError: (error) => errors.push(error), ...setup });
       },
-    });
+    };
+    describeLifecycleRoutes(state);
+    describeRecordRoutes(state);
 
     test('an actor name header the host does not know is treated as signed out', async () => {
       expectProblem(await api('/tokens', { headers: { 'x-test-actor': 'nobody' } }), 401, 'UNAUTHENTICATED');

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import type { QueryConfig } from 'pg';
+import { RateLimiterPostgres } from 'rate-limiter-flexible';
+import type { RateLimiterLike, RateLimiterStore } from '@keyward/core';
+import type { StoreContext } from './context.js';
+import { rateLimitsTable } from './names.js';
+
+/**
+ * Contract v3's rate limiter part on PostgreSQL: rate-limiter-flexible's `RateLimiterPostgres` on
+ * the store's own pool, counting in `<prefix>rate_limits` (made by migration 3, hence
+ * `tableCreated: true`: the limiter never creates anything), so every process sharing the
+ * database shares the counts. One `consume` is one statement (rate-limiter-flexible's upsert).
+ *
+ * @example const limiter = rateLimiterPart(context).rateLimiter({ keyPrefix: 'keyward:rl:10:1', points: 10, duration: 1 });
+ */
+export function rateLimiterPart({ run, pool, location }: StoreContext): RateLimiterStore {
+  // The limiter queries through this client rather than the pool itself, so that its first query
+  // waits for the store's setup (the migration that makes its table) and its errors are classified
+  // like the store's. Its prepared statements are renamed: rate-limiter-flexible names them after
+  // the table alone, so two stores in two schemas on one pool (or two versions of the library)
+  // would give one name two texts, which node-postgres refuses.
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string => {
+    let name = names.get(text);
+    if (name === undefined) {
+      const digest = createHash('sha256').update(`${location.schema}\0${location.tablePrefix}\0${text}`).digest('hex').slice(0, 16);
+      names.set(text, (name = `keyward_rl_${digest}`));
+    }
+    return name;
+  };
+  const client = {
+    query: (config: QueryConfig) => run('rateLimiter', () => pool.query(config.name === undefined ? config : { ...config, name: nameOf(config.text) })),
+  };
+  return {
+    rateLimiter(options): RateLimiterLike {
+      return new RateLimiterPostgres({
+        storeClient: client,
+        storeType: 'pool',
+        schemaName: location.schema,
+        tableName: rateLimitsTable(location.tablePrefix),
+        tableCreated: true,
+        keyPrefix: options.keyPrefix,
+        points: options.points,
+        duration: options.duration,
+      });
+    },
+  };
+}

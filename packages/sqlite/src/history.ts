@@ -1,0 +1,107 @@
+import { USAGE_REFUSAL_CODES, auditEntryId, type AuditCursor, type AuditDraft, type AuditEntry, type AuditPage, type TokenRecord, type UsageCount, type UsageDay } from '@keyward/core';
+import type BetterSqlite3 from 'better-sqlite3';
+
+interface AuditRow {
+  id: string;
+  organization_id: string;
+  at: number;
+  actor: string;
+  action: string;
+  token_id: string;
+  token_name: string;
+  changes: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** Usage columns by refusal code, in USAGE_REFUSAL_CODES order. */
+const CODE_COLUMNS = ['disabled', 'expired', 'scope_denied', 'permission_denied', 'rate_limited', 'usage_exhausted'] as const;
+const COUNT_COLUMNS = ['accepted', ...CODE_COLUMNS] as const;
+
+type Row = Record<string, unknown>;
+
+/**
+ * The audit trail and usage counts of contract v3 in `<prefix>audit` and `<prefix>usage`
+ * (migration 3): statements prepared once, and the row mappings. `writeAudit` runs inside the
+ * caller's transaction, which is what makes an action and its entries one.
+ *
+ * @example const history = sqliteHistory(db, 'keyward_'); history.writeAudit(draft, [record]);
+ */
+export function sqliteHistory(db: BetterSqlite3.Database, prefix: string) {
+  const prepare = (sql: string) => db.prepare(sql).safeIntegers(false);
+  const audit = `${prefix}audit`;
+  const usage = `${prefix}usage`;
+  const newestFirst = 'ORDER BY at DESC, id DESC LIMIT ?';
+  const insertAudit = prepare(
+    `INSERT INTO ${audit} (id, organization_id, at, actor, action, token_id, token_name, changes, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const pages = {
+    first: prepare(`SELECT * FROM ${audit} WHERE organization_id = ? ${newestFirst}`),
+    after: prepare(`SELECT * FROM ${audit} WHERE organization_id = ? AND (at, id) < (?, ?) ${newestFirst}`),
+    tokenFirst: prepare(`SELECT * FROM ${audit} WHERE organization_id = ? AND token_id = ? ${newestFirst}`),
+    tokenAfter: prepare(`SELECT * FROM ${audit} WHERE organization_id = ? AND token_id = ? AND (at, id) < (?, ?) ${newestFirst}`),
+  };
+  const pruneAudit = prepare(`DELETE FROM ${audit} WHERE at < ?`);
+  const addUsage = prepare(
+    `INSERT INTO ${usage} (token_id, day, organization_id, ${COUNT_COLUMNS.join(', ')}) VALUES (?, ?, ?, ${COUNT_COLUMNS.map(() => '?').join(', ')})
+     ON CONFLICT (token_id, day) DO UPDATE SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
+  );
+  const tokenUsage = prepare(`SELECT day, ${COUNT_COLUMNS.join(', ')} FROM ${usage} WHERE organization_id = ? AND token_id = ? AND day BETWEEN ? AND ? ORDER BY day`);
+  const organizationUsage = prepare(
+    `SELECT day, ${COUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')} FROM ${usage} WHERE organization_id = ? AND day BETWEEN ? AND ? GROUP BY day ORDER BY day`,
+  );
+  const pruneUsage = prepare(`DELETE FROM ${usage} WHERE day < ?`);
+  const addBatch = db.transaction((counts: readonly UsageCount[]) => {
+    for (const c of counts) addUsage.run(c.tokenId, c.day, c.organizationId, c.accepted, ...USAGE_REFUSAL_CODES.map((code) => c.refused[code] ?? 0));
+  });
+
+  const toEntry = (row: AuditRow): AuditEntry => ({
+    id: row.id,
+    at: row.at,
+    actor: JSON.parse(row.actor) as AuditEntry['actor'],
+    action: row.action as AuditEntry['action'],
+    changes: row.changes === null ? null : (JSON.parse(row.changes) as Record<string, unknown>),
+    ip: row.ip,
+    userAgent: row.user_agent,
+    organizationId: row.organization_id,
+    tokenId: row.token_id,
+    tokenName: row.token_name,
+  });
+  const toDay = (row: Row): UsageDay => ({
+    day: row.day as string,
+    accepted: row.accepted as number,
+    refused: Object.fromEntries(USAGE_REFUSAL_CODES.map((code, i) => [code, row[CODE_COLUMNS[i]!] as number])) as UsageDay['refused'],
+  });
+
+  return {
+    /** One entry per record (as it was just before the action); call inside the action's transaction. */
+    writeAudit(draft: AuditDraft | undefined, records: readonly TokenRecord[]): void {
+      if (draft === undefined) return;
+      const actor = JSON.stringify(draft.actor);
+      const changes = draft.changes === null ? null : JSON.stringify(draft.changes);
+      for (const r of records) insertAudit.run(auditEntryId(draft, r.id), r.organizationId, draft.at, actor, draft.action, r.id, r.name, changes, draft.ip, draft.userAgent);
+    },
+    auditPage(organizationId: string, { tokenId, limit, after }: { tokenId?: string | undefined; limit: number; after?: AuditCursor | undefined }): AuditPage {
+      // One extra row tells whether another page follows.
+      const rows = (
+        tokenId === undefined
+          ? after
+            ? pages.after.all(organizationId, after.at, after.id, limit + 1)
+            : pages.first.all(organizationId, limit + 1)
+          : after
+            ? pages.tokenAfter.all(organizationId, tokenId, after.at, after.id, limit + 1)
+            : pages.tokenFirst.all(organizationId, tokenId, limit + 1)
+      ) as AuditRow[];
+      const items = rows.slice(0, limit).map(toEntry);
+      const last = items[items.length - 1];
+      return { items, next: rows.length > limit && last ? { at: last.at, id: last.id } : null };
+    },
+    pruneAudit: (before: number): number => pruneAudit.run(before).changes,
+    addUsage: (counts: readonly UsageCount[]): void => addBatch.immediate(counts),
+    readUsage(organizationId: string, { tokenId, fromDay, toDay: last }: { tokenId: string | null; fromDay: string; toDay: string }): UsageDay[] {
+      const rows = (tokenId === null ? organizationUsage.all(organizationId, fromDay, last) : tokenUsage.all(organizationId, tokenId, fromDay, last)) as Row[];
+      return rows.map(toDay);
+    },
+    pruneUsage: (beforeDay: string): number => pruneUsage.run(beforeDay).changes,
+  };
+}

@@ -27,5 +27,24 @@ export const changeChecks = {
     if (change.metadata !== undefined && change.metadata !== null && !isPlainObject(change.metadata)) {
       throw new RangeError('update(change): change.metadata must be an object or null');
     }
+    if (change.enabled !== undefined && typeof change.enabled !== 'boolean') throw new RangeError('update(change): change.enabled must be a boolean');
+    const count = (value: unknown, field: string, min: number) => {
+      if (value !== undefined && value !== null && (!Number.isSafeInteger(value) || (value as number) < min)) throw new RangeError(`update(change): change.${field} must be an integer ≥ ${min} or null`);
+    };
+    count(change.remaining, 'remaining', 0);
+    count(change.refilledAt, 'refilledAt', Number.MIN_SAFE_INTEGER);
+    for (const [field, value] of [['rateLimit', change.rateLimit], ['refill', change.refill]] as const) {
+      if (value === undefined || value === null) continue;
+      if (!isPlainObject(value)) throw new RangeError(`update(change): change.${field} must be an object or null`);
+    }
+    const { rateLimit, refill } = change as UpdateChange;
+    if (rateLimit) {
+      count(rateLimit.limit, 'rateLimit.limit', 1);
+      count(rateLimit.window, 'rateLimit.window', 1);
+    }
+    if (refill) {
+      count(refill.amount, 'refill.amount', 1);
+      count(refill.interval, 'refill.interval', 1);
+    }
   },
 };

@@ -1,7 +1,9 @@
-import { StoreUnavailableError, type RollChange, type TokenRecord, type UpdateChange } from '@keyward/core';
+import { StoreUnavailableError, type AuditDraft, type RollChange, type TokenRecord, type UpdateChange } from '@keyward/core';
+import { auditArgs } from './audit.js';
 import { decodeRecord, encodeRecord } from './codec.js';
 import type { StoreContext } from './context.js';
-import { lastUsedField, recordField } from './keys.js';
+import { lastUsedField, limitsField, recordField } from './keys.js';
+import { limitChangeSlots } from './limits-field.js';
 import { newRemoval, recordHashes, syncLookups, unpublish } from './steps.js';
 
 /**
@@ -15,10 +17,10 @@ const CAS_ATTEMPTS = 100;
 /** After the nth lost compare-and-set, wait up to this long (random, up to 2^n ms, at most 50 ms) so contenders stop meeting in step. */
 const backoff = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
 
-/** The record and lastUsedAt as stored, or null. */
-async function readRecord(ctx: StoreContext, organizationId: string, id: string): Promise<{ json: string; lastUsedAt: string | null } | null> {
-  const [json, lastUsedAt] = await ctx.client.hmget(ctx.keys.organization(organizationId).records, recordField(id), lastUsedField(id));
-  return json == null ? null : { json, lastUsedAt: lastUsedAt ?? null };
+/** The record, lastUsedAt and limits as stored, or null. */
+async function readRecord(ctx: StoreContext, organizationId: string, id: string): Promise<{ json: string; lastUsedAt: string | null; limits: string | null } | null> {
+  const [json, lastUsedAt, limits] = await ctx.client.hmget(ctx.keys.organization(organizationId).records, recordField(id), lastUsedField(id), limitsField(id));
+  return json == null ? null : { json, lastUsedAt: lastUsedAt ?? null, limits: limits ?? null };
 }
 
 function contended(operation: string, id: string): StoreUnavailableError {
@@ -48,11 +50,14 @@ export interface RollSteps {
  *    updates queue on the row lock: it answers its record, already superseded.
  * @example const { steps, result } = rollSteps(ctx, 'org_1', 'tok_a', change); for (const step of steps) if (!(await step())) break;
  */
-export function rollSteps(ctx: StoreContext, organizationId: string, id: string, change: RollChange): RollSteps {
-  const records = ctx.keys.organization(organizationId).records;
+export function rollSteps(ctx: StoreContext, organizationId: string, id: string, change: RollChange, audit?: AuditDraft): RollSteps {
+  const organization = ctx.keys.organization(organizationId);
+  const records = organization.records;
+  const entry = auditArgs(audit, organizationId);
   let rolled: TokenRecord | null = null;
   let json = '';
   let lastUsedAt: string | null = null;
+  let limits: string | null = null;
   let retired: string[] = [];
   return {
     result: () => rolled,
@@ -62,7 +67,7 @@ export function rollSteps(ctx: StoreContext, organizationId: string, id: string,
           if (attempt > 0) await backoff(attempt);
           const stored = await readRecord(ctx, organizationId, id);
           if (!stored) return false;
-          const current = decodeRecord(stored.json, stored.lastUsedAt);
+          const current = decodeRecord(stored.json, stored.lastUsedAt, stored.limits);
           const next: TokenRecord = {
             ...current,
             hash: change.hash,
@@ -71,11 +76,12 @@ export function rollSteps(ctx: StoreContext, organizationId: string, id: string,
           };
           const retire = [...(current.previous ? [current.previous.hash] : []), ...(next.previous ? [] : [current.hash])];
           json = encodeRecord(next);
-          const [outcome, retiredNow] = await ctx.scripts.roll(records, id, stored.json, json, change.hash, retire, current.hash);
+          const [outcome, retiredNow] = await ctx.scripts.roll(organization, id, stored.json, json, change.hash, retire, current.hash, entry);
           if (outcome === -1) return false;
           if (outcome === 1) {
             rolled = next;
             lastUsedAt = stored.lastUsedAt;
+            limits = stored.limits;
             const live = new Set(recordHashes(next));
             retired = retiredNow ? (JSON.parse(retiredNow) as string[]).filter((hash) => !live.has(hash)) : [];
             await ctx.settle([records]);
@@ -85,7 +91,8 @@ export function rollSteps(ctx: StoreContext, organizationId: string, id: string,
         throw contended('roll', id);
       },
       async function writeNew() {
-        await ctx.scripts.writeLookup(ctx.keys.byHash(change.hash), json, lastUsedAt ?? '', '');
+        // The limits as read in step 1; a spend since then is carried over by step 3 (by sequence).
+        await ctx.scripts.writeLookup(ctx.keys.byHash(change.hash), json, lastUsedAt ?? '', '', limits ?? '');
         await ctx.settle([ctx.keys.byHash(change.hash)]);
         return true;
       },
@@ -119,8 +126,8 @@ export function rollSteps(ctx: StoreContext, organizationId: string, id: string,
  * Rolls a token's secret: `rollSteps`, all of them.
  * @example const rolled = await rollToken(ctx, 'org_1', 'tok_a', { hash, hint, previousExpiresAt: null });
  */
-export async function rollToken(ctx: StoreContext, organizationId: string, id: string, change: RollChange): Promise<TokenRecord | null> {
-  const { steps, result } = rollSteps(ctx, organizationId, id, change);
+export async function rollToken(ctx: StoreContext, organizationId: string, id: string, change: RollChange, audit?: AuditDraft): Promise<TokenRecord | null> {
+  const { steps, result } = rollSteps(ctx, organizationId, id, change, audit);
   for (const step of steps) if (!(await step())) return null;
   return result();
 }
@@ -132,8 +139,10 @@ export async function rollToken(ctx: StoreContext, organizationId: string, id: s
  * metadata, never a secret that verifies where it should not.
  * @example await updateToken(ctx, 'org_1', 'tok_a', { name: 'CI', nameKey: 'ci' }) // record | 'name_taken' | null
  */
-export async function updateToken(ctx: StoreContext, organizationId: string, id: string, change: UpdateChange): Promise<TokenRecord | 'name_taken' | null> {
+export async function updateToken(ctx: StoreContext, organizationId: string, id: string, change: UpdateChange, audit?: AuditDraft): Promise<TokenRecord | 'name_taken' | null> {
   const organization = ctx.keys.organization(organizationId);
+  const entry = auditArgs(audit, organizationId);
+  const slots = limitChangeSlots(change).join('|');
   for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
     if (attempt > 0) await backoff(attempt);
     const stored = await readRecord(ctx, organizationId, id);
@@ -146,7 +155,7 @@ export async function updateToken(ctx: StoreContext, organizationId: string, id:
       ...(change.metadata !== undefined ? { metadata: change.metadata } : {}),
     };
     const json = encodeRecord(next);
-    const outcome = await ctx.scripts.update(organization, id, stored.json, json, current.nameKey, change.nameKey ?? '');
+    const [outcome, limits] = await ctx.scripts.update(organization, id, stored.json, json, current.nameKey, change.nameKey ?? '', slots, entry);
     if (outcome === -1) return null;
     if (outcome === -2) return 'name_taken';
     if (outcome === 1) {
@@ -154,7 +163,7 @@ export async function updateToken(ctx: StoreContext, organizationId: string, id:
       const rewritten = await syncLookups(ctx, organizationId, id);
       await ctx.settle(rewritten.map(ctx.keys.byHash));
       // A copy of what was stored, not the caller's metadata object.
-      return decodeRecord(json, stored.lastUsedAt);
+      return decodeRecord(json, stored.lastUsedAt, limits || null);
     }
   }
   throw contended('update', id);

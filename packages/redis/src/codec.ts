@@ -1,4 +1,5 @@
 import type { TokenRecord } from '@keyward/core';
+import { withLimits } from './limits-field.js';
 
 /**
  * A record as JSON, without `lastUsedAt`: that one changes, so it lives in its own hash field
@@ -25,11 +26,12 @@ export function encodeRecord(record: TokenRecord): string {
 }
 
 /**
- * The record from its JSON and its lastUsedAt field (a decimal string, or null when never used).
- * Each call builds a fresh object, so callers may mutate what they get.
- * @example decodeRecord(json, '1700000000000').lastUsedAt // 1700000000000
+ * The record from its JSON, its lastUsedAt field (a decimal string, or null when never used) and
+ * its limits field (absent: enabled, no limits; see limits-field.ts). Each call builds a fresh
+ * object, so callers may mutate what they get.
+ * @example decodeRecord(json, '1700000000000', null).lastUsedAt // 1700000000000
  */
-export function decodeRecord(json: string, lastUsedAt: string | null | undefined): TokenRecord {
+export function decodeRecord(json: string, lastUsedAt: string | null | undefined, limits?: string | null): TokenRecord {
   // JSON.parse already built a fresh object: completing it is cheaper than copying it.
   const record = JSON.parse(json) as TokenRecord;
   // Records written by schema 1 (before permissions, metadata and rolls) lack these fields.
@@ -37,7 +39,7 @@ export function decodeRecord(json: string, lastUsedAt: string | null | undefined
   record.metadata ??= null;
   record.previous ??= null;
   record.lastUsedAt = lastUsedAt == null ? null : Number(lastUsedAt);
-  return record;
+  return withLimits(record, limits);
 }
 
 /** lastUsedAt as stored in a hash field: integers print without exponent up to 1e21. */

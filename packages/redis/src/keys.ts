@@ -3,8 +3,8 @@
  *
  * | key | type | holds |
  * |---|---|---|
- * | `<p>h:<hash>` | hash | `r`: record JSON, `u`: lastUsedAt — everything verification needs. One per live secret: the current one, and the previous one (expiring at `previous.expiresAt`) |
- * | `<p>{o:<org>}:records` | hash | `r:<id>`: record JSON, `u:<id>`: lastUsedAt, `k:<id>`: retired hashes whose lookup keys may remain, `w:<id>`: hashes a roll has not yet confirmed, `i:<id>`: the hash at insert (the one its index entries carry), once rolled |
+ * | `<p>h:<hash>` | hash | `r`: record JSON, `u`: lastUsedAt, `l`: limits — everything verification needs. One per live secret: the current one, and the previous one (expiring at `previous.expiresAt`) |
+ * | `<p>{o:<org>}:records` | hash | `r:<id>`: record JSON, `u:<id>`: lastUsedAt, `l:<id>`: limits (see limits-field.ts, absent without limits), `k:<id>`: retired hashes whose lookup keys may remain, `w:<id>`: hashes a roll has not yet confirmed, `i:<id>`: the hash at insert (the one its index entries carry), once rolled |
  * | `<p>{o:<org>}:names` | hash | nameKey → id |
  * | `<p>{o:<org>}:order` | sorted set | score 0, member `<createdAt, 16 digits>:<id>` |
  * | `<p>{o:<org>}:gone` | hash | id → JSON array of the hashes of tokens deleted in the last day (to find a lookup key a failover brought back; schema 1 wrote one bare hash) |
@@ -12,7 +12,13 @@
  * | `<p>{p:<project>}:tokens` | set | `["<org>","<id>","<hash>"]` of project-scoped tokens |
  * | `<p>expiring` | sorted set | score expiresAt, member `["<org>","<id>","<hash at insert>"]`: for pruneExpired |
  * | `<p>expiry` | sorted set | score 0, member `<expiresAt, 17 digits>:<id>\0<org>`: for listExpiring, (expiresAt, id) order |
- * | `<p>schema` | string | `2` once this prefix's keys have the schema-2 indexes |
+ * | `<p>{o:<org>}:audit:e` | hash | audit entry id → entry JSON |
+ * | `<p>{o:<org>}:audit` | sorted set | score 0, member `<at, 16 digits>:<entry id>`: the organization's trail, newest last |
+ * | `<p>{o:<org>}:audit:t:<tokenId>` | sorted set | the same members, of one token |
+ * | `<p>{o:<org>}:usage:<YYYY-MM-DD>` | hash | `<tokenId>:<code>` and `*:<code>` (the organization's total) → count; codes `a` accepted, `D` `E` `S` `P` `R` `U` the refusals |
+ * | `<p>audit:orgs` | set | organizations with a trail, for pruneAudit |
+ * | `<p>usage:days` | sorted set | score: the day (days since 1970), member `["<org>","<day>"]`: for pruneUsage |
+ * | `<p>schema` | string | `3` once this prefix's keys have the schema-3 layout |
  * | `<p>schema:lock` | string | held (SET NX PX) by the process upgrading the keys |
  *
  * Only the organization id appears in per-organization key names (ids and name keys are hash
@@ -31,6 +37,14 @@ export interface OrganizationKeys {
   gone: string;
   /** Sorted set: id by deletion time, to trim `gone`. */
   goneAt: string;
+  /** Hash: audit entry id → entry JSON. */
+  auditEntries: string;
+  /** Sorted set, all scores 0, members `<at, 16 digits>:<entry id>`: the trail in (at, id) order. */
+  auditIndex: string;
+  /** The same for one token: this key followed by the token id. */
+  auditTokenIndex: string;
+  /** Hash of one UTC day's usage counts. */
+  usage(day: string): string;
 }
 
 export interface KeyLayout {
@@ -43,6 +57,10 @@ export interface KeyLayout {
   readonly expiring: string;
   /** Sorted set, all scores 0, members from `expiryMember`: (expiresAt, id) order by ZRANGEBYLEX. */
   readonly expiry: string;
+  /** Set of organizations that have an audit trail. */
+  readonly auditOrganizations: string;
+  /** Sorted set of the (organization, day) usage hashes, scored by day. */
+  readonly usageDays: string;
   /** The schema version of the keys under this prefix. */
   readonly schema: string;
   /** Held while one process upgrades the keys. */
@@ -58,11 +76,23 @@ export function keyLayout(prefix: string): KeyLayout {
     byHash: (hash) => `${prefix}h:${hash}`,
     organization: (organizationId) => {
       const tagged = `${prefix}{o:${organizationId}}`;
-      return { records: `${tagged}:records`, names: `${tagged}:names`, order: `${tagged}:order`, gone: `${tagged}:gone`, goneAt: `${tagged}:goneAt` };
+      return {
+        records: `${tagged}:records`,
+        names: `${tagged}:names`,
+        order: `${tagged}:order`,
+        gone: `${tagged}:gone`,
+        goneAt: `${tagged}:goneAt`,
+        auditEntries: `${tagged}:audit:e`,
+        auditIndex: `${tagged}:audit`,
+        auditTokenIndex: `${tagged}:audit:t:`,
+        usage: (day) => `${tagged}:usage:${day}`,
+      };
     },
     project: (projectId) => `${prefix}{p:${projectId}}:tokens`,
     expiring: `${prefix}expiring`,
     expiry: `${prefix}expiry`,
+    auditOrganizations: `${prefix}audit:orgs`,
+    usageDays: `${prefix}usage:days`,
     schema: `${prefix}schema`,
     schemaLock: `${prefix}schema:lock`,
   };
@@ -72,6 +102,8 @@ export function keyLayout(prefix: string): KeyLayout {
 export const recordField = (id: string): string => `r:${id}`;
 /** Hash field of a record's lastUsedAt in `records`. */
 export const lastUsedField = (id: string): string => `u:${id}`;
+/** Hash field of a record's limits in `records`. */
+export const limitsField = (id: string): string => `l:${id}`;
 /** Hash field of a rolled record's hash at insert in `records`. */
 export const indexHashField = (id: string): string => `i:${id}`;
 /** Hash field of a record's retired hashes (JSON array) in `records`. */

@@ -1,7 +1,7 @@
 import type { TokenRecord } from '@keyward/core';
 import { decodeRecord, goneHashes, tokenHashes } from './codec.js';
 import type { StoreContext } from './context.js';
-import { indexHashField, lastUsedField, parseIndexMember, recordField, retiredField } from './keys.js';
+import { indexHashField, lastUsedField, limitsField, parseIndexMember, recordField, retiredField } from './keys.js';
 
 /** A listed token with every hash that may have a lookup key (what a deletion must remove). */
 export interface StoredToken {
@@ -26,13 +26,13 @@ export async function fetchRecords(ctx: StoreContext, organizationId: string, id
  */
 export async function fetchTokens(ctx: StoreContext, organizationId: string, ids: readonly string[]): Promise<Array<StoredToken | null>> {
   if (ids.length === 0) return [];
-  const fields = ids.flatMap((id) => [recordField(id), lastUsedField(id), retiredField(id), indexHashField(id)]);
+  const fields = ids.flatMap((id) => [recordField(id), lastUsedField(id), retiredField(id), indexHashField(id), limitsField(id)]);
   const values = await ctx.client.hmget(ctx.keys.organization(organizationId).records, ...fields);
   return ids.map((_, i) => {
-    const json = values[4 * i];
+    const json = values[5 * i];
     if (json == null) return null;
-    const record = decodeRecord(json, values[4 * i + 1]);
-    return { record, hashes: tokenHashes(record, values[4 * i + 2]), indexHash: values[4 * i + 3] ?? record.hash };
+    const record = decodeRecord(json, values[5 * i + 1], values[5 * i + 4]);
+    return { record, hashes: tokenHashes(record, values[5 * i + 2]), indexHash: values[5 * i + 3] ?? record.hash };
   });
 }
 

@@ -1,4 +1,8 @@
-import type { DeleteManyResult, LastUsedUpdate, ListPage, TokenRecord, TokenStore } from '@keyward/core';
+import type { AuditDraft, AuditStore, DeleteManyResult, LastUsedUpdate, LimitsStore, ListPage, RateLimiterStore, TokenRecord, TokenStore, UsageStore } from '@keyward/core';
+import { auditLog, noteAuditedOrganizations, pruneAudit } from './audit.js';
+import { rateLimiterPart } from './rate-limiter.js';
+import { spend } from './spend.js';
+import { addUsage, pruneUsage, readUsage } from './usage.js';
 import { changeChecks } from './change-checks.js';
 import { rollToken, updateToken } from './changes.js';
 import { decodeRecord, encodeInstant } from './codec.js';
@@ -36,15 +40,26 @@ function assertStorable(record: TokenRecord): void {
   if (record.lastUsedAt !== null && !Number.isFinite(record.lastUsedAt)) {
     throw new RangeError(`insert(record): record.lastUsedAt must be a finite number (epoch ms) or null, got ${record.lastUsedAt}`);
   }
+  // The limits field holds integers (the spend script does its arithmetic on them).
+  const integer = (value: unknown, field: string) => {
+    if (value != null && !Number.isSafeInteger(value)) throw new RangeError(`insert(record): record.${field} must be an integer or null, got ${String(value)}`);
+  };
+  integer(record.remaining, 'remaining');
+  integer(record.refilledAt, 'refilledAt');
+  integer(record.rateLimit?.limit, 'rateLimit.limit');
+  integer(record.rateLimit?.window, 'rateLimit.window');
+  integer(record.refill?.amount, 'refill.amount');
+  integer(record.refill?.interval, 'refill.interval');
 }
 
 /**
  * Runs the deletion steps of `records` and returns those this call removed itself: when two
  * deletions of one token overlap, only the one whose script unlisted it reports it.
  */
-async function removeExactly(ctx: StoreContext, tokens: readonly StoredToken[]): Promise<TokenRecord[]> {
+async function removeExactly(ctx: StoreContext, tokens: readonly StoredToken[], audit?: AuditDraft): Promise<TokenRecord[]> {
   const removal = newRemoval();
-  await runSteps(removeSteps(ctx, tokens, removal));
+  await noteAuditedOrganizations(ctx, audit, tokens.map((t) => t.record.organizationId));
+  await runSteps(removeSteps(ctx, tokens, removal, audit));
   return tokens.flatMap(({ record: r }) => (removal.unlisted.has(removalKey(r.organizationId, r.id)) ? [r] : []));
 }
 
@@ -54,10 +69,11 @@ async function removeIndexed(
   members: readonly string[],
   matches: (record: TokenRecord) => boolean,
   dropEntries: (members: string[]) => Promise<unknown>,
+  audit?: AuditDraft,
 ): Promise<TokenRecord[]> {
   const entries = await resolveIndexEntries(ctx, members);
   const tokens = entries.flatMap((e) => (e.token && matches(e.token.record) ? [e.token] : []));
-  const removed = await removeExactly(ctx, tokens);
+  const removed = await removeExactly(ctx, tokens, audit);
   // An entry whose listing is gone may still have lookup keys (a failover undid its deletion):
   // remove them too (the entry's hash at insert, and every hash its organization remembers for
   // the id), so every token that verifies stays revocable. In ordinary runs the lookup keys went
@@ -73,7 +89,7 @@ async function removeIndexed(
  * deletion or an upgrade that stopped half-way) are dropped, and a live token found there only
  * (one whose `<p>expiring` entry was lost) is deleted like the others.
  */
-async function sweepExpiry(ctx: StoreContext, expiredBefore: number): Promise<TokenRecord[]> {
+async function sweepExpiry(ctx: StoreContext, expiredBefore: number, audit?: AuditDraft): Promise<TokenRecord[]> {
   const by = Math.floor(Math.min(expiredBefore, Number.MAX_SAFE_INTEGER));
   if (by < -Number.MAX_SAFE_INTEGER) return [];
   const deleted: TokenRecord[] = [];
@@ -88,7 +104,7 @@ async function sweepExpiry(ctx: StoreContext, expiredBefore: number): Promise<To
         for (const token of await fetchTokens(ctx, organizationId, ids)) if (token) tokens.push(token);
       }),
     );
-    deleted.push(...(await removeExactly(ctx, tokens)));
+    deleted.push(...(await removeExactly(ctx, tokens, audit)));
     await ctx.client.zrem(ctx.keys.expiry, ...members);
     if (members.length < BATCH) break;
   }
@@ -116,7 +132,7 @@ async function findUnlisted(ctx: StoreContext, organizationId: string, ids: read
  * A Redis token store: the `TokenStore` contract plus `reconcile()`.
  * @example const store: RedisTokenStore = redisStore({ client });
  */
-export interface RedisTokenStore extends TokenStore {
+export interface RedisTokenStore extends TokenStore, LimitsStore, RateLimiterStore, AuditStore, UsageStore {
   /**
    * Finds tokens that verify without being listed and deletes them, and finishes rolls and
    * updates that stopped part-way (their lookup keys), one bounded slice per call; call again
@@ -189,31 +205,33 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
   // Redis is still read every time; only the parse of bytes already seen is remembered (a pure
   // function of them), so a deleted or changed token is seen at once. Frozen: the store may hand
   // the same record to several requests, which treat it as read-only.
-  const parsed = new Map<string, TokenRecord>();
-  const decodeLookup = ([json, lastUsedAt]: Array<string | null>): TokenRecord | null => {
+  const parsed = new Map<string, { record: TokenRecord; lastUsedAt: string | null; limits: string | null }>();
+  const decodeLookup = ([json, lastUsedAt = null, limits = null]: Array<string | null>): TokenRecord | null => {
     if (json == null) return null;
     const known = parsed.get(json);
-    const used = lastUsedAt == null ? null : Number(lastUsedAt);
-    if (known !== undefined && known.lastUsedAt === used) return known;
+    if (known !== undefined && known.lastUsedAt === lastUsedAt && known.limits === limits) return known.record;
     let record: TokenRecord;
     try {
-      record = Object.freeze(decodeRecord(json, lastUsedAt));
+      record = Object.freeze(decodeRecord(json, lastUsedAt, limits));
     } catch (error) {
       // An unreadable record is a store that cannot answer, never "not found".
       return failedLookup(error);
     }
     if (known === undefined && parsed.size >= PARSED_RECORDS) parsed.delete(parsed.keys().next().value!);
-    parsed.set(json, record);
+    parsed.set(json, { record, lastUsedAt, limits });
     return record;
   };
 
   return {
-    async insert(record) {
+    async insert(record, audit) {
       assertStorable(record);
-      const [claim, ...rest] = insertSteps(ctx, record);
+      const [claim, ...rest] = insertSteps(ctx, record, audit);
       let claimed: Claim;
       try {
-        claimed = await run('insert', claim);
+        claimed = await run('insert', async () => {
+          await noteAuditedOrganizations(ctx, audit, [record.organizationId]);
+          return claim();
+        });
         if (claimed === 'ok') await guard('insert', () => runSteps(rest));
       } catch (error) {
         // The caller is told the insert failed, so the token must not live on, even if a step
@@ -230,7 +248,7 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
     findByHash(hash) {
       // The hot path: one HMGET and no extra async frame. (Core's opt-in cache, fed by
       // redisInvalidations, answers hits before this is called.)
-      return client.hmget(keys.byHash(hash), 'r', 'u').then(decodeLookup, failedLookup);
+      return client.hmget(keys.byHash(hash), 'r', 'u', 'l').then(decodeLookup, failedLookup);
     },
 
     async get(organizationId, id) {
@@ -248,17 +266,17 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
         const [found, ...rows] = await scripts.list(keys.organization(organizationId), max, limit);
         const items: TokenRecord[] = [];
         let lastMember: string | undefined;
-        for (let i = 0; i < rows.length; i += 3) {
+        for (let i = 0; i < rows.length; i += 4) {
           lastMember = rows[i] as string;
           const json = rows[i + 1] as string | null;
-          if (json !== null) items.push(decodeRecord(json, rows[i + 2] as string | null));
+          if (json !== null) items.push(decodeRecord(json, rows[i + 2] as string | null, rows[i + 3] as string | null));
         }
         const next = (found as number) > limit && lastMember !== undefined ? parseOrderMember(lastMember) : null;
         return { items, next };
       });
     },
 
-    async deleteMany(organizationId, ids): Promise<DeleteManyResult> {
+    async deleteMany(organizationId, ids, audit): Promise<DeleteManyResult> {
       return run('deleteMany', async () => {
         // One HMGET is an atomic snapshot of the organization: the ids it finds are deleted, the
         // others are missing and do not stop them. A concurrent deletion of some of the same ids
@@ -268,14 +286,14 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
         const unlistedIds = ids.filter((_, i) => tokens[i] === null);
         // A token that verifies must stay deletable by id, even when its listing is gone.
         const unlisted = unlistedIds.length > 0 ? await findUnlisted(ctx, organizationId, unlistedIds) : new Map<string, string[]>();
-        const deleted = await removeExactly(ctx, tokens.filter((t): t is StoredToken => t !== null));
+        const deleted = await removeExactly(ctx, tokens.filter((t): t is StoredToken => t !== null), audit);
         deleted.push(...(await removeOrphans(ctx, [...unlisted.values()].flat())));
         const found = new Set(deleted.map((record) => record.id));
         return { deleted, missing: ids.filter((id) => !found.has(id)) };
       });
     },
 
-    async deleteByProject(projectId) {
+    async deleteByProject(projectId, audit) {
       return run('deleteByProject', async () => {
         const indexKey = keys.project(projectId);
         const members = await client.smembers(indexKey);
@@ -283,13 +301,13 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
         for (let start = 0; start < members.length; start += BATCH) {
           const batch = members.slice(start, start + BATCH);
           const matches = (r: TokenRecord) => r.scope.kind === 'project' && r.scope.projectId === projectId;
-          deleted.push(...(await removeIndexed(ctx, batch, matches, (m) => client.srem(indexKey, ...m))));
+          deleted.push(...(await removeIndexed(ctx, batch, matches, (m) => client.srem(indexKey, ...m), audit)));
         }
         return deleted;
       });
     },
 
-    async deleteExpired(expiredBefore) {
+    async deleteExpired(expiredBefore, audit) {
       return run('deleteExpired', async () => {
         const deleted: TokenRecord[] = [];
         for (;;) {
@@ -298,10 +316,10 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
           const members = await client.zrangebyscore(keys.expiring, '-inf', expiredBefore, 'LIMIT', 0, BATCH);
           if (members.length === 0) break;
           const matches = (r: TokenRecord) => r.expiresAt !== null && r.expiresAt <= expiredBefore;
-          deleted.push(...(await removeIndexed(ctx, members, matches, (m) => client.zrem(keys.expiring, ...m))));
+          deleted.push(...(await removeIndexed(ctx, members, matches, (m) => client.zrem(keys.expiring, ...m), audit)));
           if (members.length < BATCH) break;
         }
-        deleted.push(...(await sweepExpiry(ctx, expiredBefore)));
+        deleted.push(...(await sweepExpiry(ctx, expiredBefore, audit)));
         return deleted;
       });
     },
@@ -349,14 +367,46 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
       return run('reconcile', () => reconcile(ctx, reconcileOptions));
     },
 
-    async roll(organizationId, id, change) {
+    async roll(organizationId, id, change, audit) {
       changeChecks.roll(change);
-      return run('roll', () => perToken(removalKey(organizationId, id), () => rollToken(ctx, organizationId, id, change)));
+      return run('roll', async () => {
+        await noteAuditedOrganizations(ctx, audit, [organizationId]);
+        return perToken(removalKey(organizationId, id), () => rollToken(ctx, organizationId, id, change, audit));
+      });
     },
 
-    async update(organizationId, id, change) {
+    async update(organizationId, id, change, audit) {
       changeChecks.update(change);
-      return run('update', () => perToken(removalKey(organizationId, id), () => updateToken(ctx, organizationId, id, change)));
+      return run('update', async () => {
+        await noteAuditedOrganizations(ctx, audit, [organizationId]);
+        return perToken(removalKey(organizationId, id), () => updateToken(ctx, organizationId, id, change, audit));
+      });
+    },
+
+    spend(organizationId, id, cost, now) {
+      return run('spend', () => spend(ctx, organizationId, id, cost, now));
+    },
+
+    ...rateLimiterPart(ctx),
+
+    auditLog(organizationId, auditOptions) {
+      return guard('auditLog', () => auditLog(ctx, organizationId, auditOptions));
+    },
+
+    pruneAudit(before) {
+      return run('pruneAudit', () => pruneAudit(ctx, before));
+    },
+
+    addUsage(counts) {
+      return run('addUsage', () => addUsage(ctx, counts));
+    },
+
+    readUsage(organizationId, usageOptions) {
+      return guard('readUsage', () => readUsage(ctx, organizationId, usageOptions));
+    },
+
+    pruneUsage(beforeDay) {
+      return run('pruneUsage', () => pruneUsage(ctx, beforeDay));
     },
 
     async listExpiring(expiringOptions) {

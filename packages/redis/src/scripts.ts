@@ -18,14 +18,57 @@ local function recordHashes(json)
 end
 `;
 
-/** KEYS records, names, order. ARGV id, nameKey, json, orderMember, lastUsedAt or ''. → 1 ok, 0 name taken, -1 id taken. */
-const CLAIM = `
+// Contract v3's audit entry, written by the very script that makes the change it records (same
+// slot: the organization's). The caller sends the draft as a JSON prefix (every field but the
+// token's); the script completes it from the record it changes, so the name is the one stored
+// just before the action. The name is copied still JSON-escaped, never decoded (cjson refuses some
+// JSON that JavaScript writes). KEYS entries (hash), index (all entries), token index base (the
+// token id is appended). ARGV prefix ('' for no entry), draft id, padded instant.
+const AUDIT = `
+local function rawName(json)
+  local s, e = string.find(json, '"name":"', 1, true)
+  if not s then return '' end
+  local j = e + 1
+  while true do
+    local c = string.sub(json, j, j)
+    if c == '\\\\' then j = j + 2 elseif c == '"' or c == '' then break else j = j + 1 end
+  end
+  return string.sub(json, e + 1, j - 1)
+end
+local function writeAudit(entries, index, tokenIndex, prefix, draftId, at, tokenId, json)
+  if prefix == '' then return end
+  local id = draftId .. ':' .. tokenId
+  redis.call('HSET', entries, id, prefix .. ',"id":' .. cjson.encode(id) .. ',"tokenName":"' .. rawName(json) .. '","tokenId":' .. cjson.encode(tokenId) .. '}')
+  local member = at .. ':' .. id
+  redis.call('ZADD', index, 0, member)
+  redis.call('ZADD', tokenIndex .. tokenId, 0, member)
+end
+`;
+
+// The limits field (see limits-field.ts): '|'-separated slots, the first a write sequence.
+const LIMITS = `
+local function splitLimits(l)
+  local t = {}
+  for v in string.gmatch(l .. '|', '([^|]*)|') do t[#t + 1] = v end
+  return t
+end
+local function fmt(n) return string.format('%.0f', n) end
+`;
+
+/**
+ * KEYS records, names, order, audit entries, audit index, audit token index base. ARGV id, nameKey,
+ * json, orderMember, lastUsedAt or '', limits or '', audit prefix, draft id, padded instant.
+ * → 1 ok, 0 name taken, -1 id taken.
+ */
+const CLAIM = `${AUDIT}
 if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
 if redis.call('HEXISTS', KEYS[1], 'r:' .. ARGV[1]) == 1 then return -1 end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
 redis.call('HSET', KEYS[1], 'r:' .. ARGV[1], ARGV[3])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'u:' .. ARGV[1], ARGV[5]) end
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'l:' .. ARGV[1], ARGV[6]) end
 redis.call('ZADD', KEYS[3], 0, ARGV[4])
+writeAudit(KEYS[4], KEYS[5], KEYS[6], ARGV[7], ARGV[8], ARGV[9], ARGV[1], ARGV[3])
 return 1
 `;
 
@@ -48,8 +91,9 @@ return removed
 `;
 
 /**
- * KEYS records, names, order, gone, goneAt. ARGV now, forgetBefore, then triples id, nameKey,
- * orderMember. → triples id, hashes (JSON array), record JSON of the ids this call removed.
+ * KEYS records, names, order, gone, goneAt, audit entries, audit index, audit token index base.
+ * ARGV now, forgetBefore, audit prefix, draft id, padded instant, then triples id, nameKey,
+ * orderMember (one audit entry per id this call removed). → triples id, hashes (JSON array), record JSON of the ids this call removed.
  * Removes what is still there: a concurrent delete of the same token is not an error, and the
  * one whose script removed the record is the one that reports it (exactly one per token).
  * The hashes come from the record this script removed (current, previous and retired ones), not
@@ -61,9 +105,9 @@ return removed
  * 100 per call, and both keys expire that long after the last deletion), so a lookup key that a
  * failover brought back can still be deleted by id.
  */
-const UNLIST = `${RECORD_HASHES}
+const UNLIST = `${RECORD_HASHES}${AUDIT}
 local removed = {}
-for i = 3, #ARGV, 3 do
+for i = 6, #ARGV, 3 do
   local id = ARGV[i]
   local json = redis.call('HGET', KEYS[1], 'r:' .. id)
   if json then
@@ -81,8 +125,9 @@ for i = 3, #ARGV, 3 do
     removed[#removed + 1] = json
     redis.call('HSET', KEYS[4], id, encoded)
     redis.call('ZADD', KEYS[5], ARGV[1], id)
+    writeAudit(KEYS[6], KEYS[7], KEYS[8], ARGV[3], ARGV[4], ARGV[5], id, json)
   end
-  redis.call('HDEL', KEYS[1], 'u:' .. id, 'k:' .. id, 'w:' .. id, 'i:' .. id)
+  redis.call('HDEL', KEYS[1], 'u:' .. id, 'l:' .. id, 'k:' .. id, 'w:' .. id, 'i:' .. id)
   if redis.call('HGET', KEYS[2], ARGV[i + 1]) == id then redis.call('HDEL', KEYS[2], ARGV[i + 1]) end
   redis.call('ZREM', KEYS[3], ARGV[i + 2])
 end
@@ -100,8 +145,9 @@ return removed
 `;
 
 /**
- * KEYS records. ARGV id, expected record JSON, new record JSON, new hash, hashes to retire (JSON
- * array), current hash (kept once in `i:<id>`: the hash the token's index entries carry).
+ * KEYS records, audit entries, audit index, audit token index base. ARGV id, expected record JSON,
+ * new record JSON, new hash, hashes to retire (JSON array), current hash (kept once in `i:<id>`:
+ * the hash the token's index entries carry), audit prefix, draft id, padded instant.
  * → { 1, retired hashes now (JSON array or '') } applied, { 0 } the record changed since the caller
  * read it (read again), { -1 } no such token.
  * The first step of a roll: the listing switches to the new secret before any lookup key changes,
@@ -110,11 +156,12 @@ return removed
  * noted in `w:<id>` until the roll confirms its lookup key: a concurrent roll that retires it
  * meanwhile must not forget it (its lookup key may be written after that roll removed it).
  */
-const ROLL = `
+const ROLL = `${AUDIT}
 local json = redis.call('HGET', KEYS[1], 'r:' .. ARGV[1])
 if not json then return { -1 } end
 if json ~= ARGV[2] then return { 0 } end
 redis.call('HSET', KEYS[1], 'r:' .. ARGV[1], ARGV[3])
+writeAudit(KEYS[2], KEYS[3], KEYS[4], ARGV[7], ARGV[8], ARGV[9], ARGV[1], json)
 redis.call('HSETNX', KEYS[1], 'i:' .. ARGV[1], ARGV[6])
 local field = 'k:' .. ARGV[1]
 local retired = redis.call('HGET', KEYS[1], field)
@@ -173,37 +220,110 @@ return 0
 `;
 
 /**
- * KEYS records, names. ARGV id, expected record JSON, new record JSON, current name key, new name
- * key or ''. → 1 applied, 0 the record changed since the caller read it, -1 no such token,
- * -2 the new name key belongs to another token (nothing written).
+ * KEYS records, names, audit entries, audit index, audit token index base. ARGV id, expected record
+ * JSON, new record JSON, current name key, new name key or '', the seven limit slots ('|'-joined,
+ * `~` keeps a slot: a pause never undoes a concurrent spend), audit prefix, draft id, padded
+ * instant. → { 1, limits field now or '' } applied, { 0 } the record changed since the caller read
+ * it, { -1 } no such token, { -2 } the new name key belongs to another token (nothing written).
  */
-const UPDATE = `
+const UPDATE = `${AUDIT}${LIMITS}
 local json = redis.call('HGET', KEYS[1], 'r:' .. ARGV[1])
-if not json then return -1 end
-if json ~= ARGV[2] then return 0 end
+if not json then return { -1 } end
+if json ~= ARGV[2] then return { 0 } end
 if ARGV[5] ~= '' and ARGV[5] ~= ARGV[4] then
   local owner = redis.call('HGET', KEYS[2], ARGV[5])
-  if owner and owner ~= ARGV[1] then return -2 end
+  if owner and owner ~= ARGV[1] then return { -2 } end
   redis.call('HSET', KEYS[2], ARGV[5], ARGV[1])
   if redis.call('HGET', KEYS[2], ARGV[4]) == ARGV[1] then redis.call('HDEL', KEYS[2], ARGV[4]) end
 end
 redis.call('HSET', KEYS[1], 'r:' .. ARGV[1], ARGV[3])
+local field = 'l:' .. ARGV[1]
+local limits = redis.call('HGET', KEYS[1], field)
+local change = splitLimits(ARGV[6])
+local changed = false
+for i = 1, 7 do if change[i] ~= '~' then changed = true end end
+if changed then
+  local slots = splitLimits(limits or '0|1||||||')
+  for i = 1, 7 do if change[i] ~= '~' then slots[i + 1] = change[i] end end
+  slots[1] = fmt(tonumber(slots[1]) + 1)
+  limits = table.concat(slots, '|')
+  redis.call('HSET', KEYS[1], field, limits)
+end
+writeAudit(KEYS[3], KEYS[4], KEYS[5], ARGV[7], ARGV[8], ARGV[9], ARGV[1], json)
+return { 1, limits or '' }
+`;
+
+/**
+ * KEYS records. ARGV id, cost, now (epoch ms). One atomic step on the organization's slot: the
+ * refill that fell due, then the spend, never below zero.
+ * → { status, remaining or '', refilledAt or '', limits field written or '', current hash, previous hash or '' }
+ * with status 1 spent (or no credits: remaining ''), 0 refused, -1 no such token.
+ */
+const SPEND = `${RECORD_HASHES}${LIMITS}
+local json = redis.call('HGET', KEYS[1], 'r:' .. ARGV[1])
+if not json then return { -1 } end
+local field = 'l:' .. ARGV[1]
+local limits = redis.call('HGET', KEYS[1], field)
+if not limits then return { 1, '', '', '' } end
+local slots = splitLimits(limits)
+if slots[5] == '' then return { 1, '', slots[8], '' } end
+local cost = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local remaining = tonumber(slots[5])
+local changed = false
+if slots[6] ~= '' and slots[8] ~= '' then
+  local interval = tonumber(slots[7])
+  local anchor = tonumber(slots[8])
+  if interval > 0 and now >= anchor + interval then
+    slots[8] = fmt(anchor + math.floor((now - anchor) / interval) * interval)
+    remaining = tonumber(slots[6])
+    changed = true
+  end
+end
+local status = 0
+if remaining >= cost then
+  remaining = remaining - cost
+  status = 1
+  changed = true
+end
+local written = ''
+if changed then
+  slots[1] = fmt(tonumber(slots[1]) + 1)
+  slots[5] = fmt(remaining)
+  written = table.concat(slots, '|')
+  redis.call('HSET', KEYS[1], field, written)
+end
+local current, previous = recordHashes(json)
+return { status, fmt(remaining), slots[8], written, current or '', previous or '' }
+`;
+
+/**
+ * KEYS lookup key. ARGV limits field. Raises the lookup key's copy of the limits to a newer write
+ * (by sequence); a missing lookup key is never created (a deletion may have just removed it).
+ */
+const SET_LIMITS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local current = redis.call('HGET', KEYS[1], 'l')
+if current and tonumber(string.match(current, '^(%d+)')) >= tonumber(string.match(ARGV[1], '^(%d+)')) then return 0 end
+redis.call('HSET', KEYS[1], 'l', ARGV[1])
 return 1
 `;
 
 /**
- * KEYS lookup key. ARGV record JSON, lastUsedAt or '', expire-at (epoch ms) or ''.
+ * KEYS lookup key. ARGV record JSON, lastUsedAt or '', expire-at (epoch ms) or '', limits or ''.
  * Writes a lookup key with its expiry in one step, so a previous secret never lives on without it.
  */
 const WRITE_LOOKUP = `
 redis.call('HSET', KEYS[1], 'r', ARGV[1])
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'u', ARGV[2]) end
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'l', ARGV[4]) end
 if ARGV[3] ~= '' then redis.call('PEXPIREAT', KEYS[1], ARGV[3]) end
 return 1
 `;
 
 /**
- * KEYS lookup key. ARGV record JSON, expire-at (epoch ms) or '', channel, message. → 1 rewritten,
+ * KEYS lookup key. ARGV record JSON, expire-at (epoch ms) or '', channel, message, limits or ''
+ * (set only when newer than the key's, by sequence). → 1 rewritten,
  * 0 no such key (never recreated: a deletion may have removed it). Announces the change in the
  * same step, so a cached instance drops the record it holds for this hash.
  */
@@ -212,6 +332,10 @@ redis.call('PUBLISH', ARGV[3], ARGV[4])
 if redis.call('HEXISTS', KEYS[1], 'r') == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'r', ARGV[1])
 if ARGV[2] ~= '' then redis.call('PEXPIREAT', KEYS[1], ARGV[2]) end
+if ARGV[5] ~= '' then
+  local current = redis.call('HGET', KEYS[1], 'l')
+  if not current or tonumber(string.match(current, '^(%d+)')) < tonumber(string.match(ARGV[5], '^(%d+)')) then redis.call('HSET', KEYS[1], 'l', ARGV[5]) end
+end
 return 1
 `;
 
@@ -223,7 +347,7 @@ return 0
 
 /**
  * KEYS order, records. ARGV max (ZREVRANGEBYLEX bound), limit, id start in a member.
- * → { members found (up to limit + 1), then member, json, lastUsedAt for each of the first limit }.
+ * → { members found (up to limit + 1), then member, json, lastUsedAt, limits for each of the first limit }.
  * One script so a page never mixes two states of the organization.
  */
 const LIST = `
@@ -233,10 +357,11 @@ local start = tonumber(ARGV[3])
 local out = { #members }
 for i = 1, math.min(limit, #members) do
   local id = string.sub(members[i], start)
-  local fields = redis.call('HMGET', KEYS[2], 'r:' .. id, 'u:' .. id)
+  local fields = redis.call('HMGET', KEYS[2], 'r:' .. id, 'u:' .. id, 'l:' .. id)
   out[#out + 1] = members[i]
   out[#out + 1] = fields[1]
   out[#out + 1] = fields[2]
+  out[#out + 1] = fields[3]
 end
 return out
 `;
@@ -269,37 +394,121 @@ redis.call('HSET', KEYS[1], 'u', ARGV[1])
 return 1
 `;
 
+/**
+ * KEYS audit index (of the organization or of one token), audit entries. ARGV max
+ * (ZREVRANGEBYLEX bound), limit, entry id start in a member.
+ * → { members found (up to limit + 1), then member, entry JSON for each of the first limit }.
+ */
+const AUDIT_PAGE = `
+local limit = tonumber(ARGV[2])
+local members = redis.call('ZREVRANGEBYLEX', KEYS[1], ARGV[1], '-', 'LIMIT', 0, limit + 1)
+local start = tonumber(ARGV[3])
+local out = { #members }
+for i = 1, math.min(limit, #members) do
+  out[#out + 1] = members[i]
+  out[#out + 1] = redis.call('HGET', KEYS[2], string.sub(members[i], start))
+end
+return out
+`;
+
+/**
+ * KEYS audit index, audit entries, audit token index base. ARGV max (exclusive ZRANGEBYLEX bound:
+ * the padded cutoff), batch, entry id start in a member. → how many entries this call deleted
+ * (at most batch): each leaves the entries hash, the organization's index and its token's index.
+ */
+const PRUNE_AUDIT = `
+local members = redis.call('ZRANGEBYLEX', KEYS[1], '-', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local start = tonumber(ARGV[3])
+for _, member in ipairs(members) do
+  local id = string.sub(member, start)
+  local entry = redis.call('HGET', KEYS[2], id)
+  if entry then
+    local tokenId = string.match(entry, ',"tokenId":"([^"]*)"}$')
+    if tokenId then redis.call('ZREM', KEYS[3] .. tokenId, member) end
+    redis.call('HDEL', KEYS[2], id)
+  end
+  redis.call('ZREM', KEYS[1], member)
+end
+return #members
+`;
+
+/** KEYS one organization's usage hash of one day. ARGV pairs field, increment. Atomic per field (HINCRBY). */
+const ADD_USAGE = `
+for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return 1
+`;
+
+/** KEYS usage hashes of one organization (one per day). ARGV field prefix (`<tokenId>:` or `*:`). → seven counts per key, false where absent. */
+const READ_USAGE = `
+local out = {}
+local p = ARGV[1]
+for i = 1, #KEYS do
+  local values = redis.call('HMGET', KEYS[i], p .. 'a', p .. 'D', p .. 'E', p .. 'S', p .. 'P', p .. 'R', p .. 'U')
+  for j = 1, 7 do out[#out + 1] = values[j] end
+end
+return out
+`;
+
+/** KEYS one usage hash. → how many token rows it held (fields `<tokenId>:a`, not the total's), then deletes it. */
+const DROP_USAGE_DAY = `
+local rows = 0
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(field, -2) == ':a' and string.sub(field, 1, 2) ~= '*:' then rows = rows + 1 end
+end
+redis.call('DEL', KEYS[1])
+return rows
+`;
+
 const DEFINITIONS = {
-  claim: { numberOfKeys: 3, lua: CLAIM },
+  claim: { numberOfKeys: 6, lua: CLAIM },
   unpublish: { lua: UNPUBLISH },
-  unlist: { numberOfKeys: 5, lua: UNLIST },
-  roll: { numberOfKeys: 1, lua: ROLL },
+  unlist: { numberOfKeys: 8, lua: UNLIST },
+  roll: { numberOfKeys: 4, lua: ROLL },
   confirm: { numberOfKeys: 1, lua: CONFIRM },
-  update: { numberOfKeys: 2, lua: UPDATE },
+  update: { numberOfKeys: 5, lua: UPDATE },
+  spend: { numberOfKeys: 1, lua: SPEND },
+  setLimits: { numberOfKeys: 1, lua: SET_LIMITS },
   writeLookup: { numberOfKeys: 1, lua: WRITE_LOOKUP },
   rewriteLookup: { numberOfKeys: 1, lua: REWRITE_LOOKUP },
   release: { numberOfKeys: 1, lua: RELEASE },
   list: { numberOfKeys: 2, lua: LIST },
   touchOrganization: { numberOfKeys: 1, lua: TOUCH_ORGANIZATION },
   touchLookup: { numberOfKeys: 1, lua: TOUCH_LOOKUP },
+  auditPage: { numberOfKeys: 2, lua: AUDIT_PAGE },
+  pruneAudit: { numberOfKeys: 3, lua: PRUNE_AUDIT },
+  addUsage: { numberOfKeys: 1, lua: ADD_USAGE },
+  readUsage: { lua: READ_USAGE },
+  dropUsageDay: { numberOfKeys: 1, lua: DROP_USAGE_DAY },
 } as const;
 
 // Versioned names: two keyward versions sharing one client each keep their own scripts.
-const commandName = (name: string): string => `keywardV2${name[0]!.toUpperCase()}${name.slice(1)}`;
+const commandName = (name: string): string => `keywardV3${name[0]!.toUpperCase()}${name.slice(1)}`;
+
+/** An audit draft as the scripts take it: the entry's JSON prefix ('' for none), the draft id, the padded instant. */
+export type AuditArgs = readonly [prefix: string, draftId: string, at: string];
+
+export const NO_AUDIT: AuditArgs = ['', '', ''];
 
 export interface Scripts {
-  claim(keys: OrganizationKeys, id: string, nameKey: string, json: string, member: string, lastUsedAt: string): Promise<number>;
+  claim(keys: OrganizationKeys, id: string, nameKey: string, json: string, member: string, lastUsedAt: string, limits: string, audit: AuditArgs): Promise<number>;
   unpublish(lookupKeys: readonly string[], channel: string, message: string): Promise<Array<string | null>>;
-  unlist(keys: OrganizationKeys, now: number, forgetBefore: number, triples: readonly string[]): Promise<string[]>;
-  roll(records: string, id: string, expected: string, json: string, hash: string, retire: readonly string[], currentHash: string): Promise<[number, string?]>;
+  unlist(keys: OrganizationKeys, now: number, forgetBefore: number, audit: AuditArgs, triples: readonly string[]): Promise<string[]>;
+  roll(keys: OrganizationKeys, id: string, expected: string, json: string, hash: string, retire: readonly string[], currentHash: string, audit: AuditArgs): Promise<[number, string?]>;
   confirm(records: string, id: string, hash: string, removed: readonly string[]): Promise<number>;
-  update(keys: OrganizationKeys, id: string, expected: string, json: string, nameKey: string, newNameKey: string): Promise<number>;
-  writeLookup(lookupKey: string, json: string, lastUsedAt: string, expireAt: string): Promise<number>;
-  rewriteLookup(lookupKey: string, json: string, expireAt: string, channel: string, message: string): Promise<number>;
+  update(keys: OrganizationKeys, id: string, expected: string, json: string, nameKey: string, newNameKey: string, limitSlots: string, audit: AuditArgs): Promise<[number, string?]>;
+  spend(records: string, id: string, cost: number, now: number): Promise<[number, string?, string?, string?, string?, string?]>;
+  setLimits(lookupKey: string, limits: string): Promise<number>;
+  writeLookup(lookupKey: string, json: string, lastUsedAt: string, expireAt: string, limits: string): Promise<number>;
+  rewriteLookup(lookupKey: string, json: string, expireAt: string, channel: string, message: string, limits: string): Promise<number>;
   release(lock: string, token: string): Promise<number>;
   list(keys: OrganizationKeys, max: string, limit: number): Promise<Array<string | number | null>>;
   touchOrganization(records: string, pairs: readonly string[]): Promise<string[]>;
   touchLookup(lookupKey: string, lastUsedAt: string): Promise<number>;
+  auditPage(index: string, entries: string, max: string, limit: number): Promise<Array<string | number | null>>;
+  pruneAudit(keys: OrganizationKeys, max: string, batch: number): Promise<number>;
+  addUsage(usageKey: string, pairs: readonly string[]): Promise<number>;
+  readUsage(dayKeys: readonly string[], fieldPrefix: string): Promise<Array<string | null>>;
+  dropUsageDay(usageKey: string): Promise<number>;
 }
 
 type Command = (...args: Array<string | number>) => Promise<unknown>;
@@ -316,17 +525,28 @@ export function defineScripts(client: RedisClient): Scripts {
   const call = <T>(name: keyof typeof DEFINITIONS, ...args: Array<string | number>): Promise<T> =>
     commands[commandName(name)]!.call(client, ...args) as Promise<T>;
   return {
-    claim: (k, id, nameKey, json, member, lastUsedAt) => call('claim', k.records, k.names, k.order, id, nameKey, json, member, lastUsedAt),
+    claim: (k, id, nameKey, json, member, lastUsedAt, limits, audit) =>
+      call('claim', k.records, k.names, k.order, k.auditEntries, k.auditIndex, k.auditTokenIndex, id, nameKey, json, member, lastUsedAt, limits, ...audit),
     unpublish: (lookupKeys, channel, message) => call('unpublish', lookupKeys.length, ...lookupKeys, channel, message),
-    unlist: (k, now, forgetBefore, triples) => call('unlist', k.records, k.names, k.order, k.gone, k.goneAt, now, forgetBefore, ...triples),
-    roll: (records, id, expected, json, hash, retire, currentHash) => call('roll', records, id, expected, json, hash, JSON.stringify(retire), currentHash),
+    unlist: (k, now, forgetBefore, audit, triples) =>
+      call('unlist', k.records, k.names, k.order, k.gone, k.goneAt, k.auditEntries, k.auditIndex, k.auditTokenIndex, now, forgetBefore, ...audit, ...triples),
+    roll: (k, id, expected, json, hash, retire, currentHash, audit) =>
+      call('roll', k.records, k.auditEntries, k.auditIndex, k.auditTokenIndex, id, expected, json, hash, JSON.stringify(retire), currentHash, ...audit),
     confirm: (records, id, hash, removed) => call('confirm', records, id, hash, JSON.stringify(removed)),
-    update: (k, id, expected, json, nameKey, newNameKey) => call('update', k.records, k.names, id, expected, json, nameKey, newNameKey),
-    writeLookup: (lookupKey, json, lastUsedAt, expireAt) => call('writeLookup', lookupKey, json, lastUsedAt, expireAt),
-    rewriteLookup: (lookupKey, json, expireAt, channel, message) => call('rewriteLookup', lookupKey, json, expireAt, channel, message),
+    update: (k, id, expected, json, nameKey, newNameKey, limitSlots, audit) =>
+      call('update', k.records, k.names, k.auditEntries, k.auditIndex, k.auditTokenIndex, id, expected, json, nameKey, newNameKey, limitSlots, ...audit),
+    spend: (records, id, cost, now) => call('spend', records, id, cost, now),
+    setLimits: (lookupKey, limits) => call('setLimits', lookupKey, limits),
+    writeLookup: (lookupKey, json, lastUsedAt, expireAt, limits) => call('writeLookup', lookupKey, json, lastUsedAt, expireAt, limits),
+    rewriteLookup: (lookupKey, json, expireAt, channel, message, limits) => call('rewriteLookup', lookupKey, json, expireAt, channel, message, limits),
     release: (lock, token) => call('release', lock, token),
     list: (k, max, limit) => call('list', k.order, k.records, max, limit, ORDER_MEMBER_ID_START),
     touchOrganization: (records, pairs) => call('touchOrganization', records, ...pairs),
     touchLookup: (lookupKey, lastUsedAt) => call('touchLookup', lookupKey, lastUsedAt),
+    auditPage: (index, entries, max, limit) => call('auditPage', index, entries, max, limit, ORDER_MEMBER_ID_START),
+    pruneAudit: (k, max, batch) => call('pruneAudit', k.auditIndex, k.auditEntries, k.auditTokenIndex, max, batch, ORDER_MEMBER_ID_START),
+    addUsage: (usageKey, pairs) => call('addUsage', usageKey, ...pairs),
+    readUsage: (dayKeys, fieldPrefix) => call('readUsage', dayKeys.length, ...dayKeys, fieldPrefix),
+    dropUsageDay: (usageKey) => call('dropUsageDay', usageKey),
   };
 }

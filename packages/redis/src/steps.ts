@@ -1,7 +1,9 @@
-import type { TokenRecord } from '@keyward/core';
+import type { AuditDraft, TokenRecord } from '@keyward/core';
+import { auditArgs } from './audit.js';
 import { decodeRecord, encodeInstant, encodeRecord } from './codec.js';
 import type { StoreContext } from './context.js';
-import { expiryMember, indexMember, orderMember, recordField } from './keys.js';
+import { expiryMember, indexMember, limitsField, orderMember, recordField } from './keys.js';
+import { encodeLimits } from './limits-field.js';
 import type { StoredToken } from './reads.js';
 
 /** Outcome of claiming a name and an id in an organization. */
@@ -84,9 +86,9 @@ export async function unpublish(ctx: StoreContext, hashes: readonly string[], re
  * The lookup keys of a record as written: the current secret, and the previous one (expiring at
  * its `expiresAt`, so Redis drops it when keyward would refuse it anyway).
  */
-function lookupWrites(ctx: StoreContext, record: TokenRecord, json: string, lastUsedAt: string): Array<Promise<unknown>> {
-  const writes = [ctx.scripts.writeLookup(ctx.keys.byHash(record.hash), json, lastUsedAt, '')];
-  if (record.previous) writes.push(ctx.scripts.writeLookup(ctx.keys.byHash(record.previous.hash), json, lastUsedAt, encodeInstant(record.previous.expiresAt)));
+function lookupWrites(ctx: StoreContext, record: TokenRecord, json: string, lastUsedAt: string, limits: string): Array<Promise<unknown>> {
+  const writes = [ctx.scripts.writeLookup(ctx.keys.byHash(record.hash), json, lastUsedAt, '', limits)];
+  if (record.previous) writes.push(ctx.scripts.writeLookup(ctx.keys.byHash(record.previous.hash), json, lastUsedAt, encodeInstant(record.previous.expiresAt), limits));
   return writes;
 }
 
@@ -106,8 +108,10 @@ export const recordHashes = (record: TokenRecord): string[] => (record.previous 
  * The first step resolves the claim; when it is not 'ok' nothing was written and the rest must not run.
  * @example const [claim, ...rest] = insertSteps(ctx, record);
  */
-export function insertSteps(ctx: StoreContext, record: TokenRecord): [claim: () => Promise<Claim>, ...rest: Step[]] {
+export function insertSteps(ctx: StoreContext, record: TokenRecord, audit?: AuditDraft): [claim: () => Promise<Claim>, ...rest: Step[]] {
   const json = encodeRecord(record);
+  const limits = encodeLimits(record);
+  const entry = auditArgs(audit, record.organizationId);
   const lastUsedAt = record.lastUsedAt === null ? '' : encodeInstant(record.lastUsedAt);
   const member = indexMember(record.organizationId, record.id, record.hash);
   const organization = ctx.keys.organization(record.organizationId);
@@ -118,7 +122,7 @@ export function insertSteps(ctx: StoreContext, record: TokenRecord): [claim: () 
   const hashes = recordHashes(record);
   return [
     durable(ctx, () => [organization.records], async function claim(): Promise<Claim> {
-      const outcome = await ctx.scripts.claim(organization, record.id, record.nameKey, json, orderMember(record.createdAt, record.id), lastUsedAt);
+      const outcome = await ctx.scripts.claim(organization, record.id, record.nameKey, json, orderMember(record.createdAt, record.id), lastUsedAt, limits, entry);
       return outcome === 1 ? 'ok' : outcome === 0 ? 'name_taken' : 'id_taken';
     }),
     durable(ctx, () => indexKeys, async function index() {
@@ -131,7 +135,7 @@ export function insertSteps(ctx: StoreContext, record: TokenRecord): [claim: () 
       await Promise.all(writes);
     }),
     durable(ctx, () => hashes.map(ctx.keys.byHash), async function publish() {
-      await Promise.all(lookupWrites(ctx, record, json, lastUsedAt));
+      await Promise.all(lookupWrites(ctx, record, json, lastUsedAt, limits));
       // A revokeProject that ran between the claim and now removed the listing without seeing a
       // lookup key: take the token back, so it never verifies unlisted.
       if ((await ctx.client.hexists(organization.records, recordField(record.id))) === 0) await unpublish(ctx, hashes, newRemoval());
@@ -150,7 +154,7 @@ export function insertSteps(ctx: StoreContext, record: TokenRecord): [claim: () 
  * deletions of one token report it once.
  * @example for (const step of removeSteps(ctx, tokens)) await step();
  */
-export function removeSteps(ctx: StoreContext, tokens: readonly StoredToken[], removal: Removal = newRemoval()): Step[] {
+export function removeSteps(ctx: StoreContext, tokens: readonly StoredToken[], removal: Removal = newRemoval(), audit?: AuditDraft): Step[] {
   const records = tokens.map((t) => t.record);
   const known = new Set(tokens.flatMap((t) => t.hashes));
   const projectScoped = records.filter((r) => r.scope.kind === 'project');
@@ -170,6 +174,7 @@ export function removeSteps(ctx: StoreContext, tokens: readonly StoredToken[], r
             ctx.keys.organization(organizationId),
             now,
             now - GONE_RETENTION_MS,
+            auditArgs(audit, organizationId),
             group.flatMap((r) => [r.id, r.nameKey, orderMember(r.createdAt, r.id)]),
           );
           const renamed: string[] = [];
@@ -181,7 +186,7 @@ export function removeSteps(ctx: StoreContext, tokens: readonly StoredToken[], r
             const { nameKey, createdAt } = decodeRecord(removed[i + 2]!, null);
             if (nameKey !== group.find((r) => r.id === id)?.nameKey) renamed.push(id, nameKey, orderMember(createdAt, id));
           }
-          if (renamed.length > 0) await ctx.scripts.unlist(ctx.keys.organization(organizationId), now, now - GONE_RETENTION_MS, renamed);
+          if (renamed.length > 0) await ctx.scripts.unlist(ctx.keys.organization(organizationId), now, now - GONE_RETENTION_MS, auditArgs(undefined, organizationId), renamed);
         }),
       );
       await unpublish(ctx, unknown, removal);
@@ -216,21 +221,23 @@ export function removeSteps(ctx: StoreContext, tokens: readonly StoredToken[], r
 export async function syncLookups(ctx: StoreContext, organizationId: string, id: string): Promise<string[]> {
   const records = ctx.keys.organization(organizationId).records;
   const written = new Set<string>();
-  let json = await ctx.client.hget(records, recordField(id));
-  for (let round = 0; json !== null && round < SYNC_ROUNDS; round++) {
+  let [json, limits] = await ctx.client.hmget(records, recordField(id), limitsField(id));
+  for (let round = 0; json != null && round < SYNC_ROUNDS; round++) {
     const record = decodeRecord(json, null);
-    const rewrites = [ctx.scripts.rewriteLookup(ctx.keys.byHash(record.hash), json, '', ctx.channel, JSON.stringify([record.hash]))];
+    const rewrites = [ctx.scripts.rewriteLookup(ctx.keys.byHash(record.hash), json, '', ctx.channel, JSON.stringify([record.hash]), limits ?? '')];
     written.add(record.hash);
     if (record.previous) {
       written.add(record.previous.hash);
       rewrites.push(
-        ctx.scripts.rewriteLookup(ctx.keys.byHash(record.previous.hash), json, encodeInstant(record.previous.expiresAt), ctx.channel, JSON.stringify([record.previous.hash])),
+        ctx.scripts.rewriteLookup(ctx.keys.byHash(record.previous.hash), json, encodeInstant(record.previous.expiresAt), ctx.channel, JSON.stringify([record.previous.hash]), limits ?? ''),
       );
     }
     await Promise.all(rewrites);
-    const latest = await ctx.client.hget(records, recordField(id));
+    const [latest, latestLimits] = await ctx.client.hmget(records, recordField(id), limitsField(id));
+    // A limits change alone (a spend) raises the lookup keys' copy itself, by sequence.
     if (latest === json) break;
     json = latest;
+    limits = latestLimits;
   }
   return [...written];
 }

@@ -22,6 +22,7 @@ export function describeRedisStore(name: string, client: () => Redis | Cluster, 
       return store;
     },
     {
+      parts: ['limits', 'rateLimiter', 'audit', 'usage'],
       breakStore: (store) => connections.get(store)!.connection.disconnect(),
       cleanup: async (store) => {
         const { prefix, connection } = connections.get(store)!;

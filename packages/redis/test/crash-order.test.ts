@@ -2,13 +2,16 @@
 // deletion after each of its steps (as a crash would) and check the invariant the step order
 // exists for: nothing verifies that is not listed.
 import type { TokenRecord, TokenStore } from '@keyward/core';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createContext, type StoreContext } from '../src/context.js';
 import { redisStore } from '../src/index.js';
 import { insertSteps, removeSteps, runSteps } from '../src/steps.js';
 import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, tokenKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
+
+// The store keeps contract v3's limit fields and returns them from every read.
+useLimitFields(true);
 
 const client = new Redis({ ...FAIL_FAST, port: 6379 });
 let keyPrefix: string;
@@ -88,7 +91,7 @@ describe('interrupted writes keep "nothing verifies that is not listed"', () => 
     // A client whose lookup-key write fails, as if the connection dropped right before it.
     const broken = new Proxy(client, {
       get(target, property) {
-        if (property === 'keywardV2WriteLookup') return () => Promise.reject(new Error('Connection is closed.'));
+        if (property === 'keywardV3WriteLookup') return () => Promise.reject(new Error('Connection is closed.'));
         const value: unknown = Reflect.get(target, property, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },
@@ -107,7 +110,7 @@ describe('interrupted writes keep "nothing verifies that is not listed"', () => 
       get(target, property) {
         const value: unknown = Reflect.get(target, property, target);
         if (typeof value !== 'function') return value;
-        if (property !== 'keywardV2Claim') return value.bind(target);
+        if (property !== 'keywardV3Claim') return value.bind(target);
         return (...args: unknown[]) =>
           (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).then(() => {
             throw new Error('Command timed out');

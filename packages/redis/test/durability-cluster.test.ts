@@ -3,7 +3,7 @@
 // frozen, deletes touching that primary fail saying WAIT did and naming it, deletes elsewhere go
 // through, and verifies of other tokens on that very primary keep answering meanwhile.
 import { StoreUnavailableError, type TokenRecord } from '@keyward/core';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { redisStore } from '../src/index.js';
@@ -11,6 +11,9 @@ import { keySlot } from '../src/slots.js';
 import { redisCli, startCluster, type TestCluster } from '@keyward/test-kit/redis';
 import { sleep, waitUntil } from '@keyward/test-kit/net';
 import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
+
+// The store keeps contract v3's limit fields and returns them from every read.
+useLimitFields(true);
 
 let cluster: TestCluster | undefined;
 let client: Cluster;

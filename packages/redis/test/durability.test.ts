@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError, StoreUnavailableError } from '@keyward/core';
-import { makeHash, makeRecord } from '@keyward/store-tests';
+import { makeHash, makeRecord, useLimitFields } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { redisStore } from '../src/index.js';
@@ -15,6 +15,9 @@ import { removeSteps } from '../src/steps.js';
 import { FAIL_FAST, randomPrefix } from '@keyward/test-kit/redis-keys';
 import { sleep, waitUntil } from '@keyward/test-kit/net';
 import { redisCli, startRedisServer, type RedisServer } from '@keyward/test-kit/redis';
+
+// The store keeps contract v3's limit fields and returns them from every read.
+useLimitFields(true);
 
 let primary: RedisServer;
 let replica: RedisServer;

@@ -3,13 +3,16 @@
 // retrying will not change is StoreFailedError (500). READONLY, timeouts and refused or closed
 // connections are in unavailable.test.ts, MOVED in redis-cluster.test.ts, the whole table in errors.test.ts.
 import { StoreFailedError, StoreUnavailableError } from '@keyward/core';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, describe, expect, test } from 'vitest';
 import { redisStore } from '../src/index.js';
 import { FAIL_FAST, randomPrefix } from '@keyward/test-kit/redis-keys';
 import { freePort, waitUntil } from '@keyward/test-kit/net';
 import { startRedisServer, type RedisServer } from '@keyward/test-kit/redis';
+
+// The store keeps contract v3's limit fields and returns them from every read.
+useLimitFields(true);
 
 const servers: RedisServer[] = [];
 const clients: Redis[] = [];

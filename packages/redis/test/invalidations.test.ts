@@ -1,12 +1,15 @@
 // redisInvalidations() on its own: what it tells a listener, against the shared Redis on 6379
 // (a per-test key prefix, so its channels are its own).
 import { ConfigurationError, type InvalidationListener } from '@keyward/core';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { redisInvalidations, redisStore } from '../src/index.js';
 import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
 import { freePort, waitUntil } from '@keyward/test-kit/net';
+
+// The store keeps contract v3's limit fields and returns them from every read.
+useLimitFields(true);
 
 const clients: Redis[] = [];
 function client(options = {}): Redis {

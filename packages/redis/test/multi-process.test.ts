@@ -1,11 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import type { DeleteManyResult, TokenRecord } from '@keyward/core';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
 import { startWorker as startIpcWorker, type Worker } from '@keyward/test-kit/ipc-worker';
 import type { WorkerRequest } from './worker.js';
+
+// The store keeps contract v3's limit fields and returns them from every read.
+useLimitFields(true);
 
 const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
 

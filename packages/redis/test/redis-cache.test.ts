@@ -2,7 +2,7 @@
 // redisInvalidations(...) } }), against the shared Redis on 6379 with a key prefix per test. Each
 // instance gets its own command client and its own subscriber, as two processes would.
 import { ConfigurationError, createKeyward, type CreatedToken, memoryStore, type CacheOptions, type Keyward, type KeywardOptions, type TokenStore, type VerifyResult } from '@keyward/core';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import { ACTORS, resolveProject } from '@keyward/test-kit/fixtures';
 import { countingStore, sha256, type CountingStore } from '@keyward/test-kit/stores';
 import { Redis } from 'ioredis';
@@ -10,6 +10,9 @@ import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
 import { redisInvalidations, redisStore } from '../src/index.js';
 import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
 import { waitUntil } from '@keyward/test-kit/net';
+
+// The store keeps contract v3's limit fields and returns them from every read.
+useLimitFields(true);
 
 const DAY = 86_400_000;
 const owner = ACTORS.owner;

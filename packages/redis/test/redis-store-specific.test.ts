@@ -1,11 +1,15 @@
 import { ConfigurationError, type TokenRecord, type TokenStore } from '@keyward/core';
-import { makeHash, makeRecord } from '@keyward/store-tests';
+import { makeHash, makeRecord, useLimitFields } from '@keyward/store-tests';
+import { NO_LIMITS } from '../src/limits-field.js';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createContext } from '../src/context.js';
 import { DEFAULT_KEY_PREFIX, redisStore } from '../src/index.js';
 import { removeSteps, runSteps } from '../src/steps.js';
 import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, tokenKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
+
+// The store keeps contract v3's limit fields and returns them from every read.
+useLimitFields(true);
 
 const client = new Redis({ ...FAIL_FAST, port: 6379 });
 let keyPrefix: string;
@@ -76,7 +80,7 @@ describe('redisStore options', () => {
     calls.length = 0;
     expect(DEFAULT_KEY_PREFIX).toBe('keyward:');
     expect(await defaults.findByHash('abc')).toBeNull();
-    expect(calls).toEqual([['hmget', 'keyward:h:abc', 'r', 'u']]);
+    expect(calls).toEqual([['hmget', 'keyward:h:abc', 'r', 'u', 'l']]);
   });
 });
 
@@ -88,7 +92,7 @@ describe('redisStore (Redis specifics)', () => {
     const spied = redisStore({ client: spy, keyPrefix });
     calls.length = 0;
     expect(await spied.findByHash(record.hash)).toEqual(record);
-    expect(calls).toEqual([['hmget', `${keyPrefix}h:${record.hash}`, 'r', 'u']]);
+    expect(calls).toEqual([['hmget', `${keyPrefix}h:${record.hash}`, 'r', 'u', 'l']]);
   });
 
   test('every key starts with keyPrefix, and the lookup key holds the record and its lastUsedAt, never a plaintext', async () => {
@@ -110,7 +114,9 @@ describe('redisStore (Redis specifics)', () => {
     );
     const lookup = await client.hgetall(`${keyPrefix}h:${record.hash}`);
     expect(lookup.u).toBe('4242');
-    expect({ ...JSON.parse(lookup.r!), lastUsedAt: 4242 }).toEqual({ ...record, lastUsedAt: 4242 });
+    // No limits: no limits field (it costs memory only on tokens that have some).
+    expect(lookup.l).toBeUndefined();
+    expect({ ...JSON.parse(lookup.r!), ...NO_LIMITS, lastUsedAt: 4242 }).toEqual({ ...record, lastUsedAt: 4242 });
   });
 
   test('organization, project and token ids with braces, colons and newlines never share keys', async () => {

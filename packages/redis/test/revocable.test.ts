@@ -3,12 +3,15 @@
 // the lookup key (and index entry) a deletion removed; hardening/test/redis-failover.test.ts does
 // it with a real Cluster.
 import type { TokenRecord } from '@keyward/core';
-import { makeHash, makeRecord } from '@keyward/store-tests';
+import { makeHash, makeRecord, useLimitFields } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { redisStore, type RedisTokenStore } from '../src/index.js';
 import { indexMember } from '../src/keys.js';
 import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
+
+// The store keeps contract v3's limit fields and returns them from every read.
+useLimitFields(true);
 
 const client = new Redis({ ...FAIL_FAST, port: 6379 });
 let keyPrefix: string;
@@ -104,10 +107,10 @@ describe('insert racing revokeProject()', () => {
     let revoked: TokenRecord[] = [];
     const racing = new Proxy(client, {
       get(target, property) {
-        if (property === 'keywardV2WriteLookup') {
+        if (property === 'keywardV3WriteLookup') {
           return async (...args: unknown[]) => {
             revoked = await redisStore({ client, keyPrefix }).deleteByProject('proj_race');
-            return commands.keywardV2WriteLookup!.apply(client, args);
+            return commands.keywardV3WriteLookup!.apply(client, args);
           };
         }
         const value: unknown = Reflect.get(target, property, target);

@@ -3,7 +3,7 @@
 // and race it with deletions, and check what matters most: a deleted token never verifies through
 // any of its secrets, and nothing verifies that its listing does not name.
 import type { TokenRecord } from '@keyward/core';
-import { makeHash, makeRecord } from '@keyward/store-tests';
+import { makeHash, makeRecord, useLimitFields } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { rollSteps } from '../src/changes.js';
@@ -11,6 +11,9 @@ import { createContext, type StoreContext } from '../src/context.js';
 import { redisStore, type RedisTokenStore } from '../src/index.js';
 import { waitUntil } from '@keyward/test-kit/net';
 import { FAIL_FAST, deleteKeysWithPrefix, tokenKeysWithPrefix, randomPrefix, verifiableRecords } from '@keyward/test-kit/redis-keys';
+
+// The store keeps contract v3's limit fields and returns them from every read.
+useLimitFields(true);
 
 const client = new Redis({ ...FAIL_FAST, port: 6379 });
 const GRACE_END = Date.now() + 86_400_000;

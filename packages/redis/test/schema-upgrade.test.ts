@@ -9,6 +9,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { createContext } from '../src/context.js';
 import { redisStore } from '../src/index.js';
 import { ensureSchema, type SchemaOutcome } from '../src/schema.js';
+import { NO_LIMITS } from '../src/limits-field.js';
 import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
 import { startWorker, type Worker } from '@keyward/test-kit/ipc-worker';
 import { loadV1Fixture, v1Fixture } from './v1-fixture.js';
@@ -35,15 +36,14 @@ const owners = {
 const resolveProject = (id: string) => v1Fixture.projects.find((p) => p.id === id) ?? null;
 const live = v1Fixture.tokens.filter((t) => !t.deleted);
 
-/** The records as schema 1 stored them, read straight from the fixture, with the schema-2 fields at their defaults. */
+/** The records as schema 1 stored them, read straight from the fixture, with the schema-2 and schema-3 fields at their defaults. */
 function v1Records(): TokenRecord[] {
   return live.map(({ id, organizationId }) => {
     const fields = v1Fixture.keys[`{o:${organizationId}}:records`]!.value as Record<string, string>;
     const used = fields[`u:${id}`];
-    return { ...(JSON.parse(fields[`r:${id}`]!) as TokenRecord), lastUsedAt: used === undefined ? null : Number(used), permissions: null, metadata: null, previous: null };
+    return { ...(JSON.parse(fields[`r:${id}`]!) as TokenRecord), lastUsedAt: used === undefined ? null : Number(used), permissions: null, metadata: null, previous: null, ...NO_LIMITS };
   });
 }
-
 describe('a store over schema-1 keys', () => {
   test('the fixture holds what the upgrade must handle: project-scoped, expiring, used and deleted tokens, and no schema key', () => {
     expect(v1Fixture.release).toMatch(/3481f4b/);

@@ -2,13 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StoreUnavailableError, type TokenStore } from '@keyward/core';
-import { makeRecord } from '@keyward/store-tests';
+import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { redisStore } from '../src/index.js';
 import { FAIL_FAST, randomPrefix } from '@keyward/test-kit/redis-keys';
 import { freePort, waitUntil } from '@keyward/test-kit/net';
 import { startRedisServer, type RedisServer } from '@keyward/test-kit/redis';
+
+// The store keeps contract v3's limit fields and returns them from every read.
+useLimitFields(true);
 
 /** Every operation of the contract, each expected to fail closed while Redis cannot answer. */
 function everyOperation(store: TokenStore): Record<string, () => unknown> {

@@ -16,7 +16,7 @@ import { Cluster, type ClusterOptions } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
 import { redisCli, startCluster, type TestCluster } from '@keyward/test-kit/redis';
 import { sleep, waitUntil } from '@keyward/test-kit/net';
-import { randomPrefix } from '@keyward/test-kit/redis-keys';
+import { randomPrefix, storedRecord } from '@keyward/test-kit/redis-keys';
 
 const NODE_ARGS = ['--cluster-node-timeout', '1000', '--cluster-replica-validity-factor', '0'];
 const ORGANIZATIONS = 12;
@@ -87,7 +87,7 @@ async function verifying(client: Cluster, prefix: string): Promise<Array<{ id: s
       const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}h:*`, 'COUNT', 1000);
       for (const key of keys) {
         const json = await node.hget(key, 'r');
-        if (json) found.push(JSON.parse(json) as { id: string; organizationId: string });
+        if (json) found.push(storedRecord(json));
       }
       cursor = next;
     } while (cursor !== '0');

@@ -5,13 +5,20 @@ import type { RedisClient } from './options.js';
 // or one lookup key), so it runs on a Cluster and honours the client's own keyPrefix option.
 // Hash fields: `r:<id>` holds the record JSON and `u:<id>` its lastUsedAt (see keys.ts).
 
-// The hashes of a record JSON (as encodeRecord writes it), without decoding it: cjson refuses some
-// JSON that JavaScript writes (a lone surrogate escape in a name or in metadata), and a token that
-// cannot be deleted is worse than any other failure. The first "hash" key is the record's own
-// (name and scope come before it, and a quote inside a string is always escaped); "previous" is
-// the last key, so its pattern is anchored at the end, where metadata cannot reach.
+// The hashes of a record JSON, without decoding it: cjson refuses some JSON that JavaScript writes
+// (a lone surrogate escape in a name or in metadata), and a token that cannot be deleted is worse
+// than any other failure. Schema 3 writes an array (codec.ts): the current hash is its first
+// element and the previous secret its last, `[hash, hint, expiresAt]` or null, so the pattern is
+// anchored at the end, where metadata (an object, second to last) cannot reach. Schemas 1 and 2
+// wrote an object whose first "hash" key is the record's own (name and scope come before it, and a
+// quote inside a string is always escaped) and whose last key is "previous".
 const RECORD_HASHES = `
 local function recordHashes(json)
+  if string.sub(json, 1, 1) == '[' then
+    local current = string.match(json, '^%["([^"\\\\]*)"')
+    local previous = string.match(json, ',%["([^"\\\\]*)","[^"\\\\]*",%-?%d+%]%]$')
+    return current, previous
+  end
   local current = string.match(json, '"hash":"([^"\\\\]*)"')
   local previous = string.match(json, '"previous":{"hash":"([^"\\\\]*)","hint":"[^"\\\\]*","expiresAt":%-?%d+}}$')
   return current, previous
@@ -21,12 +28,18 @@ end
 // Contract v3's audit entry, written by the very script that makes the change it records (same
 // slot: the organization's). The caller sends the draft as a JSON prefix (every field but the
 // token's); the script completes it from the record it changes, so the name is the one stored
-// just before the action. The name is copied still JSON-escaped, never decoded (cjson refuses some
+// just before the action (schema 3's record: the second element, after the hash, which holds no
+// quote; earlier ones: the first "name" key). The name is copied still JSON-escaped, never decoded (cjson refuses some
 // JSON that JavaScript writes). KEYS entries (hash), index (all entries), token index base (the
 // token id is appended). ARGV prefix ('' for no entry), draft id, padded instant.
 const AUDIT = `
 local function rawName(json)
-  local s, e = string.find(json, '"name":"', 1, true)
+  local s, e
+  if string.sub(json, 1, 1) == '[' then
+    s, e = string.find(json, '","', 1, true)
+  else
+    s, e = string.find(json, '"name":"', 1, true)
+  end
   if not s then return '' end
   local j = e + 1
   while true do

@@ -1,8 +1,9 @@
 // Writes that span Cluster slots cannot be one transaction. These tests stop an insert or a
 // deletion after each of its steps (as a crash would) and check the invariant the step order
 // exists for: nothing verifies that is not listed.
-import type { TokenRecord, TokenStore } from '@keyward/core';
+import type { TokenStore } from '@keyward/core';
 import { makeRecord, useLimitFields } from '@keyward/store-tests';
+import { decodeRecord } from '../src/codec.js';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createContext, type StoreContext } from '../src/context.js';
@@ -35,7 +36,7 @@ async function verifiableButUnlisted(): Promise<string[]> {
   const lookupKeys = (await keysWithPrefix(client, keyPrefix)).filter((key) => key.startsWith(`${keyPrefix}h:`));
   const bad: string[] = [];
   for (const key of lookupKeys) {
-    const record = JSON.parse((await client.hget(key, 'r'))!) as TokenRecord;
+    const record = decodeRecord((await client.hget(key, 'r'))!, null);
     const listed = (await listedIds(record.organizationId)).includes(record.id);
     if (!listed || (await store.get(record.organizationId, record.id)) === null) bad.push(record.id);
   }

@@ -79,7 +79,25 @@ export async function verifiableRecords(client: Redis | Cluster, prefix: string)
   const records: TokenRecord[] = [];
   for (let i = 0; i < keys.length; i += 500) {
     const values = await Promise.all(keys.slice(i, i + 500).map((key) => client.hget(key, 'r')));
-    for (const json of values) if (json !== null) records.push(JSON.parse(json) as TokenRecord);
+    for (const json of values) if (json !== null) records.push(storedRecord(json));
   }
   return records;
+}
+
+/**
+ * A lookup key's record JSON as a record (without lastUsedAt and limits): schema 3 stores a
+ * positional array (see packages/redis/src/codec.ts), schemas 1 and 2 an object.
+ * @example storedRecord(await client.hget(key, 'r')).id
+ */
+export function storedRecord(json: string): TokenRecord {
+  const parsed = JSON.parse(json) as unknown;
+  if (!Array.isArray(parsed)) return parsed as TokenRecord;
+  const [hash, name, id, organizationId, nameKey, projectId, hint, createdAt, createdBy, expiresAt, permissions, metadata, previous] = parsed as [
+    string, string, string, string, string, string | null, string, number, string, number | null, string[] | null, Record<string, unknown> | null, [string, string, number] | null,
+  ];
+  return {
+    id, organizationId, name, nameKey, hash, hint, createdAt, createdBy, expiresAt, permissions, metadata, lastUsedAt: null,
+    scope: projectId === null ? { kind: 'organization' } : { kind: 'project', projectId },
+    previous: previous === null ? null : { hash: previous[0], hint: previous[1], expiresAt: previous[2] },
+  };
 }

@@ -16,7 +16,7 @@ import { Cluster, type ClusterOptions } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
 import { redisCli, startCluster, type TestCluster } from '@keyward/test-kit/redis';
 import { sleep, waitUntil } from '@keyward/test-kit/net';
-import { randomPrefix, storedRecord } from '@keyward/test-kit/redis-keys';
+import { lookupRecordJson, randomPrefix, storedRecord } from '@keyward/test-kit/redis-keys';
 
 const NODE_ARGS = ['--cluster-node-timeout', '1000', '--cluster-replica-validity-factor', '0'];
 const ORGANIZATIONS = 12;
@@ -86,7 +86,7 @@ async function verifying(client: Cluster, prefix: string): Promise<Array<{ id: s
     do {
       const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}h:*`, 'COUNT', 1000);
       for (const key of keys) {
-        const json = await node.hget(key, 'r');
+        const json = await lookupRecordJson(node, key);
         if (json) found.push(storedRecord(json));
       }
       cursor = next;

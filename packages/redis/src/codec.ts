@@ -85,6 +85,19 @@ export function decodeRecord(json: string, lastUsedAt: string | null | undefined
   return withLimits(record, limits);
 }
 
+/** The fields of a lookup key's record JSON, in order (see LOOKUP_JSON in scripts.ts): pieces of at most 64 bytes. */
+export const LOOKUP_JSON_FIELDS = ['r', 'r1', 'r2', 'r3'] as const;
+
+/**
+ * A lookup key's record JSON from its pieces (as HMGET of LOOKUP_JSON_FIELDS answers), or null.
+ * @example lookupJson(['["h","CI",', '"tok_1",…]', null, null]) // '["h","CI","tok_1",…]'
+ */
+export function lookupJson(pieces: ReadonlyArray<string | null | undefined>): string | null {
+  const [first, second, third, fourth] = pieces;
+  if (first == null) return null;
+  return second == null ? first : first + second + (third ?? '') + (fourth ?? '');
+}
+
 /** lastUsedAt as stored in a hash field: integers print without exponent up to 1e21. */
 export function encodeInstant(epochMs: number): string {
   return String(epochMs);

@@ -1,5 +1,5 @@
 import type { TokenRecord } from '@keyward/core';
-import { decodeRecord } from './codec.js';
+import { decodeRecord, LOOKUP_JSON_FIELDS, lookupJson } from './codec.js';
 import type { StoreContext } from './context.js';
 import { recordField } from './keys.js';
 import { newRemoval, syncLookups, unpublish } from './steps.js';
@@ -90,7 +90,7 @@ export function parseReconcileOptions(options: ReconcileOptions = {}): { limit: 
  * expiry set). Neither is reported: the token is listed.
  */
 async function removeUnlisted(ctx: StoreContext, hashes: readonly string[]): Promise<TokenRecord[]> {
-  const jsons = await Promise.all(hashes.map((hash) => ctx.client.hget(ctx.keys.byHash(hash), 'r')));
+  const jsons = await Promise.all(hashes.map(async (hash) => lookupJson(await ctx.client.hmget(ctx.keys.byHash(hash), ...LOOKUP_JSON_FIELDS))));
   const byOrganization = new Map<string, Array<{ hash: string; id: string; json: string }>>();
   hashes.forEach((hash, i) => {
     const json = jsons[i];

@@ -5,7 +5,7 @@ import { spend } from './spend.js';
 import { addUsage, pruneUsage, readUsage } from './usage.js';
 import { changeChecks } from './change-checks.js';
 import { rollToken, updateToken } from './changes.js';
-import { decodeRecord, encodeInstant } from './codec.js';
+import { decodeRecord, encodeInstant, LOOKUP_JSON_FIELDS, lookupJson } from './codec.js';
 import { createContext, type StoreContext } from './context.js';
 import { guard, toStoreError } from './errors.js';
 import { checkExpiringOptions, listExpiring } from './expiring.js';
@@ -206,8 +206,11 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
   // function of them), so a deleted or changed token is seen at once. Frozen: the store may hand
   // the same record to several requests, which treat it as read-only.
   const parsed = new Map<string, { record: TokenRecord; lastUsedAt: string | null; limits: string | null }>();
-  const decodeLookup = ([json, lastUsedAt = null, limits = null]: Array<string | null>): TokenRecord | null => {
-    if (json == null) return null;
+  const decodeLookup = (fields: Array<string | null>): TokenRecord | null => {
+    const json = lookupJson(fields);
+    if (json === null) return null;
+    const lastUsedAt = fields[4] ?? null;
+    const limits = fields[5] ?? null;
     const known = parsed.get(json);
     if (known !== undefined && known.lastUsedAt === lastUsedAt && known.limits === limits) return known.record;
     let record: TokenRecord;
@@ -248,7 +251,7 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
     findByHash(hash) {
       // The hot path: one HMGET and no extra async frame. (Core's opt-in cache, fed by
       // redisInvalidations, answers hits before this is called.)
-      return client.hmget(keys.byHash(hash), 'r', 'u', 'l').then(decodeLookup, failedLookup);
+      return client.hmget(keys.byHash(hash), ...LOOKUP_JSON_FIELDS, 'u', 'l').then(decodeLookup, failedLookup);
     },
 
     async get(organizationId, id) {

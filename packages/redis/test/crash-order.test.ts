@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { createContext, type StoreContext } from '../src/context.js';
 import { redisStore } from '../src/index.js';
 import { insertSteps, removeSteps, runSteps } from '../src/steps.js';
-import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, tokenKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
+import { FAIL_FAST, deleteKeysWithPrefix, keysWithPrefix, tokenKeysWithPrefix, randomPrefix, lookupRecordJson } from '@keyward/test-kit/redis-keys';
 
 // The store keeps contract v3's limit fields and returns them from every read.
 useLimitFields(true);
@@ -36,7 +36,7 @@ async function verifiableButUnlisted(): Promise<string[]> {
   const lookupKeys = (await keysWithPrefix(client, keyPrefix)).filter((key) => key.startsWith(`${keyPrefix}h:`));
   const bad: string[] = [];
   for (const key of lookupKeys) {
-    const record = decodeRecord((await client.hget(key, 'r'))!, null);
+    const record = decodeRecord((await lookupRecordJson(client, key))!, null);
     const listed = (await listedIds(record.organizationId)).includes(record.id);
     if (!listed || (await store.get(record.organizationId, record.id)) === null) bad.push(record.id);
   }

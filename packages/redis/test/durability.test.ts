@@ -13,7 +13,7 @@ import { redisStore } from '../src/index.js';
 import { createContext } from '../src/context.js';
 import { fetchTokens } from '../src/reads.js';
 import { removeSteps } from '../src/steps.js';
-import { FAIL_FAST, randomPrefix } from '@keyward/test-kit/redis-keys';
+import { FAIL_FAST, randomPrefix, lookupRecordJson } from '@keyward/test-kit/redis-keys';
 import { sleep, waitUntil } from '@keyward/test-kit/net';
 import { redisCli, startRedisServer, type RedisServer } from '@keyward/test-kit/redis';
 
@@ -82,7 +82,7 @@ describe('durability', () => {
     await store.close();
     const onReplica = new Redis({ ...FAIL_FAST, port: replica.port });
     try {
-      for (const secret of [hash, record.hash]) expect(decodeRecord((await onReplica.hget(`${keyPrefix}h:${secret}`, 'r'))!, null)).toMatchObject({ hash, name: 'Durable' });
+      for (const secret of [hash, record.hash]) expect(decodeRecord((await lookupRecordJson(onReplica, `${keyPrefix}h:${secret}`))!, null)).toMatchObject({ hash, name: 'Durable' });
     } finally {
       onReplica.disconnect();
     }

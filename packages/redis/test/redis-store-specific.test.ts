@@ -1,6 +1,6 @@
 import { ConfigurationError, type TokenRecord, type TokenStore } from '@keyward/core';
 import { makeHash, makeRecord, useLimitFields } from '@keyward/store-tests';
-import { decodeRecord } from '../src/codec.js';
+import { decodeRecord, lookupJson } from '../src/codec.js';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createContext } from '../src/context.js';
@@ -80,7 +80,7 @@ describe('redisStore options', () => {
     calls.length = 0;
     expect(DEFAULT_KEY_PREFIX).toBe('keyward:');
     expect(await defaults.findByHash('abc')).toBeNull();
-    expect(calls).toEqual([['hmget', 'keyward:h:abc', 'r', 'u', 'l']]);
+    expect(calls).toEqual([['hmget', 'keyward:h:abc', 'r', 'r1', 'r2', 'r3', 'u', 'l']]);
   });
 });
 
@@ -92,7 +92,7 @@ describe('redisStore (Redis specifics)', () => {
     const spied = redisStore({ client: spy, keyPrefix });
     calls.length = 0;
     expect(await spied.findByHash(record.hash)).toEqual(record);
-    expect(calls).toEqual([['hmget', `${keyPrefix}h:${record.hash}`, 'r', 'u', 'l']]);
+    expect(calls).toEqual([['hmget', `${keyPrefix}h:${record.hash}`, 'r', 'r1', 'r2', 'r3', 'u', 'l']]);
   });
 
   test('every key starts with keyPrefix, and the lookup key holds the record and its lastUsedAt, never a plaintext', async () => {
@@ -116,7 +116,9 @@ describe('redisStore (Redis specifics)', () => {
     expect(lookup.u).toBe('4242');
     // No limits: no limits field (it costs memory only on tokens that have some).
     expect(lookup.l).toBeUndefined();
-    expect(decodeRecord(lookup.r!, lookup.u)).toEqual({ ...record, lastUsedAt: 4242 });
+    expect(decodeRecord(lookupJson([lookup.r, lookup.r1, lookup.r2, lookup.r3])!, lookup.u)).toEqual({ ...record, lastUsedAt: 4242 });
+    // In pieces of at most 64 bytes: the lookup hash keeps Redis's compact encoding.
+    expect(await client.object('ENCODING', `${keyPrefix}h:${record.hash}`)).toBe('listpack');
   });
 
   test('organization, project and token ids with braces, colons and newlines never share keys', async () => {

@@ -78,10 +78,20 @@ export async function verifiableRecords(client: Redis | Cluster, prefix: string)
   const keys = await keysWithPrefix(client, prefix, 'h:*');
   const records: TokenRecord[] = [];
   for (let i = 0; i < keys.length; i += 500) {
-    const values = await Promise.all(keys.slice(i, i + 500).map((key) => client.hget(key, 'r')));
+    const values = await Promise.all(keys.slice(i, i + 500).map((key) => lookupRecordJson(client, key)));
     for (const json of values) if (json !== null) records.push(storedRecord(json));
   }
   return records;
+}
+
+/**
+ * The record JSON a lookup key holds, or null: schema 3 keeps it in pieces of at most 64 bytes
+ * (`r`, `r1`, `r2`, `r3`, see packages/redis/src/scripts.ts), earlier schemas whole in `r`.
+ * @example await lookupRecordJson(client, `${prefix}h:${hash}`)
+ */
+export async function lookupRecordJson(client: Redis | Cluster, key: string): Promise<string | null> {
+  const [first, ...rest] = await client.hmget(key, 'r', 'r1', 'r2', 'r3');
+  return first == null ? null : first + rest.map((piece) => piece ?? '').join('');
 }
 
 /**

@@ -13,6 +13,7 @@ import { pagesSection } from './sections/pages.js';
 import { peerSection } from './sections/peer.js';
 import { postgresHttpSection, postgresSection } from './sections/postgres.js';
 import { postgresCacheSection } from './sections/postgres-cache.js';
+import { redisMemorySection } from './sections/redis-memory.js';
 import { scaleSection } from './sections/scale.js';
 import { verifySection } from './sections/verify.js';
 import { writesSection } from './sections/writes.js';
@@ -30,6 +31,7 @@ const SECTIONS: Array<[name: string, run: typeof verifySection]> = [
   ['postgres-http', postgresHttpSection],
   ['hooks', hooksSection],
   ['scale', scaleSection],
+  ['redis-memory', redisMemorySection],
   ['pages', pagesSection],
   ['writes', writesSection],
   ['peer', peerSection],

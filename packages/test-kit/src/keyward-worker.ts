@@ -1,4 +1,4 @@
-// The child side of the two-process tests of a keyward store (SQLite, PostgreSQL): a keyward on
+// The child side of the two-process tests of a keyward store (SQLite, PostgreSQL, Redis standalone and Cluster): a keyward on
 // the store answers create races, bulk creates, deletes and verifies over IPC, and the parent
 // side's checks are written once here too.
 import { KeywardError, type Actor, type Keyward } from '@keyward/core';

@@ -53,7 +53,7 @@ export async function redisMemorySection(ctx: BenchContext): Promise<Row[]> {
       explain:
         'Before contract v3 reached Redis the same measurement gave 1 446 B (1 511 B by used_memory): the record JSON with its field names, twice (lookup key and listing), ' +
         'the lookup hash in the hashtable encoding. Schema 3 packs the record as a positional array and keeps the lookup copy in pieces of at most 64 bytes (a listpack). ' +
-        'What is left: lookup key ~350 B, listing ~275 B, the name index ~50 B, the creation order ~140 B, the project and expiry indexes ~180 B.',
+        'What is left: lookup key ~330 B, listing ~260 B, the name index ~50 B, the creation order ~140 B, the project and expiry indexes ~180 B.',
     },
   ];
 }

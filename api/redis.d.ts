@@ -1,4 +1,4 @@
-import { TokenRecord, TokenStore, InvalidationChannel } from '@keyward/core';
+import { TokenRecord, TokenStore, LimitsStore, RateLimiterStore, AuditStore, UsageStore, InvalidationChannel } from '@keyward/core';
 import { Redis, Cluster } from 'ioredis';
 type RedisClient = Redis | Cluster;
 interface RedisStoreOptions {
@@ -21,7 +21,7 @@ interface ReconcileResult {
     examined: number;
     cursor: string | null;
 }
-interface RedisTokenStore extends TokenStore {
+interface RedisTokenStore extends TokenStore, LimitsStore, RateLimiterStore, AuditStore, UsageStore {
     reconcile(options?: ReconcileOptions): Promise<ReconcileResult>;
     close(): Promise<void>;
 }

@@ -129,7 +129,8 @@ async function findUnlisted(ctx: StoreContext, organizationId: string, ids: read
 }
 
 /**
- * A Redis token store: the `TokenStore` contract plus `reconcile()`.
+ * A Redis token store: the `TokenStore` contract with every part of contract v3 (limits and
+ * `spend()`, a `RateLimiterRedis` on the same client, the audit trail, daily usage), plus `reconcile()`.
  * @example const store: RedisTokenStore = redisStore({ client });
  */
 export interface RedisTokenStore extends TokenStore, LimitsStore, RateLimiterStore, AuditStore, UsageStore {

@@ -162,7 +162,7 @@ export interface RedisTokenStore extends TokenStore, LimitsStore, RateLimiterSto
  * change as `StoreFailedError` (500); `REDIS_ERRORS` in errors.ts (and docs/stores.md) says which.
  * Concurrent rolls and renames of one token all succeed.
  *
- * The store registers `keywardV2…` script commands on the client and never closes it; with
+ * The store registers `keywardV3…` script commands on the client and never closes it; with
  * durability, it opens one connection of its own per primary for WAIT (closed by `close()`). Keys written
  * by the first release (schema 1) are upgraded in place on first use (see README, "Schema").
  * Give the client `maxRetriesPerRequest: 1` and a `commandTimeout` so an outage fails fast.

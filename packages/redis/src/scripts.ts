@@ -561,7 +561,7 @@ export interface Scripts {
 type Command = (...args: Array<string | number>) => Promise<unknown>;
 
 /**
- * Registers keyward's Lua scripts on `client` (as `keywardV2…` commands) and returns typed callers.
+ * Registers keyward's Lua scripts on `client` (as `keywardV3…` commands) and returns typed callers.
  * ioredis sends each script with EVAL once per connection and EVALSHA after, and resends it on
  * NOSCRIPT, so scripts keep working after a server restart or failover.
  * @example const scripts = defineScripts(client); await scripts.touchLookup(key, '1700000000000');

@@ -2,7 +2,7 @@
 // machine's PostgreSQL through cloudflare:sockets, the way it does behind Hyperdrive. The store
 // conformance suite runs in one request; then what workerd cannot do, each refused by name.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 import pg from 'pg';
@@ -20,6 +20,17 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   await client.connect();
   try {
     return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The names in the recipe's token table, read from Node. */
+async function tokenNames(): Promise<string[]> {
+  const client = new pg.Client({ ...SERVER, database, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return (await client.query<{ name: string }>('SELECT name FROM keyward_tokens')).rows.map((row) => row.name);
   } finally {
     await client.end();
   }
@@ -67,5 +78,44 @@ describe('@keyward/postgres in workerd + nodejs_compat (node-postgres over cloud
     const refused = (await post('/invalidations')) as { ok: false; code: string; message: string };
     expect(refused).toMatchObject({ ok: false, code: 'INVALID_CONFIGURATION' });
     expect(refused.message).toMatch(/^postgresInvalidations: cannot run in Cloudflare Workers, so the cache option of createKeyward cannot use it there/);
+  });
+
+  test('the Worker recipe of docs/stores.md (a pool per request, on a Hyperdrive binding) keeps tokens from request to request: create → use → delete → refused', { timeout: 60_000 }, async () => {
+    const recipe = fileURLToPath(new URL('../src/postgres-worker-recipe.ts', import.meta.url));
+    // The docs show the file verbatim.
+    const docs = readFileSync(new URL('../../../docs/stores.md', import.meta.url), 'utf8');
+    expect(docs).toContain(`<!-- file: examples/runtime-matrix/src/postgres-worker-recipe.ts -->\n<!-- excerpt -->\n\`\`\`ts\n${readFileSync(recipe, 'utf8')}\`\`\``);
+    const scriptPath = await bundleWorkerdNodeCompat(recipe, outdir, 'postgres-worker-recipe');
+    const worker = new Miniflare({
+      modules: [{ type: 'ESModule', path: scriptPath }],
+      compatibilityDate: '2025-09-01',
+      compatibilityFlags: ['nodejs_compat'],
+      // Miniflare insists on a password; the local server trusts the user and ignores it.
+      hyperdrives: { HYPERDRIVE: `postgres://${SERVER.user}:unused@${SERVER.host}:${SERVER.port}/${database}` },
+    });
+    try {
+      const admin = { 'x-demo-user': 'admin' };
+      const created = await worker.dispatchFetch('http://worker/settings/tokens', {
+        method: 'POST',
+        headers: { ...admin, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'CI', scope: { kind: 'project', projectId: 'proj_web' }, expiresIn: '7d' }),
+      });
+      expect(created.status).toBe(201);
+      const { plaintext, token } = (await created.json()) as { plaintext: string; token: { id: string } };
+      const bearer = { authorization: `Bearer ${plaintext}` };
+      // Each request below has its own pool and keyward: the token lives in PostgreSQL.
+      const used = await worker.dispatchFetch('http://worker/projects/proj_web/builds', { headers: bearer });
+      expect(await used.json()).toEqual({ projectId: 'proj_web', calledBy: 'CI' });
+      expect(await tokenNames()).toEqual(['CI']);
+      expect((await worker.dispatchFetch('http://worker/projects/proj_other/builds', { headers: bearer })).status).toBe(403);
+      expect((await worker.dispatchFetch('http://worker/projects/proj_web/builds')).status).toBe(401);
+      expect((await worker.dispatchFetch(`http://worker/settings/tokens/${token.id}`, { method: 'DELETE', headers: admin })).status).toBe(204);
+      const refused = await worker.dispatchFetch('http://worker/projects/proj_web/builds', { headers: bearer });
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toMatchObject({ code: 'INVALID_TOKEN' });
+      expect(await tokenNames()).toEqual([]);
+    } finally {
+      await worker.dispose();
+    }
   });
 });

@@ -131,6 +131,8 @@ function matchers(actual: unknown, negate: boolean) {
     toEqual: (expected: unknown) => check(equals(actual, expected), `to equal ${show(expected)}`),
     toMatchObject: (expected: unknown) => check(matches(actual, expected), `to match ${show(expected)}`),
     toContain: (item: unknown) => check(contains(actual, item), `to contain ${show(item)}`),
+    toMatch: (pattern: RegExp | string) =>
+      check(typeof actual === 'string' && (typeof pattern === 'string' ? actual.includes(pattern) : pattern.test(actual)), `to match ${String(pattern)}`),
     toHaveLength: (length: number) => check((actual as { length?: unknown })?.length === length, `to have length ${length}`),
     toHaveProperty: (key: string) => check(actual !== null && typeof actual === 'object' && key in actual, `to have property ${key}`),
     toBeNull: () => check(actual === null, 'to be null'),

@@ -50,8 +50,11 @@ describe('@keyward/postgres in workerd + nodejs_compat (node-postgres over cloud
   }, 60_000);
 
   afterAll(async () => {
-    await mf?.dispose();
-    await admin((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    try {
+      await mf?.dispose();
+    } finally {
+      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    }
   }, 60_000);
 
   test('the store conformance suite passes, every section (limits, rate limiter, audit, usage, fail-closed) included', { timeout: 300_000 }, async () => {

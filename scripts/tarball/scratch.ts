@@ -126,7 +126,9 @@ export async function installProject(
     writeFileSync(join(dir, name), text);
   }
   // --ignore-scripts: no install script may reach for the network (better-sqlite3 would download or compile).
-  await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir, timeout: 150_000, env: { ...process.env, ...onPath(node) } });
+  // The time limit only catches a hung npm, inside the tarball test's 600 s setup: three installs
+  // side by side on a busy 2-core machine took longer than the 150 s it used to be.
+  await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir, timeout: 540_000, env: { ...process.env, ...onPath(node) } });
   await provideBetterSqliteBinary(dir);
   return {
     dir,

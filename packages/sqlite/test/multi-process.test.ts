@@ -61,4 +61,18 @@ describe('two OS processes sharing one SQLite file', () => {
     expect(total.accepted).toBe(2 * 10 * 40);
     expect(total.refused.SCOPE_DENIED).toBe(2 * 10 * 10);
   });
+
+  test('a process SIGKILLed between flushes loses only the counts since its last flush (at most one interval), nothing flushed before', { timeout: 120_000 }, async () => {
+    const c = startWorker(file.path);
+    await c.ready;
+    const { plaintext, id } = await a.request<{ plaintext: string; id: string }>({ type: 'createWithCredits', remaining: 1_000_000 });
+    await c.request({ type: 'verifyAndFlush', plaintext, accepted: 30, refused: 5 });
+    // Counted in C's memory, not yet written (the flush interval is 10 s): lost with the process.
+    await c.request({ type: 'verifyConcurrently', plaintext, count: 20 });
+    c.child.kill('SIGKILL');
+    await once(c.child, 'exit');
+    const total = await a.request<{ accepted: number; refused: Record<string, number> }>({ type: 'usage', tokenId: id });
+    expect(total.accepted).toBe(30);
+    expect(total.refused.SCOPE_DENIED).toBe(5);
+  });
 });

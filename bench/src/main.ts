@@ -8,6 +8,7 @@ import { describeMachine, load } from './lib/machine.js';
 import { notes, textTable, type Row } from './lib/report.js';
 import { cacheSection } from './sections/cache.js';
 import { hooksSection } from './sections/hooks.js';
+import { limitsSection } from './sections/limits.js';
 import { httpSection } from './sections/http.js';
 import { pagesSection } from './sections/pages.js';
 import { peerSection } from './sections/peer.js';
@@ -30,6 +31,7 @@ const SECTIONS: Array<[name: string, run: typeof verifySection]> = [
   ['http', httpSection],
   ['postgres-http', postgresHttpSection],
   ['hooks', hooksSection],
+  ['limits', limitsSection],
   ['scale', scaleSection],
   ['redis-memory', redisMemorySection],
   ['pages', pagesSection],

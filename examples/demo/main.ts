@@ -1,7 +1,9 @@
 // A narrated walk through keyward on the embedded SQLite store:
-// create → use → scope and permissions refused → roll with a grace period → delete → refused.
+// create → use → scope and permissions refused → roll with a grace period → delete → refused →
+// limits: a rate limit and credits answered with 429, as every adapter's guard answers them.
 // Run it with `pnpm demo`.
 import { createKeyward, type Actor, type ProjectInfo, type VerifyResult } from '@keyward/core';
+import { authenticate, guardResponses } from '@keyward/core/http';
 import { sqliteStore } from '@keyward/sqlite';
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
@@ -86,6 +88,27 @@ try {
   say(`   CI pipeline     on Website: ${outcome(await keyward.verify(rolled.plaintext, { projectId: 'proj_web' }))}`);
 
   if (after.ok) throw new Error('a deleted token was accepted');
+
+  say('\n7. Limits. "Nightly export" may make 2 requests a minute; "Trial" has 2 requests of credit.');
+  say('   What the guard of every adapter (Express, Hono, Fastify, fetch) answers, request by request:');
+  const organization = { kind: 'organization' } as const;
+  const nightly = await keyward.create(alice, { name: 'Nightly export', scope: organization, expiresIn: '7d', permissions: ['builds:read'], rateLimit: { limit: 2, window: '1m' } });
+  const trial = await keyward.create(alice, { name: 'Trial', scope: organization, expiresIn: '7d', permissions: ['builds:read'], remaining: 2 });
+  // authenticate() is the core of every adapter's requireToken(): same status, headers and body.
+  const responses = guardResponses('demo');
+  const statuses: number[] = [];
+  for (const [name, plaintext] of [['Nightly export', nightly.plaintext], ['Trial', trial.plaintext]] as const) {
+    for (let i = 1; i <= 3; i++) {
+      const answer = await authenticate(keyward, { authorization: `Bearer ${plaintext}` }, {}, { responses });
+      const headers = answer.ok ? (answer.headers ?? {}) : answer.response.headers;
+      const shown = ['retry-after', 'ratelimit-policy', 'ratelimit'].filter((h) => headers[h] !== undefined).map((h) => `${h}: ${headers[h]}`);
+      const status = answer.ok ? 200 : answer.response.status;
+      statuses.push(status);
+      const code = answer.ok ? '' : ` ${(answer.response.body as { code: string }).code}`;
+      say(`   ${name.padEnd(14)} request ${i}: ${status}${code.padEnd(17)} ${shown.join('; ')}`);
+    }
+  }
+  if (statuses.filter((s) => s === 429).length !== 2) throw new Error('the limits were not enforced');
   say('\nDone: every step behaved as documented.');
 } finally {
   await cleanUp();

@@ -52,7 +52,12 @@ if (storeKind === 'postgres') {
 }
 // Every token holds the permission `/permitted` requires, so every request there passes too.
 const tokens = await fill(store, Number(count), 100, { organizations: 1, projectScopes: false, batch, permissions: ['builds:read', 'deploys:write'] });
+// Twins in the same organization with a rate limit they never reach (`/rated`): the limited path,
+// one limiter call per request on the store's own backend, without refusals.
+const ratedTokens = await fill(store, 100, 100, { organizations: 1, projectScopes: false, batch, namePrefix: 'Rated key', extra: { rateLimit: { limit: 1_000_000_000, window: 86_400_000 } } });
 const keyward = createKeyward({ store, resolveProject: () => null });
+// The same store seen by a host with usage recording off (`/unrecorded`): the price of counting usage.
+const unrecorded = createKeyward({ store, resolveProject: () => null, usage: false });
 // The same store seen by a host with a permission catalog: its guard checks one permission more.
 const permitting = createKeyward({ store, resolveProject: () => null, permissions: { 'builds:read': 'Read builds', 'deploys:write': 'Start deploys' } });
 const PERMISSIONS = ['deploys:write'];
@@ -103,6 +108,8 @@ if (framework === 'hono') {
   app.get('/open/orgs/:orgId/ping', (c) => c.json({ ok: true }));
   app.get('/guarded/orgs/:orgId/ping', guard, (c) => c.json({ ok: true }));
   app.get('/hooked/orgs/:orgId/ping', hooked, (c) => c.json({ ok: true }));
+  app.get('/rated/orgs/:orgId/ping', guard, (c) => c.json({ ok: true }));
+  app.get('/unrecorded/orgs/:orgId/ping', honoGuard({ keyward: unrecorded, organization: (c) => c.req.param('orgId') }), (c) => c.json({ ok: true }));
   app.get('/permitted/orgs/:orgId/ping', honoGuard({ keyward: permitting, organization: (c) => c.req.param('orgId'), permissions: PERMISSIONS }), (c) => c.json({ ok: true }));
   app.get(
     '/floor/orgs/:orgId/ping',
@@ -126,6 +133,9 @@ if (framework === 'hono') {
   app.get<OrgRoute>('/open/orgs/:orgId/ping', async () => ({ ok: true }));
   app.get<OrgRoute>('/guarded/orgs/:orgId/ping', { onRequest: guard }, async () => ({ ok: true }));
   app.get<OrgRoute>('/hooked/orgs/:orgId/ping', { onRequest: hooked }, async () => ({ ok: true }));
+  app.get<OrgRoute>('/rated/orgs/:orgId/ping', { onRequest: guard }, async () => ({ ok: true }));
+  const unrecordedGuard = fastifyGuard({ keyward: unrecorded, organization: (request) => (request.params as { orgId: string }).orgId });
+  app.get<OrgRoute>('/unrecorded/orgs/:orgId/ping', { onRequest: unrecordedGuard }, async () => ({ ok: true }));
   const permitted = fastifyGuard({ keyward: permitting, organization: (request) => (request.params as { orgId: string }).orgId, permissions: PERMISSIONS });
   app.get<OrgRoute>('/permitted/orgs/:orgId/ping', { onRequest: permitted }, async () => ({ ok: true }));
   app.get<OrgRoute>(
@@ -166,6 +176,12 @@ if (framework === 'hono') {
   app.get('/hooked/orgs/:orgId/ping', hooked, (_req, res) => {
     res.json({ ok: true });
   });
+  app.get('/rated/orgs/:orgId/ping', guard, (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/unrecorded/orgs/:orgId/ping', expressGuard({ keyward: unrecorded, organization: (req) => req.params.orgId }), (_req, res) => {
+    res.json({ ok: true });
+  });
   app.get(
     '/floor/orgs/:orgId/ping',
     (req, res, next) => {
@@ -188,7 +204,7 @@ if (framework === 'hono') {
   server = app.listen(0, '127.0.0.1');
 }
 server.on('listening', () => {
-  process.send!({ port: (server.address() as AddressInfo).port, tokens, organization: ORG });
+  process.send!({ port: (server.address() as AddressInfo).port, tokens, ratedTokens, organization: ORG });
 });
 // The parent asks for this process's CPU time around each load run: server CPU per request is
 // the server's cost with the load generator and other processes factored out.
@@ -201,8 +217,7 @@ process.on('message', (message) => {
 process.on('disconnect', () => {
   server.close();
   // The second service shares the store: flush its last-used writes before the store closes.
-  void permitting
-    .flush()
+  void Promise.all([permitting.flush(), unrecorded.flush()])
     .then(() => keyward.close())
     .then(async () => {
       if (redis) {

@@ -47,7 +47,7 @@ redis-server --port 6379 &          # any Redis ≥ 6 on 127.0.0.1:6379; the ben
 # and PostgreSQL ≥ 15 on 127.0.0.1:5432, user postgres without a password: the bench creates databases of its own and drops them
 npx -y pnpm@12.4.2 bench            # full run, a few minutes; writes this file
 npx -y pnpm@12.4.2 bench -- --quick # smaller sizes and fewer rounds
-npx -y pnpm@12.4.2 bench -- --only=verify,cache   # sections: verify, postgres, cache, postgres-cache, http, postgres-http, hooks, scale, pages, writes, peer
+npx -y pnpm@12.4.2 bench -- --only=verify,cache   # sections: verify, postgres, cache, postgres-cache, http, postgres-http, hooks, limits, scale, pages, writes, peer
 \`\`\`
 
 The bench runs the workspace's TypeScript sources (through tsx and \`bench/tsconfig.json\` paths); no build is needed.
@@ -78,6 +78,13 @@ The bench runs the workspace's TypeScript sources (through tsx and \`bench/tscon
   be 2xx. The routes compared take turns, ${run.quick ? '3 rounds of 1 s' : '7 rounds of 2 s'} each after a warm-up. Besides req/s, the server
   process reports its CPU time around each run: CPU per request prices the guard without the load generator's (or the neighbours')
   share of the two cores.
+- **Limits and usage** (issues #23, #24; the limits section): the same server also serves \`/rated/…\` (the same guard, sent 100 tokens
+  of the same organization carrying a rate limit they never reach: every request takes the limited path and passes) and
+  \`/unrecorded/…\` (a guard on a second keyward over the same store with \`usage: false\`). Their rows compare server CPU per request
+  with the plain guard in 5 rotating rounds and give the lowest and highest per-round ratio beside the median. On PostgreSQL, a rate-limited
+  \`verify()\` is set beside a floor that makes the same lookup and then one \`consume()\` of a rate-limiter-flexible limiter made by the
+  store itself (RateLimiterPostgres, same pool and table), and the queries each verification sends are counted on the pool. Credits are
+  priced as \`check()\` of tokens carrying credits (each spends one in the store) beside the same without.
 - **Memory per token** is measured in a child process started with \`--expose-gc\`: \`global.gc()\` twice, \`process.memoryUsage().heapUsed\`
   before and after filling the store, divided by the number of tokens.
 - **The peer** is better-auth with @better-auth/api-key (both 1.7.5, their own peer versions), rate limit off, logger off, verifying with

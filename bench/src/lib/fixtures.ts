@@ -54,6 +54,10 @@ export interface FixtureOptions {
   projectScopes?: boolean;
   /** Permissions every token is granted. Default none (null, as without a catalog). */
   permissions?: string[];
+  /** Names are `<namePrefix> <i>`, so two sets can share an organization. Default `Deploy key`. */
+  namePrefix?: string;
+  /** Fields every record gets on top (contract v3 limits: `rateLimit`, `remaining`…). */
+  extra?: Partial<TokenRecord>;
 }
 
 /** The i-th fixture token: its plaintext and the record `create()` would store for it. */
@@ -62,7 +66,7 @@ export function fixture(i: number, options: FixtureOptions = {}): { plaintext: s
   const plaintext = plaintextToken();
   const org = i % organizations;
   const request = JSON.parse(
-    `{"organizationId":"org_${org}","userId":"user_${org}_${i % 7}","name":"Deploy key ${i}","projectId":"proj_${org}_${i % 10}"}`,
+    `{"organizationId":"org_${org}","userId":"user_${org}_${i % 7}","name":"${options.namePrefix ?? 'Deploy key'} ${i}","projectId":"proj_${org}_${i % 10}"}`,
   ) as { organizationId: string; userId: string; name: string; projectId: string };
   const project = (options.projectScopes ?? true) && i % 2 === 1;
   const record: TokenRecord = {
@@ -81,6 +85,7 @@ export function fixture(i: number, options: FixtureOptions = {}): { plaintext: s
     permissions: options.permissions ?? null,
     metadata: null,
     previous: null,
+    ...options.extra,
   };
   return { plaintext, record };
 }

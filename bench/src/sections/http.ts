@@ -21,6 +21,8 @@ export interface Started {
   child: ChildProcess;
   port: number;
   tokens: string[];
+  /** Tokens of the same organization with a rate limit they never reach (the `/rated` route). */
+  ratedTokens: string[];
   organization: string;
 }
 
@@ -52,9 +54,9 @@ export interface LoadResult {
   cpu: number;
 }
 
-export async function measure(server: Started, path: string, seconds: number): Promise<LoadResult> {
+export async function measure(server: Started, path: string, seconds: number, tokens: readonly string[] = server.tokens): Promise<LoadResult> {
   const before = await serverCpu(server.child);
-  const { rate, total } = await load(server.port, path, server.tokens, seconds);
+  const { rate, total } = await load(server.port, path, tokens, seconds);
   const after = await serverCpu(server.child);
   return { rate, cpu: (after - before) / total };
 }

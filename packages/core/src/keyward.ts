@@ -1,9 +1,10 @@
 import { AuditTrail, createdChanges, updateAction, updateChanges, type AuditLogPage, type RequestContext } from './audit.js';
 import { checkDeleteManyResult, type BulkDeleteResult } from './bulk-delete.js';
 import { decodeCursor, decodeExpiringCursor, encodeCursor, encodeExpiringCursor } from './cursor.js';
-import { ClosedError, FeatureUnavailableError, NameTakenError, TokenNotFoundError, ValidationError } from './errors.js';
+import { ClosedError, NameTakenError, TokenNotFoundError, ValidationError } from './errors.js';
 import { EventEmitter, type DeletionReason, type UpdatedField } from './events.js';
 import { asAuditStore, asRateLimiterStore, asUsageStore, type StoreFeatures } from './features.js';
+import { TokenHistory } from './history.js';
 import { previewExpiration, previousSecretExpiration, type ExpiryPreset } from './expiry.js';
 import { limitChange } from './limit-fields.js';
 import { RateLimiters } from './limits.js';
@@ -15,13 +16,13 @@ import { tokenNameKey } from './name.js';
 import { newSecret, newToken } from './new-token.js';
 import { assertCanManageTokens, type RouteTarget, type TokenOperation } from './policy.js';
 import { actorSchema, auditLogOptionsSchema, createTokenInputSchema, expiryPresetSchema, listExpiringOptionsSchema, listOptionsSchema, parseInput } from './schemas.js';
-import { pruneOptionsSchema, rollTokenInputSchema, tokenIdSchema, tokenIdsSchema, updateTokenInputSchema, usageOptionsSchema } from './schemas.js';
+import { pruneOptionsSchema, rollTokenInputSchema, tokenIdSchema, tokenIdsSchema, updateTokenInputSchema } from './schemas.js';
 import type { AuditLogOptions, CreateTokenInput, ListExpiringOptions, ListOptions, RollTokenInput, UpdateTokenInput, UsageOptions } from './schemas.js';
 import type { Actor } from './scope.js';
 import { fromStore, toStoreError } from './store-errors.js';
 import type { DeleteManyResult, MaybePromise, TokenRecord, UpdateChange } from './store.js';
 import { projectNamesOf, toTokenInfo, toTokenListItem, type CreatedToken, type ExpiringTokenPage, type TokenInfo, type TokenPage } from './token-info.js';
-import { readUsageReport, UsageRecorder, type UsageReport } from './usage.js';
+import { UsageRecorder, type UsageReport } from './usage.js';
 import { Verifier, type VerifyResult } from './verify.js';
 
 /**
@@ -40,6 +41,7 @@ export class Keyward {
   private readonly lastUsed: LastUsedRecorder;
   private readonly usageRecorder: UsageRecorder | undefined;
   private readonly audit: AuditTrail;
+  private readonly history: TokenHistory;
   private readonly verifier: Verifier;
   private readonly events: EventEmitter;
   private closed = false;
@@ -51,6 +53,7 @@ export class Keyward {
     this.lastUsed = new LastUsedRecorder(o.store, o.lastUsedIntervalMs, o.lastUsedFlushDelayMs, o.onError);
     this.usageRecorder = o.features.usage ? new UsageRecorder(asUsageStore(o.store), o.usageFlushIntervalMs, o.onError) : undefined;
     this.audit = new AuditTrail(o.features.audit ? asAuditStore(o.store) : undefined, o.now);
+    this.history = new TokenHistory(o, this.audit);
     const rateLimiters = o.features.rateLimits ? new RateLimiters(asRateLimiterStore(o.store), o.rateLimits.failOpen, o.onError) : undefined;
     this.verifier = new Verifier({ ...o, lastUsed: this.lastUsed, rateLimiters, usage: this.usageRecorder });
   }
@@ -300,9 +303,7 @@ export class Keyward {
    */
   async usage(actor: Actor, tokenId: string, options: UsageOptions = {}): Promise<UsageReport> {
     const who = this.manager(actor, 'view');
-    const id = parseInput(tokenIdSchema, tokenId, 'id');
-    if (!(await fromStore(() => this.options.store.get(who.organizationId, id)))) throw new TokenNotFoundError([id]);
-    return this.usageReport(who, id, options);
+    return this.history.usage(who.organizationId, parseInput(tokenIdSchema, tokenId, 'id'), options);
   }
 
   /**
@@ -310,13 +311,7 @@ export class Keyward {
    * @example const { total } = await keyward.organizationUsage(admin, { days: 30 });
    */
   async organizationUsage(actor: Actor, options: UsageOptions = {}): Promise<UsageReport> {
-    return this.usageReport(this.manager(actor, 'view'), null, options);
-  }
-
-  private usageReport(who: Actor, tokenId: string | null, options: UsageOptions): Promise<UsageReport> {
-    if (!this.options.features.usage) throw new FeatureUnavailableError('usage');
-    const { days } = parseInput(usageOptionsSchema, options);
-    return readUsageReport(asUsageStore(this.options.store), who.organizationId, tokenId, days, this.options.now());
+    return this.history.usage(this.manager(actor, 'view').organizationId, null, options);
   }
 
   /**
@@ -326,11 +321,7 @@ export class Keyward {
    */
   async pruneHistory(): Promise<{ auditEntries: number; usageRows: number }> {
     this.assertOpen();
-    const { features, usageRetentionDays, auditRetentionDays, now } = this.options;
-    const auditEntries = await this.audit.prune(auditRetentionDays);
-    const cutoff = new Date(Math.floor(now()) - usageRetentionDays * 86_400_000).toISOString().slice(0, 10);
-    const usageRows = features.usage ? await fromStore(() => asUsageStore(this.options.store).pruneUsage(cutoff)) : 0;
-    return { auditEntries, usageRows };
+    return this.history.prune();
   }
 
   /** Labels tokens reported leaked and revokes or flags the real ones: see `checkLeaks` (leaks/check-leaks.ts). Trusted code only. */

@@ -33,18 +33,19 @@ function dropBefore(entries: AuditEntry[], before: number): number {
 
 /**
  * The memory store's audit trail: per organization and per token, oldest-first arrays of frozen
- * entries, so a page is a binary search to its cursor and a walk backwards. The store calls
- * `write` inside the same synchronous step as the action, which is what makes the two atomic.
+ * entries, so a page is a binary search to its cursor and a walk backwards. The store builds the
+ * entries (`entries`, the part that can throw: it copies the draft's `changes`) before it changes
+ * anything, then changes the token and `add`s them in the same synchronous step: both, or neither.
  */
 export class MemoryAuditLog {
   private readonly byOrganization = new Map<string, AuditEntry[]>();
   private readonly byToken = new Map<string, AuditEntry[]>();
 
-  /** One entry per record, from the record as it was just before the action. */
-  write(draft: AuditDraft | undefined, records: readonly TokenRecord[]): void {
-    if (draft === undefined) return;
-    for (const record of records) {
-      const entry: AuditEntry = Object.freeze({
+  /** One entry per record, from the record as it was just before the action; nothing stored yet. */
+  entries(draft: AuditDraft | undefined, records: readonly TokenRecord[]): AuditEntry[] {
+    if (draft === undefined) return [];
+    return records.map((record) =>
+      Object.freeze({
         ...draft,
         id: auditEntryId(draft, record.id),
         organizationId: record.organizationId,
@@ -52,11 +53,17 @@ export class MemoryAuditLog {
         tokenName: record.name,
         actor: Object.freeze({ ...draft.actor }),
         changes: draft.changes === null ? null : (structuredClone(draft.changes) as Record<string, unknown>),
-      });
-      for (const [map, key] of [[this.byOrganization, record.organizationId], [this.byToken, record.id]] as const) {
-        let entries = map.get(key);
-        if (entries === undefined) map.set(key, (entries = []));
-        insertSorted(entries, entry);
+      }),
+    );
+  }
+
+  /** Stores entries made by `entries`; cannot fail half-way (array and map writes only). */
+  add(entries: readonly AuditEntry[]): void {
+    for (const entry of entries) {
+      for (const [map, key] of [[this.byOrganization, entry.organizationId], [this.byToken, entry.tokenId]] as const) {
+        let list = map.get(key);
+        if (list === undefined) map.set(key, (list = []));
+        insertSorted(list, entry);
       }
     }
   }

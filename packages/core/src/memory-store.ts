@@ -138,8 +138,9 @@ export function memoryStore(): FullTokenStore {
   function removeWhere(predicate: (record: TokenRecord) => boolean, draft: AuditDraft | undefined): TokenRecord[] {
     const removed: TokenRecord[] = [];
     for (const record of byId.values()) if (predicate(record)) removed.push(record);
+    const entries = audit.entries(draft, removed);
     for (const record of removed) remove(record);
-    audit.write(draft, removed);
+    audit.add(entries);
     return removed.map(copy);
   }
 
@@ -172,6 +173,8 @@ export function memoryStore(): FullTokenStore {
         refill: input.refill && Object.freeze({ ...input.refill }),
         refilledAt: input.refilledAt,
       });
+      // Entries are built before anything changes: a draft that cannot be stored leaves no token behind.
+      const entries = audit.entries(draft, [record]);
       byHash.set(record.hash, record);
       if (record.previous) byHash.set(record.previous.hash, record);
       byId.set(record.id, record);
@@ -179,7 +182,7 @@ export function memoryStore(): FullTokenStore {
       const at = bound(org.tokens, record, true);
       if (at === org.tokens.length) org.tokens.push(record);
       else org.tokens.splice(at, 0, record);
-      audit.write(draft, [record]);
+      audit.add(entries);
       return 'ok';
     },
 
@@ -206,17 +209,21 @@ export function memoryStore(): FullTokenStore {
     async deleteMany(organizationId, ids, draft): Promise<DeleteManyResult> {
       // Synchronous from here to the return, so the whole call (its audit entries included) is one atomic step.
       const deleted: TokenRecord[] = [];
+      const taken = new Set<string>();
       const missing: string[] = [];
       for (const id of ids) {
         const record = ownRecord(organizationId, id);
-        if (record) {
-          remove(record);
+        // An id listed twice is deleted once; the second time it is already gone, as before.
+        if (record && !taken.has(id)) {
+          taken.add(id);
           deleted.push(record);
         } else {
           missing.push(id);
         }
       }
-      audit.write(draft, deleted);
+      const entries = audit.entries(draft, deleted);
+      for (const record of deleted) remove(record);
+      audit.add(entries);
       return { deleted: deleted.map(copy), missing };
     },
 
@@ -235,8 +242,9 @@ export function memoryStore(): FullTokenStore {
       if (!record) return null;
       const previous = previousExpiresAt === null ? null : Object.freeze({ hash: record.hash, hint: record.hint, expiresAt: previousExpiresAt });
       const next = Object.freeze({ ...record, hash: flat(hash), hint: flat(hint), previous });
+      const entries = audit.entries(draft, [record]);
       replace(record, next);
-      audit.write(draft, [record]);
+      audit.add(entries);
       return copy(next);
     },
 
@@ -257,12 +265,13 @@ export function memoryStore(): FullTokenStore {
         ...(change.refill !== undefined && { refill: frozenCopy(change.refill) }),
         ...(change.refilledAt !== undefined && { refilledAt: change.refilledAt }),
       });
+      const entries = audit.entries(draft, [record]);
       if (renamed) {
         org.names.delete(record.nameKey);
         org.names.add(next.nameKey);
       }
       replace(record, next);
-      audit.write(draft, [record]);
+      audit.add(entries);
       return copy(next);
     },
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startWorker as startIpcWorker, type Worker } from '@keyward/test-kit/ipc-worker';
 import { MIGRATIONS } from '../src/schema-sql.js';
 import { createTestDatabase, randomPrefix, type TestDatabase } from './database.js';
-import { deletedInARefusedByB, raceForOneName, spendAcrossProcesses, type KeywardWorkerRequest } from '@keyward/test-kit/keyward-worker';
+import { countUsageInBoth, deletedInARefusedByB, raceForOneName, spendAcrossProcesses, type KeywardWorkerRequest } from '@keyward/test-kit/keyward-worker';
 
 const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
@@ -50,5 +50,11 @@ describe('two OS processes sharing one PostgreSQL database', () => {
     const pool = database.pool({ max: 1 });
     const { rows } = await pool.query(`SELECT remaining FROM "public"."${tablePrefix}tokens" WHERE remaining IS NOT NULL`);
     expect(rows).toEqual([{ remaining: '0' }]);
+  });
+
+  test('both processes count usage of one token and flush at the same moment, 10 times: no count is lost or doubled', { timeout: 55_000 }, async () => {
+    const total = await countUsageInBoth(a, b, 10, 40, 10);
+    expect(total.accepted).toBe(2 * 10 * 40);
+    expect(total.refused.SCOPE_DENIED).toBe(2 * 10 * 10);
   });
 });

@@ -293,3 +293,18 @@ describe('PostgreSQL cache: close() never hangs and never crashes; a silent LIST
     }
   });
 });
+
+describe('PostgreSQL cache: credits', () => {
+  test('a token cached by one instance cannot spend credits another instance used up: each spend asks PostgreSQL', async () => {
+    const tablePrefix = randomPrefix();
+    const a = instance(tablePrefix);
+    const b = instance(tablePrefix);
+    const { plaintext } = await a.keyward.create(actor, { name: 'metered', scope: { kind: 'organization' }, expiresIn: 'never', remaining: 10 });
+    // A looks the token up (and caches its record, remaining 10 at that moment).
+    expect(await a.keyward.verify(plaintext)).toMatchObject({ ok: true, token: { remaining: 9 } });
+    for (let i = 0; i < 9; i++) expect((await b.keyward.verify(plaintext)).ok).toBe(true);
+    expect(await a.keyward.verify(plaintext)).toMatchObject({ ok: false, code: 'USAGE_EXHAUSTED', limits: { credits: { remaining: 0 } } });
+    const { rows } = await admin.query(`SELECT remaining FROM "public"."${tablePrefix}tokens"`);
+    expect(rows).toEqual([{ remaining: '0' }]);
+  });
+});

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tempDatabase, type TempDatabase } from './temp-db.js';
 import { startWorker as startIpcWorker, type Worker } from '@keyward/test-kit/ipc-worker';
-import { deletedInARefusedByB, raceForOneName, type KeywardWorkerRequest } from '@keyward/test-kit/keyward-worker';
+import { countUsageInBoth, deletedInARefusedByB, raceForOneName, spendAcrossProcesses, type KeywardWorkerRequest } from '@keyward/test-kit/keyward-worker';
 
 const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
@@ -46,5 +46,33 @@ describe('two OS processes sharing one SQLite file', () => {
 
   test('a token deleted in one process is refused by the other on its very next lookup, 1000 times out of 1000', { timeout: 120_000 }, async () => {
     expect(await deletedInARefusedByB(a, b, 1000)).toBe(1000);
+  });
+
+  test('1000 concurrent verifications of a token with 100 credits, half in each process, accept exactly 100; the rest are USAGE_EXHAUSTED and none goes below zero', { timeout: 120_000 }, async () => {
+    const outcomes = await spendAcrossProcesses(a, b, 100, 1000);
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(100);
+    expect(outcomes.filter((o) => o === 'USAGE_EXHAUSTED')).toHaveLength(900);
+    const db = file.open({ readonly: true });
+    expect(db.prepare('SELECT remaining FROM keyward_tokens WHERE remaining IS NOT NULL').all()).toEqual([{ remaining: 0 }]);
+  });
+
+  test('both processes count usage of one token and flush at the same moment, 10 times: no count is lost or doubled', { timeout: 120_000 }, async () => {
+    const total = await countUsageInBoth(a, b, 10, 40, 10);
+    expect(total.accepted).toBe(2 * 10 * 40);
+    expect(total.refused.SCOPE_DENIED).toBe(2 * 10 * 10);
+  });
+
+  test('a process SIGKILLed between flushes loses only the counts since its last flush (at most one interval), nothing flushed before', { timeout: 120_000 }, async () => {
+    const c = startWorker(file.path);
+    await c.ready;
+    const { plaintext, id } = await a.request<{ plaintext: string; id: string }>({ type: 'createWithCredits', remaining: 1_000_000 });
+    await c.request({ type: 'verifyAndFlush', plaintext, accepted: 30, refused: 5 });
+    // Counted in C's memory, not yet written (the flush interval is 10 s): lost with the process.
+    await c.request({ type: 'verifyConcurrently', plaintext, count: 20 });
+    c.child.kill('SIGKILL');
+    await once(c.child, 'exit');
+    const total = await a.request<{ accepted: number; refused: Record<string, number> }>({ type: 'usage', tokenId: id });
+    expect(total.accepted).toBe(30);
+    expect(total.refused.SCOPE_DENIED).toBe(5);
   });
 });

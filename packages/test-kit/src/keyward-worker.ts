@@ -10,7 +10,9 @@ export type KeywardWorkerRequest =
   | { type: 'delete'; tokenId: string }
   | { type: 'verify'; plaintext: string }
   | { type: 'createWithCredits'; remaining: number }
-  | { type: 'verifyConcurrently'; plaintext: string; count: number };
+  | { type: 'verifyConcurrently'; plaintext: string; count: number }
+  | { type: 'verifyAndFlush'; plaintext: string; accepted: number; refused: number }
+  | { type: 'usage'; tokenId: string };
 
 /**
  * Serves the requests of `KeywardWorkerRequest` on `keyward` in this child process, then
@@ -52,6 +54,20 @@ export function serveKeyward(keyward: Keyward, release: () => unknown = () => {}
       case 'verifyConcurrently': {
         const results = await Promise.all(Array.from({ length: request.count }, () => keyward.verify(request.plaintext)));
         return results.map((result) => (result.ok ? 'ok' : result.code));
+      }
+      case 'verifyAndFlush': {
+        // Accepted ones on the token's own organization, refused ones (SCOPE_DENIED) on another:
+        // all counted in memory, then written in one flush.
+        await Promise.all([
+          ...Array.from({ length: request.accepted }, () => keyward.verify(request.plaintext, { organizationId: actor.organizationId })),
+          ...Array.from({ length: request.refused }, () => keyward.verify(request.plaintext, { organizationId: 'org_elsewhere' })),
+        ]);
+        await keyward.flush();
+        return null;
+      }
+      case 'usage': {
+        const { total } = await keyward.usage(actor, request.tokenId, { days: 2 });
+        return total;
       }
     }
   });
@@ -100,4 +116,24 @@ export async function spendAcrossProcesses(a: Worker<KeywardWorkerRequest>, b: W
     b.request<string[]>({ type: 'verifyConcurrently', plaintext, count: requests - half }),
   ]);
   return answers.flat();
+}
+
+/**
+ * A fresh token verified in both processes at once, `rounds` times: each round both count
+ * `accepted` accepted and `refused` refused (SCOPE_DENIED) verifications and flush them at the
+ * same moment. Answers the usage total the store then holds (read in A): nothing may be lost
+ * or doubled, so it must be `2 × rounds ×` each.
+ */
+export async function countUsageInBoth(
+  a: Worker<KeywardWorkerRequest>,
+  b: Worker<KeywardWorkerRequest>,
+  rounds: number,
+  accepted: number,
+  refused: number,
+): Promise<{ accepted: number; refused: Record<string, number> }> {
+  const { plaintext, id } = await a.request<{ plaintext: string; id: string }>({ type: 'createWithCredits', remaining: 1_000_000 });
+  for (let round = 0; round < rounds; round++) {
+    await Promise.all([a, b].map((worker) => worker.request({ type: 'verifyAndFlush', plaintext, accepted, refused })));
+  }
+  return a.request({ type: 'usage', tokenId: id });
 }

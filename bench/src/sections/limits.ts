@@ -1,0 +1,268 @@
+// The speed targets of issues #23 (limits) and #24 (usage), each beside its own baseline:
+// - HTTP, memory store, each framework, server CPU per request in rotating rounds:
+//   the guard on a token without limits (contract v3: usage counted) beside the floor middleware
+//   (≤ 1.03×); the guard on a token with a rate limit beside the same guard on one without
+//   (≤ 1.15×); usage recording on beside off (≤ 1.03×);
+// - HTTP, PostgreSQL (Hono): usage recording on beside off (≤ 1.03×);
+// - PostgreSQL verify(): a rate-limited verify beside a floor doing the same lookup plus one call
+//   of the same limiter (rate-limiter-flexible on the same pool), and the round trips each makes;
+// - credits, a write per request: verify() of tokens with credits beside the same without, on
+//   memory and SQLite (PostgreSQL's row is in its own section).
+import { hash } from 'node:crypto';
+import { once } from 'node:events';
+import { memoryStore, type Keyward, type RateLimiterLike, type TokenStore } from '@keyward/core';
+import { postgresStore } from '@keyward/postgres';
+import { sqliteStore } from '@keyward/sqlite';
+import pg from 'pg';
+import type { BenchContext } from '../lib/context.js';
+import { fill, shuffle } from '../lib/fixtures.js';
+import { concurrently, expectOk, median, pair } from '../lib/measure.js';
+import { statements } from '../../../packages/postgres/src/statements.js';
+import { opsPerSec, percent, times, type Row } from '../lib/report.js';
+import { load, measure, startServer, type LoadResult, type Started } from './http.js';
+import { benchDatabase, POSTGRES_CONCURRENCY, SERVER } from './postgres.js';
+import { checkLoop, keywardOn, warm } from './verify.js';
+
+const SECTION = 'Limits, credits and usage recording';
+const NAMES: Record<string, string> = { hono: 'Hono (@hono/node-server)', express: 'Express 5', fastify: 'Fastify 5' };
+/** A rate limit no benchmark reaches: every request takes the limited path and passes. */
+const UNREACHED = { limit: 1_000_000_000, window: 86_400_000 };
+
+type Route = 'floor' | 'guarded' | 'rated' | 'unrecorded';
+
+/**
+ * Server CPU per request of each route, in rotating rounds; `ratio(a, b)` is the median of the
+ * per-round ratios a ÷ b (both sides of a ratio saw the same machine load).
+ */
+async function compareRoutes(server: Started, routes: readonly Route[], rounds: number, seconds: number) {
+  const path = (route: Route) => `/${route}/orgs/${server.organization}/ping`;
+  const tokensOf = (route: Route) => (route === 'rated' ? server.ratedTokens : server.tokens);
+  // Warm-up: JIT, connections, the tokens' first last-used writes.
+  for (const route of routes) await load(server.port, path(route), tokensOf(route), 2);
+  const runs: LoadResult[][] = routes.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < routes.length; i++) {
+      const at = (i + round) % routes.length;
+      runs[at]!.push(await measure(server, path(routes[at]!), seconds, tokensOf(routes[at]!)));
+    }
+  }
+  const index = (route: Route) => routes.indexOf(route);
+  return {
+    cpu: (route: Route) => median(runs[index(route)]!.map((r) => r.cpu)),
+    ratio: (a: Route, b: Route) => median(runs[index(a)]!.map((r, round) => r.cpu / runs[index(b)]![round]!.cpu)),
+    spread: (a: Route, b: Route) => {
+      const ratios = runs[index(a)]!.map((r, round) => r.cpu / runs[index(b)]![round]!.cpu).sort((x, y) => x - y);
+      return `rounds ${ratios[0]!.toFixed(2)}–${ratios[ratios.length - 1]!.toFixed(2)}`;
+    },
+  };
+}
+
+async function stop(server: Started): Promise<void> {
+  server.child.disconnect();
+  await once(server.child, 'exit');
+}
+
+async function memoryHttpRows(ctx: BenchContext, rounds: number, seconds: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const framework of ['hono', 'express', 'fastify']) {
+    const server = await startServer(framework, 'memory', 1000, ctx.tmp);
+    try {
+      const m = await compareRoutes(server, ['floor', 'guarded', 'rated', 'unrecorded'], rounds, seconds);
+      const name = `${NAMES[framework]}, memory store`;
+      const noLimit = m.ratio('guarded', 'floor');
+      rows.push({
+        section: SECTION,
+        label: `${name}: requireToken(), token without limits (usage counted) vs the floor middleware`,
+        value: `${m.cpu('guarded').toFixed(1)} µs/req`,
+        baseline: `${m.cpu('floor').toFixed(1)} µs/req floor middleware`,
+        ratio: `${times(noLimit)} floor CPU (${m.spread('guarded', 'floor')})`,
+        target: '≤ 1.03× floor CPU',
+        met: noLimit <= 1.03,
+        explain: 'A token without limits costs two property reads on the limits path; what is over the floor is the format check, expiry and scope, the last-used note and the usage count.',
+      });
+      const rated = m.ratio('rated', 'guarded');
+      rows.push({
+        section: SECTION,
+        label: `${name}: token with a rate limit vs the same guard on a token without`,
+        value: `${m.cpu('rated').toFixed(1)} µs/req`,
+        baseline: `${m.cpu('guarded').toFixed(1)} µs/req without a limit`,
+        ratio: `${times(rated)} the guard without (${m.spread('rated', 'guarded')})`,
+        target: '≤ 1.15× the guard without',
+        met: rated <= 1.15,
+        explain: "The limited path: one rate-limiter-flexible Memory limiter call (a promise), the RateLimit-Policy and RateLimit header fields on the answer.",
+      });
+      const usage = m.ratio('guarded', 'unrecorded');
+      rows.push({
+        section: SECTION,
+        label: `${name}: usage recording on vs off`,
+        value: `${m.cpu('guarded').toFixed(1)} µs/req`,
+        baseline: `${m.cpu('unrecorded').toFixed(1)} µs/req with usage: false`,
+        ratio: `${times(usage)} the guard without usage (${m.spread('guarded', 'unrecorded')})`,
+        target: '≤ 1.03× usage off',
+        met: usage <= 1.03,
+        explain: 'Counting is a Map lookup and an increment per request; the counts reach the store in one batch per 10 s.',
+      });
+    } finally {
+      await stop(server);
+    }
+  }
+  return rows;
+}
+
+async function postgresHttpRows(ctx: BenchContext, database: string, rounds: number, seconds: number): Promise<Row[]> {
+  const server = await startServer('hono', 'postgres', 1000, ctx.tmp, [database]);
+  try {
+    const m = await compareRoutes(server, ['guarded', 'rated', 'unrecorded'], rounds, seconds);
+    const usage = m.ratio('guarded', 'unrecorded');
+    const rated = m.ratio('rated', 'guarded');
+    return [
+      {
+        section: SECTION,
+        label: 'Hono (@hono/node-server), PostgreSQL store: usage recording on vs off',
+        value: `${m.cpu('guarded').toFixed(1)} µs/req`,
+        baseline: `${m.cpu('unrecorded').toFixed(1)} µs/req with usage: false`,
+        ratio: `${times(usage)} the guard without usage (${m.spread('guarded', 'unrecorded')})`,
+        target: '≤ 1.03× usage off',
+        met: usage <= 1.03,
+        explain: 'As on memory: a Map lookup and an increment per request, one upsert per token and day per 10 s.',
+      },
+      {
+        section: SECTION,
+        label: 'Hono (@hono/node-server), PostgreSQL store: token with a rate limit vs without',
+        value: `${m.cpu('rated').toFixed(1)} µs/req`,
+        baseline: `${m.cpu('guarded').toFixed(1)} µs/req without a limit`,
+        ratio: `${times(rated)} the guard without (${m.spread('rated', 'guarded')})`,
+        target: '(info: one more query per request, RateLimiterPostgres on the same pool)',
+        met: null,
+      },
+    ];
+  } finally {
+    await stop(server);
+  }
+}
+
+/** How many queries `pool` is sent while `run` runs (the pool's own query method, counted). */
+async function queriesDuring(pool: pg.Pool, run: () => Promise<void>): Promise<number> {
+  const original = pool.query;
+  let count = 0;
+  pool.query = function (this: pg.Pool, ...args: unknown[]) {
+    count++;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof pool.query;
+  try {
+    await run();
+  } finally {
+    pool.query = original;
+  }
+  return count;
+}
+
+async function postgresVerifyRows(ctx: BenchContext, database: string): Promise<Row[]> {
+  const COUNT = 1000;
+  const pool = new pg.Pool({ ...SERVER, database, max: 10 });
+  pool.on('error', (error) => console.error('[bench] idle PostgreSQL connection failed', error));
+  ctx.onCleanup(() => pool.end());
+  // A location of its own, so the HTTP rows' server (default prefix, same database) is not disturbed.
+  const store = postgresStore({ pool, tablePrefix: 'keyward_limits_' });
+  const plain = shuffle(await fill(store, COUNT, COUNT));
+  const limited = shuffle(await fill(store, COUNT, COUNT, { namePrefix: 'Limited key', extra: { rateLimit: UNREACHED } }));
+  const keyward = keywardOn(store);
+  await warm(keyward, plain);
+  await warm(keyward, limited);
+  const n = COUNT;
+  // The floor: the lookup keyward prepares, then one call of a limiter made by the store itself
+  // (RateLimiterPostgres on the same pool and table), as any limited check must.
+  const limiter: RateLimiterLike = store.rateLimiter({ keyPrefix: 'bench:floor', points: UNREACHED.limit, duration: UNREACHED.window / 1000 });
+  const floorSql = statements({ schema: 'public', tablePrefix: 'keyward_limits_' }).findByHash;
+  const floor = concurrently(POSTGRES_CONCURRENCY, async (i) => {
+    const { rows } = await pool.query({ name: 'bench_limits_floor', text: floorSql, values: [hash('sha256', limited[i % n]!, 'base64url')], rowMode: 'array' });
+    expectOk(rows.length === 1, 'the floor finds every fixture token');
+    await limiter.consume(String(rows[0]![0]), 1);
+  });
+  const verifyLimited = concurrently(POSTGRES_CONCURRENCY, async (i) => {
+    expectOk((await keyward.verify(limited[i % n]!)).ok, 'verify() accepts every rate-limited token');
+  });
+  const result = await pair(floor, verifyLimited, { ...ctx.timing, rounds: Math.max(5, ctx.timing.rounds - 4) });
+  // Round trips: queries sent per verify, once the tokens' last-used writes are done.
+  const SAMPLE = 500;
+  const sequential = (tokens: readonly string[]) => async () => {
+    for (let i = 0; i < SAMPLE; i++) expectOk((await keyward.verify(tokens[i % n]!)).ok, 'verify() accepts every fixture token');
+  };
+  const plainQueries = (await queriesDuring(pool, sequential(plain))) / SAMPLE;
+  const limitedQueries = (await queriesDuring(pool, sequential(limited))) / SAMPLE;
+  await keyward.close();
+  return [
+    {
+      section: SECTION,
+      label: `PostgreSQL, await verify() ×${POSTGRES_CONCURRENCY} of rate-limited tokens vs a floor doing the same lookup plus one limiter call`,
+      value: opsPerSec(result.b),
+      baseline: `${opsPerSec(result.a)} SHA-256 + prepared point SELECT + RateLimiterPostgres consume (same pool)`,
+      ratio: `${percent(result.ratio)} of floor`,
+      target: '≥ 90 % of floor',
+      met: result.ratio >= 0.9,
+      explain: 'Both sides make the same two round trips (the lookup, then the limiter) on the same 10 connections; keyward adds its checks and the header state.',
+    },
+    {
+      section: SECTION,
+      label: 'PostgreSQL: queries per verify(), rate-limited token vs without limits (500 sequential verifies each, counted on the pool)',
+      value: `${limitedQueries.toFixed(2)} per verify`,
+      baseline: `${plainQueries.toFixed(2)} per verify without limits`,
+      ratio: `+${(limitedQueries - plainQueries).toFixed(2)} round trip`,
+      target: '≤ +1 round trip',
+      met: limitedQueries - plainQueries <= 1.005,
+      explain: 'The limiter runs after the lookup (it is keyed by the token id the lookup finds), so it cannot share its round trip.',
+    },
+  ];
+}
+
+/** check() over the tokens in turn, awaiting only the answers that come as a promise. */
+function answerLoop(keyward: Keyward, tokens: readonly string[]) {
+  const n = tokens.length;
+  return async (ops: number) => {
+    let ok = 0;
+    for (let i = 0; i < ops; i++) {
+      const answer = keyward.check(tokens[i % n]!);
+      if ((answer instanceof Promise ? await answer : answer).ok) ok++;
+    }
+    expectOk(ok === ops, 'check() accepts every token with credits');
+  };
+}
+
+/** check() of tokens with credits beside the same without limits (synchronous), on one store. */
+async function creditRow(ctx: BenchContext, name: string, makeStore: (suffix: string) => TokenStore): Promise<Row> {
+  const COUNT = 1000;
+  const plainStore = makeStore('plain');
+  const creditStore = makeStore('credits');
+  const plain = shuffle(await fill(plainStore, COUNT, COUNT));
+  const credited = shuffle(await fill(creditStore, COUNT, COUNT, { extra: { remaining: 1_000_000_000_000 } }));
+  const without: Keyward = keywardOn(plainStore);
+  const withCredits: Keyward = keywardOn(creditStore);
+  await warm(without, plain);
+  await warm(withCredits, credited);
+  const result = await pair(checkLoop(without, plain), answerLoop(withCredits, credited), ctx.timing);
+  await without.close();
+  await withCredits.close();
+  return {
+    section: SECTION,
+    label: `${name}, check() of tokens with credits (each spends one in the store)${name === 'memory' ? '' : ', awaited'}`,
+    value: opsPerSec(result.b),
+    baseline: `${opsPerSec(result.a)} check() without limits`,
+    ratio: `${times(1 / result.ratio)} the time`,
+    target: '(info: credits are a write per request)',
+    met: null,
+    explain: name === 'memory' ? 'A spend replaces the frozen record in the maps (one object allocation).' : 'A spend is one conditional UPDATE … RETURNING per request, in autocommit (a WAL append).',
+  };
+}
+
+export async function limitsSection(ctx: BenchContext): Promise<Row[]> {
+  const rounds = ctx.quick ? 3 : 5;
+  const seconds = ctx.quick ? 1 : 2;
+  const rows: Row[] = [];
+  rows.push(...(await memoryHttpRows(ctx, rounds, seconds)));
+  const database = await benchDatabase(ctx);
+  rows.push(...(await postgresHttpRows(ctx, database, rounds, seconds)));
+  rows.push(...(await postgresVerifyRows(ctx, database)));
+  rows.push(await creditRow(ctx, 'memory', () => memoryStore()));
+  rows.push(await creditRow(ctx, 'SQLite (WAL, file)', (suffix) => sqliteStore({ db: ctx.sqlite(`limits-${suffix}`) })));
+  return rows;
+}

@@ -478,6 +478,7 @@ declare class Keyward {
     private readonly lastUsed;
     private readonly usageRecorder;
     private readonly audit;
+    private readonly history;
     private readonly verifier;
     private readonly events;
     private closed;
@@ -511,7 +512,6 @@ declare class Keyward {
     }): AsyncGenerator<string>;
     usage(actor: Actor, tokenId: string, options?: UsageOptions): Promise<UsageReport>;
     organizationUsage(actor: Actor, options?: UsageOptions): Promise<UsageReport>;
-    private usageReport;
     pruneHistory(): Promise<{
         auditEntries: number;
         usageRows: number;

@@ -122,9 +122,9 @@ function contains(actual: unknown, item: unknown): boolean {
   throw new Error(`toContain on ${typeof actual} is not supported by mini-vitest`);
 }
 
-function matchers(actual: unknown, negate: boolean) {
+function matchers(actual: unknown, negate: boolean, label?: string) {
   const check = (pass: boolean, message: string) => {
-    if (pass === negate) throw new Error(`expected ${show(actual)} ${negate ? 'not ' : ''}${message}`);
+    if (pass === negate) throw new Error(`${label ? `${label}: ` : ''}expected ${show(actual)} ${negate ? 'not ' : ''}${message}`);
   };
   return {
     toBe: (expected: unknown) => check(Object.is(actual, expected), `to be ${show(expected)}`),
@@ -136,12 +136,35 @@ function matchers(actual: unknown, negate: boolean) {
     toBeNull: () => check(actual === null, 'to be null'),
     toBeDefined: () => check(actual !== undefined, 'to be defined'),
     toBeGreaterThan: (n: number) => check((actual as number) > n, `to be greater than ${n}`),
+    toBeLessThanOrEqual: (n: number) => check((actual as number) <= n, `to be less than or equal to ${n}`),
     toBeInstanceOf: (type: new (...args: never[]) => unknown) => check(actual instanceof type, `to be an instance of ${type.name}`),
   };
 }
 
-export function expect(actual: unknown, _message?: string) {
-  return { ...matchers(actual, false), not: matchers(actual, true) };
+type Matchers = ReturnType<typeof matchers>;
+
+/** vitest's `expect(promise).rejects`: the matchers, applied to the rejection reason; a fulfilled promise fails. */
+function rejects(actual: unknown, label?: string): { [K in keyof Matchers]: (...args: Parameters<Matchers[K]>) => Promise<void> } {
+  const reason = async (): Promise<unknown> => {
+    try {
+      await actual;
+    } catch (error) {
+      return error;
+    }
+    throw new Error(`${label ? `${label}: ` : ''}expected the promise to reject, it resolved`);
+  };
+  const wrapped = {} as Record<string, (...args: unknown[]) => Promise<void>>;
+  for (const name of Object.keys(matchers(undefined, false))) {
+    wrapped[name] = async (...args: unknown[]) => {
+      const m = matchers(await reason(), false, label) as unknown as Record<string, (...a: unknown[]) => void>;
+      m[name]!(...args);
+    };
+  }
+  return wrapped as never;
+}
+
+export function expect(actual: unknown, message?: string) {
+  return { ...matchers(actual, false, message), not: matchers(actual, true, message), rejects: rejects(actual, message) };
 }
 expect.any = (type: unknown) => new Any(type);
 

@@ -15,6 +15,7 @@ vDescribe('mini-vitest (the runtime matrix runner)', () => {
     { label: 'toBeInstanceOf', check: () => expect(new TypeError('x')).toBeInstanceOf(RangeError) },
     { label: 'toEqual with expect.stringMatching', check: () => expect({ id: 'key_1' }).toEqual({ id: expect.stringMatching(/^tok_/) }) },
     { label: 'expect.stringMatching on a number', check: () => expect([1]).toEqual([expect.stringMatching(/1/)]) },
+    { label: 'toBeLessThanOrEqual', check: () => expect(3).toBeLessThanOrEqual(2) },
   ])('$label fails on a mismatch', ({ check }) => {
     vExpect(check).toThrow(/expected/);
   });
@@ -24,6 +25,16 @@ vDescribe('mini-vitest (the runtime matrix runner)', () => {
     expect({ status: 401, body: { code: 'X', extra: 1 } }).toMatchObject({ body: { code: 'X' } });
     expect('abc').toContain('b');
     expect([{ id: 'tok_1' }]).toEqual([{ id: expect.stringMatching(/^tok_/) }]);
+  });
+
+  vTest('rejects applies the matchers to the rejection, and fails on a promise that resolves (as in vitest)', async () => {
+    await expect(Promise.reject({ remainingPoints: 0, extra: 1 })).rejects.toMatchObject({ remainingPoints: 0 });
+    await vExpect(expect(Promise.reject({ remainingPoints: 1 })).rejects.toMatchObject({ remainingPoints: 0 })).rejects.toThrow(/expected/);
+    await vExpect(expect(Promise.resolve(1)).rejects.toBe(1)).rejects.toThrow(/to reject/);
+  });
+
+  vTest('a message given to expect() names the failing check', () => {
+    vExpect(() => expect(1, 'insert() on a broken store').toBe(2)).toThrow(/^insert\(\) on a broken store: expected 1 to be 2$/);
   });
 
   vTest('run() reports failing tests and hooks with their names, passing ones as ok', async () => {

@@ -19,7 +19,7 @@ const SOURCES = {
   '@keyward/d1': root('packages/d1/src/index.ts'),
 };
 const outdir = here('../.out');
-const persist = mkdtempSync(join(tmpdir(), 'keyward-d1-worker-'));
+const scratch = mkdtempSync(join(tmpdir(), 'keyward-d1-worker-'));
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 let script: string;
@@ -47,12 +47,12 @@ async function elementScript(): Promise<string> {
 }
 
 /** The Worker in Miniflare, its D1 kept in `persist` (so a second runtime sees the same tokens). */
-function start(): Miniflare {
+function start(persist: string, compatibilityFlags: string[] = ['nodejs_compat']): Miniflare {
   return new Miniflare({
     modules: true,
     scriptPath: script,
     compatibilityDate: '2025-09-01',
-    compatibilityFlags: ['nodejs_compat'],
+    compatibilityFlags,
     d1Databases: { DB: 'keyward' },
     d1Persist: persist,
     // Workers Static Assets' binding, answered from Node: the element's file, and 404 for anything else.
@@ -74,11 +74,16 @@ beforeAll(async () => {
   script = await bundleWorker();
   element = await elementScript();
 }, 120_000);
-afterAll(() => rmSync(persist, { recursive: true, force: true }));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('examples/d1-worker in workerd with D1', () => {
-  test('create → use → refused elsewhere → delete → refused, and tokens outlive the runtime', { timeout: 120_000 }, async () => {
-    let mf = start();
+  // Without nodejs_compat core hashes with @noble/hashes; the store needs nothing of Node either way.
+  test.each([
+    { flags: ['nodejs_compat'], label: 'with nodejs_compat' },
+    { flags: [], label: 'without nodejs_compat' },
+  ])('$label: create → use → refused elsewhere → delete → refused, and tokens outlive the runtime', { timeout: 120_000 }, async ({ flags, label }) => {
+    const persist = join(scratch, label.replaceAll(' ', '-'));
+    let mf = start(persist, flags);
     let plaintext: string;
     let id: string;
     try {
@@ -99,7 +104,7 @@ describe('examples/d1-worker in workerd with D1', () => {
     }
 
     // A new runtime (a new isolate, as after a deploy): the token is still there, in D1.
-    mf = start();
+    mf = start(persist, flags);
     try {
       const bearer = { authorization: `Bearer ${plaintext}` };
       expect((await mf.dispatchFetch('http://worker/projects/proj_web/builds', { headers: bearer })).status).toBe(200);
@@ -115,7 +120,7 @@ describe('examples/d1-worker in workerd with D1', () => {
   });
 
   test('the settings page: <keyward-tokens> in Chromium creates a token over the Worker\'s API, and the guard accepts it', { timeout: 120_000 }, async () => {
-    const mf = start();
+    const mf = start(join(scratch, 'page'));
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     try {
       const origin = (await mf.ready).origin;

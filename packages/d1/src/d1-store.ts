@@ -135,7 +135,8 @@ export function d1Store(options: D1StoreOptions): FullTokenStore {
 
     async touch(updates: readonly LastUsedUpdate[]) {
       if (updates.length === 0) return;
-      await run('touch', (session) => session.batch(updates.map((u) => session.prepare(sql.touch).bind(u.id, u.organizationId, u.lastUsedAt))));
+      const rows = JSON.stringify(updates.map((u) => [u.id, u.organizationId, u.lastUsedAt]));
+      await run('touch', (session) => session.prepare(sql.touch).bind(rows).run());
     },
 
     roll: (organizationId: string, id: string, change: RollChange, draft?: AuditDraft) =>

@@ -29,7 +29,7 @@ export function draftParams(draft: AuditDraft): unknown[] {
 
 /**
  * The audit trail and usage counts of contract v3 on D1, in `<prefix>audit` and `<prefix>usage`:
- * reads are one statement; a usage batch is one D1 batch (one transaction) of upserts.
+ * reads are one statement; a usage batch is one statement of upserts.
  *
  * @example const history = d1History('keyward_'); await history.addUsage(db, counts);
  */
@@ -43,7 +43,11 @@ export function d1History(prefix: string) {
     tokenFirst: `SELECT * FROM ${audit} WHERE organization_id = ?1 AND token_id = ?2 ${newestFirst} ?3`,
     tokenAfter: `SELECT * FROM ${audit} WHERE organization_id = ?1 AND token_id = ?2 AND (at, id) < (?3, ?4) ${newestFirst} ?5`,
   };
-  const addUsage = `INSERT INTO ${usage} (token_id, day, organization_id, ${COUNT_COLUMNS.join(', ')}) VALUES (${Array.from({ length: 3 + COUNT_COLUMNS.length }, (_, i) => `?${i + 1}`).join(', ')})
+  // A whole batch of counts in one statement (D1 counts every statement of a batch against a
+  // Worker invocation's query limit): ?1 is a JSON array of [tokenId, day, organizationId, accepted,
+  // …refusals]. Each row is an upsert of its own, so two counts for one row in a batch both add up.
+  const addUsage = `INSERT INTO ${usage} (token_id, day, organization_id, ${COUNT_COLUMNS.join(', ')})
+     SELECT value ->> 0, value ->> 1, value ->> 2, ${COUNT_COLUMNS.map((_, i) => `value ->> ${i + 3}`).join(', ')} FROM json_each(?1) WHERE true
      ON CONFLICT (token_id, day) DO UPDATE SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`;
   const tokenUsage = `SELECT day, ${COUNT_COLUMNS.join(', ')} FROM ${usage} WHERE organization_id = ?1 AND token_id = ?2 AND day BETWEEN ?3 AND ?4 ORDER BY day`;
   const organizationUsage = `SELECT day, ${COUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')} FROM ${usage} WHERE organization_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day ORDER BY day`;
@@ -86,7 +90,8 @@ export function d1History(prefix: string) {
       return (await db.prepare(`DELETE FROM ${audit} WHERE at < ?1`).bind(before).run()).meta.changes ?? 0;
     },
     async addUsage(db: D1QueryableLike, counts: readonly UsageCount[]): Promise<void> {
-      await db.batch(counts.map((c) => db.prepare(addUsage).bind(c.tokenId, c.day, c.organizationId, c.accepted, ...USAGE_REFUSAL_CODES.map((code) => c.refused[code] ?? 0))));
+      const rows = counts.map((c) => [c.tokenId, c.day, c.organizationId, c.accepted, ...USAGE_REFUSAL_CODES.map((code) => c.refused[code] ?? 0)]);
+      await db.prepare(addUsage).bind(JSON.stringify(rows)).run();
     },
     async readUsage(db: D1QueryableLike, organizationId: string, { tokenId, fromDay, toDay: last }: { tokenId: string | null; fromDay: string; toDay: string }): Promise<UsageDay[]> {
       const statement = tokenId === null ? db.prepare(organizationUsage).bind(organizationId, fromDay, last) : db.prepare(tokenUsage).bind(organizationId, tokenId, fromDay, last);

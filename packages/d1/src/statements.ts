@@ -53,8 +53,12 @@ export function d1Sql(prefix: string) {
     auditDeleteByProject: auditFrom(`project_id = ${n(1)}`),
     deleteExpired: `DELETE FROM ${table} WHERE expires_at IS NOT NULL AND expires_at <= ?1 RETURNING ${columns}`,
     auditDeleteExpired: auditFrom(`expires_at IS NOT NULL AND expires_at <= ${n(1)}`),
-    // Monotonic by the WHERE clause: an older instant matches no row.
-    touch: `UPDATE ${table} SET last_used_at = ?3 WHERE id = ?1 AND organization_id = ?2 AND (last_used_at IS NULL OR last_used_at < ?3)`,
+    // The whole flush in one statement (D1 counts every statement of a batch against a Worker
+    // invocation's query limit): ?1 is a JSON array of [id, organizationId, lastUsedAt]. Monotonic
+    // by the WHERE clause: an older instant matches no row.
+    touch: `UPDATE ${table} SET last_used_at = used.at
+       FROM (SELECT value ->> 0 AS id, value ->> 1 AS organization_id, MAX(value ->> 2) AS at FROM json_each(?1) GROUP BY 1, 2) AS used
+       WHERE ${table}.id = used.id AND ${table}.organization_id = used.organization_id AND (${table}.last_used_at IS NULL OR ${table}.last_used_at < used.at)`,
     // One statement: the right-hand sides read the row as it was, so the current secret moves to
     // previous_* (or is dropped when ?5 is null) and an older previous secret stops at once.
     roll: `UPDATE ${table} SET

@@ -131,6 +131,8 @@ function matchers(actual: unknown, negate: boolean, label?: string) {
     toEqual: (expected: unknown) => check(equals(actual, expected), `to equal ${show(expected)}`),
     toMatchObject: (expected: unknown) => check(matches(actual, expected), `to match ${show(expected)}`),
     toContain: (item: unknown) => check(contains(actual, item), `to contain ${show(item)}`),
+    toMatch: (pattern: RegExp | string) =>
+      check(typeof actual === 'string' && (typeof pattern === 'string' ? actual.includes(pattern) : pattern.test(actual)), `to match ${String(pattern)}`),
     toHaveLength: (length: number) => check((actual as { length?: unknown })?.length === length, `to have length ${length}`),
     toHaveProperty: (key: string) => check(actual !== null && typeof actual === 'object' && key in actual, `to have property ${key}`),
     toBeNull: () => check(actual === null, 'to be null'),
@@ -143,28 +145,26 @@ function matchers(actual: unknown, negate: boolean, label?: string) {
 
 type Matchers = ReturnType<typeof matchers>;
 
-/** vitest's `expect(promise).rejects`: the matchers, applied to the rejection reason; a fulfilled promise fails. */
-function rejects(actual: unknown, label?: string): { [K in keyof Matchers]: (...args: Parameters<Matchers[K]>) => Promise<void> } {
-  const reason = async (): Promise<unknown> => {
+/** vitest's `expect(promise).rejects` / `.resolves`: the matchers, applied to what the promise settles with. */
+function settled(promise: unknown, way: 'rejects' | 'resolves', label?: string): { [K in keyof Matchers]: (...args: Parameters<Matchers[K]>) => Promise<void> } {
+  const apply = (name: keyof Matchers, args: unknown[]) => async () => {
+    let value: unknown;
+    let rejected = false;
     try {
-      await actual;
+      value = await promise;
     } catch (error) {
-      return error;
+      value = error;
+      rejected = true;
     }
-    throw new Error(`${label ? `${label}: ` : ''}expected the promise to reject, it resolved`);
+    if (rejected !== (way === 'rejects')) throw new Error(`${label ? `${label}: ` : ''}expected the promise to ${way === 'rejects' ? 'reject' : 'resolve'}, it ${rejected ? 'rejected' : 'resolved'} with ${show(value)}`);
+    (matchers(value, false, label)[name] as (...a: unknown[]) => void)(...args);
   };
-  const wrapped = {} as Record<string, (...args: unknown[]) => Promise<void>>;
-  for (const name of Object.keys(matchers(undefined, false))) {
-    wrapped[name] = async (...args: unknown[]) => {
-      const m = matchers(await reason(), false, label) as unknown as Record<string, (...a: unknown[]) => void>;
-      m[name]!(...args);
-    };
-  }
-  return wrapped as never;
+  const names = Object.keys(matchers(undefined, false)) as (keyof Matchers)[];
+  return Object.fromEntries(names.map((name) => [name, (...args: unknown[]) => apply(name, args)()])) as never;
 }
 
 export function expect(actual: unknown, message?: string) {
-  return { ...matchers(actual, false, message), not: matchers(actual, true, message), rejects: rejects(actual, message) };
+  return { ...matchers(actual, false, message), not: matchers(actual, true, message), rejects: settled(actual, 'rejects', message), resolves: settled(actual, 'resolves', message) };
 }
 expect.any = (type: unknown) => new Any(type);
 

@@ -12,10 +12,13 @@ vDescribe('mini-vitest (the runtime matrix runner)', () => {
     { label: 'toHaveLength', check: () => expect([1]).toHaveLength(2) },
     { label: 'not.toHaveProperty', check: () => expect({ hash: 'x' }).not.toHaveProperty('hash') },
     { label: 'toBeNull', check: () => expect(undefined).toBeNull() },
+    { label: 'toMatch with a pattern', check: () => expect('limit=10, remaining=0').toMatch(/remaining=1/) },
+    { label: 'toMatch with a string', check: () => expect('limit=10').toMatch('remaining') },
+    { label: 'toMatch on a non-string', check: () => expect(10).toMatch(/10/) },
+    { label: 'toBeLessThanOrEqual', check: () => expect(3).toBeLessThanOrEqual(2) },
     { label: 'toBeInstanceOf', check: () => expect(new TypeError('x')).toBeInstanceOf(RangeError) },
     { label: 'toEqual with expect.stringMatching', check: () => expect({ id: 'key_1' }).toEqual({ id: expect.stringMatching(/^tok_/) }) },
     { label: 'expect.stringMatching on a number', check: () => expect([1]).toEqual([expect.stringMatching(/1/)]) },
-    { label: 'toBeLessThanOrEqual', check: () => expect(3).toBeLessThanOrEqual(2) },
   ])('$label fails on a mismatch', ({ check }) => {
     vExpect(check).toThrow(/expected/);
   });
@@ -27,10 +30,12 @@ vDescribe('mini-vitest (the runtime matrix runner)', () => {
     expect([{ id: 'tok_1' }]).toEqual([{ id: expect.stringMatching(/^tok_/) }]);
   });
 
-  vTest('rejects applies the matchers to the rejection, and fails on a promise that resolves (as in vitest)', async () => {
-    await expect(Promise.reject({ remainingPoints: 0, extra: 1 })).rejects.toMatchObject({ remainingPoints: 0 });
+  vTest('rejects and resolves apply the matchers to what the promise settles with, and fail on the other outcome', async () => {
+    await expect(Promise.reject(Object.assign(new Error('x'), { remainingPoints: 0 }))).rejects.toMatchObject({ remainingPoints: 0 });
+    await expect(Promise.resolve(2)).resolves.toBe(2);
     await vExpect(expect(Promise.reject({ remainingPoints: 1 })).rejects.toMatchObject({ remainingPoints: 0 })).rejects.toThrow(/expected/);
-    await vExpect(expect(Promise.resolve(1)).rejects.toBe(1)).rejects.toThrow(/to reject/);
+    await vExpect(expect(Promise.resolve({ remainingPoints: 0 })).rejects.toMatchObject({ remainingPoints: 0 })).rejects.toThrow(/expected the promise to reject, it resolved/);
+    await vExpect(expect(Promise.reject(new Error('no'))).resolves.toBe(1)).rejects.toThrow(/expected the promise to resolve, it rejected/);
   });
 
   vTest('a message given to expect() names the failing check', () => {

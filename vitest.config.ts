@@ -17,6 +17,7 @@ export default defineConfig({
       exact('@keyward/core/testing', src('core', 'testing/index')),
       exact('@keyward/store-tests', src('store-tests')),
       exact('@keyward/sqlite', src('sqlite')),
+      exact('@keyward/d1', src('d1')),
       exact('@keyward/redis', src('redis')),
       exact('@keyward/postgres', src('postgres')),
       exact('@keyward/express', src('express')),

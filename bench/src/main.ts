@@ -7,6 +7,7 @@ import { benchmarksDocument } from './lib/document.js';
 import { describeMachine, load } from './lib/machine.js';
 import { notes, textTable, type Row } from './lib/report.js';
 import { cacheSection } from './sections/cache.js';
+import { d1Section } from './sections/d1.js';
 import { hooksSection } from './sections/hooks.js';
 import { limitsSection } from './sections/limits.js';
 import { httpSection } from './sections/http.js';
@@ -26,6 +27,7 @@ const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).
 const SECTIONS: Array<[name: string, run: typeof verifySection]> = [
   ['verify', verifySection],
   ['postgres', postgresSection],
+  ['d1', d1Section],
   ['cache', cacheSection],
   ['postgres-cache', postgresCacheSection],
   ['http', httpSection],

@@ -291,6 +291,13 @@ describe('a Node 20 app on the newest peers', () => {
     expect(stdout.trim()).toBe(`${shipped} of ${shipped} SQL files resolve by package path`);
   });
 
+  test('@keyward/d1/migrations/*.sql resolve by package path (a wrangler.toml migrations_dir) and are what the installed package generates', async () => {
+    const shipped = readdirSync(join(ROOT, 'packages/d1/migrations')).filter((name) => name.endsWith('.sql')).length;
+    const { stdout, stderr } = await project().exec('node', ['d1-migrations.mjs']);
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe(`${shipped} of ${shipped} migration files shipped as generated`);
+  });
+
   test('Jest 30 (CommonJS) loads and runs the packages', { timeout: 100_000 }, async () => {
     const result = await project()
       .exec('node_modules/.bin/jest', ['--ci', '--config', 'jest.config.cjs'], { timeout: 90_000 })

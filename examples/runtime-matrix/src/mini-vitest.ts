@@ -122,9 +122,9 @@ function contains(actual: unknown, item: unknown): boolean {
   throw new Error(`toContain on ${typeof actual} is not supported by mini-vitest`);
 }
 
-function matchers(actual: unknown, negate: boolean) {
+function matchers(actual: unknown, negate: boolean, label?: string) {
   const check = (pass: boolean, message: string) => {
-    if (pass === negate) throw new Error(`expected ${show(actual)} ${negate ? 'not ' : ''}${message}`);
+    if (pass === negate) throw new Error(`${label ? `${label}: ` : ''}expected ${show(actual)} ${negate ? 'not ' : ''}${message}`);
   };
   return {
     toBe: (expected: unknown) => check(Object.is(actual, expected), `to be ${show(expected)}`),
@@ -146,7 +146,7 @@ function matchers(actual: unknown, negate: boolean) {
 type Matchers = ReturnType<typeof matchers>;
 
 /** vitest's `expect(promise).rejects` / `.resolves`: the matchers, applied to what the promise settles with. */
-function settled(promise: unknown, way: 'rejects' | 'resolves'): { [K in keyof Matchers]: (...args: Parameters<Matchers[K]>) => Promise<void> } {
+function settled(promise: unknown, way: 'rejects' | 'resolves', label?: string): { [K in keyof Matchers]: (...args: Parameters<Matchers[K]>) => Promise<void> } {
   const apply = (name: keyof Matchers, args: unknown[]) => async () => {
     let value: unknown;
     let rejected = false;
@@ -156,15 +156,15 @@ function settled(promise: unknown, way: 'rejects' | 'resolves'): { [K in keyof M
       value = error;
       rejected = true;
     }
-    if (rejected !== (way === 'rejects')) throw new Error(`expected the promise to ${way === 'rejects' ? 'reject' : 'resolve'}, it ${rejected ? 'rejected' : 'resolved'} with ${show(value)}`);
-    (matchers(value, false)[name] as (...a: unknown[]) => void)(...args);
+    if (rejected !== (way === 'rejects')) throw new Error(`${label ? `${label}: ` : ''}expected the promise to ${way === 'rejects' ? 'reject' : 'resolve'}, it ${rejected ? 'rejected' : 'resolved'} with ${show(value)}`);
+    (matchers(value, false, label)[name] as (...a: unknown[]) => void)(...args);
   };
   const names = Object.keys(matchers(undefined, false)) as (keyof Matchers)[];
   return Object.fromEntries(names.map((name) => [name, (...args: unknown[]) => apply(name, args)()])) as never;
 }
 
-export function expect(actual: unknown, _message?: string) {
-  return { ...matchers(actual, false), not: matchers(actual, true), rejects: settled(actual, 'rejects'), resolves: settled(actual, 'resolves') };
+export function expect(actual: unknown, message?: string) {
+  return { ...matchers(actual, false, message), not: matchers(actual, true, message), rejects: settled(actual, 'rejects', message), resolves: settled(actual, 'resolves', message) };
 }
 expect.any = (type: unknown) => new Any(type);
 

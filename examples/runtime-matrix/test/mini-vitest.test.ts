@@ -38,6 +38,10 @@ vDescribe('mini-vitest (the runtime matrix runner)', () => {
     await vExpect(expect(Promise.reject(new Error('no'))).resolves.toBe(1)).rejects.toThrow(/expected the promise to resolve, it rejected/);
   });
 
+  vTest('a message given to expect() names the failing check', () => {
+    vExpect(() => expect(1, 'insert() on a broken store').toBe(2)).toThrow(/^insert\(\) on a broken store: expected 1 to be 2$/);
+  });
+
   vTest('run() reports failing tests and hooks with their names, passing ones as ok', async () => {
     describe('suite', () => {
       test.each([{ n: 1 }, { n: 2 }])('row $n', ({ n }) => expect(n).toBe(1));

@@ -5,7 +5,7 @@ import { StoreUnavailableError } from '@keyward/core';
 // constraint, a missing table, a misused API, an authorizer's refusal: a bug or a configuration).
 // Callers must fail closed on these, so they become StoreUnavailableError. docs/stores.md "SQLite
 // errors" explains each one; a test checks every row of that table against this list.
-const UNAVAILABLE_CODES = [
+export const UNAVAILABLE_CODES = [
   'SQLITE_BUSY',
   'SQLITE_LOCKED',
   'SQLITE_READONLY',

@@ -77,7 +77,7 @@ export function activityRow(entry: AuditEntry, l10n: Localizer, now: number): HT
   const by = entry.actor.type === 'system' ? t('bySystem') : t('byUser', { user: entry.actor.userId, role: ROLES[entry.actor.role] ? t(ROLES[entry.actor.role]!) : entry.actor.role });
   const values: Record<(typeof ACTIVITY_COLUMNS)[number][0], (Node | string)[]> = {
     action,
-    token: [h('bdi', { class: 'token-name' }, entry.tokenName)],
+    token: [h('strong', {}, h('bdi', {}, entry.tokenName))],
     by: [h('bdi', {}, by)],
     details: details(entry, l10n),
   };

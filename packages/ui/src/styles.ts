@@ -121,6 +121,8 @@ dialog p { overflow-wrap: anywhere; }
   .data-table > tbody > tr[data-id] > th { grid-column: 2; grid-row: 1; align-self: center; }
   .data-table > tbody > tr > .actions-col { grid-column: 3; grid-row: 1; }
   .data-table > tbody > tr > [data-col] { grid-column: 1 / -1; display: flex; flex-wrap: wrap; align-items: baseline; gap: 0 8px; }
+  .data-table > tbody > tr[data-entry] > [data-col]:empty { display: none; }
+  .data-table > tbody > tr > [data-col=usage] > .usage { flex-basis: 100%; }
   .data-table > tbody > tr[data-entry] { border: 1px solid var(--keyward-border); border-radius: var(--keyward-radius); padding: 8px; margin-block-start: 8px; }
   .data-table > tbody > tr > [data-label]::before { content: attr(data-label); content: attr(data-label) / ''; inline-size: 9em; color: var(--keyward-muted); font-size: 13px; }
   .data-table.no-perms [data-col=permissions], .data-table.no-limits [data-col=limits], .data-table.no-usage [data-col=usage] { display: none; }

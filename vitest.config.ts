@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './scripts/vitest/slow-first-sequencer.js';
 import { testFiles } from './vitest.workspace.js';
 
 const src = (pkg: string, entry = 'index') => fileURLToPath(new URL(`./packages/${pkg}/src/${entry}.ts`, import.meta.url));
@@ -30,5 +32,10 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'scripts/tarball/**'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // Vitest's default is one worker fewer than the cores: on CI's 2 cores, one file at a time. Most
+    // of the long files wait on something else (npm, Chromium, a Redis or PostgreSQL server, a child
+    // process), so one worker per core, and at least two, keeps both cores busy.
+    maxWorkers: Math.max(2, availableParallelism()),
+    sequence: { sequencer: SlowFirstSequencer },
   },
 });

@@ -1,6 +1,7 @@
 // CI runs what the README tells a new user to run, and nothing the README leaves out.
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
+import { LANES } from '../check.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
@@ -22,5 +23,8 @@ test('.ci/run is the Quick start verbatim: every command it runs is one the READ
 
 test('the test command provisions first, then checks everything CI used to run beside it', () => {
   const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
-  expect(scripts.test!.split(' && ')).toEqual(['tsx scripts/provision.ts', 'pnpm typecheck', 'pnpm build', 'pnpm lint', 'vitest run']);
+  expect(scripts.test!.split(' && ')).toEqual(['tsx scripts/provision.ts', 'tsx scripts/check.ts', 'vitest run']);
+  // The checks: the typecheck beside the build, publint after the build (it reads dist/).
+  expect(LANES).toEqual([['typecheck'], ['build', 'lint']]);
+  for (const step of LANES.flat()) expect(scripts[step], step).toBeDefined();
 });

@@ -15,6 +15,8 @@ const SOURCES: Record<string, string> = {
   '@keyward/hono': root('packages/hono/src/index.ts'),
   '@keyward/express': root('packages/express/src/index.ts'),
   '@keyward/fastify': root('packages/fastify/src/index.ts'),
+  '@keyward/postgres': root('packages/postgres/src/index.ts'),
+  '@keyward/store-tests': root('packages/store-tests/src/index.ts'),
 };
 
 export type Runtime = 'node' | 'bun' | 'deno' | 'workerd';
@@ -71,6 +73,31 @@ export async function bundle(runtime: Runtime, outdir: string, entry?: { path: s
       ...(runtime === 'workerd' ? { 'node:crypto': here('node-builtins-stub.ts'), 'node:zlib': here('node-builtins-stub.ts') } : {}),
     },
     inject: [here('buffer-shim.ts')],
+  });
+  return outfile;
+}
+
+/**
+ * A program for workerd with `nodejs_compat` that loads npm packages written for Node (node-postgres):
+ * their `require('events')` and the like go to workerd's own Node modules, and `cloudflare:sockets`
+ * is workerd's. Writes `<outdir>/<name>.mjs` and returns its path.
+ */
+export async function bundleWorkerdNodeCompat(entry: string, outdir: string, name: string): Promise<string> {
+  const outfile = `${outdir}/${name}.mjs`;
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    logLevel: 'error',
+    // Node's platform keeps built-ins external; the workerd condition picks pg-cloudflare's socket.
+    platform: 'node',
+    conditions: ['workerd', 'worker'],
+    external: ['cloudflare:sockets'],
+    // workerd's import.meta.url is not a file URL: any absolute path serves createRequire for built-ins.
+    banner: { js: "import { createRequire as __keywardCreateRequire } from 'node:module'; const require = __keywardCreateRequire('/worker.mjs');" },
+    alias: { ...SOURCES, vitest: here('mini-vitest.ts') },
   });
   return outfile;
 }

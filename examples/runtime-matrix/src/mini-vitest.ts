@@ -131,17 +131,40 @@ function matchers(actual: unknown, negate: boolean) {
     toEqual: (expected: unknown) => check(equals(actual, expected), `to equal ${show(expected)}`),
     toMatchObject: (expected: unknown) => check(matches(actual, expected), `to match ${show(expected)}`),
     toContain: (item: unknown) => check(contains(actual, item), `to contain ${show(item)}`),
+    toMatch: (pattern: RegExp | string) =>
+      check(typeof actual === 'string' && (typeof pattern === 'string' ? actual.includes(pattern) : pattern.test(actual)), `to match ${String(pattern)}`),
     toHaveLength: (length: number) => check((actual as { length?: unknown })?.length === length, `to have length ${length}`),
     toHaveProperty: (key: string) => check(actual !== null && typeof actual === 'object' && key in actual, `to have property ${key}`),
     toBeNull: () => check(actual === null, 'to be null'),
     toBeDefined: () => check(actual !== undefined, 'to be defined'),
     toBeGreaterThan: (n: number) => check((actual as number) > n, `to be greater than ${n}`),
+    toBeLessThanOrEqual: (n: number) => check((actual as number) <= n, `to be less than or equal to ${n}`),
     toBeInstanceOf: (type: new (...args: never[]) => unknown) => check(actual instanceof type, `to be an instance of ${type.name}`),
   };
 }
 
+type Matchers = ReturnType<typeof matchers>;
+
+/** vitest's `expect(promise).rejects` / `.resolves`: the matchers, applied to what the promise settles with. */
+function settled(promise: unknown, way: 'rejects' | 'resolves'): { [K in keyof Matchers]: (...args: Parameters<Matchers[K]>) => Promise<void> } {
+  const apply = (name: keyof Matchers, args: unknown[]) => async () => {
+    let value: unknown;
+    let rejected = false;
+    try {
+      value = await promise;
+    } catch (error) {
+      value = error;
+      rejected = true;
+    }
+    if (rejected !== (way === 'rejects')) throw new Error(`expected the promise to ${way === 'rejects' ? 'reject' : 'resolve'}, it ${rejected ? 'rejected' : 'resolved'} with ${show(value)}`);
+    (matchers(value, false)[name] as (...a: unknown[]) => void)(...args);
+  };
+  const names = Object.keys(matchers(undefined, false)) as (keyof Matchers)[];
+  return Object.fromEntries(names.map((name) => [name, (...args: unknown[]) => apply(name, args)()])) as never;
+}
+
 export function expect(actual: unknown, _message?: string) {
-  return { ...matchers(actual, false), not: matchers(actual, true) };
+  return { ...matchers(actual, false), not: matchers(actual, true), rejects: settled(actual, 'rejects'), resolves: settled(actual, 'resolves') };
 }
 expect.any = (type: unknown) => new Any(type);
 

@@ -2,9 +2,12 @@
 // and @keyward/hono, in process, plus the SHA-256 check that proves the hash backend this runtime picked is correct.
 // Not public API: which backend core picked is exactly what this program checks.
 import { createHasher, hashBackend } from '../../../packages/core/src/hash.js';
+import { memoryStore } from '@keyward/core';
 import { createFetchGuard } from '@keyward/fetch';
 import { requireToken as honoRequireToken } from '@keyward/hono';
+import { describeTokenStore } from '@keyward/store-tests';
 import { describeGuardCases, describeManagementApi } from '@keyward/test-kit/http';
+import { countingStore, type CountingStore } from '@keyward/test-kit/stores';
 import { buildHandler } from '../../../packages/fetch/test/handler.js';
 import { buildApp as buildHonoApp } from '../../../packages/hono/test/app.js';
 import { installFetch, serve, serveOverHttp } from './in-process.js';
@@ -39,6 +42,12 @@ export async function runSuite({ http = false } = {}): Promise<SuiteReport> {
   };
   describeGuardCases('hono', startHono, honoRequireToken);
   describeManagementApi('hono', startHono);
+  // The memory store's conformance suite, as packages/core runs it on Node: what this runtime
+  // keeps in one process (or isolate) behaves as every other store.
+  describeTokenStore('memoryStore', () => countingStore(memoryStore()), {
+    breakStore: (store) => void ((store as CountingStore).down = true),
+    parts: ['limits', 'rateLimiter', 'audit', 'usage'],
+  });
   test('SHA-256 and HMAC-SHA-256 test vectors (hash backend of this runtime)', () => {
     const hasher = createHasher();
     for (const [input, digest] of SHA256_VECTORS) expect(hasher.hash(input)).toBe(digest);

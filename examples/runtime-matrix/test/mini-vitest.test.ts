@@ -12,6 +12,10 @@ vDescribe('mini-vitest (the runtime matrix runner)', () => {
     { label: 'toHaveLength', check: () => expect([1]).toHaveLength(2) },
     { label: 'not.toHaveProperty', check: () => expect({ hash: 'x' }).not.toHaveProperty('hash') },
     { label: 'toBeNull', check: () => expect(undefined).toBeNull() },
+    { label: 'toMatch with a pattern', check: () => expect('limit=10, remaining=0').toMatch(/remaining=1/) },
+    { label: 'toMatch with a string', check: () => expect('limit=10').toMatch('remaining') },
+    { label: 'toMatch on a non-string', check: () => expect(10).toMatch(/10/) },
+    { label: 'toBeLessThanOrEqual', check: () => expect(3).toBeLessThanOrEqual(2) },
     { label: 'toBeInstanceOf', check: () => expect(new TypeError('x')).toBeInstanceOf(RangeError) },
     { label: 'toEqual with expect.stringMatching', check: () => expect({ id: 'key_1' }).toEqual({ id: expect.stringMatching(/^tok_/) }) },
     { label: 'expect.stringMatching on a number', check: () => expect([1]).toEqual([expect.stringMatching(/1/)]) },
@@ -24,6 +28,14 @@ vDescribe('mini-vitest (the runtime matrix runner)', () => {
     expect({ status: 401, body: { code: 'X', extra: 1 } }).toMatchObject({ body: { code: 'X' } });
     expect('abc').toContain('b');
     expect([{ id: 'tok_1' }]).toEqual([{ id: expect.stringMatching(/^tok_/) }]);
+  });
+
+  vTest('rejects and resolves apply the matchers to what the promise settles with, and fail on the other outcome', async () => {
+    await expect(Promise.reject(Object.assign(new Error('x'), { remainingPoints: 0 }))).rejects.toMatchObject({ remainingPoints: 0 });
+    await expect(Promise.resolve(2)).resolves.toBe(2);
+    await vExpect(expect(Promise.reject({ remainingPoints: 1 })).rejects.toMatchObject({ remainingPoints: 0 })).rejects.toThrow(/expected/);
+    await vExpect(expect(Promise.resolve({ remainingPoints: 0 })).rejects.toMatchObject({ remainingPoints: 0 })).rejects.toThrow(/expected the promise to reject, it resolved/);
+    await vExpect(expect(Promise.reject(new Error('no'))).resolves.toBe(1)).rejects.toThrow(/expected the promise to resolve, it rejected/);
   });
 
   vTest('run() reports failing tests and hooks with their names, passing ones as ok', async () => {

@@ -3,6 +3,7 @@ import { ConfigurationError, type InvalidationChannel } from '@keyward/core';
 import type { Client, Notification, Pool, PoolClient } from 'pg';
 import { names } from './names.js';
 import { resolveLocation } from './options.js';
+import { inWorkerd, WORKERS_DOCS } from './workerd.js';
 
 /**
  * What one notification on the channel says: these hashes were deleted; every token may be gone
@@ -111,7 +112,11 @@ function dropSocketLater(connection: Client | PoolClient): void {
  * `CLOSE_TIMEOUT_MS`, and a connection the feed lets go always keeps an 'error' listener (a pool's
  * connection is ended, a caller's client is handed back once `UNLISTEN` has answered).
  *
- * @throws ConfigurationError for a bad `pool`, `client` or `tablePrefix`
+ * It cannot run in Cloudflare Workers (workerd): LISTEN needs a connection that outlives the request
+ * that opened it, and workerd delivers nothing that arrives on a request's socket once that request
+ * has ended. There it throws at construction; leave `cache` off (verification is one indexed query).
+ *
+ * @throws ConfigurationError for a bad `pool`, `client` or `tablePrefix`, and in workerd
  * @example
  * const keyward = createKeyward({
  *   store: postgresStore({ pool }),
@@ -122,6 +127,11 @@ function dropSocketLater(connection: Client | PoolClient): void {
 export function postgresInvalidations(options: PostgresInvalidationsOptions): InvalidationChannel {
   if (!options || typeof options !== 'object') {
     throw new ConfigurationError('postgresInvalidations(options): options must be an object such as { pool }');
+  }
+  if (inWorkerd()) {
+    throw new ConfigurationError(
+      `postgresInvalidations: cannot run in Cloudflare Workers, so the cache option of createKeyward cannot use it there. LISTEN needs a connection that outlives a request, and workerd ties every connection to the request that opened it: notifications sent after that request ends are never delivered. Leave cache off (each verification is one indexed query on the pool); see ${WORKERS_DOCS}`,
+    );
   }
   const { pool, client } = options;
   if ((pool === undefined) === (client === undefined)) {

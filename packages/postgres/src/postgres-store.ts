@@ -11,6 +11,7 @@ import { jsonParam, toParams, toRecord, type TokenRow } from './rows.js';
 import { limitsPart } from './spend.js';
 import { statements } from './statements.js';
 import { usagePart } from './usage.js';
+import { assertPoolOfThisRequest, inWorkerd } from './workerd.js';
 
 /**
  * A `TokenStore` in PostgreSQL, over the caller's node-postgres Pool (on the primary: see the
@@ -26,6 +27,11 @@ import { usagePart } from './usage.js';
  * `StoreUnavailableError`; a serialization failure or deadlock is run again (3 attempts in all)
  * before it counts as one; any other error is a bug and is rethrown as it is (docs/stores.md,
  * "PostgreSQL errors", lists every code).
+ *
+ * In Cloudflare Workers (workerd with `nodejs_compat`), node-postgres connects through
+ * `cloudflare:sockets` (or Hyperdrive) and every connection belongs to the request that opened it:
+ * build the pool and the store per request. A pool first used by an earlier request is refused with
+ * a `ConfigurationError` naming `pool` (its queries would never be answered).
  *
  * @throws ConfigurationError for a bad `pool`, `schema`, `tablePrefix` or `migrate`
  * @example
@@ -58,8 +64,12 @@ export function postgresStore(options: PostgresStoreOptions): FullTokenStore {
     return starting;
   }
 
+  // In workerd a pool kept from an earlier request never answers: refuse it by name before querying.
+  const checkRequest = inWorkerd() ? () => assertPoolOfThisRequest(pool, 'postgresStore') : undefined;
+
   function run<T>(operation: string, work: () => Promise<T>): Promise<T> {
     return guard(operation, async () => {
+      checkRequest?.();
       if (!ready) await start();
       return work();
     });
@@ -89,6 +99,7 @@ export function postgresStore(options: PostgresStoreOptions): FullTokenStore {
     // The hot path: guard() straight over one async function (run()'s extra layer costs microtasks per verification).
     async findByHash(hash: string) {
       return guard('findByHash', async () => {
+        checkRequest?.();
         if (!ready) await start();
         return first((await pool.query<TokenRow>(findByHashQuery(hash))).rows);
       });

@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { QueryConfig } from 'pg';
-import { RateLimiterPostgres } from 'rate-limiter-flexible';
+import type { RateLimiterPostgres as RateLimiterPostgresType } from 'rate-limiter-flexible';
+// The package's index loads every backend, node:cluster among them, which workerd does not have
+// (with nodejs_compat or not): this one file is all the store needs, so the store loads in Workers.
+// @ts-expect-error TS7016: no declaration file for this subpath; typed below from the index's types.
+import RateLimiterPostgresClass from 'rate-limiter-flexible/lib/RateLimiterPostgres.js';
 import type { RateLimiterLike, RateLimiterStore } from '@keyward/core';
 import type { StoreContext } from './context.js';
 import { rateLimitsTable } from './names.js';
+import { inWorkerd } from './workerd.js';
+
+const RateLimiterPostgres = RateLimiterPostgresClass as typeof RateLimiterPostgresType;
 
 /**
  * Contract v3's rate limiter part on PostgreSQL: rate-limiter-flexible's `RateLimiterPostgres` on
@@ -20,6 +27,7 @@ export function rateLimiterPart({ run, pool, location }: StoreContext): RateLimi
   // the table alone, so two stores in two schemas on one pool (or two versions of the library)
   // would give one name two texts, which node-postgres refuses.
   const names = new Map<string, string>();
+  const workerd = inWorkerd();
   const nameOf = (text: string): string => {
     let name = names.get(text);
     if (name === undefined) {
@@ -42,6 +50,10 @@ export function rateLimiterPart({ run, pool, location }: StoreContext): RateLimi
         keyPrefix: options.keyPrefix,
         points: options.points,
         duration: options.duration,
+        // The hourly sweep of expired rows is a timer that calls unref(), which workerd's timers
+        // lack, and no timer outlives a Worker's request: there, rows are swept by a scheduled job
+        // instead (docs/stores.md, "PostgreSQL from Cloudflare Workers").
+        clearExpiredByTimeout: !workerd,
       });
     },
   };

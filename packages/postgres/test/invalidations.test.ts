@@ -33,9 +33,14 @@ async function listen(tablePrefix: string) {
   return {
     payloads,
     hashes: () => payloads.flatMap((p) => p.split(' ')),
-    /** Resolves once `count` payloads arrived; bounded so a missing notification fails the test. */
+    /**
+     * Resolves once `count` payloads arrived; bounded so a missing notification fails the test.
+     * The bound is 15 s of wall time, not 200 polls: on a busy machine 200 polls (≥ 2 s) ended
+     * before the 6 payloads of a 1000-token delete had arrived.
+     */
     async waitFor(count: number) {
-      for (let i = 0; i < 200 && payloads.length < count; i++) await new Promise((r) => setTimeout(r, 10));
+      const deadline = Date.now() + 15_000;
+      while (payloads.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       expect(payloads.length).toBeGreaterThanOrEqual(count);
     },
     end: () => client.end(),
@@ -76,7 +81,9 @@ describe('deletions publish the deleted hashes on the channel, on commit', () =>
   test('a 1000-token delete is split into payloads under 8000 bytes that together hold every hash once', async () => {
     const { store, listener } = await storeWithListener();
     const records = Array.from({ length: 1000 }, () => makeRecord());
-    await Promise.all(records.map((r) => store.insert(r)));
+    // Six at a time, one per pooled connection: 1000 inserts queued at once waited past the pool's
+    // 5 s connection timeout on a busy machine.
+    for (let i = 0; i < records.length; i += 6) await Promise.all(records.slice(i, i + 6).map((r) => store.insert(r)));
     const result = await store.deleteMany('org_1', records.map((r) => r.id));
     expect(result.missing).toEqual([]);
     // 43-byte hashes and a separator: 181 per payload.

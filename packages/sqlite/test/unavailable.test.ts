@@ -190,7 +190,8 @@ describe('SQLite errors produced for real', () => {
     // Root writes whatever the mode says: the check runs in a process of the unprivileged "nobody".
     const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     const run = () => {
-      const child = spawnSync(process.execPath, ['--import', tsx, fileModeChild, file.path, record.hash, JSON.stringify(makeRecord())], { ...asUser, encoding: 'utf8', timeout: 30_000 });
+      // The limit only catches a hung child: starting tsx took over 30 s on a busy machine.
+      const child = spawnSync(process.execPath, ['--import', tsx, fileModeChild, file.path, record.hash, JSON.stringify(makeRecord())], { ...asUser, encoding: 'utf8', timeout: 120_000 });
       expect(child.status, child.stderr).toBe(0);
       return JSON.parse(child.stdout) as { open: { ok: boolean; code?: string; unavailable?: boolean }; find: { ok: boolean; value?: unknown } | null; insert: { ok: boolean; code?: string; unavailable?: boolean } | null };
     };
@@ -203,7 +204,7 @@ describe('SQLite errors produced for real', () => {
       chmodSync(dir, 0o777);
     }
     expect(run()).toEqual({ open: { ok: true, value: 'object' }, find: { ok: true, value: 'object' }, insert: { ok: false, unavailable: true, code: 'SQLITE_READONLY' } });
-  });
+  }, 300_000);
 
   test('SQLITE_CORRUPT (pages overwritten while closed): lookups are an outage, not "not found"', async () => {
     const db = file.open();

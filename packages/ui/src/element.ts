@@ -12,7 +12,7 @@ import { createMenu, type Menu } from './menu.js';
 import { TokensModel, type Change } from './state.js';
 import type { StringKey, Strings } from './strings.js';
 import { STYLES } from './styles.js';
-import { usageSummary } from './usage-chart.js';
+import { usagePlaceholder, usageSummary } from './usage-chart.js';
 import { USAGE_DAYS, UsageLoader } from './usage-loader.js';
 import { COLUMNS, createFormTemplate, errorSlot, field, listTemplate, noticeTemplate, permissionCheckboxes, rowErrorTemplate, rowTemplate, type ProjectOption } from './templates.js';
 
@@ -390,11 +390,11 @@ export class KeywardTokensElement extends Base {
   /** What a row's usage cell shows: the chart once its numbers are in, else why not yet. */
   #usageContent(token: TokenListItem): Node | string {
     const state = this.#usage.state(token.id);
-    if (state === undefined || state === 'loading') return h('span', { class: 'muted' }, this.#t('usageLoading'));
+    if (state === undefined || state === 'loading') return usagePlaceholder(this.#t('usageLoading'), 'muted');
     if ('report' in state) return usageSummary(state.report, token.name, this.#l10n, this.#usage.open.has(token.id));
     // Deleted meanwhile: the row goes at the next reload; nothing to say about it here.
     if (state.error instanceof ApiError && state.error.code === 'TOKEN_NOT_FOUND') return '';
-    return h('span', { class: 'error' }, this.#t('usageFailed'));
+    return usagePlaceholder(this.#t('usageFailed'), 'error');
   }
 
   /** Redraws one row's usage cell, leaving the rest of the row (and the focus in it) alone. */

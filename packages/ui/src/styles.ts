@@ -79,6 +79,8 @@ a { color: var(--keyward-accent); }
 .usage { flex: 1 1 12em; min-inline-size: 0; }
 .chart { display: block; margin-block-end: 2px; }
 .chart:dir(rtl) { transform: scaleX(-1); }
+.pending .chart { block-size: 24px; }
+.summary-space { display: block; min-block-size: max(24px, var(--keyward-target)); }
 .chart .bar { fill: var(--keyward-accent); }
 .chart .refused { fill: var(--keyward-danger); }
 .chart .axis { fill: var(--keyward-border); }

@@ -83,3 +83,13 @@ export function usageSummary(report: UsageReport, name: string, l10n: Localizer,
     details,
   );
 }
+
+/**
+ * What the usage cell holds until its numbers are in (or when they could not be read): the same
+ * height as the chart, its line and the disclosure, so rows do not grow under the reader's eyes
+ * (and the page does not jump) when the numbers arrive.
+ * @example cell.replaceChildren(usagePlaceholder(l10n.text('usageLoading'), 'muted'))
+ */
+export function usagePlaceholder(text: string, tone: 'muted' | 'error'): HTMLElement {
+  return h('div', { class: 'usage pending' }, h('span', { class: 'chart' }), h('span', { class: `line ${tone}` }, text), h('span', { class: 'summary-space' }));
+}

@@ -267,6 +267,10 @@ describe('<keyward-tokens> in Chromium', () => {
     expect(await focusedId(page)).toBe('select-all');
     await page.keyboard.press('Tab');
     expect(await focusedId(page)).toBe('input[Select Keyboard token]');
+    // The row's usage disclosure, then its menu.
+    await row.locator('[data-col=usage] summary').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('summary[Daily numbers]');
     await page.keyboard.press('Tab');
     expect(await focusedId(page)).toBe('button[Actions for Keyboard token]');
     const menuButton = row.getByRole('button', { name: 'Actions for Keyboard token' });
@@ -370,7 +374,8 @@ describe('<keyward-tokens> in Chromium', () => {
     await el.locator('#confirm-button').click();
     await poll(() => el.locator('#tokens-body > tr', { hasText: 'Race' }).count()).toBe(0);
     expect(await el.locator('#bulk-error').textContent()).toBe('Already deleted by someone else: "Race two".');
-    expect(await el.locator('#announce').textContent()).toBe('2 tokens deleted.');
+    // Said 50 ms later (a live region must change to be read): polled, like every announcement.
+    await poll(() => el.locator('#announce').textContent()).toBe('2 tokens deleted.');
     for (const secret of secrets) expect((await ping(secret)).status).toBe(401);
     await expectNoAxeViolations('bulk delete with one already gone');
   });

@@ -63,21 +63,25 @@ interface UsageDay {
 interface UsageReport {
     tokenId: string | null;
     days: UsageDay[];
+    total?: Omit<UsageDay, 'day'>;
 }
+type AuditActor = {
+    type: 'user';
+    userId: string;
+    role: string;
+} | {
+    type: 'system';
+};
 interface AuditEntry {
     id: string;
     at: number;
-    actor: {
-        type: 'user';
-        userId: string;
-        role: string;
-    } | {
-        type: 'system';
-    };
+    actor: AuditActor;
     action: string;
     tokenId: string;
     tokenName: string;
     changes: Record<string, unknown> | null;
+    ip?: string | null;
+    userAgent?: string | null;
 }
 interface TokenPage {
     items: TokenListItem[];
@@ -292,6 +296,53 @@ declare const DEFAULT_STRINGS: {
     limitsHeading: string;
     limitsText: string;
     limitsSaved: string;
+    columnUsage: string;
+    usageChart: string;
+    usageTotal: string;
+    usageRefused: string;
+    usageTableToggle: string;
+    usageTableCaption: string;
+    usageDay: string;
+    usageAccepted: string;
+    usageRefusedColumn: string;
+    usageLoading: string;
+    usageFailed: string;
+    activityHeading: string;
+    activityIntro: string;
+    activityCaption: string;
+    activityLoading: string;
+    activityEmpty: string;
+    activityFailed: string;
+    activityMore: string;
+    activityMoreFailed: string;
+    columnWhen: string;
+    columnAction: string;
+    columnToken: string;
+    columnBy: string;
+    columnDetails: string;
+    actionCreated: string;
+    actionUpdated: string;
+    actionPaused: string;
+    actionResumed: string;
+    actionRolled: string;
+    actionDeleted: string;
+    actionBulkDeleted: string;
+    actionProjectRevoked: string;
+    actionExpiredPruned: string;
+    actionLeakedRevoked: string;
+    actionLeakedFlagged: string;
+    leakedBadge: string;
+    leakFoundAt: string;
+    bySystem: string;
+    byUser: string;
+    roleOwner: string;
+    roleAdmin: string;
+    roleMember: string;
+    detailRenamed: string;
+    detailLimits: string;
+    detailMetadata: string;
+    detailRolledUntil: string;
+    detailFrom: string;
 };
 type StringKey = keyof typeof DEFAULT_STRINGS;
 type Strings = Record<StringKey, Message>;
@@ -388,4 +439,4 @@ declare class TokensModel {
     setPermissions(permissions: PermissionInfo[]): void;
     setPreview(preview: ExpirationPreview | null): void;
 }
-export { type ApiClient, type ApiClientOptions, ApiError, type Change, type CreateTokenBody, type CreatedToken, DEFAULT_STRINGS, type DateFormatter, EXPIRY_PRESETS, type ExpirationPreview, type ExpiryPreset, type HeadersOption, type KeywardTokensAttributes, KeywardTokensElement, type KeywardTokensEventMap, type Message, type PermissionInfo, type Phase, type Problem, type ProjectOption, ROLL_GRACE_PRESETS, type RollGracePreset, type StringKey, type Strings, type Theme, type TokenChangedEvent, type TokenCreatedEvent, type TokenInfo, type TokenListItem, type TokenPage, type TokenScope, type TokensDeletedEvent, TokensModel, type TokensState, createApiClient, dateFormatter, format };
+export { type ApiClient, type ApiClientOptions, ApiError, type AuditActor, type AuditEntry, type Change, type CreateTokenBody, type CreatedToken, DEFAULT_STRINGS, type DateFormatter, EXPIRY_PRESETS, type ExpirationPreview, type ExpiryPreset, type HeadersOption, type KeywardTokensAttributes, KeywardTokensElement, type KeywardTokensEventMap, type Message, type PermissionInfo, type Phase, type Problem, type ProjectOption, ROLL_GRACE_PRESETS, type RollGracePreset, type StringKey, type Strings, type Theme, type TokenChangedEvent, type TokenCreatedEvent, type TokenInfo, type TokenListItem, type TokenPage, type TokenScope, type TokensDeletedEvent, TokensModel, type TokensState, type UsageDay, type UsageReport, createApiClient, dateFormatter, format };

@@ -97,7 +97,7 @@ function call(path: string, token: string, method = 'GET') {
   return fetch(origin + path, { method, headers: { authorization: `Bearer ${token}` } });
 }
 
-const row = (name: string) => page.locator('keyward-tokens tbody tr', { hasText: name });
+const row = (name: string) => page.locator('keyward-tokens #tokens-body > tr', { hasText: name });
 
 async function rowAction(name: string, action: string) {
   await row(name).getByRole('button', { name: `Actions for ${name}` }).click();
@@ -316,7 +316,7 @@ describe('Tokens settings page in Chromium', () => {
     await page.waitForSelector('#confirm-dialog[open]');
     expect(await page.textContent('#confirm-heading')).toBe('Delete 3 tokens?');
     await page.click('#confirm-button');
-    await poll(() => page.locator('keyward-tokens tbody tr', { hasText: 'Bulk' }).count()).toBe(0);
+    await poll(() => page.locator('keyward-tokens #tokens-body > tr', { hasText: 'Bulk' }).count()).toBe(0);
     expect(await row('Weekly export').count()).toBe(1);
     expect((await call('/api/organization', tokens[0]!)).status).toBe(401);
     expect((await call('/api/projects/proj_royalties/status', tokens[1]!)).status).toBe(401);
@@ -377,7 +377,7 @@ describe('Tokens settings page in Chromium', () => {
     expect(await page.textContent('#notice-heading')).toBe("You don't have access to API tokens");
     expect(await page.locator('#create-section').isHidden()).toBe(true);
     expect(await page.locator('#tokens-table').isHidden()).toBe(true);
-    expect(await page.locator('keyward-tokens tbody tr').count()).toBe(0);
+    expect(await page.locator('keyward-tokens #tokens-body > tr').count()).toBe(0);
     expect(await pageHolds('Weekly export')).toBe(false);
     await page.screenshot({ path: join(screenshotDir, 'member-no-access.png') });
     expect(await axeViolations()).toEqual([]);

@@ -98,7 +98,7 @@ describe.each(PAGES)('$path', ({ path, heading, csrf }) => {
       await el.locator('#reveal-dialog').waitFor({ state: 'hidden' });
       expect(await secretOnPage(page, secret)).toBe(false);
 
-      const row = el.locator('tbody tr', { hasText: name });
+      const row = el.locator('#tokens-body > tr', { hasText: name });
       await row.waitFor();
       expect(await row.locator('[data-col="scope"]').textContent()).toBe('Website');
       await row.getByRole('button', { name: `Actions for ${name}` }).click();

@@ -76,20 +76,32 @@ export interface UsageDay {
   refused: Record<string, number>;
 }
 
+/** `GET /tokens/:id/usage`: every day of the range, oldest first, and their sums. */
 export interface UsageReport {
   tokenId: string | null;
   days: UsageDay[];
+  total?: Omit<UsageDay, 'day'>;
 }
+
+/** What an audit entry names as its author: a signed-in user, or keyward itself (pruning, leaks). */
+export type AuditActor = { type: 'user'; userId: string; role: string } | { type: 'system' };
 
 /** An entry of the organization's audit trail (`GET /tokens/audit`). */
 export interface AuditEntry {
   id: string;
+  /** Epoch ms. */
   at: number;
-  actor: { type: 'user'; userId: string; role: string } | { type: 'system' };
+  actor: AuditActor;
+  /** `created`, `updated`, `paused`, `resumed`, `rolled`, `deleted`, `bulk_deleted`, `project_revoked`, `expired_pruned`, `leaked`. */
   action: string;
   tokenId: string;
+  /** The token's name just before the action. */
   tokenName: string;
+  /** What changed (never a secret); for `leaked`: `{ url, source, revoked }`. */
   changes: Record<string, unknown> | null;
+  /** The client's address and user agent, when the host's adapter knows them. */
+  ip?: string | null;
+  userAgent?: string | null;
 }
 
 export interface TokenPage {

@@ -2,6 +2,7 @@
 /// <reference lib="dom.iterable" />
 // <keyward-tokens>: wires the API client, the state and the templates together.
 import { ApiError, EXPIRY_PRESETS, RATE_WINDOWS, ROLL_GRACE_PRESETS, createApiClient, type ApiClient, type ExpiryPreset, type HeadersOption, type RollGracePreset, type TokenInfo, type TokenListItem } from './api.js';
+import { ActivityView } from './activity.js';
 import { createConfirmDialog, createRevealDialog, type ConfirmDialog, type RevealDialog } from './dialogs.js';
 import { h } from './dom.js';
 import { announce, focusInPlace, showMessage } from './focus.js';
@@ -11,6 +12,8 @@ import { createMenu, type Menu } from './menu.js';
 import { TokensModel, type Change } from './state.js';
 import type { StringKey, Strings } from './strings.js';
 import { STYLES } from './styles.js';
+import { usagePlaceholder, usageSummary } from './usage-chart.js';
+import { USAGE_DAYS, UsageLoader } from './usage-loader.js';
 import { COLUMNS, createFormTemplate, errorSlot, field, listTemplate, noticeTemplate, permissionCheckboxes, rowErrorTemplate, rowTemplate, type ProjectOption } from './templates.js';
 
 /** Fired (bubbling, composed) after a token was created. `detail.token` never holds the secret. */
@@ -89,10 +92,22 @@ export class KeywardTokensElement extends Base {
   #limits: ConfirmDialog | null = null;
   #unsubscribe: (() => void) | null = null;
   #previewTimer: ReturnType<typeof setInterval> | undefined;
+  #activity: ActivityView | null = null;
+  readonly #usage = new UsageLoader({
+    fetch: (id) => this.#client().usage(id, USAGE_DAYS),
+    changed: (id) => {
+      const state = this.#usage.state(id);
+      // A signed-out or demoted user: the whole page says so, as for any other request.
+      if (!(typeof state === 'object' && 'error' in state && this.#handleAccess(state.error))) this.#renderUsage(id);
+    },
+    unavailable: () => this.#$('tokens-table').classList.add('no-usage'),
+  });
 
   constructor() {
     super();
     this.#root = this.attachShadow({ mode: 'open' });
+    // Every change this page makes is in the trail: the Activity view shows it at once.
+    for (const type of ['keyward-token-created', 'keyward-tokens-deleted', 'keyward-token-updated', 'keyward-token-rolled']) this.addEventListener(type, () => void this.#activity?.refresh());
   }
 
   /** Where the host mounted the management API; requests go to `${api}/tokens…`. */
@@ -164,8 +179,10 @@ export class KeywardTokensElement extends Base {
     this.setAttribute('page-size', String(value));
   }
 
-  /** Reloads the list from the server. */
+  /** Reloads the list, each token's usage and the Activity view from the server. */
   refresh(): Promise<void> {
+    this.#usage.clear();
+    void this.#activity?.load();
     return this.#loadFirstPage(true);
   }
 
@@ -201,6 +218,7 @@ export class KeywardTokensElement extends Base {
       this.projects = value ?? '';
     } else if (name === 'api') {
       this.#generation++;
+      this.#usage.clear();
       if (this.isConnected && this.#built) void this.#loadFirstPage(false);
     } else if (name === 'locale') {
       this.#rebuild();
@@ -239,6 +257,7 @@ export class KeywardTokensElement extends Base {
     this.#rollConfirm = createConfirmDialog(this.#l10n, { id: 'roll', confirmKey: 'rollConfirm', body: field('roll-grace', this.#t('rollGraceLabel'), grace) });
     this.#limits = createConfirmDialog(this.#l10n, { id: 'limits', confirmKey: 'renameSave', body: h('div', { id: 'limits-body' }) });
     const preset = this.getAttribute('default-expiry');
+    this.#activity = new ActivityView({ l10n: this.#l10n, client: () => this.#client(), pageSize: this.pageSize, handleAccess: (e) => this.#handleAccess(e), detail: (e) => this.#detail(e) });
     const form = createFormTemplate(this.#l10n, this.#projects, EXPIRY_PRESETS.includes(preset as ExpiryPreset) ? (preset as ExpiryPreset) : '30d');
     this.#root.replaceChildren(
       h('style', {}, STYLES),
@@ -248,6 +267,7 @@ export class KeywardTokensElement extends Base {
         h('div', { id: 'notice-slot' }),
         form,
         listTemplate(this.#l10n, this.#bulkMenu.root),
+        this.#activity.section,
         h('p', { id: 'announce', class: 'sr-only', role: 'status' }),
         this.#reveal.element,
         this.#confirm.element,
@@ -275,7 +295,19 @@ export class KeywardTokensElement extends Base {
     });
     this.#$('retry').addEventListener('click', () => void this.#loadFirstPage(false));
     this.#$('load-more').addEventListener('click', () => void this.#loadMore());
+    // A row's "Daily numbers" stays open when the row is drawn again (toggle does not bubble).
+    this.#$('tokens-body').addEventListener(
+      'toggle',
+      (event) => {
+        const id = (event.target as HTMLElement).closest<HTMLElement>('[data-usage-for]')?.dataset.usageFor;
+        if (id && (event.target as HTMLElement).matches('details.usage-days')) this.#usage.open[(event.target as HTMLDetailsElement).open ? 'add' : 'delete'](id);
+      },
+      true,
+    );
+    this.#$('tokens-table').classList.toggle('no-usage', !this.#usage.available);
     this.#render(new Set<Change>(['phase', 'rows', 'selection', 'preview', 'more', 'permissions']));
+    // Rebuilt with other strings or projects: the trail is drawn anew in them.
+    if (this.#model.state.phase === 'ready') void this.#activity.load();
   }
 
   #render(changes: ReadonlySet<Change>): void {
@@ -294,6 +326,7 @@ export class KeywardTokensElement extends Base {
       this.#$('load-error-text').textContent = state.phase === 'error' ? this.#t('loadFailed', { detail: state.error ?? '' }) : '';
       this.#bulkMenu!.root.hidden = state.phase !== 'ready';
       this.#$('list-section').setAttribute('aria-busy', String(state.phase === 'loading'));
+      this.#activity!.show(state.phase === 'ready');
       this.dataset.state = state.phase;
     }
     if (changes.has('permissions')) {
@@ -328,6 +361,7 @@ export class KeywardTokensElement extends Base {
             l10n: this.#l10n,
             now,
             selected: state.selected.has(token.id),
+            usage: this.#usageContent(token),
             menu: createMenu(
               this.#t('rowActions', { name: token.name }),
               [
@@ -344,12 +378,30 @@ export class KeywardTokensElement extends Base {
         ])
       : [];
     this.#$('tokens-body').replaceChildren(...rows);
+    this.#usage.watch([...this.#root.querySelectorAll<HTMLElement>('#tokens-body td[data-usage-for]')]);
     if (activeRow) this.#rowControl(activeRow, activeKind)?.focus({ preventScroll: true });
     // No column for permissions on a host without a catalog (unless older tokens carry some).
     this.#$('tokens-table').classList.toggle('no-perms', state.permissions.length === 0 && state.tokens.every((t) => t.permissions === null));
     this.#$('tokens-table').classList.toggle('no-limits', state.tokens.every((t) => t.remaining === null && t.rateLimit === null));
     this.#$('tokens-table').hidden = !ready || state.tokens.length === 0;
     this.#$('empty').hidden = !ready || state.tokens.length > 0;
+  }
+
+  /** What a row's usage cell shows: the chart once its numbers are in, else why not yet. */
+  #usageContent(token: TokenListItem): Node | string {
+    const state = this.#usage.state(token.id);
+    if (state === undefined || state === 'loading') return usagePlaceholder(this.#t('usageLoading'), 'muted');
+    if ('report' in state) return usageSummary(state.report, token.name, this.#l10n, this.#usage.open.has(token.id));
+    // Deleted meanwhile: the row goes at the next reload; nothing to say about it here.
+    if (state.error instanceof ApiError && state.error.code === 'TOKEN_NOT_FOUND') return '';
+    return usagePlaceholder(this.#t('usageFailed'), 'error');
+  }
+
+  /** Redraws one row's usage cell, leaving the rest of the row (and the focus in it) alone. */
+  #renderUsage(id: string): void {
+    const token = this.#model.state.tokens.find((t) => t.id === id);
+    const cell = [...this.#root.querySelectorAll<HTMLElement>('#tokens-body td[data-usage-for]')].find((c) => c.dataset.usageFor === id);
+    if (token && cell) cell.replaceChildren(this.#usageContent(token));
   }
 
   #renderSelection(): void {
@@ -427,6 +479,7 @@ export class KeywardTokensElement extends Base {
       if (first) {
         void this.#updatePreview();
         void this.#loadPermissions();
+        void this.#activity?.load();
       }
     } catch (error) {
       if (generation !== this.#generation) return;

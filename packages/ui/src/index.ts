@@ -5,6 +5,8 @@ export {
   createApiClient,
   type ApiClient,
   type ApiClientOptions,
+  type AuditActor,
+  type AuditEntry,
   type CreateTokenBody,
   type CreatedToken,
   type ExpirationPreview,
@@ -17,6 +19,8 @@ export {
   type TokenListItem,
   type TokenPage,
   type TokenScope,
+  type UsageDay,
+  type UsageReport,
 } from './api.js';
 export { dateFormatter, type DateFormatter } from './dates.js';
 export { KeywardTokensElement, type Theme, type TokenChangedEvent, type TokenCreatedEvent, type TokensDeletedEvent } from './element.js';

@@ -48,7 +48,8 @@ button.icon { padding: 2px 10px; font-size: 16px; line-height: 1.2; min-width: m
 table { inline-size: 100%; border-collapse: collapse; margin-block-start: 8px; }
 th, td { text-align: start; padding: 8px; border-block-end: 1px solid var(--keyward-border); vertical-align: middle; }
 thead th { color: var(--keyward-muted); font-weight: 600; font-size: 13px; }
-tbody th { font-weight: normal; min-inline-size: 10em; inline-size: 30%; }
+tbody th { font-weight: normal; }
+#tokens-body > tr > th { min-inline-size: 10em; inline-size: 30%; }
 [data-col=scope] { min-inline-size: 8em; }
 .token-name { display: block; font-weight: 600; }
 .hint-code { color: var(--keyward-muted); font-size: 12px; font-family: var(--keyward-font-mono); }
@@ -72,7 +73,23 @@ td .chips { gap: 4px; }
 summary { cursor: pointer; min-block-size: max(24px, var(--keyward-target)); display: flex; align-items: center; }
 details .chips { margin-block-start: 4px; }
 .previous { display: block; font-size: 12px; }
-.no-perms [data-col=permissions] { display: none; }
+.no-perms [data-col=permissions], .no-usage [data-col=usage] { display: none; }
+.muted { color: var(--keyward-muted); }
+a { color: var(--keyward-accent); }
+.usage { flex: 1 1 12em; min-inline-size: 0; }
+.chart { display: block; margin-block-end: 2px; }
+.chart:dir(rtl) { transform: scaleX(-1); }
+.pending .chart { block-size: 24px; }
+.summary-space { display: block; min-block-size: max(24px, var(--keyward-target)); }
+.chart .bar { fill: var(--keyward-accent); }
+.chart .refused { fill: var(--keyward-danger); }
+.chart .axis { fill: var(--keyward-border); }
+.refused-text { color: var(--keyward-danger); }
+.usage-table { margin-block-start: 4px; font-size: 13px; }
+.usage-table th, .usage-table td { padding-block: 2px; padding-inline: 0 8px; border-block-end: 1px solid var(--keyward-border); font-variant-numeric: tabular-nums; }
+.badge.leaked { border-color: var(--keyward-danger); color: var(--keyward-danger); font-weight: 600; }
+.activity a { display: inline-flex; align-items: center; min-block-size: max(24px, var(--keyward-target)); overflow-wrap: anywhere; }
+#activity-more { margin-block-start: 12px; }
 .row-error td { border-block-end: 1px solid var(--keyward-border); }
 .row-error .error { margin: 0; }
 dialog .field { margin-block-start: 12px; }
@@ -96,18 +113,21 @@ dialog p { overflow-wrap: anywhere; }
   .buttons > * { flex: 1 1 auto; }
 }
 @container keyward (max-width: 760px) {
-  .data-table, .data-table > * , .data-table tr, .data-table th, .data-table td { display: block; }
+  .data-table, .data-table > *, .data-table > * > tr, .data-table > * > tr > th, .data-table > * > tr > td { display: block; }
   .data-table caption { display: block; }
-  .data-table thead th { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; padding: 0; border: 0; }
-  .data-table thead td { border: 0; padding: 0 0 8px; inline-size: auto; }
-  .data-table tbody tr[data-id] { display: grid; grid-template-columns: auto minmax(0, 1fr) auto; align-items: start; column-gap: 8px; border: 1px solid var(--keyward-border); border-radius: var(--keyward-radius); padding: 8px; margin-block-start: 8px; }
-  .data-table tbody td, .data-table tbody th { border: 0; padding: 2px 0; inline-size: auto; min-inline-size: 0; }
-  .data-table tbody .check { grid-column: 1; grid-row: 1; }
-  .data-table tbody th { grid-column: 2; grid-row: 1; align-self: center; }
-  .data-table tbody .actions-col { grid-column: 3; grid-row: 1; }
-  .data-table tbody [data-col] { grid-column: 1 / -1; display: flex; flex-wrap: wrap; align-items: baseline; gap: 0 8px; }
-  .data-table td[data-label]::before { content: attr(data-label); content: attr(data-label) / ''; inline-size: 9em; color: var(--keyward-muted); font-size: 13px; }
-  .data-table.no-perms [data-col=permissions], .data-table.no-limits [data-col=limits] { display: none; }
+  .data-table > thead > tr > th { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; padding: 0; border: 0; }
+  .data-table > thead > tr > td { border: 0; padding: 0 0 8px; inline-size: auto; }
+  .data-table > tbody > tr[data-id] { display: grid; grid-template-columns: auto minmax(0, 1fr) auto; align-items: start; column-gap: 8px; border: 1px solid var(--keyward-border); border-radius: var(--keyward-radius); padding: 8px; margin-block-start: 8px; }
+  .data-table > tbody > tr > td, .data-table > tbody > tr > th { border: 0; padding: 2px 0; inline-size: auto; min-inline-size: 0; }
+  .data-table > tbody > tr > .check { grid-column: 1; grid-row: 1; }
+  .data-table > tbody > tr[data-id] > th { grid-column: 2; grid-row: 1; align-self: center; }
+  .data-table > tbody > tr > .actions-col { grid-column: 3; grid-row: 1; }
+  .data-table > tbody > tr > [data-col] { grid-column: 1 / -1; display: flex; flex-wrap: wrap; align-items: baseline; gap: 0 8px; }
+  .data-table > tbody > tr[data-entry] > [data-col]:empty { display: none; }
+  .data-table > tbody > tr > [data-col=usage] > .usage { flex-basis: 100%; }
+  .data-table > tbody > tr[data-entry] { border: 1px solid var(--keyward-border); border-radius: var(--keyward-radius); padding: 8px; margin-block-start: 8px; }
+  .data-table > tbody > tr > [data-label]::before { content: attr(data-label); content: attr(data-label) / ''; inline-size: 9em; color: var(--keyward-muted); font-size: 13px; }
+  .data-table.no-perms [data-col=permissions], .data-table.no-limits [data-col=limits], .data-table.no-usage [data-col=usage] { display: none; }
   .data-table .row-error td { border: 0; padding: 4px 8px 0; }
   .select-all-text { position: static; width: auto; height: auto; margin: 0; overflow: visible; clip: auto; white-space: normal; font-weight: normal; }
 }

@@ -116,6 +116,7 @@ export const COLUMNS = [
   ['created', 'columnCreated'],
   ['expires', 'columnExpires'],
   ['last-active', 'columnLastActive'],
+  ['usage', 'columnUsage'],
   ['status', 'columnStatus'],
 ] as const satisfies readonly (readonly [string, StringKey])[];
 
@@ -151,7 +152,7 @@ export function listTemplate(l10n: Localizer, bulkMenu: HTMLElement): HTMLElemen
             h('label', { class: 'hit select-all' }, h('input', { type: 'checkbox', id: 'select-all', part: 'checkbox' }), h('span', { class: 'sr-only select-all-text' }, t('selectAll'))),
           ),
           h('th', { scope: 'col', role: 'columnheader' }, t('columnName')),
-          ...COLUMNS.map(([col, key]) => h('th', { scope: 'col', role: 'columnheader', 'data-col': col === 'permissions' || col === 'limits' ? col : null }, t(key))),
+          ...COLUMNS.map(([col, key]) => h('th', { scope: 'col', role: 'columnheader', 'data-col': col === 'permissions' || col === 'limits' || col === 'usage' ? col : null }, t(key))),
           h('th', { scope: 'col', role: 'columnheader', class: 'actions-col' }, h('span', { class: 'sr-only' }, t('columnActions'))),
         ),
       ),
@@ -168,6 +169,8 @@ export interface RowContext {
   now: number;
   selected: boolean;
   menu: HTMLElement;
+  /** What the usage cell shows now (see usage-chart.ts); the cell is `data-usage-for` the token. */
+  usage: Node | string;
 }
 
 function time(ms: number, text: string, l10n: Localizer): HTMLTimeElement {
@@ -192,7 +195,7 @@ export function cell(col: string, label: string, ...content: (Node | string)[]):
 }
 
 /** One token's row. The hint (prefix + 4 characters) is all of the secret the page ever lists. */
-export function rowTemplate(token: TokenListItem, { l10n, now, selected, menu }: RowContext): HTMLTableRowElement {
+export function rowTemplate(token: TokenListItem, { l10n, now, selected, menu, usage }: RowContext): HTMLTableRowElement {
   const t = l10n.text;
   const checkbox = h('input', { type: 'checkbox', part: 'checkbox', 'data-id': token.id, 'aria-label': t('selectToken', { name: token.name }) });
   checkbox.checked = selected;
@@ -208,6 +211,7 @@ export function rowTemplate(token: TokenListItem, { l10n, now, selected, menu }:
     created: time(token.createdAt, dates.day(token.createdAt), l10n),
     expires: token.expiresAt === null ? t('never') : time(token.expiresAt, dates.day(token.expiresAt), l10n),
     'last-active': token.lastUsedAt === null ? t('neverUsed') : time(token.lastUsedAt, dates.relative(token.lastUsedAt, now, t('justNow')), l10n),
+    usage,
     status: h(
       'span',
       { class: `badge status ${expired ? 'expired' : paused ? 'paused' : soon ? 'soon' : 'active'}`, part: 'badge status' },
@@ -216,6 +220,7 @@ export function rowTemplate(token: TokenListItem, { l10n, now, selected, menu }:
   };
   const cells = COLUMNS.map(([col, key]) => cell(col, t(key), values[col]));
   cells.find((c) => c.dataset.col === 'expires')!.dataset.expiresAt = String(token.expiresAt ?? '');
+  cells.find((c) => c.dataset.col === 'usage')!.dataset.usageFor = token.id;
   return h(
     'tr',
     { part: 'row', role: 'row', 'data-id': token.id, 'data-status': token.status, 'data-expires-soon': soon },

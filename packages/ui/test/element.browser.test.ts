@@ -101,7 +101,7 @@ async function expectNoAxeViolations(state: string) {
   expect(violations, `axe violations in state "${state}"`).toEqual([]);
 }
 
-const rowOf = (el: Locator, name: string) => el.locator('tbody tr', { hasText: name });
+const rowOf = (el: Locator, name: string) => el.locator('#tokens-body > tr', { hasText: name });
 
 /** Creates a token through the form by mouse; returns the revealed secret after closing the dialog. */
 async function createByMouse(el: Locator, name: string, scope = '', expiry = '30d'): Promise<string> {
@@ -267,6 +267,10 @@ describe('<keyward-tokens> in Chromium', () => {
     expect(await focusedId(page)).toBe('select-all');
     await page.keyboard.press('Tab');
     expect(await focusedId(page)).toBe('input[Select Keyboard token]');
+    // The row's usage disclosure, then its menu.
+    await row.locator('[data-col=usage] summary').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('summary[Daily numbers]');
     await page.keyboard.press('Tab');
     expect(await focusedId(page)).toBe('button[Actions for Keyboard token]');
     const menuButton = row.getByRole('button', { name: 'Actions for Keyboard token' });
@@ -351,7 +355,7 @@ describe('<keyward-tokens> in Chromium', () => {
     expect(await el.locator('#confirm-heading').textContent()).toBe('Delete 3 tokens?');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await poll(() => el.locator('tbody tr', { hasText: 'Bulk' }).count()).toBe(0);
+    await poll(() => el.locator('#tokens-body > tr', { hasText: 'Bulk' }).count()).toBe(0);
     await poll(() => el.locator('#announce').textContent()).toBe('3 tokens deleted.');
     expect(await focusedId(page)).toBe('button[Actions for selected tokens]');
     expect(await rowOf(el, 'Weekly export').count()).toBe(1);
@@ -368,9 +372,10 @@ describe('<keyward-tokens> in Chromium', () => {
     await el.getByRole('button', { name: 'Actions for selected tokens' }).click();
     await el.getByRole('menuitem', { name: 'Delete selected (3)' }).click();
     await el.locator('#confirm-button').click();
-    await poll(() => el.locator('tbody tr', { hasText: 'Race' }).count()).toBe(0);
+    await poll(() => el.locator('#tokens-body > tr', { hasText: 'Race' }).count()).toBe(0);
     expect(await el.locator('#bulk-error').textContent()).toBe('Already deleted by someone else: "Race two".');
-    expect(await el.locator('#announce').textContent()).toBe('2 tokens deleted.');
+    // Said 50 ms later (a live region must change to be read): polled, like every announcement.
+    await poll(() => el.locator('#announce').textContent()).toBe('2 tokens deleted.');
     for (const secret of secrets) expect((await ping(secret)).status).toBe(401);
     await expectNoAxeViolations('bulk delete with one already gone');
   });
@@ -378,11 +383,11 @@ describe('<keyward-tokens> in Chromium', () => {
   test('select all, then unselect all', async () => {
     const el = page.locator('keyward-tokens');
     await el.locator('#select-all').check();
-    const rows = await el.locator('tbody tr').count();
-    expect(await el.locator('tbody input:checked').count()).toBe(rows);
+    const rows = await el.locator('#tokens-body > tr').count();
+    expect(await el.locator('#tokens-body input:checked').count()).toBe(rows);
     expect(await el.locator('.table-head [role=menuitem]').textContent()).toBe(`Delete selected (${rows})`);
     await el.locator('#select-all').uncheck();
-    expect(await el.locator('tbody input:checked').count()).toBe(0);
+    expect(await el.locator('#tokens-body input:checked').count()).toBe(0);
   });
 
   test('an expired token stays listed, marked Expired', async () => {
@@ -406,15 +411,15 @@ describe('<keyward-tokens> in Chromium', () => {
     const all = await (await fetch(`${server.origin}/settings/tokens?limit=100`, { headers: { cookie: 'user=owner_a' } })).json();
     const total = (all as { items: unknown[] }).items.length;
     expect(total).toBeGreaterThanOrEqual(4);
-    expect(await el.locator('tbody tr').count()).toBe(2);
+    expect(await el.locator('#tokens-body > tr').count()).toBe(2);
     await expectNoAxeViolations('paged');
     for (let clicks = 0; await el.locator('#load-more').isVisible(); clicks++) {
       expect(clicks).toBeLessThan(total);
       await el.locator('#load-more').click();
       await poll(() => el.locator('#load-more').getAttribute('aria-busy')).toBe('false');
     }
-    expect(await el.locator('tbody tr').count()).toBe(total);
-    const ids = await el.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
+    expect(await el.locator('#tokens-body > tr').count()).toBe(total);
+    const ids = await el.locator('#tokens-body > tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
     expect(new Set(ids).size).toBe(total);
   });
 
@@ -440,7 +445,7 @@ describe('<keyward-tokens> in Chromium', () => {
     expect(await el.locator('#notice-heading').textContent()).toBe("You don't have access to API tokens");
     expect(await el.locator('#create-section').isHidden()).toBe(true);
     expect(await el.locator('#list-section').isHidden()).toBe(true);
-    expect(await el.locator('tbody tr').count()).toBe(0);
+    expect(await el.locator('#tokens-body > tr').count()).toBe(0);
     expect(await pageHolds(page, 'Weekly export')).toBe(false);
     await page.screenshot({ path: join(shots, 'member.png') });
     await expectNoAxeViolations('member');
@@ -459,11 +464,11 @@ describe('<keyward-tokens> in Chromium', () => {
     const [a, b] = [page.locator('keyward-tokens').nth(0), page.locator('keyward-tokens').nth(1)];
     await ready(a);
     await ready(b);
-    expect(await b.locator('tbody tr').count()).toBe(0);
+    expect(await b.locator('#tokens-body > tr').count()).toBe(0);
     // A project's name is isolated (U+2068 … U+2069) in its option: an <option> cannot hold a <bdi>.
     expect(await b.locator('#token-scope option').allTextContents()).toEqual(['Organization: every project', 'Project: \u2068Beta launch\u2069']);
     await createByMouse(b, 'Beta deploy', 'proj_beta');
-    expect(await a.locator('tbody tr', { hasText: 'Beta deploy' }).count()).toBe(0);
+    expect(await a.locator('#tokens-body > tr', { hasText: 'Beta deploy' }).count()).toBe(0);
     expect(await rowOf(b, 'Beta deploy').count()).toBe(1);
     await rowOf(a, 'Weekly export').getByRole('checkbox').check();
     expect(await b.locator('input:checked').count()).toBe(0);
@@ -477,7 +482,7 @@ describe('<keyward-tokens> in Chromium', () => {
     await b.getByRole('button', { name: 'Actions for Beta deploy' }).click();
     await b.getByRole('menuitem', { name: 'Delete' }).click();
     await b.locator('#confirm-button').click();
-    await poll(() => b.locator('tbody tr').count()).toBe(0);
+    await poll(() => b.locator('#tokens-body > tr').count()).toBe(0);
     expect(await rowOf(a, 'Weekly export').count()).toBe(1);
     await expectNoAxeViolations('two elements');
   });
@@ -790,7 +795,7 @@ describe('<keyward-tokens> keeps the reader where they are: focus, errors, annou
     await openPage('/matrix?api=/many&lang=en');
     const el = page.locator('keyward-tokens');
     await ready(el);
-    expect(await el.locator('tbody tr[data-id]').count()).toBe(50);
+    expect(await el.locator('#tokens-body > tr[data-id]').count()).toBe(50);
 
     // Load more fails: the message is under the button, in view; the page stays.
     await page.route('**/many/tokens?*cursor=*', (route) => route.fulfill(failWith503));
@@ -805,7 +810,7 @@ describe('<keyward-tokens> keeps the reader where they are: focus, errors, annou
 
     // Load more works: the focus goes to the first row it brought, where the button was.
     await el.locator('#load-more').click();
-    await poll(() => el.locator('tbody tr[data-id]').count()).toBe(60);
+    await poll(() => el.locator('#tokens-body > tr[data-id]').count()).toBe(60);
     expect(await el.locator('#more-error').textContent()).toBe('');
     const afterMore = await where();
     expect(afterMore.focused).toBe('Select Job 10');
@@ -813,13 +818,13 @@ describe('<keyward-tokens> keeps the reader where they are: focus, errors, annou
     expect(Math.abs(afterMore.scrollY - atButton)).toBeLessThan(760);
 
     // Delete row 55 (newest first: "Job 06"): the focus goes to the next row's menu, in view.
-    const row55 = el.locator('tbody tr[data-id]').nth(54);
+    const row55 = el.locator('#tokens-body > tr[data-id]').nth(54);
     expect(await row55.textContent()).toContain('Job 06');
     await row55.locator('[aria-haspopup]').click();
     const before = (await where()).scrollY;
     await row55.getByRole('menuitem', { name: 'Delete' }).click();
     await el.locator('#confirm-button').click();
-    await poll(() => el.locator('tbody tr[data-id]').count()).toBe(59);
+    await poll(() => el.locator('#tokens-body > tr[data-id]').count()).toBe(59);
     const afterDelete = await where();
     expect(afterDelete.focused).toBe('Actions for Job 05');
     expect(afterDelete.inView).toBe(true);

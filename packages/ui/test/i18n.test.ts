@@ -21,7 +21,7 @@ describe.each([
       const message = strings[key];
       const english = DEFAULT_STRINGS[key];
       if (typeof message === 'string') expect(placeholders(message), key).toEqual(placeholders(english));
-      expect(format(strings, key, { name: 'CI', count: 3, detail: 'x', what: 'y', date: 'z', hint: 'h', names: 'n', amount: 9, window: 'w' }, locale), key).not.toMatch(/\{\w+\}/);
+      expect(format(strings, key, { name: 'CI', count: 3, detail: 'x', what: 'y', date: 'z', hint: 'h', names: 'n', amount: 9, window: 'w', user: 'u', role: 'r', ip: '203.0.113.9' }, locale), key).not.toMatch(/\{\w+\}/);
     }
   });
 });

@@ -165,6 +165,9 @@ async function seed(): Promise<void> {
   });
   await fetch(`${server.origin}/wide/tokens/${limited.token.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: false }) });
   await create(LONG_NAME, { kind: 'organization' }, '30d', ['deploys:write']);
+  // A token found leaked and revoked: the Activity view marks it, with the long URL it was found at.
+  const leaked = await create(`${LONG_WORD} leaked`, { kind: 'organization' }, '30d', ['builds:read']);
+  await server.reportLeak(leaked.plaintext, `https://github.com/acme/${LONG_WORD}/blob/main/${'config/'.repeat(12)}.env`, 'revoke', true);
 }
 
 beforeAll(async () => {
@@ -187,7 +190,7 @@ const row = (el: Locator, name: string) => el.locator('tbody tr[data-id]', { has
 const menuOf = (el: Locator, name: string) => row(el, name).locator('[aria-haspopup]');
 
 describe.each(['ltr', 'rtl'] as const)('every state at 320, 390, 768, 1280 px × light, dark (%s)', (dir) => {
-  test('loading, load error, no access, empty', { timeout: 120_000 }, async () => {
+  test('loading, load error, no access, empty', { timeout: 240_000 }, async () => {
     // Requests to /hang never answer: the loading state stays.
     await page.route('**/hang/tokens**', () => undefined);
     await openMatrix('/hang', dir, false);
@@ -207,10 +210,16 @@ describe.each(['ltr', 'rtl'] as const)('every state at 320, 390, 768, 1280 px ×
     await checkEveryCell('empty', dir);
   });
 
-  test('the list with long, unbroken and right-to-left names; its menus; a field error', { timeout: 120_000 }, async () => {
+  test('the list with long, unbroken and right-to-left names; its menus; a field error', { timeout: 240_000 }, async () => {
     const el = await openMatrix('/wide', dir);
     await row(el, LONG_NAME).waitFor();
-    await row(el, RTL_NAME).locator('summary').click();
+    await row(el, RTL_NAME).locator('summary').first().click();
+    // The usage of a used token, its day-by-day table open; the Activity view with a leaked token.
+    // A row asks for its numbers when it comes into view.
+    await row(el, 'Used').scrollIntoViewIfNeeded();
+    await row(el, 'Used').locator('[data-col=usage] summary').click();
+    await row(el, 'Used').locator('table.usage-table').waitFor();
+    await el.locator('#activity-body tr[data-leaked=revoked]').waitFor();
     await checkEveryCell('ready', dir);
     // And on a wide desktop: still no sideways scroll, nothing wider than the element.
     await page.setViewportSize({ width: 1920, height: 1080 });
@@ -234,7 +243,7 @@ describe.each(['ltr', 'rtl'] as const)('every state at 320, 390, 768, 1280 px ×
     await checkEveryCell('nameTaken', dir);
   });
 
-  test('dialogs: reveal, confirm, rename with an error, roll; a failed delete under its row', { timeout: 120_000 }, async () => {
+  test('dialogs: reveal, confirm, rename with an error, roll; a failed delete under its row', { timeout: 240_000 }, async () => {
     const el = await openMatrix('/wide', dir);
     await row(el, LONG_NAME).waitFor();
     await el.locator('#token-name').fill(`${RTL_NAME} ${dir} ${'y'.repeat(80)}`);

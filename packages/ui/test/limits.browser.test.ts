@@ -30,7 +30,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const rowOf = (name: string) => el.locator('tbody tr[data-id]', { hasText: name });
+const rowOf = (name: string) => el.locator('#tokens-body > tr[data-id]', { hasText: name });
 const ping = (token: string) => fetch(`${server.origin}/api/ping`, { headers: { authorization: `Bearer ${token}` } });
 const expectNoAxe = async (state: string) => expect(await axeViolations(page), `axe violations in state "${state}"`).toEqual([]);
 

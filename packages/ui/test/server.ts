@@ -69,15 +69,20 @@ export interface UiServer {
   travel(ms: number): void;
   /** The `/slow` mount holds list requests until this is called. */
   releaseSlow(): void;
+  /** Reports `token` found at `url`, as GitHub's secret scanning would: revoked, or only flagged. On the `/catalog` keyward (also `/wide`) with `catalog`. */
+  reportLeak(token: string, url: string, mode: 'revoke' | 'flag', catalog?: boolean): Promise<string>;
   close(): Promise<void>;
 }
 
 export async function startUiServer(): Promise<UiServer> {
   const [bundle, locales] = await Promise.all([bundleElement(), bundleElement('../src/locales/index.ts')]);
   let offsetMs = 0;
-  const options = { resolveProject: (id: string) => PROJECTS.find((p) => p.id === id) ?? null, lastUsedIntervalMs: 0, now: () => Date.now() + offsetMs };
+  // Usage counts reach the store within 20 ms, so a chart shows a request the test just made.
+  const options = { resolveProject: (id: string) => PROJECTS.find((p) => p.id === id) ?? null, lastUsedIntervalMs: 0, now: () => Date.now() + offsetMs, usage: { flushIntervalMs: 20 } };
   const keyward = createKeyward({ store: memoryStore(), ...options });
   const withCatalog = createKeyward({ store: memoryStore(), ...options, permissions: PERMISSIONS });
+  // A host that keeps neither usage nor an audit trail: the page shows neither (501 from both routes).
+  const noHistory = createKeyward({ store: memoryStore(), ...options, usage: false, audit: false });
   const csrfSeen: string[] = [];
   let failing = false;
   let release!: () => void;
@@ -106,6 +111,7 @@ export async function startUiServer(): Promise<UiServer> {
   app.route('/slow', tokensApp({ keyward, getActor: signedIn }));
 
   app.route('/catalog', tokensApp({ keyward: withCatalog, getActor: signedIn }));
+  app.route('/no-history', tokensApp({ keyward: noHistory, getActor: signedIn }));
   // The layout tests' organizations: one with every kind of row, one without tokens.
   app.route('/wide', tokensApp({ keyward: withCatalog, getActor: () => USERS.owner_wide! }));
   app.route('/empty-org', tokensApp({ keyward: withCatalog, getActor: () => USERS.owner_empty! }));
@@ -134,6 +140,7 @@ export async function startUiServer(): Promise<UiServer> {
   app.get('/two', (c) => c.html(page('Two organizations', `<section aria-label="Acme">${element('/settings')}</section><section aria-label="Beta">${element('/org-b', 'org_b')}</section>`)));
   app.get('/catalog-page', (c) => c.html(page('Catalog', element('/catalog'))));
   app.get('/flaky-page', (c) => c.html(page('Flaky', element('/flaky'))));
+  app.get('/no-history-page', (c) => c.html(page('No history', element('/no-history'))));
   app.get('/slow-page', (c) => c.html(page('Slow', element('/slow'))));
   app.get('/themed', (c) =>
     c.html(
@@ -180,10 +187,12 @@ export async function startUiServer(): Promise<UiServer> {
     setFailing: (value) => void (failing = value),
     releaseSlow: () => release(),
     travel: (ms) => void (offsetMs = ms),
+    reportLeak: async (token, url, mode, catalog = false) => (await (catalog ? withCatalog : keyward).reportLeaks([{ token, type: 'keyward_token', url, source: 'content' }], { mode }))[0]!,
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await keyward.close();
       await withCatalog.close();
+      await noHistory.close();
     },
   };
 }

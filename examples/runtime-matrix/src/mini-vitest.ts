@@ -136,12 +136,42 @@ function matchers(actual: unknown, negate: boolean) {
     toBeNull: () => check(actual === null, 'to be null'),
     toBeDefined: () => check(actual !== undefined, 'to be defined'),
     toBeGreaterThan: (n: number) => check((actual as number) > n, `to be greater than ${n}`),
+    toBeLessThanOrEqual: (n: number) => check((actual as number) <= n, `to be less than or equal to ${n}`),
+    toMatch: (pattern: RegExp | string) => check(typeof actual === 'string' && (typeof pattern === 'string' ? actual.includes(pattern) : pattern.test(actual)), `to match ${String(pattern)}`),
     toBeInstanceOf: (type: new (...args: never[]) => unknown) => check(actual instanceof type, `to be an instance of ${type.name}`),
   };
 }
 
+/** vitest's `.rejects`: the matchers applied to the promise's rejection reason; fails if it resolves. */
+function rejects(actual: unknown) {
+  const settle = async () => {
+    try {
+      await actual;
+    } catch (error) {
+      return error;
+    }
+    throw new Error(`expected ${show(actual)} to reject, but it resolved`);
+  };
+  const wrap = (negate: boolean): unknown =>
+    new Proxy({}, {
+      get: (_target, key: string) => (key === 'not' && !negate ? wrap(true) : async (...args: unknown[]) => {
+        const reason = await settle();
+        const matcher = matchers(reason, negate)[key as keyof ReturnType<typeof matchers>] as ((...a: unknown[]) => void) | undefined;
+        if (!matcher) throw new Error(`rejects.${key} is not supported by mini-vitest`);
+        matcher(...args);
+      }),
+    });
+  return wrap(false) as ReturnType<typeof matchers> & { not: ReturnType<typeof matchers> };
+}
+
 export function expect(actual: unknown, _message?: string) {
-  return { ...matchers(actual, false), not: matchers(actual, true) };
+  return {
+    ...matchers(actual, false),
+    not: matchers(actual, true),
+    get rejects() {
+      return rejects(actual);
+    },
+  };
 }
 expect.any = (type: unknown) => new Any(type);
 

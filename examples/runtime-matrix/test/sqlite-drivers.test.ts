@@ -1,0 +1,73 @@
+// The SQLite store on the SQLite built into each runtime: node:sqlite on Node 22 and 24 (binaries
+// from the `node` npm package, installed once into node_modules/.cache) and Deno, bun:sqlite on
+// Bun. One bundle of the whole conformance suite (every section and contract v3 part) plus the
+// driver errors produced for real (src/sqlite-drivers.ts) runs on each; any failing test there
+// fails its row here, and every runtime must run the same tests.
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { bundleSqliteDrivers } from '../src/bundle.js';
+import type { TestResult } from '../src/mini-vitest.js';
+import { nodeBinary } from '../src/node-binary.js';
+
+const outdir = fileURLToPath(new URL('../.out', import.meta.url));
+const bin = (name: string) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
+const run = promisify(execFile);
+
+interface Report {
+  driver: string;
+  runtime: string;
+  results: TestResult[];
+}
+
+interface Row {
+  runtime: string;
+  driver: 'node:sqlite' | 'bun:sqlite';
+  command: (program: string) => Promise<[string, string[]]>;
+}
+
+const ROWS: readonly Row[] = [
+  { runtime: 'Node 22', driver: 'node:sqlite', command: async (program) => [await nodeBinary(22), ['--no-warnings', program]] },
+  { runtime: 'Node 24', driver: 'node:sqlite', command: async (program) => [await nodeBinary(24), ['--no-warnings', program]] },
+  { runtime: 'Bun', driver: 'bun:sqlite', command: async (program) => [bin('bun'), [program]] },
+  // Files in the temp directory (read, write) and TMPDIR (env), nothing else.
+  { runtime: 'Deno', driver: 'node:sqlite', command: async (program) => [bin('deno'), ['run', '--no-prompt', '--allow-read', '--allow-write', '--allow-env', program]] },
+];
+
+/** The contract sections every runtime must have run, by the name describeTokenStore gives them. */
+const SECTIONS = ['limits (contract v3) >', 'rate limiter (contract v3) >', 'audit trail (contract v3) >', 'usage counts (contract v3) >', 'a broken store never answers findByHash() with null'];
+
+describe('the SQLite store on the runtimes\' built-in SQLite (node:sqlite, bun:sqlite)', () => {
+  const reports = new Map<string, Report>();
+
+  beforeAll(async () => {
+    mkdirSync(outdir, { recursive: true });
+    const program = await bundleSqliteDrivers(outdir);
+    // One at a time: the machine is small, and a runtime's failure must not hide another's.
+    for (const row of ROWS) {
+      const [command, args] = await row.command(program);
+      const { stdout } = await run(command, args, { timeout: 300_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+      reports.set(row.runtime, JSON.parse(stdout.trim().split('\n').at(-1)!) as Report);
+    }
+  }, 900_000);
+
+  test.each(ROWS)('$runtime with $driver passes the whole conformance suite and the driver error tests', ({ runtime, driver }) => {
+    const report = reports.get(runtime)!;
+    expect(report.driver).toBe(driver);
+    expect(report.runtime.split(' ')[0]).toBe(runtime.split(' ')[0]);
+    if (runtime.startsWith('Node ')) expect(report.runtime).toMatch(new RegExp(`^Node v${runtime.slice(5)}\\.`));
+    expect(report.results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.error}`)).toEqual([]);
+    // No silent empty run: the 74 conformance tests better-sqlite3 runs under vitest, or more, each section among them.
+    const conformance = report.results.filter((r) => r.name.startsWith('TokenStore conformance:'));
+    expect(conformance.length).toBeGreaterThanOrEqual(74);
+    for (const section of SECTIONS) expect(conformance.some((r) => r.name.includes(`> ${section}`)), section).toBe(true);
+    expect(report.results.filter((r) => r.name.startsWith('SQLite errors produced for real')).length).toBe(8);
+  });
+
+  test('every runtime ran exactly the same tests', () => {
+    const names = (runtime: string) => reports.get(runtime)!.results.map((r) => r.name.replaceAll(reports.get(runtime)!.driver, '<driver>'));
+    for (const row of ROWS) expect(names(row.runtime)).toEqual(names('Node 22'));
+  });
+});

@@ -14,6 +14,7 @@ import { peerSection } from './sections/peer.js';
 import { postgresHttpSection, postgresSection } from './sections/postgres.js';
 import { postgresCacheSection } from './sections/postgres-cache.js';
 import { scaleSection } from './sections/scale.js';
+import { sqliteDriversSection } from './sections/sqlite-drivers.js';
 import { verifySection } from './sections/verify.js';
 import { writesSection } from './sections/writes.js';
 
@@ -23,6 +24,7 @@ const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).
 
 const SECTIONS: Array<[name: string, run: typeof verifySection]> = [
   ['verify', verifySection],
+  ['sqlite-drivers', sqliteDriversSection],
   ['postgres', postgresSection],
   ['cache', cacheSection],
   ['postgres-cache', postgresCacheSection],

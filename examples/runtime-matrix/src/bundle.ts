@@ -78,12 +78,13 @@ export async function bundle(runtime: Runtime, outdir: string, entry?: { path: s
 /**
  * The SQLite driver suite (`sqlite-drivers.ts`): the conformance suite on the runtime's built-in
  * SQLite, one Node-platform bundle that Node 22/24, Bun and Deno all run (each picks its driver at
- * run time; `bun:sqlite` and `node:sqlite` stay imports of the runtime).
+ * run time; `bun:sqlite` and `node:sqlite` stay imports of the runtime). Given `entry`, that
+ * program instead (the bench's driver rows), bundled the same way.
  */
-export async function bundleSqliteDrivers(outdir: string): Promise<string> {
-  const outfile = `${outdir}/sqlite-drivers.mjs`;
+export async function bundleSqliteDrivers(outdir: string, entry?: { path: string; name: string }): Promise<string> {
+  const outfile = `${outdir}/${entry?.name ?? 'sqlite-drivers'}.mjs`;
   await build({
-    entryPoints: [here('sqlite-drivers.ts')],
+    entryPoints: [entry?.path ?? here('sqlite-drivers.ts')],
     outfile,
     bundle: true,
     format: 'esm',

@@ -197,6 +197,21 @@ describe(`SQLite errors produced for real on ${name}`, () => {
     expect(await rejection(keyward.verify(plaintext))).toBeInstanceOf(StoreUnavailableError);
   }));
 
+  test('a write inside a transaction the host opened on the handle joins it (a savepoint): its ROLLBACK undoes the write, its COMMIT keeps it', withFile(async (file) => {
+    const handle = file.open();
+    const store = sqliteStore({ db: handle.db });
+    const undone = makeRecord();
+    handle.exec('BEGIN');
+    expect(await store.insert(undone)).toBe('ok');
+    handle.exec('ROLLBACK');
+    expect(store.findByHash(undone.hash)).toBeNull();
+    const kept = makeRecord();
+    handle.exec('BEGIN');
+    expect(await store.insert(kept)).toBe('ok');
+    handle.exec('COMMIT');
+    expect(store.findByHash(kept.hash)).toEqual(kept);
+  }));
+
   test('a v1 file (the first release\'s schema) is upgraded in place and its tokens verify', withFile(async (file) => {
     copyFileSync(new URL('../../../packages/sqlite/test/fixtures/v1.db', import.meta.url), file.path);
     const fixture = JSON.parse(readFileSync(new URL('../../../packages/sqlite/test/fixtures/v1.json', import.meta.url), 'utf8')) as {

@@ -67,6 +67,8 @@ export interface NodeSqliteDatabase {
   close(): void;
   location?(dbName?: string): string | null;
   readonly isOpen?: boolean;
+  /** Node 22.16+ and 24. */
+  readonly isTransaction?: boolean;
 }
 
 /** A `StatementSync` of `node:sqlite`, as far as the store uses it. */

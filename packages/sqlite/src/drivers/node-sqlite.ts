@@ -19,6 +19,7 @@ export function nodeSqliteDriver(db: NodeSqliteDatabase): SqliteDriver {
   };
   const prepare = <P extends unknown[], R>(sql: string) => prepared(sql) as unknown as Statement<P, R>;
   const readTimeout = prepared('PRAGMA busy_timeout');
+  const immediate = transactions(prepare, () => db.isTransaction);
   const path = mainFile(prepare);
   return {
     name: 'node:sqlite',
@@ -33,13 +34,13 @@ export function nodeSqliteDriver(db: NodeSqliteDatabase): SqliteDriver {
       return { get: (...params: P) => valuesOf(statement.get(...params)) };
     },
     exec: (sql) => db.exec(sql),
-    immediate: transactions(prepare),
+    immediate,
     busyTimeout: () => (readTimeout.get() as { timeout: number }).timeout,
     setBusyTimeout: (ms) => db.exec(`PRAGMA busy_timeout = ${ms}`),
     path,
     // node:sqlite does not tell; a read-only handle's WAL switch is answered, not refused (connection.ts).
     readonly: false,
-    rateLimiterClient: () => rateLimiterClient(prepare, transactions(prepare)),
+    rateLimiterClient: () => rateLimiterClient(prepare, immediate),
   };
 }
 

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { bundleSqliteDrivers } from '../../../examples/runtime-matrix/src/bundle.js';
-import { nodeBinary } from '../../../examples/runtime-matrix/src/node-binary.js';
+import { nodeBinary } from '../../../scripts/tarball/peers.js';
 import type { BenchContext } from '../lib/context.js';
 import type { PairResult } from '../lib/measure.js';
 import { opsPerSec, times, type Row } from '../lib/report.js';

@@ -1,5 +1,3 @@
-import type BetterSqlite3 from 'better-sqlite3';
-
 /**
  * A prepared statement as the store uses it, on whichever driver: positional or named (`@name`,
  * bound from an object's bare keys) parameters, integers read as numbers.
@@ -54,6 +52,24 @@ export interface SqliteDriver {
   readonly readonly: boolean;
   /** A client rate-limiter-flexible's `RateLimiterSQLite` accepts with `storeType: 'better-sqlite3'`. */
   rateLimiterClient(): unknown;
+}
+
+/**
+ * A better-sqlite3 `Database` (12 or 13), as far as the store uses it: declared here, so the
+ * store's types need neither better-sqlite3 nor its @types where another driver is used.
+ *
+ * @example import Database from 'better-sqlite3'; sqliteStore({ db: new Database('app.db') });
+ */
+export interface BetterSqlite3Database {
+  prepare(source: string): unknown;
+  exec(source: string): unknown;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  transaction(fn: (...args: never[]) => unknown): unknown;
+  close(): unknown;
+  readonly name: string;
+  readonly open: boolean;
+  readonly memory: boolean;
+  readonly readonly: boolean;
 }
 
 /**
@@ -113,7 +129,7 @@ export interface BunSqliteStatement {
  *
  * @example const db: SqliteDatabase = new DatabaseSync('app.db');
  */
-export type SqliteDatabase = BetterSqlite3.Database | NodeSqliteDatabase | BunSqliteDatabase;
+export type SqliteDatabase = BetterSqlite3Database | NodeSqliteDatabase | BunSqliteDatabase;
 
 type Shape = Partial<Record<'prepare' | 'exec' | 'pragma' | 'transaction' | 'query', unknown>>;
 

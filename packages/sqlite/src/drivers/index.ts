@@ -10,7 +10,8 @@ import { nodeSqliteDriver } from './node-sqlite.js';
  * @example const driver = sqliteDriver(db, driverOf(db)!);
  */
 export function sqliteDriver(db: SqliteDatabase, name: DriverName): SqliteDriver {
-  if (name === 'better-sqlite3') return betterSqlite3Driver(db as BetterSqlite3.Database);
+  // The shape check (driverOf) found a better-sqlite3 handle; its full type is better-sqlite3's.
+  if (name === 'better-sqlite3') return betterSqlite3Driver(db as unknown as BetterSqlite3.Database);
   if (name === 'bun:sqlite') return bunSqliteDriver(db as BunSqliteDatabase);
   return nodeSqliteDriver(db as NodeSqliteDatabase);
 }

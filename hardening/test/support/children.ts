@@ -56,6 +56,9 @@ async function bundle(): Promise<Map<WorkerName, Launch>> {
     target: 'node20',
     tsconfig,
     external: ['better-sqlite3', 'ioredis'],
+    // CommonJS dependencies bundled into ESM (rate-limiter-flexible) call require() for Node
+    // built-ins; ESM has none, so give the bundle one.
+    banner: { js: "import { createRequire as __keywardRequire } from 'node:module'; const require = __keywardRequire(import.meta.url);" },
     logLevel: 'error',
   });
   for (const name of names) launches.set(name, { file: join(bundleDir, `${name}.mjs`), execArgv: [] });

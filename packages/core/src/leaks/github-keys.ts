@@ -4,7 +4,10 @@ import { importP256PublicKey, type PublicKey } from './signature.js';
 /** Where GitHub publishes the keys that sign secret scanning reports. */
 export const GITHUB_SECRET_SCANNING_KEYS_URL = 'https://api.github.com/meta/public_keys/secret_scanning';
 
-/** The published keys could not be fetched or read: the report is answered 503 and GitHub retries it. */
+/**
+ * The published keys could not be fetched or read: the report is answered 503 and GitHub retries it.
+ * @example throw new KeysUnavailableError('GitHub answered 502 for its secret scanning keys');
+ */
 export class KeysUnavailableError extends KeywardError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('KEYS_UNAVAILABLE', message, options);

@@ -17,6 +17,7 @@ import { postgresHttpSection, postgresSection } from './sections/postgres.js';
 import { postgresCacheSection } from './sections/postgres-cache.js';
 import { redisMemorySection } from './sections/redis-memory.js';
 import { scaleSection } from './sections/scale.js';
+import { sqliteDriversSection } from './sections/sqlite-drivers.js';
 import { verifySection } from './sections/verify.js';
 import { writesSection } from './sections/writes.js';
 
@@ -26,6 +27,7 @@ const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).
 
 const SECTIONS: Array<[name: string, run: typeof verifySection]> = [
   ['verify', verifySection],
+  ['sqlite-drivers', sqliteDriversSection],
   ['postgres', postgresSection],
   ['d1', d1Section],
   ['cache', cacheSection],

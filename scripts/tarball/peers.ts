@@ -16,7 +16,14 @@ const run = promisify(execFile);
 const NOT_A_LIBRARY_PEER = /^@types\/|^vitest$/;
 
 /**
- * Each required library peer and its range, as the packages declare it (one range per peer).
+ * Optional peers that are libraries all the same, installed at their ends: better-sqlite3 is
+ * optional for @keyward/sqlite (Bun, Deno and Node 22+ have SQLite built in) yet it is the driver
+ * on Node 20, so its range is tested like a required peer's.
+ */
+const OPTIONAL_LIBRARY_PEERS = new Set(['better-sqlite3']);
+
+/**
+ * Each library peer (required, or in OPTIONAL_LIBRARY_PEERS) and its range, as the packages declare it (one range per peer).
  *
  * @example
  * peerRanges(); // { express: '^5.0.0', fastify: '^5.0.0', hono: '^4.4.2', pg: '^8.11.0', ioredis: '^5.4.0 || ^6.0.0', 'better-sqlite3': '^12.0.0 || ^13.0.0' }
@@ -26,7 +33,7 @@ export function peerRanges(): Record<string, string> {
   for (const { name, manifest } of publishedPackages()) {
     const optional = (manifest.peerDependenciesMeta ?? {}) as Record<string, { optional?: boolean }>;
     for (const [peer, range] of Object.entries((manifest.peerDependencies ?? {}) as Record<string, string>)) {
-      if (NOT_A_LIBRARY_PEER.test(peer) || optional[peer]?.optional) continue;
+      if (NOT_A_LIBRARY_PEER.test(peer) || (optional[peer]?.optional && !OPTIONAL_LIBRARY_PEERS.has(peer))) continue;
       if (ranges[peer] !== undefined && ranges[peer] !== range) throw new Error(`${name} asks for ${peer} ${range}, another package for ${ranges[peer]}: keep one range per peer`);
       ranges[peer] = range;
     }

@@ -1,6 +1,7 @@
 // What the registry page and `npm i` show about each published package.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { peerRanges } from '../tarball/peers.js';
 import { publishedPackages } from '../workspace.js';
 
 const root = new URL('../../', import.meta.url);
@@ -86,4 +87,11 @@ describe.each(published)('$manifest.name', ({ dir, manifest }) => {
 test('@types/express is an optional peer of @keyward/express, as @types/better-sqlite3 is of @keyward/sqlite', () => {
   const express = published.find((p) => p.dir === 'packages/express')!.manifest;
   expect(express.peerDependencies?.['@types/express']).toBeDefined();
+});
+
+test('better-sqlite3 is an optional peer of @keyward/sqlite (Bun, Deno and Node 22+ use their built-in SQLite), still tested at its range\'s ends', () => {
+  const sqlite = published.find((p) => p.dir === 'packages/sqlite')!.manifest;
+  expect(sqlite.peerDependencies?.['better-sqlite3']).toBeDefined();
+  expect(sqlite.peerDependenciesMeta?.['better-sqlite3']?.optional).toBe(true);
+  expect(peerRanges()['better-sqlite3']).toBe(sqlite.peerDependencies?.['better-sqlite3']);
 });

@@ -101,3 +101,32 @@ export async function bundleWorkerdNodeCompat(entry: string, outdir: string, nam
   });
   return outfile;
 }
+
+/**
+ * The SQLite driver suite (`sqlite-drivers.ts`): the conformance suite on the runtime's built-in
+ * SQLite, one Node-platform bundle that Node 22/24, Bun and Deno all run (each picks its driver at
+ * run time; `bun:sqlite` and `node:sqlite` stay imports of the runtime). Given `entry`, that
+ * program instead (the bench's driver rows), bundled the same way.
+ */
+export async function bundleSqliteDrivers(outdir: string, entry?: { path: string; name: string }): Promise<string> {
+  const outfile = `${outdir}/${entry?.name ?? 'sqlite-drivers'}.mjs`;
+  await build({
+    entryPoints: [entry?.path ?? here('sqlite-drivers.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'node',
+    logLevel: 'error',
+    external: ['bun:sqlite', 'node:sqlite', 'better-sqlite3'],
+    // rate-limiter-flexible is CommonJS.
+    banner: { js: "import { createRequire as __keywardCreateRequire } from 'node:module'; const require = __keywardCreateRequire(import.meta.url);" },
+    alias: {
+      ...SOURCES,
+      '@keyward/sqlite': root('packages/sqlite/src/index.ts'),
+      '@keyward/store-tests': root('packages/store-tests/src/index.ts'),
+      vitest: here('mini-vitest.ts'),
+    },
+  });
+  return outfile;
+}

@@ -145,9 +145,11 @@ function matchers(actual: unknown, negate: boolean, label?: string) {
 
 type Matchers = ReturnType<typeof matchers>;
 
-/** vitest's `expect(promise).rejects` / `.resolves`: the matchers, applied to what the promise settles with. */
-function settled(promise: unknown, way: 'rejects' | 'resolves', label?: string): { [K in keyof Matchers]: (...args: Parameters<Matchers[K]>) => Promise<void> } {
-  const apply = (name: keyof Matchers, args: unknown[]) => async () => {
+type Settled = { [K in keyof Matchers]: (...args: Parameters<Matchers[K]>) => Promise<void> };
+
+/** vitest's `expect(promise).rejects` / `.resolves` (and their `.not`): the matchers, applied to what the promise settles with. */
+function settled(promise: unknown, way: 'rejects' | 'resolves', label?: string, negate = false): Settled & { not: Settled } {
+  const apply = (name: keyof Matchers, args: unknown[], negated: boolean) => async () => {
     let value: unknown;
     let rejected = false;
     try {
@@ -157,10 +159,11 @@ function settled(promise: unknown, way: 'rejects' | 'resolves', label?: string):
       rejected = true;
     }
     if (rejected !== (way === 'rejects')) throw new Error(`${label ? `${label}: ` : ''}expected the promise to ${way === 'rejects' ? 'reject' : 'resolve'}, it ${rejected ? 'rejected' : 'resolved'} with ${show(value)}`);
-    (matchers(value, false, label)[name] as (...a: unknown[]) => void)(...args);
+    (matchers(value, negated, label)[name] as (...a: unknown[]) => void)(...args);
   };
   const names = Object.keys(matchers(undefined, false)) as (keyof Matchers)[];
-  return Object.fromEntries(names.map((name) => [name, (...args: unknown[]) => apply(name, args)()])) as never;
+  const of = (negated: boolean) => Object.fromEntries(names.map((name) => [name, (...args: unknown[]) => apply(name, args, negated)()])) as Settled;
+  return { ...of(negate), not: of(!negate) };
 }
 
 export function expect(actual: unknown, message?: string) {

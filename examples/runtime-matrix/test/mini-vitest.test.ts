@@ -19,15 +19,28 @@ vDescribe('mini-vitest (the runtime matrix runner)', () => {
     { label: 'toBeInstanceOf', check: () => expect(new TypeError('x')).toBeInstanceOf(RangeError) },
     { label: 'toEqual with expect.stringMatching', check: () => expect({ id: 'key_1' }).toEqual({ id: expect.stringMatching(/^tok_/) }) },
     { label: 'expect.stringMatching on a number', check: () => expect([1]).toEqual([expect.stringMatching(/1/)]) },
+    { label: 'toBeLessThanOrEqual', check: () => expect(3).toBeLessThanOrEqual(2) },
+    { label: 'toMatch', check: () => expect('SQLITE_FULL').toMatch(/^SQLITE_BUSY/) },
   ])('$label fails on a mismatch', ({ check }) => {
     vExpect(check).toThrow(/expected/);
   });
 
-  vTest('matching values pass, undefined properties are ignored by toEqual (as in vitest)', () => {
+  vTest.each([
+    { label: 'rejects on a promise that resolves', check: () => expect(Promise.resolve(1)).rejects.toBeInstanceOf(Error) },
+    { label: 'rejects.toMatchObject on another reason', check: () => expect(Promise.reject(Object.assign(new Error('x'), { code: 'A' }))).rejects.toMatchObject({ code: 'B' }) },
+    { label: 'rejects.not.toBeInstanceOf', check: () => expect(Promise.reject(new TypeError('x'))).rejects.not.toBeInstanceOf(TypeError) },
+  ])('$label fails (as in vitest)', async ({ check }) => {
+    await vExpect(check()).rejects.toThrow(/expected/);
+  });
+
+  vTest('matching values pass, undefined properties are ignored by toEqual (as in vitest)', async () => {
     expect({ a: 1, b: undefined }).toEqual({ a: 1 });
     expect({ status: 401, body: { code: 'X', extra: 1 } }).toMatchObject({ body: { code: 'X' } });
     expect('abc').toContain('b');
     expect([{ id: 'tok_1' }]).toEqual([{ id: expect.stringMatching(/^tok_/) }]);
+    expect(2).toBeLessThanOrEqual(2);
+    expect('SQLITE_BUSY_SNAPSHOT').toMatch(/^SQLITE_BUSY/);
+    await expect(Promise.reject(Object.assign(new Error('x'), { code: 'A' }))).rejects.toMatchObject({ code: 'A' });
   });
 
   vTest('rejects and resolves apply the matchers to what the promise settles with, and fail on the other outcome', async () => {

@@ -1,6 +1,8 @@
 // What an error may carry besides message and code: its name and stack (text about where, not
-// what), and a cause or sub-errors, themselves passed through this same filter.
-const SAFE_KEYS = new Set(['message', 'code', 'name', 'stack', 'cause', 'errors']);
+// what), and a cause or sub-errors, themselves passed through this same filter. SQLite's result
+// code is the code too, where a driver keeps it beside `code`: node:sqlite's `errcode` (a number;
+// its `code` is ERR_SQLITE_ERROR) with `errstr` (SQLite's fixed text for that code), bun:sqlite's `errno`.
+const SAFE_KEYS = new Set(['message', 'code', 'name', 'stack', 'cause', 'errors', 'errcode', 'errstr', 'errno']);
 const MAX_DEPTH = 4;
 
 /**
@@ -33,6 +35,12 @@ export function withoutDriverData(error: unknown, depth = 0): unknown {
   if (error.stack !== undefined) own('stack', error.stack);
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' || typeof code === 'number') Object.defineProperty(copy, 'code', { value: code, enumerable: true, configurable: true, writable: true });
+  for (const key of ['errcode', 'errno'] as const) {
+    const value = (error as Partial<Record<typeof key, unknown>>)[key];
+    if (typeof value === 'number') Object.defineProperty(copy, key, { value, enumerable: true, configurable: true, writable: true });
+  }
+  const errstr = (error as { errstr?: unknown }).errstr;
+  if (typeof errstr === 'string') Object.defineProperty(copy, 'errstr', { value: errstr, enumerable: true, configurable: true, writable: true });
   if ('cause' in error) own('cause', cause);
   if (errors !== undefined) own('errors', errors);
   return copy;

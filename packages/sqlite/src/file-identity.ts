@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { StoreUnavailableError } from '@keyward/core';
-import type BetterSqlite3 from 'better-sqlite3';
+import { clearInterval, setInterval } from 'node:timers';
 
 /**
  * How often, in ms, the store checks in the background that the path still leads to the file it
@@ -16,7 +16,7 @@ export const FILE_CHECK_INTERVAL_MS = 500;
  * Watches that the database file a handle opened is still the one at its path.
  *
  * @example
- * const file = watchFile(db);
+ * const file = watchFile(driver.path);
  * file?.assertSame('insert'); // throws StoreUnavailableError once the file was replaced or deleted
  */
 export interface FileWatch {
@@ -37,11 +37,11 @@ export interface FileWatch {
  * StoreUnavailableError until the host opens the database again. In-memory and temporary
  * databases have no path to watch: null.
  *
- * @example const file = watchFile(db); // null for new Database(':memory:')
+ * @example const file = watchFile(driver.path); // null for new Database(':memory:')
  */
-export function watchFile(db: BetterSqlite3.Database, intervalMs = FILE_CHECK_INTERVAL_MS): FileWatch | null {
-  if (db.memory || db.name === '' || db.name === ':memory:') return null;
-  const path = resolve(db.name);
+export function watchFile(file: string | null, intervalMs = FILE_CHECK_INTERVAL_MS): FileWatch | null {
+  if (file === null) return null;
+  const path = resolve(file);
   const opened = identity(path);
   if (opened === null || opened === UNKNOWN) return null;
   let lost: string | null = null;
@@ -56,7 +56,8 @@ export function watchFile(db: BetterSqlite3.Database, intervalMs = FILE_CHECK_IN
     throw new StoreUnavailableError(`sqlite store: ${operation} refused: ${lost} after this store opened it; open the database again`);
   };
   const timer = setInterval(check, intervalMs);
-  // The check must not keep the host process alive.
+  // The check must not keep the host process alive. (node:timers, not the global: Deno's global
+  // setInterval returns a number, without unref.)
   timer.unref();
 
   return {

@@ -1,5 +1,5 @@
 import { USAGE_REFUSAL_CODES, auditEntryId, type AuditCursor, type AuditDraft, type AuditEntry, type AuditPage, type TokenRecord, type UsageCount, type UsageDay } from '@keyward/core';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqliteDriver } from './driver.js';
 
 interface AuditRow {
   id: string;
@@ -25,10 +25,10 @@ type Row = Record<string, unknown>;
  * (migration 3): statements prepared once, and the row mappings. `writeAudit` runs inside the
  * caller's transaction, which is what makes an action and its entries one.
  *
- * @example const history = sqliteHistory(db, 'keyward_'); history.writeAudit(draft, [record]);
+ * @example const history = sqliteHistory(driver, 'keyward_'); history.writeAudit(draft, [record]);
  */
-export function sqliteHistory(db: BetterSqlite3.Database, prefix: string) {
-  const prepare = (sql: string) => db.prepare(sql).safeIntegers(false);
+export function sqliteHistory(driver: SqliteDriver, prefix: string) {
+  const prepare = (sql: string) => driver.prepare(sql);
   const audit = `${prefix}audit`;
   const usage = `${prefix}usage`;
   const newestFirst = 'ORDER BY at DESC, id DESC LIMIT ?';
@@ -51,9 +51,10 @@ export function sqliteHistory(db: BetterSqlite3.Database, prefix: string) {
     `SELECT day, ${COUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')} FROM ${usage} WHERE organization_id = ? AND day BETWEEN ? AND ? GROUP BY day ORDER BY day`,
   );
   const pruneUsage = prepare(`DELETE FROM ${usage} WHERE day < ?`);
-  const addBatch = db.transaction((counts: readonly UsageCount[]) => {
-    for (const c of counts) addUsage.run(c.tokenId, c.day, c.organizationId, c.accepted, ...USAGE_REFUSAL_CODES.map((code) => c.refused[code] ?? 0));
-  });
+  const addBatch = (counts: readonly UsageCount[]) =>
+    driver.immediate(() => {
+      for (const c of counts) addUsage.run(c.tokenId, c.day, c.organizationId, c.accepted, ...USAGE_REFUSAL_CODES.map((code) => c.refused[code] ?? 0));
+    });
 
   const toEntry = (row: AuditRow): AuditEntry => ({
     id: row.id,
@@ -96,12 +97,12 @@ export function sqliteHistory(db: BetterSqlite3.Database, prefix: string) {
       const last = items[items.length - 1];
       return { items, next: rows.length > limit && last ? { at: last.at, id: last.id } : null };
     },
-    pruneAudit: (before: number): number => pruneAudit.run(before).changes,
-    addUsage: (counts: readonly UsageCount[]): void => addBatch.immediate(counts),
+    pruneAudit: (before: number): number => Number(pruneAudit.run(before).changes),
+    addUsage: (counts: readonly UsageCount[]): void => addBatch(counts),
     readUsage(organizationId: string, { tokenId, fromDay, toDay: last }: { tokenId: string | null; fromDay: string; toDay: string }): UsageDay[] {
       const rows = (tokenId === null ? organizationUsage.all(organizationId, fromDay, last) : tokenUsage.all(organizationId, tokenId, fromDay, last)) as Row[];
       return rows.map(toDay);
     },
-    pruneUsage: (beforeDay: string): number => pruneUsage.run(beforeDay).changes,
+    pruneUsage: (beforeDay: string): number => Number(pruneUsage.run(beforeDay).changes),
   };
 }

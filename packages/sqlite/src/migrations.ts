@@ -1,5 +1,5 @@
 import { ConfigurationError } from '@keyward/core';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqliteDriver } from './driver.js';
 import { MIGRATIONS } from './schema.js';
 
 export { MIGRATIONS, type Migration } from './schema.js';
@@ -9,21 +9,21 @@ export { MIGRATIONS, type Migration } from './schema.js';
  *
  * @example
  * sqliteStore({ db });
- * db.prepare('SELECT MAX(version) FROM keyward_schema_version').pluck().get() === SCHEMA_VERSION; // true
+ * db.prepare('SELECT MAX(version) AS v FROM keyward_schema_version').get().v === SCHEMA_VERSION; // true
  */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /**
  * The version recorded in `<prefix>schema_version`, or 0 when the store was never set up there.
  *
- * @example schemaVersion(db, 'keyward_') // 2
+ * @example schemaVersion(driver, 'keyward_') // 3
  */
-export function schemaVersion(db: BetterSqlite3.Database, prefix: string): number {
+export function schemaVersion(driver: SqliteDriver, prefix: string): number {
   const table = `${prefix}schema_version`;
-  const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).pluck().get(table);
+  const exists = driver.prepare<[string]>(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table);
   if (exists === undefined) return 0;
-  const version = db.prepare(`SELECT MAX(version) FROM ${table}`).pluck().safeIntegers(false).get();
-  return typeof version === 'number' ? version : 0;
+  const row = driver.prepare<[], { version: unknown }>(`SELECT MAX(version) AS version FROM ${table}`).get();
+  return typeof row?.version === 'number' ? row.version : 0;
 }
 
 /**
@@ -31,22 +31,21 @@ export function schemaVersion(db: BetterSqlite3.Database, prefix: string): numbe
  * several processes at once: the work happens under `BEGIN IMMEDIATE` (one writer at a time) and the
  * version is read again once the lock is held, so a migration another process just applied is skipped.
  *
- * @example migrate(db, 'keyward_') // 2
+ * @example migrate(driver, 'keyward_') // 3
  */
-export function migrate(db: BetterSqlite3.Database, prefix: string, now: () => number = Date.now): number {
+export function migrate(driver: SqliteDriver, prefix: string, now: () => number = Date.now): number {
   // The common case, an up-to-date schema, takes no write lock, so read-only handles work too.
-  if (checked(schemaVersion(db, prefix), prefix) === SCHEMA_VERSION) return SCHEMA_VERSION;
-  const apply = db.transaction(() => {
-    db.exec(`CREATE TABLE IF NOT EXISTS ${prefix}schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`);
-    const current = checked(schemaVersion(db, prefix), prefix);
-    const record = db.prepare(`INSERT INTO ${prefix}schema_version (version, applied_at) VALUES (?, ?)`);
+  if (checked(schemaVersion(driver, prefix), prefix) === SCHEMA_VERSION) return SCHEMA_VERSION;
+  driver.immediate(() => {
+    driver.exec(`CREATE TABLE IF NOT EXISTS ${prefix}schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`);
+    const current = checked(schemaVersion(driver, prefix), prefix);
+    const record = driver.prepare<[number, number]>(`INSERT INTO ${prefix}schema_version (version, applied_at) VALUES (?, ?)`);
     for (const migration of MIGRATIONS) {
       if (migration.version <= current) continue;
-      db.exec(migration.up(prefix));
+      driver.exec(migration.up(prefix));
       record.run(migration.version, now());
     }
   });
-  apply.immediate();
   return SCHEMA_VERSION;
 }
 

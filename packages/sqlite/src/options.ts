@@ -1,5 +1,5 @@
 import { ConfigurationError } from '@keyward/core';
-import type BetterSqlite3 from 'better-sqlite3';
+import { driverOf, type DriverName, type SqliteDatabase } from './driver.js';
 
 /**
  * Options of `sqliteStore`.
@@ -8,8 +8,11 @@ import type BetterSqlite3 from 'better-sqlite3';
  * const options: SqliteStoreOptions = { db: new Database('app.db'), tablePrefix: 'auth_' };
  */
 export interface SqliteStoreOptions {
-  /** The caller's better-sqlite3 handle. The store never closes it. */
-  db: BetterSqlite3.Database;
+  /**
+   * The caller's handle: a better-sqlite3 `Database` (Node 20+), a `node:sqlite` `DatabaseSync`
+   * (Node 22.5+, Deno) or a `bun:sqlite` `Database` (Bun), told apart by shape. The store never closes it.
+   */
+  db: SqliteDatabase;
   /** Prefix of every table and index the store creates, `[A-Za-z_][A-Za-z0-9_]{0,30}`. Default `keyward_`. */
   tablePrefix?: string;
 }
@@ -20,17 +23,6 @@ export const DEFAULT_TABLE_PREFIX = 'keyward_';
 // The prefix is spliced into SQL as an identifier, so it must never need quoting.
 const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,30}$/;
 
-function isDatabase(value: unknown): value is BetterSqlite3.Database {
-  const db = value as Partial<Record<'prepare' | 'exec' | 'pragma' | 'transaction', unknown>> | null;
-  return (
-    db !== null &&
-    typeof db === 'object' &&
-    typeof db.prepare === 'function' &&
-    typeof db.exec === 'function' &&
-    typeof db.pragma === 'function' &&
-    typeof db.transaction === 'function'
-  );
-}
 
 /**
  * Checks `sqliteStore`'s options once, at construction, naming the offending option.
@@ -38,22 +30,27 @@ function isDatabase(value: unknown): value is BetterSqlite3.Database {
  * @example
  * const { db, tablePrefix } = resolveOptions({ db }); // tablePrefix === 'keyward_'
  */
-export function resolveOptions(options: SqliteStoreOptions): { db: BetterSqlite3.Database; tablePrefix: string } {
+export function resolveOptions(options: SqliteStoreOptions): { db: SqliteDatabase; driver: DriverName; tablePrefix: string } {
   if (!options || typeof options !== 'object') {
     throw new ConfigurationError('sqliteStore(options): options must be an object such as { db }');
   }
   // The handle itself, passed where its options belong, is the right value in the wrong place.
-  if (isDatabase(options)) throw new ConfigurationError('sqliteStore(options): pass the database as { db }: sqliteStore({ db })');
+  if (driverOf(options) !== null) throw new ConfigurationError('sqliteStore(options): pass the database as { db }: sqliteStore({ db })');
   const { db } = options;
-  if (!isDatabase(db)) {
-    throw new ConfigurationError('sqliteStore: db must be a better-sqlite3 Database, e.g. new Database("app.db")');
+  const driver = driverOf(db);
+  if (driver === null) {
+    throw new ConfigurationError(
+      'sqliteStore: db must be a better-sqlite3 Database (new Database("app.db")), a node:sqlite DatabaseSync (new DatabaseSync("app.db")) or a bun:sqlite Database',
+    );
   }
-  if (db.open === false) throw new ConfigurationError('sqliteStore: db is closed; pass an open better-sqlite3 Database');
+  if ((db as { open?: unknown }).open === false || (db as { isOpen?: unknown }).isOpen === false) {
+    throw new ConfigurationError('sqliteStore: db is closed; pass an open database');
+  }
   const tablePrefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
   if (typeof tablePrefix !== 'string' || !TABLE_PREFIX.test(tablePrefix)) {
     throw new ConfigurationError(
       `sqliteStore: tablePrefix must match ${TABLE_PREFIX.source} (letters, digits, underscores; at most 31 characters), got ${JSON.stringify(tablePrefix)}`,
     );
   }
-  return { db, tablePrefix };
+  return { db, driver, tablePrefix };
 }

@@ -2,16 +2,18 @@ import type { AuditDraft, DeleteManyResult, ExpiringPage, FullTokenStore, LastUs
 import { RateLimiterSQLite } from 'rate-limiter-flexible';
 import { sqliteHistory } from './history.js';
 import { configureConnection } from './connection.js';
+import { sqliteDriver } from './drivers/index.js';
 import { watchFile } from './file-identity.js';
 import { migrate } from './migrations.js';
 import { resolveOptions, type SqliteStoreOptions } from './options.js';
-import { fromLookupRow, toJson, toParams, toRecord } from './rows.js';
+import { fromLookupRow, toJson, toParams, toRecord, type LookupRow } from './rows.js';
 import { prepareStatements, type SpendParams, type UpdateParams } from './statements.js';
-import { guard, toStoreError } from './unavailable.js';
+import { guard, sqliteCode, toStoreError } from './unavailable.js';
 import { writer } from './writes.js';
 
 /**
- * A `TokenStore` in SQLite, over the caller's better-sqlite3 handle, carrying every part of store
+ * A `TokenStore` in SQLite, over the caller's handle — better-sqlite3, `node:sqlite` (Node 22.5+,
+ * Deno) or `bun:sqlite` (Bun), told apart by shape; the same SQL on each — carrying every part of store
  * contract v3: limits (a spend is one conditional UPDATE … RETURNING), rate limits
  * (rate-limiter-flexible's RateLimiterSQLite on the same database), the audit trail (each entry
  * written in its action's transaction) and daily usage counts (INSERT … ON CONFLICT increments). Creates (or migrates) its tables
@@ -29,40 +31,46 @@ import { writer } from './writes.js';
  * import { createKeyward } from '@keyward/core';
  * import { sqliteStore } from '@keyward/sqlite';
  *
- * const db = new Database('app.db');
+ * const db = new Database('app.db'); // or new DatabaseSync('app.db') from 'node:sqlite', new Database('app.db') from 'bun:sqlite'
  * const keyward = createKeyward({ store: sqliteStore({ db }), resolveProject });
  */
 export function sqliteStore(options: SqliteStoreOptions): FullTokenStore {
-  const { db, tablePrefix } = resolveOptions(options);
-  const { statements, history } = guard('setup', () => {
-    configureConnection(db);
-    migrate(db, tablePrefix);
-    return { statements: prepareStatements(db, tablePrefix), history: sqliteHistory(db, tablePrefix) };
+  const { db, driver: driverName, tablePrefix } = resolveOptions(options);
+  const { driver, statements, history } = guard('setup', () => {
+    const driver = sqliteDriver(db, driverName);
+    configureConnection(driver);
+    migrate(driver, tablePrefix);
+    return { driver, statements: prepareStatements(driver, tablePrefix), history: sqliteHistory(driver, tablePrefix) };
   });
+  // Each action runs as one IMMEDIATE transaction (see below); an action inside another joins it.
+  const transaction =
+    <A extends unknown[], T>(fn: (...args: A) => T) =>
+    (...args: A): T =>
+      driver.immediate(() => fn(...args));
 
   // Read-then-write transactions are IMMEDIATE: in WAL, upgrading a read transaction to a write
   // fails with SQLITE_BUSY_SNAPSHOT without waiting when another process committed in between.
   // Each write and its audit entries are one transaction: both are stored, or neither.
   // One DELETE … RETURNING reports exactly the rows it removed (an id it did not find — unknown,
   // foreign, or deleted just before — is missing); their audit entries go in the same transaction.
-  const deleteMany = db.transaction((organizationId: string, ids: readonly string[], draft: AuditDraft | undefined): DeleteManyResult => {
+  const deleteMany = transaction((organizationId: string, ids: readonly string[], draft: AuditDraft | undefined): DeleteManyResult => {
     const deleted = statements.deleteIds.all(organizationId, JSON.stringify(ids)).map(toRecord);
     history.writeAudit(draft, deleted);
     const found = new Set(deleted.map((record) => record.id));
     return { deleted, missing: ids.filter((id) => !found.has(id)) };
   });
-  const insert = db.transaction((record: TokenRecord, draft: AuditDraft | undefined): boolean => {
-    if (statements.insert.run(...toParams(record)).changes !== 1) return false;
+  const insert = transaction((record: TokenRecord, draft: AuditDraft | undefined): boolean => {
+    if (Number(statements.insert.run(...toParams(record)).changes) !== 1) return false;
     history.writeAudit(draft, [record]);
     return true;
   });
-  const audited = db.transaction((records: TokenRecord[], draft: AuditDraft | undefined): TokenRecord[] => {
+  const audited = transaction((records: TokenRecord[], draft: AuditDraft | undefined): TokenRecord[] => {
     history.writeAudit(draft, records);
     return records;
   });
-  const deleteByProject = db.transaction((projectId: string, draft: AuditDraft | undefined) => audited(statements.deleteByProject.all(projectId).map(toRecord), draft));
-  const deleteExpired = db.transaction((before: number, draft: AuditDraft | undefined) => audited(statements.deleteExpired.all(before).map(toRecord), draft));
-  const roll = db.transaction((organizationId: string, id: string, change: RollChange, draft: AuditDraft | undefined): TokenRecord | null => {
+  const deleteByProject = transaction((projectId: string, draft: AuditDraft | undefined) => audited(statements.deleteByProject.all(projectId).map(toRecord), draft));
+  const deleteExpired = transaction((before: number, draft: AuditDraft | undefined) => audited(statements.deleteExpired.all(before).map(toRecord), draft));
+  const roll = transaction((organizationId: string, id: string, change: RollChange, draft: AuditDraft | undefined): TokenRecord | null => {
     const row = statements.roll.get({ organizationId, id, ...change });
     if (row === undefined) return null;
     const record = toRecord(row);
@@ -70,7 +78,7 @@ export function sqliteStore(options: SqliteStoreOptions): FullTokenStore {
     history.writeAudit(draft, [record]);
     return record;
   });
-  const update = db.transaction((params: UpdateParams, draft: AuditDraft | undefined): TokenRecord | 'name_taken' | null => {
+  const update = transaction((params: UpdateParams, draft: AuditDraft | undefined): TokenRecord | 'name_taken' | null => {
     // The entry names the token as it was before a rename: read it first, in the same transaction.
     const before = draft && params.setName ? statements.get.get(params.organizationId, params.id) : undefined;
     let row;
@@ -85,7 +93,7 @@ export function sqliteStore(options: SqliteStoreOptions): FullTokenStore {
     history.writeAudit(draft, [before ? toRecord(before) : record]);
     return record;
   });
-  const spend = db.transaction((params: SpendParams): SpendResult => {
+  const spend = transaction((params: SpendParams): SpendResult => {
     const spent = statements.spend.get(params);
     if (spent !== undefined) return { ok: true, remaining: spent.remaining, refilledAt: spent.refilled_at };
     const row = statements.credits.get(params.organizationId, params.id);
@@ -100,16 +108,16 @@ export function sqliteStore(options: SqliteStoreOptions): FullTokenStore {
   });
   const limiters = new Map<string, RateLimiterSQLite>();
 
-  const file = watchFile(db);
-  const write = writer(db, file);
+  const file = watchFile(driver.path);
+  const write = writer(driver, file);
 
-  const touch = db.transaction((updates: readonly LastUsedUpdate[]) => {
-    for (const update of updates) statements.touch.run(update);
+  const touch = transaction((updates: readonly LastUsedUpdate[]) => {
+    for (const { id, organizationId, lastUsedAt } of updates) statements.touch.run({ id, organizationId, lastUsedAt });
   });
 
   return {
     async insert(record: TokenRecord, draft?: AuditDraft) {
-      return (await write('insert', () => insert.immediate(record, draft))) ? 'ok' : 'name_taken';
+      return (await write('insert', () => insert(record, draft))) ? 'ok' : 'name_taken';
     },
 
     findByHash(hash: string) {
@@ -118,7 +126,7 @@ export function sqliteStore(options: SqliteStoreOptions): FullTokenStore {
       file?.assertNotLost('findByHash');
       try {
         const row = statements.findByHash.get(hash, hash);
-        return row === undefined ? null : fromLookupRow(row);
+        return row === undefined ? null : fromLookupRow(row as LookupRow);
       } catch (error) {
         throw toStoreError('findByHash', error);
       }
@@ -144,33 +152,33 @@ export function sqliteStore(options: SqliteStoreOptions): FullTokenStore {
     },
 
     async deleteMany(organizationId: string, ids: readonly string[], draft?: AuditDraft) {
-      return write('deleteMany', () => deleteMany.immediate(organizationId, ids, draft));
+      return write('deleteMany', () => deleteMany(organizationId, ids, draft));
     },
 
     async deleteByProject(projectId: string, draft?: AuditDraft) {
-      return write('deleteByProject', () => deleteByProject.immediate(projectId, draft));
+      return write('deleteByProject', () => deleteByProject(projectId, draft));
     },
 
     async deleteExpired(expiredBefore: number, draft?: AuditDraft) {
-      return write('deleteExpired', () => deleteExpired.immediate(expiredBefore, draft));
+      return write('deleteExpired', () => deleteExpired(expiredBefore, draft));
     },
 
     async touch(updates: readonly LastUsedUpdate[]) {
-      if (updates.length > 0) await write('touch', () => touch.immediate(updates));
+      if (updates.length > 0) await write('touch', () => touch(updates));
     },
 
     async roll(organizationId: string, id: string, change: RollChange, draft?: AuditDraft) {
       const { hash, hint, previousExpiresAt } = change;
-      return write('roll', () => roll.immediate(organizationId, id, { hash, hint, previousExpiresAt }, draft));
+      return write('roll', () => roll(organizationId, id, { hash, hint, previousExpiresAt }, draft));
     },
 
     async update(organizationId: string, id: string, change: UpdateChange, draft?: AuditDraft) {
       const params = updateParams(organizationId, id, change);
-      return write('update', () => update.immediate(params, draft));
+      return write('update', () => update(params, draft));
     },
 
     spend(organizationId: string, id: string, cost: number, now: number) {
-      return write('spend', () => spend.immediate({ organizationId, id, cost, now }));
+      return write('spend', () => spend({ organizationId, id, cost, now }));
     },
 
     rateLimiter(options) {
@@ -178,7 +186,8 @@ export function sqliteStore(options: SqliteStoreOptions): FullTokenStore {
       const key = `${options.keyPrefix}|${options.points}|${options.duration}`;
       let limiter = limiters.get(key);
       if (limiter === undefined) {
-        limiter = new RateLimiterSQLite({ storeClient: db, storeType: 'better-sqlite3', tableName: `${tablePrefix}rate_limits`, tableCreated: true, ...options });
+        // rate-limiter-flexible knows better-sqlite3 only: other drivers pass a client of that shape.
+        limiter = new RateLimiterSQLite({ storeClient: driver.rateLimiterClient(), storeType: 'better-sqlite3', tableName: `${tablePrefix}rate_limits`, tableCreated: true, ...options });
         limiters.set(key, limiter);
       }
       return limiter;
@@ -259,5 +268,5 @@ function updateParams(organizationId: string, id: string, change: UpdateChange):
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE';
 }

@@ -1,7 +1,7 @@
-import type BetterSqlite3 from 'better-sqlite3';
-import { LOOKUP_COLUMNS, TOKEN_COLUMNS, type LookupRow, type TokenRow } from './rows.js';
+import type { SqliteDriver, Statement as DriverStatement, ValuesStatement } from './driver.js';
+import { LOOKUP_COLUMNS, TOKEN_COLUMNS, type TokenRow } from './rows.js';
 
-type Statement<P extends unknown[] | object, R = unknown> = BetterSqlite3.Statement<P extends unknown[] ? P : [P], R>;
+type Statement<P extends unknown[] | object, R = unknown> = DriverStatement<P extends unknown[] ? P : [P], R>;
 
 /** Parameters of the `roll` statement; `previousExpiresAt` null drops the current secret at once. */
 export interface RollParams {
@@ -55,12 +55,12 @@ export interface CreditsRow {
 /**
  * Every statement the store runs, prepared once.
  *
- * @example const row = prepareStatements(db, 'keyward_').findByHash.get(hash, hash);
+ * @example const row = prepareStatements(driver, 'keyward_').findByHash.get(hash, hash);
  */
 export interface Statements {
   insert: Statement<unknown[]>;
   /** The verification lookup, on the current or the previous hash: raw rows of `LOOKUP_COLUMNS` (see `fromLookupRow`). */
-  findByHash: Statement<[hash: string, previousHash: string], LookupRow>;
+  findByHash: ValuesStatement<[hash: string, previousHash: string]>;
   get: Statement<[organizationId: string, id: string], TokenRow>;
   listFirst: Statement<[organizationId: string, limit: number], TokenRow>;
   listAfter: Statement<[organizationId: string, createdAt: number, id: string, limit: number], TokenRow>;
@@ -84,10 +84,10 @@ export interface Statements {
  * Prepares the store's statements against `<prefix>tokens`, which must already exist (run `migrate` first).
  *
  * @example
- * migrate(db, 'keyward_');
- * const statements = prepareStatements(db, 'keyward_');
+ * migrate(driver, 'keyward_');
+ * const statements = prepareStatements(driver, 'keyward_');
  */
-export function prepareStatements(db: BetterSqlite3.Database, prefix: string): Statements {
+export function prepareStatements(driver: SqliteDriver, prefix: string): Statements {
   const table = `${prefix}tokens`;
   const columns = TOKEN_COLUMNS.join(', ');
   const newestFirst = 'ORDER BY created_at DESC, id DESC LIMIT ?';
@@ -97,24 +97,20 @@ export function prepareStatements(db: BetterSqlite3.Database, prefix: string): S
   const inIds = 'organization_id = ? AND id IN (SELECT value FROM json_each(?))';
   // A refill is due once a whole interval has passed since the last one (LimitsStore.spend).
   const due = 'refill_interval IS NOT NULL AND refilled_at IS NOT NULL AND @now >= refilled_at + refill_interval';
-  // better-sqlite3 binds a JS number as REAL: cast, so the division below is an integer one.
+  // better-sqlite3 and node:sqlite bind a JS number as REAL: cast, so the division below is an integer one.
   const now = 'CAST(@now AS INTEGER)';
 
-  // Instants must come back as numbers even if the caller turned on defaultSafeIntegers (bigint).
-  const prepare = <P extends unknown[] | object, R = unknown>(sql: string) =>
-    (db.prepare(sql) as unknown as Statement<P, R>).safeIntegers(false);
+  const prepare = <P extends unknown[] | object, R = unknown>(sql: string) => driver.prepare(sql) as unknown as Statement<P, R>;
 
   return {
     insert: prepare(
       `INSERT INTO ${table} (${columns}) VALUES (${TOKEN_COLUMNS.map(() => '?').join(', ')})
        ON CONFLICT (organization_id, name_key) DO NOTHING`,
     ),
-    // Raw arrays: building a row object per lookup costs more than the lookup itself (about a
-    // third of the time of an object select). The OR is two unique-index lookups (MULTI-INDEX OR),
-    // not a scan; migrations.test.ts checks the plan.
-    findByHash: prepare<[string, string], LookupRow>(
-      `SELECT ${LOOKUP_COLUMNS.join(', ')} FROM ${table} WHERE hash = ? OR previous_hash = ?`,
-    ).raw(),
+    // Values, not a row object: building the object costs about a third of the lookup on
+    // better-sqlite3. The OR is two unique-index lookups (MULTI-INDEX OR), not a scan;
+    // migrations.test.ts checks the plan.
+    findByHash: driver.prepareValues<[string, string]>(`SELECT ${LOOKUP_COLUMNS.join(', ')} FROM ${table} WHERE hash = ? OR previous_hash = ?`),
     get: prepare(`SELECT ${columns} FROM ${table} WHERE organization_id = ? AND id = ?`),
     listFirst: prepare(`SELECT ${columns} FROM ${table} WHERE organization_id = ? ${newestFirst}`),
     // A row value, not `created_at < ? OR (created_at = ? AND id < ?)`: SQLite bounds the index

@@ -1,4 +1,5 @@
 import { StoreUnavailableError } from '@keyward/core';
+import { resultCodeName } from './result-codes.js';
 
 // Result codes (and their extended forms, e.g. SQLITE_IOERR_WRITE) that mean the database could not
 // answer now, for a reason an operator or time fixes, as opposed to an answer about the question (a
@@ -23,8 +24,34 @@ export const UNAVAILABLE_CODES = [
   'SQLITE_SCHEMA',
 ] as const;
 
-// better-sqlite3 reports a closed handle as a plain TypeError without a code.
-const CLOSED_MESSAGE = 'The database connection is not open';
+// A closed handle, as each driver reports it: an error without a result code, known by its message
+// (better-sqlite3: a TypeError; node:sqlite: code ERR_INVALID_STATE; bun:sqlite: a RangeError from
+// prepare(), an Error from a statement of the query cache).
+const CLOSED_MESSAGES = new Set([
+  'The database connection is not open',
+  'database is not open',
+  'statement has been finalized',
+  'Cannot use a closed database',
+  'Database has closed',
+]);
+
+/**
+ * The SQLite result code of a driver's error, by name (`SQLITE_BUSY`, `SQLITE_CONSTRAINT_UNIQUE`…),
+ * or undefined when it carries none. better-sqlite3 and bun:sqlite name it in `code`; node:sqlite
+ * (Node, Deno) sets `code: 'ERR_SQLITE_ERROR'` and gives the number in `errcode`; bun:sqlite also
+ * gives it in `errno`.
+ *
+ * @example sqliteCode(Object.assign(new Error('database is locked'), { code: 'ERR_SQLITE_ERROR', errcode: 5 })) // 'SQLITE_BUSY'
+ */
+export function sqliteCode(error: unknown): string | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const { code, errcode, errno } = error as { code?: unknown; errcode?: unknown; errno?: unknown };
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) return code;
+  if (typeof errcode === 'number') return resultCodeName(errcode);
+  // bun:sqlite before its errors carried `code`.
+  if (typeof errno === 'number' && error instanceof Error && error.name === 'SQLiteError') return resultCodeName(errno);
+  return undefined;
+}
 
 /**
  * Whether `error` means SQLite could not answer (busy past the timeout, read-only, I/O failure,
@@ -36,11 +63,9 @@ const CLOSED_MESSAGE = 'The database connection is not open';
  */
 export function isUnavailableError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    return UNAVAILABLE_CODES.some((base) => code === base || code.startsWith(`${base}_`));
-  }
-  return error instanceof TypeError && error.message === CLOSED_MESSAGE;
+  const code = sqliteCode(error);
+  if (code !== undefined) return UNAVAILABLE_CODES.some((base) => code === base || code.startsWith(`${base}_`));
+  return CLOSED_MESSAGES.has(error.message);
 }
 
 /**

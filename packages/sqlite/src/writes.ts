@@ -1,13 +1,13 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqliteDriver } from './driver.js';
 import type { FileWatch } from './file-identity.js';
-import { toStoreError } from './unavailable.js';
+import { sqliteCode, toStoreError } from './unavailable.js';
 
 /**
  * How long one write attempt lets SQLite wait for another connection's write lock, in ms: none.
  * SQLite would wait inside the synchronous call, on the event loop, freezing the process; the
  * store waits between attempts with a timer instead.
  *
- * @example writer(db)('insert', () => insert.run(...params)) // never waits for a lock inside the call
+ * @example writer(driver, null)('insert', () => insert.run(...params)) // never waits for a lock inside the call
  */
 export const WRITE_ATTEMPT_BUSY_MS = 0;
 
@@ -26,8 +26,8 @@ const MAX_RETRY_WAIT_MS = 100;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_'));
+  const code = sqliteCode(error);
+  return code !== undefined && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_'));
 }
 
 /**
@@ -42,20 +42,20 @@ function isBusy(error: unknown): boolean {
  * transaction: SQLITE_BUSY means it took no lock and changed nothing.
  *
  * @example
- * const write = writer(db, watchFile(db));
+ * const write = writer(driver, watchFile(driver.path));
  * const { changes } = await write('insert', () => statements.insert.run(...params));
  */
-export function writer(db: BetterSqlite3.Database, file: FileWatch | null): <T>(operation: string, run: () => T) => Promise<T> {
+export function writer(driver: SqliteDriver, file: FileWatch | null): <T>(operation: string, run: () => T) => Promise<T> {
   const attempt = <T>(operation: string, run: () => T): T => {
     // Never write into a file that is no longer the database at the path (see watchFile).
     file?.assertSame(operation);
-    const own = db.pragma('busy_timeout', { simple: true }) as number;
+    const own = driver.busyTimeout();
     if (own <= WRITE_ATTEMPT_BUSY_MS) return run();
-    db.pragma(`busy_timeout = ${WRITE_ATTEMPT_BUSY_MS}`);
+    driver.setBusyTimeout(WRITE_ATTEMPT_BUSY_MS);
     try {
       return run();
     } finally {
-      db.pragma(`busy_timeout = ${own}`);
+      driver.setBusyTimeout(own);
     }
   };
 

@@ -3,6 +3,7 @@ import { SCHEMA_VERSION, sqliteStore } from '@keyward/sqlite';
 import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { betterSqlite3Driver } from '../src/drivers/better-sqlite3.js';
 import { MIGRATIONS, migrate, schemaVersion } from '../src/migrations.js';
 import { tempDatabase, type TempDatabase } from './temp-db.js';
 
@@ -28,7 +29,7 @@ describe('migrations', () => {
     const db = file.open();
     sqliteStore({ db });
     expect(versions(db)).toEqual(MIGRATIONS.map((m) => m.version));
-    expect(schemaVersion(db, 'keyward_')).toBe(SCHEMA_VERSION);
+    expect(schemaVersion(betterSqlite3Driver(db), 'keyward_')).toBe(SCHEMA_VERSION);
     expect(objects(db)).toEqual([
       'keyward_audit',
       'keyward_audit_at',
@@ -60,7 +61,7 @@ describe('migrations', () => {
     const second = sqliteStore({ db });
     expect(versions(db)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(second.findByHash(record.hash)).toEqual(record);
-    expect(migrate(db, 'keyward_')).toBe(SCHEMA_VERSION);
+    expect(migrate(betterSqlite3Driver(db), 'keyward_')).toBe(SCHEMA_VERSION);
     expect(versions(db)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 

@@ -5,6 +5,7 @@ import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import type { TokenRecord } from '@keyward/core';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { betterSqlite3Driver } from '../src/drivers/better-sqlite3.js';
 import { prepareStatements } from '../src/statements.js';
 import { tempDatabase, type TempDatabase } from './temp-db.js';
 
@@ -19,8 +20,9 @@ afterEach(() => file.remove());
 
 const record = (overrides: Partial<TokenRecord> = {}) => makeRecord({ permissions: null, metadata: null, previous: null, ...overrides });
 
-function plan(db: Database.Database, statement: { source: string }, ...params: unknown[]): string[] {
-  return (db.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all(...params) as { detail: string }[]).map((row) => row.detail);
+// On better-sqlite3 the driver's statements are better-sqlite3's own, which keep their SQL in `source`.
+function plan(db: Database.Database, statement: object, ...params: unknown[]): string[] {
+  return (db.prepare(`EXPLAIN QUERY PLAN ${(statement as { source: string }).source}`).all(...params) as { detail: string }[]).map((row) => row.detail);
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<{ code?: string }> {
@@ -44,7 +46,7 @@ describe('query plans', () => {
   });
 
   test('findByHash() is two unique-index lookups (hash, then previous_hash), not a scan', () => {
-    const statements = prepareStatements(db, 'keyward_');
+    const statements = prepareStatements(betterSqlite3Driver(db), 'keyward_');
     expect(plan(db, statements.findByHash, 'h', 'h')).toEqual([
       'MULTI-INDEX OR',
       'INDEX 1',
@@ -55,7 +57,7 @@ describe('query plans', () => {
   });
 
   test('listExpiring() pages are one range on (expires_at, id), bounded by the cursor\'s row value, with no sort', () => {
-    const statements = prepareStatements(db, 'keyward_');
+    const statements = prepareStatements(betterSqlite3Driver(db), 'keyward_');
     expect(plan(db, statements.expiringFirst, 0, 2_000_000_000_000, 11)).toEqual([
       'SEARCH keyward_tokens USING INDEX keyward_tokens_expiring (expires_at>? AND expires_at<?)',
     ]);
@@ -65,7 +67,7 @@ describe('query plans', () => {
   });
 
   test('deleteExpired() is a range on the expiring index; roll() and update() find the row by its primary key', () => {
-    const statements = prepareStatements(db, 'keyward_');
+    const statements = prepareStatements(betterSqlite3Driver(db), 'keyward_');
     expect(plan(db, statements.deleteExpired, 1)).toEqual(['SEARCH keyward_tokens USING COVERING INDEX keyward_tokens_expiring (expires_at>? AND expires_at<?)']);
     const byId = ['SEARCH keyward_tokens USING INDEX sqlite_autoindex_keyward_tokens_1 (id=?)'];
     expect(plan(db, statements.roll, { organizationId: 'o', id: 'i', hash: 'h', hint: 'k', previousExpiresAt: null })).toEqual(byId);

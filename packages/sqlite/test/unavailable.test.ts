@@ -9,7 +9,8 @@ import { sqliteStore } from '@keyward/sqlite';
 import { makeRecord, useLimitFields } from '@keyward/store-tests';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { isUnavailableError, toStoreError } from '../src/unavailable.js';
+import { resultCodeName, resultCodeNumber } from '../src/result-codes.js';
+import { isUnavailableError, sqliteCode, toStoreError } from '../src/unavailable.js';
 import { tempDatabase, type TempDatabase } from './temp-db.js';
 
 // The SQLite store keeps the contract v3 limit fields: its records always carry them.
@@ -115,12 +116,32 @@ describe('a database that cannot answer throws StoreUnavailableError', () => {
   });
 });
 
+/**
+ * A result code as each driver throws it: better-sqlite3's SqliteError, node:sqlite's Error with
+ * `code: 'ERR_SQLITE_ERROR'` and the number in `errcode` (Node, Deno), bun:sqlite's SQLiteError
+ * with the name in `code` and the number in `errno`.
+ */
+function driverErrors(name: string, number: number): Array<[string, Error]> {
+  const bun = Object.assign(new Error('boom'), { code: name, errno: number });
+  bun.name = 'SQLiteError';
+  return [
+    [`${name} (better-sqlite3)`, new Database.SqliteError('boom', name)],
+    [`${name} (node:sqlite, errcode ${number})`, Object.assign(new Error('boom'), { code: 'ERR_SQLITE_ERROR', errcode: number, errstr: 'boom' })],
+    [`${name} (bun:sqlite)`, bun],
+  ];
+}
+
 describe('docs/stores.md "SQLite errors": every row is what the store does', () => {
-  /** The errors a table cell stands for: result codes (`_*`: one extended code of the base), driver messages. */
+  /** The errors a table cell stands for, in each driver's shape: result codes (`_*`: one extended code of the base), driver messages. */
   const errorsOf = (cell: string): Array<[label: string, error: Error]> =>
     codeSpans(cell).flatMap((item): Array<[string, Error]> => {
-      if (item.endsWith('_*')) return [[item, new Database.SqliteError('boom', `${item.slice(0, -2)}_SOMETHING`)]];
-      if (/^SQLITE_[A-Z_]+$/.test(item)) return [[item, new Database.SqliteError('boom', item)]];
+      // An extended code without a name of its own (the 99th of its base), named `<base>_99` from node:sqlite's number.
+      if (item.endsWith('_*')) return driverErrors(`${item.slice(0, -2)}_99`, resultCodeNumber(item.slice(0, -2))! + (99 << 8));
+      if (/^SQLITE_[A-Z_]+$/.test(item)) {
+        const number = resultCodeNumber(item);
+        expect(number, `${item} has a number in result-codes.ts`).toBeDefined();
+        return driverErrors(item, number!);
+      }
       return [[item, new TypeError(item)]];
     });
   const rows = errorTable('SQLite errors', errorsOf);
@@ -132,7 +153,7 @@ describe('docs/stores.md "SQLite errors": every row is what the store does', () 
   for (const { cell, answer, errors } of rows) {
     test(`${answer}: ${cell}`, () => {
       // "any other code" is a bug: one SQLite may add later, and one that only looks like a listed one.
-      if (/any other code/.test(cell)) errors.push(['SQLITE_NEWCODE', new Database.SqliteError('boom', 'SQLITE_NEWCODE')], ['SQLITE_BUSYNESS', new Database.SqliteError('boom', 'SQLITE_BUSYNESS')]);
+      if (/any other code/.test(cell)) errors.push(['errcode 99 (node:sqlite)', Object.assign(new Error('boom'), { code: 'ERR_SQLITE_ERROR', errcode: 99 })], ['SQLITE_NEWCODE', new Database.SqliteError('boom', 'SQLITE_NEWCODE')], ['SQLITE_BUSYNESS', new Database.SqliteError('boom', 'SQLITE_BUSYNESS')]);
       for (const [label, error] of errors) {
         expect(isUnavailableError(error), label).toBe(answer !== 'bug');
         const thrown = toStoreError('list', error);
@@ -145,6 +166,17 @@ describe('docs/stores.md "SQLite errors": every row is what the store does', () 
       }
     });
   }
+
+  test('node:sqlite\'s errcode is named as better-sqlite3 names the code: primary, named extended, unnamed extended', () => {
+    const node = (errcode: number) => Object.assign(new Error('boom'), { code: 'ERR_SQLITE_ERROR', errcode });
+    expect(sqliteCode(node(5))).toBe('SQLITE_BUSY');
+    expect(sqliteCode(node(517))).toBe('SQLITE_BUSY_SNAPSHOT');
+    expect(sqliteCode(node(2067))).toBe('SQLITE_CONSTRAINT_UNIQUE');
+    expect(sqliteCode(node(10 + (40 << 8)))).toBe('SQLITE_IOERR_40');
+    expect(resultCodeName(0)).toBeUndefined();
+    // node:sqlite's errors that are not SQLite's (a closed handle) carry no errcode.
+    expect(sqliteCode(Object.assign(new Error('database is not open'), { code: 'ERR_INVALID_STATE' }))).toBeUndefined();
+  });
 
   test('errors that are not SQLite\'s pass through unchanged', () => {
     const error = new RangeError('bug');

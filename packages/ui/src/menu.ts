@@ -42,6 +42,15 @@ export function createMenu(label: string, specs: MenuItemSpec[], onOpen: (menu: 
   const list = h('div', { id, role: 'menu', 'aria-label': label, part: 'menu', class: 'menu-list', hidden: true }, ...items);
   const root = h('div', { class: 'menu' }, button, list);
 
+  // The list opens below its button, or above it when it would end past the bottom of the window
+  // and fits above: a row's menu near the bottom then needs no scroll to reach its last item (the
+  // page stays where the reader put it).
+  const placeList = () => {
+    list.classList.remove('up');
+    const bottom = list.getBoundingClientRect().bottom;
+    const room = button.getBoundingClientRect().top;
+    if (bottom > innerHeight && room >= list.offsetHeight + 4) list.classList.add('up');
+  };
   const focusAt = (index: number) => focusInPlace(items[(index + items.length) % items.length]);
   const current = () => items.indexOf(root.getRootNode() instanceof ShadowRoot ? ((root.getRootNode() as ShadowRoot).activeElement as HTMLButtonElement) : (document.activeElement as HTMLButtonElement));
 
@@ -53,6 +62,7 @@ export function createMenu(label: string, specs: MenuItemSpec[], onOpen: (menu: 
     open(focus) {
       onOpen(menu);
       list.hidden = false;
+      placeList();
       button.setAttribute('aria-expanded', 'true');
       focusAt(focus === 'first' ? 0 : -1);
     },

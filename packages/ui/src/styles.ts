@@ -95,6 +95,7 @@ a { color: var(--keyward-accent); }
 dialog .field { margin-block-start: 12px; }
 .menu { position: relative; display: inline-block; }
 .menu-list { position: absolute; inset-inline-end: 0; inset-block-start: calc(100% + 4px); z-index: 10; min-inline-size: 180px; max-inline-size: calc(100vw - 32px); background: var(--keyward-raised); border: 1px solid var(--keyward-border); border-radius: var(--keyward-radius-control); box-shadow: var(--keyward-shadow); padding: 4px; display: flex; flex-direction: column; }
+.menu-list.up { inset-block-start: auto; inset-block-end: calc(100% + 4px); }
 .menu-list[hidden] { display: none; }
 .menu-list button { text-align: start; border: 0; background: transparent; padding: 6px 10px; white-space: normal; }
 .menu-list button:hover, .menu-list button:focus { background: var(--keyward-hover); color: var(--keyward-fg); }

@@ -821,6 +821,9 @@ describe('<keyward-tokens> keeps the reader where they are: focus, errors, annou
     const row55 = el.locator('#tokens-body > tr[data-id]').nth(54);
     expect(await row55.textContent()).toContain('Job 06');
     await row55.locator('[aria-haspopup]').click();
+    // Near the bottom of the window the menu opens above its button: its last item is in view
+    // without a scroll (clicking it used to move the page ~490 px).
+    expect(await inView(row55.getByRole('menuitem', { name: 'Delete' }))).toBe(true);
     const before = (await where()).scrollY;
     await row55.getByRole('menuitem', { name: 'Delete' }).click();
     await el.locator('#confirm-button').click();

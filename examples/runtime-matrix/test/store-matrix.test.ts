@@ -1,6 +1,5 @@
-// docs/fetch.md "Which stores run where": every cell is a test that runs in CI, a test being
-// written, an honest "untested", or a reason the store cannot run there. This reads the table
-// itself, so a cell cannot name a test file that does not exist or a test the file does not hold.
+// docs/fetch.md "Which stores run where": every cell is a test that runs in CI, an honest
+// "untested", or a reason the store cannot run there. This reads the table itself, so a cell cannot name a test file that does not exist or a test the file does not hold.
 import { existsSync, readFileSync } from 'node:fs';
 import { markdownTable } from '@keyward/test-kit/doc-tables';
 import { describe, expect, test } from 'vitest';
@@ -9,18 +8,15 @@ const DOC = 'docs/fetch.md';
 const HEADING = 'Which stores run where';
 const STORES = ['memory', 'SQLite', 'D1', 'PostgreSQL', 'Redis'] as const;
 const RUNTIMES = ['Node 20', 'Node 22 / 24', 'Bun 1.4', 'Deno 2.9', 'workerd', 'workerd + `nodejs_compat`'];
-// Stores other work is adding now (issue 27): only their cells may still say "pending".
-const MAY_BE_PENDING = new Set(['SQLite', 'D1']);
-
-type Cell = { kind: 'tested'; file: URL; name: string } | { kind: 'pending' | 'untested' | 'cannot'; reason: string };
+type Cell = { kind: 'tested'; file: URL; name: string } | { kind: 'untested' | 'cannot'; reason: string };
 
 /** What a cell says; throws naming the cell when it fits none of the four forms. */
 function parse(cell: string): Cell {
   const tested = /^✅ \[[^\]]+\]\(([^)]+\.test\.ts)\): "([^"]+)"/.exec(cell);
   if (tested) return { kind: 'tested', file: new URL(tested[1]!, new URL(`../../../${DOC}`, import.meta.url)), name: tested[2]! };
-  const other = /^(pending|untested): (.+)$/.exec(cell) ?? /^(✗) (.+)$/.exec(cell);
-  if (other) return { kind: other[1] === '✗' ? 'cannot' : (other[1] as 'pending' | 'untested'), reason: other[2]! };
-  throw new Error(`${DOC} "${HEADING}": the cell "${cell}" is neither ✅ [file](path.test.ts): "test name", pending: …, untested: … nor ✗ …`);
+  const other = /^(untested): (.+)$/.exec(cell) ?? /^(✗) (.+)$/.exec(cell);
+  if (other) return { kind: other[1] === '✗' ? 'cannot' : 'untested', reason: other[2]! };
+  throw new Error(`${DOC} "${HEADING}": the cell "${cell}" is neither ✅ [file](path.test.ts): "test name", untested: … nor ✗ …`);
 }
 
 const rows = markdownTable(DOC, HEADING);
@@ -39,7 +35,6 @@ describe(`${DOC} "${HEADING}"`, () => {
       expect(readFileSync(parsed.file, 'utf8')).toContain(parsed.name);
     } else {
       expect(parsed.reason.length).toBeGreaterThan(10);
-      if (parsed.kind === 'pending') expect(MAY_BE_PENDING.has(store), `${store} has no work in progress: pending is not a reason`).toBe(true);
     }
   });
 });

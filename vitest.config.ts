@@ -35,8 +35,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Vitest's default is one worker fewer than the cores: on CI's 2 cores, one file at a time. Most
     // of the long files wait on something else (npm, Chromium, a Redis or PostgreSQL server, a child
-    // process), so one worker per core, and at least two, keeps both cores busy.
-    maxWorkers: Math.max(2, availableParallelism()),
+    // process), so one worker more than the cores, and at least three, keeps both cores busy (the
+    // tarball test alone waits on npm and compilers for minutes).
+    maxWorkers: Math.max(3, availableParallelism() + 1),
     sequence: { sequencer: SlowFirstSequencer },
   },
 });

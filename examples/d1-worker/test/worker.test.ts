@@ -133,7 +133,7 @@ describe('examples/d1-worker in workerd with D1', () => {
       await page.waitForSelector('#reveal-dialog[open]');
       const plaintext = (await page.textContent('#reveal-secret'))!.trim();
       await page.click('#reveal-done');
-      await page.locator('keyward-tokens tbody tr', { hasText: 'From the page' }).waitFor();
+      await page.locator('keyward-tokens #tokens-body > tr', { hasText: 'From the page' }).waitFor();
       const used = await fetch(`${origin}/projects/proj_web/builds`, { headers: { authorization: `Bearer ${plaintext}` } });
       expect(await used.json()).toMatchObject({ calledBy: 'From the page' });
     } finally {

@@ -55,7 +55,9 @@ export async function deleteKeysWithPrefix(client: Redis | Cluster, prefix: stri
  * and the schema version (`schema`), which the store writes on first use.
  */
 export async function tokenKeysWithPrefix(client: Redis | Cluster, prefix: string): Promise<string[]> {
-  return (await keysWithPrefix(client, prefix)).filter((key) => !/\}:gone(At)?$/.test(key) && !key.endsWith(":schema"));
+  // The audit trail and usage counts outlive their tokens on purpose (kept until pruned by retention).
+  const history = (key: string) => /\}:(audit(:e|:t:.+)?|usage:\d{4}-\d{2}-\d{2})$/.test(key) || key === `${prefix}audit:orgs` || key === `${prefix}usage:days`;
+  return (await keysWithPrefix(client, prefix)).filter((key) => !/\}:gone(At)?$/.test(key) && !key.endsWith(':schema') && !history(key));
 }
 
 /** Every id the store lists for an organization, all pages. */

@@ -1,22 +1,6 @@
-import { USAGE_REFUSAL_CODES, type AuditCursor, type AuditDraft, type AuditEntry, type AuditPage, type UsageCount, type UsageDay } from '@keyward/core';
+import { USAGE_REFUSAL_CODES, type AuditCursor, type AuditDraft, type AuditPage, type UsageCount, type UsageDay } from '@keyward/core';
+import { COUNT_COLUMNS, toAuditEntry, toUsageDay, type AuditRow } from '../../sqlite/src/history-rows.js';
 import type { D1QueryableLike, D1StatementLike } from './d1-types.js';
-
-interface AuditRow {
-  id: string;
-  organization_id: string;
-  at: number;
-  actor: string;
-  action: string;
-  token_id: string;
-  token_name: string;
-  changes: string | null;
-  ip: string | null;
-  user_agent: string | null;
-}
-
-/** Usage columns by refusal code, in USAGE_REFUSAL_CODES order (the table is @keyward/sqlite's). */
-const CODE_COLUMNS = ['disabled', 'expired', 'scope_denied', 'permission_denied', 'rate_limited', 'usage_exhausted'] as const;
-const COUNT_COLUMNS = ['accepted', ...CODE_COLUMNS] as const;
 
 /**
  * The first seven parameters of every audit statement (`d1Sql().audit…`): the draft, as stored.
@@ -52,23 +36,6 @@ export function d1History(prefix: string) {
   const tokenUsage = `SELECT day, ${COUNT_COLUMNS.join(', ')} FROM ${usage} WHERE organization_id = ?1 AND token_id = ?2 AND day BETWEEN ?3 AND ?4 ORDER BY day`;
   const organizationUsage = `SELECT day, ${COUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')} FROM ${usage} WHERE organization_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day ORDER BY day`;
 
-  const toEntry = (row: AuditRow): AuditEntry => ({
-    id: row.id,
-    at: row.at,
-    actor: JSON.parse(row.actor) as AuditEntry['actor'],
-    action: row.action as AuditEntry['action'],
-    changes: row.changes === null ? null : (JSON.parse(row.changes) as Record<string, unknown>),
-    ip: row.ip,
-    userAgent: row.user_agent,
-    organizationId: row.organization_id,
-    tokenId: row.token_id,
-    tokenName: row.token_name,
-  });
-  const toDay = (row: Record<string, unknown>): UsageDay => ({
-    day: row.day as string,
-    accepted: row.accepted as number,
-    refused: Object.fromEntries(USAGE_REFUSAL_CODES.map((code, i) => [code, row[CODE_COLUMNS[i]!] as number])) as UsageDay['refused'],
-  });
 
   return {
     async auditPage(db: D1QueryableLike, organizationId: string, { tokenId, limit, after }: { tokenId?: string | undefined; limit: number; after?: AuditCursor | undefined }): Promise<AuditPage> {
@@ -82,7 +49,7 @@ export function d1History(prefix: string) {
             ? db.prepare(pages.tokenAfter).bind(organizationId, tokenId, after.at, after.id, limit + 1)
             : db.prepare(pages.tokenFirst).bind(organizationId, tokenId, limit + 1);
       const rows = (await statement.all<AuditRow>()).results;
-      const items = rows.slice(0, limit).map(toEntry);
+      const items = rows.slice(0, limit).map(toAuditEntry);
       const last = items[items.length - 1];
       return { items, next: rows.length > limit && last ? { at: last.at, id: last.id } : null };
     },
@@ -95,7 +62,7 @@ export function d1History(prefix: string) {
     },
     async readUsage(db: D1QueryableLike, organizationId: string, { tokenId, fromDay, toDay: last }: { tokenId: string | null; fromDay: string; toDay: string }): Promise<UsageDay[]> {
       const statement = tokenId === null ? db.prepare(organizationUsage).bind(organizationId, fromDay, last) : db.prepare(tokenUsage).bind(organizationId, tokenId, fromDay, last);
-      return (await statement.all()).results.map(toDay);
+      return (await statement.all()).results.map(toUsageDay);
     },
     async pruneUsage(db: D1QueryableLike, beforeDay: string): Promise<number> {
       return (await db.prepare(`DELETE FROM ${usage} WHERE day < ?1`).bind(beforeDay).run()).meta.changes ?? 0;

@@ -1,22 +1,6 @@
-import { USAGE_REFUSAL_CODES, auditEntryId, type AuditCursor, type AuditDraft, type AuditEntry, type AuditPage, type TokenRecord, type UsageCount, type UsageDay } from '@keyward/core';
+import { USAGE_REFUSAL_CODES, auditEntryId, type AuditCursor, type AuditDraft, type AuditPage, type TokenRecord, type UsageCount, type UsageDay } from '@keyward/core';
 import type { SqliteDriver } from './driver.js';
-
-interface AuditRow {
-  id: string;
-  organization_id: string;
-  at: number;
-  actor: string;
-  action: string;
-  token_id: string;
-  token_name: string;
-  changes: string | null;
-  ip: string | null;
-  user_agent: string | null;
-}
-
-/** Usage columns by refusal code, in USAGE_REFUSAL_CODES order. */
-const CODE_COLUMNS = ['disabled', 'expired', 'scope_denied', 'permission_denied', 'rate_limited', 'usage_exhausted'] as const;
-const COUNT_COLUMNS = ['accepted', ...CODE_COLUMNS] as const;
+import { COUNT_COLUMNS, toAuditEntry, toUsageDay, type AuditRow } from './history-rows.js';
 
 type Row = Record<string, unknown>;
 
@@ -56,24 +40,6 @@ export function sqliteHistory(driver: SqliteDriver, prefix: string) {
       for (const c of counts) addUsage.run(c.tokenId, c.day, c.organizationId, c.accepted, ...USAGE_REFUSAL_CODES.map((code) => c.refused[code] ?? 0));
     });
 
-  const toEntry = (row: AuditRow): AuditEntry => ({
-    id: row.id,
-    at: row.at,
-    actor: JSON.parse(row.actor) as AuditEntry['actor'],
-    action: row.action as AuditEntry['action'],
-    changes: row.changes === null ? null : (JSON.parse(row.changes) as Record<string, unknown>),
-    ip: row.ip,
-    userAgent: row.user_agent,
-    organizationId: row.organization_id,
-    tokenId: row.token_id,
-    tokenName: row.token_name,
-  });
-  const toDay = (row: Row): UsageDay => ({
-    day: row.day as string,
-    accepted: row.accepted as number,
-    refused: Object.fromEntries(USAGE_REFUSAL_CODES.map((code, i) => [code, row[CODE_COLUMNS[i]!] as number])) as UsageDay['refused'],
-  });
-
   return {
     /** One entry per record (as it was just before the action); call inside the action's transaction. */
     writeAudit(draft: AuditDraft | undefined, records: readonly TokenRecord[]): void {
@@ -93,7 +59,7 @@ export function sqliteHistory(driver: SqliteDriver, prefix: string) {
             ? pages.tokenAfter.all(organizationId, tokenId, after.at, after.id, limit + 1)
             : pages.tokenFirst.all(organizationId, tokenId, limit + 1)
       ) as AuditRow[];
-      const items = rows.slice(0, limit).map(toEntry);
+      const items = rows.slice(0, limit).map(toAuditEntry);
       const last = items[items.length - 1];
       return { items, next: rows.length > limit && last ? { at: last.at, id: last.id } : null };
     },
@@ -101,7 +67,7 @@ export function sqliteHistory(driver: SqliteDriver, prefix: string) {
     addUsage: (counts: readonly UsageCount[]): void => addBatch(counts),
     readUsage(organizationId: string, { tokenId, fromDay, toDay: last }: { tokenId: string | null; fromDay: string; toDay: string }): UsageDay[] {
       const rows = (tokenId === null ? organizationUsage.all(organizationId, fromDay, last) : tokenUsage.all(organizationId, tokenId, fromDay, last)) as Row[];
-      return rows.map(toDay);
+      return rows.map(toUsageDay);
     },
     pruneUsage: (beforeDay: string): number => Number(pruneUsage.run(beforeDay).changes),
   };

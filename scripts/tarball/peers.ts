@@ -2,6 +2,7 @@
 // test installs: the lowest version a range admits, and the newest (the range itself, which npm
 // resolves to its highest version). Read from the manifests, so a range and its test cannot drift.
 import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import semver from 'semver';
 import { publishedPackages } from '../workspace.js';
@@ -68,7 +69,13 @@ export function nodeBinary(major: number): Promise<string> {
   if (!nodeBinaries.has(major)) {
     nodeBinaries.set(
       major,
-      run('npx', ['-y', `node@${major}`, '-p', 'process.execPath'], { timeout: 180_000 }).then(({ stdout }) => stdout.trim()),
+      // From a directory outside the workspace: inside it, npx takes the workspace's own `node`
+      // package (a dev dependency at another major) and prints the system Node's path instead.
+      run('npx', ['-y', `node@${major}`, '-p', 'process.execPath + " " + process.versions.node'], { timeout: 180_000, cwd: tmpdir() }).then(({ stdout }) => {
+        const [path, version] = stdout.trim().split(' ');
+        if (!path || Number(version?.split('.')[0]) !== major) throw new Error(`npx node@${major} ran Node ${version} (${path}), not Node ${major}`);
+        return path;
+      }),
     );
   }
   return nodeBinaries.get(major)!;

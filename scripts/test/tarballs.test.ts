@@ -144,7 +144,8 @@ beforeAll(async () => {
     ),
   ]);
   Object.assign(projects, { lowest, newest, node20 });
-}, 600_000);
+  // Three npm installs (one building better-sqlite3 for Node 22): over 10 minutes on a loaded machine.
+}, 900_000);
 
 // Four node_modules trees: removing them takes a while on a busy machine.
 afterAll(() => {

@@ -37,8 +37,10 @@ async function outcome(work: () => unknown): Promise<{ ok: true } | { ok: false;
 }
 
 function newPool(setup: WorkerSetup, max: number): pg.Pool {
-  // query_timeout: a query that never gets an answer fails instead of hanging the request.
-  const pool = new pg.Pool({ connectionString: setup.postgres, max, connectionTimeoutMillis: 5000, query_timeout: 10_000 });
+  // query_timeout: a query that never gets an answer fails instead of hanging the request. The
+  // suite queues 1000 concurrent inserts for 4 connections: on a busy machine the last waits longer
+  // for a connection than a timeout meant for outages would allow.
+  const pool = new pg.Pool({ connectionString: setup.postgres, max, connectionTimeoutMillis: 30_000, query_timeout: 10_000 });
   pool.on('error', () => {});
   return pool;
 }

@@ -15,6 +15,7 @@ import { deleteKeysWithPrefix, FAIL_FAST, keysWithPrefix } from '@keyward/test-k
 import { bundleWorkerdNodeCompat } from '../src/bundle.js';
 import type { TestResult } from '../src/mini-vitest.js';
 import type { WorkerSetup } from '../src/server-stores-worker.js';
+import { walkRecipe } from './recipe-walk.js';
 
 const outdir = fileURLToPath(new URL('../.out', import.meta.url));
 const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
@@ -56,33 +57,6 @@ async function recipeWorker(name: string, options: { hyperdrives?: Record<string
   expect(docs).toContain(`<!-- file: examples/runtime-matrix/src/${name}.ts -->\n<!-- excerpt -->\n\`\`\`ts\n${readFileSync(recipe, 'utf8')}\`\`\``);
   const scriptPath = await bundleWorkerdNodeCompat(recipe, outdir, name);
   return new Miniflare({ modules: [{ type: 'ESModule', path: scriptPath }], compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: ['nodejs_compat'], ...options });
-}
-
-/**
- * create → use → refused for another project and without a token → delete → refused, each a
- * request of its own (its own connection, store and keyward): the token lives in the store.
- * `stored()` reads the names of the tokens the store holds, from Node.
- */
-async function walkRecipe(worker: Miniflare, stored: () => Promise<string[]>): Promise<void> {
-  const admin = { 'x-demo-user': 'admin' };
-  const created = await worker.dispatchFetch('http://worker/settings/tokens', {
-    method: 'POST',
-    headers: { ...admin, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'CI', scope: { kind: 'project', projectId: 'proj_web' }, expiresIn: '7d' }),
-  });
-  expect(created.status).toBe(201);
-  const { plaintext, token } = (await created.json()) as { plaintext: string; token: { id: string } };
-  const bearer = { authorization: `Bearer ${plaintext}` };
-  const used = await worker.dispatchFetch('http://worker/projects/proj_web/builds', { headers: bearer });
-  expect(await used.json()).toEqual({ projectId: 'proj_web', calledBy: 'CI' });
-  expect(await stored()).toEqual(['CI']);
-  expect((await worker.dispatchFetch('http://worker/projects/proj_other/builds', { headers: bearer })).status).toBe(403);
-  expect((await worker.dispatchFetch('http://worker/projects/proj_web/builds')).status).toBe(401);
-  expect((await worker.dispatchFetch(`http://worker/settings/tokens/${token.id}`, { method: 'DELETE', headers: admin })).status).toBe(204);
-  const refused = await worker.dispatchFetch('http://worker/projects/proj_web/builds', { headers: bearer });
-  expect(refused.status).toBe(401);
-  expect(await refused.json()).toMatchObject({ code: 'INVALID_TOKEN' });
-  expect(await stored()).toEqual([]);
 }
 
 describe('@keyward/postgres and @keyward/redis in workerd + nodejs_compat', () => {

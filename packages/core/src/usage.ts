@@ -47,6 +47,8 @@ export class UsageRecorder implements UsageCounter {
     private readonly store: UsageStore,
     private readonly flushIntervalMs: number,
     private readonly onFlushError: (error: unknown) => void,
+    /** Told to the store with each batch (a store may let counts expire some time after it). */
+    private readonly retentionDays: number,
   ) {}
 
   count(record: TokenRecord, now: number, refusal: UsageRefusalCode | null): void {
@@ -80,7 +82,7 @@ export class UsageRecorder implements UsageCounter {
     this.sealed = [];
     this.pending = new Map();
     this.flushing = Promise.resolve(batch.map(toCount)).then(
-      (counts) => this.store.addUsage(counts),
+      (counts) => this.store.addUsage(counts, { retentionDays: this.retentionDays }),
     ).then(
       () => undefined,
       (error: unknown) => {

@@ -75,6 +75,7 @@ export {
 // For store authors
 export { USAGE_REFUSAL_CODES, auditEntryId } from './store.js';
 export type {
+  AddUsageOptions,
   AuditAction,
   AuditActor,
   AuditCursor,

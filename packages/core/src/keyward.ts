@@ -54,7 +54,7 @@ export class Keyward {
     this.prefix = o.prefix;
     this.events = new EventEmitter(o.onEvent, o.onError, o.now);
     this.lastUsed = new LastUsedRecorder(o.store, o.lastUsedIntervalMs, o.lastUsedFlushDelayMs, o.onError);
-    this.usageRecorder = o.features.usage ? new UsageRecorder(asUsageStore(o.store), o.usageFlushIntervalMs, o.onError) : undefined;
+    this.usageRecorder = o.features.usage ? new UsageRecorder(asUsageStore(o.store), o.usageFlushIntervalMs, o.onError, o.usageRetentionDays) : undefined;
     this.audit = new AuditTrail(o.features.audit ? asAuditStore(o.store) : undefined, o.now);
     this.history = new TokenHistory(o, this.audit);
     const rateLimiters = o.features.rateLimits ? new RateLimiters(asRateLimiterStore(o.store), o.rateLimits.failOpen, o.onError) : undefined;

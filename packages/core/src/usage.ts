@@ -47,6 +47,8 @@ export class UsageRecorder extends BatchedFlusher<PendingUsage> implements Usage
     private readonly store: UsageStore,
     flushIntervalMs: number,
     onFlushError: (error: unknown) => void,
+    /** Told to the store with each batch (a store may let counts expire some time after it). */
+    private readonly retentionDays: number,
   ) {
     super(flushIntervalMs, onFlushError);
   }
@@ -77,7 +79,7 @@ export class UsageRecorder extends BatchedFlusher<PendingUsage> implements Usage
   }
 
   protected write(batch: readonly PendingUsage[]): Promise<void> {
-    return this.store.addUsage(batch.map(toCount));
+    return this.store.addUsage(batch.map(toCount), { retentionDays: this.retentionDays });
   }
 
   /** Adds a failed batch's counts back, merged with what was counted since. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigurationError, type InvalidationChannel, type InvalidationListener } from '@keyward/core';
 import type { Redis } from 'ioredis';
+import { toStoreError } from './errors.js';
 import { DEFAULT_KEY_PREFIX, isClient, isCluster, resolveKeyPrefix, type RedisClient } from './options.js';
 import { inWorkerd, WORKERS_DOCS } from './workerd.js';
 
@@ -93,6 +94,7 @@ class Subscription {
   private validFrom = 0;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly listeners: Array<[emitter: RedisClient, event: string, handler: (...args: never[]) => void]> = [];
+  private readonly onError: (operation: string, error: unknown) => void;
   private closed = false;
 
   constructor(
@@ -100,9 +102,12 @@ class Subscription {
     private readonly subscriber: RedisClient,
     keyPrefix: string,
     private readonly listener: InvalidationListener,
-    private readonly onError: (error: unknown) => void,
+    onError: (error: unknown) => void,
     heartbeatMs: number,
   ) {
+    // As the store's own commands report theirs (toStoreError): ioredis puts a failed command's
+    // arguments on the error (`command.args`), and only the class, message and code may pass on.
+    this.onError = (operation, error) => onError(toStoreError(`invalidation channel: ${operation}`, error));
     this.invalidations = invalidationChannel(keyPrefix);
     this.heartbeatChannel = `${keyPrefix}heartbeat:${randomBytes(6).toString('base64url')}`;
     this.listen(subscriber, 'message', (channel: string, message: string) => this.onMessage(channel, message));
@@ -115,7 +120,7 @@ class Subscription {
       () => this.beat(),
       (error: unknown) => {
         this.lose();
-        this.onError(error);
+        this.onError('SUBSCRIBE', error);
       },
     );
     this.timer = setInterval(() => this.beat(), heartbeatMs);
@@ -137,7 +142,7 @@ class Subscription {
     // every invalidation takes, so a heartbeat back proves every earlier invalidation was delivered.
     for (const { name, node } of targets) {
       node.publish(this.heartbeatChannel, `${name} ${sentAt}`).catch((error: unknown) => {
-        if (!this.closed) this.onError(error);
+        if (!this.closed) this.onError('heartbeat', error);
       });
     }
   }

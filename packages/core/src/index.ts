@@ -34,6 +34,7 @@ export type { DeletionReason, KeywardEvent, TokenCreatedEvent, TokenDeletedEvent
 // Errors: every one a KeywardError with a stable UPPER_SNAKE `code`
 export {
   ClosedError,
+  CloseTimeoutError,
   ConfigurationError,
   FeatureUnavailableError,
   ForbiddenError,
@@ -44,6 +45,7 @@ export {
   StoreUnavailableError,
   TokenNotFoundError,
   ValidationError,
+  type CloseStep,
   type FieldIssue,
   type KeywardErrorCode,
 } from './errors.js';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConfigurationError, type InvalidationChannel, type InvalidationListener } from '@keyward/core';
 import type { Redis } from 'ioredis';
 import { DEFAULT_KEY_PREFIX, isClient, isCluster, resolveKeyPrefix, type RedisClient } from './options.js';
+import { inWorkerd, WORKERS_DOCS } from './workerd.js';
 
 /**
  * The channel a key prefix's deleting scripts publish on: every instance sharing the prefix listens there.
@@ -198,7 +199,11 @@ class Subscription {
  *   failing, a Cluster topology event on either client, a failed SUBSCRIBE) reports `lost()`;
  *   only heartbeats sent after it prove anything again.
  *
- * @throws ConfigurationError naming the offending option (`subscriber` must be a second client)
+ * It cannot run in Cloudflare Workers (workerd): the subscription needs a connection that outlives
+ * the request that opened it, and workerd delivers nothing on a request's socket once that request
+ * has ended. There it throws at construction; leave `cache` off (verification is one `HMGET`).
+ *
+ * @throws ConfigurationError naming the offending option (`subscriber` must be a second client), and in workerd
  * @example
  * const client = new Redis({ maxRetriesPerRequest: 1, commandTimeout: 1000 });
  * const subscriber = new Redis({ maxRetriesPerRequest: 1 });
@@ -211,6 +216,11 @@ class Subscription {
 export function redisInvalidations(options: RedisInvalidationsOptions): InvalidationChannel {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError('redisInvalidations(options): options must be an object such as { client, subscriber }');
+  }
+  if (inWorkerd()) {
+    throw new ConfigurationError(
+      `redisInvalidations: cannot run in Cloudflare Workers, so the cache option of createKeyward cannot use it there. SUBSCRIBE needs a connection that outlives a request, and workerd ties every connection to the request that opened it: invalidations published after that request ends are never delivered. Leave cache off (each verification is one HMGET); see ${WORKERS_DOCS}`,
+    );
   }
   const { client, subscriber } = options;
   if (!isClient(client)) throw new ConfigurationError('redisInvalidations: client must be an ioredis client (the one given to redisStore)');

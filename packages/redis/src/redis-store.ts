@@ -167,8 +167,14 @@ export interface RedisTokenStore extends TokenStore, LimitsStore, RateLimiterSto
  * by the first release (schema 1) are upgraded in place on first use (see README, "Schema").
  * Give the client `maxRetriesPerRequest: 1` and a `commandTimeout` so an outage fails fast.
  *
+ * In Cloudflare Workers (workerd with `nodejs_compat`), ioredis connects through workerd's
+ * `node:net` and every connection belongs to the request that opened it: create the client and
+ * the store per request. A client first used by an earlier request is refused by every method with
+ * a `ConfigurationError` naming `client` (its commands would never be answered).
+ *
  * @throws ConfigurationError when `client` is not an ioredis client, a Cluster client reads
- *   from replicas, or `keyPrefix` is not a string
+ *   from replicas, or `keyPrefix` is not a string (and, from a method, in workerd, when `client`
+ *   was first used by another request)
  * @example
  * import { Redis } from 'ioredis';
  * import { createKeyward } from '@keyward/core';
@@ -191,8 +197,16 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
     });
     return schema;
   };
-  const run = <T>(operation: string, work: () => Promise<T>): Promise<T> =>
+  // In workerd, a client kept from an earlier request is refused by name before any command (its
+  // replies would never come); elsewhere checkRequest is undefined.
+  const { checkRequest } = ctx;
+  const read = <T>(operation: string, work: () => Promise<T>): Promise<T> =>
     guard(operation, async () => {
+      checkRequest?.();
+      return work();
+    });
+  const run = <T>(operation: string, work: () => Promise<T>): Promise<T> =>
+    read(operation, async () => {
       await ready();
       return work();
     });
@@ -250,13 +264,15 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     findByHash(hash) {
+      const lookup = () => client.hmget(keys.byHash(hash), ...LOOKUP_JSON_FIELDS, 'u', 'l').then(decodeLookup, failedLookup);
+      if (checkRequest) return read('findByHash', lookup);
       // The hot path: one HMGET and no extra async frame. (Core's opt-in cache, fed by
       // redisInvalidations, answers hits before this is called.)
-      return client.hmget(keys.byHash(hash), ...LOOKUP_JSON_FIELDS, 'u', 'l').then(decodeLookup, failedLookup);
+      return lookup();
     },
 
     async get(organizationId, id) {
-      return guard('get', async () => (await fetchRecords(ctx, organizationId, [id]))[0] ?? null);
+      return read('get', async () => (await fetchRecords(ctx, organizationId, [id]))[0] ?? null);
     },
 
     async list(organizationId, { limit, after }): Promise<ListPage> {
@@ -266,7 +282,7 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
       // Every stored createdAt is ≥ 0, so nothing comes after a negative cursor.
       if (after && after.createdAt < 0) return { items: [], next: null };
       const max = after ? `(${orderMember(after.createdAt, after.id)}` : '+';
-      return guard('list', async () => {
+      return read('list', async () => {
         const [found, ...rows] = await scripts.list(keys.organization(organizationId), max, limit);
         const items: TokenRecord[] = [];
         let lastMember: string | undefined;
@@ -394,7 +410,7 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
     ...rateLimiterPart(ctx),
 
     auditLog(organizationId, auditOptions) {
-      return guard('auditLog', () => auditLog(ctx, organizationId, auditOptions));
+      return read('auditLog', () => auditLog(ctx, organizationId, auditOptions));
     },
 
     pruneAudit(before) {
@@ -406,7 +422,7 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     readUsage(organizationId, usageOptions) {
-      return guard('readUsage', () => readUsage(ctx, organizationId, usageOptions));
+      return read('readUsage', () => readUsage(ctx, organizationId, usageOptions));
     },
 
     pruneUsage(beforeDay) {

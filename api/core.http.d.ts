@@ -143,6 +143,12 @@ interface TokenStore {
     }): Promise<ExpiringPage>;
     close?(): Promise<void>;
 }
+interface TokenLeak {
+    at: number;
+    url: string;
+    source: string | null;
+    secret: 'current' | 'previous';
+}
 interface RequestContext {
     ip?: string | null | undefined;
     userAgent?: string | null | undefined;
@@ -234,6 +240,7 @@ interface TokenListItem extends TokenInfo {
     status: TokenStatus;
     scopeLabel: string;
     expiresSoon: boolean;
+    leak: TokenLeak | null;
 }
 interface TokenPage {
     items: TokenListItem[];

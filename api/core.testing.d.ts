@@ -159,6 +159,12 @@ interface CreditsState {
     nextRefillAt: number | null;
     refillInMs: number | null;
 }
+interface TokenLeak {
+    at: number;
+    url: string;
+    source: string | null;
+    secret: 'current' | 'previous';
+}
 interface TokenInfo {
     id: string;
     organizationId: string;
@@ -193,6 +199,7 @@ interface TokenListItem extends TokenInfo {
     status: TokenStatus;
     scopeLabel: string;
     expiresSoon: boolean;
+    leak: TokenLeak | null;
 }
 interface TokenPage {
     items: TokenListItem[];

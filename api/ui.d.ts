@@ -39,8 +39,15 @@ interface TokenListItem {
     status: 'active' | 'expired' | 'paused';
     expiresSoon: boolean;
     scopeLabel: string;
+    leak?: TokenLeak | null;
 }
-type TokenInfo = Omit<TokenListItem, 'status' | 'scopeLabel' | 'expiresSoon'>;
+interface TokenLeak {
+    at: number;
+    url: string;
+    source: string | null;
+    secret: 'current' | 'previous';
+}
+type TokenInfo = Omit<TokenListItem, 'status' | 'scopeLabel' | 'expiresSoon' | 'leak'>;
 type RateWindow = '1s' | '1m' | '1h' | '1d';
 type RefillInterval = '1d' | '7d' | '30d';
 interface Refill {
@@ -333,6 +340,9 @@ declare const DEFAULT_STRINGS: {
     actionLeakedFlagged: string;
     leakedBadge: string;
     leakFoundAt: string;
+    leakFoundOn: string;
+    leakAdvice: string;
+    rollLeakedAction: string;
     bySystem: string;
     byUser: string;
     roleOwner: string;
@@ -432,11 +442,11 @@ declare class TokensModel {
     setLoadingMore(loading: boolean): void;
     removeTokens(ids: readonly string[]): void;
     setRowError(id: string, message: string | null): void;
-    updateToken(token: TokenInfo): void;
+    updateToken(token: TokenInfo, rolled?: boolean): void;
     toggle(id: string, selected: boolean): void;
     selectAll(selected: boolean): void;
     selectedTokens(): TokenListItem[];
     setPermissions(permissions: PermissionInfo[]): void;
     setPreview(preview: ExpirationPreview | null): void;
 }
-export { type ApiClient, type ApiClientOptions, ApiError, type AuditActor, type AuditEntry, type Change, type CreateTokenBody, type CreatedToken, DEFAULT_STRINGS, type DateFormatter, EXPIRY_PRESETS, type ExpirationPreview, type ExpiryPreset, type HeadersOption, type KeywardTokensAttributes, KeywardTokensElement, type KeywardTokensEventMap, type Message, type PermissionInfo, type Phase, type Problem, type ProjectOption, ROLL_GRACE_PRESETS, type RollGracePreset, type StringKey, type Strings, type Theme, type TokenChangedEvent, type TokenCreatedEvent, type TokenInfo, type TokenListItem, type TokenPage, type TokenScope, type TokensDeletedEvent, TokensModel, type TokensState, type UsageDay, type UsageReport, createApiClient, dateFormatter, format };
+export { type ApiClient, type ApiClientOptions, ApiError, type AuditActor, type AuditEntry, type Change, type CreateTokenBody, type CreatedToken, DEFAULT_STRINGS, type DateFormatter, EXPIRY_PRESETS, type ExpirationPreview, type ExpiryPreset, type HeadersOption, type KeywardTokensAttributes, KeywardTokensElement, type KeywardTokensEventMap, type Message, type PermissionInfo, type Phase, type Problem, type ProjectOption, ROLL_GRACE_PRESETS, type RollGracePreset, type StringKey, type Strings, type Theme, type TokenChangedEvent, type TokenCreatedEvent, type TokenInfo, type TokenLeak, type TokenListItem, type TokenPage, type TokenScope, type TokensDeletedEvent, TokensModel, type TokensState, type UsageDay, type UsageReport, createApiClient, dateFormatter, format };

@@ -167,6 +167,9 @@ declare const DEFAULT_STRINGS: {
     actionLeakedFlagged: string;
     leakedBadge: string;
     leakFoundAt: string;
+    leakFoundOn: string;
+    leakAdvice: string;
+    rollLeakedAction: string;
     bySystem: string;
     byUser: string;
     roleOwner: string;

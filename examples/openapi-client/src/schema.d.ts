@@ -336,6 +336,20 @@ export interface components {
             scopeLabel: string;
             /** @description Active and expiring within 7 days. */
             expiresSoon: boolean;
+            /** @description A leak GitHub's secret scanning reported in a secret of this token that still works (the server flags leaks instead of revoking them): roll the secret or delete the token. Null when there is none, and while the audit trail is off. */
+            leak: {
+                /** @description When GitHub reported it. Milliseconds since the Unix epoch. */
+                at: number;
+                /** @description The public URL where the secret was found. */
+                url: string;
+                /** @description Where GitHub found it (`content`, `commit`, `npm`, …); null when it did not say. */
+                source: string | null;
+                /**
+                 * @description The found secret is the current one, or the previous one (still working after a roll with a grace period).
+                 * @enum {string}
+                 */
+                secret: "current" | "previous";
+            } | null;
         };
         /** @description Newest first. */
         TokenPage: {

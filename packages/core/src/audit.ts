@@ -2,6 +2,7 @@ import { nanoid } from 'nanoid';
 import { decodeAuditCursor, encodeAuditCursor } from './cursor.js';
 import { refillIntervalName } from './credits.js';
 import { FeatureUnavailableError } from './errors.js';
+import { openLeaks, type TokenLeak } from './leaks/open-leaks.js';
 import type { Actor } from './scope.js';
 import { fromStore } from './store-errors.js';
 import type { AuditAction, AuditActor, AuditDraft, AuditEntry, AuditStore, TokenRecord, UpdateChange } from './store.js';
@@ -100,6 +101,17 @@ export class AuditTrail {
   draft(actor: Actor | null, action: AuditAction, changes: Record<string, unknown> | null, context: RequestContext | undefined, at = Math.floor(this.now())): AuditDraft | undefined {
     if (this.store === undefined) return undefined;
     return { id: `aud_${nanoid()}`, at, actor: auditActor(actor), action, changes, ip: clip(context?.ip, MAX_IP), userAgent: clip(context?.userAgent, MAX_USER_AGENT) };
+  }
+
+  /**
+   * The flagged leaks of `records` (an organization's) whose secret still works at `now`, by token
+   * id: read from each token's trail (see openLeak). Empty when the trail is off: flag mode records
+   * leaks nowhere else.
+   */
+  async leaks(organizationId: string, records: readonly TokenRecord[], now: number): Promise<Map<string, TokenLeak>> {
+    const store = this.store;
+    if (store === undefined) return new Map();
+    return openLeaks(records, now, (tokenId, after) => fromStore(() => store.auditLog(organizationId, { tokenId, limit: 20, after })));
   }
 
   /** One page of an organization's trail (of one token with `tokenId`), newest first. */

@@ -25,6 +25,7 @@ export type { PermissionCatalog, PermissionInfo } from './permissions.js';
 export { DAY_MS, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, ROLL_GRACE_PRESETS, previewExpiration, type ExpiryPreset, type RollGracePreset } from './expiry.js';
 export { isWellFormedToken } from './token-format.js';
 export type { LeakHandling, LeakLabel, LeakNotice, LeakReport } from './leaks/check-leaks.js';
+export type { TokenLeak } from './leaks/open-leaks.js';
 export { GITHUB_SECRET_SCANNING_KEYS_URL, GitHubKeyring, KeysUnavailableError, type GitHubKeyringOptions, type PublicKeysFetcher } from './leaks/github-keys.js';
 export { secretScanningPattern } from './leaks/pattern.js';
 export { memoryReplayGuard, type ReplayGuard } from './leaks/replay.js';

@@ -124,7 +124,9 @@ export class Keyward {
   }
 
   /**
-   * One page of the actor's organization's tokens, newest first, expired ones included.
+   * One page of the actor's organization's tokens, newest first, expired ones included. Each says
+   * whether a secret of it that still works was reported leaked (`leak`; one read of its audit
+   * trail, when the trail is on).
    * @example const { items, nextCursor } = await keyward.list(actor, { limit: 50 });
    */
   async list(actor: Actor, options: ListOptions = {}): Promise<TokenPage> {
@@ -132,9 +134,9 @@ export class Keyward {
     const { limit, cursor } = parseInput(listOptionsSchema, options);
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     const page = await fromStore(() => this.options.store.list(who.organizationId, { limit, after }));
-    const projectNames = await projectNamesOf(page.items, who.organizationId, this.options.resolveProject);
     const now = this.options.now();
-    return { items: page.items.map((record) => toTokenListItem(record, now, projectNames)), nextCursor: page.next ? encodeCursor(page.next) : null };
+    const [projectNames, leaks] = await Promise.all([projectNamesOf(page.items, who.organizationId, this.options.resolveProject), this.audit.leaks(who.organizationId, page.items, now)]);
+    return { items: page.items.map((record) => toTokenListItem(record, now, projectNames, leaks.get(record.id) ?? null)), nextCursor: page.next ? encodeCursor(page.next) : null };
   }
 
   /**

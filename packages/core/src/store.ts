@@ -196,7 +196,8 @@ export interface AuditDraft {
   /**
    * What changed, as plain JSON, or null: for `updated`/`paused`/`resumed` the new value of each
    * changed field (`metadata` as its list of keys), for `created` the token's settings, for
-   * `rolled` `{ previousSecretExpiresAt }`, for `leaked` `{ url }`. Stored as it is.
+   * `rolled` `{ previousSecretExpiresAt }`, for `leaked` `{ url, source, revoked, secret }` (`secret`:
+   * `current` or `previous`, the one reported). Stored as it is.
    */
   changes: Record<string, unknown> | null;
   /** The client's IP address when the adapter knows it, else null. */

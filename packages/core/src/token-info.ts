@@ -1,5 +1,6 @@
 import { nextRefillAt, refillIntervalName, type RefillInput } from './credits.js';
 import { EXPIRES_SOON_MS, isExpired } from './expiry.js';
+import type { TokenLeak } from './leaks/open-leaks.js';
 import type { ProjectInfo, TokenScope } from './scope.js';
 import type { MaybePromise, TokenRecord } from './store.js';
 
@@ -53,6 +54,12 @@ export interface TokenListItem extends TokenInfo {
   scopeLabel: string;
   /** Active and expiring within 7 days: time to roll or replace it. */
   expiresSoon: boolean;
+  /**
+   * A leak GitHub's secret scanning reported in a secret of this token that still works (the host
+   * flags leaks instead of revoking them): when and where it was found; null when there is none,
+   * and always null while the audit trail is off (flag mode records leaks there).
+   */
+  leak: TokenLeak | null;
 }
 
 /**
@@ -87,10 +94,10 @@ export function toTokenInfo(record: TokenRecord, now: number): TokenInfo {
 
 /**
  * A row of the tokens table at instant `now`; `projectNames` maps the organization's project ids
- * to their names (a project missing from it is shown as unknown).
+ * to their names (a project missing from it is shown as unknown); `leak` is its open leak, if any.
  * @example toTokenListItem(record, Date.now(), new Map([['proj_1', 'Website']])).scopeLabel // 'Website'
  */
-export function toTokenListItem(record: TokenRecord, now: number, projectNames: ReadonlyMap<string, string>): TokenListItem {
+export function toTokenListItem(record: TokenRecord, now: number, projectNames: ReadonlyMap<string, string>, leak: TokenLeak | null = null): TokenListItem {
   const scope = record.scope;
   const expired = isExpired(record.expiresAt, now);
   return {
@@ -98,6 +105,7 @@ export function toTokenListItem(record: TokenRecord, now: number, projectNames: 
     status: expired ? 'expired' : record.enabled === false ? 'paused' : 'active',
     expiresSoon: !expired && record.expiresAt !== null && record.expiresAt - now <= EXPIRES_SOON_MS,
     scopeLabel: scope.kind === 'organization' ? 'Organization' : (projectNames.get(scope.projectId) ?? `Unknown project (${scope.projectId})`),
+    leak,
   };
 }
 

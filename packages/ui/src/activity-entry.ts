@@ -4,6 +4,7 @@
 import type { AuditEntry } from './api.js';
 import { h } from './dom.js';
 import type { Localizer } from './i18n.js';
+import { foundAt, leakedBadge } from './leak.js';
 import type { StringKey } from './strings.js';
 import { cell } from './templates.js';
 
@@ -28,31 +29,11 @@ const ACTIONS: Record<string, StringKey> = {
 };
 const ROLES: Record<string, StringKey> = { owner: 'roleOwner', admin: 'roleAdmin', member: 'roleMember' };
 
-/**
- * The leak report's public URL, if it is a web address: anything else is shown as text, never as a link.
- * @example webUrl('https://github.com/o/r/blob/main/.env') // 'https://github.com/o/r/blob/main/.env'
- */
-export function webUrl(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
-  } catch {
-    return null;
-  }
-}
-
 /** What the entry's `changes` say, one line each; never a secret (the server records none). */
 function details(entry: AuditEntry, l10n: Localizer): Node[] {
   const t = l10n.text;
   const changes = entry.changes ?? {};
   const lines: (Node | string)[][] = [];
-  if (entry.action === 'leaked') {
-    const url = webUrl(changes.url);
-    const shown = typeof changes.url === 'string' ? changes.url : '';
-    // rel: the page the leak was found on learns nothing about this one.
-    if (shown) lines.push([`${t('leakFoundAt')} `, url ? h('a', { href: url, rel: 'noopener noreferrer nofollow', dir: 'ltr', part: 'link' }, url) : h('bdi', {}, shown)]);
-  }
   if (typeof changes.name === 'string' && entry.action === 'updated') lines.push(l10n.nodes('detailRenamed', { name: changes.name }));
   if (entry.action === 'updated' && ['rateLimit', 'remaining', 'refill'].some((key) => key in changes)) lines.push([t('detailLimits')]);
   if (entry.action === 'updated' && 'metadata' in changes) lines.push([t('detailMetadata')]);
@@ -60,7 +41,8 @@ function details(entry: AuditEntry, l10n: Localizer): Node[] {
     lines.push([t('detailRolledUntil', { date: l10n.dates.dateTime(changes.previousSecretExpiresAt) })]);
   }
   if (entry.ip) lines.push(l10n.nodes('detailFrom', { ip: entry.ip }));
-  return lines.map((parts) => h('span', { class: 'line' }, ...parts));
+  const found = entry.action === 'leaked' && foundAt(changes.url, l10n);
+  return [...(found ? [found] : []), ...lines.map((parts) => h('span', { class: 'line' }, ...parts))];
 }
 
 /**
@@ -72,7 +54,7 @@ export function activityRow(entry: AuditEntry, l10n: Localizer, now: number): HT
   const leaked = entry.action === 'leaked';
   const revoked = leaked && entry.changes?.revoked !== false;
   const action = leaked
-    ? [h('span', { class: 'badge status leaked', part: 'badge leaked' }, t('leakedBadge')), ' ', t(revoked ? 'actionLeakedRevoked' : 'actionLeakedFlagged')]
+    ? [leakedBadge(l10n), ' ', t(revoked ? 'actionLeakedRevoked' : 'actionLeakedFlagged')]
     : [ACTIONS[entry.action] ? t(ACTIONS[entry.action]!) : entry.action];
   const by = entry.actor.type === 'system' ? t('bySystem') : t('byUser', { user: entry.actor.userId, role: ROLES[entry.actor.role] ? t(ROLES[entry.actor.role]!) : entry.actor.role });
   const values: Record<(typeof ACTIVITY_COLUMNS)[number][0], (Node | string)[]> = {

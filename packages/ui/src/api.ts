@@ -47,10 +47,20 @@ export interface TokenListItem {
   /** Active and expiring within 7 days. */
   expiresSoon: boolean;
   scopeLabel: string;
+  /** A secret of it that still works was found in public (the host flags leaks); absent from servers before it. */
+  leak?: TokenLeak | null;
+}
+
+/** A leak GitHub's secret scanning reported: when (epoch ms), where, and whether of the current or the previous secret. */
+export interface TokenLeak {
+  at: number;
+  url: string;
+  source: string | null;
+  secret: 'current' | 'previous';
 }
 
 /** What `PATCH /tokens/:id` and `POST /tokens/:id/roll` answer with: the token without its list-only fields. */
-export type TokenInfo = Omit<TokenListItem, 'status' | 'scopeLabel' | 'expiresSoon'>;
+export type TokenInfo = Omit<TokenListItem, 'status' | 'scopeLabel' | 'expiresSoon' | 'leak'>;
 
 /** A rate limit's window as the management API names it. */
 export type RateWindow = '1s' | '1m' | '1h' | '1d';
@@ -97,7 +107,7 @@ export interface AuditEntry {
   tokenId: string;
   /** The token's name just before the action. */
   tokenName: string;
-  /** What changed (never a secret); for `leaked`: `{ url, source, revoked }`. */
+  /** What changed (never a secret); for `leaked`: `{ url, source, revoked, secret }`. */
   changes: Record<string, unknown> | null;
   /** The client's address and user agent, when the host's adapter knows them. */
   ip?: string | null;

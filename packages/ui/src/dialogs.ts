@@ -1,5 +1,5 @@
-// The modal dialogs. Native <dialog>.showModal() makes the rest of the page inert (focus stays
-// inside), closes on Escape, and gives focus back to what had it when the dialog closes.
+// The modal dialogs. Native <dialog>.showModal() makes the rest of the page inert, closes on
+// Escape, and gives focus back to what had it when the dialog closes; Tab wraps around inside.
 import { h } from './dom.js';
 import type { Localizer } from './i18n.js';
 import type { StringKey } from './strings.js';
@@ -12,6 +12,23 @@ const fill = (target: HTMLElement, content: Content) => (typeof content === 'str
 // Dialogs fit the viewport and scroll inside (styles.ts); each holds a status region, so what the
 // page announces while one is open is said where a screen reader is (the rest is inert).
 const statusRegion = (id: string, visible: boolean) => h('p', { id, role: 'status', class: visible ? 'hint' : 'sr-only', 'data-announce': '' });
+
+/**
+ * Keeps Tab inside an open modal dialog. showModal() makes the page behind it inert, but Tab from
+ * the last control still leaves the dialog (for the browser's own controls, or for nothing): it
+ * wraps to the first control instead, and Shift+Tab from the first to the last.
+ */
+function keepTabInside(dialog: HTMLDialogElement): void {
+  dialog.addEventListener('keydown', (event) => {
+    if (event.key !== 'Tab') return;
+    const controls = [...dialog.querySelectorAll<HTMLElement>('button, input, select, summary, a[href]')].filter((el) => el.getClientRects().length > 0);
+    const active = (dialog.getRootNode() as Document | ShadowRoot).activeElement;
+    if (active === controls[event.shiftKey ? 0 : controls.length - 1]) {
+      event.preventDefault();
+      controls.at(event.shiftKey ? -1 : 0)?.focus();
+    }
+  });
+}
 
 export interface RevealDialog {
   readonly element: HTMLDialogElement;
@@ -46,6 +63,7 @@ export function createRevealDialog(l10n: Localizer): RevealDialog {
     copyStatus,
     h('form', { method: 'dialog', class: 'buttons' }, doneButton),
   );
+  keepTabInside(element);
   let current = '';
   let done: (() => void) | null = null;
 
@@ -132,6 +150,7 @@ export function createConfirmDialog(l10n: Localizer, { id = 'confirm', confirmKe
   const confirm = h('button', { value: 'confirm', id: `${id}-button`, part: `button ${kind}-button`, class: kind }, l10n.text(confirmKey));
   const form = h('form', { method: 'dialog', novalidate: true }, body, h('div', { class: 'buttons' }, cancel, confirm));
   element.append(form);
+  keepTabInside(element);
   let answer: ((yes: boolean) => void) | null = null;
   let accept: (() => Promise<boolean>) | undefined;
   let busy = false;

@@ -8,7 +8,7 @@ import { h } from './dom.js';
 import { announce, focusInPlace, showMessage } from './focus.js';
 import { createLocalizer, pageLocale, type Localizer, type Params } from './i18n.js';
 import { limitErrorSlot, limitFieldsTemplate, readLimits } from './limits.js';
-import { createMenu, type Menu } from './menu.js';
+import { createMenu, type Menu, type MenuItemSpec } from './menu.js';
 import { TokensModel, type Change } from './state.js';
 import type { StringKey, Strings } from './strings.js';
 import { STYLES } from './styles.js';
@@ -362,17 +362,7 @@ export class KeywardTokensElement extends Base {
             now,
             selected: state.selected.has(token.id),
             usage: this.#usageContent(token),
-            menu: createMenu(
-              this.#t('rowActions', { name: token.name }),
-              [
-                { text: this.#t('renameAction'), onSelect: () => void this.#askRename(token) },
-                { text: this.#t(token.enabled ? 'pauseAction' : 'resumeAction'), onSelect: () => void this.#setEnabled(token, !token.enabled) },
-                { text: this.#t('limitsAction'), onSelect: () => void this.#askLimits(token) },
-                { text: this.#t('rollAction'), onSelect: () => void this.#askRoll(token) },
-                { text: this.#t('deleteAction'), onSelect: () => void this.#askDelete([token]) },
-              ],
-              this.#onMenuOpen,
-            ).root,
+            menu: createMenu(this.#t('rowActions', { name: token.name }), this.#rowActions(token), this.#onMenuOpen).root,
           }),
           ...(state.rowErrors.has(token.id) ? [rowErrorTemplate(token.id, state.rowErrors.get(token.id)!, span)] : []),
         ])
@@ -385,6 +375,20 @@ export class KeywardTokensElement extends Base {
     this.#$('tokens-table').classList.toggle('no-limits', state.tokens.every((t) => t.remaining === null && t.rateLimit === null));
     this.#$('tokens-table').hidden = !ready || state.tokens.length === 0;
     this.#$('empty').hidden = !ready || state.tokens.length > 0;
+  }
+
+  /**
+   * A row's menu. A token with a leaked secret that still works offers the fix first (where the
+   * menu opens): rolling it, the found secret stopping at once by default; Delete stays last.
+   */
+  #rowActions(token: TokenListItem): MenuItemSpec[] {
+    const roll = { text: this.#t(token.leak ? 'rollLeakedAction' : 'rollAction'), onSelect: () => void this.#askRoll(token) };
+    const items = [
+      { text: this.#t('renameAction'), onSelect: () => void this.#askRename(token) },
+      { text: this.#t(token.enabled ? 'pauseAction' : 'resumeAction'), onSelect: () => void this.#setEnabled(token, !token.enabled) },
+      { text: this.#t('limitsAction'), onSelect: () => void this.#askLimits(token) },
+    ];
+    return [...(token.leak ? [roll, ...items] : [...items, roll]), { text: this.#t('deleteAction'), onSelect: () => void this.#askDelete([token]) }];
   }
 
   /** What a row's usage cell shows: the chart once its numbers are in, else why not yet. */
@@ -790,7 +794,8 @@ export class KeywardTokensElement extends Base {
 
   async #askRoll(token: TokenListItem): Promise<void> {
     const grace = this.#$<HTMLSelectElement>('roll-grace');
-    grace.value = '24h';
+    // A leaked secret should stop now; otherwise running jobs get a day to switch over.
+    grace.value = token.leak ? 'now' : '24h';
     if (!(await this.#rollConfirm!.ask(this.#l10n.nodes('rollHeading', { name: token.name }), this.#t('rollText')))) return;
     this.#model.setRowError(token.id, null);
     let rolled;
@@ -807,7 +812,7 @@ export class KeywardTokensElement extends Base {
     rolled = undefined;
     await this.#reveal!.show(plaintext, { heading: this.#l10n.nodes('rollRevealHeading', { name: token.name }), status: this.#l10n.nodes('rolled', { name: token.name }) });
     // Redrawn only now: the row's menu button must still be there for the dialogs to give focus back to.
-    this.#model.updateToken(info);
+    this.#model.updateToken(info, true);
     focusInPlace(this.#rowControl(token.id, '[aria-haspopup]'));
   }
 }

@@ -16,6 +16,7 @@ export {
   type Problem,
   type RollGracePreset,
   type TokenInfo,
+  type TokenLeak,
   type TokenListItem,
   type TokenPage,
   type TokenScope,

@@ -104,11 +104,16 @@ export class TokensModel {
     this.#emit('rows');
   }
 
-  /** A renamed or rolled token: its new fields over the listed row (status and scope label stay). */
-  updateToken(token: TokenInfo): void {
+  /**
+   * A renamed or rolled token: its new fields over the listed row (status and scope label stay).
+   * After a roll (`rolled`), a leak follows the secret it was found in: the current one becomes the
+   * previous one while it keeps working (`previousSecret`), and a previous one is gone.
+   */
+  updateToken(token: TokenInfo, rolled = false): void {
     // Paused or resumed: the list's status follows (an expired token stays expired).
     const status = (t: TokenListItem) => (t.status === 'expired' ? t.status : token.enabled === false ? 'paused' : 'active');
-    this.state.tokens = this.state.tokens.map((t) => (t.id === token.id ? { ...t, ...token, status: status(t) } : t));
+    const leak = ({ leak }: TokenListItem) => (!rolled || !leak ? leak : leak.secret === 'current' && token.previousSecret ? { ...leak, secret: 'previous' as const } : null);
+    this.state.tokens = this.state.tokens.map((t) => (t.id === token.id ? { ...t, ...token, status: status(t), leak: leak(t) } : t));
     this.#emit('rows', 'selection');
   }
 

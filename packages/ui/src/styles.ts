@@ -88,7 +88,8 @@ a { color: var(--keyward-accent); }
 .usage-table { margin-block-start: 4px; font-size: 13px; }
 .usage-table th, .usage-table td { padding-block: 2px; padding-inline: 0 8px; border-block-end: 1px solid var(--keyward-border); font-variant-numeric: tabular-nums; }
 .badge.leaked { border-color: var(--keyward-danger); color: var(--keyward-danger); font-weight: 600; }
-.activity a { display: inline-flex; align-items: center; min-block-size: max(24px, var(--keyward-target)); overflow-wrap: anywhere; }
+a[part=link] { display: inline-flex; align-items: center; min-block-size: max(24px, var(--keyward-target)); overflow-wrap: anywhere; }
+.leak-notes { display: block; flex-basis: 100%; margin-block-start: 4px; }
 #activity-more { margin-block-start: 12px; }
 .row-error td { border-block-end: 1px solid var(--keyward-border); }
 .row-error .error { margin: 0; }
@@ -126,6 +127,7 @@ dialog p { overflow-wrap: anywhere; }
   .data-table > tbody > tr > [data-col] { grid-column: 1 / -1; display: flex; flex-wrap: wrap; align-items: baseline; gap: 0 8px; }
   .data-table > tbody > tr[data-entry] > [data-col]:empty { display: none; }
   .data-table > tbody > tr > [data-col=usage] > .usage { flex-basis: 100%; }
+  .data-table > tbody > tr[data-leaked] { border-color: var(--keyward-danger); }
   .data-table > tbody > tr[data-entry] { border: 1px solid var(--keyward-border); border-radius: var(--keyward-radius); padding: 8px; margin-block-start: 8px; }
   .data-table > tbody > tr > [data-label]::before { content: attr(data-label); content: attr(data-label) / ''; inline-size: 9em; color: var(--keyward-muted); font-size: 13px; }
   .data-table.no-perms [data-col=permissions], .data-table.no-limits [data-col=limits], .data-table.no-usage [data-col=usage] { display: none; }

@@ -3,6 +3,7 @@
 import { EXPIRY_PRESETS, type ExpiryPreset, type PermissionInfo, type TokenListItem } from './api.js';
 import { h } from './dom.js';
 import type { Localizer } from './i18n.js';
+import { leakNotes } from './leak.js';
 import { limitFieldsTemplate, limitsSummary } from './limits.js';
 import type { StringKey } from './strings.js';
 
@@ -218,12 +219,12 @@ export function rowTemplate(token: TokenListItem, { l10n, now, selected, menu, u
       t(expired ? 'statusExpired' : paused ? 'statusPaused' : soon ? 'statusExpiresSoon' : 'statusActive'),
     ),
   };
-  const cells = COLUMNS.map(([col, key]) => cell(col, t(key), values[col]));
+  const cells = COLUMNS.map(([col, key]) => cell(col, t(key), values[col], ...(col === 'status' && token.leak ? leakNotes(token.leak, l10n) : [])));
   cells.find((c) => c.dataset.col === 'expires')!.dataset.expiresAt = String(token.expiresAt ?? '');
   cells.find((c) => c.dataset.col === 'usage')!.dataset.usageFor = token.id;
   return h(
     'tr',
-    { part: 'row', role: 'row', 'data-id': token.id, 'data-status': token.status, 'data-expires-soon': soon },
+    { part: 'row', role: 'row', 'data-id': token.id, 'data-status': token.status, 'data-expires-soon': soon, 'data-leaked': token.leak ? token.leak.secret : null },
     h('td', { class: 'check', role: 'cell' }, h('label', { class: 'hit' }, checkbox)),
     h(
       'th',

@@ -249,8 +249,12 @@ describe('<keyward-tokens> in Chromium', () => {
     await el.locator('#reveal-dialog[open]').waitFor();
     const secret = (await el.locator('#reveal-secret').textContent())!;
     expect(secret).toMatch(TOKEN_PATTERN);
-    // The dialog keeps focus inside: Tab cycles among its own controls.
+    // The dialog keeps focus inside: Tab cycles among its own controls, both ways.
     await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('reveal-done');
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('copy-button');
+    await page.keyboard.press('Shift+Tab');
     expect(await focusedId(page)).toBe('reveal-done');
     await page.keyboard.press('Escape');
     await el.locator('#reveal-dialog').waitFor({ state: 'hidden' });

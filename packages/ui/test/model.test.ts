@@ -54,6 +54,24 @@ describe('TokensModel', () => {
     expect(model.state.selected.size).toBe(0);
   });
 
+  test('a leak follows its secret through a roll: current → previous while that still works, previous → gone; other changes keep it', () => {
+    const model = new TokensModel();
+    const leak = { at: 5, url: 'https://github.com/o/r', source: 'content', secret: 'current' as const };
+    model.setPage({ items: [{ ...token('a'), leak }, { ...token('b'), leak }, { ...token('c'), leak: { ...leak, secret: 'previous' } }], nextCursor: null }, false);
+    const { status: _s, scopeLabel: _l, expiresSoon: _e, leak: _k, ...info } = token('x');
+    const grace = { hint: 'kw_old1', expiresAt: 99 };
+    model.updateToken({ ...info, id: 'a', name: 'Renamed' });
+    model.updateToken({ ...info, id: 'b', previousSecret: grace }, true);
+    model.updateToken({ ...info, id: 'c', previousSecret: grace }, true);
+    expect(model.state.tokens.map((t) => [t.name, t.leak?.secret ?? null])).toEqual([
+      ['Renamed', 'current'],
+      ['Token x', 'previous'],
+      ['Token x', null],
+    ]);
+    model.updateToken({ ...info, id: 'a' }, true);
+    expect(model.state.tokens[0]!.leak).toBeNull();
+  });
+
   test('listeners hear which parts changed', () => {
     const model = new TokensModel();
     const heard: Change[][] = [];

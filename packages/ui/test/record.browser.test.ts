@@ -1,7 +1,8 @@
 // The record on the page (#24 item 4), in headless Chromium against the real management API
 // (test/server.ts, usage flushed every 20 ms): each row's usage chart of the last 30 days with the
 // day-by-day table behind a disclosure, the Activity view of the audit trail with "Load more",
-// tokens found leaked marked as such, and a host that keeps neither. By keyboard, in wide and
+// tokens found leaked marked as such (in the trail, and on their own row while the found secret
+// works), and a host that keeps neither. By keyboard, in wide and
 // phone layouts, axe-core 0 violations in each state. Tests run in order on one organization.
 import type { Browser, BrowserContext, CDPSession, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -210,6 +211,83 @@ describe('the Activity view', () => {
     await poll(() => top.getAttribute('data-action')).toBe('paused');
     expect(await top.locator('[data-col=token]').textContent()).toBe('Flagged');
     expect(await top.locator('[data-col=action]').textContent()).toBe('Paused');
+  });
+});
+
+describe('a token found leaked and only flagged, on its own row', () => {
+  const FOUND = 'https://github.com/acme/app/blob/main/config.js';
+  const when = (at: number) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(at);
+  const leakOf = async (id: string) => ((await (await api('GET', '/settings/tokens')).json()) as { items: { id: string; leak: { at: number } | null }[] }).items.find((t) => t.id === id)!.leak;
+
+  test('says Leaked in words, when and where it was found and what to do; its menu starts with rolling the secret, at once by default; then the mark goes', async () => {
+    const exposed = await create('/settings', 'Exposed');
+    expect(await server.reportLeak(exposed.plaintext, FOUND, 'flag')).toBe('true_positive');
+    const { at } = (await leakOf(exposed.id))!;
+    const el = await open('/');
+    const row = rowOf(el, 'Exposed');
+    expect(await row.getAttribute('data-leaked')).toBe('current');
+    const status = row.locator('td[data-col=status]');
+    expect(await status.locator('.badge.leaked').textContent()).toBe('Leaked');
+    expect(await status.locator('[part=leak] .line').allTextContents()).toEqual([`Found in public on ${when(at)}`, `Found at ${FOUND}`, 'Roll its secret now, or delete the token.']);
+    expect(await status.locator('a').getAttribute('href')).toBe(FOUND);
+    // What a screen reader reads in the cell: the status, the mark and the details, as text.
+    expect(await status.textContent()).toBe(`Active LeakedFound in public on ${when(at)}Found at ${FOUND}Roll its secret now, or delete the token.`);
+    // A token never reported: no mark.
+    expect(await rowOf(el, 'Charted').getAttribute('data-leaked')).toBeNull();
+    expect(await rowOf(el, 'Charted').locator('.badge.leaked').count()).toBe(0);
+    await expectNoAxe('a leaked row');
+
+    // The menu opens on the fix; the other actions follow, Delete last.
+    const button = row.getByRole('button', { name: 'Actions for Exposed' });
+    await button.focus();
+    await page.keyboard.press('Enter');
+    expect(await focusedId(page)).toBe('button[Roll leaked secret]');
+    expect(await row.getByRole('menuitem').allTextContents()).toEqual(['Roll leaked secret', 'Rename', 'Pause', 'Limits', 'Delete']);
+    await expectNoAxe('a leaked row, its menu open');
+    await page.keyboard.press('Enter');
+    await el.locator('#roll-dialog[open]').waitFor();
+    // The found secret stops at once unless the admin picks a grace period.
+    expect(await el.locator('#roll-grace').inputValue()).toBe('now');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('roll-button');
+    await page.keyboard.press('Enter');
+    await el.locator('#reveal-dialog[open]').waitFor();
+    await page.keyboard.press('Escape');
+    await el.locator('#reveal-dialog').waitFor({ state: 'hidden' });
+    expect(await focusedId(page)).toBe('button[Actions for Exposed]');
+    expect(await row.getAttribute('data-leaked')).toBeNull();
+    expect(await row.locator('.badge.leaked').count()).toBe(0);
+    expect((await ping(exposed.plaintext)).status).toBe(401);
+    expect(await leakOf(exposed.id)).toBeNull();
+    await button.click();
+    expect(await row.getByRole('menuitem').allTextContents()).toEqual(['Rename', 'Pause', 'Limits', 'Roll secret', 'Delete']);
+    await page.keyboard.press('Escape');
+  });
+
+  test('rolled with a grace period, the found secret is the previous one: marked until the grace ends, as the server says after a reload', async () => {
+    const exposed = await create('/settings', 'Exposed later');
+    await server.reportLeak(exposed.plaintext, FOUND, 'flag');
+    const el = await open('/');
+    const row = rowOf(el, 'Exposed later');
+    await row.locator('[aria-haspopup]').click();
+    await row.getByRole('menuitem', { name: 'Roll leaked secret' }).click();
+    await el.locator('#roll-grace').selectOption('1h');
+    await el.locator('#roll-button').click();
+    await el.locator('#reveal-done').click();
+    await poll(() => row.getAttribute('data-leaked')).toBe('previous');
+    expect(await row.locator('.badge.leaked').textContent()).toBe('Leaked');
+    expect((await ping(exposed.plaintext)).status).toBe(200);
+    await page.reload();
+    await ready(el);
+    expect(await rowOf(el, 'Exposed later').getAttribute('data-leaked')).toBe('previous');
+    server.travel(3_600_000 + 1000);
+    try {
+      await el.evaluate((node: HTMLElement & { refresh(): Promise<void> }) => node.refresh());
+      await poll(() => rowOf(el, 'Exposed later').getAttribute('data-leaked')).toBeNull();
+    } finally {
+      server.travel(0);
+    }
   });
 });
 

@@ -159,16 +159,17 @@ export async function startUiServer(): Promise<UiServer> {
     ),
   );
 
-  // Any mount, language and direction: /matrix?api=/wide&lang=ar&dir=rtl (the strings follow lang).
+  // Any mount, language, direction and page size: /matrix?api=/wide&lang=ar&dir=rtl&size=4 (the strings follow lang).
   app.get('/matrix', (c) => {
     const api = c.req.query('api') ?? '/wide';
     const lang = c.req.query('lang') ?? 'en';
     const dir = c.req.query('dir') === 'rtl' ? 'rtl' : 'ltr';
     const org = api === '/wide' ? 'org_wide' : 'org_a';
+    const size = Number(c.req.query('size'));
     return c.html(
       page(
         'API tokens',
-        element(api, org),
+        element(api, org, Number.isInteger(size) && size > 0 ? `page-size="${size}"` : ''),
         `<style>:root { color-scheme: light dark; } body { margin: 16px; max-width: none; }</style>
         <script type="module">
           import * as locales from '/keyward-locales.js';

@@ -100,6 +100,17 @@ function componentSchemas(): Record<string, Record<string, unknown>> {
     status: d(z.enum(['active', 'expired', 'paused']), 'Expired tokens stay listed until pruned; `paused` until resumed (an expired token is `expired`, paused or not).'),
     scopeLabel: d(z.string(), '"Organization", or the project\'s name as the host resolves it.'),
     expiresSoon: d(z.boolean(), 'Active and expiring within 7 days.'),
+    leak: d(
+      z
+        .object({
+          at: epochMs('When GitHub reported it.'),
+          url: d(z.string(), 'The public URL where the secret was found.'),
+          source: d(z.string().nullable(), 'Where GitHub found it (`content`, `commit`, `npm`, …); null when it did not say.'),
+          secret: d(z.enum(['current', 'previous']), 'The found secret is the current one, or the previous one (still working after a roll with a grace period).'),
+        })
+        .nullable(),
+      'A leak GitHub\'s secret scanning reported in a secret of this token that still works (the server flags leaks instead of revoking them): roll the secret or delete the token. Null when there is none, and while the audit trail is off.',
+    ),
   });
   const components: [z.ZodType, string, string?][] = [
     [tokenScopeSchema, 'TokenScope', 'The whole organization, or one of its projects.'],

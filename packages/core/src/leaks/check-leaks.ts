@@ -69,23 +69,25 @@ export function assertLeakHandling(handling: LeakHandling, caller: string): void
   if (c !== undefined && (!Number.isSafeInteger(c) || c < 1)) throw new ConfigurationError(`${caller}(options): concurrency must be a positive integer, got ${String(c)}`);
 }
 
-/** The record a plaintext would verify as (current secret, or a rolled-away one in its grace), or null. */
-async function liveRecord(parts: LeakCheckParts, token: string, now: number): Promise<TokenRecord | null> {
+/** The record a plaintext would verify as (current secret, or a rolled-away one in its grace) and which of its secrets it is, or null. */
+async function liveRecord(parts: LeakCheckParts, token: string, now: number): Promise<{ record: TokenRecord; secret: 'current' | 'previous' } | null> {
   for (const digest of [parts.hasher.hash, ...parts.hasher.previousHashes]) {
     const hash = digest(token);
     const record = await fromStore(() => parts.store.findByHash(hash));
     if (record === null) continue;
-    const current = record.hash === hash || (record.previous !== null && record.previous.hash === hash && now < record.previous.expiresAt);
+    const current = record.hash === hash;
+    const inGrace = !current && record.previous !== null && record.previous.hash === hash && now < record.previous.expiresAt;
     // An expired token, or an old secret past its grace, cannot be used: nothing to revoke.
-    return current && !isExpired(record.expiresAt, now) ? record : null;
+    return (current || inGrace) && !isExpired(record.expiresAt, now) ? { record, secret: current ? 'current' : 'previous' } : null;
   }
   return null;
 }
 
-async function act(parts: LeakCheckParts, handling: LeakHandling, record: TokenRecord, report: LeakReport, at: number): Promise<void> {
+async function act(parts: LeakCheckParts, handling: LeakHandling, { record, secret }: { record: TokenRecord; secret: 'current' | 'previous' }, report: LeakReport, at: number): Promise<void> {
   const revoke = handling.mode === 'revoke';
   const source = typeof report.source === 'string' ? report.source : null;
-  const draft = parts.audit.draft(null, 'leaked', { url: report.url, source, revoked: revoke }, undefined, at);
+  // `secret`: a flagged leak stays open only while that secret works (see openLeak, leaks/open-leaks.ts).
+  const draft = parts.audit.draft(null, 'leaked', { url: report.url, source, revoked: revoke, secret }, undefined, at);
   if (revoke) {
     const result = await fromStore(() => parts.store.deleteMany(record.organizationId, [record.id], draft));
     // Deleted by someone else meanwhile: it was real all the same, and it is gone.
@@ -129,10 +131,10 @@ export async function checkLeaks(parts: LeakCheckParts, reports: readonly LeakRe
     while (next < unique.length) {
       const report = reports[unique[next++]!]!;
       if (!isWellFormedToken(report.token, parts.prefix)) continue;
-      const record = await liveRecord(parts, report.token, at);
-      if (record === null) continue;
+      const live = await liveRecord(parts, report.token, at);
+      if (live === null) continue;
       real.add(report.token);
-      await act(parts, handling, record, report, at);
+      await act(parts, handling, live, report, at);
     }
   };
   const workers = Math.min(handling.concurrency ?? 16, unique.length);

@@ -127,14 +127,17 @@ export function describeSecretScanning(name: string, start: StartSecretScanning)
       });
     });
 
-    test("mode 'flag': the token keeps working, the leak is in the audit trail and onLeak hears it", async () => {
+    test("mode 'flag': the token keeps working, the leak is in the audit trail and on the token's list item, and onLeak hears it", async () => {
       await withContext(start, 'flag', async (c) => {
         const real = await c.token('CI');
         const response = await c.signed(JSON.stringify([{ token: real.plaintext, type: 'keyward_api_token', url: REPO_URL, source: 'content' }]));
         expect(await response.json()).toEqual([{ token_hash: sha256Hex(real.plaintext), token_type: 'keyward_api_token', label: 'true_positive' }]);
         expect((await c.keyward.verify(real.plaintext)).ok).toBe(true);
         const entry = (await c.keyward.auditLog(ACTORS.owner, { tokenId: real.id })).items.find((e) => e.action === 'leaked');
-        expect(entry).toMatchObject({ action: 'leaked', actor: { type: 'system' }, changes: { url: REPO_URL, revoked: false } });
+        expect(entry).toMatchObject({ action: 'leaked', actor: { type: 'system' }, changes: { url: REPO_URL, revoked: false, secret: 'current' } });
+        // The token's own row says so too, for as long as the found secret works.
+        const listed = (await c.keyward.list(ACTORS.owner)).items.find((t) => t.id === real.id);
+        expect(listed?.leak).toEqual({ at: entry!.at, url: REPO_URL, source: 'content', secret: 'current' });
         expect(c.notices).toEqual([expect.objectContaining({ tokenId: real.id, action: 'flagged' })]);
       });
     });

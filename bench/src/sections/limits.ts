@@ -1,5 +1,5 @@
 // The speed targets of issues #23 (limits) and #24 (usage), each beside its own baseline:
-// - HTTP, memory store, each framework, server CPU per request in rotating rounds:
+// - HTTP, memory store, each framework, server CPU per request, the routes compared run in adjacent pairs:
 //   the guard on a token without limits (contract v3: usage counted) beside the floor middleware
 //   (≤ 1.03×); the guard on a token with a rate limit beside the same guard on one without
 //   (≤ 1.15×); usage recording on beside off (≤ 1.03×);
@@ -110,7 +110,7 @@ async function memoryHttpRows(ctx: BenchContext, rounds: number, seconds: number
         ratio: `${times(rated)} the guard without (${m.spread('rated', 'guarded')})`,
         target: '≤ 1.15× the guard without',
         met: rated <= 1.15,
-        explain: "The limited path: one rate-limiter-flexible Memory limiter call (a promise), the RateLimit-Policy and RateLimit header fields on the answer.",
+        explain: "The limited path: one count in rate-limiter-flexible's RateLimiterMemory (answered synchronously, through its consumeSync), and the RateLimit-Policy and RateLimit header fields set on the answer (on Hono, c.header() builds a Headers object the response then carries).",
       });
       const usage = m.ratio('guarded', 'unrecorded');
       rows.push({
@@ -121,7 +121,7 @@ async function memoryHttpRows(ctx: BenchContext, rounds: number, seconds: number
         ratio: `${times(usage)} the guard without usage (${m.spread('guarded', 'unrecorded')})`,
         target: '≤ 1.03× usage off',
         met: usage <= 1.03,
-        explain: 'Counting is a Map lookup and an increment per request; the counts reach the store in one batch per 10 s.',
+        explain: 'Counting is a Map lookup and an increment per request (under 0.1 µs measured in-process, beside tens of µs per request); the counts reach the store in one batch per 10 s.',
       });
     } finally {
       await stop(server);

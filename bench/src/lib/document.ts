@@ -81,7 +81,7 @@ The bench runs the workspace's TypeScript sources (through tsx and \`bench/tscon
 - **Limits and usage** (issues #23, #24; the limits section): the same server also serves \`/rated/…\` (the same guard, sent 100 tokens
   of the same organization carrying a rate limit they never reach: every request takes the limited path and passes) and
   \`/unrecorded/…\` (a guard on a second keyward over the same store with \`usage: false\`). Their rows compare server CPU per request
-  with the plain guard: the two routes of each comparison run back to back, in alternating order, ${run.quick ? '3 rounds of 0.5 s' : '9 rounds of 0.75 s'}, so both
+  with the plain guard: the two routes of each comparison run back to back, in alternating order, ${run.quick ? '3 rounds of 0.5 s' : '9 rounds of 0.6 s'}, so both
   sides of a ratio see the same machine load and neither always runs first; the rows give the median per-round ratio and the lowest and
   highest beside it. On Express every variant (of these rows and the HTTP ones) is served by one route, picked by the first path segment: Express matches
   routes in turn, so separate routes would charge the later ones for the earlier ones' matching. On PostgreSQL, a rate-limited

@@ -279,9 +279,9 @@ async function creditRow(ctx: BenchContext, name: string, makeStore: (suffix: st
 
 export async function limitsSection(ctx: BenchContext): Promise<Row[]> {
   // Many short rounds rather than a few long ones: the machine's load drifts over seconds, and a
-  // median of 9 adjacent-pair ratios holds still where one of 5 runs seconds apart did not.
+  // median of 9 adjacent-pair ratios (0.6 s each) holds still where one of 5 runs seconds apart did not.
   const rounds = ctx.quick ? 3 : 9;
-  const seconds = ctx.quick ? 0.5 : 0.75;
+  const seconds = ctx.quick ? 0.5 : 0.6;
   const rows: Row[] = [];
   rows.push(...(await memoryHttpRows(ctx, rounds, seconds)));
   const database = await benchDatabase(ctx);

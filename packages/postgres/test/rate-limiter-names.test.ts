@@ -1,8 +1,8 @@
 // The limiter's prepared statement names, without a server: rate-limiter-flexible names its
 // statements after the table alone, and the store renames them by a digest of location and text.
 // The rename is looked up by the library's name (hashing the text, built afresh per query, cost
-// each limited request more than the query's own JavaScript), but a name must never be reused for
-// another text, and every location keeps names of its own.
+// about 1 µs per limited request), but a name must never be reused for another text, and every
+// location keeps names of its own.
 import type { QueryConfig } from 'pg';
 import { describe, expect, test } from 'vitest';
 import type { StoreContext } from '../src/context.js';

@@ -137,8 +137,11 @@ interface UsageDay {
     accepted: number;
     refused: Record<UsageRefusalCode, number>;
 }
+interface AddUsageOptions {
+    retentionDays?: number | undefined;
+}
 interface UsageStore {
-    addUsage(counts: readonly UsageCount[]): Promise<void>;
+    addUsage(counts: readonly UsageCount[], options?: AddUsageOptions): Promise<void>;
     readUsage(organizationId: string, options: {
         tokenId: string | null;
         fromDay: string;
@@ -378,6 +381,7 @@ interface KeywardOptions {
     pepper?: string | PepperOptions;
     lastUsedIntervalMs?: number;
     lastUsedFlushDelayMs?: number;
+    closeTimeoutMs?: number;
     now?: () => number;
     onEvent?: (event: KeywardEvent) => void;
     onError?: (error: unknown) => void;
@@ -420,7 +424,7 @@ interface RouteTarget {
     permissions?: readonly string[] | undefined;
     cost?: number | undefined;
 }
-declare const KEYWARD_ERROR_CODES: readonly ["VALIDATION_FAILED", "INVALID_CONFIGURATION", "FORBIDDEN", "TOKEN_NOT_FOUND", "NAME_TAKEN", "FEATURE_UNAVAILABLE", "STORE_UNAVAILABLE", "STORE_FAILED", "CLOSED", "KEYS_UNAVAILABLE"];
+declare const KEYWARD_ERROR_CODES: readonly ["VALIDATION_FAILED", "INVALID_CONFIGURATION", "FORBIDDEN", "TOKEN_NOT_FOUND", "NAME_TAKEN", "FEATURE_UNAVAILABLE", "STORE_UNAVAILABLE", "STORE_FAILED", "CLOSED", "KEYS_UNAVAILABLE", "CLOSE_TIMED_OUT"];
 type KeywardErrorCode = (typeof KEYWARD_ERROR_CODES)[number];
 declare class KeywardError extends Error {
     readonly code: KeywardErrorCode;
@@ -481,6 +485,18 @@ declare class FeatureUnavailableError extends KeywardError {
 declare class ClosedError extends KeywardError {
     readonly code: 'CLOSED';
     constructor();
+}
+type CloseStep = 'writes' | 'cache' | 'store';
+declare class CloseTimeoutError extends KeywardError {
+    readonly code: 'CLOSE_TIMED_OUT';
+    readonly step: CloseStep;
+    readonly timeoutMs: number;
+    readonly lastUsedUpdates: number;
+    readonly usageCounts: number;
+    constructor(step: CloseStep, timeoutMs: number, dropped?: {
+        lastUsedUpdates: number;
+        usageCounts: number;
+    });
 }
 declare const MAX_BULK_IDS = 1000;
 declare const tokenScopeSchema: z.ZodDiscriminatedUnion<[z.ZodObject<{
@@ -654,6 +670,7 @@ declare class Keyward {
     private readonly verifier;
     private readonly events;
     private closed;
+    private closing;
     constructor(options: KeywardOptions);
     get features(): StoreFeatures;
     get permissions(): readonly PermissionInfo[];
@@ -732,4 +749,4 @@ declare function memoryReplayGuard(options?: {
     maxEntries?: number;
     now?: () => number;
 }): ReplayGuard;
-export { type Actor, type AuditAction, type AuditActor, type AuditCursor, type AuditDraft, type AuditEntry, type AuditLogOptions, type AuditLogPage, type AuditPage, type AuditStore, type BulkDeleteResult, type CacheOptions, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, type CreditsState, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiringCursor, type ExpiringPage, type ExpiringTokenPage, type ExpiryPreset, FeatureUnavailableError, type FieldIssue, ForbiddenError, type FullTokenStore, GITHUB_SECRET_SCANNING_KEYS_URL, GitHubKeyring, type GitHubKeyringOptions, type InvalidationChannel, type InvalidationListener, KEYWARD_ERROR_CODES, KeysUnavailableError, Keyward, KeywardError, type KeywardErrorCode, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type LeakHandling, type LeakLabel, type LeakNotice, type LeakReport, type LimitsState, type LimitsStore, type ListCursor, type ListExpiringOptions, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type PermissionCatalog, type PermissionInfo, type PreviousSecret, type ProjectInfo, type PublicKeysFetcher, RATE_LIMIT_WINDOWS, REFILL_INTERVALS, ROLL_GRACE_PRESETS, type RateLimit, type RateLimitInput, type RateLimitState, type RateLimitWindowPreset, type RateLimiterAnswer, type RateLimiterLike, type RateLimiterOptions, type RateLimiterStore, type RateLimitsOptions, type Refill, type RefillInput, type RefillInterval, type ReplayGuard, type RequestContext, type Role, type RollChange, type RollGracePreset, type RollTokenInput, type RouteTarget, type SpendResult, StoreFailedError, type StoreFeature, type StoreFeatures, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenRolledEvent, type TokenScope, type TokenStatus, type TokenStore, type TokenUpdatedEvent, USAGE_REFUSAL_CODES, type UpdateChange, type UpdateTokenInput, type UpdatedField, type UsageCount, type UsageDay, type UsageOptions, type UsageRefusalCode, type UsageReport, type UsageStore, VERIFY_FAILURE_CODES, ValidationError, type VerifyFailure, type VerifyFailureCode, type VerifyResult, type VerifySuccess, auditEntryId, canManageTokens, createKeyward, createTokenInputSchema, creditsSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryReplayGuard, memoryStore, previewExpiration, rateLimitSchema, refillSchema, rollTokenInputSchema, secretScanningPattern, storeFeatures, tokenMetadataSchema, tokenNameSchema, tokenScopeSchema, updateTokenInputSchema };
+export { type Actor, type AddUsageOptions, type AuditAction, type AuditActor, type AuditCursor, type AuditDraft, type AuditEntry, type AuditLogOptions, type AuditLogPage, type AuditPage, type AuditStore, type BulkDeleteResult, type CacheOptions, type CloseStep, CloseTimeoutError, ClosedError, ConfigurationError, type CreateTokenInput, type CreatedToken, type CreditsState, DAY_MS, type DeleteManyResult, type DeletionReason, EXPIRY_PRESETS, EXPIRY_PRESET_LABELS, type ExpiringCursor, type ExpiringPage, type ExpiringTokenPage, type ExpiryPreset, FeatureUnavailableError, type FieldIssue, ForbiddenError, type FullTokenStore, GITHUB_SECRET_SCANNING_KEYS_URL, GitHubKeyring, type GitHubKeyringOptions, type InvalidationChannel, type InvalidationListener, KEYWARD_ERROR_CODES, KeysUnavailableError, Keyward, KeywardError, type KeywardErrorCode, type KeywardEvent, type KeywardOptions, type LastUsedUpdate, type LeakHandling, type LeakLabel, type LeakNotice, type LeakReport, type LimitsState, type LimitsStore, type ListCursor, type ListExpiringOptions, type ListOptions, type ListPage, MAX_BULK_IDS, type MaybePromise, NameTakenError, type PepperOptions, type PermissionCatalog, type PermissionInfo, type PreviousSecret, type ProjectInfo, type PublicKeysFetcher, RATE_LIMIT_WINDOWS, REFILL_INTERVALS, ROLL_GRACE_PRESETS, type RateLimit, type RateLimitInput, type RateLimitState, type RateLimitWindowPreset, type RateLimiterAnswer, type RateLimiterLike, type RateLimiterOptions, type RateLimiterStore, type RateLimitsOptions, type Refill, type RefillInput, type RefillInterval, type ReplayGuard, type RequestContext, type Role, type RollChange, type RollGracePreset, type RollTokenInput, type RouteTarget, type SpendResult, StoreFailedError, type StoreFeature, type StoreFeatures, StoreUnavailableError, type TokenCreatedEvent, type TokenDeletedEvent, type TokenInfo, type TokenListItem, TokenNotFoundError, type TokenPage, type TokenRecord, type TokenRolledEvent, type TokenScope, type TokenStatus, type TokenStore, type TokenUpdatedEvent, USAGE_REFUSAL_CODES, type UpdateChange, type UpdateTokenInput, type UpdatedField, type UsageCount, type UsageDay, type UsageOptions, type UsageRefusalCode, type UsageReport, type UsageStore, VERIFY_FAILURE_CODES, ValidationError, type VerifyFailure, type VerifyFailureCode, type VerifyResult, type VerifySuccess, auditEntryId, canManageTokens, createKeyward, createTokenInputSchema, creditsSchema, deleteManyInputSchema, expiryPresetSchema, isWellFormedToken, memoryReplayGuard, memoryStore, previewExpiration, rateLimitSchema, refillSchema, rollTokenInputSchema, secretScanningPattern, storeFeatures, tokenMetadataSchema, tokenNameSchema, tokenScopeSchema, updateTokenInputSchema };

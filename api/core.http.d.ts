@@ -307,6 +307,7 @@ interface KeywardOptions {
     pepper?: string | PepperOptions;
     lastUsedIntervalMs?: number;
     lastUsedFlushDelayMs?: number;
+    closeTimeoutMs?: number;
     now?: () => number;
     onEvent?: (event: KeywardEvent) => void;
     onError?: (error: unknown) => void;
@@ -482,6 +483,7 @@ declare class Keyward {
     private readonly verifier;
     private readonly events;
     private closed;
+    private closing;
     constructor(options: KeywardOptions);
     get features(): StoreFeatures;
     get permissions(): readonly PermissionInfo[];

@@ -17,6 +17,7 @@ export const SLOW_FILES = [
   'packages/ui/test/element.browser.test.ts',
   'scripts/api-report.test.ts',
   'examples/runtime-matrix/test/runtimes.test.ts',
+  'examples/runtime-matrix/test/server-stores.test.ts',
   'scripts/test/tarball-hash-backend.test.ts',
   'packages/ui/test/layout.browser.test.ts',
   'examples/dashboard/test/browser.test.ts',

@@ -4,32 +4,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
+import { bundleWorker } from '../../../examples/runtime-matrix/src/bundle.js';
 import type { BenchContext } from '../lib/context.js';
 import { pair } from '../lib/measure.js';
 import { opsPerSec, percent, type Row } from '../lib/report.js';
 
 const SECTION = 'D1 verify in Miniflare (1 000 tokens)';
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
-
-async function bundle(outdir: string): Promise<string> {
-  const outfile = join(outdir, 'd1-bench-worker.mjs');
-  await build({
-    entryPoints: [here('../d1/worker.ts')],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    platform: 'browser',
-    conditions: ['workerd', 'worker', 'browser'],
-    external: ['node:*'],
-    logLevel: 'error',
-    alias: { '@keyward/core': root('packages/core/src/index.ts'), '@keyward/d1': root('packages/d1/src/index.ts') },
-  });
-  return outfile;
-}
 
 export async function d1Section(ctx: BenchContext): Promise<Row[]> {
   // Miniflare wants the script below the directory it runs in.
@@ -37,7 +19,7 @@ export async function d1Section(ctx: BenchContext): Promise<Row[]> {
   mkdirSync(outdir, { recursive: true });
   const mf = new Miniflare({
     modules: true,
-    scriptPath: await bundle(outdir),
+    scriptPath: await bundleWorker(here('../d1/worker.ts'), join(outdir, 'd1-bench-worker.mjs'), { nodejsCompat: true }),
     compatibilityDate: '2025-09-01',
     compatibilityFlags: ['nodejs_compat'],
     d1Databases: { DB: 'keyward-bench' },

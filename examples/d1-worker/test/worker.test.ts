@@ -9,28 +9,17 @@ import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+// The Worker as wrangler would build it (esbuild, for workerd), from the packages' sources.
+import { bundleWorker } from '../../runtime-matrix/src/bundle.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const root = (path: string) => here(`../../../${path}`);
-const SOURCES = {
-  '@keyward/core': root('packages/core/src/index.ts'),
-  '@keyward/core/http': root('packages/core/src/http/index.ts'),
-  '@keyward/fetch': root('packages/fetch/src/index.ts'),
-  '@keyward/d1': root('packages/d1/src/index.ts'),
-};
 const outdir = here('../.out');
 const scratch = mkdtempSync(join(tmpdir(), 'keyward-d1-worker-'));
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 let script: string;
 let element: string;
-
-/** The Worker as wrangler would build it (esbuild, for workerd), from the packages' sources. */
-async function bundleWorker(): Promise<string> {
-  const outfile = join(outdir, 'worker.mjs');
-  await build({ entryPoints: [here('../src/worker.ts')], outfile, bundle: true, format: 'esm', target: 'es2022', platform: 'browser', conditions: ['workerd', 'worker', 'browser'], external: ['node:*'], logLevel: 'error', alias: SOURCES });
-  return outfile;
-}
 
 /** `@keyward/ui`'s keyward-tokens.js, made from its sources: what public/assets/ holds in a deployment. */
 async function elementScript(): Promise<string> {
@@ -71,7 +60,7 @@ const json = { 'content-type': 'application/json' };
 
 beforeAll(async () => {
   mkdirSync(outdir, { recursive: true });
-  script = await bundleWorker();
+  script = await bundleWorker(here('../src/worker.ts'), join(outdir, 'worker.mjs'), { nodejsCompat: true });
   element = await elementScript();
 }, 120_000);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

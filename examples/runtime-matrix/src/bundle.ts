@@ -1,12 +1,13 @@
-// Bundles the suite into one file per runtime with esbuild, from the TypeScript sources (as the
-// vitest suites use them). `vitest` and `node:http` resolve to the in-process shims.
+// Bundles keyward's test programs with esbuild, from the TypeScript sources (as the vitest suites
+// use them), one file per runtime. The one place that says how a program is built for Node, Bun,
+// Deno and workerd: the runtime matrix, the D1 tests, the D1 example and the bench all build here.
 import { build, type BuildOptions } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 
-/** keyward's packages from their TypeScript sources, as the vitest suites use them. */
+/** keyward's packages from their TypeScript sources, as the vitest suites use them; `vitest` is mini-vitest. */
 const SOURCES: Record<string, string> = {
   '@keyward/core': root('packages/core/src/index.ts'),
   '@keyward/core/http': root('packages/core/src/http/index.ts'),
@@ -16,90 +17,109 @@ const SOURCES: Record<string, string> = {
   '@keyward/express': root('packages/express/src/index.ts'),
   '@keyward/fastify': root('packages/fastify/src/index.ts'),
   '@keyward/postgres': root('packages/postgres/src/index.ts'),
+  '@keyward/redis': root('packages/redis/src/index.ts'),
+  '@keyward/sqlite': root('packages/sqlite/src/index.ts'),
+  '@keyward/d1': root('packages/d1/src/index.ts'),
   '@keyward/store-tests': root('packages/store-tests/src/index.ts'),
+  vitest: here('mini-vitest.ts'),
 };
+
+/** What every bundle shares: one ES module, syntax every runtime here reads, quiet but for errors. */
+const COMMON = { bundle: true, format: 'esm', target: 'es2022', logLevel: 'error' } satisfies BuildOptions;
+
+/** workerd's own builds of packages first, then Workers' and browsers' (nanoid's uses crypto.getRandomValues). */
+const WORKERD_CONDITIONS = ['workerd', 'worker', 'browser'];
+
+/**
+ * A `require` for the CommonJS inside a Node-platform bundle (Express, rate-limiter-flexible,
+ * node-postgres, ioredis), whose built-ins stay imports of the runtime.
+ */
+const requireBanner = (from: string) => ({ js: `import { createRequire as __keywardCreateRequire } from 'node:module'; const require = __keywardCreateRequire(${from});` });
+
+/** The in-process suite's stand-ins: `node:http` answered by the handler, no @hono/node-server. */
+const IN_PROCESS = { 'node:http': here('node-http-shim.ts'), '@hono/node-server': here('hono-node-server-stub.ts') };
+const BUFFER_SHIM = [here('buffer-shim.ts')];
 
 export type Runtime = 'node' | 'bun' | 'deno' | 'workerd';
 
-const TARGETS: Record<Runtime, Pick<BuildOptions, 'platform' | 'conditions' | 'mainFields' | 'external'> & { entry: string }> = {
-  node: { entry: 'cli.ts', platform: 'node' },
-  bun: { entry: 'cli.ts', platform: 'node', conditions: ['bun'] },
-  // Deno resolves node: built-ins itself, as it does for npm packages.
-  deno: { entry: 'cli.ts', platform: 'neutral', conditions: ['deno', 'node', 'import'], mainFields: ['module', 'main'], external: ['node:*'] },
-  // The browser builds of dependencies (nanoid's uses crypto.getRandomValues): workerd has no node:crypto without nodejs_compat.
-  workerd: { entry: 'worker.ts', platform: 'browser', conditions: ['workerd', 'worker', 'browser'] },
-};
-
 /**
- * The Express and Fastify suites for Node, Bun or Deno, with the real node:http (they listen on it): a
- * Node-platform bundle, with a `require` for the CommonJS inside Express and Fastify.
+ * A Worker module for workerd, as wrangler builds one, written to `outfile` (Miniflare wants it
+ * below the directory it runs in); returns its path. `nodejsCompat`: the Worker runs with that flag,
+ * so `node:` imports stay imports of workerd's own modules. `alias` adds to keyward's sources.
+ *
+ * @example const script = await bundleWorker(here('suite-worker.ts'), `${outdir}/suite.mjs`, { nodejsCompat: true });
  */
-export async function bundleNodeServers(runtime: 'node' | 'bun' | 'deno', outdir: string): Promise<string> {
-  const outfile = `${outdir}/${runtime}-node-servers.mjs`;
+export async function bundleWorker(
+  entry: string,
+  outfile: string,
+  { nodejsCompat = false, alias = {}, inject }: { nodejsCompat?: boolean; alias?: Record<string, string>; inject?: string[] } = {},
+): Promise<string> {
   await build({
-    entryPoints: [here('node-servers.ts')],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    platform: 'node',
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __keywardCreateRequire } from 'node:module'; const require = __keywardCreateRequire(import.meta.url);" },
-    alias: { ...SOURCES, vitest: here('mini-vitest.ts') },
-  });
-  return outfile;
-}
-
-/**
- * Writes `<outdir>/<runtime>.mjs` (the suite) or, given `entry`, that program for the runtime, and
- * returns the output's path.
- */
-export async function bundle(runtime: Runtime, outdir: string, entry?: { path: string; name: string }): Promise<string> {
-  const { entry: suiteEntry, ...target } = TARGETS[runtime];
-  const outfile = `${outdir}/${entry?.name ?? runtime}.mjs`;
-  await build({
-    entryPoints: [entry?.path ?? here(suiteEntry)],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    logLevel: 'error',
-    ...target,
-    alias: {
-      vitest: here('mini-vitest.ts'),
-      'node:http': here('node-http-shim.ts'),
-      '@hono/node-server': here('hono-node-server-stub.ts'),
-      ...SOURCES,
-      ...(runtime === 'workerd' ? { 'node:crypto': here('node-builtins-stub.ts'), 'node:zlib': here('node-builtins-stub.ts') } : {}),
-    },
-    inject: [here('buffer-shim.ts')],
-  });
-  return outfile;
-}
-
-/**
- * A program for workerd with `nodejs_compat` that loads npm packages written for Node (node-postgres):
- * their `require('events')` and the like go to workerd's own Node modules, and `cloudflare:sockets`
- * is workerd's. Writes `<outdir>/<name>.mjs` and returns its path.
- */
-export async function bundleWorkerdNodeCompat(entry: string, outdir: string, name: string): Promise<string> {
-  const outfile = `${outdir}/${name}.mjs`;
-  await build({
+    ...COMMON,
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    logLevel: 'error',
-    // Node's platform keeps built-ins external; the workerd condition picks pg-cloudflare's socket.
-    platform: 'node',
+    platform: 'browser',
+    conditions: WORKERD_CONDITIONS,
+    ...(nodejsCompat ? { external: ['node:*'] } : {}),
+    alias: { ...SOURCES, ...alias },
+    inject,
+  });
+  return outfile;
+}
+
+/**
+ * A Node-platform program: built-ins and `external` stay imports of the runtime that runs it
+ * (Node, Bun and Deno alike read such a bundle), CommonJS gets a `require` made from `requireFrom`.
+ */
+async function bundleNodeProgram(entry: string, outfile: string, { conditions, external, requireFrom = 'import.meta.url' }: { conditions?: string[]; external?: string[]; requireFrom?: string } = {}): Promise<string> {
+  await build({ ...COMMON, entryPoints: [entry], outfile, platform: 'node', conditions, external, banner: requireBanner(requireFrom), alias: SOURCES });
+  return outfile;
+}
+
+/**
+ * Writes `<outdir>/<runtime>.mjs` (the suite of src/suite.ts, answered in process) or, given
+ * `entry`, that program for the runtime, and returns the output's path.
+ */
+export async function bundle(runtime: Runtime, outdir: string, entry?: { path: string; name: string }): Promise<string> {
+  const outfile = `${outdir}/${entry?.name ?? runtime}.mjs`;
+  if (runtime === 'workerd') {
+    // One bundle for workerd with and without nodejs_compat: without it there is no node:crypto.
+    const stub = here('node-builtins-stub.ts');
+    return bundleWorker(entry?.path ?? here('worker.ts'), outfile, { alias: { ...IN_PROCESS, 'node:crypto': stub, 'node:zlib': stub }, inject: BUFFER_SHIM });
+  }
+  const targets: Record<Exclude<Runtime, 'workerd'>, Pick<BuildOptions, 'platform' | 'conditions' | 'mainFields' | 'external'>> = {
+    node: { platform: 'node' },
+    bun: { platform: 'node', conditions: ['bun'] },
+    // Deno resolves node: built-ins itself, as it does for npm packages.
+    deno: { platform: 'neutral', conditions: ['deno', 'node', 'import'], mainFields: ['module', 'main'], external: ['node:*'] },
+  };
+  const target = targets[runtime];
+  await build({ ...COMMON, entryPoints: [entry?.path ?? here('cli.ts')], outfile, ...target, alias: { ...SOURCES, ...IN_PROCESS }, inject: BUFFER_SHIM });
+  return outfile;
+}
+
+/**
+ * The Express and Fastify suites with the real node:http (they listen on it), one bundle that
+ * Node, Bun and Deno all run. Writes `<outdir>/node-servers.mjs` and returns its path.
+ */
+export function bundleNodeServers(outdir: string): Promise<string> {
+  return bundleNodeProgram(here('node-servers.ts'), `${outdir}/node-servers.mjs`);
+}
+
+/**
+ * A program for workerd with `nodejs_compat` that loads npm packages written for Node
+ * (node-postgres, ioredis): their `require('events')`, `require('net')` and the like go to
+ * workerd's own Node modules, and `cloudflare:sockets` is workerd's. Writes `<outdir>/<name>.mjs`
+ * and returns its path.
+ */
+export function bundleWorkerdNodeCompat(entry: string, outdir: string, name: string): Promise<string> {
+  return bundleNodeProgram(entry, `${outdir}/${name}.mjs`, {
+    // The workerd condition picks pg-cloudflare's socket.
     conditions: ['workerd', 'worker'],
     external: ['cloudflare:sockets'],
     // workerd's import.meta.url is not a file URL: any absolute path serves createRequire for built-ins.
-    banner: { js: "import { createRequire as __keywardCreateRequire } from 'node:module'; const require = __keywardCreateRequire('/worker.mjs');" },
-    alias: { ...SOURCES, vitest: here('mini-vitest.ts') },
+    requireFrom: "'/worker.mjs'",
   });
-  return outfile;
 }
 
 /**
@@ -108,25 +128,15 @@ export async function bundleWorkerdNodeCompat(entry: string, outdir: string, nam
  * run time; `bun:sqlite` and `node:sqlite` stay imports of the runtime). Given `entry`, that
  * program instead (the bench's driver rows), bundled the same way.
  */
-export async function bundleSqliteDrivers(outdir: string, entry?: { path: string; name: string }): Promise<string> {
-  const outfile = `${outdir}/${entry?.name ?? 'sqlite-drivers'}.mjs`;
-  await build({
-    entryPoints: [entry?.path ?? here('sqlite-drivers.ts')],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    platform: 'node',
-    logLevel: 'error',
-    external: ['bun:sqlite', 'node:sqlite', 'better-sqlite3'],
-    // rate-limiter-flexible is CommonJS.
-    banner: { js: "import { createRequire as __keywardCreateRequire } from 'node:module'; const require = __keywardCreateRequire(import.meta.url);" },
-    alias: {
-      ...SOURCES,
-      '@keyward/sqlite': root('packages/sqlite/src/index.ts'),
-      '@keyward/store-tests': root('packages/store-tests/src/index.ts'),
-      vitest: here('mini-vitest.ts'),
-    },
-  });
-  return outfile;
+export function bundleSqliteDrivers(outdir: string, entry?: { path: string; name: string }): Promise<string> {
+  return bundleNodeProgram(entry?.path ?? here('sqlite-drivers.ts'), `${outdir}/${entry?.name ?? 'sqlite-drivers'}.mjs`, { external: ['bun:sqlite', 'node:sqlite', 'better-sqlite3'] });
+}
+
+/**
+ * The PostgreSQL and Redis stores' program (`server-stores.ts`): node-postgres and ioredis over
+ * the runtime's `node:net`, one Node-platform bundle that Bun and Deno both run.
+ * Writes `<outdir>/server-stores.mjs` and returns its path.
+ */
+export function bundleServerStores(outdir: string): Promise<string> {
+  return bundleNodeProgram(here('server-stores.ts'), `${outdir}/server-stores.mjs`);
 }

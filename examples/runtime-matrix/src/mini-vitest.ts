@@ -222,9 +222,35 @@ async function runSuite(suite: Suite, path: string[], eachHooks: { before: Fn[];
   }
 }
 
-/** Runs every test declared so far, one at a time, and returns one result per test. */
-export async function run(): Promise<TestResult[]> {
-  const results: TestResult[] = [];
-  await runSuite(root, [], { before: [], after: [] }, results);
-  return results;
+/**
+ * Runs every test declared since the last run(), one at a time, and returns one result per test,
+ * in the order declared. `suitesAtOnce`: the top-level describe blocks run at the same time
+ * instead, each still one test at a time, for suites that share nothing (two stores on two
+ * servers, each waiting on its own); then every test must be inside one, with no hook outside them.
+ */
+export async function run({ suitesAtOnce = false } = {}): Promise<TestResult[]> {
+  // What this run takes is no longer declared: a Worker that declares its suite per request runs it once per request.
+  const declared = { ...root };
+  Object.assign(root, { children: [], beforeAll: [], afterAll: [], beforeEach: [], afterEach: [] });
+  return runDeclared(declared, suitesAtOnce);
+}
+
+async function runDeclared(top: Suite, suitesAtOnce: boolean): Promise<TestResult[]> {
+  if (!suitesAtOnce) {
+    const results: TestResult[] = [];
+    await runSuite(top, [], { before: [], after: [] }, results);
+    return results;
+  }
+  const hooks = top.beforeAll.length + top.afterAll.length + top.beforeEach.length + top.afterEach.length;
+  if (hooks > 0 || top.children.some((child) => !('children' in child))) {
+    throw new Error('mini-vitest: run({ suitesAtOnce: true }) runs top-level describe blocks only: a test or hook is declared outside one');
+  }
+  const each = await Promise.all(
+    top.children.map(async (suite) => {
+      const results: TestResult[] = [];
+      await runSuite(suite as Suite, [], { before: [], after: [] }, results);
+      return results;
+    }),
+  );
+  return each.flat();
 }

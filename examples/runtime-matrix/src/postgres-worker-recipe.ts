@@ -8,10 +8,10 @@ interface Env {
   HYPERDRIVE: { connectionString: string };
 }
 
-const projects = new Map([['proj_web', { id: 'proj_web', organizationId: 'org_acme', name: 'Website' }]]);
+export const projects = new Map([['proj_web', { id: 'proj_web', organizationId: 'org_acme', name: 'Website' }]]);
 const admin = { userId: 'u1', organizationId: 'org_acme', role: 'admin' } as const;
 
-async function handle(keyward: Keyward, request: Request): Promise<Response> {
+export async function handle(keyward: Keyward, request: Request): Promise<Response> {
   const { pathname } = new URL(request.url);
   if (pathname.startsWith('/settings/')) {
     // Your own session auth goes here; this demo trusts a header.

@@ -8,6 +8,7 @@ import { Miniflare } from 'miniflare';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { expectedOutput } from '../../docs-check/src/expected-output.js';
 import { bundle, type Runtime } from '../src/bundle.js';
+import { walkRecipe } from './recipe-walk.js';
 
 const outdir = fileURLToPath(new URL('../.out', import.meta.url));
 const doc = fileURLToPath(new URL('../../../docs/fetch.md', import.meta.url));
@@ -58,23 +59,7 @@ describe('docs/fetch.md recipes run on their runtimes', () => {
   test('the Workers recipe answers create → use → delete → refused in workerd without nodejs_compat', { timeout: 60_000 }, async () => {
     const mf = new Miniflare({ modules: true, scriptPath: await bundled('workerd', blocks.get('workerd')!), compatibilityDate: '2025-09-01' });
     try {
-      const admin = { 'x-demo-user': 'admin' };
-      const created = await mf.dispatchFetch('http://worker/settings/tokens', {
-        method: 'POST',
-        headers: { ...admin, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'CI', scope: { kind: 'project', projectId: 'proj_web' }, expiresIn: '7d' }),
-      });
-      expect(created.status).toBe(201);
-      const { plaintext, token } = (await created.json()) as { plaintext: string; token: { id: string } };
-      const bearer = { authorization: `Bearer ${plaintext}` };
-      const used = await mf.dispatchFetch('http://worker/projects/proj_web/builds', { headers: bearer });
-      expect(await used.json()).toEqual({ projectId: 'proj_web', calledBy: 'CI' });
-      expect((await mf.dispatchFetch('http://worker/projects/proj_web/builds')).status).toBe(401);
-      expect((await mf.dispatchFetch('http://worker/settings/tokens')).status).toBe(401);
-      expect((await mf.dispatchFetch(`http://worker/settings/tokens/${token.id}`, { method: 'DELETE', headers: admin })).status).toBe(204);
-      const refused = await mf.dispatchFetch('http://worker/projects/proj_web/builds', { headers: bearer });
-      expect(refused.status).toBe(401);
-      expect(await refused.json()).toMatchObject({ code: 'INVALID_TOKEN' });
+      await walkRecipe(mf);
     } finally {
       await mf.dispose();
     }

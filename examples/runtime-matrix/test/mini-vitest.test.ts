@@ -64,5 +64,39 @@ vDescribe('mini-vitest (the runtime matrix runner)', () => {
       { name: 'suite > row 1', ok: true },
       { name: 'suite > row 2', ok: false, error: 'Error: expected 2 to be 1' },
     ]);
+    // Run once: a later run() has only what was declared since.
+    vExpect(await run()).toEqual([]);
+  });
+
+  vTest('run({ suitesAtOnce: true }) runs the top-level suites at the same time, each one test at a time, and reports in declaration order', async () => {
+    const events: string[] = [];
+    const step = (label: string, ms: number) => async () => {
+      events.push(`${label} start`);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      events.push(`${label} end`);
+    };
+    describe('slow', () => {
+      test('a', step('slow a', 40));
+      test('b', step('slow b', 40));
+    });
+    describe('quick', () => {
+      test('c', step('quick c', 10));
+      test('d', () => expect(1).toBe(2));
+    });
+    const results = await run({ suitesAtOnce: true });
+    vExpect(results).toEqual([
+      { name: 'slow > a', ok: true },
+      { name: 'slow > b', ok: true },
+      { name: 'quick > c', ok: true },
+      { name: 'quick > d', ok: false, error: 'Error: expected 1 to be 2' },
+    ]);
+    // Both suites started before either ended; within a suite, a test starts after the one before it ended.
+    vExpect(events.slice(0, 2)).toEqual(['slow a start', 'quick c start']);
+    vExpect(events.indexOf('slow b start')).toBeGreaterThan(events.indexOf('slow a end'));
+  });
+
+  vTest('run({ suitesAtOnce: true }) refuses a test declared outside a describe block', async () => {
+    test('loose', () => undefined);
+    await vExpect(run({ suitesAtOnce: true })).rejects.toThrow(/top-level describe blocks only/);
   });
 });

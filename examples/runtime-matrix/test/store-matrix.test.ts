@@ -1,5 +1,6 @@
-// docs/fetch.md "Which stores run where": every cell is a test that runs in CI, an honest
-// "untested", or a reason the store cannot run there. This reads the table itself, so a cell cannot name a test file that does not exist or a test the file does not hold.
+// docs/fetch.md "Which stores run where": every cell is a test that runs in CI or the reason the
+// store cannot run there; nothing is left "untested". This reads the table itself, so a cell cannot
+// name a test file that does not exist or a test the file does not hold.
 import { existsSync, readFileSync } from 'node:fs';
 import { markdownTable } from '@keyward/test-kit/doc-tables';
 import { describe, expect, test } from 'vitest';
@@ -8,15 +9,15 @@ const DOC = 'docs/fetch.md';
 const HEADING = 'Which stores run where';
 const STORES = ['memory', 'SQLite', 'D1', 'PostgreSQL', 'Redis'] as const;
 const RUNTIMES = ['Node 20', 'Node 22 / 24', 'Bun 1.4', 'Deno 2.9', 'workerd', 'workerd + `nodejs_compat`'];
-type Cell = { kind: 'tested'; file: URL; name: string } | { kind: 'untested' | 'cannot'; reason: string };
+type Cell = { kind: 'tested'; file: URL; name: string } | { kind: 'cannot'; reason: string };
 
-/** What a cell says; throws naming the cell when it fits none of the four forms. */
+/** What a cell says; throws naming the cell when it fits neither form. */
 function parse(cell: string): Cell {
   const tested = /^✅ \[[^\]]+\]\(([^)]+\.test\.ts)\): "([^"]+)"/.exec(cell);
   if (tested) return { kind: 'tested', file: new URL(tested[1]!, new URL(`../../../${DOC}`, import.meta.url)), name: tested[2]! };
-  const other = /^(untested): (.+)$/.exec(cell) ?? /^(✗) (.+)$/.exec(cell);
-  if (other) return { kind: other[1] === '✗' ? 'cannot' : 'untested', reason: other[2]! };
-  throw new Error(`${DOC} "${HEADING}": the cell "${cell}" is neither ✅ [file](path.test.ts): "test name", untested: … nor ✗ …`);
+  const cannot = /^✗ (.+)$/.exec(cell);
+  if (cannot) return { kind: 'cannot', reason: cannot[1]! };
+  throw new Error(`${DOC} "${HEADING}": the cell "${cell}" is neither ✅ [file](path.test.ts): "test name" nor ✗ and the reason the store cannot run there`);
 }
 
 const rows = markdownTable(DOC, HEADING);

@@ -1,4 +1,5 @@
-import { ConfigurationError } from './errors.js';
+import { CloseTimeoutError, ConfigurationError } from './errors.js';
+import { settleWithin } from './settle-within.js';
 import type { TokenRecord } from './store.js';
 
 /**
@@ -84,12 +85,6 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
     maxEntries: positiveInteger(options.maxEntries ?? 100_000, 'maxEntries'),
   };
 }
-
-/**
- * The longest `close()` waits for the channel's subscription to close, ms. The channels keyward
- * ships bound their own close below this (PostgreSQL: 1000 ms); this bounds any channel.
- */
-const CHANNEL_CLOSE_TIMEOUT_MS = 2000;
 
 interface Entry {
   record: TokenRecord;
@@ -218,29 +213,19 @@ export class LookupCache {
   }
 
   /**
-   * Stops the cache and closes the channel's subscription, waiting for it at most
-   * `CHANNEL_CLOSE_TIMEOUT_MS`: a channel stuck on a silent connection must not hold up shutdown.
-   * A subscription that fails to close, or takes longer, is reported to `onError`; close() itself
-   * always resolves.
+   * Stops the cache and closes the channel's subscription, waiting for it at most `timeoutMs`
+   * (`closeTimeoutMs`): a channel stuck on a silent connection must not hold up shutdown. The
+   * channels keyward ships bound their own close below the default (PostgreSQL and Redis: 1000 ms).
+   * A subscription that fails to close is reported to `onError`, one that takes longer as a
+   * CloseTimeoutError; close() itself always resolves.
    */
-  async close(): Promise<void> {
+  async close(timeoutMs: number): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
     this.entries.clear();
-    const closing = Promise.resolve()
-      .then(() => this.subscription.close())
-      .then(
-        () => 'closed' as const,
-        (error: unknown) => {
-          this.onError(error);
-          return 'failed' as const;
-        },
-      );
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const bound = new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), CHANNEL_CLOSE_TIMEOUT_MS)));
-    const outcome = await Promise.race([closing, bound]);
-    clearTimeout(timer);
-    if (outcome === 'timed out') this.onError(new Error(`keyward cache: the invalidation channel did not close within ${CHANNEL_CLOSE_TIMEOUT_MS} ms; closed without waiting for it`));
+    const closing = await settleWithin(() => this.subscription.close(), timeoutMs);
+    if (closing.outcome === 'failed') this.onError(closing.error);
+    if (closing.outcome === 'timed out') this.onError(new CloseTimeoutError('cache', timeoutMs));
   }
 }

@@ -15,6 +15,7 @@ export const KEYWARD_ERROR_CODES = Object.freeze([
   'STORE_FAILED',
   'CLOSED',
   'KEYS_UNAVAILABLE',
+  'CLOSE_TIMED_OUT',
 ] as const);
 
 /** The `code` of a KeywardError: see KEYWARD_ERROR_CODES. */
@@ -30,6 +31,7 @@ export type KeywardErrorCode = (typeof KEYWARD_ERROR_CODES)[number];
  *     case 'FORBIDDEN': case 'TOKEN_NOT_FOUND': return showNotAllowed();
  *     case 'STORE_UNAVAILABLE': case 'CLOSED': case 'KEYS_UNAVAILABLE': return retryLater();
  *     case 'INVALID_CONFIGURATION': case 'STORE_FAILED': throw error;
+ *     case 'CLOSE_TIMED_OUT': return; // only ever reported to onError
  *     default: return error.code satisfies never;
  *   }
  * }
@@ -173,5 +175,47 @@ export class ClosedError extends KeywardError {
   declare readonly code: 'CLOSED';
   constructor() {
     super('CLOSED', 'this keyward instance has been closed');
+  }
+}
+
+/** Which step of `keyward.close()` ran out of time: the final writes, the cache's channel, the store's own close(). */
+export type CloseStep = 'writes' | 'cache' | 'store';
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+const CLOSE_TIMEOUT_MESSAGES: Record<CloseStep, (timeoutMs: number, lastUsedUpdates: number, usageCounts: number) => string> = {
+  writes: (ms, lastUsed, usage) =>
+    `keyward.close(): the store did not confirm the final writes within ${ms} ms; closed without them, dropping ${count(lastUsed, 'last-used update')} and ${count(usage, 'usage count')} (a write already sent may still land)`,
+  cache: (ms) => `keyward cache: the invalidation channel did not close within ${ms} ms; closed without waiting for it`,
+  store: (ms) => `keyward.close(): the store's close() did not finish within ${ms} ms; closed without waiting for it`,
+};
+
+/**
+ * A step of `keyward.close()` did not finish within `closeTimeoutMs` (a store or channel on a
+ * silent connection), so close() went on without it. Reported to `onError`, never thrown:
+ * close() still resolves. `step` says which: `'writes'`, the final last-used updates and usage
+ * counts, of which `lastUsedUpdates` and `usageCounts` (rows: one per token and UTC day) were not
+ * confirmed written and are dropped; `'cache'`, the invalidation channel's subscription;
+ * `'store'`, the store's own `close()`.
+ * @example onError: (error) => { if (error instanceof CloseTimeoutError) log.warn(error.lastUsedUpdates, error.usageCounts); }
+ */
+export class CloseTimeoutError extends KeywardError {
+  declare readonly code: 'CLOSE_TIMED_OUT';
+  readonly step: CloseStep;
+  /** The bound that ran out, ms. */
+  readonly timeoutMs: number;
+  /** Last-used updates not confirmed written (step `'writes'`; 0 otherwise). */
+  readonly lastUsedUpdates: number;
+  /** Usage count rows not confirmed written (step `'writes'`; 0 otherwise). */
+  readonly usageCounts: number;
+
+  constructor(step: CloseStep, timeoutMs: number, dropped: { lastUsedUpdates: number; usageCounts: number } = { lastUsedUpdates: 0, usageCounts: 0 }) {
+    super('CLOSE_TIMED_OUT', CLOSE_TIMEOUT_MESSAGES[step](timeoutMs, dropped.lastUsedUpdates, dropped.usageCounts));
+    this.step = step;
+    this.timeoutMs = timeoutMs;
+    this.lastUsedUpdates = dropped.lastUsedUpdates;
+    this.usageCounts = dropped.usageCounts;
   }
 }

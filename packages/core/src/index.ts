@@ -33,6 +33,7 @@ export type { DeletionReason, KeywardEvent, TokenCreatedEvent, TokenDeletedEvent
 // Errors: every one a KeywardError with a stable UPPER_SNAKE `code`
 export {
   ClosedError,
+  CloseTimeoutError,
   ConfigurationError,
   FeatureUnavailableError,
   ForbiddenError,
@@ -43,6 +44,7 @@ export {
   StoreUnavailableError,
   TokenNotFoundError,
   ValidationError,
+  type CloseStep,
   type FieldIssue,
   type KeywardErrorCode,
 } from './errors.js';
@@ -73,6 +75,7 @@ export {
 // For store authors
 export { USAGE_REFUSAL_CODES, auditEntryId } from './store.js';
 export type {
+  AddUsageOptions,
   AuditAction,
   AuditActor,
   AuditCursor,

@@ -22,6 +22,7 @@ import type { Actor } from './scope.js';
 import { fromStore, toStoreError } from './store-errors.js';
 import type { DeleteManyResult, MaybePromise, TokenRecord, UpdateChange } from './store.js';
 import { projectNamesOf, toTokenInfo, toTokenListItem, type CreatedToken, type ExpiringTokenPage, type TokenInfo, type TokenPage } from './token-info.js';
+import { shutDown } from './shutdown.js';
 import { UsageRecorder, type UsageReport } from './usage.js';
 import { Verifier, type VerifyResult } from './verify.js';
 
@@ -45,13 +46,15 @@ export class Keyward {
   private readonly verifier: Verifier;
   private readonly events: EventEmitter;
   private closed = false;
+  /** The one close() in progress or done: every call returns it. */
+  private closing: Promise<void> | undefined;
 
   constructor(options: KeywardOptions) {
     const o = (this.options = resolveOptions(options));
     this.prefix = o.prefix;
     this.events = new EventEmitter(o.onEvent, o.onError, o.now);
     this.lastUsed = new LastUsedRecorder(o.store, o.lastUsedIntervalMs, o.lastUsedFlushDelayMs, o.onError);
-    this.usageRecorder = o.features.usage ? new UsageRecorder(asUsageStore(o.store), o.usageFlushIntervalMs, o.onError) : undefined;
+    this.usageRecorder = o.features.usage ? new UsageRecorder(asUsageStore(o.store), o.usageFlushIntervalMs, o.onError, o.usageRetentionDays) : undefined;
     this.audit = new AuditTrail(o.features.audit ? asAuditStore(o.store) : undefined, o.now);
     this.history = new TokenHistory(o, this.audit);
     const rateLimiters = o.features.rateLimits ? new RateLimiters(asRateLimiterStore(o.store), o.rateLimits.failOpen, o.onError) : undefined;
@@ -366,18 +369,26 @@ export class Keyward {
     }
   }
 
-  /** Flushes pending last-used updates and usage counts, and closes the store. Further calls throw ClosedError. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.lastUsed.stop();
-    this.usageRecorder?.stop();
-    try {
-      await this.flush();
-    } finally {
-      this.closed = true;
-      await this.options.cache?.close();
-      await this.options.store.close?.();
-    }
+  /**
+   * Writes pending last-used updates and usage counts, then closes the cache's channel and the
+   * store, waiting at most `closeTimeoutMs` (default 5000) for each of the three. A step that runs
+   * out of time is reported to `onError` as a CloseTimeoutError (the writes' one says how many
+   * updates and counts were dropped) and close() still resolves. A store that refuses the final
+   * writes (or fails to close) makes it reject with StoreUnavailableError or StoreFailedError once
+   * every step has run. Every call returns the same promise; afterwards other calls throw ClosedError.
+   * @example process.on('SIGTERM', () => void keyward.close().finally(() => process.exit(0)));
+   */
+  close(): Promise<void> {
+    this.closing ??= shutDown({
+      lastUsed: this.lastUsed,
+      usage: this.usageRecorder,
+      cache: this.options.cache,
+      store: this.options.store,
+      timeoutMs: this.options.closeTimeoutMs,
+      onError: this.options.onError,
+      writesSettled: () => (this.closed = true),
+    });
+    return this.closing;
   }
 }
 

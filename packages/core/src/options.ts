@@ -41,11 +41,19 @@ export interface KeywardOptions {
    * window (and a batch being written): those tokens keep their previous "last used".
    */
   lastUsedFlushDelayMs?: number;
+  /**
+   * The longest `close()` waits for each of its steps, in ms: writing the pending last-used
+   * updates and usage counts, closing the cache's channel, closing the store. A step still
+   * unfinished then (a store on a silent connection) is given up on and reported to `onError` as a
+   * CloseTimeoutError, which says how many updates and counts were dropped; close() resolves.
+   * Default 5000.
+   */
+  closeTimeoutMs?: number;
   /** Clock, epoch ms. Inject one in tests. Default `Date.now`. */
   now?: () => number;
   /** Audit hook: called after each token is created or deleted. Events never carry the plaintext. */
   onEvent?: (event: KeywardEvent) => void;
-  /** Called when something off the request path fails (a last-used flush, an onEvent hook, a cache heartbeat). Default: console.error. */
+  /** Called when something off the request path fails (a last-used flush, an onEvent hook, a cache heartbeat, a step of close() that timed out). Default: console.error. */
   onError?: (error: unknown) => void;
   /**
    * Opt-in in-process cache of lookups, for stores with an invalidation channel (Redis,
@@ -86,6 +94,7 @@ export interface ResolvedOptions {
   hasher: TokenHasher;
   lastUsedIntervalMs: number;
   lastUsedFlushDelayMs: number;
+  closeTimeoutMs: number;
   now: () => number;
   onEvent: ((event: KeywardEvent) => void) | undefined;
   onError: (error: unknown) => void;
@@ -176,6 +185,7 @@ export function resolveOptions(options: KeywardOptions): ResolvedOptions {
     hasher,
     lastUsedIntervalMs: interval,
     lastUsedFlushDelayMs: nonNegativeInteger(options.lastUsedFlushDelayMs ?? Math.min(1000, interval), 'lastUsedFlushDelayMs'),
+    closeTimeoutMs: positive(options.closeTimeoutMs, 'closeTimeoutMs', 5000, 'ms'),
     now: optionalFunction(options.now, 'now', 'a function returning epoch ms') ?? Date.now,
     onEvent: optionalFunction(options.onEvent, 'onEvent', 'a function (event) => void'),
     onError,

@@ -261,6 +261,16 @@ export interface UsageDay {
   refused: Record<UsageRefusalCode, number>;
 }
 
+/** What keyward tells the store with each batch of usage counts. */
+export interface AddUsageOptions {
+  /**
+   * How many days keyward keeps the counts (its `usage.retentionDays`): `pruneHistory()` deletes
+   * older days. A store may let a day's counts expire on their own some time after that (Redis: a
+   * TTL on each day's hash), as a backstop for organizations nobody prunes; never before it.
+   */
+  retentionDays?: number | undefined;
+}
+
 /**
  * Daily usage counts, the optional part of a store that records them; usually the token store
  * itself (`memoryStore()`, `sqliteStore()` implement both). Counts are never secret: only ids, days
@@ -276,7 +286,7 @@ export interface UsageStore {
    * The whole batch should be one transaction or script where the store allows. Counts for tokens
    * that no longer exist are still kept (the organization's total includes them).
    */
-  addUsage(counts: readonly UsageCount[]): Promise<void>;
+  addUsage(counts: readonly UsageCount[], options?: AddUsageOptions): Promise<void>;
   /**
    * The counts of `organizationId` for each day in [`fromDay`, `toDay`] (`YYYY-MM-DD`, inclusive)
    * that has any, oldest first: of one token, or with `tokenId: null` summed over every token of

@@ -1,3 +1,4 @@
+import { BatchedFlusher } from './batched-flusher.js';
 import { DAY_MS } from './expiry.js';
 import { fromStore } from './store-errors.js';
 import { USAGE_REFUSAL_CODES, type TokenRecord, type UsageCount, type UsageDay, type UsageRefusalCode, type UsageStore } from './store.js';
@@ -15,7 +16,7 @@ export function dayString(day: number): string {
 }
 
 /** Counts of one token on one day, as they accumulate between flushes. */
-interface Pending {
+export interface PendingUsage {
   tokenId: string;
   organizationId: string;
   /** Day number (UTC). */
@@ -24,7 +25,7 @@ interface Pending {
   refused: Partial<Record<UsageRefusalCode, number>>;
 }
 
-function toCount(pending: Pending): UsageCount {
+function toCount(pending: PendingUsage): UsageCount {
   return { tokenId: pending.tokenId, organizationId: pending.organizationId, day: dayString(pending.day), accepted: pending.accepted, refused: { ...pending.refused } };
 }
 
@@ -32,22 +33,25 @@ function toCount(pending: Pending): UsageCount {
  * Counts verifications per token and UTC day in memory and writes them in one batch per
  * `flushIntervalMs` (`addUsage`, an atomic increment per row), so the request path never waits on
  * a store: a busy token costs a map lookup and an increment. A failed batch goes back into the
- * counts for the next flush; a crash loses at most one interval of counts.
+ * counts for the next flush (retried with backoff: batched-flusher.ts); a crash loses at most one
+ * interval of counts, and so does a `close()` whose store does not answer within `closeTimeoutMs`
+ * (it reports how many counts to `onError`).
  */
-export class UsageRecorder implements UsageCounter {
+export class UsageRecorder extends BatchedFlusher<PendingUsage> implements UsageCounter {
   /** Counts of the current day, by token id. */
-  private pending = new Map<string, Pending>();
+  private pending = new Map<string, PendingUsage>();
   /** Counts of earlier days not yet written (a token used across midnight). */
-  private sealed: Pending[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private flushing: Promise<void> | undefined;
-  private stopped = false;
+  private sealed: PendingUsage[] = [];
 
   constructor(
     private readonly store: UsageStore,
-    private readonly flushIntervalMs: number,
-    private readonly onFlushError: (error: unknown) => void,
-  ) {}
+    flushIntervalMs: number,
+    onFlushError: (error: unknown) => void,
+    /** Told to the store with each batch (a store may let counts expire some time after it). */
+    private readonly retentionDays: number,
+  ) {
+    super(flushIntervalMs, onFlushError);
+  }
 
   count(record: TokenRecord, now: number, refusal: UsageRefusalCode | null): void {
     const day = Math.floor(now / DAY_MS);
@@ -62,59 +66,36 @@ export class UsageRecorder implements UsageCounter {
     else entry.refused[refusal] = (entry.refused[refusal] ?? 0) + 1;
   }
 
-  private schedule(): void {
-    if (this.timer !== undefined || this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush().catch(this.onFlushError);
-    }, this.flushIntervalMs);
-    // Pending counts must not keep a process alive; close() flushes them.
-    this.timer.unref?.();
+  /** Rows waiting: one per token and day. */
+  protected queued(): number {
+    return this.pending.size + this.sealed.length;
   }
 
-  /** Writes every pending count now. A failed batch is added back for the next flush. */
-  async flush(): Promise<void> {
-    while (this.flushing) await this.flushing;
-    if (this.pending.size === 0 && this.sealed.length === 0) return;
+  protected take(): PendingUsage[] {
     const batch = [...this.sealed, ...this.pending.values()];
     this.sealed = [];
     this.pending = new Map();
-    this.flushing = Promise.resolve(batch.map(toCount)).then(
-      (counts) => this.store.addUsage(counts),
-    ).then(
-      () => undefined,
-      (error: unknown) => {
-        for (const entry of batch) this.restore(entry);
-        this.schedule();
-        throw error;
-      },
-    );
-    try {
-      await this.flushing;
-    } finally {
-      this.flushing = undefined;
-    }
+    return batch;
+  }
+
+  protected write(batch: readonly PendingUsage[]): Promise<void> {
+    return this.store.addUsage(batch.map(toCount), { retentionDays: this.retentionDays });
   }
 
   /** Adds a failed batch's counts back, merged with what was counted since. */
-  private restore(entry: Pending): void {
-    const current = this.pending.get(entry.tokenId);
-    if (current === undefined || current.day !== entry.day) {
-      this.sealed.push(entry);
-      return;
+  protected restore(batch: readonly PendingUsage[]): void {
+    for (const entry of batch) {
+      const current = this.pending.get(entry.tokenId);
+      if (current === undefined || current.day !== entry.day) {
+        this.sealed.push(entry);
+        continue;
+      }
+      current.accepted += entry.accepted;
+      for (const code of USAGE_REFUSAL_CODES) {
+        const n = entry.refused[code];
+        if (n !== undefined) current.refused[code] = (current.refused[code] ?? 0) + n;
+      }
     }
-    current.accepted += entry.accepted;
-    for (const code of USAGE_REFUSAL_CODES) {
-      const n = entry.refused[code];
-      if (n !== undefined) current.refused[code] = (current.refused[code] ?? 0) + n;
-    }
-  }
-
-  /** No more timed flushes; `close()` flushes once itself. */
-  stop(): void {
-    this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
   }
 }
 

@@ -4,6 +4,7 @@
 import * as core from '@keyward/core';
 import {
   ClosedError,
+  CloseTimeoutError,
   ConfigurationError,
   FeatureUnavailableError,
   ForbiddenError,
@@ -35,6 +36,8 @@ function advice(error: KeywardError): string {
       return 'retry later';
     case 'FEATURE_UNAVAILABLE':
       return 'turn it on';
+    case 'CLOSE_TIMED_OUT':
+      return 'note what was dropped';
     case 'INVALID_CONFIGURATION':
     case 'STORE_FAILED':
       return 'a bug';
@@ -54,6 +57,7 @@ const samples: KeywardError[] = [
   new ClosedError(),
   new FeatureUnavailableError('audit'),
   new KeysUnavailableError('GitHub is down'),
+  new CloseTimeoutError('writes', 5000, { lastUsedUpdates: 3, usageCounts: 1 }),
 ];
 
 describe('KeywardError codes', () => {
@@ -76,7 +80,7 @@ describe('KeywardError codes', () => {
   });
 
   test('a switch over error.code reaches a branch for every code', () => {
-    expect(samples.map(advice)).toEqual(['fix the form', 'a bug', 'not yours', 'not yours', 'fix the form', 'retry later', 'a bug', 'retry later', 'turn it on', 'retry later']);
+    expect(samples.map(advice)).toEqual(['fix the form', 'a bug', 'not yours', 'not yours', 'fix the form', 'retry later', 'a bug', 'retry later', 'turn it on', 'retry later', 'note what was dropped']);
   });
 });
 

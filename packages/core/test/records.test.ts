@@ -180,6 +180,19 @@ describe('usage', () => {
     expect((await (store as unknown as UsageStore).readUsage('org_a', { tokenId: a.token.id, fromDay: '2026-01-01', toDay: '2026-01-01' }))[0]?.accepted).toBe(1000);
   });
 
+  test('each batch tells the store how long keyward keeps the counts (usage.retentionDays, default 90), so it may let them expire after that', async () => {
+    for (const [usage, retentionDays] of [[true, 90], [{ retentionDays: 7 }, 7]] as const) {
+      const inner = memoryStore();
+      const told: unknown[] = [];
+      const store = { ...inner, addUsage: (...args: Parameters<typeof inner.addUsage>) => (told.push(args[1]), inner.addUsage(...args)) };
+      const keyward = createKeyward({ store, resolveProject, usage, now: () => T0 });
+      const a = await keyward.create(owner, { name: 'a', scope: org, expiresIn: 'never' });
+      await keyward.verify(a.plaintext);
+      await keyward.close();
+      expect(told).toEqual([{ retentionDays }]);
+    }
+  });
+
   test('organizationUsage() sums every token, deleted ones included; another organization\'s stay out', async () => {
     const { keyward } = setup();
     const a = await keyward.create(owner, { name: 'a', scope: org, expiresIn: 'never' });

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 import { describe, expect, test } from 'vitest';
-import { bundleWorker } from './workerd/bundle.js';
+import { bundleWorker } from '../../../examples/runtime-matrix/src/bundle.js';
 
 interface Result {
   name: string;
@@ -18,7 +18,7 @@ const outdir = here('../.out');
 mkdirSync(outdir, { recursive: true });
 
 async function runInWorkerd(): Promise<Result[]> {
-  const script = await bundleWorker(here('./workerd/suite-worker.ts'), `${outdir}/suite-worker.mjs`);
+  const script = await bundleWorker(here('./workerd/suite-worker.ts'), `${outdir}/suite-worker.mjs`, { nodejsCompat: true });
   const mf = new Miniflare({
     modules: true,
     scriptPath: script,

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
 import { afterAll, describe, expect, test } from 'vitest';
 import { d1MigrationFiles } from '../src/schema.js';
-import { bundleWorker } from './workerd/bundle.js';
+import { bundleWorker } from '../../../examples/runtime-matrix/src/bundle.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const migrations = here('../migrations');
@@ -47,7 +47,7 @@ describe('migrations/ (wrangler d1 migrations)', () => {
     for (const name of Object.keys(expected)) expect(stdout).toContain(name);
 
     mkdirSync(here('../.out'), { recursive: true });
-    const script = await bundleWorker(here('./workerd/migrated-worker.ts'), here('../.out/migrated-worker.mjs'));
+    const script = await bundleWorker(here('./workerd/migrated-worker.ts'), here('../.out/migrated-worker.mjs'), { nodejsCompat: true });
     const mf = new Miniflare({
       modules: true,
       scriptPath: script,

@@ -1,6 +1,6 @@
 import { StoreUnavailableError, type AuditDraft, type RollChange, type TokenRecord, type UpdateChange } from '@keyward/core';
 import { auditArgs } from './audit.js';
-import { decodeRecord, encodeRecord } from './codec.js';
+import { decodeListing, encodeListing, encodeLookup } from './codec.js';
 import type { StoreContext } from './context.js';
 import { lastUsedField, limitsField, recordField } from './keys.js';
 import { limitChangeSlots } from './limits-field.js';
@@ -67,7 +67,7 @@ export function rollSteps(ctx: StoreContext, organizationId: string, id: string,
           if (attempt > 0) await backoff(attempt);
           const stored = await readRecord(ctx, organizationId, id);
           if (!stored) return false;
-          const current = decodeRecord(stored.json, stored.lastUsedAt, stored.limits);
+          const current = decodeListing(stored.json, organizationId, id, stored.lastUsedAt, stored.limits);
           const next: TokenRecord = {
             ...current,
             hash: change.hash,
@@ -75,7 +75,7 @@ export function rollSteps(ctx: StoreContext, organizationId: string, id: string,
             previous: change.previousExpiresAt === null ? null : { hash: current.hash, hint: current.hint, expiresAt: change.previousExpiresAt },
           };
           const retire = [...(current.previous ? [current.previous.hash] : []), ...(next.previous ? [] : [current.hash])];
-          json = encodeRecord(next);
+          json = encodeListing(next);
           const [outcome, retiredNow] = await ctx.scripts.roll(organization, id, stored.json, json, change.hash, retire, current.hash, entry);
           if (outcome === -1) return false;
           if (outcome === 1) {
@@ -92,7 +92,7 @@ export function rollSteps(ctx: StoreContext, organizationId: string, id: string,
       },
       async function writeNew() {
         // The limits as read in step 1; a spend since then is carried over by step 3 (by sequence).
-        await ctx.scripts.writeLookup(ctx.keys.byHash(change.hash), json, lastUsedAt ?? '', '', limits ?? '');
+        await ctx.scripts.writeLookup(ctx.keys.byHash(change.hash), encodeLookup(rolled!, change.hash), lastUsedAt ?? '', '', limits ?? '');
         await ctx.settle([ctx.keys.byHash(change.hash)]);
         return true;
       },
@@ -147,14 +147,14 @@ export async function updateToken(ctx: StoreContext, organizationId: string, id:
     if (attempt > 0) await backoff(attempt);
     const stored = await readRecord(ctx, organizationId, id);
     if (!stored) return null;
-    const current = decodeRecord(stored.json, stored.lastUsedAt);
+    const current = decodeListing(stored.json, organizationId, id, stored.lastUsedAt);
     const next: TokenRecord = {
       ...current,
       ...(change.name !== undefined ? { name: change.name } : {}),
       ...(change.nameKey !== undefined ? { nameKey: change.nameKey } : {}),
       ...(change.metadata !== undefined ? { metadata: change.metadata } : {}),
     };
-    const json = encodeRecord(next);
+    const json = encodeListing(next);
     const [outcome, limits] = await ctx.scripts.update(organization, id, stored.json, json, current.nameKey, change.nameKey ?? '', slots, entry);
     if (outcome === -1) return null;
     if (outcome === -2) return 'name_taken';
@@ -163,7 +163,7 @@ export async function updateToken(ctx: StoreContext, organizationId: string, id:
       const rewritten = await syncLookups(ctx, organizationId, id);
       await ctx.settle(rewritten.map(ctx.keys.byHash));
       // A copy of what was stored, not the caller's metadata object.
-      return decodeRecord(json, stored.lastUsedAt, limits || null);
+      return decodeListing(json, organizationId, id, stored.lastUsedAt, limits || null);
     }
   }
   throw contended('update', id);

@@ -3,6 +3,7 @@ import { keyLayout, type KeyLayout } from './keys.js';
 import { replicaWaits } from './durability.js';
 import { isCluster, resolveOptions, type DurabilityOptions, type RedisClient, type RedisStoreOptions } from './options.js';
 import { defineScripts, type Scripts } from './scripts.js';
+import { assertClientOfThisRequest, inWorkerd } from './workerd.js';
 
 /** What every store operation needs: the caller's client, the key layout and the Lua scripts. */
 export interface StoreContext {
@@ -25,6 +26,11 @@ export interface StoreContext {
   settle(keys: readonly string[]): Promise<void>;
   /** Closes what the context opened itself (the durability waits' connections), never `client`. */
   close(): Promise<void>;
+  /**
+   * In workerd only: throws a ConfigurationError naming `client` when an earlier request first
+   * used it (its connection would never answer here). Called before a command is sent.
+   */
+  checkRequest: (() => void) | undefined;
 }
 
 /**
@@ -47,5 +53,6 @@ export function createContext(options: RedisStoreOptions): StoreContext {
     durability,
     settle: waits ? (keys) => waits.settle(keys) : () => Promise.resolve(),
     close: async () => waits?.close(),
+    checkRequest: inWorkerd() ? () => assertClientOfThisRequest(client, 'redisStore') : undefined,
   };
 }

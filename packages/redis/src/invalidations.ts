@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigurationError, type InvalidationChannel, type InvalidationListener } from '@keyward/core';
 import type { Redis } from 'ioredis';
+import { toStoreError } from './errors.js';
 import { DEFAULT_KEY_PREFIX, isClient, isCluster, resolveKeyPrefix, type RedisClient } from './options.js';
+import { inWorkerd, WORKERS_DOCS } from './workerd.js';
 
 /**
  * The channel a key prefix's deleting scripts publish on: every instance sharing the prefix listens there.
@@ -92,6 +94,7 @@ class Subscription {
   private validFrom = 0;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly listeners: Array<[emitter: RedisClient, event: string, handler: (...args: never[]) => void]> = [];
+  private readonly onError: (operation: string, error: unknown) => void;
   private closed = false;
 
   constructor(
@@ -99,9 +102,12 @@ class Subscription {
     private readonly subscriber: RedisClient,
     keyPrefix: string,
     private readonly listener: InvalidationListener,
-    private readonly onError: (error: unknown) => void,
+    onError: (error: unknown) => void,
     heartbeatMs: number,
   ) {
+    // As the store's own commands report theirs (toStoreError): ioredis puts a failed command's
+    // arguments on the error (`command.args`), and only the class, message and code may pass on.
+    this.onError = (operation, error) => onError(toStoreError(`invalidation channel: ${operation}`, error));
     this.invalidations = invalidationChannel(keyPrefix);
     this.heartbeatChannel = `${keyPrefix}heartbeat:${randomBytes(6).toString('base64url')}`;
     this.listen(subscriber, 'message', (channel: string, message: string) => this.onMessage(channel, message));
@@ -114,7 +120,7 @@ class Subscription {
       () => this.beat(),
       (error: unknown) => {
         this.lose();
-        this.onError(error);
+        this.onError('SUBSCRIBE', error);
       },
     );
     this.timer = setInterval(() => this.beat(), heartbeatMs);
@@ -136,7 +142,7 @@ class Subscription {
     // every invalidation takes, so a heartbeat back proves every earlier invalidation was delivered.
     for (const { name, node } of targets) {
       node.publish(this.heartbeatChannel, `${name} ${sentAt}`).catch((error: unknown) => {
-        if (!this.closed) this.onError(error);
+        if (!this.closed) this.onError('heartbeat', error);
       });
     }
   }
@@ -198,7 +204,11 @@ class Subscription {
  *   failing, a Cluster topology event on either client, a failed SUBSCRIBE) reports `lost()`;
  *   only heartbeats sent after it prove anything again.
  *
- * @throws ConfigurationError naming the offending option (`subscriber` must be a second client)
+ * It cannot run in Cloudflare Workers (workerd): the subscription needs a connection that outlives
+ * the request that opened it, and workerd delivers nothing on a request's socket once that request
+ * has ended. There it throws at construction; leave `cache` off (verification is one `HMGET`).
+ *
+ * @throws ConfigurationError naming the offending option (`subscriber` must be a second client), and in workerd
  * @example
  * const client = new Redis({ maxRetriesPerRequest: 1, commandTimeout: 1000 });
  * const subscriber = new Redis({ maxRetriesPerRequest: 1 });
@@ -211,6 +221,11 @@ class Subscription {
 export function redisInvalidations(options: RedisInvalidationsOptions): InvalidationChannel {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError('redisInvalidations(options): options must be an object such as { client, subscriber }');
+  }
+  if (inWorkerd()) {
+    throw new ConfigurationError(
+      `redisInvalidations: cannot run in Cloudflare Workers, so the cache option of createKeyward cannot use it there. SUBSCRIBE needs a connection that outlives a request, and workerd ties every connection to the request that opened it: invalidations published after that request ends are never delivered. Leave cache off (each verification is one HMGET); see ${WORKERS_DOCS}`,
+    );
   }
   const { client, subscriber } = options;
   if (!isClient(client)) throw new ConfigurationError('redisInvalidations: client must be an ioredis client (the one given to redisStore)');

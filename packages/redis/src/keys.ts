@@ -3,8 +3,8 @@
  *
  * | key | type | holds |
  * |---|---|---|
- * | `<p>h:<hash>` | hash | `r`: record JSON, `u`: lastUsedAt, `l`: limits — everything verification needs. One per live secret: the current one, and the previous one (expiring at `previous.expiresAt`) |
- * | `<p>{o:<org>}:records` | hash | `r:<id>`: record JSON, `u:<id>`: lastUsedAt, `l:<id>`: limits (see limits-field.ts, absent without limits), `k:<id>`: retired hashes whose lookup keys may remain, `w:<id>`: hashes a roll has not yet confirmed, `i:<id>`: the hash at insert (the one its index entries carry), once rolled |
+ * | `<p>h:<hash>` | hash | `r` (and `r1`…`r3`): record JSON in the lookup key's form (codec.ts), `u`: lastUsedAt, `l`: limits — everything verification needs. One per live secret: the current one, and the previous one (expiring at `previous.expiresAt`) |
+ * | `<p>{o:<org>}:records` | hash | `r:<id>`: record JSON in the listing's form (codec.ts: no id, no organization id), `u:<id>`: lastUsedAt, `l:<id>`: limits (see limits-field.ts, absent without limits), `k:<id>`: retired hashes whose lookup keys may remain, `w:<id>`: hashes a roll has not yet confirmed, `i:<id>`: the hash at insert (the one its index entries carry), once rolled |
  * | `<p>{o:<org>}:names` | hash | nameKey → id |
  * | `<p>{o:<org>}:order` | sorted set | score 0, member `<createdAt, 16 digits>:<id>` |
  * | `<p>{o:<org>}:gone` | hash | id → JSON array of the hashes of tokens deleted in the last day (to find a lookup key a failover brought back; schema 1 wrote one bare hash) |
@@ -15,10 +15,10 @@
  * | `<p>{o:<org>}:audit:e` | hash | audit entry id → entry JSON |
  * | `<p>{o:<org>}:audit` | sorted set | score 0, member `<at, 16 digits>:<entry id>`: the organization's trail, newest last |
  * | `<p>{o:<org>}:audit:t:<tokenId>` | sorted set | the same members, of one token |
- * | `<p>{o:<org>}:usage:<YYYY-MM-DD>` | hash | `<tokenId>:<code>` and `*:<code>` (the organization's total) → count; codes `a` accepted, `D` `E` `S` `P` `R` `U` the refusals |
+ * | `<p>{o:<org>}:usage:<YYYY-MM-DD>` | hash | `<tokenId>:<code>` and `*:<code>` (the organization's total) → count; codes `a` accepted, `D` `E` `S` `P` `R` `U` the refusals. Expires a little after the retention keyward states (usage.ts) |
  * | `<p>audit:orgs` | set | organizations with a trail, for pruneAudit |
  * | `<p>usage:days` | sorted set | score: the day (days since 1970), member `["<org>","<day>"]`: for pruneUsage |
- * | `<p>schema` | string | `3` once this prefix's keys have the schema-3 layout |
+ * | `<p>schema` | string | `4` once this prefix's keys have the schema-4 layout |
  * | `<p>schema:lock` | string | held (SET NX PX) by the process upgrading the keys |
  *
  * Only the organization id appears in per-organization key names (ids and name keys are hash

@@ -23,9 +23,11 @@ export function rateLimiterPart(ctx: StoreContext): RateLimiterStore {
         points: options.points,
         duration: options.duration,
       });
+      // In workerd, a client kept from an earlier request is refused by name (see StoreContext.checkRequest).
+      const checked = <T>(call: () => Promise<T>): Promise<T> => (ctx.checkRequest ? Promise.resolve().then(ctx.checkRequest).then(call) : call()).catch(classify);
       return {
-        consume: (key, points) => (limiter.consume(key, points) as Promise<RateLimiterAnswer>).catch(classify),
-        reward: (key, points) => limiter.reward(key, points).catch(classify),
+        consume: (key, points) => checked(() => limiter.consume(key, points) as Promise<RateLimiterAnswer>),
+        reward: (key, points) => checked(() => limiter.reward(key, points)),
       };
     },
   };

@@ -1,5 +1,5 @@
 import type { TokenRecord } from '@keyward/core';
-import { decodeRecord, goneHashes, tokenHashes } from './codec.js';
+import { decodeListing, goneHashes, tokenHashes } from './codec.js';
 import type { StoreContext } from './context.js';
 import { indexHashField, lastUsedField, limitsField, parseIndexMember, recordField, retiredField } from './keys.js';
 
@@ -28,10 +28,10 @@ export async function fetchTokens(ctx: StoreContext, organizationId: string, ids
   if (ids.length === 0) return [];
   const fields = ids.flatMap((id) => [recordField(id), lastUsedField(id), retiredField(id), indexHashField(id), limitsField(id)]);
   const values = await ctx.client.hmget(ctx.keys.organization(organizationId).records, ...fields);
-  return ids.map((_, i) => {
+  return ids.map((id, i) => {
     const json = values[5 * i];
     if (json == null) return null;
-    const record = decodeRecord(json, values[5 * i + 1], values[5 * i + 4]);
+    const record = decodeListing(json, organizationId, id, values[5 * i + 1], values[5 * i + 4]);
     return { record, hashes: tokenHashes(record, values[5 * i + 2]), indexHash: values[5 * i + 3] ?? record.hash };
   });
 }

@@ -1,5 +1,5 @@
 import type { TokenRecord } from '@keyward/core';
-import { decodeRecord, LOOKUP_JSON_FIELDS, lookupJson } from './codec.js';
+import { decodeListing, decodeLookup, encodeListing, encodeLookup, LOOKUP_JSON_FIELDS, lookupJson } from './codec.js';
 import type { StoreContext } from './context.js';
 import { recordField } from './keys.js';
 import { newRemoval, syncLookups, unpublish } from './steps.js';
@@ -87,7 +87,10 @@ export function parseReconcileOptions(options: ReconcileOptions = {}): { limit: 
  * Of these lookup keys, deletes those whose token is not listed and returns their records. Also
  * finishes what a stopped roll or update left: a lookup key of a secret the listing no longer
  * names is deleted, and one holding a record other than the listing's is rewritten (and its
- * expiry set). Neither is reported: the token is listed.
+ * expiry set). Neither is reported: the token is listed. Records that earlier schemas wrote are
+ * rewritten in this version's forms on the way (a lookup key whose JSON differs from the one this
+ * version writes is rewritten like a stale one; the listing by a compare-and-set), so one pass over
+ * every key upgrades the stored data in place.
  */
 async function removeUnlisted(ctx: StoreContext, hashes: readonly string[]): Promise<TokenRecord[]> {
   const jsons = await Promise.all(hashes.map(async (hash) => lookupJson(await ctx.client.hmget(ctx.keys.byHash(hash), ...LOOKUP_JSON_FIELDS))));
@@ -95,33 +98,48 @@ async function removeUnlisted(ctx: StoreContext, hashes: readonly string[]): Pro
   hashes.forEach((hash, i) => {
     const json = jsons[i];
     if (json == null) return;
-    const { organizationId, id } = decodeRecord(json, null);
+    const { organizationId, id } = decodeLookup(json, hash, null);
     const group = byOrganization.get(organizationId) ?? [];
     group.push({ hash, id, json });
     byOrganization.set(organizationId, group);
   });
   const orphans: string[] = [];
   const stopped: string[] = [];
-  const stale: Array<[organizationId: string, id: string]> = [];
+  const stale = new Map<string, [organizationId: string, id: string]>();
+  const compacted: Array<Promise<unknown>> = [];
+  const compactedKeys = new Set<string>();
   await Promise.all(
     [...byOrganization].map(async ([organizationId, group]) => {
-      const listed = await ctx.client.hmget(ctx.keys.organization(organizationId).records, ...group.map((g) => recordField(g.id)));
+      const records = ctx.keys.organization(organizationId).records;
+      const listed = await ctx.client.hmget(records, ...group.map((g) => recordField(g.id)));
+      const compacting = new Set<string>();
       group.forEach((g, i) => {
         const json = listed[i];
         if (json == null) {
           orphans.push(g.hash);
           return;
         }
-        const record = decodeRecord(json, null);
+        const record = decodeListing(json, organizationId, g.id, null);
         // A roll retired this secret but stopped before removing its lookup key.
         if (record.hash !== g.hash && record.previous?.hash !== g.hash) stopped.push(g.hash);
-        // A roll or an update stopped before rewriting this lookup key.
-        else if (json !== g.json) stale.push([organizationId, g.id]);
+        // A roll or an update stopped before rewriting this lookup key, or an earlier schema wrote it.
+        else if (encodeLookup(record, g.hash) !== g.json) stale.set(`${organizationId}\n${g.id}`, [organizationId, g.id]);
+        // A listing an earlier schema wrote (a change landing meanwhile wins: it writes this form).
+        const compact = encodeListing(record);
+        if (compact !== json && !compacting.has(g.id)) {
+          compacting.add(g.id);
+          compacted.push(ctx.scripts.compact(records, g.id, json, compact));
+          compactedKeys.add(records);
+        }
       });
     }),
   );
+  if (compacted.length > 0) {
+    await Promise.all(compacted);
+    await ctx.settle([...compactedKeys]);
+  }
   if (stopped.length > 0) await removeOrphans(ctx, stopped);
-  for (const [organizationId, id] of stale) await ctx.settle((await syncLookups(ctx, organizationId, id)).map(ctx.keys.byHash));
+  for (const [organizationId, id] of stale.values()) await ctx.settle((await syncLookups(ctx, organizationId, id)).map(ctx.keys.byHash));
   return removeOrphans(ctx, orphans);
 }
 
@@ -137,8 +155,8 @@ export async function removeOrphans(ctx: StoreContext, hashes: readonly string[]
   await unpublish(ctx, hashes, removal);
   await ctx.settle(hashes.map((hash) => ctx.keys.byHash(hash)));
   const byId = new Map<string, TokenRecord>();
-  for (const json of removal.unpublished.values()) {
-    const record = decodeRecord(json, null);
+  for (const [hash, json] of removal.unpublished) {
+    const record = decodeLookup(json, hash, null);
     if (!byId.has(`${record.organizationId}\n${record.id}`)) byId.set(`${record.organizationId}\n${record.id}`, record);
   }
   return [...byId.values()];

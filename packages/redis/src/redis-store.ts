@@ -5,7 +5,7 @@ import { spend } from './spend.js';
 import { addUsage, pruneUsage, readUsage } from './usage.js';
 import { changeChecks } from './change-checks.js';
 import { rollToken, updateToken } from './changes.js';
-import { decodeRecord, encodeInstant, LOOKUP_JSON_FIELDS, lookupJson } from './codec.js';
+import { decodeListing, decodeLookup, encodeInstant, LOOKUP_JSON_FIELDS, lookupJson } from './codec.js';
 import { createContext, type StoreContext } from './context.js';
 import { guard, toStoreError } from './errors.js';
 import { checkExpiringOptions, listExpiring } from './expiring.js';
@@ -136,9 +136,10 @@ async function findUnlisted(ctx: StoreContext, organizationId: string, ids: read
 export interface RedisTokenStore extends TokenStore, LimitsStore, RateLimiterStore, AuditStore, UsageStore {
   /**
    * Finds tokens that verify without being listed and deletes them, and finishes rolls and
-   * updates that stopped part-way (their lookup keys), one bounded slice per call; call again
-   * with the returned `cursor` until it is null. Run it after a failover of a store
-   * without durability, after restoring keys from a backup, or on a schedule as a safety net.
+   * updates that stopped part-way (their lookup keys), and rewrites records an earlier schema
+   * wrote in this version's forms, one bounded slice per call; call again with the returned
+   * `cursor` until it is null. Run it once after upgrading, after a failover of a store without
+   * durability, after restoring keys from a backup, and on a schedule as a safety net.
    * @example
    * let cursor: string | null = null;
    * do ({ cursor } = await store.reconcile({ cursor })); while (cursor);
@@ -162,13 +163,19 @@ export interface RedisTokenStore extends TokenStore, LimitsStore, RateLimiterSto
  * change as `StoreFailedError` (500); `REDIS_ERRORS` in errors.ts (and docs/stores.md) says which.
  * Concurrent rolls and renames of one token all succeed.
  *
- * The store registers `keywardV3…` script commands on the client and never closes it; with
+ * The store registers `keywardV4…` script commands on the client and never closes it; with
  * durability, it opens one connection of its own per primary for WAIT (closed by `close()`). Keys written
  * by the first release (schema 1) are upgraded in place on first use (see README, "Schema").
  * Give the client `maxRetriesPerRequest: 1` and a `commandTimeout` so an outage fails fast.
  *
+ * In Cloudflare Workers (workerd with `nodejs_compat`), ioredis connects through workerd's
+ * `node:net` and every connection belongs to the request that opened it: create the client and
+ * the store per request. A client first used by an earlier request is refused by every method with
+ * a `ConfigurationError` naming `client` (its commands would never be answered).
+ *
  * @throws ConfigurationError when `client` is not an ioredis client, a Cluster client reads
- *   from replicas, or `keyPrefix` is not a string
+ *   from replicas, or `keyPrefix` is not a string (and, from a method, in workerd, when `client`
+ *   was first used by another request)
  * @example
  * import { Redis } from 'ioredis';
  * import { createKeyward } from '@keyward/core';
@@ -191,8 +198,16 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
     });
     return schema;
   };
-  const run = <T>(operation: string, work: () => Promise<T>): Promise<T> =>
+  // In workerd, a client kept from an earlier request is refused by name before any command (its
+  // replies would never come); elsewhere checkRequest is undefined.
+  const { checkRequest } = ctx;
+  const read = <T>(operation: string, work: () => Promise<T>): Promise<T> =>
     guard(operation, async () => {
+      checkRequest?.();
+      return work();
+    });
+  const run = <T>(operation: string, work: () => Promise<T>): Promise<T> =>
+    read(operation, async () => {
       await ready();
       return work();
     });
@@ -206,17 +221,18 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
   // Redis is still read every time; only the parse of bytes already seen is remembered (a pure
   // function of them), so a deleted or changed token is seen at once. Frozen: the store may hand
   // the same record to several requests, which treat it as read-only.
+  // The JSON leaves out the key's own hash, so an entry is reused only for the hash it was read for.
   const parsed = new Map<string, { record: TokenRecord; lastUsedAt: string | null; limits: string | null }>();
-  const decodeLookup = (fields: Array<string | null>): TokenRecord | null => {
+  const readLookup = (hash: string, fields: Array<string | null>): TokenRecord | null => {
     const json = lookupJson(fields);
     if (json === null) return null;
     const lastUsedAt = fields[4] ?? null;
     const limits = fields[5] ?? null;
     const known = parsed.get(json);
-    if (known !== undefined && known.lastUsedAt === lastUsedAt && known.limits === limits) return known.record;
+    if (known !== undefined && known.lastUsedAt === lastUsedAt && known.limits === limits && known.record.hash === hash) return known.record;
     let record: TokenRecord;
     try {
-      record = Object.freeze(decodeRecord(json, lastUsedAt, limits));
+      record = Object.freeze(decodeLookup(json, hash, lastUsedAt, limits));
     } catch (error) {
       // An unreadable record is a store that cannot answer, never "not found".
       return failedLookup(error);
@@ -250,13 +266,15 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     findByHash(hash) {
+      const lookup = () => client.hmget(keys.byHash(hash), ...LOOKUP_JSON_FIELDS, 'u', 'l').then((fields) => readLookup(hash, fields), failedLookup);
+      if (checkRequest) return read('findByHash', lookup);
       // The hot path: one HMGET and no extra async frame. (Core's opt-in cache, fed by
       // redisInvalidations, answers hits before this is called.)
-      return client.hmget(keys.byHash(hash), ...LOOKUP_JSON_FIELDS, 'u', 'l').then(decodeLookup, failedLookup);
+      return lookup();
     },
 
     async get(organizationId, id) {
-      return guard('get', async () => (await fetchRecords(ctx, organizationId, [id]))[0] ?? null);
+      return read('get', async () => (await fetchRecords(ctx, organizationId, [id]))[0] ?? null);
     },
 
     async list(organizationId, { limit, after }): Promise<ListPage> {
@@ -266,14 +284,14 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
       // Every stored createdAt is ≥ 0, so nothing comes after a negative cursor.
       if (after && after.createdAt < 0) return { items: [], next: null };
       const max = after ? `(${orderMember(after.createdAt, after.id)}` : '+';
-      return guard('list', async () => {
+      return read('list', async () => {
         const [found, ...rows] = await scripts.list(keys.organization(organizationId), max, limit);
         const items: TokenRecord[] = [];
         let lastMember: string | undefined;
         for (let i = 0; i < rows.length; i += 4) {
           lastMember = rows[i] as string;
           const json = rows[i + 1] as string | null;
-          if (json !== null) items.push(decodeRecord(json, rows[i + 2] as string | null, rows[i + 3] as string | null));
+          if (json !== null) items.push(decodeListing(json, organizationId, parseOrderMember(lastMember).id, rows[i + 2] as string | null, rows[i + 3] as string | null));
         }
         const next = (found as number) > limit && lastMember !== undefined ? parseOrderMember(lastMember) : null;
         return { items, next };
@@ -352,11 +370,12 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
           [...byOrganization].map(async ([organizationId, group]) => {
             const pairs = group.flatMap((u) => [u.id, encodeInstant(u.lastUsedAt)]);
             const found = await scripts.touchOrganization(keys.organization(organizationId).records, pairs);
-            const at = new Map(group.map((u) => [u.id, u.lastUsedAt]));
             await Promise.all(
-              found.map(async (json) => {
-                const record = decodeRecord(json, null);
-                const lastUsedAt = encodeInstant(at.get(record.id)!);
+              group.map(async (u, i) => {
+                const json = found[i];
+                if (json == null) return;
+                const record = decodeListing(json, organizationId, u.id, null);
+                const lastUsedAt = encodeInstant(u.lastUsedAt);
                 // Both secrets' lookup keys: findByHash of either returns lastUsedAt.
                 await Promise.all(recordHashes(record).map((hash) => scripts.touchLookup(keys.byHash(hash), lastUsedAt)));
               }),
@@ -394,19 +413,19 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
     ...rateLimiterPart(ctx),
 
     auditLog(organizationId, auditOptions) {
-      return guard('auditLog', () => auditLog(ctx, organizationId, auditOptions));
+      return read('auditLog', () => auditLog(ctx, organizationId, auditOptions));
     },
 
     pruneAudit(before) {
       return run('pruneAudit', () => pruneAudit(ctx, before));
     },
 
-    addUsage(counts) {
-      return run('addUsage', () => addUsage(ctx, counts));
+    addUsage(counts, usageOptions) {
+      return run('addUsage', () => addUsage(ctx, counts, usageOptions));
     },
 
     readUsage(organizationId, usageOptions) {
-      return guard('readUsage', () => readUsage(ctx, organizationId, usageOptions));
+      return read('readUsage', () => readUsage(ctx, organizationId, usageOptions));
     },
 
     pruneUsage(beforeDay) {

@@ -7,11 +7,13 @@ import { fetchRecords } from './reads.js';
 /**
  * The schema this code writes. 1: the first release (no `<p>schema` key). 2: rolls and `<p>expiry`.
  * 3: contract v3 (limits fields, audit and usage keys) and compact records (a JSON array, in
- * pieces on lookup keys); records of schemas 1 and 2 are read as they are and rewritten in the
- * new form by the next roll or update, so the upgrade from 2 only writes the version (which
- * stops a schema-2 process from writing records it could not read back).
+ * pieces on lookup keys). 4: records without what their key implies (the listing without id and
+ * organization id, a lookup key without its own hash; see codec.ts), usage hashes with a TTL.
+ * Records of earlier schemas are read as they are and rewritten in the new forms by the next roll
+ * or update, or by `reconcile()`, so the upgrade from 2 or 3 only writes the version (which stops
+ * an older process from writing records it could not read back).
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** How long an upgrader holds the lock. The backfill is idempotent, so one outliving it only repeats work. */
 const LOCK_MS = 30_000;
@@ -21,11 +23,12 @@ const SCAN_COUNT = 1000;
 export type SchemaOutcome = 'current' | 'upgraded' | 'waited';
 
 /**
- * Brings the keys under the store's prefix to schema 3, once: schema-1 keys lack `<p>expiry` (the
- * listExpiring index), which is filled from `<p>expiring` and the records; schema-2 keys need
- * nothing but the version (absent limits fields mean "enabled, no limits"). One process at a time
- * upgrades (SET NX PX lock); the others wait for `<p>schema` to say 2. Everything else schema 1
- * wrote is read as it is (records without the new fields, bare hashes in `gone`).
+ * Brings the keys under the store's prefix to schema 4, once: schema-1 keys lack `<p>expiry` (the
+ * listExpiring index), which is filled from `<p>expiring` and the records; schema-2 and schema-3
+ * keys need nothing but the version (absent limits fields mean "enabled, no limits"; their records
+ * are read as they are). One process at a time upgrades (SET NX PX lock); the others wait for
+ * `<p>schema` to say 4. Everything else schema 1 wrote is read as it is (records without the new
+ * fields, bare hashes in `gone`).
  * @throws StoreFailedError when the keys were written by a newer schema
  * @example await ensureSchema(ctx) // 'upgraded' the first time on schema-1 keys, 'current' after
  */
@@ -53,10 +56,10 @@ export async function ensureSchema(ctx: StoreContext): Promise<SchemaOutcome> {
   return 'upgraded';
 }
 
-/** Whether the keys are at schema 3 (false: schema 1, no version key yet, or schema 2). */
+/** Whether the keys are at schema 4 (false: schema 1, no version key yet, or schema 2 or 3). */
 async function isCurrent(ctx: StoreContext): Promise<boolean> {
   const version = await ctx.client.get(ctx.keys.schema);
-  if (version === null || version === '2') return false;
+  if (version === null || version === '2' || version === '3') return false;
   if (Number(version) === SCHEMA_VERSION) return true;
   throw new StoreFailedError(`redis store: the keys under "${ctx.keyPrefix}" have schema ${version}, newer than this version of @keyward/redis (${SCHEMA_VERSION}): upgrade it`);
 }

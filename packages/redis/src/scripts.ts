@@ -3,11 +3,11 @@ import type { RedisClient } from './options.js';
 
 // Each script touches only the keys passed in KEYS, all on one slot (one organization's hash tag,
 // or one lookup key), so it runs on a Cluster and honours the client's own keyPrefix option.
-// Hash fields: `r:<id>` holds the record JSON and `u:<id>` its lastUsedAt (see keys.ts).
+// Hash fields: `r:<id>` holds the record JSON (the listing's form, codec.ts) and `u:<id>` its lastUsedAt (see keys.ts).
 
 // The hashes of a record JSON, without decoding it: cjson refuses some JSON that JavaScript writes
 // (a lone surrogate escape in a name or in metadata), and a token that cannot be deleted is worse
-// than any other failure. Schema 3 writes an array (codec.ts): the current hash is its first
+// than any other failure. Schemas 3 and 4 write an array (codec.ts): the current hash is its first
 // element and the previous secret its last, `[hash, hint, expiresAt]` or null, so the pattern is
 // anchored at the end, where metadata (an object, second to last) cannot reach. Schemas 1 and 2
 // wrote an object whose first "hash" key is the record's own (name and scope come before it, and a
@@ -62,7 +62,7 @@ end
 // Contract v3's audit entry, written by the very script that makes the change it records (same
 // slot: the organization's). The caller sends the draft as a JSON prefix (every field but the
 // token's); the script completes it from the record it changes, so the name is the one stored
-// just before the action (schema 3's record: the second element, after the hash, which holds no
+// just before the action (schema 3's and 4's records: the second element, after the hash, which holds no
 // quote; earlier ones: the first "name" key). The name is copied still JSON-escaped, never decoded (cjson refuses some
 // JSON that JavaScript writes). KEYS entries (hash), index (all entries), token index base (the
 // token id is appended). ARGV prefix ('' for no entry), draft id, padded instant.
@@ -414,8 +414,9 @@ return out
 `;
 
 /**
- * KEYS records. ARGV pairs id, lastUsedAt. → record JSON of each id that exists (so the caller
- * can find its lookup key). Monotonic; ids that no longer exist are skipped, never recreated.
+ * KEYS records. ARGV pairs id, lastUsedAt. → for each pair, the record JSON if the id exists (so
+ * the caller can find its lookup keys), else false. Monotonic; ids that no longer exist are
+ * skipped, never recreated.
  */
 const TOUCH_ORGANIZATION = `
 local found = {}
@@ -426,10 +427,21 @@ for i = 1, #ARGV, 2 do
     if not current or tonumber(current) < tonumber(ARGV[i + 1]) then
       redis.call('HSET', KEYS[1], 'u:' .. ARGV[i], ARGV[i + 1])
     end
-    found[#found + 1] = json
   end
+  found[#found + 1] = json or false
 end
 return found
+`;
+
+/**
+ * KEYS records. ARGV id, expected record JSON, new record JSON. → 1 rewritten, 0 the record
+ * changed or went since the caller read it (nothing written). Rewrites a listing in the form this
+ * version writes, the same record in fewer bytes (see reconcile.ts).
+ */
+const COMPACT = `
+if redis.call('HGET', KEYS[1], 'r:' .. ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], 'r:' .. ARGV[1], ARGV[3])
+return 1
 `;
 
 /** KEYS lookup key. ARGV lastUsedAt. Monotonic, and a deleted lookup key stays deleted. */
@@ -479,9 +491,14 @@ end
 return #members
 `;
 
-/** KEYS one organization's usage hash of one day. ARGV pairs field, increment. Atomic per field (HINCRBY). */
+/**
+ * KEYS one organization's usage hash of one day. ARGV time to live (ms, '' for none), then pairs
+ * field, increment. Atomic per field (HINCRBY); the expiry is set in the same step, so no write
+ * leaves a day's hash without it.
+ */
 const ADD_USAGE = `
-for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+for i = 2, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if ARGV[1] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return 1
 `;
 
@@ -520,6 +537,7 @@ const DEFINITIONS = {
   release: { numberOfKeys: 1, lua: RELEASE },
   list: { numberOfKeys: 2, lua: LIST },
   touchOrganization: { numberOfKeys: 1, lua: TOUCH_ORGANIZATION },
+  compact: { numberOfKeys: 1, lua: COMPACT },
   touchLookup: { numberOfKeys: 1, lua: TOUCH_LOOKUP },
   auditPage: { numberOfKeys: 2, lua: AUDIT_PAGE },
   pruneAudit: { numberOfKeys: 3, lua: PRUNE_AUDIT },
@@ -528,8 +546,9 @@ const DEFINITIONS = {
   dropUsageDay: { numberOfKeys: 1, lua: DROP_USAGE_DAY },
 } as const;
 
-// Versioned names: two keyward versions sharing one client each keep their own scripts.
-const commandName = (name: string): string => `keywardV3${name[0]!.toUpperCase()}${name.slice(1)}`;
+// Versioned names: two keyward versions sharing one client each keep their own scripts (schema 4
+// changed what touchOrganization answers and what addUsage takes).
+const commandName = (name: string): string => `keywardV4${name[0]!.toUpperCase()}${name.slice(1)}`;
 
 /** An audit draft as the scripts take it: the entry's JSON prefix ('' for none), the draft id, the padded instant. */
 export type AuditArgs = readonly [prefix: string, draftId: string, at: string];
@@ -549,11 +568,12 @@ export interface Scripts {
   rewriteLookup(lookupKey: string, json: string, expireAt: string, channel: string, message: string, limits: string): Promise<number>;
   release(lock: string, token: string): Promise<number>;
   list(keys: OrganizationKeys, max: string, limit: number): Promise<Array<string | number | null>>;
-  touchOrganization(records: string, pairs: readonly string[]): Promise<string[]>;
+  touchOrganization(records: string, pairs: readonly string[]): Promise<Array<string | null>>;
+  compact(records: string, id: string, expected: string, json: string): Promise<number>;
   touchLookup(lookupKey: string, lastUsedAt: string): Promise<number>;
   auditPage(index: string, entries: string, max: string, limit: number): Promise<Array<string | number | null>>;
   pruneAudit(keys: OrganizationKeys, max: string, batch: number): Promise<number>;
-  addUsage(usageKey: string, pairs: readonly string[]): Promise<number>;
+  addUsage(usageKey: string, ttlMs: string, pairs: readonly string[]): Promise<number>;
   readUsage(dayKeys: readonly string[], fieldPrefix: string): Promise<Array<string | null>>;
   dropUsageDay(usageKey: string): Promise<number>;
 }
@@ -561,7 +581,7 @@ export interface Scripts {
 type Command = (...args: Array<string | number>) => Promise<unknown>;
 
 /**
- * Registers keyward's Lua scripts on `client` (as `keywardV3…` commands) and returns typed callers.
+ * Registers keyward's Lua scripts on `client` (as `keywardV4…` commands) and returns typed callers.
  * ioredis sends each script with EVAL once per connection and EVALSHA after, and resends it on
  * NOSCRIPT, so scripts keep working after a server restart or failover.
  * @example const scripts = defineScripts(client); await scripts.touchLookup(key, '1700000000000');
@@ -589,10 +609,11 @@ export function defineScripts(client: RedisClient): Scripts {
     release: (lock, token) => call('release', lock, token),
     list: (k, max, limit) => call('list', k.order, k.records, max, limit, ORDER_MEMBER_ID_START),
     touchOrganization: (records, pairs) => call('touchOrganization', records, ...pairs),
+    compact: (records, id, expected, json) => call('compact', records, id, expected, json),
     touchLookup: (lookupKey, lastUsedAt) => call('touchLookup', lookupKey, lastUsedAt),
     auditPage: (index, entries, max, limit) => call('auditPage', index, entries, max, limit, ORDER_MEMBER_ID_START),
     pruneAudit: (k, max, batch) => call('pruneAudit', k.auditIndex, k.auditEntries, k.auditTokenIndex, max, batch, ORDER_MEMBER_ID_START),
-    addUsage: (usageKey, pairs) => call('addUsage', usageKey, ...pairs),
+    addUsage: (usageKey, ttlMs, pairs) => call('addUsage', usageKey, ttlMs, ...pairs),
     readUsage: (dayKeys, fieldPrefix) => call('readUsage', dayKeys.length, ...dayKeys, fieldPrefix),
     dropUsageDay: (usageKey) => call('dropUsageDay', usageKey),
   };

@@ -1,6 +1,6 @@
 import type { AuditDraft, TokenRecord } from '@keyward/core';
 import { auditArgs } from './audit.js';
-import { decodeRecord, encodeInstant, encodeRecord } from './codec.js';
+import { decodeListing, encodeInstant, encodeListing, encodeLookup } from './codec.js';
 import type { StoreContext } from './context.js';
 import { expiryMember, indexMember, limitsField, orderMember, recordField } from './keys.js';
 import { encodeLimits } from './limits-field.js';
@@ -86,9 +86,12 @@ export async function unpublish(ctx: StoreContext, hashes: readonly string[], re
  * The lookup keys of a record as written: the current secret, and the previous one (expiring at
  * its `expiresAt`, so Redis drops it when keyward would refuse it anyway).
  */
-function lookupWrites(ctx: StoreContext, record: TokenRecord, json: string, lastUsedAt: string, limits: string): Array<Promise<unknown>> {
-  const writes = [ctx.scripts.writeLookup(ctx.keys.byHash(record.hash), json, lastUsedAt, '', limits)];
-  if (record.previous) writes.push(ctx.scripts.writeLookup(ctx.keys.byHash(record.previous.hash), json, lastUsedAt, encodeInstant(record.previous.expiresAt), limits));
+function lookupWrites(ctx: StoreContext, record: TokenRecord, lastUsedAt: string, limits: string): Array<Promise<unknown>> {
+  const writes = [ctx.scripts.writeLookup(ctx.keys.byHash(record.hash), encodeLookup(record, record.hash), lastUsedAt, '', limits)];
+  if (record.previous) {
+    const { hash, expiresAt } = record.previous;
+    writes.push(ctx.scripts.writeLookup(ctx.keys.byHash(hash), encodeLookup(record, hash), lastUsedAt, encodeInstant(expiresAt), limits));
+  }
   return writes;
 }
 
@@ -109,7 +112,7 @@ export const recordHashes = (record: TokenRecord): string[] => (record.previous 
  * @example const [claim, ...rest] = insertSteps(ctx, record);
  */
 export function insertSteps(ctx: StoreContext, record: TokenRecord, audit?: AuditDraft): [claim: () => Promise<Claim>, ...rest: Step[]] {
-  const json = encodeRecord(record);
+  const json = encodeListing(record);
   const limits = encodeLimits(record);
   const entry = auditArgs(audit, record.organizationId);
   const lastUsedAt = record.lastUsedAt === null ? '' : encodeInstant(record.lastUsedAt);
@@ -135,7 +138,7 @@ export function insertSteps(ctx: StoreContext, record: TokenRecord, audit?: Audi
       await Promise.all(writes);
     }),
     durable(ctx, () => hashes.map(ctx.keys.byHash), async function publish() {
-      await Promise.all(lookupWrites(ctx, record, json, lastUsedAt, limits));
+      await Promise.all(lookupWrites(ctx, record, lastUsedAt, limits));
       // A revokeProject that ran between the claim and now removed the listing without seeing a
       // lookup key: take the token back, so it never verifies unlisted.
       if ((await ctx.client.hexists(organization.records, recordField(record.id))) === 0) await unpublish(ctx, hashes, newRemoval());
@@ -183,7 +186,7 @@ export function removeSteps(ctx: StoreContext, tokens: readonly StoredToken[], r
             removal.unlisted.add(removalKey(organizationId, id));
             for (const hash of JSON.parse(removed[i + 1]!) as string[]) if (!known.has(hash)) unknown.push(hash);
             // Renamed since the caller's read: free the name the removed record held.
-            const { nameKey, createdAt } = decodeRecord(removed[i + 2]!, null);
+            const { nameKey, createdAt } = decodeListing(removed[i + 2]!, organizationId, id, null);
             if (nameKey !== group.find((r) => r.id === id)?.nameKey) renamed.push(id, nameKey, orderMember(createdAt, id));
           }
           if (renamed.length > 0) await ctx.scripts.unlist(ctx.keys.organization(organizationId), now, now - GONE_RETENTION_MS, auditArgs(undefined, organizationId), renamed);
@@ -212,7 +215,7 @@ export function removeSteps(ctx: StoreContext, tokens: readonly StoredToken[], r
 
 /**
  * Brings the lookup keys of a listed token in line with its record after a roll or an update:
- * each existing one (current, previous) gets the record's JSON, the previous one its expiry, and
+ * each existing one (current, previous) gets the record's JSON (in the lookup key's form), the previous one its expiry, and
  * each rewrite is announced in the same script. A key that does not exist is never created (a
  * deletion may have just removed it). Reads the record again afterwards and repeats while a
  * concurrent change moved it, so the last writer always leaves the latest JSON.
@@ -223,14 +226,13 @@ export async function syncLookups(ctx: StoreContext, organizationId: string, id:
   const written = new Set<string>();
   let [json, limits] = await ctx.client.hmget(records, recordField(id), limitsField(id));
   for (let round = 0; json != null && round < SYNC_ROUNDS; round++) {
-    const record = decodeRecord(json, null);
-    const rewrites = [ctx.scripts.rewriteLookup(ctx.keys.byHash(record.hash), json, '', ctx.channel, JSON.stringify([record.hash]), limits ?? '')];
+    const record = decodeListing(json, organizationId, id, null);
+    const rewrites = [ctx.scripts.rewriteLookup(ctx.keys.byHash(record.hash), encodeLookup(record, record.hash), '', ctx.channel, JSON.stringify([record.hash]), limits ?? '')];
     written.add(record.hash);
     if (record.previous) {
-      written.add(record.previous.hash);
-      rewrites.push(
-        ctx.scripts.rewriteLookup(ctx.keys.byHash(record.previous.hash), json, encodeInstant(record.previous.expiresAt), ctx.channel, JSON.stringify([record.previous.hash]), limits ?? ''),
-      );
+      const { hash, expiresAt } = record.previous;
+      written.add(hash);
+      rewrites.push(ctx.scripts.rewriteLookup(ctx.keys.byHash(hash), encodeLookup(record, hash), encodeInstant(expiresAt), ctx.channel, JSON.stringify([hash]), limits ?? ''));
     }
     await Promise.all(rewrites);
     const [latest, latestLimits] = await ctx.client.hmget(records, recordField(id), limitsField(id));

@@ -1,4 +1,4 @@
-import { USAGE_REFUSAL_CODES, type UsageCount, type UsageDay, type UsageRefusalCode } from '@keyward/core';
+import { USAGE_REFUSAL_CODES, type AddUsageOptions, type UsageCount, type UsageDay, type UsageRefusalCode } from '@keyward/core';
 import type { StoreContext } from './context.js';
 
 /** The one-letter field suffix of each count (`a`: accepted), as the usage hashes name them. */
@@ -7,6 +7,13 @@ const CODE_LETTER: Record<UsageRefusalCode, string> = { DISABLED: 'D', EXPIRED: 
 const TOTAL = '*';
 const DAY_MS = 86_400_000;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Days a day's hash outlives the retention keyward states. Each write sets the TTL afresh, and the
+ * last write of a day lands during that day (or one flush after): the hash outlives the day by the
+ * retention plus at least one more day, so it never expires before pruneUsage would delete it.
+ */
+export const USAGE_EXPIRY_MARGIN_DAYS = 2;
 
 function dayNumber(day: string, field: string): number {
   const ms = DAY.test(day) ? Date.parse(`${day}T00:00:00Z`) : NaN;
@@ -20,9 +27,18 @@ const dayOf = (n: number): string => new Date(n * DAY_MS).toISOString().slice(0,
  * Adds a batch of counts: one script per (organization, day) hash, each an atomic HINCRBY per
  * field, so two processes adding to one row lose and double nothing; the day is noted in
  * `<p>usage:days` first (for pruneUsage). All scripts go out together (one round trip per node).
- * @example await addUsage(ctx, [{ tokenId: 'tok_a', organizationId: 'org_1', day: '2026-01-01', accepted: 3, refused: {} }])
+ * With `retentionDays`, the same script sets the hash's TTL to the retention plus
+ * USAGE_EXPIRY_MARGIN_DAYS: an organization nobody prunes any more (abandoned, or a pruning job
+ * that stopped) does not keep its counts forever.
+ * @throws RangeError when `options.retentionDays` is not a positive number, or a day is not `YYYY-MM-DD`
+ * @example await addUsage(ctx, [{ tokenId: 'tok_a', organizationId: 'org_1', day: '2026-01-01', accepted: 3, refused: {} }], { retentionDays: 90 })
  */
-export async function addUsage(ctx: StoreContext, counts: readonly UsageCount[]): Promise<void> {
+export async function addUsage(ctx: StoreContext, counts: readonly UsageCount[], options: AddUsageOptions = {}): Promise<void> {
+  const { retentionDays } = options;
+  if (retentionDays !== undefined && !(typeof retentionDays === 'number' && retentionDays > 0 && Number.isFinite(retentionDays))) {
+    throw new RangeError(`addUsage(options): options.retentionDays must be a positive number of days, got ${String(retentionDays)}`);
+  }
+  const ttlMs = retentionDays === undefined ? '' : String(Math.ceil((retentionDays + USAGE_EXPIRY_MARGIN_DAYS) * DAY_MS));
   const byKey = new Map<string, { organizationId: string; day: string; increments: Map<string, number> }>();
   counts.forEach((count, i) => {
     const number = dayNumber(count.day, `addUsage(counts): counts.${i}.day`);
@@ -43,7 +59,7 @@ export async function addUsage(ctx: StoreContext, counts: readonly UsageCount[])
   if (byKey.size === 0) return;
   const days = [...byKey.values()].flatMap(({ organizationId, day }) => [dayNumber(day, 'day'), JSON.stringify([organizationId, day])]);
   await ctx.client.zadd(ctx.keys.usageDays, ...days);
-  await Promise.all([...byKey].map(([key, { increments }]) => ctx.scripts.addUsage(key, [...increments].flatMap(([field, by]) => [field, String(by)]))));
+  await Promise.all([...byKey].map(([key, { increments }]) => ctx.scripts.addUsage(key, ttlMs, [...increments].flatMap(([field, by]) => [field, String(by)]))));
 }
 
 /**

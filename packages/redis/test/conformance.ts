@@ -8,14 +8,15 @@ import { deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys
 /**
  * `client()` is read per test, so a client created in `beforeAll` works. Each store gets a
  * connection of its own (`client().duplicate()`), so the fail-closed tests can cut it as an
- * outage would without touching the other tests. `extra` adds store options (e.g. durability).
+ * outage would without touching the other tests. `extra` adds store options (e.g. durability);
+ * `label` goes into every prefix (`kwtest:<label>:…`), so a run can sweep what a crash left behind.
  */
-export function describeRedisStore(name: string, client: () => Redis | Cluster, extra: Partial<RedisStoreOptions> = {}): void {
+export function describeRedisStore(name: string, client: () => Redis | Cluster, extra: Partial<RedisStoreOptions> = {}, label?: string): void {
   const connections = new WeakMap<TokenStore, { prefix: string; connection: Redis | Cluster }>();
   describeTokenStore(
     name,
     () => {
-      const keyPrefix = randomPrefix();
+      const keyPrefix = randomPrefix(label);
       const connection = client().duplicate();
       const store = redisStore({ ...extra, client: connection, keyPrefix });
       connections.set(store, { prefix: keyPrefix, connection });

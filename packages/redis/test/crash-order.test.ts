@@ -3,7 +3,7 @@
 // exists for: nothing verifies that is not listed.
 import type { TokenStore } from '@keyward/core';
 import { makeRecord, useLimitFields } from '@keyward/store-tests';
-import { decodeRecord } from '../src/codec.js';
+import { decodeLookup } from '../src/codec.js';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createContext, type StoreContext } from '../src/context.js';
@@ -36,7 +36,7 @@ async function verifiableButUnlisted(): Promise<string[]> {
   const lookupKeys = (await keysWithPrefix(client, keyPrefix)).filter((key) => key.startsWith(`${keyPrefix}h:`));
   const bad: string[] = [];
   for (const key of lookupKeys) {
-    const record = decodeRecord((await lookupRecordJson(client, key))!, null);
+    const record = decodeLookup((await lookupRecordJson(client, key))!, key.slice(`${keyPrefix}h:`.length), null);
     const listed = (await listedIds(record.organizationId)).includes(record.id);
     if (!listed || (await store.get(record.organizationId, record.id)) === null) bad.push(record.id);
   }
@@ -92,7 +92,7 @@ describe('interrupted writes keep "nothing verifies that is not listed"', () => 
     // A client whose lookup-key write fails, as if the connection dropped right before it.
     const broken = new Proxy(client, {
       get(target, property) {
-        if (property === 'keywardV3WriteLookup') return () => Promise.reject(new Error('Connection is closed.'));
+        if (property === 'keywardV4WriteLookup') return () => Promise.reject(new Error('Connection is closed.'));
         const value: unknown = Reflect.get(target, property, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },
@@ -111,7 +111,7 @@ describe('interrupted writes keep "nothing verifies that is not listed"', () => 
       get(target, property) {
         const value: unknown = Reflect.get(target, property, target);
         if (typeof value !== 'function') return value;
-        if (property !== 'keywardV3Claim') return value.bind(target);
+        if (property !== 'keywardV4Claim') return value.bind(target);
         return (...args: unknown[]) =>
           (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).then(() => {
             throw new Error('Command timed out');

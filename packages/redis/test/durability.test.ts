@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError, StoreUnavailableError } from '@keyward/core';
 import { makeHash, makeRecord, useLimitFields } from '@keyward/store-tests';
-import { decodeRecord } from '../src/codec.js';
+import { decodeLookup } from '../src/codec.js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { redisStore } from '../src/index.js';
@@ -82,7 +82,7 @@ describe('durability', () => {
     await store.close();
     const onReplica = new Redis({ ...FAIL_FAST, port: replica.port });
     try {
-      for (const secret of [hash, record.hash]) expect(decodeRecord((await lookupRecordJson(onReplica, `${keyPrefix}h:${secret}`))!, null)).toMatchObject({ hash, name: 'Durable' });
+      for (const secret of [hash, record.hash]) expect(decodeLookup((await lookupRecordJson(onReplica, `${keyPrefix}h:${secret}`))!, secret, null)).toMatchObject({ hash, name: 'Durable' });
     } finally {
       onReplica.disconnect();
     }

@@ -1,9 +1,11 @@
 // redisInvalidations() on its own: what it tells a listener, against the shared Redis on 6379
 // (a per-test key prefix, so its channels are its own).
-import { ConfigurationError, type InvalidationListener } from '@keyward/core';
+import { inspect } from 'node:util';
+import { ConfigurationError, StoreFailedError, type InvalidationListener } from '@keyward/core';
 import { makeRecord, useLimitFields } from '@keyward/store-tests';
-import { Redis } from 'ioredis';
+import { Redis, ReplyError } from 'ioredis';
 import { afterAll, describe, expect, test, vi } from 'vitest';
+import { encodeListing } from '../src/codec.js';
 import { redisInvalidations, redisStore } from '../src/index.js';
 import { FAIL_FAST, deleteKeysWithPrefix, randomPrefix } from '@keyward/test-kit/redis-keys';
 import { freePort, waitUntil } from '@keyward/test-kit/net';
@@ -169,6 +171,45 @@ describe('redisInvalidations()', () => {
     await waitUntil('a failed heartbeat reported', async () => beats.some((e) => String(e).includes('publish failed')));
     publish.mockRestore();
     await live.close();
+  });
+
+  test('errors reach onError as the store reports its own: no property holds the command ioredis attaches, a record or a hash', async () => {
+    const keyPrefix = prefix();
+    const commands = client();
+    // A real ioredis error whose command carried a token's record, as a failed store command's does.
+    const record = makeRecord();
+    const json = encodeListing(record);
+    await admin.set(`${keyPrefix}wrong-type`, 'a string');
+    const driverError = await commands.hset(`${keyPrefix}wrong-type`, 'r', json).then(
+      () => expect.unreachable('HSET on a string must fail'),
+      (error: unknown) => error as Error,
+    );
+    expect(driverError).toBeInstanceOf(ReplyError);
+    expect(inspect(driverError, { depth: Infinity })).toContain(record.hash);
+
+    const failingSubscriber = client();
+    vi.spyOn(failingSubscriber, 'subscribe').mockRejectedValue(driverError);
+    const publish = vi.spyOn(commands, 'publish').mockRejectedValue(driverError);
+    const reported: unknown[] = [];
+    const onError = (error: unknown) => reported.push(error);
+    const failed = redisInvalidations({ client: commands, subscriber: failingSubscriber, keyPrefix }).subscribe(recorder().listener, { heartbeatMs: 20, onError });
+    const beating = redisInvalidations({ client: commands, subscriber: client(), keyPrefix }).subscribe(recorder().listener, { heartbeatMs: 20, onError });
+    await waitUntil('a failed SUBSCRIBE and a failed heartbeat reported', async () =>
+      reported.some((e) => /SUBSCRIBE failed/.test(String(e))) && reported.some((e) => /heartbeat failed/.test(String(e))),
+    );
+    publish.mockRestore();
+    await Promise.all([failed.close(), beating.close()]);
+
+    for (const error of reported) {
+      // Classified like a command's error (WRONGTYPE is a bug), the reply's class and message kept as the cause.
+      expect(error).toBeInstanceOf(StoreFailedError);
+      expect((error as StoreFailedError).message).toMatch(/^redis store: invalidation channel: (SUBSCRIBE|heartbeat) failed: WRONGTYPE/);
+      expect((error as StoreFailedError).cause).toBeInstanceOf(ReplyError);
+      expect((error as StoreFailedError).cause).not.toHaveProperty('command');
+      // Everything it holds, hidden properties included, as deep as a logger would print it.
+      const printed = inspect(error, { depth: Infinity, showHidden: true });
+      for (const secret of [record.hash, json, record.name, 'hset']) expect(printed).not.toContain(secret);
+    }
   });
 
   test('bad options are ConfigurationErrors naming the field', () => {

@@ -1,6 +1,6 @@
 import { ConfigurationError, type TokenRecord, type TokenStore } from '@keyward/core';
 import { makeHash, makeRecord, useLimitFields } from '@keyward/store-tests';
-import { decodeRecord, lookupJson } from '../src/codec.js';
+import { decodeLookup, lookupJson } from '../src/codec.js';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createContext } from '../src/context.js';
@@ -116,7 +116,7 @@ describe('redisStore (Redis specifics)', () => {
     expect(lookup.u).toBe('4242');
     // No limits: no limits field (it costs memory only on tokens that have some).
     expect(lookup.l).toBeUndefined();
-    expect(decodeRecord(lookupJson([lookup.r, lookup.r1, lookup.r2, lookup.r3])!, lookup.u)).toEqual({ ...record, lastUsedAt: 4242 });
+    expect(decodeLookup(lookupJson([lookup.r, lookup.r1, lookup.r2, lookup.r3])!, record.hash, lookup.u)).toEqual({ ...record, lastUsedAt: 4242 });
     // In pieces of at most 64 bytes: the lookup hash keeps Redis's compact encoding.
     expect(await client.object('ENCODING', `${keyPrefix}h:${record.hash}`)).toBe('listpack');
   });

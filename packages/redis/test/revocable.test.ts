@@ -107,10 +107,10 @@ describe('insert racing revokeProject()', () => {
     let revoked: TokenRecord[] = [];
     const racing = new Proxy(client, {
       get(target, property) {
-        if (property === 'keywardV3WriteLookup') {
+        if (property === 'keywardV4WriteLookup') {
           return async (...args: unknown[]) => {
             revoked = await redisStore({ client, keyPrefix }).deleteByProject('proj_race');
-            return commands.keywardV3WriteLookup!.apply(client, args);
+            return commands.keywardV4WriteLookup!.apply(client, args);
           };
         }
         const value: unknown = Reflect.get(target, property, target);

@@ -72,7 +72,7 @@ describe('a store over schema-1 keys', () => {
     // Reads never wait for the upgrade; the first write or listExpiring makes it.
     expect(await client.get(`${keyPrefix}schema`)).toBeNull();
     await keyward.listExpiring({ within: '90d' });
-    expect(await client.get(`${keyPrefix}schema`)).toBe('3');
+    expect(await client.get(`${keyPrefix}schema`)).toBe('4');
     await keyward.close();
   });
 
@@ -115,9 +115,9 @@ describe('a store over schema-1 keys', () => {
 
   test('keys of a newer schema are refused (StoreFailedError), never read as empty', async () => {
     const keyPrefix = await loaded();
-    await client.set(`${keyPrefix}schema`, '4');
+    await client.set(`${keyPrefix}schema`, '5');
     const store = redisStore({ client, keyPrefix });
-    await expect(store.listExpiring({ expiresAfter: 0, expiresBy: Number.MAX_SAFE_INTEGER, limit: 10 })).rejects.toMatchObject({ code: 'STORE_FAILED', message: expect.stringMatching(/schema 4/) });
+    await expect(store.listExpiring({ expiresAfter: 0, expiresBy: Number.MAX_SAFE_INTEGER, limit: 10 })).rejects.toMatchObject({ code: 'STORE_FAILED', message: expect.stringMatching(/schema 5/) });
     await expect(store.deleteMany('org_a', [live[0]!.id])).rejects.toMatchObject({ code: 'STORE_FAILED' });
     // Nothing was written: the token still verifies.
     expect(await store.findByHash(v1Records()[0]!.hash)).not.toBeNull();

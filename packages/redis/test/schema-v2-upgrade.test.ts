@@ -5,7 +5,7 @@
 import { createKeyward, type TokenRecord } from '@keyward/core';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, test } from 'vitest';
-import { decodeRecord } from '../src/codec.js';
+import { decodeLookup } from '../src/codec.js';
 import { redisStore } from '../src/index.js';
 import { NO_LIMITS } from '../src/limits-field.js';
 import { FAIL_FAST, deleteKeysWithPrefix, lookupRecordJson, randomPrefix } from '@keyward/test-kit/redis-keys';
@@ -71,7 +71,7 @@ describe('a store over schema-2 keys', () => {
     await keyward.close();
   });
 
-  test('the first write upgrades to schema 3; pause, credits, audit and usage then work on old tokens, and records are rewritten compact', async () => {
+  test('the first write upgrades to schema 4; pause, credits, audit and usage then work on old tokens, and records are rewritten compact', async () => {
     const keyPrefix = await loaded();
     const store = redisStore({ client, keyPrefix });
     let now = v2Fixture.now + 1000;
@@ -80,13 +80,13 @@ describe('a store over schema-2 keys', () => {
     const deployToken = live.find((t) => t.id === deploy.id)!;
 
     await keyward.update(owners.org_a, deploy.id, { enabled: false });
-    expect(await client.get(`${keyPrefix}schema`)).toBe('3');
+    expect(await client.get(`${keyPrefix}schema`)).toBe('4');
     expect(await keyward.verify(deployToken.plaintext)).toMatchObject({ ok: false, code: 'DISABLED' });
     await keyward.update(owners.org_a, deploy.id, { enabled: true });
     expect(await keyward.verify(deployToken.plaintext)).toMatchObject({ ok: true, token: { id: deploy.id, metadata: deploy.metadata } });
-    // The record was rewritten in schema 3's compact form, on both copies.
+    // The record was rewritten in the compact forms, on both copies.
     expect((await lookupRecordJson(client, `${keyPrefix}h:${deploy.hash}`))!.startsWith('[')).toBe(true);
-    expect(decodeRecord((await lookupRecordJson(client, `${keyPrefix}h:${deploy.hash}`))!, null)).toMatchObject({ id: deploy.id, name: deploy.name, metadata: deploy.metadata });
+    expect(decodeLookup((await lookupRecordJson(client, `${keyPrefix}h:${deploy.hash}`))!, deploy.hash, null)).toMatchObject({ id: deploy.id, name: deploy.name, metadata: deploy.metadata });
 
     // Credits on a token stored by schema 2: spent atomically, never below zero.
     expect(await store.update('org_a', rolled.id, { remaining: 2, refill: null, refilledAt: null })).toMatchObject({ remaining: 2, previous: rolled.previous });

@@ -6,9 +6,9 @@ import type { V1Fixture } from './v1-fixture.js';
 
 export const v2Fixture = JSON.parse(readFileSync(new URL('./fixtures/v2-keys.json', import.meta.url), 'utf8')) as V1Fixture;
 
-/** Writes every fixture key under `keyPrefix` (keys that had a TTL get a day, as the store gave them). */
-export async function loadV2Fixture(client: Redis | Cluster, keyPrefix: string): Promise<void> {
-  for (const [name, { type, ttl, value }] of Object.entries(v2Fixture.keys)) {
+/** Writes every key of a fixture under `keyPrefix` (keys that had a TTL get a day, as the store gave them). */
+export async function loadFixtureKeys(fixture: V1Fixture, client: Redis | Cluster, keyPrefix: string): Promise<void> {
+  for (const [name, { type, ttl, value }] of Object.entries(fixture.keys)) {
     const key = keyPrefix + name;
     if (type === 'hash') await client.hset(key, value as Record<string, string>);
     else if (type === 'set') await client.sadd(key, ...(value as string[]));
@@ -17,3 +17,6 @@ export async function loadV2Fixture(client: Redis | Cluster, keyPrefix: string):
     if (ttl) await client.pexpire(key, 86_400_000);
   }
 }
+
+/** Writes every v2 fixture key under `keyPrefix`. */
+export const loadV2Fixture = (client: Redis | Cluster, keyPrefix: string): Promise<void> => loadFixtureKeys(v2Fixture, client, keyPrefix);

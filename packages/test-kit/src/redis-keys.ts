@@ -80,8 +80,11 @@ export async function verifiableRecords(client: Redis | Cluster, prefix: string)
   const keys = await keysWithPrefix(client, prefix, 'h:*');
   const records: TokenRecord[] = [];
   for (let i = 0; i < keys.length; i += 500) {
-    const values = await Promise.all(keys.slice(i, i + 500).map((key) => lookupRecordJson(client, key)));
-    for (const json of values) if (json !== null) records.push(storedRecord(json));
+    const batch = keys.slice(i, i + 500);
+    const values = await Promise.all(batch.map((key) => lookupRecordJson(client, key)));
+    values.forEach((json, j) => {
+      if (json !== null) records.push(storedRecord(json, batch[j]!.slice(`${prefix}h:`.length)));
+    });
   }
   return records;
 }
@@ -97,18 +100,20 @@ export async function lookupRecordJson(client: Redis | Cluster, key: string): Pr
 }
 
 /**
- * A lookup key's record JSON as a record (without lastUsedAt and limits): schema 3 stores a
- * positional array without its trailing nulls (see packages/redis/src/codec.ts), schemas 1 and 2 an object.
- * @example storedRecord(await client.hget(key, 'r')).id
+ * A lookup key's record JSON as a record (without lastUsedAt and limits): schemas 3 and 4 store a
+ * positional array without its trailing nulls (see packages/redis/src/codec.ts), schemas 1 and 2 an
+ * object. Schema 4 writes `0` for the hash on the key of that hash: `keyHash` (the key's, after
+ * `h:`) fills it in; without it the record's hash is '' there.
+ * @example storedRecord(await lookupRecordJson(client, key), hash).id
  */
-export function storedRecord(json: string): TokenRecord {
+export function storedRecord(json: string, keyHash = ''): TokenRecord {
   const parsed = JSON.parse(json) as unknown;
   if (!Array.isArray(parsed)) return parsed as TokenRecord;
   const [hash, name, id, organizationId, nameKey, projectId, hint, createdAt, createdBy, expiresAt = null, permissions = null, metadata = null, previous = null] = parsed as [
-    string, string, string, string, string, string | null, string, number, string, (number | null)?, (string[] | null)?, (Record<string, unknown> | null)?, ([string, string, number] | null)?,
+    string | 0, string, string, string, string, string | null, string, number, string, (number | null)?, (string[] | null)?, (Record<string, unknown> | null)?, ([string, string, number] | null)?,
   ];
   return {
-    id, organizationId, name, nameKey, hash, hint, createdAt, createdBy, expiresAt, permissions, metadata, lastUsedAt: null,
+    id, organizationId, name, nameKey, hash: hash === 0 ? keyHash : hash, hint, createdAt, createdBy, expiresAt, permissions, metadata, lastUsedAt: null,
     scope: projectId === null ? { kind: 'organization' } : { kind: 'project', projectId },
     previous: previous === null ? null : { hash: previous[0], hint: previous[1], expiresAt: previous[2] },
   };

@@ -30,7 +30,7 @@ afterAll(() => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`), 60_000
 describeTokenStore(
   `postgresStore on pg ${version}`,
   () => {
-    const pool = new pg.Pool({ ...server, database, max: 4, connectionTimeoutMillis: 5000 });
+    const pool = new pg.Pool({ ...server, database, max: 4, connectionTimeoutMillis: 30_000 }); // a wait for a free connection on a loaded machine
     pool.on('error', () => {}); // the outage test ends pools under running stores
     const store = postgresStore({ pool, tablePrefix: `t_${randomBytes(4).toString('hex')}_` });
     pools.set(store, pool);

@@ -4,7 +4,7 @@
 import { d1Store, type D1DatabaseLike } from '@keyward/d1';
 import type { TokenStore } from '@keyward/core';
 import { describeTokenStore } from '@keyward/store-tests';
-// The runner behind the `vitest` alias (see bundle.ts).
+// The runner behind the `vitest` alias (see examples/runtime-matrix/src/bundle.ts).
 import { run } from '../../../../examples/runtime-matrix/src/mini-vitest.js';
 import { breakable } from './broken-binding.js';
 import { describeD1Specifics, type Env } from './d1-specific.js';

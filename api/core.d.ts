@@ -156,6 +156,7 @@ interface RateLimiterOptions {
 }
 interface RateLimiterLike {
     consume(key: string, points: number): Promise<RateLimiterAnswer>;
+    consumeSync?(key: string, points: number): RateLimiterAnswer;
     reward?(key: string, points: number): Promise<unknown>;
 }
 interface RateLimiterAnswer {

@@ -1,8 +1,10 @@
 // A server process for the HTTP section: `server.ts <hono|express|fastify> <memory|sqlite|redis|postgres> <tokens> <dir> [database]`.
-// Serves one route four ways with identical handlers: unguarded (`/open`), behind requireToken()
+// Serves one route several ways with identical handlers: unguarded (`/open`), behind requireToken()
 // (`/guarded`), behind requireToken() with the refusal hooks set (`/hooked`: onRefusal and
 // refusalContext, which a request that passes must never reach), behind requireToken() with a
-// permission to check (`/permitted`, on a service that declares a catalog), and behind a "floor" middleware
+// permission to check (`/permitted`, on a service that declares a catalog), the same guard as
+// `/guarded` for tokens with a rate limit (`/rated`), requireToken() on a service with usage
+// recording off (`/unrecorded`), and behind a "floor" middleware
 // that does only what any token check on that store must (read the header, SHA-256, one lookup,
 // hand the row to the handler) (`/floor`). Tells its parent (over IPC) its port and some tokens to
 // send. Runs apart from autocannon, so the load generator and the server do not share one event loop.
@@ -163,39 +165,37 @@ if (framework === 'hono') {
   const app = express();
   const guard = expressGuard({ keyward, organization: (req) => req.params.orgId });
   const hooked = expressGuard({ keyward, organization: (req) => req.params.orgId, onRefusal, refusalContext: (req) => req.ip });
-  app.get('/open/orgs/:orgId/ping', (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.get('/guarded/orgs/:orgId/ping', guard, (_req, res) => {
-    res.json({ ok: true });
-  });
-  // Express tries routes in order, so each guard variant sits next to the plain guard it is compared with.
-  app.get('/permitted/orgs/:orgId/ping', expressGuard({ keyward: permitting, organization: (req) => req.params.orgId, permissions: PERMISSIONS }), (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.get('/hooked/orgs/:orgId/ping', hooked, (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.get('/rated/orgs/:orgId/ping', guard, (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.get('/unrecorded/orgs/:orgId/ping', expressGuard({ keyward: unrecorded, organization: (req) => req.params.orgId }), (_req, res) => {
-    res.json({ ok: true });
-  });
+  const floorMiddleware: express.RequestHandler = (req, res, next) => {
+    const pass = (row: unknown) => {
+      if (row === undefined) {
+        res.status(401).json({ ok: false });
+        return;
+      }
+      req.apiToken = row as never;
+      next();
+    };
+    const row = floor(req.headers.authorization);
+    if (isPromise(row)) void row.then(pass, next);
+    else pass(row);
+  };
+  // Express tries routes one after another, matching each path in turn, so a route registered
+  // later pays for every earlier one's match. One route serves every variant, picked by the first
+  // path segment: all of them pay the same matching and differ only in the middleware compared.
+  const variants = new Map<string, express.RequestHandler>([
+    ['open', (_req, _res, next) => next()],
+    ['guarded', guard],
+    ['permitted', expressGuard({ keyward: permitting, organization: (req) => req.params.orgId, permissions: PERMISSIONS })],
+    ['hooked', hooked],
+    ['rated', guard],
+    ['unrecorded', expressGuard({ keyward: unrecorded, organization: (req) => req.params.orgId })],
+    ['floor', floorMiddleware],
+  ]);
   app.get(
-    '/floor/orgs/:orgId/ping',
+    '/:variant/orgs/:orgId/ping',
     (req, res, next) => {
-      const pass = (row: unknown) => {
-        if (row === undefined) {
-          res.status(401).json({ ok: false });
-          return;
-        }
-        req.apiToken = row as never;
-        next();
-      };
-      const row = floor(req.headers.authorization);
-      if (isPromise(row)) void row.then(pass, next);
-      else pass(row);
+      const variant = variants.get(req.params.variant as string);
+      if (variant === undefined) res.status(404).end();
+      else variant(req, res, next);
     },
     (_req, res) => {
       res.json({ ok: true });

@@ -81,9 +81,12 @@ The bench runs the workspace's TypeScript sources (through tsx and \`bench/tscon
 - **Limits and usage** (issues #23, #24; the limits section): the same server also serves \`/rated/…\` (the same guard, sent 100 tokens
   of the same organization carrying a rate limit they never reach: every request takes the limited path and passes) and
   \`/unrecorded/…\` (a guard on a second keyward over the same store with \`usage: false\`). Their rows compare server CPU per request
-  with the plain guard in 5 rotating rounds and give the lowest and highest per-round ratio beside the median. On PostgreSQL, a rate-limited
+  with the plain guard: the two routes of each comparison run back to back, in alternating order, ${run.quick ? '3 rounds of 0.5 s' : '9 rounds of 0.6 s'}, so both
+  sides of a ratio see the same machine load and neither always runs first; the rows give the median per-round ratio and the lowest and
+  highest beside it. On Express every variant (of these rows and the HTTP ones) is served by one route, picked by the first path segment: Express matches
+  routes in turn, so separate routes would charge the later ones for the earlier ones' matching. On PostgreSQL, a rate-limited
   \`verify()\` is set beside a floor that makes the same lookup and then one \`consume()\` of a rate-limiter-flexible limiter made by the
-  store itself (RateLimiterPostgres, same pool and table), and the queries each verification sends are counted on the pool. Credits are
+  store itself (RateLimiterPostgres, same pool and table), in ${run.quick ? '5 alternating rounds of 100 ms' : '15 alternating rounds of 400 ms'}, and the queries each verification sends are counted on the pool. Credits are
   priced as \`check()\` of tokens carrying credits (each spends one in the store) beside the same without.
 - **Memory per token** is measured in a child process started with \`--expose-gc\`: \`global.gc()\` twice, \`process.memoryUsage().heapUsed\`
   before and after filling the store, divided by the number of tokens.

@@ -22,6 +22,8 @@ export interface PairResult {
   b: number;
   /** Median of the per-round ratios b / a. */
   ratio: number;
+  /** The per-round ratios b / a, in round order: their spread says how far to trust `ratio`. */
+  ratios: number[];
 }
 
 export function median(values: readonly number[]): number {
@@ -87,7 +89,7 @@ export async function pair(a: Workload, b: Workload, options: PairOptions): Prom
     ratesB.push(rb);
     ratios.push(rb / ra);
   }
-  return { a: median(ratesA), b: median(ratesB), ratio: median(ratios) };
+  return { a: median(ratesA), b: median(ratesB), ratio: median(ratios), ratios };
 }
 
 /** Median ops/s of `work` alone over `rounds` rounds. */

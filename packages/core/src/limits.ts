@@ -1,6 +1,6 @@
 import { ConfigurationError, StoreUnavailableError, ValidationError } from './errors.js';
 import { DAY_MS } from './expiry.js';
-import type { RateLimit, RateLimiterAnswer, RateLimiterLike, RateLimiterStore } from './store.js';
+import type { MaybePromise, RateLimit, RateLimiterAnswer, RateLimiterLike, RateLimiterStore } from './store.js';
 
 /** Rate limit windows by name; any whole number of seconds (as ms) is accepted too. */
 export const RATE_LIMIT_WINDOWS = Object.freeze({ '1s': 1000, '1m': 60_000, '1h': 3_600_000, '1d': DAY_MS });
@@ -120,7 +120,8 @@ function stateOf(limit: RateLimit, answer: RateLimiterAnswer): RateLimitState {
  * starts a fresh count (another limiter). Limiters are made on first use and kept.
  */
 export class RateLimiters {
-  private readonly limiters = new Map<string, RateLimiterLike>();
+  /** By limit, then by window (ms): numbers as keys, so finding a request's limiter builds no string. */
+  private readonly limiters = new Map<number, Map<number, RateLimiterLike>>();
 
   constructor(
     private readonly store: RateLimiterStore,
@@ -129,40 +130,54 @@ export class RateLimiters {
   ) {}
 
   private limiter(limit: RateLimit): RateLimiterLike {
-    const key = `${limit.limit}:${limit.window / 1000}`;
-    let limiter = this.limiters.get(key);
+    let byWindow = this.limiters.get(limit.limit);
+    if (byWindow === undefined) this.limiters.set(limit.limit, (byWindow = new Map()));
+    let limiter = byWindow.get(limit.window);
     if (limiter === undefined) {
-      limiter = this.store.rateLimiter({ keyPrefix: `keyward:rl:${key}`, points: limit.limit, duration: limit.window / 1000 });
-      this.limiters.set(key, limiter);
+      const duration = limit.window / 1000;
+      limiter = this.store.rateLimiter({ keyPrefix: `keyward:rl:${limit.limit}:${duration}`, points: limit.limit, duration });
+      byWindow.set(limit.window, limiter);
     }
     return limiter;
   }
 
   /**
-   * Takes `cost` points from the token's window. Rejects with StoreUnavailableError when the
-   * backend cannot answer, unless the host chose `onLimiterError: 'allow'`.
+   * Takes `cost` points from the token's window: synchronously when the limiter counts in this
+   * process (`consumeSync`, the memory store), otherwise as a promise. Throws (or rejects with)
+   * StoreUnavailableError when the backend cannot answer, unless the host chose
+   * `onLimiterError: 'allow'`.
    */
-  consume(tokenId: string, limit: RateLimit, cost: number): Promise<RateVerdict> {
+  consume(tokenId: string, limit: RateLimit, cost: number): MaybePromise<RateVerdict> {
     let pending: Promise<RateLimiterAnswer>;
     try {
-      pending = this.limiter(limit).consume(tokenId, cost);
+      const limiter = this.limiter(limit);
+      if (limiter.consumeSync !== undefined) return this.answered(limit, limiter.consumeSync(tokenId, cost));
+      pending = limiter.consume(tokenId, cost);
     } catch (error) {
-      pending = Promise.reject(error);
+      // consumeSync throws what consume rejects with: the same verdict either way.
+      return this.refused(limit, error);
     }
     return pending.then(
-      (answer): RateVerdict => ({ ok: true, state: stateOf(limit, answer) }),
-      (rejection: unknown): RateVerdict => {
-        // rate-limiter-flexible rejects with its result object when over the limit, with an Error when its backend failed.
-        if (!(rejection instanceof Error) && typeof (rejection as RateLimiterAnswer | null)?.msBeforeNext === 'number') {
-          return { ok: false, state: stateOf(limit, rejection as RateLimiterAnswer) };
-        }
-        if (this.failOpen) {
-          this.onError(new StoreUnavailableError('rate limiter unavailable; request let through (rateLimits.onLimiterError is "allow")', { cause: rejection }));
-          return { ok: true, state: undefined };
-        }
-        throw new StoreUnavailableError(`rate limiter unavailable: ${rejection instanceof Error ? rejection.message : String(rejection)}`, { cause: rejection });
-      },
+      (answer) => this.answered(limit, answer),
+      (rejection: unknown) => this.refused(limit, rejection),
     );
+  }
+
+  private answered(limit: RateLimit, answer: RateLimiterAnswer): RateVerdict {
+    return { ok: true, state: stateOf(limit, answer) };
+  }
+
+  /** What a limiter's refusal means: over the limit (its result object), or its backend failed (an Error). */
+  private refused(limit: RateLimit, rejection: unknown): RateVerdict {
+    // rate-limiter-flexible rejects with its result object when over the limit, with an Error when its backend failed.
+    if (!(rejection instanceof Error) && typeof (rejection as RateLimiterAnswer | null)?.msBeforeNext === 'number') {
+      return { ok: false, state: stateOf(limit, rejection as RateLimiterAnswer) };
+    }
+    if (this.failOpen) {
+      this.onError(new StoreUnavailableError('rate limiter unavailable; request let through (rateLimits.onLimiterError is "allow")', { cause: rejection }));
+      return { ok: true, state: undefined };
+    }
+    throw new StoreUnavailableError(`rate limiter unavailable: ${rejection instanceof Error ? rejection.message : String(rejection)}`, { cause: rejection });
   }
 
   /** Gives back points taken for a request refused later (credits used up), best effort. */

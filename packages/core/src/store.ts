@@ -317,6 +317,13 @@ export interface RateLimiterOptions {
  */
 export interface RateLimiterLike {
   consume(key: string, points: number): Promise<RateLimiterAnswer>;
+  /**
+   * `consume`, answered in the same step, for a limiter that counts in this process (the memory
+   * store's `RateLimiterMemory`): returns what `consume` resolves with and throws what it rejects
+   * with (the result object when over the limit, an Error when it failed). Optional: keyward
+   * prefers it when present, so a synchronous store's limited verification needs no microtask.
+   */
+  consumeSync?(key: string, points: number): RateLimiterAnswer;
   /** Gives points back (a request counted, then refused for another reason). Optional. */
   reward?(key: string, points: number): Promise<unknown>;
 }

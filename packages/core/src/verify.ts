@@ -94,8 +94,9 @@ function rejectAsStoreError(error: unknown): Promise<never> {
  * credits gives its rate-limit point back). Expected refusals are results; a store that cannot
  * answer throws (or rejects with) a KeywardError, so callers fail closed.
  *
- * Answers synchronously when the store does (memory, SQLite) and the token has no rate limit:
- * that saves the request a microtask. A token without limits costs two property reads more.
+ * Answers synchronously when the store does (memory, SQLite) and so does its rate limiter (memory)
+ * or the token has none: that saves the request a microtask. A token without limits costs two
+ * property reads more.
  * @example
  * const verifier = new Verifier({ prefix: 'kw', store, hasher, lastUsed, resolveProject, now: Date.now, cache: undefined, rateLimiters: undefined, usage: undefined });
  * const result = await verifier.check(token, { projectId: 'proj_1' });
@@ -199,7 +200,8 @@ export class Verifier {
     if (rateLimit) {
       // Only a store written outside keyward can hold a rate limit it cannot count: refuse rather than ignore it.
       if (!limiters) throw new StoreFailedError(`token ${record.id} has a rate limit, but the store has no rate limiter (RateLimiterStore.rateLimiter())`);
-      return limiters.consume(record.id, rateLimit, cost).then((rate) => this.afterRate(record, cost, now, rate));
+      const rate = limiters.consume(record.id, rateLimit, cost);
+      return isPromise(rate) ? rate.then((verdict) => this.afterRate(record, cost, now, verdict)) : this.afterRate(record, cost, now, rate);
     }
     return this.afterRate(record, cost, now, undefined);
   }

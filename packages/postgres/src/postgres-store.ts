@@ -96,8 +96,9 @@ export function postgresStore(options: PostgresStoreOptions): FullTokenStore {
       return rowCount === 1 ? 'ok' : 'name_taken';
     },
 
-    // The hot path: guard() straight over one async function (run()'s extra layer costs microtasks per verification).
-    async findByHash(hash: string) {
+    // The hot path: guard()'s own promise, straight over one async function (run()'s extra layer,
+    // or this method being async too, would cost the verification microtasks).
+    findByHash(hash: string) {
       return guard('findByHash', async () => {
         checkRequest?.();
         if (!ready) await start();

@@ -26,18 +26,20 @@ export function rateLimiterPart({ run, pool, location }: StoreContext): RateLimi
   // like the store's. Its prepared statements are renamed: rate-limiter-flexible names them after
   // the table alone, so two stores in two schemas on one pool (or two versions of the library)
   // would give one name two texts, which node-postgres refuses.
-  const names = new Map<string, string>();
+  // Found by the library's own name, checked against the text: the text is built afresh for every
+  // query, and hashing it as a Map key cost each limited request more than the rest of this wrapper.
+  const names = new Map<string, { text: string; name: string }>();
   const workerd = inWorkerd();
-  const nameOf = (text: string): string => {
-    let name = names.get(text);
-    if (name === undefined) {
-      const digest = createHash('sha256').update(`${location.schema}\0${location.tablePrefix}\0${text}`).digest('hex').slice(0, 16);
-      names.set(text, (name = `keyward_rl_${digest}`));
-    }
+  const nameOf = (libraryName: string, text: string): string => {
+    const known = names.get(libraryName);
+    if (known !== undefined && known.text === text) return known.name;
+    const digest = createHash('sha256').update(`${location.schema}\0${location.tablePrefix}\0${text}`).digest('hex').slice(0, 16);
+    const name = `keyward_rl_${digest}`;
+    names.set(libraryName, { text, name });
     return name;
   };
   const client = {
-    query: (config: QueryConfig) => run('rateLimiter', () => pool.query(config.name === undefined ? config : { ...config, name: nameOf(config.text) })),
+    query: (config: QueryConfig) => run('rateLimiter', () => pool.query(config.name === undefined ? config : { ...config, name: nameOf(config.name, config.text) })),
   };
   return {
     rateLimiter(options): RateLimiterLike {

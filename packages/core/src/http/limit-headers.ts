@@ -18,22 +18,28 @@ function seconds(ms: number): number {
  * // { 'ratelimit-policy': '"rate";q=100;w=60', ratelimit: '"rate";r=42;t=18' }
  */
 export function limitHeaders(limits: LimitsState): Record<string, string> {
-  const policies: string[] = [];
-  const current: string[] = [];
+  // Strings joined as they are built, no arrays: these run on every limited request that passes.
+  let policies = '';
+  let current = '';
   const rate = limits.rateLimit;
   if (rate) {
-    policies.push(`"rate";q=${rate.limit};w=${rate.window / 1000}`);
-    current.push(`"rate";r=${rate.remaining};t=${seconds(rate.resetMs)}`);
+    policies = `"rate";q=${rate.limit};w=${rate.window / 1000}`;
+    current = `"rate";r=${rate.remaining};t=${seconds(rate.resetMs)}`;
   }
   const credits = limits.credits;
   if (credits) {
-    if (credits.refill) policies.push(`"credits";q=${credits.refill.amount};w=${credits.refill.interval / 1000}`);
-    current.push(credits.refillInMs === null ? `"credits";r=${credits.remaining}` : `"credits";r=${credits.remaining};t=${seconds(credits.refillInMs)}`);
+    if (credits.refill) policies = listed(policies, `"credits";q=${credits.refill.amount};w=${credits.refill.interval / 1000}`);
+    current = listed(current, credits.refillInMs === null ? `"credits";r=${credits.remaining}` : `"credits";r=${credits.remaining};t=${seconds(credits.refillInMs)}`);
   }
   const headers: Record<string, string> = {};
-  if (policies.length > 0) headers['ratelimit-policy'] = policies.join(', ');
-  if (current.length > 0) headers.ratelimit = current.join(', ');
+  if (policies !== '') headers['ratelimit-policy'] = policies;
+  if (current !== '') headers.ratelimit = current;
   return headers;
+}
+
+/** `item` appended to a Structured Field list. */
+function listed(list: string, item: string): string {
+  return list === '' ? item : `${list}, ${item}`;
 }
 
 /**
